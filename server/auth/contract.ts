@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Email, Id, IsoTime, Name } from '../http/contract-common.js';
+
+export const RoleSchema = z.enum(['admin', 'dispatcher', 'supervisor', 'technician', 'viewer']);
+
+export const Password = z.string().min(10, 'must be at least 10 characters').max(200);
+
+export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
+
+export const SessionUser = z.object({
+  id: Id,
+  orgId: Id,
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  permissions: z.array(z.string()),
+  teamIds: z.array(Id),
+});
+
+export const LoginResponse = z
+  .object({ token: z.string(), expiresAt: IsoTime, user: SessionUser })
+  .meta({ id: 'LoginResponse' });
+
+export const SetupStatus = z.object({ needed: z.boolean() });
+
+export const SetupRequest = z.strictObject({
+  organization: z.strictObject({
+    name: Name,
+    timeZone: z.string().min(1).max(64).default('UTC'),
+  }),
+  depot: z.strictObject({ name: Name, code: z.string().trim().min(1).max(20) }).optional(),
+  admin: z.strictObject({ name: Name, email: Email, password: Password }),
+});
+
+export const SessionInfo = z
+  .object({
+    id: Id,
+    userId: Id,
+    userName: z.string(),
+    kind: z.enum(['console', 'crew', 'api']),
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable(),
+    createdAt: IsoTime,
+    lastSeenAt: IsoTime,
+    expiresAt: IsoTime,
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });

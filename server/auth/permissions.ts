@@ -1,0 +1,51 @@
+import type { Role } from '../../db/schema/index.js';
+
+/** Every capability the API checks. Routes name one of these; roles map to them in ONE table below. */
+export const PERMISSIONS = [
+  'org:manage',
+  'user:manage',
+  'session:manage',
+  'catalog:read',
+  'catalog:manage',
+  'location:write',
+  'asset:write',
+  'project:write',
+  'stock:write',
+  'stock:use',
+  'sla:manage',
+  'workorder:read',
+  'workorder:create',
+  'workorder:update',
+  'workorder:assign',
+  'workorder:transition',
+  'workorder:approve',
+  'workorder:field',
+  'audit:read',
+  'kpi:read',
+  'report:export',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ALL = new Set<Permission>(PERMISSIONS);
+
+/** DESIGN "Roles". Technicians' work-order rights are further narrowed to their own and their team's work. */
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: ALL,
+  dispatcher: new Set<Permission>([
+    'catalog:read', 'location:write', 'asset:write', 'project:write', 'stock:write', 'stock:use',
+    'workorder:read', 'workorder:create', 'workorder:update', 'workorder:assign', 'workorder:transition',
+    'workorder:field', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
+  ]),
+  supervisor: new Set<Permission>([
+    'catalog:read', 'location:write', 'asset:write', 'stock:use',
+    'workorder:read', 'workorder:create', 'workorder:update', 'workorder:assign', 'workorder:transition',
+    'workorder:approve', 'workorder:field', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
+  ]),
+  technician: new Set<Permission>(['catalog:read', 'stock:use', 'workorder:read', 'workorder:transition', 'workorder:field']),
+  viewer: new Set<Permission>(['catalog:read', 'workorder:read', 'audit:read', 'kpi:read', 'report:export']),
+};
+
+export function can(role: Role | 'system', permission: Permission): boolean {
+  if (role === 'system') return true;
+  return ROLE_PERMISSIONS[role].has(permission);
+}

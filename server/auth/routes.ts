@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
+import { IdParams } from '../http/contract-common.js';
+import { TooManyRequestsError } from '../errors.js';
+import { LoginRequest, LoginResponse, SessionInfo, SessionUser, SetupRequest, SetupStatus } from './contract.js';
+import { assertSessionInOrg, describeUser, listSessions, login, revokeSession, setup, setupNeeded, type AuthedCtx } from './service.js';
+
+export const authRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get', path: '/setup', tag: 'Sign-in', access: 'public',
+    summary: 'Whether this host still needs first-run setup',
+    response: SetupStatus,
+    handler: ({ host }) => ({ needed: setupNeeded(host) }),
+  }),
+  defineRoute({
+    method: 'post', path: '/setup', tag: 'Sign-in', access: 'public',
+    summary: 'First run: create the organization, its first depot and its admin (refused once set up)',
+    body: SetupRequest, response: LoginResponse, errors: [409],
+    handler: ({ host, config, req, body }) => setup(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
+  }),
+  defineRoute({
+    method: 'post', path: '/auth/login', tag: 'Sign-in', access: 'public', status: 200,
+    summary: 'Sign in with e-mail and password; returns an opaque bearer token',
+    body: LoginRequest, response: LoginResponse, errors: [429],
+    handler: ({ host, config, req, body }) => login(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
+  }),
+  defineRoute({
+    method: 'post', path: '/auth/logout', tag: 'Sign-in', access: 'signed-in',
+    summary: 'Sign out: revokes the token used for this request',
+    response: null,
+    handler: ({ ctx }) => {
+      revokeSession(ctx, (ctx as AuthedCtx).actor.sessionId);
+      return new Reply(204, undefined);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/auth/me', tag: 'Sign-in', access: 'signed-in',
+    summary: 'The signed-in user, role and permissions',
+    response: SessionUser,
+    handler: ({ ctx }) => describeUser((ctx as AuthedCtx).actor, ctx.orgId),
+  }),
+  defineRoute({
+    method: 'get', path: '/sessions', tag: 'Sign-in', access: 'session:manage',
+    summary: 'Active sessions of this organization (consoles, crew phones, scripts)',
+    response: z.object({ items: z.array(SessionInfo) }),
+    handler: ({ ctx }) => ({ items: listSessions(ctx as AuthedCtx) }),
+  }),
+  defineRoute({
+    method: 'delete', path: '/sessions/:id', tag: 'Sign-in', access: 'session:manage',
+    summary: 'Revoke a session: its token stops working at once',
+    params: IdParams, response: null,
+    handler: ({ ctx, params }) => {
+      assertSessionInOrg(ctx, params.id);
+      revokeSession(ctx, params.id);
+      return new Reply(204, undefined);
+    },
+  }),
+];
+
+/** Slows password guessing: per client address and e-mail, a few attempts a minute. */
+export function loginRateLimiter(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.email === 'string' ? req.body.email.toLowerCase() : ''}`,
+    handler: (_req, _res, next) => next(new TooManyRequestsError('Too many sign-in attempts. Wait a minute and try again.')),
+  });
+}

@@ -1,0 +1,162 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { depots, organizations, sessions, teamMembers, users, type Role } from '../../db/schema/index.js';
+import type { Actor, Ctx, Host } from '../core/context.js';
+import { systemCtx } from '../core/context.js';
+import { newId } from '../core/ids.js';
+import { mutate } from '../core/mutate.js';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { iso } from '../http/contract-common.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
+import { ROLE_PERMISSIONS } from './permissions.js';
+import { hashToken, newToken } from './tokens.js';
+import type { z } from 'zod';
+import type { SetupRequest } from './contract.js';
+
+export interface AuthedActor extends Actor {
+  userId: string;
+  role: Role;
+  email: string;
+  sessionId: string;
+  /** Teams the user belongs to: a technician's view of work is narrowed to these. */
+  teamIds: string[];
+}
+
+export interface AuthedCtx extends Ctx {
+  actor: AuthedActor;
+}
+
+export function setupNeeded(host: Host): boolean {
+  return !host.sqlite.prepare('SELECT 1 FROM organizations LIMIT 1').get();
+}
+
+function slugify(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'org';
+}
+
+/** First run: creates the organization, its first depot and its admin. Refused once any org exists. */
+export async function setup(host: Host, input: z.infer<typeof SetupRequest>, meta: SessionMeta) {
+  if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
+  const passwordHash = await hashPassword(input.admin.password);
+  const orgId = newId();
+  const ctx = systemCtx(host, orgId, 'setup');
+  mutate(ctx, 'org.setup', (w) => {
+    // Re-checked inside the write lock: two first-run requests racing must not make two orgs.
+    if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
+    w.insert(organizations, { id: orgId, name: input.organization.name, slug: slugify(input.organization.name), timeZone: input.organization.timeZone });
+    const depot = input.depot ?? { name: `${input.organization.name} depot`, code: 'MAIN' };
+    w.insert(depots, { name: depot.name, code: depot.code, timeZone: input.organization.timeZone });
+    w.insert(users, { email: input.admin.email, name: input.admin.name, role: 'admin', passwordHash });
+  });
+  return login(host, { email: input.admin.email, password: input.admin.password }, meta);
+}
+
+export interface SessionMeta {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+  kind?: 'console' | 'crew' | 'api';
+  ttlHours?: number;
+}
+
+export async function login(host: Host, input: { email: string; password: string }, meta: SessionMeta) {
+  const user = host.db.select().from(users).where(eq(users.email, input.email)).get();
+  // Verify against a dummy hash when the user is unknown so timing does not reveal which e-mails exist.
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || !user.active) throw new UnauthorizedError('E-mail or password is wrong.');
+  const token = newToken();
+  const now = host.clock.now();
+  const expiresAt = now + (meta.ttlHours ?? 24 * 14) * 3_600_000;
+  const ctx: Ctx = { host, orgId: user.orgId, actor: { userId: user.id, role: user.role, name: user.name } };
+  mutate(ctx, 'auth.login', (w) =>
+    w.insert(sessions, {
+      userId: user.id,
+      tokenHash: hashToken(token),
+      kind: meta.kind ?? 'console',
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      ip: meta.ip ?? null,
+      lastSeenAt: now,
+      expiresAt,
+      revokedAt: null,
+    }),
+  );
+  const actor = loadActor(host, token);
+  if (!actor) throw new Error('session vanished right after it was created');
+  return { token, expiresAt: iso(expiresAt), user: describeUser(actor.actor) };
+}
+
+export function describeUser(actor: AuthedActor & { orgId?: string }, orgId?: string) {
+  return {
+    id: actor.userId,
+    orgId: orgId ?? actor.orgId ?? '',
+    email: actor.email,
+    name: actor.name,
+    role: actor.role,
+    permissions: [...ROLE_PERMISSIONS[actor.role]],
+    teamIds: actor.teamIds,
+  };
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+/** Resolves a bearer token to its org and actor, or null when unknown, expired, revoked or the user is disabled. */
+export function loadActor(host: Host, token: string): { orgId: string; actor: AuthedActor & { orgId: string } } | null {
+  const now = host.clock.now();
+  const row = host.db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .get();
+  if (!row || !row.user.active) return null;
+  if (now - row.session.lastSeenAt > TOUCH_EVERY_MS) {
+    // Housekeeping, not a domain change: not audited or synced, and throttled to one write a minute.
+    host.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.session.id)).run();
+  }
+  const teamIds = host.db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.userId, row.user.id)).all().map((t) => t.teamId);
+  return {
+    orgId: row.user.orgId,
+    actor: {
+      userId: row.user.id,
+      role: row.user.role,
+      name: row.user.name,
+      email: row.user.email,
+      sessionId: row.session.id,
+      teamIds,
+      orgId: row.user.orgId,
+    },
+  };
+}
+
+export function revokeSession(ctx: Ctx, sessionId: string): void {
+  mutate(ctx, 'auth.session_revoked', (w) => {
+    const s = w.get(sessions, sessionId, 'session');
+    if (s.revokedAt) return;
+    w.update(sessions, sessionId, { revokedAt: w.now }, { before: s });
+  });
+}
+
+export function listSessions(ctx: AuthedCtx) {
+  const now = ctx.host.clock.now();
+  return ctx.host.db
+    .select({ session: sessions, userName: users.name })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.orgId, ctx.orgId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .all()
+    .map(({ session: s, userName }) => ({
+      id: s.id,
+      userId: s.userId,
+      userName,
+      kind: s.kind,
+      userAgent: s.userAgent,
+      ip: s.ip,
+      createdAt: iso(s.createdAt),
+      lastSeenAt: iso(s.lastSeenAt),
+      expiresAt: iso(s.expiresAt),
+      current: s.id === ctx.actor.sessionId,
+    }));
+}
+
+export function assertSessionInOrg(ctx: Ctx, sessionId: string): void {
+  const s = ctx.host.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.orgId, ctx.orgId))).get();
+  if (!s) throw new NotFoundError('session', sessionId);
+}

@@ -1,0 +1,57 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** One validated config (STYLE 13): flags win over DEPOTDESK_* environment, which wins over defaults. */
+export const ConfigSchema = z.object({
+  dataDir: z.string().min(1),
+  port: port.default(4400),
+  host: z.string().default('127.0.0.1'),
+  lanPort: port.default(4443),
+  lan: z.boolean().default(true),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest JSON body accepted; anything bigger is refused with 413 before it is parsed. */
+  bodyLimitBytes: z.coerce.number().int().positive().default(1_000_000),
+  sessionTtlHours: z.coerce.number().positive().default(24 * 14),
+  loginAttemptsPerMinute: z.coerce.number().int().positive().default(10),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function defaultDataDir(): string {
+  return path.join(os.homedir(), '.depotdesk');
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'lan-port': { type: 'string' },
+      'no-lan': { type: 'boolean' },
+      'log-level': { type: 'string' },
+    },
+  });
+  const raw = {
+    dataDir: values['data-dir'] ?? env.DEPOTDESK_DATA_DIR ?? defaultDataDir(),
+    port: values.port ?? env.DEPOTDESK_PORT,
+    host: values.host ?? env.DEPOTDESK_HOST,
+    lanPort: values['lan-port'] ?? env.DEPOTDESK_LAN_PORT,
+    lan: values['no-lan'] ? false : env.DEPOTDESK_LAN === '0' ? false : undefined,
+    logLevel: values['log-level'] ?? env.DEPOTDESK_LOG_LEVEL,
+    bodyLimitBytes: env.DEPOTDESK_BODY_LIMIT_BYTES,
+    sessionTtlHours: env.DEPOTDESK_SESSION_TTL_HOURS,
+    loginAttemptsPerMinute: env.DEPOTDESK_LOGIN_ATTEMPTS_PER_MINUTE,
+  };
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid DepotDesk configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+}

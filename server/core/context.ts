@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { Db, Sqlite } from '../../db/client.js';
+import type { Role } from '../../db/schema/index.js';
+import type { Clock } from './clock.js';
+import type { Hlc } from './hlc.js';
+import type { ChangeBus } from './change-bus.js';
+import type { HostMetrics } from './metrics.js';
+
+/** What the host is made of; built once at start and shared by every request. */
+export interface Host {
+  db: Db;
+  sqlite: Sqlite;
+  clock: Clock;
+  hlc: Hlc;
+  /** This depot's id, stamped on every change-log row as its origin. */
+  depotId: string;
+  bus: ChangeBus;
+  log: Logger;
+  metrics: HostMetrics;
+  dataDir: string;
+}
+
+export interface Actor {
+  userId: string | null;
+  role: Role | 'system';
+  name: string;
+}
+
+/** Per-request context: every service call knows its org and actor, so no query runs unscoped. */
+export interface Ctx {
+  host: Host;
+  orgId: string;
+  actor: Actor;
+  requestId?: string;
+}
+
+export function systemCtx(host: Host, orgId: string, name = 'system'): Ctx {
+  return { host, orgId, actor: { userId: null, role: 'system', name } };
+}

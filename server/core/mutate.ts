@@ -1,0 +1,230 @@
+import { and, eq, getTableName, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { auditLog, changeLog, workOrderEvents } from '../../db/schema/index.js';
+import type { WorkOrderStatus } from '../../db/schema/index.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.js';
+import type { Ctx } from './context.js';
+import type { ChangeMessage } from './change-bus.js';
+import { newId } from './ids.js';
+
+/** Any table the write path manages: an id, and (for org-owned rows) an org. */
+export type ManagedTable = SQLiteTable & { id: SQLiteColumn; orgId?: SQLiteColumn };
+
+/** Host-local tables: audited, but never sent to the change log (a session must not leave its depot). */
+const LOCAL_TABLES = new Set(['sessions']);
+/** Secrets that never reach the audit log or the change log, even hashed. */
+const REDACTED_KEYS = ['passwordHash', 'tokenHash'];
+
+function redact(row: unknown): unknown {
+  if (!row || typeof row !== 'object') return row ?? null;
+  const copy: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  for (const key of REDACTED_KEYS) if (key in copy) copy[key] = '[redacted]';
+  return copy;
+}
+
+/** The column that ties a row to its org: `org_id`, or the id itself for the organizations table. */
+function orgColumn(table: ManagedTable): SQLiteColumn {
+  return table.orgId ?? table.id;
+}
+type Row<T extends ManagedTable> = InferSelectModel<T>;
+type NewRow<T extends ManagedTable> = InferInsertModel<T>;
+type Change = ChangeMessage['data']['changes'][number];
+type AutoColumns = 'id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version';
+/** What a service supplies for a new row: everything but the columns the writer stamps itself. */
+export type InsertValues<T extends ManagedTable> = { [K in keyof NewRow<T> as K extends AutoColumns ? never : K]: NewRow<T>[K] } & { id?: string };
+
+const BUSY_RETRIES = 20;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+function hasColumn(table: SQLiteTable, key: string): boolean {
+  return key in table;
+}
+
+/**
+ * The writer handed to a mutation. Each row write also records the audit entry and the change-log
+ * entry, so a service cannot forget them; the whole mutation commits or rolls back as one.
+ */
+export class Writer {
+  readonly changes: Change[] = [];
+  readonly now: number;
+
+  constructor(readonly ctx: Ctx) {
+    this.now = ctx.host.clock.now();
+  }
+
+  private get db() {
+    return this.ctx.host.db;
+  }
+
+  /** Reads a row of this org inside the transaction; another org's id is "not found". */
+  find<T extends ManagedTable>(table: T, id: string): Row<T> | undefined {
+    return this.db.select().from(table as SQLiteTable).where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId))).get() as
+      | Row<T>
+      | undefined;
+  }
+
+  get<T extends ManagedTable>(table: T, id: string, entity: string = getTableName(table)): Row<T> {
+    const row = this.find(table, id);
+    if (!row) throw new NotFoundError(entity, id);
+    return row;
+  }
+
+  insert<T extends ManagedTable>(table: T, values: NoInfer<InsertValues<T>>): Row<T> {
+    const full: Record<string, unknown> = { id: newId(), ...values };
+    if (table.orgId) full.orgId = this.ctx.orgId;
+    if (hasColumn(table, 'createdAt')) full.createdAt = this.now;
+    if (hasColumn(table, 'updatedAt')) full.updatedAt = this.now;
+    if (hasColumn(table, 'version')) full.version = 1;
+    const row = this.db.insert(table).values(full as NewRow<T>).returning().get() as Row<T>;
+    this.record(table, 'insert', row.id as string, null, row);
+    return row;
+  }
+
+  /**
+   * Updates one row of this org. `expectedVersion` (from If-Match) makes a concurrent edit fail
+   * with 412 instead of silently overwriting someone else's change.
+   */
+  update<T extends ManagedTable>(
+    table: T,
+    id: string,
+    patch: NoInfer<Partial<NewRow<T>>>,
+    opts: { expectedVersion?: number | undefined; before?: NoInfer<Row<T>> } = {},
+  ): { before: Row<T>; after: Row<T> } {
+    const before = opts.before ?? this.get(table, id);
+    const set: Record<string, unknown> = { ...patch };
+    delete set.id;
+    delete set.orgId;
+    delete set.createdAt;
+    if (hasColumn(table, 'version')) {
+      const current = (before as { version: number }).version;
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) {
+        throw new PreconditionFailedError(
+          `This ${getTableName(table)} was changed by someone else (you had version ${opts.expectedVersion}, it is now ${current}). Reload and try again.`,
+          { currentVersion: current },
+        );
+      }
+      set.version = current + 1;
+    }
+    if (hasColumn(table, 'updatedAt')) set.updatedAt = this.now;
+    const after = this.db
+      .update(table)
+      .set(set as Partial<NewRow<T>>)
+      .where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId)))
+      .returning()
+      .get() as Row<T> | undefined;
+    if (!after) throw new NotFoundError(getTableName(table), id);
+    this.record(table, 'update', id, before, after);
+    return { before, after };
+  }
+
+  remove<T extends ManagedTable>(table: T, id: string): Row<T> {
+    const before = this.get(table, id);
+    try {
+      this.db.delete(table).where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId))).run();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new ConflictError('in_use', `This ${getTableName(table)} is still referenced by other records; retire it instead of deleting it.`);
+      }
+      throw err;
+    }
+    this.record(table, 'delete', id, before, null);
+    return before;
+  }
+
+  /** Appends to a work order's timeline (the domain event); the event row itself goes to the change log too. */
+  event(workOrderId: string, type: string, detail: { from?: WorkOrderStatus | null; to?: WorkOrderStatus | null; data?: unknown } = {}) {
+    const row = this.db
+      .insert(workOrderEvents)
+      .values({
+        id: newId(),
+        orgId: this.ctx.orgId,
+        workOrderId,
+        type,
+        fromStatus: detail.from ?? null,
+        toStatus: detail.to ?? null,
+        actorId: this.ctx.actor.userId,
+        at: this.now,
+        data: detail.data ?? null,
+      })
+      .returning()
+      .get();
+    this.changeLog('work_order_events', row.id, 'insert', row);
+    this.changes.push({ table: 'work_order_events', id: row.id, op: 'insert' });
+    return row;
+  }
+
+  private record(table: SQLiteTable, op: Change['op'], id: string, before: unknown, after: unknown) {
+    const name = getTableName(table);
+    this.db
+      .insert(auditLog)
+      .values({
+        id: newId(),
+        orgId: this.ctx.orgId,
+        actorId: this.ctx.actor.userId,
+        action: `${name}.${op}`,
+        entity: name,
+        entityId: id,
+        before: redact(before),
+        after: redact(after),
+        requestId: this.ctx.requestId ?? null,
+        at: this.now,
+      })
+      .run();
+    if (!LOCAL_TABLES.has(name)) this.changeLog(name, id, op, redact(after));
+    this.changes.push({ table: name, id, op });
+  }
+
+  private changeLog(tableName: string, rowId: string, op: Change['op'], row: unknown) {
+    this.db
+      .insert(changeLog)
+      .values({
+        orgId: this.ctx.orgId,
+        tableName,
+        rowId,
+        op,
+        row: row ?? null,
+        hlc: this.ctx.host.hlc.next(),
+        originDepot: this.ctx.host.depotId,
+        at: this.now,
+      })
+      .run();
+  }
+}
+
+/**
+ * The one write path (DESIGN invariant 1). Runs `fn` in a single IMMEDIATE transaction (no await
+ * inside: better-sqlite3 transactions are synchronous), then, only after COMMIT, tells realtime
+ * clients which tables changed. A throw anywhere rolls back rows, events, audit and change log.
+ */
+export function mutate<T>(ctx: Ctx, action: string, fn: (w: Writer) => T, extra: Record<string, unknown> = {}): T {
+  const { host } = ctx;
+  let writer!: Writer;
+  const run = host.sqlite.transaction(() => {
+    writer = new Writer(ctx);
+    return fn(writer);
+  });
+  let result: T;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      result = run.immediate();
+      break;
+    } catch (err) {
+      if (!isBusy(err) || attempt >= BUSY_RETRIES) throw err;
+      host.metrics.busyRetries.inc();
+    }
+  }
+  host.metrics.mutations.inc({ action });
+  if (writer.changes.length > 0) {
+    host.bus.publish({
+      type: action,
+      orgId: ctx.orgId,
+      data: { tables: [...new Set(writer.changes.map((c) => c.table))], changes: writer.changes, ...extra },
+      at: new Date(writer.now).toISOString(),
+    });
+  }
+  return result;
+}

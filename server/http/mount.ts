@@ -1,0 +1,61 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Ctx, Host } from '../core/context.js';
+import type { Config } from '../config.js';
+import { readClaim, lookup, remember } from './idempotency.js';
+import { checkAccess, parsePart, Reply, type AnyRoute } from './route.js';
+
+export const API_PREFIX = '/api/v1';
+
+/** Responses are checked against their schema under test, so contract drift fails a test instead of a client. */
+const CHECK_RESPONSES = Boolean(process.env.VITEST) || process.env.DEPOTDESK_CHECK_RESPONSES === '1';
+
+function defaultStatus(route: AnyRoute): number {
+  if (route.status) return route.status;
+  if (route.response === null) return 204;
+  return route.method === 'post' ? 201 : 200;
+}
+
+function send(res: Response, status: number, body: string | null, headers: Record<string, string>): void {
+  res.set(headers);
+  if (body === null || status === 204) res.status(status).end();
+  else res.status(status).type('application/json').send(body);
+}
+
+export function mountRoutes(app: Express, host: Host, config: Config, routes: AnyRoute[]): void {
+  for (const route of routes) {
+    const path = API_PREFIX + route.path;
+    app[route.method](path, async (req: Request, res: Response, next: NextFunction) => {
+      res.locals.routePath = path;
+      try {
+        checkAccess(route, req.ctx);
+        const claim = route.method === 'post' && !route.raw ? readClaim(req) : null;
+        if (claim) {
+          const stored = lookup(host, claim);
+          if (stored) {
+            send(res, stored.status, stored.body || null, { 'Idempotent-Replayed': 'true' });
+            return;
+          }
+          res.locals.idempotencyClaim = claim;
+        }
+        const params = parsePart('path', route.params, req.params);
+        const query = parsePart('query', route.query, req.query);
+        const body = parsePart('body', route.body, route.body ? req.body : undefined);
+        const out = await route.handler({ ctx: req.ctx as Ctx, host, config, params, query, body, req, res });
+        if (route.raw) return;
+        const reply = out instanceof Reply ? out : new Reply(defaultStatus(route), out);
+        if (CHECK_RESPONSES && route.response && reply.status < 300) {
+          const checked = route.response.safeParse(reply.body);
+          if (!checked.success) {
+            throw new Error(`Response of ${route.method.toUpperCase()} ${path} breaks its contract: ${checked.error.message}`);
+          }
+        }
+        const text = reply.body === undefined || reply.status === 204 ? null : JSON.stringify(reply.body);
+        if (claim) remember(host, claim, { status: reply.status, body: text ?? '' });
+        send(res, reply.status, text, reply.headers);
+      } catch (err) {
+        // Refusals are not remembered: the failed mutation rolled back, so a retry meets the same state.
+        next(err);
+      }
+    });
+  }
+}

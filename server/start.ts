@@ -1,0 +1,91 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { createHost } from './host.js';
+import { attachRealtime } from './realtime/hub.js';
+import type { Clock } from './core/clock.js';
+import { pruneExpired } from './http/idempotency.js';
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  host: ReturnType<typeof createHost>;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+/** Starts the depot host: database, HTTP API, WebSocket hub. Used headless and by Electron's utility process. */
+export async function startHost(config: Config, opts: { clock?: Clock; quiet?: boolean } = {}): Promise<RunningHost> {
+  const startedAt = performance.now();
+  const log = pino({ level: opts.quiet ? 'silent' : config.logLevel, base: { app: 'depotdesk-host' } });
+  const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = buildApp(host, config);
+  const server = http.createServer(app);
+  const realtime = attachRealtime(server, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const housekeeping = setInterval(() => pruneExpired(host), 3_600_000);
+  housekeeping.unref();
+  log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
+  return {
+    url,
+    port,
+    host,
+    config,
+    async stop() {
+      clearInterval(housekeeping);
+      realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      host.close();
+    },
+  };
+}
+
+/** Tells a parent (Electron utilityProcess or a forked test) that the host is listening. */
+function signalReady(message: { type: 'ready'; url: string; port: number }): void {
+  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void } }).parentPort;
+  parentPort?.postMessage(message);
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const running = await startHost(config);
+  const lan = config.lan
+    ? `crew LAN port ${config.lanPort}: not served yet by this build (crew view arrives with issue 4)`
+    : 'crew LAN access off (--no-lan)';
+  console.log(`DepotDesk depot host listening on ${running.url}\n  console:  ${running.url}/\n  API docs: ${running.url}/api/docs\n  data:     ${config.dataDir}\n  ${lan}`);
+  signalReady({ type: 'ready', url: running.url, port: running.port });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.host.log.info({ signal }, 'stopping');
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isBundledEntry = process.env.DEPOTDESK_HOST_ENTRY === '1';
+if (isEntry || isBundledEntry) {
+  main().catch((err: unknown) => {
+    console.error('DepotDesk host failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../app.js';
+import { ConfigSchema, type Config } from '../config.js';
+import { createHost } from '../host.js';
+import { ManualClock } from '../core/clock.js';
+import { attachRealtime } from '../realtime/hub.js';
+import type { Ctx } from '../core/context.js';
+
+export const ADMIN = { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' };
+
+export interface Response<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export type Api = <T = any>(method: string, url: string, opts?: { body?: unknown; token?: string | null; headers?: Record<string, string>; rawBody?: string }) => Promise<Response<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+
+/**
+ * A real host on a temp data dir, HTTP on port 0, a pinned clock. Each test file gets its own.
+ */
+export async function startTestHost(opts: { now?: string; config?: Partial<Config> } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-test-'));
+  const clock = new ManualClock(Date.parse(opts.now ?? '2026-11-16T09:00:00Z'));
+  const host = createHost({ dataDir, clock });
+  const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, ...opts.config });
+  const app = buildApp(host, config);
+  const server = http.createServer(app);
+  const realtime = attachRealtime(server, host);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const api: Api = async (method, route, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body: string | undefined;
+    if (o.rawBody !== undefined) body = o.rawBody;
+    else if (o.body !== undefined) body = JSON.stringify(o.body);
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(url + route, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, headers: res.headers, body: parsed as never };
+  };
+
+  /** First-run setup through the API; returns the admin's token and ids. */
+  async function setupOrg(org = 'Riverside Public Works', admin = ADMIN) {
+    const res = await api<{ token: string; user: { id: string; orgId: string } }>('POST', '/api/v1/setup', {
+      body: { organization: { name: org, timeZone: 'Europe/London' }, admin },
+    });
+    if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { token: res.body.token, userId: res.body.user.id, orgId: res.body.user.orgId };
+  }
+
+  return {
+    url,
+    dataDir,
+    clock,
+    host,
+    api,
+    setupOrg,
+    /** A system context for seeding data directly through the write path. */
+    ctxFor(orgId: string, userId: string | null = null): Ctx {
+      return { host, orgId, actor: { userId, role: 'system', name: 'test' } };
+    },
+    async close() {
+      realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      host.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestHost = Awaited<ReturnType<typeof startTestHost>>;
