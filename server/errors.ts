@@ -59,9 +59,10 @@ export class ConflictError extends AppError {
   }
 }
 
-export class PreconditionFailedError extends AppError {
+/** Optimistic concurrency: someone else changed the row since the caller read it (If-Match / version). */
+export class VersionConflictError extends AppError {
   constructor(message: string, extra: Record<string, unknown> = {}) {
-    super(412, 'version_mismatch', message, [], extra);
+    super(409, 'version_conflict', message, [], extra);
   }
 }
 

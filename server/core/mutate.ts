@@ -2,7 +2,7 @@ import { and, eq, getTableName, type InferInsertModel, type InferSelectModel } f
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { auditLog, changeLog, workOrderEvents } from '../../db/schema/index.js';
 import type { WorkOrderStatus } from '../../db/schema/index.js';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.js';
+import { ConflictError, NotFoundError, VersionConflictError } from '../errors.js';
 import type { Ctx } from './context.js';
 import type { ChangeMessage } from './change-bus.js';
 import { newId } from './ids.js';
@@ -86,7 +86,7 @@ export class Writer {
 
   /**
    * Updates one row of this org. `expectedVersion` (from If-Match) makes a concurrent edit fail
-   * with 412 instead of silently overwriting someone else's change.
+   * with 409 instead of silently overwriting someone else's change.
    */
   update<T extends ManagedTable>(
     table: T,
@@ -102,7 +102,7 @@ export class Writer {
     if (hasColumn(table, 'version')) {
       const current = (before as { version: number }).version;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) {
-        throw new PreconditionFailedError(
+        throw new VersionConflictError(
           `This ${getTableName(table)} was changed by someone else (you had version ${opts.expectedVersion}, it is now ${current}). Reload and try again.`,
           { currentVersion: current },
         );
