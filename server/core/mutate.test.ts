@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { depots, organizations } from '../../db/schema/index.js';
+import { startTestHost, type TestHost } from '../testing/harness.js';
+import { systemCtx } from './context.js';
+import { newId } from './ids.js';
+import { mutate } from './mutate.js';
+import type { ChangeMessage } from './change-bus.js';
+
+let t: TestHost;
+let orgId: string;
+const count = (table: string) => t.host.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  orgId = newId();
+  mutate(systemCtx(t.host, orgId), 'test.org', (w) => w.insert(organizations, { id: orgId, name: 'Org', slug: 'org', timeZone: 'UTC' }));
+});
+afterAll(() => t.close());
+
+function addDepot(code: string) {
+  return mutate(systemCtx(t.host, orgId), 'depot.create', (w) => w.insert(depots, { code, name: `Depot ${code}`, timeZone: 'UTC' }));
+}
+
+describe('the one write path', () => {
+  it('when a row is written, then the audit record and the change-log entry are written with it', () => {
+    const depot = addDepot('A');
+    const audit = t.host.sqlite.prepare('SELECT * FROM audit_log WHERE entity_id = ?').all(depot.id) as { action: string; after: string }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.action).toBe('depots.insert');
+    expect(JSON.parse(audit[0]!.after)).toMatchObject({ code: 'A' });
+    const changes = t.host.sqlite.prepare('SELECT * FROM change_log WHERE row_id = ?').all(depot.id) as { op: string; hlc: string; origin_depot: string; row: string }[];
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ op: 'insert', origin_depot: t.host.depotId });
+    expect(JSON.parse(changes[0]!.row)).toMatchObject({ id: depot.id, code: 'A' });
+  });
+
+  it.each([
+    ['audit_log', 'the audit write'],
+    ['change_log', 'the change-log write'],
+  ])('when %s refuses the insert, then %s failure rolls back the row and everything else', (table) => {
+    const before = { depots: count('depots'), audit: count('audit_log'), changes: count('change_log') };
+    const published: ChangeMessage[] = [];
+    const stop = t.host.bus.subscribe((m) => published.push(m));
+    t.host.sqlite.exec(`CREATE TEMP TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END;`);
+    try {
+      expect(() => addDepot(`X-${table}`)).toThrow(/injected fault/);
+    } finally {
+      t.host.sqlite.exec(`DROP TRIGGER temp.fail_${table}`);
+      stop();
+    }
+    expect({ depots: count('depots'), audit: count('audit_log'), changes: count('change_log') }).toEqual(before);
+    expect(published).toEqual([]);
+    // And the same write succeeds once the fault is gone.
+    expect(addDepot(`X-${table}`).code).toBe(`X-${table}`);
+  });
+
+  it('when the mutation function throws after writing, then nothing of it is kept', () => {
+    const before = count('depots');
+    expect(() =>
+      mutate(systemCtx(t.host, orgId), 'depot.create', (w) => {
+        w.insert(depots, { code: 'Z', name: 'Z', timeZone: 'UTC' });
+        throw new Error('business rule failed');
+      }),
+    ).toThrow('business rule failed');
+    expect(count('depots')).toBe(before);
+  });
+
+  it('when a change commits, then clients hear of it only after commit, with the tables that changed', () => {
+    const seen: { message: ChangeMessage; committed: number }[] = [];
+    const stop = t.host.bus.subscribe((message) => {
+      // Read from the database at publish time: the row must already be there.
+      seen.push({ message, committed: count('depots') });
+    });
+    const before = count('depots');
+    addDepot('B');
+    stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.committed).toBe(before + 1);
+    expect(seen[0]!.message).toMatchObject({ type: 'depot.create', orgId, data: { tables: ['depots'] } });
+  });
+
+  it('when a row is updated with a stale version, then 409 version_conflict and the row is unchanged', () => {
+    const depot = addDepot('C');
+    mutate(systemCtx(t.host, orgId), 'depot.update', (w) => w.update(depots, depot.id, { name: 'First' }, { expectedVersion: 1 }));
+    expect(() =>
+      mutate(systemCtx(t.host, orgId), 'depot.update', (w) => w.update(depots, depot.id, { name: 'Second' }, { expectedVersion: 1 })),
+    ).toThrow(expect.objectContaining({ status: 409, code: 'version_conflict' }));
+    expect(t.host.db.select().from(depots).where(eq(depots.id, depot.id)).get()).toMatchObject({ name: 'First', version: 2 });
+  });
+
+  it("when another org's row is addressed, then it is not found", () => {
+    const depot = addDepot('D');
+    const otherOrg = newId();
+    expect(() => mutate(systemCtx(t.host, otherOrg), 'depot.update', (w) => w.update(depots, depot.id, { name: 'Hijack' }))).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
+  });
+
+  it('when the application tries to rewrite history, then the triggers refuse', () => {
+    addDepot('E');
+    const guards = t.host.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_%'").pluck().all();
+    expect(guards).toEqual(expect.arrayContaining(['work_order_events_no_update', 'work_order_events_no_delete']));
+    expect(() => t.host.sqlite.exec('UPDATE audit_log SET action = action')).toThrow(/append-only/);
+    expect(() => t.host.sqlite.exec('DELETE FROM audit_log')).toThrow(/append-only/);
+    expect(() => t.host.sqlite.exec('UPDATE change_log SET op = op')).toThrow(/append-only/);
+    expect(() => t.host.sqlite.exec('DELETE FROM change_log')).toThrow(/append-only/);
+  });
+
+  it('when change-log entries are made, then their sequence and hybrid clock both increase', () => {
+    addDepot('F');
+    addDepot('G');
+    const rows = t.host.sqlite.prepare('SELECT seq, hlc FROM change_log ORDER BY seq').all() as { seq: number; hlc: string }[];
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.hlc > rows[i - 1]!.hlc).toBe(true);
+  });
+});
