@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Email, Id, Name } from '../http/contract-common.js';
+import { OptionalText, patchSchema, TrackedDto } from '../http/crud-contract.js';
+import { Password, RoleSchema } from '../auth/contract.js';
+import { WorkingHoursSchema } from '../sla/contract.js';
+
+const editable = {
+  name: Name,
+  role: RoleSchema,
+  phone: OptionalText(40),
+  homeDepotId: Id.nullable().optional(),
+  /** Weekly shift, in the same shape as an SLA calendar's working hours. */
+  shift: WorkingHoursSchema.nullable().optional(),
+};
+
+export const UserCreate = z
+  .strictObject({ email: Email, password: Password, ...editable })
+  .meta({ id: 'UserCreate', description: 'A new user with an initial password (they should change it).' });
+export const UserUpdate = patchSchema({ ...editable, active: z.boolean() }).meta({
+  id: 'UserUpdate',
+  description: 'Deactivating a user (active: false) also signs them out everywhere.',
+});
+
+export const User = z
+  .object({
+    ...TrackedDto,
+    email: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    phone: z.string().nullable(),
+    homeDepotId: Id.nullable(),
+    active: z.boolean(),
+    shift: WorkingHoursSchema.nullable(),
+  })
+  .meta({ id: 'User' });
+
+export const UserSkill = z.object({ skillId: Id, name: z.string(), category: z.string().nullable(), level: z.number().int() }).meta({ id: 'UserSkill' });
+
+export const UserDetail = User.extend({ skills: z.array(UserSkill), teamIds: z.array(Id) }).meta({ id: 'UserDetail' });
+
+export const UserSkillPut = z.strictObject({ level: z.number().int().min(1).max(5).meta({ description: '1 (trainee) .. 5 (expert)' }) });
+export const UserSkillParams = z.strictObject({ id: Id, skillId: Id });
+export const PasswordReset = z.strictObject({ password: Password });

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { skills } from '../../db/schema/index.js';
+import { defineCrud, trackedDto } from '../http/crud.js';
+import type { AnyRoute } from '../http/route.js';
+import { Skill, SkillCreate, SkillUpdate } from './contract.js';
+
+export const skillCrud = defineCrud({
+  table: skills,
+  entity: 'skill',
+  path: '/skills',
+  tag: 'Skills',
+  create: SkillCreate,
+  update: SkillUpdate,
+  dto: Skill,
+  toDto: (r) => ({ ...trackedDto(r), name: r.name, category: r.category }),
+  read: 'catalog:read',
+  write: 'catalog:manage',
+  sort: { keys: { name: skills.name, category: skills.category, createdAt: skills.createdAt }, default: 'name' },
+  filters: { category: { column: skills.category, schema: z.string().max(60) } },
+  search: [skills.name, skills.category],
+});
+
+export const skillRoutes: AnyRoute[] = skillCrud.routes();

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Id, Name } from '../http/contract-common.js';
+import { OptionalText, patchSchema, TrackedDto } from '../http/crud-contract.js';
+
+export const StockKindSchema = z.enum(['material', 'equipment']);
+
+const itemFields = {
+  sku: z.string().trim().min(1).max(60),
+  name: Name,
+  kind: StockKindSchema,
+  unit: z.string().trim().min(1).max(20).meta({ description: 'e.g. "pcs", "m", "kg"' }),
+  category: OptionalText(60),
+};
+
+export const StockItemCreate = z.strictObject(itemFields).meta({ id: 'StockItemCreate' });
+export const StockItemUpdate = patchSchema(itemFields).meta({ id: 'StockItemUpdate' });
+export const StockItem = z
+  .object({ ...TrackedDto, sku: z.string(), name: z.string(), kind: StockKindSchema, unit: z.string(), category: z.string().nullable() })
+  .meta({ id: 'StockItem' });
+
+const Quantity = z.number().finite().min(0).max(1e9);
+
+export const StockLevelPut = z
+  .strictObject({ depotId: Id, itemId: Id, quantity: Quantity, reorderLevel: Quantity.nullable().optional() })
+  .meta({ id: 'StockLevelPut', description: 'Sets the counted quantity of an item at a depot (creates the level if new).' });
+
+export const StockAdjust = z
+  .strictObject({
+    delta: z.number().finite().refine((d) => d !== 0, 'must not be 0'),
+    reason: z.string().trim().min(1).max(300),
+  })
+  .meta({ id: 'StockAdjust', description: 'Adds (delta > 0) or takes (delta < 0) stock; the quantity may not go below 0.' });
+
+export const StockLevel = z
+  .object({ ...TrackedDto, depotId: Id, itemId: Id, quantity: z.number(), reorderLevel: z.number().nullable(), belowReorder: z.boolean() })
+  .meta({ id: 'StockLevel' });
