@@ -159,23 +159,31 @@ export class Writer {
 
   private record(table: SQLiteTable, op: Change['op'], id: string, before: unknown, after: unknown) {
     const name = getTableName(table);
+    this.audit(`${name}.${op}`, name, id, before, after);
+    if (!LOCAL_TABLES.has(name)) this.changeLog(name, id, op, redact(after));
+    this.changes.push({ table: name, id, op });
+  }
+
+  /**
+   * An extra audit entry for context a row cannot hold (e.g. why stock was adjusted). Row writes
+   * are audited automatically; call this only to say more.
+   */
+  audit(action: string, entity: string, entityId: string, before: unknown, after: unknown): void {
     this.db
       .insert(auditLog)
       .values({
         id: newId(),
         orgId: this.ctx.orgId,
         actorId: this.ctx.actor.userId,
-        action: `${name}.${op}`,
-        entity: name,
-        entityId: id,
+        action,
+        entity,
+        entityId,
         before: redact(before),
         after: redact(after),
         requestId: this.ctx.requestId ?? null,
         at: this.now,
       })
       .run();
-    if (!LOCAL_TABLES.has(name)) this.changeLog(name, id, op, redact(after));
-    this.changes.push({ table: name, id, op });
   }
 
   private changeLog(tableName: string, rowId: string, op: Change['op'], row: unknown) {

@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { auditLog, depots, stockItems, stockLevels } from '../../db/schema/index.js';
+import { depots, stockItems, stockLevels } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
-import { newId } from '../core/ids.js';
 import { ConflictError } from '../errors.js';
 import { assertSameOrg, mutateEntity } from '../http/crud.js';
 
@@ -36,23 +35,8 @@ export function adjustLevel(ctx: Ctx, id: string, delta: number, reason: string,
       throw new ConflictError('insufficient_stock', `Only ${before.quantity} in stock; cannot take ${-delta}.`, { available: before.quantity });
     }
     const { after } = w.update(stockLevels, id, { quantity }, { before, expectedVersion });
-    // The row keeps no reason column, and the writer's audit entry has no room for one; so the
-    // reason gets its own audit entry in the same transaction (written through w's connection).
-    w.ctx.host.db
-      .insert(auditLog)
-      .values({
-        id: newId(),
-        orgId: ctx.orgId,
-        actorId: ctx.actor.userId,
-        action: 'stock.adjusted',
-        entity: 'stock_levels',
-        entityId: id,
-        before: { quantity: before.quantity },
-        after: { quantity, delta, reason },
-        requestId: ctx.requestId ?? null,
-        at: w.now,
-      })
-      .run();
+    // The row keeps no reason column, so the reason gets its own audit entry in the same transaction.
+    w.audit('stock.adjusted', 'stock_levels', id, { quantity: before.quantity }, { quantity, delta, reason });
     return after;
   });
 }
