@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
@@ -81,9 +82,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-const isBundledEntry = process.env.DEPOTDESK_HOST_ENTRY === '1';
-if (isEntry || isBundledEntry) {
+// In a bundle every module shares the bundle's import.meta.url, so scripts/build-host.mjs replaces
+// DEPOTDESK_BUNDLE_ENTRY with the bundle's name at build time; from source, compare with argv[1].
+const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
+const isEntry = bundledAs
+  ? bundledAs === 'start'
+  : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+const isHostProcess = process.env.DEPOTDESK_HOST_ENTRY === '1';
+if (isEntry || isHostProcess) {
   main().catch((err: unknown) => {
     console.error('DepotDesk host failed to start:', err instanceof Error ? err.message : err);
     process.exit(1);
