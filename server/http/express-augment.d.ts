@@ -1,7 +1,6 @@
 import type { Ctx } from '../core/context.js';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own augmentation point
   namespace Express {
     interface Request {
       requestId: string;

@@ -59,8 +59,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
 export type AnyRoute = RouteSpec<any, any, any, any>;
 
 export function defineRoute<
-  P extends ZodType = z.ZodObject<{}>,
-  Q extends ZodType = z.ZodObject<{}>,
+  P extends ZodType = z.ZodObject<Record<never, never>>,
+  Q extends ZodType = z.ZodObject<Record<never, never>>,
   B extends ZodType = z.ZodUndefined,
   R extends ZodType = z.ZodUnknown,
 >(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
