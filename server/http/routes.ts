@@ -1,9 +1,22 @@
 import type { AnyRoute } from './route.js';
+import { workOrderRoutes } from '../work-orders/routes.js';
 import { authRoutes } from '../auth/routes.js';
+import { depotRoutes } from '../depots/routes.js';
+import { locationRoutes } from '../locations/routes.js';
+import { assetRoutes } from '../assets/routes.js';
+import { userRoutes } from '../people/routes.js';
+import { skillRoutes } from '../skills/routes.js';
+import { teamRoutes } from '../teams/routes.js';
+import { vehicleRoutes } from '../vehicles/routes.js';
+import { stockRoutes } from '../stock/routes.js';
+import { projectRoutes } from '../projects/routes.js';
+import { templateRoutes } from '../templates/routes.js';
+import { slaRoutes } from '../sla/routes.js';
+import { auditRoutes } from '../audit/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes];
+  return [...authRoutes, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes];
 }

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from '../testing/harness.js';
+import { move, seedWorld, workOrderAt, type World } from './fixtures.js';
+import { answerChecklistItem } from './service.js';
+
+let t: TestHost;
+let w: World;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  w = await seedWorld(t);
+});
+afterAll(() => t.close());
+
+const url = (id: string, rest = '') => `/api/v1/work-orders/${id}${rest}`;
+const stock = () => t.host.sqlite.prepare('SELECT quantity FROM stock_levels WHERE item_id = ?').pluck().get(w.item) as number;
+const onSiteWithChecklist = () => workOrderAt(w, 'ON_SITE', { templateId: w.template, type: undefined, priority: undefined });
+
+describe('checklist', () => {
+  it('when answers do not fit the item, then 400 with a message for body.value', async () => {
+    const wo = onSiteWithChecklist();
+    const cases: [string, unknown, RegExp][] = [
+      ['isolated', 'yes', /true or false/],
+      ['pressure', 12, /at most 10 bar/],
+      ['pressure', -1, /at least 0/],
+      ['pressure', '5', /number/],
+      ['remarks', 'x'.repeat(2001), /2000/],
+      ['remarks', true, /text/],
+    ];
+    for (const [item, value, message] of cases) {
+      const res = await t.api('PUT', url(wo.id, `/checklist/${item}`), { token: w.tokens.tech1, body: { value } });
+      expect(res.status, `${item}=${String(value).slice(0, 10)}`).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'body.value', message: expect.stringMatching(message) }]);
+    }
+    expect((await t.api('PUT', url(wo.id, '/checklist/nope'), { token: w.tokens.tech1, body: { value: true } })).status).toBe(404);
+    const view = await t.api('GET', url(wo.id, '/checklist'), { token: w.tokens.tech1 });
+    expect(view.body.items.every((i: { answer: unknown }) => i.answer === null)).toBe(true);
+  });
+
+  it('when required items are unanswered, then completing is refused with 409 checklist_incomplete listing them', async () => {
+    const wo = onSiteWithChecklist();
+    const ok = await t.api('PUT', url(wo.id, '/checklist/isolated'), { token: w.tokens.tech1, body: { value: true, note: 'locked out' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ itemId: 'isolated', value: true, note: 'locked out', answeredBy: w.people.tech1 });
+
+    const refused = await move(t, w.tokens.tech1, wo.id, 'COMPLETED');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'checklist_incomplete', missing: [{ id: 'pressure', label: 'Outlet pressure' }] });
+
+    // Re-answering updates the one answer (upsert), it does not add a second.
+    answerChecklistItem(w.ctx, wo.id, 'pressure', { value: 3 });
+    const re = await t.api('PUT', url(wo.id, '/checklist/pressure'), { token: w.tokens.tech1, body: { value: 4.5 } });
+    expect(re.body).toMatchObject({ value: 4.5, version: 2 });
+    expect(t.host.sqlite.prepare('SELECT count(*) FROM checklist_results WHERE work_order_id = ?').pluck().get(wo.id)).toBe(2);
+
+    const view = await t.api('GET', url(wo.id, '/checklist'), { token: w.tokens.tech1 });
+    expect(view.body.complete).toBe(true);
+    expect(view.body.items.map((i: { item: { id: string }; answer: { value: unknown } | null }) => [i.item.id, i.answer?.value ?? null])).toEqual([
+      ['isolated', true],
+      ['pressure', 4.5],
+      ['remarks', null],
+    ]);
+    expect((await move(t, w.tokens.tech1, wo.id, 'COMPLETED')).status).toBe(200);
+    const late = await t.api('PUT', url(wo.id, '/checklist/remarks'), { token: w.tokens.tech1, body: { value: 'after the fact' } });
+    expect(late.status).toBe(409);
+  });
+});
+
+describe('materials', () => {
+  it('when material is used, then stock goes down in the same mutation and the usage is listed', async () => {
+    const wo = workOrderAt(w, 'ON_SITE');
+    const before = stock();
+    const res = await t.api('POST', url(wo.id, '/materials'), { token: w.tokens.tech1, body: { itemId: w.item, depotId: w.depot, quantity: 3 } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ sku: 'GASKET-50', quantity: 3, usedBy: w.people.tech1 });
+    expect(stock()).toBe(before - 3);
+    const listed = await t.api('GET', url(wo.id, '/materials'), { token: w.tokens.viewer });
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: res.body.id, quantity: 3, unit: 'pcs' })]);
+    const audit = await t.api('GET', url(wo.id, '/audit'), { token: w.tokens.viewer });
+    expect(audit.body.items.map((a: { action: string }) => a.action)).toContain('material_usages.insert');
+  });
+
+  it('when there is not enough stock, then 409 insufficient_stock and nothing is recorded', async () => {
+    const wo = workOrderAt(w, 'ON_SITE');
+    const before = stock();
+    const res = await t.api('POST', url(wo.id, '/materials'), { token: w.tokens.tech1, body: { itemId: w.item, depotId: w.depot, quantity: before + 1 } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'insufficient_stock', available: before, requested: before + 1 });
+    expect(stock()).toBe(before);
+    expect((await t.api('GET', url(wo.id, '/materials'), { token: w.tokens.viewer })).body.items).toEqual([]);
+    const bad = await t.api('POST', url(wo.id, '/materials'), { token: w.tokens.tech1, body: { itemId: w.depot, depotId: w.depot, quantity: 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'body.itemId', message: expect.any(String) }]);
+  });
+});
+
+describe('closure approval', () => {
+  it('when a supervisor rejects without a comment, then 400; with one, the work goes back to DISPATCHED', async () => {
+    const wo = workOrderAt(w, 'COMPLETED');
+    const bare = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.supervisor, body: { decision: 'rejected' } });
+    expect(bare.status).toBe(400);
+    expect(bare.body.errors).toEqual([{ field: 'body.comment', message: expect.any(String) }]);
+    const res = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.supervisor, body: { decision: 'rejected', comment: 'Photos missing' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'DISPATCHED', completedAt: null, closedAt: null });
+    const approvals = await t.api('GET', url(wo.id, '/closure'), { token: w.tokens.tech1 });
+    expect(approvals.body.items).toEqual([expect.objectContaining({ decision: 'rejected', comment: 'Photos missing', decidedBy: w.people.supervisor })]);
+
+    // The crew finishes again: a second pending request, approved this time.
+    for (const to of ['EN_ROUTE', 'ON_SITE', 'COMPLETED']) expect((await move(t, w.tokens.tech1, wo.id, to)).status).toBe(200);
+    const approved = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.admin, body: { decision: 'approved' } });
+    expect(approved.body.status).toBe('CLOSED');
+    const all = await t.api('GET', url(wo.id, '/closure'), { token: w.tokens.viewer });
+    expect(all.body.items.map((a: { decision: string }) => a.decision)).toEqual(['rejected', 'approved']);
+    const again = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.admin, body: { decision: 'approved' } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('illegal_transition');
+  });
+
+  it('when work is not completed, then a closure decision is 409', async () => {
+    const wo = workOrderAt(w, 'ON_SITE');
+    const res = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.supervisor, body: { decision: 'approved' } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'illegal_transition', allowed: expect.arrayContaining(['COMPLETED']) });
+  });
+});

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { taskTemplates, workOrders } from '../../db/schema/index.js';
+import type { Ctx } from '../core/context.js';
+import { mutate } from '../core/mutate.js';
+import { ConflictError, type FieldError } from '../errors.js';
+import { ChecklistSchema, RequiredSkillSchema } from '../http/contract-domain.js';
+import type { AssignmentInput, CreateWorkOrderInput, UpdateWorkOrderInput, WorkOrderDto } from './contract.js';
+import { slaFor } from './due-times.js';
+import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
+import { assertOpen, checkPlannedRange, checkRefs, loadForWrite, parseTime, throwIfErrors } from './guards.js';
+
+/** Use cases that create and edit work orders (the lifecycle is in transitions.ts). */
+
+const DEFAULT_DURATION_MIN = 60;
+
+/** Per-org running number, bumped inside the creating transaction so two creations never share one. */
+function nextNumber(ctx: Ctx): { seq: number; number: string } {
+  // The counter is a host-local sequence, not a synced entity, so it bypasses Writer's audit/change log.
+  const seq = ctx.host.sqlite
+    .prepare("INSERT INTO counters (org_id, name, value) VALUES (?, 'work_order', 1) ON CONFLICT (org_id, name) DO UPDATE SET value = value + 1 RETURNING value")
+    .pluck()
+    .get(ctx.orgId) as number;
+  return { seq, number: `WO-${String(seq).padStart(6, '0')}` };
+}
+
+const TemplateDefaults = z.object({ requiredSkills: z.array(RequiredSkillSchema), checklist: ChecklistSchema });
+
+export function createWorkOrder(ctx: Ctx, input: CreateWorkOrderInput): WorkOrderDto {
+  return mutate(ctx, 'work_order.created', (w) => {
+    const errors: FieldError[] = [];
+    const template = input.templateId ? w.find(taskTemplates, input.templateId) : undefined;
+    if (input.templateId && !template) errors.push({ field: 'body.templateId', message: 'no such task template in this organization' });
+    const type = input.type ?? template?.type;
+    const priority = input.priority ?? template?.priority;
+    if (!type) errors.push({ field: 'body.type', message: 'required unless templateId supplies it' });
+    if (!priority) errors.push({ field: 'body.priority', message: 'required unless templateId supplies it' });
+    const { location, phase, team } = checkRefs(ctx, w, input, errors);
+    const plannedStart = parseTime(input.plannedStart) ?? null;
+    const plannedEnd = parseTime(input.plannedEnd) ?? null;
+    checkPlannedRange(plannedStart, plannedEnd, errors);
+    throwIfErrors(errors);
+
+    const defaults = template ? TemplateDefaults.safeParse(template) : { success: true as const, data: { requiredSkills: [], checklist: [] } };
+    if (!defaults.success) {
+      throw new ConflictError('invalid_template', `Task template "${template?.name}" has an invalid checklist or skill list; fix the template first.`);
+    }
+    const { seq, number } = nextNumber(ctx);
+    const row = w.insert(workOrders, {
+      number,
+      seq,
+      title: input.title,
+      description: input.description ?? template?.description ?? null,
+      type: type!,
+      priority: priority!,
+      status: 'NEW',
+      depotId: team?.depotId ?? location?.depotId ?? null,
+      locationId: input.locationId ?? null,
+      assetId: input.assetId ?? null,
+      projectId: input.projectId ?? phase?.projectId ?? null,
+      phaseId: input.phaseId ?? null,
+      templateId: template?.id ?? null,
+      teamId: input.teamId ?? null,
+      assigneeId: input.assigneeId ?? null,
+      requiredSkills: defaults.data.requiredSkills,
+      checklist: defaults.data.checklist,
+      requiresSignature: template?.requiresSignature ?? false,
+      plannedStart,
+      plannedEnd,
+      durationMin: input.durationMin ?? template?.durationMin ?? DEFAULT_DURATION_MIN,
+      ...slaFor(ctx, type!, priority!, w.now),
+      slaPausedMs: 0,
+      createdBy: ctx.actor.userId,
+    });
+    w.event(row.id, 'created', { to: 'NEW', data: { number, title: row.title, templateId: row.templateId } });
+    return toWorkOrderDto(row, w.now);
+  });
+}
+
+const EDITABLE = ['title', 'description', 'priority', 'type', 'locationId', 'assetId', 'durationMin', 'plannedStart', 'plannedEnd', 'projectId', 'phaseId'] as const;
+type Editable = (typeof EDITABLE)[number];
+
+export function updateWorkOrder(ctx: Ctx, id: string, input: UpdateWorkOrderInput, opts: { expectedVersion?: number | undefined } = {}): WorkOrderDto {
+  return mutate(ctx, 'work_order.updated', (w) => {
+    const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
+    assertOpen(wo, 'edit it');
+    const errors: FieldError[] = [];
+    const next: Partial<Pick<WorkOrderRow, Editable>> = {};
+    for (const key of EDITABLE) {
+      const value = input[key];
+      if (value === undefined) continue;
+      (next as Record<string, unknown>)[key] = key === 'plannedStart' || key === 'plannedEnd' ? parseTime(value as string | null) : value;
+    }
+    // Keep project and phase consistent: a phase implies its project; a new project drops a foreign phase.
+    const { phase } = checkRefs(ctx, w, { locationId: next.locationId, assetId: next.assetId, projectId: next.projectId, phaseId: next.phaseId }, errors);
+    if (next.projectId === null && next.phaseId) errors.push({ field: 'body.phaseId', message: 'a phase needs its project; do not clear projectId while setting a phase' });
+    if (next.projectId === null) next.phaseId = null;
+    if (phase && input.projectId === undefined) next.projectId = phase.projectId;
+    if (next.projectId && next.phaseId === undefined && wo.phaseId) {
+      const current = checkRefs(ctx, w, { phaseId: wo.phaseId }).phase;
+      if (current?.projectId !== next.projectId) next.phaseId = null;
+    }
+    checkPlannedRange(next.plannedStart !== undefined ? next.plannedStart : wo.plannedStart, next.plannedEnd !== undefined ? next.plannedEnd : wo.plannedEnd, errors);
+    throwIfErrors(errors);
+
+    const changed: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [key, value] of Object.entries(next)) {
+      const before = wo[key as Editable];
+      if (before !== value) changed[key] = { from: before, to: value };
+    }
+    if (Object.keys(changed).length === 0) return toWorkOrderDto(wo, w.now);
+
+    const patch: Partial<WorkOrderRow> = {};
+    for (const key of Object.keys(changed)) (patch as Record<string, unknown>)[key] = next[key as Editable];
+    if (changed.priority || changed.type) {
+      // The SLA is fixed by type × priority, counted from creation; business time spent on hold still counts as paused.
+      Object.assign(patch, slaFor(ctx, next.type ?? wo.type, next.priority ?? wo.priority, wo.createdAt, wo.slaPausedMs));
+    }
+    const { after } = w.update(workOrders, id, patch, { before: wo });
+    w.event(id, 'updated', { data: { changed } });
+    return toWorkOrderDto(after, w.now);
+  }, { workOrderId: id });
+}
+
+/** Who does the work and when. The team check applies when a team is given with the call. */
+export function assignWorkOrder(ctx: Ctx, id: string, input: AssignmentInput, opts: { expectedVersion?: number | undefined } = {}): WorkOrderDto {
+  return mutate(ctx, 'work_order.assigned', (w) => {
+    const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
+    assertOpen(wo, 'assign it');
+    const errors: FieldError[] = [];
+    const assigneeId = input.assigneeId !== undefined ? input.assigneeId : wo.assigneeId;
+    checkRefs(ctx, w, { teamId: input.teamId, assigneeId: input.teamId ? assigneeId : input.assigneeId }, errors);
+    const plannedStart = input.plannedStart !== undefined ? parseTime(input.plannedStart)! : wo.plannedStart;
+    const plannedEnd = input.plannedEnd !== undefined ? parseTime(input.plannedEnd)! : wo.plannedEnd;
+    checkPlannedRange(plannedStart, plannedEnd, errors);
+    throwIfErrors(errors);
+    if (assigneeId === null && ['DISPATCHED', 'EN_ROUTE', 'ON_SITE'].includes(wo.status)) {
+      throw new ConflictError('transition_blocked', `Work order ${wo.number} is ${wo.status} and must keep an assignee; assign someone else instead of nobody.`);
+    }
+    const patch = {
+      assigneeId,
+      teamId: input.teamId !== undefined ? input.teamId : wo.teamId,
+      plannedStart,
+      plannedEnd,
+    };
+    const { after } = w.update(workOrders, id, patch, { before: wo });
+    w.event(id, 'assigned', {
+      data: {
+        assigneeId: after.assigneeId,
+        teamId: after.teamId,
+        plannedStart: after.plannedStart,
+        plannedEnd: after.plannedEnd,
+        previous: { assigneeId: wo.assigneeId, teamId: wo.teamId },
+      },
+    });
+    return toWorkOrderDto(after, w.now);
+  }, { workOrderId: id });
+}
+
+// One import point for callers such as the demo seeder, which drives the real lifecycle.
+export { decideClosure, transitionWorkOrder } from './transitions.js';
+export { answerChecklistItem, recordMaterialUsage } from './field.js';

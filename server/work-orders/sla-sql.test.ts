@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { workOrders } from '../../db/schema/index.js';
+import { SLA_STATES, slaState, type SlaWorkOrder, type WorkOrderStatus } from '../sla/engine.js';
+import { slaStateIs, slaStateSql } from './sla-sql.js';
+
+// Only the columns the SLA rules read; the SQL names them exactly as the real table does.
+const sqlite = new Database(':memory:');
+sqlite.exec(`CREATE TABLE work_orders (
+  id TEXT PRIMARY KEY, status TEXT NOT NULL,
+  response_due_at INTEGER, response_at_risk_at INTEGER, resolution_due_at INTEGER, resolution_at_risk_at INTEGER,
+  responded_at INTEGER, completed_at INTEGER, on_hold_since INTEGER)`);
+const db = drizzle(sqlite);
+afterAll(() => sqlite.close());
+
+const STATUSES: WorkOrderStatus[] = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD', 'COMPLETED', 'CLOSED', 'CANCELLED'];
+const NOW = 1_000_000;
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('slaState in SQL', () => {
+  it('when evaluated over thousands of generated rows and several clocks, then SQL and TypeScript agree on every row', () => {
+    const rand = rng(42);
+    // Instants cluster around NOW (and each other) so that ties and off-by-one edges come up often.
+    const instants = [null, NOW - 2, NOW - 1, NOW, NOW + 1, NOW + 2, NOW - 500, NOW + 500];
+    const pick = () => instants[Math.floor(rand() * instants.length)] ?? null;
+    const rows: (SlaWorkOrder & { id: string })[] = [];
+    for (let i = 0; i < 6000; i++) {
+      rows.push({
+        id: String(i).padStart(5, '0'),
+        status: STATUSES[Math.floor(rand() * STATUSES.length)]!,
+        responseDueAt: pick(),
+        responseAtRiskAt: pick(),
+        resolutionDueAt: pick(),
+        resolutionAtRiskAt: pick(),
+        respondedAt: pick(),
+        completedAt: pick(),
+        onHoldSince: pick(),
+      });
+    }
+    const insert = sqlite.prepare(
+      `INSERT INTO work_orders VALUES (@id, @status, @responseDueAt, @responseAtRiskAt, @resolutionDueAt, @resolutionAtRiskAt, @respondedAt, @completedAt, @onHoldSince)`,
+    );
+    sqlite.transaction(() => rows.forEach((r) => insert.run(r)))();
+
+    const seen = new Set<string | null>();
+    for (const now of [NOW - 1, NOW, NOW + 1, NOW + 1000]) {
+      const fromSql = new Map(db.select({ id: workOrders.id, state: slaStateSql(now) }).from(workOrders).all().map((r) => [r.id, r.state]));
+      for (const row of rows) {
+        const expected = slaState(row, now);
+        seen.add(expected);
+        expect(fromSql.get(row.id) ?? null, `row ${JSON.stringify(row)} at ${now}`).toBe(expected);
+      }
+      for (const state of SLA_STATES) {
+        const ids = db.select({ id: workOrders.id }).from(workOrders).where(slaStateIs(state, now)).all().map((r) => r.id);
+        expect(ids.sort()).toEqual(rows.filter((r) => slaState(r, now) === state).map((r) => r.id));
+      }
+    }
+    // The generator really exercised every outcome.
+    expect([...seen].sort()).toEqual(['at_risk', 'breached', 'met', 'ok', null].sort());
+  });
+});
