@@ -9,6 +9,7 @@ import type { Host } from './core/context.js';
 import { Hlc } from './core/hlc.js';
 import { newId } from './core/ids.js';
 import { createMetrics } from './core/metrics.js';
+import { GroupCommit } from './core/group-commit.js';
 
 export interface HostOptions {
   dataDir: string;
@@ -36,19 +37,26 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   const lastHlc = sqlite.prepare('SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
   const hlc = new Hlc(depotId, clock, lastHlc ?? null);
 
+  const metrics = createMetrics();
+  const commits = new GroupCommit(sqlite, () => metrics.busyRetries.inc(), (err) => log.error({ err }, 'commit failed; the batch was rolled back'));
+
   return {
     db,
     sqlite,
+    commits,
     clock,
     hlc,
     depotId,
     bus: new ChangeBus(),
     log,
-    metrics: createMetrics(),
+    metrics,
     dataDir: opts.dataDir,
     backupPath: opened.backupPath,
     close() {
-      if (sqlite.open) sqlite.close();
+      if (sqlite.open) {
+        commits.flush();
+        sqlite.close();
+      }
     },
   };
 }

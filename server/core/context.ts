@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { Hlc } from './hlc.js';
 import type { ChangeBus } from './change-bus.js';
 import type { HostMetrics } from './metrics.js';
+import type { GroupCommit } from './group-commit.js';
 
 /** What the host is made of; built once at start and shared by every request. */
 export interface Host {
@@ -15,6 +16,8 @@ export interface Host {
   /** This depot's id, stamped on every change-log row as its origin. */
   depotId: string;
   bus: ChangeBus;
+  /** The write batcher every mutation runs through; await `durable()` before acknowledging a write. */
+  commits: GroupCommit;
   log: Logger;
   metrics: HostMetrics;
   dataDir: string;

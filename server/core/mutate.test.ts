@@ -1,4 +1,7 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
+import { DB_FILE } from '../host.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depots, organizations } from '../../db/schema/index.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
@@ -66,18 +69,40 @@ describe('the one write path', () => {
     expect(count('depots')).toBe(before);
   });
 
-  it('when a change commits, then clients hear of it only after commit, with the tables that changed', () => {
+  it('when a change commits, then clients hear of it only after commit, with the tables that changed', async () => {
+    await t.host.commits.durable(); // earlier tests' writes commit first
+    // A second connection sees only committed data: the row must be there when the message goes out.
+    const reader = new Database(path.join(t.dataDir, DB_FILE), { readonly: true });
+    const committedDepots = () => reader.prepare('SELECT count(*) FROM depots').pluck().get() as number;
     const seen: { message: ChangeMessage; committed: number }[] = [];
-    const stop = t.host.bus.subscribe((message) => {
-      // Read from the database at publish time: the row must already be there.
-      seen.push({ message, committed: count('depots') });
-    });
-    const before = count('depots');
+    const stop = t.host.bus.subscribe((message) => seen.push({ message, committed: committedDepots() }));
+    const before = committedDepots();
     addDepot('B');
+    expect(seen).toHaveLength(0);
+    expect(committedDepots()).toBe(before);
+    await t.host.commits.durable();
     stop();
+    reader.close();
     expect(seen).toHaveLength(1);
     expect(seen[0]!.committed).toBe(before + 1);
     expect(seen[0]!.message).toMatchObject({ type: 'depot.create', orgId, data: { tables: ['depots'] } });
+  });
+
+  it('when several mutations share a commit and one fails, then only that one is rolled back', async () => {
+    const before = count('depots');
+    addDepot('H1');
+    expect(() =>
+      mutate(systemCtx(t.host, orgId), 'depot.create', (w) => {
+        w.insert(depots, { code: 'H2', name: 'doomed', timeZone: 'UTC' });
+        throw new Error('rule');
+      }),
+    ).toThrow('rule');
+    addDepot('H3');
+    await t.host.commits.durable();
+    const codes = t.host.sqlite.prepare("SELECT code FROM depots WHERE code LIKE 'H%' ORDER BY code").pluck().all();
+    expect(codes).toEqual(['H1', 'H3']);
+    expect(count('depots')).toBe(before + 2);
+    expect(t.host.sqlite.inTransaction).toBe(false);
   });
 
   it('when a row is updated with a stale version, then 409 version_conflict and the row is unchanged', () => {

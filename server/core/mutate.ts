@@ -1,6 +1,8 @@
 import { and, eq, getTableName, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { auditLog, changeLog, workOrderEvents } from '../../db/schema/index.js';
+import type { Statement } from 'better-sqlite3';
+import type { Sqlite } from '../../db/client.js';
+import { workOrderEvents } from '../../db/schema/index.js';
 import type { WorkOrderStatus } from '../../db/schema/index.js';
 import { ConflictError, NotFoundError, VersionConflictError } from '../errors.js';
 import type { Ctx } from './context.js';
@@ -22,6 +24,31 @@ function redact(row: unknown): unknown {
   return copy;
 }
 
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/**
+ * The audit and change-log inserts run for every row of every mutation, always in the same shape,
+ * so they are prepared once per connection instead of being rebuilt by the query builder each time.
+ */
+const statementCache = new WeakMap<Sqlite, { audit: Statement; change: Statement }>();
+function statementsFor(sqlite: Sqlite) {
+  let s = statementCache.get(sqlite);
+  if (!s) {
+    s = {
+      audit: sqlite.prepare(
+        'INSERT INTO audit_log (id, org_id, actor_id, action, entity, entity_id, before, after, request_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      change: sqlite.prepare(
+        'INSERT INTO change_log (org_id, table_name, row_id, op, row, hlc, origin_depot, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
+    statementCache.set(sqlite, s);
+  }
+  return s;
+}
+
 /** The column that ties a row to its org: `org_id`, or the id itself for the organizations table. */
 function orgColumn(table: ManagedTable): SQLiteColumn {
   return table.orgId ?? table.id;
@@ -32,13 +59,6 @@ type Change = ChangeMessage['data']['changes'][number];
 type AutoColumns = 'id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version';
 /** What a service supplies for a new row: everything but the columns the writer stamps itself. */
 export type InsertValues<T extends ManagedTable> = { [K in keyof NewRow<T> as K extends AutoColumns ? never : K]: NewRow<T>[K] } & { id?: string };
-
-const BUSY_RETRIES = 20;
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
-}
 
 function hasColumn(table: SQLiteTable, key: string): boolean {
   return key in table;
@@ -169,70 +189,57 @@ export class Writer {
    * are audited automatically; call this only to say more.
    */
   audit(action: string, entity: string, entityId: string, before: unknown, after: unknown): void {
-    this.db
-      .insert(auditLog)
-      .values({
-        id: newId(),
-        orgId: this.ctx.orgId,
-        actorId: this.ctx.actor.userId,
-        action,
-        entity,
-        entityId,
-        before: redact(before),
-        after: redact(after),
-        requestId: this.ctx.requestId ?? null,
-        at: this.now,
-      })
-      .run();
+    statementsFor(this.ctx.host.sqlite).audit.run(
+      newId(),
+      this.ctx.orgId,
+      this.ctx.actor.userId,
+      action,
+      entity,
+      entityId,
+      jsonOrNull(redact(before)),
+      jsonOrNull(redact(after)),
+      this.ctx.requestId ?? null,
+      this.now,
+    );
   }
 
   private changeLog(tableName: string, rowId: string, op: Change['op'], row: unknown) {
-    this.db
-      .insert(changeLog)
-      .values({
-        orgId: this.ctx.orgId,
-        tableName,
-        rowId,
-        op,
-        row: row ?? null,
-        hlc: this.ctx.host.hlc.next(),
-        originDepot: this.ctx.host.depotId,
-        at: this.now,
-      })
-      .run();
+    statementsFor(this.ctx.host.sqlite).change.run(
+      this.ctx.orgId,
+      tableName,
+      rowId,
+      op,
+      jsonOrNull(row),
+      this.ctx.host.hlc.next(),
+      this.ctx.host.depotId,
+      this.now,
+    );
   }
 }
 
 /**
- * The one write path (DESIGN invariant 1). Runs `fn` in a single IMMEDIATE transaction (no await
- * inside: better-sqlite3 transactions are synchronous), then, only after COMMIT, tells realtime
- * clients which tables changed. A throw anywhere rolls back rows, events, audit and change log.
+ * The one write path (DESIGN invariant 1). Runs `fn` as one atomic unit (no await inside:
+ * better-sqlite3 transactions are synchronous) — a throw anywhere rolls back its rows, events,
+ * audit and change log — and, only after COMMIT, tells realtime clients which tables changed.
+ * Commits are grouped per event-loop turn (see GroupCommit); acknowledge a write to a client only
+ * after `await ctx.host.commits.durable()` (the HTTP layer does this for every route).
  */
 export function mutate<T>(ctx: Ctx, action: string, fn: (w: Writer) => T, extra: Record<string, unknown> = {}): T {
   const { host } = ctx;
   let writer!: Writer;
-  const run = host.sqlite.transaction(() => {
+  const result = host.commits.run(() => {
     writer = new Writer(ctx);
     return fn(writer);
   });
-  let result: T;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      result = run.immediate();
-      break;
-    } catch (err) {
-      if (!isBusy(err) || attempt >= BUSY_RETRIES) throw err;
-      host.metrics.busyRetries.inc();
-    }
-  }
   host.metrics.mutations.inc({ action });
   if (writer.changes.length > 0) {
-    host.bus.publish({
+    const message: ChangeMessage = {
       type: action,
       orgId: ctx.orgId,
       data: { tables: [...new Set(writer.changes.map((c) => c.table))], changes: writer.changes, ...extra },
       at: new Date(writer.now).toISOString(),
-    });
+    };
+    host.commits.onCommitted(() => host.bus.publish(message));
   }
   return result;
 }

@@ -41,7 +41,10 @@ export function mountRoutes(app: Express, host: Host, config: Config, routes: An
         const query = parsePart('query', route.query, req.query);
         const body = parsePart('body', route.body, route.body ? req.body : undefined);
         const out = await route.handler({ ctx: req.ctx as Ctx, host, config, params, query, body, req, res });
-        if (route.raw) return;
+        if (route.raw) {
+          await host.commits.durable();
+          return;
+        }
         const reply = out instanceof Reply ? out : new Reply(defaultStatus(route), out);
         if (CHECK_RESPONSES && route.response && reply.status < 300) {
           const checked = route.response.safeParse(reply.body);
@@ -50,7 +53,10 @@ export function mountRoutes(app: Express, host: Host, config: Config, routes: An
           }
         }
         const text = reply.body === undefined || reply.status === 204 ? null : JSON.stringify(reply.body);
+        // Stored in the same commit batch as the mutation, so a key is never remembered without its effect.
         if (claim) remember(host, claim, { status: reply.status, body: text ?? '' });
+        // Nothing is acknowledged before it is on disk (group commit: see server/core/group-commit.ts).
+        await host.commits.durable();
         send(res, reply.status, text, reply.headers);
       } catch (err) {
         // Refusals are not remembered: the failed mutation rolled back, so a retry meets the same state.
