@@ -200,20 +200,8 @@ export const WorkOrderEvent = z
   })
   .meta({ id: 'WorkOrderEvent' });
 
-export const AuditEntry = z
-  .object({
-    id: Id,
-    actorId: Id.nullable(),
-    actorName: z.string().nullable(),
-    action: z.string(),
-    entity: z.string(),
-    entityId: z.string(),
-    before: z.unknown(),
-    after: z.unknown(),
-    requestId: z.string().nullable(),
-    at: IsoTime,
-  })
-  .meta({ id: 'WorkOrderAuditEntry' });
+/** The work order's audit trail uses the org-wide audit entry shape. */
+export { AuditEntry } from '../audit/contract.js';
 
 export const ClosureApproval = z
   .object({
