@@ -115,3 +115,16 @@ describe('host endpoints', () => {
     expect((await t.api('GET', '/api/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
   });
 });
+
+describe('idempotency and secrets', () => {
+  it('when login is retried with an Idempotency-Key, then no token is kept in the idempotency store', async () => {
+    const headers = { 'idempotency-key': 'login-retry-1' };
+    const first = await t.api('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password }, headers });
+    const second = await t.api('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password }, headers });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body.token).not.toBe(first.body.token);
+    const stored = JSON.stringify(t.host.sqlite.prepare('SELECT * FROM idempotency_keys').all());
+    expect(stored).not.toContain(first.body.token);
+  });
+});

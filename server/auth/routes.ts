@@ -18,12 +18,16 @@ export const authRoutes: AnyRoute[] = [
     method: 'post', path: '/setup', tag: 'Sign-in', access: 'public',
     summary: 'First run: create the organization, its first depot and its admin (refused once set up)',
     body: SetupRequest, response: LoginResponse, errors: [409],
+    // Retry-safe without a key: a second setup is refused with 409, and the reply holds a token.
+    idempotent: false,
     handler: ({ host, config, req, body }) => setup(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
   }),
   defineRoute({
     method: 'post', path: '/auth/login', tag: 'Sign-in', access: 'public', status: 200,
     summary: 'Sign in with e-mail and password; returns an opaque bearer token',
     body: LoginRequest, response: LoginResponse, errors: [429],
+    // Retry-safe without a key (a retry just opens another session); replaying would store the token.
+    idempotent: false,
     handler: ({ host, config, req, body }) => login(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
   }),
   defineRoute({

@@ -28,7 +28,7 @@ export function mountRoutes(app: Express, host: Host, config: Config, routes: An
       res.locals.routePath = path;
       try {
         checkAccess(route, req.ctx);
-        const claim = route.method === 'post' && !route.raw ? readClaim(req) : null;
+        const claim = route.method === 'post' && !route.raw && route.idempotent !== false ? readClaim(req) : null;
         if (claim) {
           const stored = lookup(host, claim);
           if (stored) {

@@ -42,7 +42,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string) {
     const requestParams: Record<string, z.ZodType> = {};
     if (r.params) requestParams.path = r.params;
     if (r.query) requestParams.query = r.query;
-    if (r.method === 'post') {
+    if (r.method === 'post' && r.idempotent !== false) {
       requestParams.header = z.object({
         'idempotency-key': z.string().optional().meta({ description: 'Retrying with the same key replays the first answer instead of acting twice' }),
       });

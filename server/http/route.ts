@@ -51,6 +51,11 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   errors?: number[];
   /** Streams its own response (files, CSV); the framework does not send the return value. */
   raw?: boolean;
+  /**
+   * Set false where replaying a stored response would keep a secret in the database (sign-in
+   * tokens are stored only hashed). Such routes must be safe to retry on their own.
+   */
+  idempotent?: false;
   handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => z.infer<R> | Reply<z.infer<R>> | Promise<z.infer<R> | Reply<z.infer<R>>> | void;
 }
 
