@@ -41,13 +41,14 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noElectron],
         patterns: [
           { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins (STYLE 1).' },
-          { regex: '(^|/)(db|server)/(?!.*contract[\\w-]*\\.js$)', message: 'The renderer talks HTTP; import only contracts from server/.' },
+          { regex: '(^|/)(db|server)/(?!.*contract[\\w-]*(\\.js)?$)', message: 'The renderer talks HTTP; import only contracts from server/.' },
         ],
       }],
     },

@@ -41,6 +41,9 @@ if (decision.mode === 'electron') {
     console.error('The depot host could not be built: server/start.ts is missing.');
     process.exit(1);
   }
+  // The console the host serves at "/" (Vite; ~1 s).
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
   command = [process.execPath, ['--enable-source-maps', path.join(OUT_DIR, 'start.js'), ...args]];
 }
 

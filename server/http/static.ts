@@ -21,7 +21,9 @@ function rendererDir(): string | null {
 export function mountStatic(app: Express): void {
   const dir = rendererDir();
   if (dir) {
-    app.use(express.static(path.join(dir, 'console'), { index: 'index.html', maxAge: '1h' }));
+    // Vite puts hashed assets in /assets (cacheable for long) and each app's index.html in its folder.
+    app.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '30d', index: false }));
+    app.get('/', (_req, res) => res.sendFile(path.join(dir, 'console', 'index.html'), { headers: { 'Cache-Control': 'no-cache' } }));
     return;
   }
   app.get('/', (_req, res) => {

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { desktopPage, launchBrowser, startHost, type E2EHost } from '../fixtures.js';
+
+let host: E2EHost;
+let browser: Browser;
+beforeAll(async () => {
+  host = await startHost();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+describe('console shell', () => {
+  it('when a new depot is opened, then first-run setup creates the org and lands in the live console', async () => {
+    const { context, page } = await desktopPage(browser, host.url);
+    await page.goto('/');
+    await page.getByTestId('setup').waitFor();
+    await page.getByTestId('setup-org').fill('Harbour Works');
+    await page.getByTestId('setup-name').fill('Hana Admin');
+    await page.getByTestId('setup-email').fill('hana@harbour.example');
+    await page.getByTestId('setup-password').fill('a long admin password');
+    await page.getByTestId('setup-submit').click();
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
+    expect(await page.locator('.user').textContent()).toContain('Hana Admin');
+
+    await page.getByTestId('nav-work-orders').click();
+    await page.getByTestId('view-work-orders').waitFor();
+    expect(page.url()).toContain('#/work-orders');
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor();
+    await page.getByTestId('email').fill('hana@harbour.example');
+    await page.getByTestId('password').fill('wrong password');
+    await page.getByTestId('sign-in-submit').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('E-mail or password is wrong');
+    await context.close();
+  });
+});

@@ -1,0 +1,86 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const hostEntry = path.join(root, 'dist/host/start.js');
+const seedEntry = path.join(root, 'dist/host/seed.js');
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface E2EHost {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Fills a temp data dir with the demo depot (small), through the real seed bundle. */
+export function seedDemo(dataDir: string, workOrders = 300): void {
+  const { status, stderr } = spawnSync(process.execPath, [seedEntry, '--demo', '--data-dir', dataDir, '--work-orders', String(workOrders), '--seed', '7'], {
+    encoding: 'utf8',
+  });
+  if (status !== 0) throw new Error(`seeding failed: ${stderr}`);
+}
+
+/** A real depot host on its own temp data dir and a free port; resolves when it says it listens. */
+export async function startHost(opts: { seed?: number | false } = {}): Promise<E2EHost> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-e2e-'));
+  if (opts.seed) seedDemo(dataDir, opts.seed);
+  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--data-dir', dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`host exited (${code}) before listening:\n${out}`)));
+  });
+  return {
+    url,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export async function desktopPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: DESKTOP, baseURL });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Signs in through the real form and waits until the console shell is up. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
+}
+
+/** Demo logins made by `npm run seed -- --demo` (db/seed/catalog-people.ts). */
+export const DEMO = {
+  admin: { email: 'admin@avonvale.example', password: 'demo-admin-2026' },
+  dispatcher: { email: 'dispatcher@avonvale.example', password: 'demo-dispatch-2026' },
+  supervisor: { email: 'supervisor@avonvale.example', password: 'demo-supervisor-2026' },
+  viewer: { email: 'viewer@avonvale.example', password: 'demo-viewer-2026' },
+};

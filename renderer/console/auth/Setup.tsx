@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { api, ApiError } from '../api/client';
+import { useSession } from '../api/session';
+
+/** First run: create the organization and its admin (the demo depot is loaded with `npm run seed -- --demo`). */
+export function Setup() {
+  const session = useSession();
+  const [form, setForm] = useState({ org: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, name: '', email: '', password: '' });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const create = useMutation({
+    mutationFn: () =>
+      api.post<{ token: string }>('/setup', {
+        organization: { name: form.org, timeZone: form.timeZone },
+        admin: { name: form.name, email: form.email, password: form.password },
+      }),
+    onSuccess: (r) => session.signIn(r.token),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const err = create.error instanceof ApiError ? create.error : null;
+  return (
+    <div className="auth-screen" data-testid="setup" data-state="ready">
+      <form className="auth-card wide" onSubmit={submit}>
+        <h1>Set up this depot</h1>
+        <p className="muted">This depot host is new. Create your organization and its first administrator.</p>
+        <label>Organization<input value={form.org} onChange={set('org')} required data-testid="setup-org" /></label>
+        <label>Time zone<input value={form.timeZone} onChange={set('timeZone')} required /></label>
+        <label>Your name<input value={form.name} onChange={set('name')} required data-testid="setup-name" /></label>
+        <label>E-mail<input type="email" value={form.email} onChange={set('email')} required data-testid="setup-email" /></label>
+        <label>Password (10+ characters)<input type="password" minLength={10} value={form.password} onChange={set('password')} required data-testid="setup-password" /></label>
+        {err && (
+          <div className="form-error" role="alert">
+            {err.message}
+            {err.errors.map((f) => <div key={f.field}>{f.field}: {f.message}</div>)}
+          </div>
+        )}
+        <button className="primary" type="submit" disabled={create.isPending} data-testid="setup-submit">Create organization</button>
+        <p className="muted small">Want to look around first? Stop the host and run <code>npm run seed -- --demo</code> to load a demo depot.</p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useSession } from '../api/session';
+import { useLiveUpdates } from '../api/live';
+import { SignIn } from '../auth/SignIn';
+import { BoardView } from '../board/BoardView';
+import { PlanningView } from '../planning/PlanningView';
+import { MapView } from '../map/MapView';
+import { WorkOrdersView } from '../work-orders/WorkOrdersView';
+import { WorkOrderDrawer } from '../work-orders/WorkOrderDrawer';
+import { AssetsView } from '../admin/AssetsView';
+import { PeopleView } from '../admin/PeopleView';
+import { SettingsView } from '../admin/SettingsView';
+import { Layout } from './Layout';
+import { openWorkOrder, useRoute, type ViewId } from './router';
+
+const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
+  board: BoardView,
+  planning: PlanningView,
+  map: MapView,
+  'work-orders': WorkOrdersView,
+  assets: AssetsView,
+  people: PeopleView,
+  settings: SettingsView,
+};
+
+export function App() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const live = useLiveUpdates(queryClient, session.user ? session.token : null);
+  const route = useRoute();
+  if (!session.token) return <SignIn />;
+  if (session.loading || !session.user) return <div className="splash" data-state="loading">Loading…</div>;
+  const View = VIEW_COMPONENTS[route.view];
+  return (
+    <Layout view={route.view} live={live}>
+      <View />
+      {route.workOrderId && <WorkOrderDrawer id={route.workOrderId} onClose={() => openWorkOrder(null)} />}
+    </Layout>
+  );
+}

@@ -1,0 +1,51 @@
+import { useEffect, type ReactNode } from 'react';
+import { useSession } from '../api/session';
+import type { LiveState } from '../api/live';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { GlobalSearch } from './GlobalSearch';
+import { navigate, routeHref, VIEWS, type ViewId } from './router';
+
+/** Alt+1..7 switch views; Esc closes the drawer. Ignored while typing in a field. */
+function useViewShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && !e.ctrlKey && !e.metaKey) {
+        const view = VIEWS.find((v) => v.key === e.key);
+        if (view) {
+          e.preventDefault();
+          navigate({ view: view.id });
+        }
+      }
+      if (e.key === 'Escape') navigate({ workOrderId: null });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function Layout({ view, live, children }: { view: ViewId; live: LiveState; children: ReactNode }) {
+  const session = useSession();
+  useViewShortcuts();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">DepotDesk</div>
+        <nav className="nav" aria-label="Views">
+          {VIEWS.map((v) => (
+            <a key={v.id} href={routeHref({ view: v.id })} className={v.id === view ? 'active' : ''} title={`Alt+${v.key}`} data-testid={`nav-${v.id}`}>
+              {v.label}
+            </a>
+          ))}
+        </nav>
+        <GlobalSearch />
+        <ConnectionIndicator live={live} />
+        <div className="user" title={session.user?.email}>
+          <span>{session.user?.name}</span>
+          <span className="role">{session.user?.role}</span>
+          <button className="link" onClick={() => void session.signOut()} data-testid="sign-out">Sign out</button>
+        </div>
+      </header>
+      <main className="content" data-testid={`view-${view}`}>{children}</main>
+    </div>
+  );
+}
