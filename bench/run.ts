@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { createHost, DB_FILE } from '../server/host.js';
+import { seedDemo } from '../db/seed/seed.js';
+import { hostCommand, startChild, type RunningChild } from './host-process.js';
+import { markdownTable, median, ms, percentile, type Row } from './stats.js';
+import { transitionLoad, type Candidate } from './transitions.js';
+
+/**
+ * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
+ * demo database over loopback HTTP. A script that prints a table, not a timed test.
+ */
+
+const DISPATCHER = { email: 'dispatcher@avonvale.example', password: 'demo-dispatch-2026' };
+
+interface Options {
+  dataDir: string;
+  logLevel: string;
+  starts: number;
+  listRuns: number;
+  sequentialTransitions: number;
+  concurrency: number;
+  durationS: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      quick: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      duration: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  return {
+    dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
+    // The request log is not what is being measured; `--log-level info` measures it too.
+    logLevel: values['log-level'] ?? 'warn',
+    starts: quick ? 2 : 5,
+    listRuns: quick ? 50 : 500,
+    sequentialTransitions: quick ? 100 : 1_000,
+    concurrency: Number(values.concurrency ?? 8),
+    durationS: Number(values.duration ?? (quick ? 3 : 12)),
+  };
+}
+
+async function ensureDatabase(dataDir: string): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, DB_FILE))) {
+    // A build with newer migrations backs the file up and migrates on its first start; do that
+    // here, once, so the start-up figures measure an ordinary start.
+    const host = createHost({ dataDir });
+    host.close();
+    if (host.backupPath) console.log(`Migrated ${dataDir} to this build's schema (backup: ${host.backupPath}).`);
+    return;
+  }
+  console.log(`No database in ${dataDir}: seeding a large demo depot there first (100,000 work orders; this takes several minutes).`);
+  const summary = await seedDemo({ dataDir, size: 'large', seed: 2026, force: false, log: (l) => console.log(l) });
+  console.log(`Seeded in ${summary.seconds.total.toFixed(0)} s (${summary.counts.work_orders} work orders).`);
+}
+
+async function timed(url: string, init?: RequestInit): Promise<{ ms: number; status: number; body: unknown }> {
+  const t0 = performance.now();
+  const res = await fetch(url, init);
+  const body: unknown = await res.json();
+  return { ms: performance.now() - t0, status: res.status, body };
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DISPATCHER) });
+  if (!res.ok) throw new Error(`dispatcher login failed (${res.status}): is ${DISPATCHER.email} in this database? Seed it with npm run seed -- --demo --size large`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+interface Fixture {
+  workOrders: number;
+  teamId: string;
+  candidates: Candidate[];
+  dbMb: number;
+}
+
+/** Ids to filter and act on, read straight from the file (read-only; WAL lets the host write alongside). */
+function readFixture(dataDir: string): Fixture {
+  const file = path.join(dataDir, DB_FILE);
+  const db = new Database(file, { readonly: true });
+  try {
+    const workOrders = db.prepare('SELECT count(*) FROM work_orders').pluck().get() as number;
+    const teamId = db.prepare("SELECT id FROM teams ORDER BY name = 'Water Network' DESC, name LIMIT 1").pluck().get() as string | undefined;
+    if (!teamId) throw new Error(`${file} has no teams: is it a demo depot?`);
+    // Orders in the field can be cycled forever (→ EN_ROUTE → ON_SITE → ON_HOLD → ON_SITE ...), so reruns find work too.
+    const candidates = db
+      .prepare("SELECT id, status FROM work_orders WHERE status IN ('DISPATCHED', 'EN_ROUTE', 'ON_SITE') OR (status = 'ON_HOLD' AND held_from_status = 'ON_SITE') ORDER BY id LIMIT 4000")
+      .all() as Candidate[];
+    const dbMb = fs.statSync(file).size / 1024 / 1024;
+    return { workOrders, teamId, candidates, dbMb };
+  } finally {
+    db.close();
+  }
+}
+
+async function listBench(host: RunningChild, token: string, fx: Fixture, runs: number): Promise<Row[]> {
+  const combos: [string, string][] = [
+    ['default (-createdAt)', ''],
+    ['status=DISPATCHED,EN_ROUTE,ON_SITE', 'status=DISPATCHED,EN_ROUTE,ON_SITE'],
+    ['teamId + status=SCHEDULED', `teamId=${fx.teamId}&status=SCHEDULED`],
+    ['slaState=breached', 'slaState=breached'],
+    ['q=pump', 'q=pump'],
+    ['sort=-priority', 'sort=-priority'],
+    ['status=NEW&sort=-priority', 'status=NEW&sort=-priority'],
+  ];
+  const headers = { authorization: `Bearer ${token}` };
+  const rows: Row[] = [];
+  for (const [label, query] of combos) {
+    const url = `${host.url}/api/v1/work-orders?limit=50${query ? `&${query}` : ''}`;
+    for (let i = 0; i < 20; i++) await timed(url, { headers });
+    const samples: number[] = [];
+    let items = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = await timed(url, { headers });
+      if (r.status !== 200) throw new Error(`GET ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
+      items = (r.body as { items: unknown[] }).items.length;
+      samples.push(r.ms);
+    }
+    const p95 = percentile(samples, 95);
+    rows.push({ metric: `list ${label} (${items} items) p50`, value: ms(median(samples)), target: '', pass: null });
+    rows.push({ metric: `list ${label} p95`, value: ms(p95), target: '< 10 ms', pass: p95 < 10 });
+  }
+  return rows;
+}
+
+/** fdatasync latency of the disk under the data dir: with synchronous = FULL a write cannot be acknowledged faster. */
+function fsyncProbe(dir: string): number[] {
+  const file = path.join(dir, `.bench-fsync-${process.pid}`);
+  const fd = fs.openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < 50; i++) {
+      fs.writeSync(fd, block);
+      const t0 = performance.now();
+      fs.fdatasyncSync(fd);
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  return samples;
+}
+
+async function startupBench(command: ReturnType<typeof hostCommand>, dataDir: string, logLevel: string, starts: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < starts; i++) {
+    const child = await startChild(command, dataDir, logLevel);
+    samples.push(child.startupMs);
+    await child.stop();
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  await ensureDatabase(opts.dataDir);
+  const fx = readFixture(opts.dataDir);
+  const command = hostCommand();
+  console.log(`DepotDesk bench: ${fx.workOrders} work orders (${fx.dbMb.toFixed(0)} MB) in ${opts.dataDir}`);
+  console.log(`host: ${command.label} --log-level ${opts.logLevel}; Node ${process.version}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`);
+  if (fx.workOrders < 50_000) console.log(`Note: the targets are for ~100,000 work orders; this database has ${fx.workOrders}.\n`);
+
+  const rows: Row[] = [];
+  const fsyncs = fsyncProbe(opts.dataDir);
+  rows.push({ metric: 'disk fdatasync p50 / p95 (context: each durable commit waits for one)', value: `${ms(median(fsyncs))} / ${ms(percentile(fsyncs, 95))}`, target: '', pass: null });
+  const startups = await startupBench(command, opts.dataDir, opts.logLevel, opts.starts);
+  rows.push({ metric: `host start-up, median of ${startups.length} (spawn → /healthz OK)`, value: ms(median(startups)), target: '< 2 s', pass: median(startups) < 2_000 });
+
+  const host = await startChild(command, opts.dataDir, opts.logLevel);
+  try {
+    const rssIdle = host.rssMb();
+    const token = await login(host.url);
+    rows.push(...(await listBench(host, token, fx, opts.listRuns)));
+    const load = await transitionLoad(host.url, token, fx.candidates, { sequential: opts.sequentialTransitions, concurrency: opts.concurrency, durationS: opts.durationS });
+    rows.push({ metric: `transition p50 (sequential, n=${load.sequential.length})`, value: ms(median(load.sequential)), target: '', pass: null });
+    rows.push({ metric: 'transition p95 (sequential)', value: ms(percentile(load.sequential, 95)), target: '< 5 ms', pass: percentile(load.sequential, 95) < 5 });
+    rows.push({
+      metric: `transitions/s (concurrency ${opts.concurrency}, ${load.count} in ${load.seconds.toFixed(1)} s)`,
+      value: load.perSecond.toFixed(0),
+      target: '≥ 1,500',
+      pass: load.perSecond >= 1_500,
+    });
+    if (load.errors.size) rows.push({ metric: 'transition errors', value: [...load.errors.entries()].map(([k, n]) => `${k} ×${n}`).join(', '), target: '0', pass: false });
+    const rss = host.rssMb();
+    rows.push({ metric: 'host RSS after start (idle)', value: `${rssIdle.toFixed(0)} MB`, target: '', pass: null });
+    rows.push({ metric: 'host RSS after the runs', value: `${rss.toFixed(0)} MB`, target: '< 250 MB', pass: rss < 250 });
+  } finally {
+    await host.stop();
+  }
+  console.log(markdownTable(rows));
+  const failed = rows.filter((r) => r.pass === false).length;
+  console.log(failed ? `\n${failed} figure(s) miss their target.` : '\nAll figures meet their targets.');
+}
+
+// Bundled, every module shares the bundle's import.meta.url, so the build names the entry in
+// DEPOTDESK_BUNDLE_ENTRY; from source, compare with argv[1]. Importing this file never runs main().
+const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
+const isEntry = bundledAs ? bundledAs === 'bench' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+if (isEntry) {
+  main().catch((err: unknown) => {
+    console.error('bench failed:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
