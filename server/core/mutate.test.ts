@@ -139,3 +139,17 @@ describe('the one write path', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.hlc > rows[i - 1]!.hlc).toBe(true);
   });
 });
+
+describe('audit entries of updates', () => {
+  it('when a row is updated, then its audit entry holds only the fields that changed', () => {
+    const depot = addDepot('AUD');
+    mutate(systemCtx(t.host, orgId), 'depot.update', (w) => w.update(depots, depot.id, { name: 'Renamed depot' }));
+    const row = t.host.sqlite
+      .prepare("SELECT before, after FROM audit_log WHERE entity_id = ? AND action = 'depots.update'")
+      .get(depot.id) as { before: string; after: string };
+    expect(JSON.parse(row.before)).toEqual({ name: 'Depot AUD', version: 1 });
+    expect(JSON.parse(row.after)).toEqual({ name: 'Renamed depot', version: 2 });
+    const change = t.host.sqlite.prepare("SELECT row FROM change_log WHERE row_id = ? AND op = 'update'").pluck().get(depot.id) as string;
+    expect(JSON.parse(change)).toMatchObject({ id: depot.id, code: 'AUD', name: 'Renamed depot' });
+  });
+});

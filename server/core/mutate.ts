@@ -24,6 +24,25 @@ function redact(row: unknown): unknown {
   return copy;
 }
 
+/** The fields that differ between two versions of a row, as [before, after] objects. */
+function changedFields(before: unknown, after: unknown): [Record<string, unknown>, Record<string, unknown>] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const was: Record<string, unknown> = {};
+  const now: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (key === 'updatedAt') continue;
+    const x = b[key];
+    const y = a[key];
+    const same = x === y || (typeof x === 'object' && typeof y === 'object' && JSON.stringify(x) === JSON.stringify(y));
+    if (!same) {
+      was[key] = x ?? null;
+      now[key] = y ?? null;
+    }
+  }
+  return [was, now];
+}
+
 function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
@@ -179,7 +198,10 @@ export class Writer {
 
   private record(table: SQLiteTable, op: Change['op'], id: string, before: unknown, after: unknown) {
     const name = getTableName(table);
-    this.audit(`${name}.${op}`, name, id, before, after);
+    // An update's audit entry keeps only what changed: the full row already travels in the change
+    // log, and whole-row copies made the audit log most of a busy depot's database.
+    const [auditBefore, auditAfter] = op === 'update' ? changedFields(before, after) : [before, after];
+    this.audit(`${name}.${op}`, name, id, auditBefore, auditAfter);
     if (!LOCAL_TABLES.has(name)) this.changeLog(name, id, op, redact(after));
     this.changes.push({ table: name, id, op });
   }
