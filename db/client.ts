@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Sqlite = Database.Database;
@@ -89,6 +90,7 @@ export function openDatabase(file: string, opts: { migrationsFolder?: string; no
     }
     const db = drizzle(sqlite, { schema });
     if (applied.count < known) migrate(db, { migrationsFolder: folder });
+    cacheStatements(sqlite);
     return { sqlite, db, backupPath, appliedMigrations: known };
   } catch (err) {
     sqlite.close();

@@ -9,7 +9,6 @@ import { drive } from './drive.js';
 import { Planner } from './plan.js';
 import { Prng } from './prng.js';
 import { REGION } from './region.js';
-import { cacheStatements } from './statement-cache.js';
 import { DAY, LocalTime } from './time.js';
 
 export type SeedSize = 'small' | 'large';
@@ -83,7 +82,6 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     // simply to seed again. Durability is switched back to FULL before anyone uses it.
     host.sqlite.pragma('synchronous = OFF');
     host.sqlite.pragma('cache_size = -262144');
-    const uncache = cacheStatements(host.sqlite);
     const prng = new Prng(opts.seed);
     const catalog = await seedCatalog(host, prng, now);
     const catalogDone = performance.now();
@@ -101,7 +99,6 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     });
     const driveDone = performance.now();
     clock.set(now);
-    uncache();
     host.commits.flush();
 
     host.sqlite.pragma('synchronous = FULL');

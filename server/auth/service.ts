@@ -96,23 +96,55 @@ export function describeUser(actor: AuthedActor & { orgId?: string }, orgId?: st
 }
 
 const TOUCH_EVERY_MS = 60_000;
+const CACHE_TTL_MS = 30_000;
+
+type LoadedSession = { orgId: string; actor: AuthedActor & { orgId: string } };
+interface CachedSession {
+  session: LoadedSession;
+  expiresAt: number;
+  lastSeenAt: number;
+  cachedAt: number;
+}
+
+/**
+ * Every request resolves its token, so sessions are cached per host. Any committed change to
+ * sessions, users or team memberships clears the cache (the bus publishes after COMMIT), so a
+ * revoked token or a disabled user stops working at once; the TTL only bounds memory and drift.
+ */
+const sessionCaches = new WeakMap<Host, Map<string, CachedSession>>();
+function sessionCache(host: Host): Map<string, CachedSession> {
+  let cache = sessionCaches.get(host);
+  if (!cache) {
+    const created = new Map<string, CachedSession>();
+    host.bus.subscribe((m) => {
+      if (m.data.tables.some((t) => t === 'sessions' || t === 'users' || t === 'team_members')) created.clear();
+    });
+    sessionCaches.set(host, created);
+    cache = created;
+  }
+  return cache;
+}
 
 /** Resolves a bearer token to its org and actor, or null when unknown, expired, revoked or the user is disabled. */
-export function loadActor(host: Host, token: string): { orgId: string; actor: AuthedActor & { orgId: string } } | null {
+export function loadActor(host: Host, token: string): LoadedSession | null {
   const now = host.clock.now();
+  const tokenHash = hashToken(token);
+  const cache = sessionCache(host);
+  const hit = cache.get(tokenHash);
+  if (hit && hit.expiresAt > now && now - hit.cachedAt < CACHE_TTL_MS) {
+    touch(host, hit, now);
+    return hit.session;
+  }
+  cache.delete(tokenHash);
   const row = host.db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     .get();
   if (!row || !row.user.active) return null;
-  if (now - row.session.lastSeenAt > TOUCH_EVERY_MS) {
-    // Housekeeping, not a domain change: not audited or synced, and throttled to one write a minute.
-    host.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.session.id)).run();
-  }
   const teamIds = host.db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.userId, row.user.id)).all().map((t) => t.teamId);
-  return {
+  const session: LoadedSession = {
     orgId: row.user.orgId,
     actor: {
       userId: row.user.id,
@@ -124,6 +156,18 @@ export function loadActor(host: Host, token: string): { orgId: string; actor: Au
       orgId: row.user.orgId,
     },
   };
+  const entry: CachedSession = { session, expiresAt: row.session.expiresAt, lastSeenAt: row.session.lastSeenAt, cachedAt: now };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(tokenHash, entry);
+  touch(host, entry, now);
+  return session;
+}
+
+function touch(host: Host, entry: CachedSession, now: number): void {
+  if (now - entry.lastSeenAt <= TOUCH_EVERY_MS) return;
+  entry.lastSeenAt = now;
+  // Housekeeping, not a domain change: not audited or synced, and throttled to one write a minute.
+  host.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, entry.session.actor.sessionId)).run();
 }
 
 export function revokeSession(ctx: Ctx, sessionId: string): void {
