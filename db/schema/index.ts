@@ -5,3 +5,4 @@ export * from './sla.js';
 export * from './work-orders.js';
 export * from './inventory.js';
 export * from './history.js';
+export * from './preferences.js';

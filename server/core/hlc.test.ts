@@ -32,3 +32,14 @@ describe('hybrid logical clock', () => {
     expect(() => Hlc.parse('garbage')).toThrow(/Bad HLC/);
   });
 });
+
+describe('manual clock', () => {
+  it('when moved by fractions of a millisecond, then it still tells whole milliseconds like Date.now()', () => {
+    const clock = new ManualClock(1_000.4);
+    expect(clock.now()).toBe(1_000);
+    clock.advance(0.7);
+    expect(clock.now()).toBe(1_001);
+    clock.set(2_000.6);
+    expect(Number.isInteger(clock.now())).toBe(true);
+  });
+});

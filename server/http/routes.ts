@@ -13,10 +13,15 @@ import { projectRoutes } from '../projects/routes.js';
 import { templateRoutes } from '../templates/routes.js';
 import { slaRoutes } from '../sla/routes.js';
 import { auditRoutes } from '../audit/routes.js';
+import { mapRoutes } from '../map/routes.js';
+import { lifecycleRoutes } from '../work-orders/lifecycle-routes.js';
+import { preferenceRoutes } from '../preferences/routes.js';
+import { attachmentRoutes } from '../work-orders/attachments-routes.js';
+import { crewRosterRoutes } from '../people/crew-roster.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes];
+  return [...authRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...preferenceRoutes, ...mapRoutes];
 }

@@ -81,7 +81,7 @@ export function extendForHold(cal: CalendarLike, hold: HoldPeriod): HoldExtensio
   const { heldAtMs, resumedAtMs, resolutionDueAt, resolutionAtRiskAt } = hold;
   if (!(resumedAtMs >= heldAtMs)) throw new RangeError('resumedAtMs must not be before heldAtMs');
   const compiled = compileCalendar(cal);
-  const pausedBusinessMs = businessTimeBetween(compiled, heldAtMs, resumedAtMs);
+  const pausedBusinessMs = Math.round(businessTimeBetween(compiled, heldAtMs, resumedAtMs));
   if (heldAtMs >= resolutionDueAt) {
     return { resolutionDueAt, resolutionAtRiskAt, pausedBusinessMs };
   }

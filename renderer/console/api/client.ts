@@ -114,3 +114,23 @@ export async function getAll<T>(path: string, query: Query = {}, max = 5000): Pr
   } while (cursor && items.length < max);
   return items;
 }
+
+/**
+ * Binary content (attachment files, thumbnails) as a Blob. An <img src> cannot carry the Bearer
+ * header, so the console fetches bytes here and shows them through an object URL.
+ */
+export async function getBlob(path: string): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { headers });
+  } catch {
+    throw new ApiError(0, 'host_unreachable', 'The depot host cannot be reached. Check that it is running.');
+  }
+  if (!res.ok) {
+    const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+    throw new ApiError(res.status, p.code ?? 'error', p.detail ?? `${res.status} ${res.statusText}`);
+  }
+  return res.blob();
+}

@@ -1,4 +1,221 @@
-/** Placeholder until this view is built. */
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSession } from '../api/session';
+import { useLookups } from '../catalog/queries';
+import { useToasts } from '../shell/toasts';
+import type { WorkOrderDto } from '../work-orders/queries';
+import { BoardCard } from './BoardCard';
+import { BoardColumn } from './BoardColumn';
+import { BoardToolbar, parseFilters } from './BoardToolbar';
+import { DropDialog, type PendingDrop } from './DropDialog';
+import { indexMoves, judgeDrop, type DropVerdict } from './logic';
+import {
+  boardQueries,
+  decideClosure,
+  FILTERS_KEY,
+  filterQuery,
+  FINISHED_COLUMNS,
+  MAX_PAGE,
+  moveWorkOrder,
+  OPEN_COLUMNS,
+  PAGE,
+  savePreference,
+  type BoardFilters,
+  type BoardStatus,
+} from './queries';
+import './board.css';
+
+/** Finished columns show the most recent few only: the board is for work in flight. */
+const FINISHED_PAGE = 50;
+const TICK_MS = 15_000;
+
+/** One clock for the whole board: every card's countdown re-renders from it, not from its own timer. */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * The SLA board: work orders in status columns with live SLA countdowns; drag a card to change its
+ * status (the lifecycle decides which columns take it), filters saved on the host per user.
+ */
 export function BoardView() {
-  return <div className="placeholder" data-state="ready">SLA board — coming next.</div>;
+  const session = useSession();
+  const lookups = useLookups();
+  const toasts = useToasts();
+  const queryClient = useQueryClient();
+  const now = useNow(TICK_MS);
+
+  // Filters: read once from the host (they follow the user between consoles), then saved on change.
+  const stored = useQuery(boardQueries.preference(FILTERS_KEY));
+  const [filters, setFilters] = useState<BoardFilters | null>(null);
+  useEffect(() => {
+    if (filters !== null) return;
+    if (stored.isSuccess) setFilters(parseFilters(stored.data.value));
+    else if (stored.isError) setFilters({});
+  }, [filters, stored.isSuccess, stored.isError, stored.data]);
+  const changeFilters = useCallback(
+    (next: BoardFilters) => {
+      setFilters(next);
+      savePreference(FILTERS_KEY, next).then(
+        (saved) => queryClient.setQueryData(boardQueries.preference(FILTERS_KEY).queryKey, saved),
+        (err: unknown) => toasts.error(err),
+      );
+    },
+    [queryClient, toasts],
+  );
+
+  const query = useMemo(() => filterQuery(filters ?? {}), [filters]);
+  const showFinished = Boolean(filters?.showFinished);
+  const columns = useMemo<BoardStatus[]>(() => (showFinished ? [...OPEN_COLUMNS, ...FINISHED_COLUMNS] : [...OPEN_COLUMNS]), [showFinished]);
+  const [limits, setLimits] = useState<Partial<Record<BoardStatus, number>>>({});
+  const limitOf = (s: BoardStatus) => limits[s] ?? (s === 'CLOSED' || s === 'CANCELLED' ? FINISHED_PAGE : PAGE);
+  const results = useQueries({
+    queries: columns.map((s) => ({ ...boardQueries.column(s, query, limitOf(s)), enabled: filters !== null })),
+  });
+  const breached = useQuery({ ...boardQueries.breached(query), enabled: filters !== null });
+  const lifecycle = useQuery(boardQueries.lifecycle());
+  const moves = useMemo(() => indexMoves(lifecycle.data), [lifecycle.data]);
+
+  const breachedBy = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const wo of breached.data?.items ?? []) counts.set(wo.status, (counts.get(wo.status) ?? 0) + 1);
+    return counts;
+  }, [breached.data]);
+  const breachedMore = Boolean(breached.data?.nextCursor);
+
+  // Drag and drop. `saving` holds cards dropped but not yet confirmed: shown in their new column meanwhile.
+  const canMove = session.can('workorder:transition') || session.can('workorder:approve');
+  const [dragging, setDragging] = useState<WorkOrderDto | null>(null);
+  const [over, setOver] = useState<string | null>(null);
+  const [saving, setSaving] = useState<Map<string, { wo: WorkOrderDto; to: string }>>(new Map());
+  const [pendingDrop, setPendingDrop] = useState<PendingDrop | null>(null);
+  const verdicts = useMemo(() => {
+    const out = new Map<string, DropVerdict>();
+    if (dragging) for (const s of columns) if (s !== dragging.status) out.set(s, judgeDrop(moves, dragging, s));
+    return out;
+  }, [dragging, moves, columns]);
+
+  const onDragStart = useCallback((wo: WorkOrderDto) => setDragging(wo), []);
+  const onDragEnd = useCallback(() => {
+    setDragging(null);
+    setOver(null);
+  }, []);
+
+  const perform = async (wo: WorkOrderDto, to: string, via: 'transition' | 'closure', text = '') => {
+    setSaving((m) => new Map(m).set(wo.id, { wo, to }));
+    try {
+      if (via === 'closure') await decideClosure(wo, to === 'CLOSED' ? 'approved' : 'rejected', text || undefined);
+      else await moveWorkOrder(wo, to, to === 'ON_HOLD' ? { reason: text } : text ? { note: text } : {});
+    } catch (err) {
+      // The host's refusal (409 with its reason, a stale version, ...): say it; the card goes back.
+      toasts.error(err);
+    }
+    await queryClient.invalidateQueries({ queryKey: ['work_orders'] });
+    setSaving((m) => {
+      const next = new Map(m);
+      next.delete(wo.id);
+      return next;
+    });
+  };
+
+  const onDrop = (to: string) => {
+    const wo = dragging;
+    setDragging(null);
+    setOver(null);
+    if (!wo || wo.status === to) return;
+    const verdict = judgeDrop(moves, wo, to);
+    if (!verdict.ok) {
+      toasts.push({ kind: 'error', text: verdict.reason });
+      return;
+    }
+    const via = verdict.move.via === 'closure' ? 'closure' : 'transition';
+    if (verdict.ask) setPendingDrop({ wo, to, ask: verdict.ask, via });
+    else void perform(wo, to, via);
+  };
+
+  const ready =
+    filters !== null && lifecycle.isSuccess && lookups.ready && breached.isSuccess && results.every((r) => r.isSuccess);
+  const savingList = [...saving.values()];
+  const openCount = OPEN_COLUMNS.reduce((sum, s) => {
+    const i = columns.indexOf(s);
+    return sum + (results[i]?.data?.items.length ?? 0);
+  }, 0);
+  const openMore = OPEN_COLUMNS.some((s) => results[columns.indexOf(s)]?.data?.nextCursor);
+
+  return (
+    <div className="board" data-testid="board" data-state={ready ? 'ready' : 'loading'} data-dragging={dragging ? 'true' : undefined}>
+      <BoardToolbar
+        filters={filters ?? {}}
+        onChange={changeFilters}
+        openCount={openCount}
+        openMore={openMore}
+        breachedTotal={breached.data?.items.length ?? null}
+        breachedMore={breachedMore}
+      />
+      <div className="board-cols">
+        {columns.map((status, i) => {
+          const result = results[i];
+          const items = (result?.data?.items ?? []).filter((w) => !saving.has(w.id));
+          const arriving = savingList.filter((s) => s.to === status).map((s) => s.wo);
+          const limit = limitOf(status);
+          const more = Boolean(result?.data?.nextCursor);
+          const verdict = verdicts.get(status) ?? null;
+          return (
+            <BoardColumn
+              key={status}
+              status={status}
+              count={items.length + arriving.length}
+              more={more}
+              breached={breachedBy.get(status) ?? 0}
+              breachedMore={breachedMore}
+              verdict={verdict}
+              over={over === status}
+              loading={Boolean(result?.isFetching) && !result?.isPending}
+              onDragOver={setOver}
+              onDrop={onDrop}
+              footer={
+                more &&
+                (limit < MAX_PAGE ? (
+                  <button className="board-more" onClick={() => setLimits({ ...limits, [status]: Math.min(MAX_PAGE, limit + PAGE) })} data-testid="board-show-more">
+                    Show more
+                  </button>
+                ) : (
+                  <div className="board-empty">Showing the first {MAX_PAGE}: narrow the filters or use the Work orders list.</div>
+                ))
+              }
+            >
+              {pendingDrop?.to === status && (
+                <DropDialog
+                  pending={pendingDrop}
+                  onCancel={() => setPendingDrop(null)}
+                  onSubmit={(text) => {
+                    setPendingDrop(null);
+                    void perform(pendingDrop.wo, pendingDrop.to, pendingDrop.via, text);
+                  }}
+                />
+              )}
+              {[...arriving, ...items].map((wo) => (
+                <BoardCard
+                  key={wo.id}
+                  wo={wo}
+                  now={now}
+                  location={(wo.locationId && lookups.locations.get(wo.locationId)?.name) || null}
+                  assignee={(wo.assigneeId && lookups.users.get(wo.assigneeId)?.name) || null}
+                  draggable={canMove}
+                  saving={saving.has(wo.id)}
+                  onDragStart={onDragStart}
+                  onDragEnd={onDragEnd}
+                />
+              ))}
+            </BoardColumn>
+          );
+        })}
+      </div>
+    </div>
+  );
 }

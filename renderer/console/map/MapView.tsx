@@ -1,4 +1,215 @@
-/** Placeholder until this view is built. */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import type { Query } from '../api/client';
+import { catalogQueries, useLookups } from '../catalog/queries';
+import { openWorkOrder } from '../shell/router';
+import { useToasts } from '../shell/toasts';
+import { PRIORITIES, SLA_LABEL, STATUS_LABEL, TYPES } from '../work-orders/labels';
+import { crewFeatures, CREW_COLOR, locationFeatures, serviceAreas, SLA_COLORS, VEHICLE_COLOR, vehicleFeatures, workOrderFeatures, type OverlayId } from './layers';
+import type { BaseChoice, MapData } from './MapCanvas';
+import { MapSettingsPanel } from './MapSettingsPanel';
+import { mapQueries, OPEN_STATUSES } from './queries';
+import './map.css';
+
+// maplibre is ~800 KB: loaded when the map is first opened, not with the console.
+const MapCanvas = lazy(() => import('./MapCanvas').then((m) => ({ default: m.MapCanvas })));
+
+/** The board's filters (same API parameters): status, team, priority, type, SLA state. */
+export interface MapFilters {
+  status: string;
+  teamId: string;
+  priority: string;
+  type: string;
+  slaState: string;
+}
+const NO_FILTERS: MapFilters = { status: '', teamId: '', priority: '', type: '', slaState: '' };
+const FILTERS_KEY = 'depotdesk.map.filters';
+
+function toQuery(f: MapFilters): Query {
+  return {
+    status: f.status || OPEN_STATUSES.join(','),
+    teamId: f.teamId || undefined,
+    priority: f.priority || undefined,
+    type: f.type || undefined,
+    slaState: f.slaState || undefined,
+  };
+}
+
+function loadFilters(): MapFilters {
+  try {
+    return { ...NO_FILTERS, ...(JSON.parse(sessionStorage.getItem(FILTERS_KEY) ?? '{}') as Partial<MapFilters>) };
+  } catch {
+    return NO_FILTERS;
+  }
+}
+
+const ALL_ON: Record<OverlayId, boolean> = { locations: true, workOrders: true, vehicles: true, crews: true };
+
 export function MapView() {
-  return <div className="placeholder" data-state="ready">Map — coming next.</div>;
+  const lookups = useLookups();
+  const toasts = useToasts();
+  const queryClient = useQueryClient();
+  const [filters, setFilters] = useState<MapFilters>(loadFilters);
+  const [visible, setVisible] = useState(ALL_ON);
+  const [showSettings, setShowSettings] = useState(false);
+  useEffect(() => sessionStorage.setItem(FILTERS_KEY, JSON.stringify(filters)), [filters]);
+
+  const query = useMemo(() => toQuery(filters), [filters]);
+  const workOrders = useQuery(mapQueries.workOrders(query));
+  const onSite = useQuery(mapQueries.onSite());
+  const vehicles = useQuery(mapQueries.vehicles());
+  const depots = useQuery(mapQueries.depots());
+  const locationsList = useQuery(catalogQueries.locations());
+  const settings = useQuery(mapQueries.settings());
+  const tilesets = useQuery({ ...mapQueries.tilesets(), enabled: Boolean(settings.data?.regionTiles) || showSettings });
+  const tileset = tilesets.data?.items.find((t) => t.name === settings.data?.regionTiles) ?? null;
+  const region = useQuery({ ...mapQueries.region(tileset), enabled: Boolean(tileset) });
+
+  useEffect(() => {
+    const err = workOrders.error ?? vehicles.error ?? region.error;
+    if (err) toasts.error(err);
+  }, [workOrders.error, vehicles.error, region.error, toasts]);
+
+  // Vehicles are "last known": re-rendered each minute so a fix can turn stale without new data.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const placed = useMemo(
+    () => (workOrders.data && lookups.ready ? workOrderFeatures(workOrders.data.items, lookups.locations) : null),
+    [workOrders.data, lookups.ready, lookups.locations],
+  );
+  const slaCounts = useMemo(() => {
+    const counts: Record<string, number> = { breached: 0, at_risk: 0, ok: 0, met: 0, none: 0 };
+    for (const w of workOrders.data?.items ?? []) counts[w.slaState ?? 'none'] = (counts[w.slaState ?? 'none'] ?? 0) + 1;
+    return counts;
+  }, [workOrders.data]);
+
+  const data = useMemo<MapData | null>(() => {
+    if (!placed || !locationsList.data || !vehicles.data || !onSite.data) return null;
+    const locs = locationsList.data;
+    let bounds: MapData['bounds'] = null;
+    for (const l of locs) {
+      bounds = bounds ? [Math.min(bounds[0], l.lon), Math.min(bounds[1], l.lat), Math.max(bounds[2], l.lon), Math.max(bounds[3], l.lat)] : [l.lon, l.lat, l.lon, l.lat];
+    }
+    return {
+      locations: locationFeatures(locs),
+      areas: serviceAreas(locs, new Map((depots.data ?? []).map((d) => [d.id, d.name]))),
+      workOrders: placed.fc,
+      vehicles: vehicleFeatures(vehicles.data, now),
+      crews: crewFeatures(onSite.data.items, lookups.locations, lookups.users),
+      bounds,
+    };
+  }, [placed, locationsList.data, vehicles.data, onSite.data, depots.data, now, lookups.locations, lookups.users]);
+
+  const baseChoice = useMemo<BaseChoice>(
+    () => ({ base: settings.data?.base ?? 'offline', styleUrl: settings.data?.styleUrl ?? '', region: region.data ?? null }),
+    [settings.data?.base, settings.data?.styleUrl, region.data],
+  );
+  // Wait for the settings (and a chosen region file) before building the map, so it is built once.
+  const baseKnown = settings.isSuccess && (!settings.data.regionTiles || !tilesets.isPending) && (!tileset || !region.isPending);
+
+  const set = (key: keyof MapFilters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
+  const toggle = (id: OverlayId) => setVisible({ ...visible, [id]: !visible[id] });
+  const vehicleCount = data?.vehicles.features.length ?? 0;
+  const crewCount = data?.crews.features.length ?? 0;
+  const filtered = Object.values(filters).some(Boolean);
+
+  return (
+    <div className="map-view" data-testid="map-view" data-state={data ? 'ready' : 'loading'}>
+      <div className="toolbar">
+        <h2>Map</h2>
+        <select value={filters.status} onChange={set('status')} aria-label="Status" data-testid="map-filter-status">
+          <option value="">All open</option>
+          {OPEN_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+        </select>
+        <select value={filters.teamId} onChange={set('teamId')} aria-label="Team" data-testid="map-filter-team">
+          <option value="">Any team</option>
+          {lookups.teamsList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+        </select>
+        <select value={filters.priority} onChange={set('priority')} aria-label="Priority" data-testid="map-filter-priority">
+          <option value="">Any priority</option>
+          {PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+        </select>
+        <select value={filters.type} onChange={set('type')} aria-label="Type" data-testid="map-filter-type">
+          <option value="">Any type</option>
+          {TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+        <select value={filters.slaState} onChange={set('slaState')} aria-label="SLA" data-testid="map-filter-sla">
+          <option value="">Any SLA state</option>
+          {Object.entries(SLA_LABEL).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+        </select>
+        {filtered && <button className="link" onClick={() => setFilters(NO_FILTERS)}>Clear</button>}
+        <span className="spacer" />
+        <span className="muted small" data-testid="map-count">
+          {workOrders.isFetching && !workOrders.data ? 'Loading work orders…' : `${(placed?.fc.features.length ?? 0).toLocaleString()} work orders on the map`}
+          {placed && placed.unplaced > 0 && ` · ${placed.unplaced.toLocaleString()} without a location`}
+          {workOrders.data?.truncated && ' · showing the first 25,000'}
+        </span>
+        <button onClick={() => setShowSettings(!showSettings)} aria-expanded={showSettings} data-testid="map-settings-toggle">Map settings</button>
+      </div>
+      <div className="map-body">
+        {baseKnown ? (
+          <Suspense fallback={<div className="map-canvas" data-state="loading" />}>
+            <MapCanvas
+              baseChoice={baseChoice}
+              data={data}
+              visible={visible}
+              onOpenWorkOrder={(id) => openWorkOrder(id)}
+              onFallback={(text) => toasts.push({ kind: 'info', text })}
+            />
+          </Suspense>
+        ) : (
+          <div className="map-canvas" data-state="loading" />
+        )}
+        <aside className="map-legend" data-testid="map-legend" aria-label="Layers and legend">
+          <div className="legend-title">Layers</div>
+          <label className="legend-row">
+            <input type="checkbox" checked={visible.workOrders} onChange={() => toggle('workOrders')} data-testid="layer-workOrders" />
+            Open work orders
+          </label>
+          <ul className="legend-sla">
+            {(['breached', 'at_risk', 'ok', 'met', 'none'] as const).map((k) => (
+              <li key={k}>
+                <span className="swatch" style={{ background: SLA_COLORS[k] }} />
+                {k === 'none' ? 'No SLA' : SLA_LABEL[k]}
+                <span className="count">{(slaCounts[k] ?? 0).toLocaleString()}</span>
+              </li>
+            ))}
+            <li className="muted small">Clusters take the worst state inside; a dark ring marks critical priority.</li>
+          </ul>
+          <label className="legend-row">
+            <input type="checkbox" checked={visible.vehicles} onChange={() => toggle('vehicles')} data-testid="layer-vehicles" />
+            <span className="swatch ring" style={{ background: VEHICLE_COLOR }} />
+            Vehicles <span className="count">{vehicleCount}</span>
+          </label>
+          <div className="legend-note muted small">Last GPS fix; faded after 30 min.</div>
+          <label className="legend-row">
+            <input type="checkbox" checked={visible.crews} onChange={() => toggle('crews')} data-testid="layer-crews" />
+            <span className="swatch" style={{ background: CREW_COLOR }} />
+            Crews <span className="count">{crewCount}</span>
+          </label>
+          <div className="legend-note muted small">Last known at site: crews on site now. Check-ins come with the crew app.</div>
+          <label className="legend-row">
+            <input type="checkbox" checked={visible.locations} onChange={() => toggle('locations')} data-testid="layer-locations" />
+            <span className="swatch hollow" />
+            Locations &amp; depots
+          </label>
+        </aside>
+        {showSettings && settings.data && (
+          <MapSettingsPanel
+            settings={settings.data}
+            tilesets={tilesets.data}
+            onClose={() => setShowSettings(false)}
+            onSaved={(next) => {
+              queryClient.setQueryData(mapQueries.settings().queryKey, next);
+              setShowSettings(false);
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
 }

@@ -7,6 +7,7 @@ import { PlanningView } from '../planning/PlanningView';
 import { MapView } from '../map/MapView';
 import { WorkOrdersView } from '../work-orders/WorkOrdersView';
 import { WorkOrderDrawer } from '../work-orders/WorkOrderDrawer';
+import { NewWorkOrderHost } from '../work-orders/NewWorkOrder';
 import { AssetsView } from '../admin/AssetsView';
 import { PeopleView } from '../admin/PeopleView';
 import { SettingsView } from '../admin/SettingsView';
@@ -35,6 +36,7 @@ export function App() {
     <Layout view={route.view} live={live}>
       <View />
       {route.workOrderId && <WorkOrderDrawer id={route.workOrderId} onClose={() => openWorkOrder(null)} />}
+      <NewWorkOrderHost />
     </Layout>
   );
 }

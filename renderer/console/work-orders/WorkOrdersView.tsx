@@ -5,10 +5,13 @@ import { useLookups } from '../catalog/queries';
 import { openWorkOrder } from '../shell/router';
 import { formatTime, PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from './labels';
 import type { WorkOrderDto } from './queries';
+import { openNewWorkOrder } from './NewWorkOrder';
+import { useSession } from '../api/session';
 
 /** The searchable list of every work order, with the API's filters and keyset paging. */
 export function WorkOrdersView() {
   const lookups = useLookups();
+  const session = useSession();
   const [filters, setFilters] = useState<Query>({ sort: '-createdAt' });
   const set = (key: string) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value || undefined });
   const list = useInfiniteQuery({
@@ -51,6 +54,9 @@ export function WorkOrdersView() {
         </select>
         <span className="spacer" />
         <span className="muted">{rows.length}{list.hasNextPage ? '+' : ''} shown</span>
+        {session.can('workorder:create') && (
+          <button className="primary" onClick={openNewWorkOrder} title="New work order (N)" data-testid="new-wo">New work order</button>
+        )}
       </div>
       <div className="table-wrap" data-state={list.isPending ? 'loading' : 'ready'}>
         <table className="grid" data-testid="wo-table">

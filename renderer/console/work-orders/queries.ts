@@ -1,10 +1,43 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { WorkOrder, WorkOrderEvent } from '../../../server/work-orders/contract';
-import { api, type Page, type Query } from '../api/client';
+import type {
+  AuditEntry,
+  ChecklistAnswer,
+  ChecklistView,
+  ClosureApproval,
+  CreateWorkOrderInput,
+  MaterialUsage,
+  UpdateWorkOrderInput,
+  WorkOrder,
+  WorkOrderEvent,
+} from '../../../server/work-orders/contract';
+import type { AttachmentDto } from '../../../server/work-orders/contract-attachments';
+import type { TaskTemplate } from '../../../server/templates/contract';
+import type { Asset } from '../../../server/assets/contract';
+import type { TeamMember } from '../../../server/teams/contract';
+import { api, getAll, getBlob, type Page, type Query } from '../api/client';
 
 export type WorkOrderDto = z.infer<typeof WorkOrder>;
 export type WorkOrderEventDto = z.infer<typeof WorkOrderEvent>;
+export type ChecklistViewDto = z.infer<typeof ChecklistView>;
+export type ChecklistAnswerDto = z.infer<typeof ChecklistAnswer>;
+export type MaterialUsageDto = z.infer<typeof MaterialUsage>;
+export type ClosureApprovalDto = z.infer<typeof ClosureApproval>;
+export type AuditEntryDto = z.infer<typeof AuditEntry>;
+export type TaskTemplateDto = z.infer<typeof TaskTemplate>;
+export type AssetDto = z.infer<typeof Asset>;
+export type TeamMemberDto = z.infer<typeof TeamMember>;
+export type { AttachmentDto };
+export type { CreateWorkOrderInput, UpdateWorkOrderInput };
+
+interface NamedRow {
+  id: string;
+  name: string;
+}
+export interface StockItemDto extends NamedRow {
+  sku: string;
+  unit: string;
+}
 
 /** Query keys start with the table they read, so live change messages invalidate them (live.ts). */
 export const workOrderQueries = {
@@ -23,4 +56,72 @@ export const workOrderQueries = {
       queryKey: ['work_order_events', id],
       queryFn: () => api.get<{ items: WorkOrderEventDto[] }>(`/work-orders/${id}/events`),
     }),
+  checklist: (id: string) =>
+    queryOptions({
+      queryKey: ['checklist_results', id],
+      queryFn: () => api.get<ChecklistViewDto>(`/work-orders/${id}/checklist`),
+    }),
+  materials: (id: string) =>
+    queryOptions({
+      queryKey: ['material_usages', id],
+      queryFn: () => api.get<Page<MaterialUsageDto>>(`/work-orders/${id}/materials`),
+    }),
+  closures: (id: string) =>
+    queryOptions({
+      queryKey: ['closure_approvals', id],
+      queryFn: () => api.get<Page<ClosureApprovalDto>>(`/work-orders/${id}/closure`),
+    }),
+  attachments: (id: string) =>
+    queryOptions({
+      queryKey: ['attachments', id],
+      queryFn: () => api.get<Page<AttachmentDto>>(`/work-orders/${id}/attachments`),
+    }),
+  /**
+   * The audit log is not named in change messages (it rides along with every write), so the drawer
+   * invalidates this key itself when a message touches the work order (see useAuditRefresh).
+   */
+  audit: (id: string) =>
+    queryOptions({
+      queryKey: ['audit_log', 'work_order', id],
+      queryFn: () => api.get<Page<AuditEntryDto>>(`/work-orders/${id}/audit`),
+    }),
+  /** Bytes of one attachment as an object URL; files never change under an id, so cached for the session. */
+  file: (attachmentId: string, which: 'content' | 'thumbnail') =>
+    queryOptions({
+      queryKey: ['attachments', 'file', attachmentId, which],
+      queryFn: async () => URL.createObjectURL(await getBlob(`/attachments/${attachmentId}/${which}`)),
+      staleTime: Infinity,
+      gcTime: 10 * 60_000,
+    }),
+};
+
+/** Catalog reads the work-order forms need beyond catalog/queries.ts. */
+export const formQueries = {
+  templates: () => queryOptions({ queryKey: ['task_templates', 'all'], queryFn: () => getAll<TaskTemplateDto>('/task-templates'), staleTime: 300_000 }),
+  assetsAt: (locationId: string) =>
+    queryOptions({ queryKey: ['assets', 'at', locationId], queryFn: () => getAll<AssetDto>('/assets', { locationId }), staleTime: 60_000 }),
+  teamMembers: (teamId: string) =>
+    queryOptions({
+      queryKey: ['team_members', teamId],
+      queryFn: () => api.get<{ items: TeamMemberDto[] }>(`/teams/${teamId}/members`),
+      staleTime: 60_000,
+    }),
+  stockItems: () => queryOptions({ queryKey: ['stock_items', 'all'], queryFn: () => getAll<StockItemDto>('/stock-items'), staleTime: 300_000 }),
+  depots: () => queryOptions({ queryKey: ['depots', 'all'], queryFn: () => getAll<NamedRow>('/depots'), staleTime: 300_000 }),
+  skills: () => queryOptions({ queryKey: ['skills', 'all'], queryFn: () => getAll<NamedRow>('/skills'), staleTime: 300_000 }),
+  asset: (id: string) => queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 60_000 }),
+};
+
+/** Writes. Each returns the host's answer; callers let live updates (and setQueryData) refresh the screen. */
+export const workOrderWrites = {
+  create: (body: CreateWorkOrderInput) => api.post<WorkOrderDto>('/work-orders', body),
+  update: (id: string, version: number, body: UpdateWorkOrderInput) => api.patch<WorkOrderDto>(`/work-orders/${id}`, body, { ifMatch: version }),
+  assign: (id: string, version: number, body: { assigneeId?: string | null; teamId?: string | null; plannedStart?: string | null; plannedEnd?: string | null }) =>
+    api.post<WorkOrderDto>(`/work-orders/${id}/assignment`, body, { ifMatch: version }),
+  transition: (id: string, version: number, body: { to: string; reason?: string; note?: string }) =>
+    api.post<WorkOrderDto>(`/work-orders/${id}/transitions`, body, { ifMatch: version }),
+  closure: (id: string, version: number, body: { decision: 'approved' | 'rejected'; comment?: string }) =>
+    api.post<WorkOrderDto>(`/work-orders/${id}/closure`, body, { ifMatch: version }),
+  answer: (id: string, itemId: string, value: boolean | number | string) => api.put<ChecklistAnswerDto>(`/work-orders/${id}/checklist/${itemId}`, { value }),
+  useMaterial: (id: string, body: { itemId: string; depotId: string; quantity: number }) => api.post<MaterialUsageDto>(`/work-orders/${id}/materials`, body),
 };

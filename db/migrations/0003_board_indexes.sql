@@ -1,0 +1,2 @@
+CREATE INDEX `work_orders_org_status_due_idx` ON `work_orders` (`org_id`,`status`,`resolution_due_at`,`id`);--> statement-breakpoint
+CREATE INDEX `work_orders_org_status_priority_idx` ON `work_orders` (`org_id`,`status`,`priority_rank`,`created_at`,`id`);
