@@ -89,7 +89,14 @@ export function openDatabase(file: string, opts: { migrationsFolder?: string; no
       sqlite.prepare('VACUUM INTO ?').run(backupPath);
     }
     const db = drizzle(sqlite, { schema });
-    if (applied.count < known) migrate(db, { migrationsFolder: folder });
+    if (applied.count < known) {
+      migrate(db, { migrationsFolder: folder });
+      // New indexes have no statistics yet, and without them SQLite's planner can pick one that
+      // forces a full sort (measured: 3 ms → 180 ms on 100k work orders). A bounded ANALYZE samples
+      // each index instead of reading it whole (≈6 s once on a 7.5 GB depot file, after a migration only).
+      sqlite.pragma('analysis_limit = 1000');
+      sqlite.exec('ANALYZE');
+    }
     cacheStatements(sqlite);
     return { sqlite, db, backupPath, appliedMigrations: known };
   } catch (err) {

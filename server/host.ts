@@ -55,6 +55,8 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
     close() {
       if (sqlite.open) {
         commits.flush();
+        // SQLite's advice for long-lived connections: refresh planner statistics that drifted.
+        sqlite.pragma('optimize');
         sqlite.close();
       }
     },
