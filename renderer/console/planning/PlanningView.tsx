@@ -1,4 +1,366 @@
-/** Placeholder until this view is built. */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../api/client';
+import { useSession } from '../api/session';
+import { useLookups } from '../catalog/queries';
+import { openWorkOrder } from '../shell/router';
+import { useToasts } from '../shell/toasts';
+import { STATUS_LABEL } from '../work-orders/labels';
+import type { WorkOrderDto } from '../work-orders/queries';
+import { GanttChart, type BarChange, type ChartBar, type ChartHandle } from './GanttChart';
+import { HEADER_HEIGHT, ROW_HEIGHT } from './LaneGantt';
+import { buildLanes, crewsOf, laneIdOf, OPEN_STATUSES, toJob, type Lane } from './model';
+import { planningQueries } from './queries';
+import { checkRules, VIOLATION_LABEL, type PlannedJob, type Violation } from './rules';
+import { columnWidthFor, defaultRange, formatIn, rangeOf, shiftRange, todayIn, type ViewName } from './timeline';
+import './planning.css';
+
+const OVERSCAN = 2;
+const VIEW_KEY = 'depotdesk.planning.view';
+const LABELS_WIDTH = 170; // .pl-labels in planning.css
+
+/** Planning: crews' lanes on a Gantt, the unscheduled tray beside it, rule violations listed. */
 export function PlanningView() {
-  return <div className="placeholder" data-state="ready">Planning — coming next.</div>;
+  const session = useSession();
+  const toasts = useToasts();
+  const queryClient = useQueryClient();
+  const lookups = useLookups();
+  const depots = useQuery(planningQueries.depots());
+  const roster = useQuery(planningQueries.roster());
+  const skills = useQuery(planningQueries.skills());
+  const me = session.user ? lookups.users.get(session.user.id) : undefined;
+  const zone = depots.data?.find((d) => d.id === me?.homeDepotId)?.timeZone ?? depots.data?.[0]?.timeZone ?? 'UTC';
+
+  // The dispatcher's last view is remembered on this machine.
+  const [view, setView] = useState<ViewName>(() => (['Day', 'Week', 'Month'].find((v) => v === localStorage.getItem(VIEW_KEY)) as ViewName | undefined) ?? 'Day');
+  const [dates, setDates] = useState<{ fromDate: string; toDate: string } | null>(null);
+  useEffect(() => {
+    if (!dates && depots.isSuccess) setDates(defaultRange(view, todayIn(zone), zone));
+  }, [dates, depots.isSuccess, zone, view]);
+  const range = useMemo(() => (dates ? rangeOf(dates.fromDate, dates.toDate, zone) : null), [dates, zone]);
+
+  const list = useQuery({ ...planningQueries.range(range?.from ?? 0, range?.to ?? 0), enabled: Boolean(range) });
+  const tray = useQuery(planningQueries.tray());
+  const [crewFilter, setCrewFilter] = useState('');
+  const [nonce, setNonce] = useState(0); // bumped to redraw after a refused change (the bar snaps back)
+  const [saves, setSaves] = useState(0);
+  const [apiMs, setApiMs] = useState(0); // the last save's round trip, for the bench
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const workOrders = useMemo(() => {
+    if (!range) return [];
+    return (list.data ?? []).filter((w) => {
+      const j = toJob(w);
+      return j && j.end > range.from && j.start < range.to;
+    });
+  }, [list.data, range]);
+
+  const allLanes = useMemo(
+    () => buildLanes(lookups.usersList, lookups.teamsList, roster.data, workOrders),
+    [lookups.usersList, lookups.teamsList, roster.data, workOrders],
+  );
+  const lanes = useMemo(() => {
+    const q = crewFilter.trim().toLowerCase();
+    if (!q) return allLanes;
+    return allLanes.filter((l) => l.label.toLowerCase().includes(q) || (l.teamId && allLanes.some((t) => t.kind === 'team' && t.teamId === l.teamId && t.label.toLowerCase().includes(q))));
+  }, [allLanes, crewFilter]);
+
+  const ruleCtx = useMemo(
+    () => ({ crews: crewsOf(lookups.usersList, roster.data), skillNames: new Map((skills.data ?? []).map((s) => [s.id, s.name])), zone }),
+    [lookups.usersList, roster.data, skills.data, zone],
+  );
+  const violations = useMemo(() => {
+    const jobs = workOrders.filter((w) => OPEN_STATUSES.has(w.status)).map(toJob).filter((j): j is PlannedJob => j !== null);
+    return checkRules(jobs, ruleCtx);
+  }, [workOrders, ruleCtx]);
+
+  // Vertical windowing: only the lanes in view (plus a little overscan) go to frappe-gantt.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [win, setWin] = useState({ first: 0, count: 20, width: 800 });
+  const measure = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const first = Math.max(0, Math.floor(el.scrollTop / ROW_HEIGHT));
+    const count = Math.ceil((el.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT) + OVERSCAN;
+    const width = el.clientWidth - LABELS_WIDTH;
+    setWin((w) => (w.first === first && w.count === count && w.width === width ? w : { first, count, width }));
+  }, []);
+  useEffect(() => {
+    measure();
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [measure, range]);
+  const windowLanes = useMemo(() => lanes.slice(win.first, win.first + win.count), [lanes, win]);
+
+  const byId = useMemo(() => new Map(workOrders.map((w) => [w.id, w])), [workOrders]);
+  const bars = useMemo<ChartBar[]>(() => {
+    const row = new Map(windowLanes.map((l, i) => [l.id, i]));
+    const out: ChartBar[] = [];
+    for (const w of workOrders) {
+      const laneId = laneIdOf(w);
+      const lane = laneId === null ? undefined : row.get(laneId);
+      const job = toJob(w);
+      if (lane === undefined || !job) continue;
+      const v = violations.get(w.id) ?? [];
+      const kinds = [...new Set(v.map((x) => x.kind))];
+      out.push({
+        id: w.id,
+        lane,
+        start: job.start,
+        end: job.end,
+        label: `${v.length ? '⚠ ' : ''}${w.number}`,
+        className: [`wo-${w.priority}`, `wo-st-${w.status}`, OPEN_STATUSES.has(w.status) ? '' : 'wo-done', v.length ? 'wo-conflict' : '', ...kinds.map((k) => `v-${k}`)].filter(Boolean).join(' '),
+      });
+    }
+    return out;
+  }, [workOrders, windowLanes, violations, zone]);
+
+  const loaded = Boolean(range && list.isSuccess && !list.isPlaceholderData && lookups.ready && roster.isSuccess && depots.isSuccess && tray.isSuccess);
+  // "ready" once the chart has drawn the loaded data (tests and the bench wait on it).
+  const [drawn, setDrawn] = useState<{ bars: ChartBar[] | null; ms: number }>({ bars: null, ms: 0 });
+  const tooltipFor = useCallback(
+    (id: string) => {
+      const w = byId.get(id);
+      const job = w && toJob(w);
+      if (!w || !job) return '';
+      const v = violations.get(id) ?? [];
+      const who = w.assigneeId ? lookups.users.get(w.assigneeId)?.name : lookups.teams.get(w.teamId ?? '')?.name;
+      return [`${w.number} · ${w.title}`, `${STATUS_LABEL[w.status]} · ${w.priority}${who ? ` · ${who}` : ''}`, `${formatIn(job.start, zone)} – ${formatIn(job.end, zone, 'HH:mm')}`, ...v.map((x) => `⚠ ${x.message}`)].join('\n');
+    },
+    [byId, violations, lookups, zone],
+  );
+
+  const ready = loaded && drawn.bars === bars;
+  const canAssign = session.can('workorder:assign');
+  const columnWidth = range ? columnWidthFor(view, range, win.width) : 0;
+  const barsRef = useRef(bars);
+  barsRef.current = bars;
+  const onRendered = useCallback((ms: number) => setDrawn({ bars: barsRef.current, ms }), []);
+  const chartRef = useRef<ChartHandle>(null);
+
+  /** Saves a plan: assignment (with the version we looked at), then NEW → SCHEDULED. Errors snap the bar back. */
+  const save = useCallback(
+    async (w: WorkOrderDto, lane: Lane, start: number, end: number) => {
+      const body: Record<string, unknown> = { plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString() };
+      if (laneIdOf(w) !== lane.id) {
+        if (lane.kind === 'user') Object.assign(body, { assigneeId: lane.userId, teamId: lane.teamId ?? w.teamId });
+        else if (lane.teamId) Object.assign(body, { assigneeId: null, teamId: lane.teamId });
+        else return toasts.push({ kind: 'error', text: 'Drop on a team or a technician.' });
+      }
+      // The rules, checked before saving; a violation is a warning the dispatcher sees, never a block.
+      const proposed = { ...w, assigneeId: lane.kind === 'user' ? lane.userId : null, plannedStart: body.plannedStart as string, plannedEnd: body.plannedEnd as string };
+      const others = workOrders.filter((x) => x.id !== w.id && OPEN_STATUSES.has(x.status)).map(toJob).filter((j): j is PlannedJob => j !== null);
+      const found = checkRules([...others, toJob(proposed)!], ruleCtx).get(w.id) ?? [];
+      const t0 = performance.now();
+      try {
+        let dto = await api.post<WorkOrderDto>(`/work-orders/${w.id}/assignment`, body, { ifMatch: w.version });
+        if (dto.status === 'NEW') dto = await api.post<WorkOrderDto>(`/work-orders/${w.id}/transitions`, { to: 'SCHEDULED' }, { ifMatch: dto.version });
+        if (range) {
+          queryClient.setQueryData(planningQueries.range(range.from, range.to).queryKey, (old) =>
+            // The host's change message may have refetched it already: then keep the array, and skip a redraw.
+            !old || old.some((x) => x.id === dto.id && x.version >= dto.version) ? old : old.some((x) => x.id === dto.id) ? old.map((x) => (x.id === dto.id ? dto : x)) : [...old, dto],
+          );
+        }
+        queryClient.setQueryData(planningQueries.tray().queryKey, (old) => old?.filter((x) => x.id !== dto.id));
+        // No refetch here: the host's change message does that (live.ts), for this console and every other.
+        if (found.length) toasts.push({ kind: 'info', text: `${dto.number} saved with ${found.length === 1 ? 'a warning' : `${found.length} warnings`}`, detail: found.map((v) => v.message).join('\n') });
+        setApiMs(performance.now() - t0);
+        setSaves((n) => n + 1);
+      } catch (err) {
+        toasts.error(err);
+        setNonce((n) => n + 1);
+        void queryClient.invalidateQueries({ queryKey: ['work_orders'] });
+      }
+    },
+    [workOrders, ruleCtx, range, queryClient, toasts],
+  );
+
+  const onChange = useCallback(
+    (c: BarChange) => {
+      const w = byId.get(c.id);
+      if (!w) return;
+      const target = (c.laneId ? lanes.find((l) => l.id === c.laneId) : c.lane !== null ? windowLanes[c.lane] : undefined) ?? lanes.find((l) => l.id === laneIdOf(w));
+      if (!target) return setNonce((n) => n + 1);
+      void save(w, target, c.start, c.end);
+    },
+    [byId, lanes, windowLanes, save],
+  );
+
+  // Tray → chart: our own pointer drag (frappe-gantt bars move only in time).
+  const [trayDrag, setTrayDrag] = useState<{ wo: WorkOrderDto; x: number; y: number } | null>(null);
+  useEffect(() => {
+    if (!trayDrag) return;
+    const move = (e: MouseEvent) => setTrayDrag((d) => (d ? { ...d, x: e.clientX, y: e.clientY } : d));
+    const up = (e: MouseEvent) => {
+      const wo = trayDrag.wo;
+      setTrayDrag(null);
+      if (!range) return;
+      const at = chartRef.current?.locate(e.clientX, e.clientY);
+      const label = (document.elementFromPoint(e.clientX, e.clientY) as Element | null)?.closest<HTMLElement>('[data-lane-id]');
+      const lane = label ? lanes.find((l) => l.id === label.dataset.laneId) : at ? windowLanes[at.lane] : undefined;
+      if (!lane) return;
+      // On a label: the next whole hour if the range is today, else 08:00 on its first day.
+      const start = at?.time ?? (now >= range.from && now < range.to ? Math.ceil(now / 3_600_000) * 3_600_000 : range.from + 8 * 3_600_000);
+      void save(wo, lane, start, start + wo.durationMin * 60_000);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up, { once: true });
+    return () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+  }, [trayDrag, range, lanes, windowLanes, now, save]);
+
+  const pickView = (v: ViewName) => {
+    localStorage.setItem(VIEW_KEY, v);
+    setView(v);
+    // Around today when today is in the range shown, else around its first day.
+    const today = todayIn(zone);
+    const anchor = !dates || (today >= dates.fromDate && today <= dates.toDate) ? today : dates.fromDate;
+    setDates(defaultRange(v, anchor, zone));
+  };
+  const violationList = useMemo(() => {
+    const rows: (Violation & { wo: WorkOrderDto })[] = [];
+    for (const [id, list] of violations) {
+      const wo = byId.get(id);
+      if (wo) for (const v of list) rows.push({ ...v, wo });
+    }
+    // Double bookings and SLA breaches first: those are the ones a dispatcher must act on.
+    const weight = { double_booking: 0, sla: 1, skills: 2, shift: 3 } as const;
+    return rows.sort((a, b) => weight[a.kind] - weight[b.kind] || (a.wo.plannedStart ?? '').localeCompare(b.wo.plannedStart ?? '') || a.wo.number.localeCompare(b.wo.number));
+  }, [violations, byId]);
+  const showLane = (laneId: string | null) => {
+    const i = lanes.findIndex((l) => l.id === laneId);
+    if (i >= 0 && scrollRef.current) scrollRef.current.scrollTop = Math.max(0, (i - 2) * ROW_HEIGHT);
+  };
+
+  return (
+    <div className="planning" data-testid="planning" data-state={ready ? 'ready' : 'loading'} data-saves={saves} data-render-ms={Math.round(drawn.ms)} data-bars={bars.length} data-column-px={columnWidth} data-api-ms={Math.round(apiMs)}>
+      <div className="toolbar">
+        <h2>Planning</h2>
+        <div className="seg" role="group" aria-label="View">
+          {(['Day', 'Week', 'Month'] as const).map((v) => (
+            <button key={v} className={v === view ? 'on' : ''} onClick={() => pickView(v)} data-testid={`view-${v.toLowerCase()}`}>{v}</button>
+          ))}
+        </div>
+        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, -1, zone))} aria-label="Earlier" title="Earlier">‹</button>
+        <button onClick={() => setDates(defaultRange(view, todayIn(zone), zone))} data-testid="plan-today">Today</button>
+        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, 1, zone))} aria-label="Later" title="Later">›</button>
+        <label className="range">
+          From <input type="date" value={dates?.fromDate ?? ''} onChange={(e) => e.target.value && dates && setDates({ ...dates, fromDate: e.target.value })} data-testid="plan-from" />
+        </label>
+        <label className="range">
+          to <input type="date" value={dates?.toDate ?? ''} onChange={(e) => e.target.value && dates && setDates({ ...dates, toDate: e.target.value })} data-testid="plan-to" />
+        </label>
+        <input className="crew-filter" placeholder="Filter crews" value={crewFilter} onChange={(e) => setCrewFilter(e.target.value)} data-testid="plan-crew-filter" />
+        <span className="spacer" />
+        <span className="muted small" data-testid="plan-count">
+          {workOrders.length} work orders · {lanes.length} lanes · times in {zone}
+          {list.isFetching ? ' · updating…' : ''}
+        </span>
+      </div>
+      <div className="pl-body">
+        <aside className="pl-tray" data-testid="plan-tray">
+          <h3>Unscheduled <span className="badge">{tray.data?.length ?? 0}</span></h3>
+          <p className="muted small">{canAssign ? 'Drag onto a crew’s lane at a time, or onto a crew’s name.' : 'Your role cannot assign work.'}</p>
+          <ul>
+            {(tray.data ?? []).map((w) => (
+              <li
+                key={w.id}
+                className={`tray-item${trayDrag?.wo.id === w.id ? ' lifted' : ''}`}
+                data-testid="tray-item"
+                data-id={w.id}
+                onMouseDown={(e) => {
+                  if (!canAssign || e.button !== 0) return;
+                  e.preventDefault();
+                  setTrayDrag({ wo: w, x: e.clientX, y: e.clientY });
+                }}
+                onDoubleClick={() => openWorkOrder(w.id)}
+                title="Drag onto the chart · double-click to open"
+              >
+                <div className="row1">
+                  <span className={`badge prio-${w.priority}`}>{w.priority}</span>
+                  <span className="num">{w.number}</span>
+                  <span className="muted small">{Math.round(w.durationMin / 6) / 10} h</span>
+                </div>
+                <div className="title">{w.title}</div>
+                {w.resolutionDueAt && <div className="muted small">Due {formatIn(Date.parse(w.resolutionDueAt), zone)}</div>}
+              </li>
+            ))}
+          </ul>
+        </aside>
+        <div className="pl-chart" ref={scrollRef} onScroll={measure} data-testid="plan-scroll">
+          <div className="pl-spacer" style={{ height: HEADER_HEIGHT + lanes.length * ROW_HEIGHT + 16 }}>
+            <div className="pl-stage">
+              <div className="pl-labels">
+                <div className="pl-labels-head" style={{ height: HEADER_HEIGHT }}>Crew</div>
+                {windowLanes.map((l) => (
+                  <div
+                    key={l.id}
+                    className={`pl-label ${l.kind}${trayDrag ? ' droppable' : ''}`}
+                    style={{ height: ROW_HEIGHT }}
+                    data-lane-id={l.id}
+                    data-testid="lane-label"
+                    title={l.kind === 'user' ? 'Drop here to assign to this technician' : 'Drop here to assign to the team'}
+                  >
+                    {l.label}
+                  </div>
+                ))}
+              </div>
+              {range && (
+                <GanttChart
+                  ref={chartRef}
+                  view={view}
+                  zone={zone}
+                  range={range}
+                  columnWidth={columnWidth}
+                  laneCount={windowLanes.length}
+                  headerLanes={windowLanes.flatMap((l, i) => (l.kind === 'team' ? [i] : []))}
+                  revision={nonce}
+                  bars={bars}
+                  now={now}
+                  readonly={!canAssign}
+                  onChange={onChange}
+                  onOpen={openWorkOrder}
+                  onRendered={onRendered}
+                  tooltipFor={tooltipFor}
+                />
+              )}
+            </div>
+          </div>
+        </div>
+        <aside className="pl-violations" data-testid="plan-violations">
+          <h3>Rule check <span className={`badge ${violationList.length ? 'sla-breached' : 'sla-ok'}`}>{violationList.length}</span></h3>
+          {violationList.length === 0 && <p className="muted small">No conflicts in this range.</p>}
+          <ul>
+            {violationList.slice(0, 300).map((v, i) => (
+              <li key={`${v.workOrderId}-${v.kind}-${i}`} className={`violation v-${v.kind}`} data-testid="violation" data-kind={v.kind} data-id={v.workOrderId} onClick={() => showLane(laneIdOf(v.wo))} onDoubleClick={() => openWorkOrder(v.wo.id)}>
+                <div className="row1">
+                  <span className="kind">{VIOLATION_LABEL[v.kind]}</span>
+                  <span className="num">{v.wo.number}</span>
+                </div>
+                <div className="small">{v.message}</div>
+                <div className="muted small">
+                  {v.wo.assigneeId ? lookups.users.get(v.wo.assigneeId)?.name : lookups.teams.get(v.wo.teamId ?? '')?.name} · {v.wo.plannedStart ? formatIn(Date.parse(v.wo.plannedStart), zone) : ''}
+                </div>
+              </li>
+            ))}
+          </ul>
+          {violationList.length > 300 && <p className="muted small">…and {violationList.length - 300} more.</p>}
+        </aside>
+      </div>
+      {trayDrag && (
+        <div className="pl-ghost" style={{ left: trayDrag.x + 12, top: trayDrag.y + 8 }}>
+          {trayDrag.wo.number} · {Math.round(trayDrag.wo.durationMin / 6) / 10} h
+        </div>
+      )}
+    </div>
+  );
 }
