@@ -71,8 +71,12 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
       throw new SeedRefusedError(`${path.join(opts.dataDir, DB_FILE)} already holds a depot. Pass --force to replace it with the demo (its data will be deleted).`);
     }
     // History tables are append-only by trigger, so replacing means a fresh file, not DELETEs.
-    if (!empty) log(`Replacing the existing database in ${opts.dataDir} (--force).`);
-    removeDatabase(opts.dataDir);
+    // An empty database is seeded in place: a running host (first-run "load the demo") keeps its
+    // connection open, and a replaced file would be invisible to it.
+    if (!empty) {
+      log(`Replacing the existing database in ${opts.dataDir} (--force).`);
+      removeDatabase(opts.dataDir);
+    }
   }
 
   const clock = new ManualClock(now - (size.backDays + 14) * DAY);

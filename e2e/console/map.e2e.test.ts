@@ -67,15 +67,28 @@ describe('map', () => {
     await page.screenshot({ path: path.join(screenshots, 'map.png') });
 
     // Zoom in on the busiest site until its work orders are single points, then click one.
-    const target = await page.evaluate(async () => {
+    await page.evaluate(async () => {
       const map = (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap;
       const clusters = map.queryRenderedFeatures({ layers: ['wo-clusters'] });
       clusters.sort((a, b) => Number(b.properties.point_count) - Number(a.properties.point_count));
       const first = clusters[0];
-      const center = first && first.geometry.type === 'Point' ? (first.geometry.coordinates as [number, number]) : map.getCenter().toArray();
+      // A cluster's centre can fall between sites; one of its leaves is a real work order's spot.
+      let center = map.getCenter().toArray() as [number, number];
+      if (first) {
+        const source = map.getSource('work-orders') as unknown as { getClusterLeaves(id: number, limit: number, offset: number): Promise<{ geometry: { coordinates: [number, number] } }[]> };
+        const [leaf] = await source.getClusterLeaves(Number(first.properties.cluster_id), 1, 0);
+        if (leaf) center = leaf.geometry.coordinates;
+      }
       const idle = new Promise((r) => map.once('idle', r));
       map.jumpTo({ center, zoom: 17 });
       await idle;
+    });
+    // The clustered source re-splits in its worker; wait until single points are drawn.
+    const pointsDrawn = () =>
+      page.evaluate(() => (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap.queryRenderedFeatures({ layers: ['wo-points'] }).length);
+    await expect.poll(pointsDrawn, { timeout: 15_000 }).toBeGreaterThan(0);
+    const target = await page.evaluate(() => {
+      const map = (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap;
       const points = map.queryRenderedFeatures({ layers: ['wo-points'] });
       const mid = map.project(map.getCenter());
       points.sort((a, b) => {

@@ -18,10 +18,11 @@ import { lifecycleRoutes } from '../work-orders/lifecycle-routes.js';
 import { preferenceRoutes } from '../preferences/routes.js';
 import { attachmentRoutes } from '../work-orders/attachments-routes.js';
 import { crewRosterRoutes } from '../people/crew-roster.js';
+import { demoSetupRoutes } from '../auth/demo-setup.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...preferenceRoutes, ...mapRoutes];
+  return [...authRoutes, ...demoSetupRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...preferenceRoutes, ...mapRoutes];
 }

@@ -16,11 +16,20 @@ export function Setup() {
       }),
     onSuccess: (r) => session.signIn(r.token),
   });
+  const demo = useMutation({
+    mutationFn: () => api.post<{ token: string; logins: { role: string; email: string; password: string }[] }>('/setup/demo'),
+    onSuccess: (r) => {
+      // The demo logins stay findable: the host prints them too, and README lists them.
+      sessionStorage.setItem('depotdesk.demoLogins', JSON.stringify(r.logins));
+      session.signIn(r.token);
+    },
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
   };
-  const err = create.error instanceof ApiError ? create.error : null;
+  const err = create.error instanceof ApiError ? create.error : demo.error instanceof ApiError ? demo.error : null;
+  const busy = create.isPending || demo.isPending;
   return (
     <div className="auth-screen" data-testid="setup" data-state="ready">
       <form className="auth-card wide" onSubmit={submit}>
@@ -37,8 +46,12 @@ export function Setup() {
             {err.errors.map((f) => <div key={f.field}>{f.field}: {f.message}</div>)}
           </div>
         )}
-        <button className="primary" type="submit" disabled={create.isPending} data-testid="setup-submit">Create organization</button>
-        <p className="muted small">Want to look around first? Stop the host and run <code>npm run seed -- --demo</code> to load a demo depot.</p>
+        <button className="primary" type="submit" disabled={busy} data-testid="setup-submit">Create organization</button>
+        <div className="auth-or">or</div>
+        <button type="button" disabled={busy} onClick={() => demo.mutate()} data-testid="setup-demo">
+          {demo.isPending ? 'Loading the demo depot… (about half a minute)' : 'Load the demo depot (Bristol & Bath, sample data)'}
+        </button>
+        <p className="muted small">The demo depot signs you in as its admin; other demo logins (dispatcher, supervisor, viewer) use the same pattern: <code>dispatcher@avonvale.example</code> / <code>demo-dispatch-2026</code>.</p>
       </form>
     </div>
   );

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Host } from '../core/context.js';
+import { AppError, ConflictError } from '../errors.js';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { LoginResponse } from './contract.js';
+import { login, setupNeeded } from './service.js';
+import { DEMO_PASSWORDS } from '../../db/seed/catalog-people.js';
+import { REGION } from '../../db/seed/region.js';
+
+const demoEmail = (role: string) => `${role}@${REGION.emailDomain}`;
+const DEMO_ADMIN = { email: demoEmail('admin'), password: DEMO_PASSWORDS.admin };
+
+/**
+ * The seeder runs in a child process: it drives ~17,000 service calls synchronously, which would
+ * stall this host's event loop (health checks, sockets) for the whole time if run in-process.
+ * From the bundle it is the sibling seed.js; from source it is db/seed/cli.ts under tsx.
+ */
+function seedCommand(dataDir: string): [string, string[]] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const bundled = path.join(here, 'seed.js');
+  const args = ['--demo', '--data-dir', dataDir, '--seed', '2026'];
+  if (fs.existsSync(bundled)) return [process.execPath, [bundled, ...args]];
+  const source = path.resolve(here, '../../db/seed/cli.ts');
+  return [process.execPath, ['--import', 'tsx', source, ...args]];
+}
+
+let running: Promise<void> | null = null;
+
+function runSeeder(host: Host): Promise<void> {
+  const [cmd, args] = seedCommand(host.dataDir);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`demo seeding failed (exit ${code}): ${stderr.trim()}`))));
+  });
+}
+
+export const demoSetupRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'post', path: '/setup/demo', tag: 'Sign-in', access: 'public', status: 201,
+    summary: 'First run: load the demo depot (Bristol & Bath) instead of an empty organization; signs in as its admin',
+    response: LoginResponse.extend({ logins: z.array(z.object({ role: z.string(), email: z.string(), password: z.string() })) }),
+    errors: [409],
+    // A second call while one runs joins it; after it, setup is no longer needed and the call is refused.
+    idempotent: false,
+    handler: async ({ host, config, req }) => {
+      if (!running) {
+        if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
+        running = runSeeder(host).finally(() => (running = null));
+      }
+      try {
+        await running;
+      } catch (err) {
+        throw new AppError(500, 'demo_seed_failed', (err as Error).message);
+      }
+      const session = await login(host, DEMO_ADMIN, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours });
+      return {
+        ...session,
+        logins: (['admin', 'dispatcher', 'supervisor', 'viewer'] as const).map((role) => ({ role, email: demoEmail(role), password: DEMO_PASSWORDS[role] })),
+      };
+    },
+  }),
+];
