@@ -1,13 +1,15 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, type Page, type Query } from '../api/client';
 import { useSession } from '../api/session';
 import { catalogQueries, useLookups } from '../catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { Field, FormError, num, orNull, SidePanel, Tabs } from './forms';
-import { LocationPicker } from './LocationPicker';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type AssetDto, type LocationDto } from './queries';
 import './admin.css';
+
+// maplibre is large: load it with the picker, not with the console's first screen.
+const LocationPicker = lazy(() => import('./LocationPicker').then((m) => ({ default: m.LocationPicker })));
 
 const ASSET_STATUS: Record<string, string> = { in_service: 'In service', maintenance: 'Maintenance', out_of_service: 'Out of service', retired: 'Retired' };
 
@@ -133,7 +135,9 @@ function LocationForm({ location, readOnly, onClose }: { location: LocationDto |
         </Field>
         <Field label="Geofence radius (m)" error={errs.geofenceRadiusM}><input type="number" min={10} step={10} value={f.geofenceRadiusM} onChange={up('geofenceRadiusM')} data-testid="loc-radius" /></Field>
         <div className="wide">
-          <LocationPicker lat={num(f.lat)} lon={num(f.lon)} radiusM={num(f.geofenceRadiusM)} others={others} readOnly={readOnly} onPick={(lat, lon) => setF((cur) => ({ ...cur, lat: String(lat), lon: String(lon) }))} />
+          <Suspense fallback={<div className="muted small">Loading map…</div>}>
+            <LocationPicker lat={num(f.lat)} lon={num(f.lon)} radiusM={num(f.geofenceRadiusM)} others={others} readOnly={readOnly} onPick={(lat, lon) => setF((cur) => ({ ...cur, lat: String(lat), lon: String(lon) }))} />
+          </Suspense>
           {!readOnly && <div className="muted small">Click the map or drag the pin to place the location; fine-tune below. Grey dots are your other locations.</div>}
         </div>
         <Field label="Latitude" error={errs.lat}><input type="number" step="0.000001" value={f.lat} onChange={up('lat')} data-testid="loc-lat" /></Field>
