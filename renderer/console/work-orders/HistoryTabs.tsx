@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useLookups } from '../catalog/queries';
 import { formatTime, STATUS_LABEL } from './labels';
 import { workOrderQueries, type AttachmentDto, type WorkOrderDto, type WorkOrderEventDto } from './queries';
+import { useEscapeToClose } from '../../ui/useEscape';
 
 type Lookups = ReturnType<typeof useLookups>;
 
@@ -160,16 +161,7 @@ function Thumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
 
 function Lightbox({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
   const file = useQuery(workOrderQueries.file(a.id, 'content'));
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
   const image = a.mimeType.startsWith('image/');
   return (
     <div className="wo-lightbox" role="dialog" aria-label={a.fileName} onClick={onClose} data-testid="wo-lightbox">

@@ -9,6 +9,7 @@ import { PRIORITIES, TYPES } from './labels';
 import { formQueries, workOrderQueries, workOrderWrites, type CreateWorkOrderInput } from './queries';
 import { SearchSelect } from './SearchSelect';
 import './work-orders.css';
+import { useEscapeToClose } from '../../ui/useEscape';
 
 const OPEN_EVENT = 'depotdesk:new-work-order';
 
@@ -65,16 +66,7 @@ function NewWorkOrderForm({ onClose }: { onClose(): void }) {
   };
 
   // Esc closes the form, not the drawer underneath.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   const submit = async () => {
     setSaving(true);
