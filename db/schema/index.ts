@@ -6,3 +6,4 @@ export * from './work-orders.js';
 export * from './inventory.js';
 export * from './history.js';
 export * from './preferences.js';
+export * from './pairing.js';

@@ -3,7 +3,7 @@ import { depots, organizations, sessions, teamMembers, users, type Role } from '
 import type { Actor, Ctx, Host } from '../core/context.js';
 import { systemCtx } from '../core/context.js';
 import { newId } from '../core/ids.js';
-import { mutate } from '../core/mutate.js';
+import { mutate, type Writer } from '../core/mutate.js';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
@@ -62,25 +62,36 @@ export async function login(host: Host, input: { email: string; password: string
   // Verify against a dummy hash when the user is unknown so timing does not reveal which e-mails exist.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || !user.active) throw new UnauthorizedError('E-mail or password is wrong.');
-  const token = newToken();
-  const now = host.clock.now();
-  const expiresAt = now + (meta.ttlHours ?? 24 * 14) * 3_600_000;
   const ctx: Ctx = { host, orgId: user.orgId, actor: { userId: user.id, role: user.role, name: user.name } };
-  mutate(ctx, 'auth.login', (w) =>
-    w.insert(sessions, {
-      userId: user.id,
-      tokenHash: hashToken(token),
-      kind: meta.kind ?? 'console',
-      userAgent: meta.userAgent?.slice(0, 300) ?? null,
-      ip: meta.ip ?? null,
-      lastSeenAt: now,
-      expiresAt,
-      revokedAt: null,
-    }),
-  );
-  const actor = loadActor(host, token);
+  const opened = mutate(ctx, 'auth.login', (w) => openSession(w, user.id, meta));
+  return signedIn(host, opened);
+}
+
+/**
+ * Inserts a new session for `userId` inside the caller's mutation (sign-in, crew pairing) and
+ * returns its token: shown once to the client, stored only as its hash.
+ */
+export function openSession(w: Writer, userId: string, meta: SessionMeta): { token: string; expiresAt: number; sessionId: string } {
+  const token = newToken();
+  const expiresAt = w.now + (meta.ttlHours ?? 24 * 14) * 3_600_000;
+  const session = w.insert(sessions, {
+    userId,
+    tokenHash: hashToken(token),
+    kind: meta.kind ?? 'console',
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    ip: meta.ip ?? null,
+    lastSeenAt: w.now,
+    expiresAt,
+    revokedAt: null,
+  });
+  return { token, expiresAt, sessionId: session.id };
+}
+
+/** The sign-in response (LoginResponse) for a session opened by openSession(), once committed. */
+export function signedIn(host: Host, opened: { token: string; expiresAt: number }) {
+  const actor = loadActor(host, opened.token);
   if (!actor) throw new Error('session vanished right after it was created');
-  return { token, expiresAt: iso(expiresAt), user: describeUser(actor.actor) };
+  return { token: opened.token, expiresAt: iso(opened.expiresAt), user: describeUser(actor.actor) };
 }
 
 export function describeUser(actor: AuthedActor & { orgId?: string }, orgId?: string) {

@@ -12,10 +12,10 @@ import { newId } from './ids.js';
 /** Any table the write path manages: an id, and (for org-owned rows) an org. */
 export type ManagedTable = SQLiteTable & { id: SQLiteColumn; orgId?: SQLiteColumn };
 
-/** Host-local tables: audited, but never sent to the change log (a session must not leave its depot). */
-const LOCAL_TABLES = new Set(['sessions']);
+/** Host-local tables: audited, but never sent to the change log (a session or a phone pairing must not leave its depot). */
+const LOCAL_TABLES = new Set(['sessions', 'pairing_codes']);
 /** Secrets that never reach the audit log or the change log, even hashed. */
-const REDACTED_KEYS = ['passwordHash', 'tokenHash'];
+const REDACTED_KEYS = ['passwordHash', 'tokenHash', 'codeHash'];
 
 function redact(row: unknown): unknown {
   if (!row || typeof row !== 'object') return row ?? null;
