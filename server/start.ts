@@ -8,12 +8,18 @@ import { createHost } from './host.js';
 import { attachRealtime } from './realtime/hub.js';
 import type { Clock } from './core/clock.js';
 import { pruneExpired } from './http/idempotency.js';
+import { ensureCertificate } from './lan/certificate.js';
+import { startLanListener, type LanListener } from './lan/listener.js';
 
 export interface RunningHost {
   url: string;
   port: number;
   host: ReturnType<typeof createHost>;
   config: Config;
+  /** The crew HTTPS listener; null with --no-lan or when its port could not be opened (logged). */
+  lan: (LanListener & { fingerprint: string }) | null;
+  /** Why the crew port is not served, for the start-up banner; null when it is. */
+  lanProblem: string | null;
   stop(): Promise<void>;
 }
 
@@ -31,6 +37,20 @@ export async function startHost(config: Config, opts: { clock?: Clock; quiet?: b
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  let lan: RunningHost['lan'] = null;
+  let lanProblem: string | null = config.lan ? null : 'crew LAN access off (--no-lan)';
+  if (config.lan) {
+    // The desk keeps working without the crew port (e.g. 4443 already taken), so a failure here is
+    // logged and shown in the banner instead of stopping the host.
+    try {
+      const tls = await ensureCertificate(config.dataDir);
+      for (const action of tls.actions) log.info({ dir: tls.dir }, `TLS: ${action}`);
+      lan = { ...(await startLanListener({ app, host, tls, port: config.lanPort })), fingerprint: tls.fingerprint };
+    } catch (err) {
+      lanProblem = `crew LAN port ${config.lanPort} not served: ${err instanceof Error ? err.message : String(err)}`;
+      log.error({ err }, lanProblem);
+    }
+  }
   const housekeeping = setInterval(() => pruneExpired(host), 3_600_000);
   housekeeping.unref();
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
@@ -39,8 +59,11 @@ export async function startHost(config: Config, opts: { clock?: Clock; quiet?: b
     port,
     host,
     config,
+    lan,
+    lanProblem,
     async stop() {
       clearInterval(housekeeping);
+      await lan?.close();
       realtime.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -65,9 +88,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const running = await startHost(config);
-  const lan = config.lan
-    ? `crew LAN port ${config.lanPort}: not served yet by this build (crew view arrives with issue 4)`
-    : 'crew LAN access off (--no-lan)';
+  const lan = running.lan
+    ? `crew LAN: ${running.lan.crewUrl}  (certificate SHA-256 ${running.lan.fingerprint})`
+    : (running.lanProblem ?? 'crew LAN not served');
   console.log(`DepotDesk depot host listening on ${running.url}\n  console:  ${running.url}/\n  API docs: ${running.url}/api/docs\n  data:     ${config.dataDir}\n  ${lan}`);
   signalReady({ type: 'ready', url: running.url, port: running.port });
   let stopping = false;

@@ -111,7 +111,7 @@ describe('the demo depot', () => {
     const admin = summary.logins.find((l) => l.role === 'admin');
     expect(admin).toBeDefined();
     expect(report(summary, dataDir)).toContain(admin!.email);
-    const running = await startHost(ConfigSchema.parse({ dataDir, port: 0, logLevel: 'silent' }), { quiet: true });
+    const running = await startHost(ConfigSchema.parse({ dataDir, port: 0, lan: false, logLevel: 'silent' }), { quiet: true });
     try {
       const login = await fetch(`${running.url}/api/v1/auth/login`, {
         method: 'POST',

@@ -1,0 +1,96 @@
+import https from 'node:https';
+import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Host } from '../core/context.js';
+import { attachRealtime } from '../realtime/hub.js';
+import type { DepotTls } from './certificate.js';
+
+/**
+ * What the crew port serves. The console, /metrics and anything not listed stay on the loopback
+ * port, so a phone (or anyone else on the depot Wi-Fi) reaches only the crew view, the API (which
+ * has its own sign-in and permissions), the realtime hub and the static files the crew view loads.
+ */
+const LAN_PREFIXES = ['/crew', '/api', '/ws', '/assets', '/resources'];
+const LAN_EXACT = new Set(['/healthz']);
+/** The depot CA for phones to install; first visit clicks through one warning, then checks the fingerprint. */
+export const CA_DOWNLOAD_PATH = '/crew/depot-ca.crt';
+
+export function servedOnLan(pathname: string): boolean {
+  if (LAN_EXACT.has(pathname)) return true;
+  return LAN_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+function problem(res: ServerResponse, status: number, code: string, detail: string): void {
+  const body = JSON.stringify({ type: `https://depotdesk.dev/problems/${code}`, title: status === 404 ? 'Not Found' : 'Forbidden', status, code, detail });
+  res.writeHead(status, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+export interface LanListener {
+  port: number;
+  /** https://<address>:<port> for every address in the certificate, LAN addresses first. */
+  origins: string[];
+  /** The crew view URL to print: the first LAN address, or 127.0.0.1 on a machine without one. */
+  crewUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * HTTPS on all interfaces for crews, serving the same Express app as the loopback port behind a gate
+ * (path allowlist, same-origin only) and with its own attachment to the realtime hub for wss://.
+ */
+export async function startLanListener(opts: { app: Express; host: Host; tls: DepotTls; port: number; bind?: string }): Promise<LanListener> {
+  // Filled in once the port is known (port 0 in tests); requests cannot arrive before that.
+  const allowedOrigins = new Set<string>();
+  const caDer = new X509Certificate(opts.tls.caCert).raw;
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? '/', 'https://lan').pathname;
+    if (!servedOnLan(pathname)) {
+      return problem(res, 404, 'not_on_lan', `${pathname} is not served on the crew LAN port. Crews open /crew/; the dispatch console runs on the depot desk itself.`);
+    }
+    // No CORS at all: browsers send Origin on cross-origin requests and on same-origin writes, so
+    // anything not from one of this listener's own origins is refused before it reaches a route.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      return problem(res, 403, 'cross_origin_refused', `Requests from ${origin} are not accepted on the crew LAN port.`);
+    }
+    if (pathname === CA_DOWNLOAD_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      // DER with this type is what Android's certificate installer and iOS profile install expect.
+      res.writeHead(200, { 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="depotdesk-ca.crt"', 'Content-Length': caDer.length });
+      return res.end(req.method === 'HEAD' ? undefined : caDer);
+    }
+    opts.app(req, res);
+  };
+
+  const server = https.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, handler);
+  const realtime = attachRealtime(server, opts.host);
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: Error) => {
+      realtime.close();
+      reject(err);
+    };
+    server.once('error', fail);
+    server.listen(opts.port, opts.bind ?? '0.0.0.0', () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const lanFirst = [...opts.tls.names.ips.filter((ip) => ip !== '127.0.0.1'), '127.0.0.1', ...opts.tls.names.dns];
+  const origins = lanFirst.map((name) => `https://${name}${port === 443 ? '' : `:${port}`}`);
+  for (const o of origins) allowedOrigins.add(o);
+
+  return {
+    port,
+    origins,
+    crewUrl: `${origins[0]}/crew/`,
+    async close() {
+      realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
