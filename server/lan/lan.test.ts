@@ -154,5 +154,15 @@ describe('the crew LAN port', () => {
     const anonymous = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, { ca });
     const [, res] = (await once(anonymous, 'unexpected-response')) as [unknown, { statusCode: number }];
     expect(res.statusCode).toBe(401);
+
+    // A page from another site must not open a socket with a token it got hold of.
+    const foreign = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], { ca, origin: 'https://evil.example' });
+    const [, refused] = (await once(foreign, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(refused.statusCode).toBe(403);
+    const own = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], { ca, origin: running.lan!.origins.find((o) => o.includes('127.0.0.1'))! });
+    const [ownRaw] = (await once(own, 'message')) as [Buffer];
+    expect(JSON.parse(ownRaw.toString())).toMatchObject({ type: 'hello' });
+    own.close();
+    await once(own, 'close');
   });
 });

@@ -66,7 +66,7 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
   };
 
   const server = https.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, handler);
-  const realtime = attachRealtime(server, opts.host);
+  const realtime = attachRealtime(server, opts.host, { allowOrigin: (origin) => allowedOrigins.has(origin) });
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error) => {
       realtime.close();

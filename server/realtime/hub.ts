@@ -26,8 +26,17 @@ function tokenOf(req: IncomingMessage): string | null {
   return url.searchParams.get('token');
 }
 
+export interface RealtimeOptions {
+  /**
+   * Browsers send Origin on WebSocket handshakes but sockets are exempt from CORS, so a page from
+   * another site could open one with a stolen token; the crew port only accepts its own origins.
+   * Absent: no check (the loopback console port).
+   */
+  allowOrigin?: (origin: string) => boolean;
+}
+
 /** `/ws`: org-scoped fan-out of committed changes, with heartbeats that drop dead peers. */
-export function attachRealtime(server: Server, host: Host) {
+export function attachRealtime(server: Server, host: Host, opts: RealtimeOptions = {}) {
   const clients = new Set<Client>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -42,6 +51,8 @@ export function attachRealtime(server: Server, host: Host) {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    if (origin !== undefined && opts.allowOrigin && !opts.allowOrigin(origin)) return refuse(socket, 403, 'Forbidden');
     const token = tokenOf(req);
     const session = token ? loadActor(host, token) : null;
     if (!session) return refuse(socket, 401, 'Unauthorized');
