@@ -14,8 +14,14 @@ const editable = {
 };
 
 export const UserCreate = z
-  .strictObject({ email: Email, password: Password, ...editable })
-  .meta({ id: 'UserCreate', description: 'A new user with an initial password (they should change it).' });
+  .strictObject({ email: Email, password: Password.optional(), ...editable })
+  // Crews may sign in only by pairing their phone (a one-time code from the console), so a
+  // technician needs no password; everyone else signs in at a console with one.
+  .refine((u) => u.password !== undefined || u.role === 'technician', {
+    path: ['password'],
+    message: 'required for every role but technician (technicians may sign in by pairing a phone instead)',
+  })
+  .meta({ id: 'UserCreate', description: 'A new user with an initial password (they should change it); optional for technicians, who can pair a phone instead.' });
 export const UserUpdate = patchSchema({ ...editable, active: z.boolean() }).meta({
   id: 'UserUpdate',
   description: 'Deactivating a user (active: false) also signs them out everywhere.',

@@ -37,6 +37,16 @@ describe('users', () => {
     expect(JSON.stringify(list.body)).not.toContain('scrypt');
   });
 
+  it('when a technician is created without a password, then they exist but cannot sign in by password; other roles need one', async () => {
+    const tech = await t.api('POST', U, { token: admin, body: { email: 'pair.only@example.test', name: 'Pat Pair', role: 'technician' } });
+    expect(tech.status).toBe(201);
+    const login = await t.api('POST', '/api/v1/auth/login', { body: { email: 'pair.only@example.test', password: 'anything at all' } });
+    expect(login.status).toBe(401);
+    const dispatcher = await t.api('POST', U, { token: admin, body: { email: 'no.pw@example.test', name: 'Dee', role: 'dispatcher' } });
+    expect(dispatcher.status).toBe(400);
+    expect(dispatcher.body.errors).toEqual([expect.objectContaining({ field: 'body.password' })]);
+  });
+
   it('when the e-mail is taken or the shift is malformed, then 409 duplicate / 400 with the field', async () => {
     const dup = await t.api('POST', U, { token: admin, body: newUser(ADMIN.email) });
     expect(dup.status).toBe(409);

@@ -198,7 +198,7 @@ function UserForm({ user, canEdit, teams, onClose }: { user: UserDto | null; can
   const up = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const save = useWrite(['users'], () => {
     const body = { name: f.name, role: f.role, phone: orNull(f.phone), homeDepotId: f.homeDepotId || null, shift };
-    return user ? api.patch<UserDto>(`/users/${user.id}`, body, { ifMatch: user.version }) : api.post<UserDto>('/users', { ...body, email: f.email, password: f.password });
+    return user ? api.patch<UserDto>(`/users/${user.id}`, body, { ifMatch: user.version }) : api.post<UserDto>('/users', { ...body, email: f.email, password: f.password || undefined });
   }, (u) => {
     toasts.push({ kind: 'success', text: `${u.name} saved` });
     onClose();
@@ -241,7 +241,7 @@ function UserForm({ user, canEdit, teams, onClose }: { user: UserDto | null; can
             {(depots.data ?? []).map((d) => <option key={d.id} value={d.id}>{d.code} · {d.name}</option>)}
           </select>
         </Field>
-        {!user && <Field label="Initial password" error={errs.password}><input type="password" autoComplete="new-password" value={f.password} onChange={up('password')} data-testid="user-password" /></Field>}
+        {!user && <Field label={f.role === 'technician' ? 'Initial password (optional: crews can pair a phone)' : 'Initial password'} error={errs.password}><input type="password" autoComplete="new-password" value={f.password} onChange={up('password')} data-testid="user-password" /></Field>}
         {user && <Field label="Teams"><input value={teams.map((t) => t.name).join(', ') || '—'} readOnly disabled /></Field>}
       </fieldset>
       <div>
