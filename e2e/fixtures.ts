@@ -28,10 +28,11 @@ export function seedDemo(dataDir: string, workOrders = 300): void {
 }
 
 /** A real depot host on its own temp data dir and a free port; resolves when it says it listens. */
-export async function startHost(opts: { seed?: number | false } = {}): Promise<E2EHost> {
+export async function startHost(opts: { seed?: number | false; lan?: boolean } = {}): Promise<E2EHost> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-e2e-'));
   if (opts.seed) seedDemo(dataDir, opts.seed);
-  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--data-dir', dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'], {
+  const lanArgs = opts.lan ? ['--lan-port', '0'] : ['--no-lan'];
+  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--data-dir', dataDir, '--port', '0', ...lanArgs, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -21,7 +21,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1500,
-    rollupOptions: { input: { console: path.resolve(here, 'console/index.html') } },
+    rollupOptions: { input: { console: path.resolve(here, 'console/index.html'), crew: path.resolve(here, 'crew/index.html') } },
   },
   server: {
     proxy: {

@@ -10,6 +10,7 @@ import type { Clock } from './core/clock.js';
 import { pruneExpired } from './http/idempotency.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
+import { setLanInfo } from './lan/info.js';
 
 export interface RunningHost {
   url: string;
@@ -51,6 +52,7 @@ export async function startHost(config: Config, opts: { clock?: Clock; quiet?: b
       log.error({ err }, lanProblem);
     }
   }
+  setLanInfo(host, { crewUrl: lan?.crewUrl ?? null, origins: lan?.origins ?? [], fingerprint: lan?.fingerprint ?? null, problem: lanProblem });
   const housekeeping = setInterval(() => pruneExpired(host), 3_600_000);
   housekeeping.unref();
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');

@@ -20,10 +20,11 @@ import { attachmentRoutes } from '../work-orders/attachments-routes.js';
 import { crewRosterRoutes } from '../people/crew-roster.js';
 import { demoSetupRoutes } from '../auth/demo-setup.js';
 import { pairingRoutes } from '../pairing/routes.js';
+import { lanInfoRoutes } from '../lan/info.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...preferenceRoutes, ...mapRoutes];
+  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lanInfoRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...preferenceRoutes, ...mapRoutes];
 }

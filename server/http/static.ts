@@ -24,6 +24,12 @@ export function mountStatic(app: Express): void {
     // Vite puts hashed assets in /assets (cacheable for long) and each app's index.html in its folder.
     app.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '30d', index: false }));
     app.get('/', (_req, res) => res.sendFile(path.join(dir, 'console', 'index.html'), { headers: { 'Cache-Control': 'no-cache' } }));
+    // The crew view (phones, on the LAN port). Exactly these paths, so other /crew/* routes
+    // (the depot CA download) are not shadowed; an older build without crew/ just has no route.
+    const crewIndex = path.join(dir, 'crew', 'index.html');
+    if (fs.existsSync(crewIndex)) {
+      app.get(['/crew/', '/crew/index.html'], (_req, res) => res.sendFile(crewIndex, { headers: { 'Cache-Control': 'no-cache' } }));
+    }
     return;
   }
   app.get('/', (_req, res) => {

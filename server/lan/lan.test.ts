@@ -145,6 +145,10 @@ describe('the crew LAN port', () => {
     expect(setup.status).toBe(201);
     const { token, user } = (await setup.json()) as { token: string; user: { orgId: string } };
 
+    // The console asks where crews connect, to draw the pairing QR code.
+    const info = await fetch(`${running.url}/api/v1/lan`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await info.json()).toEqual({ crewUrl: running.lan!.crewUrl, origins: running.lan!.origins, fingerprint: running.lan!.fingerprint, problem: null });
+
     const ws = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], { ca });
     const [raw] = (await once(ws, 'message')) as [Buffer];
     expect(JSON.parse(raw.toString())).toMatchObject({ type: 'hello', orgId: user.orgId });

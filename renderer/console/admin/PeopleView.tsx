@@ -8,6 +8,7 @@ import { Field, FormError, orNull, SidePanel } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type TeamDto, type TeamMemberDto, type UserDto, type WorkingHours } from './queries';
 import { WeekEditor, weeklyHours, weekSummary } from './WeekEditor';
 import './admin.css';
+import { PairPhone } from './PairPhone';
 
 const ROLES = ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'] as const;
 
@@ -257,6 +258,7 @@ function UserForm({ user, canEdit, teams, onClose }: { user: UserDto | null; can
       </div>
       {user && <UserSkills userId={user.id} canEdit={canEdit} />}
       {user && canEdit && <PasswordReset userId={user.id} />}
+      {user && user.role === 'technician' && user.active && <PairPhone userId={user.id} userName={user.name} />}
       <FormError error={save.error ?? setActive.error} shown={['name', 'email', 'role', 'phone', 'homeDepotId', 'password', 'shift']} />
     </SidePanel>
   );
