@@ -31,14 +31,15 @@ interface Wo {
   number: string;
   status: string;
   assigneeId: string | null;
+  checklist: { id: string; kind: string }[];
 }
 
 describe('crew view: pairing and status steps', () => {
   it('when a dispatcher pairs a technician\'s phone, then the phone sees its dispatched work and moves it en route and on site', async () => {
     const { token: dispatcher } = await call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher);
     const dispatched = await call<{ items: Wo[] }>('GET', '/work-orders?status=DISPATCHED&limit=100', dispatcher);
-    const wo = dispatched.items.find((w) => w.assigneeId);
-    expect(wo, 'the demo depot has dispatched, assigned work').toBeTruthy();
+    const wo = dispatched.items.find((w) => w.assigneeId && w.checklist.some((i) => i.kind === 'yesno'));
+    expect(wo, 'the demo depot has dispatched, assigned work with a yes/no checklist item').toBeTruthy();
     const pairing = await call<{ code: string; pairUrl: string }>('POST', '/pairing-codes', dispatcher, { userId: wo!.assigneeId });
     expect(pairing.pairUrl).toBe(`/crew/#/pair?code=${pairing.code}`);
 
@@ -66,8 +67,25 @@ describe('crew view: pairing and status steps', () => {
 
     const after = await call<Wo>('GET', `/work-orders/${wo!.id}`, dispatcher);
     expect(after.status).toBe('ON_SITE');
-
     await page.screenshot({ path: screenshot });
+
+    // Answer a yes/no checklist item; the host records it.
+    const yesNo = wo!.checklist.find((i) => i.kind === 'yesno')!;
+    await page.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: 'Yes' }).tap();
+    await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-answered="yes"]`).waitFor();
+    const answered = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>('GET', `/work-orders/${wo!.id}/checklist`, dispatcher);
+    expect(answered.items.find((r) => r.item.id === yesNo.id)?.answer?.value).toBe(true);
+
+    // On hold needs a reason; resuming returns to on site.
+    await page.getByTestId('crew-step-ON_HOLD').tap();
+    expect(await page.getByTestId('crew-hold-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('crew-hold-reason').fill('Waiting for a replacement lantern');
+    await page.getByTestId('crew-hold-confirm').tap();
+    await page.locator('[data-testid="crew-work-order"][data-status="ON_HOLD"]').waitFor();
+    const held = await call<Wo & { holdReason: string | null }>('GET', `/work-orders/${wo!.id}`, dispatcher);
+    expect(held).toMatchObject({ status: 'ON_HOLD', holdReason: 'Waiting for a replacement lantern' });
+    await page.getByTestId('crew-step-ON_SITE').tap();
+    await page.locator('[data-testid="crew-work-order"][data-status="ON_SITE"]').waitFor();
     await context.close();
   });
 
