@@ -1,22 +1,22 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { Location } from '../../server/locations/contract';
 import type { Asset } from '../../server/assets/contract';
-import type { LifecycleDto } from '../../server/work-orders/contract-lifecycle';
-import type { ChecklistAnswer, ChecklistView, WorkOrder, WorkOrderEvent } from '../../server/work-orders/contract';
 import { api, getAll } from '../console/api/client';
+import { catalogQueries } from '../console/catalog/queries';
+import { workOrderQueries, type WorkOrderDto } from '../console/work-orders/queries';
 
-export type WorkOrderDto = z.infer<typeof WorkOrder>;
-export type ChecklistViewDto = z.infer<typeof ChecklistView>;
-export type ChecklistAnswerDto = z.infer<typeof ChecklistAnswer>;
-export type WorkOrderEventDto = z.infer<typeof WorkOrderEvent>;
-export type LocationDto = z.infer<typeof Location>;
+export type { LocationDto } from '../console/catalog/queries';
+import type { ChecklistAnswerDto } from '../console/work-orders/queries';
+export type { ChecklistAnswerDto, ChecklistViewDto, WorkOrderDto, WorkOrderEventDto } from '../console/work-orders/queries';
 export type AssetDto = z.infer<typeof Asset>;
 
 /** What a crew still has to do: today's and upcoming work, soonest first. */
 export const OPEN_STATUSES = ['SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD'];
 
-/** Keys start with the table they read, so the live socket invalidates them (console/api/live.ts). */
+/**
+ * The crew view asks the host the same questions as the console's drawer, so it uses the same
+ * query factories (one cache entry per question); only "my work" and the asset card are its own.
+ */
 export const crewQueries = {
   myWork: () =>
     queryOptions({
@@ -24,14 +24,11 @@ export const crewQueries = {
       // The host scopes a technician's list to their own and their team's work.
       queryFn: () => getAll<WorkOrderDto>('/work-orders', { status: OPEN_STATUSES, sort: 'plannedStart' }, 500),
     }),
-  workOrder: (id: string) => queryOptions({ queryKey: ['work_orders', 'one', id], queryFn: () => api.get<WorkOrderDto>(`/work-orders/${id}`) }),
-  checklist: (id: string) =>
-    queryOptions({ queryKey: ['checklist_results', id], queryFn: () => api.get<ChecklistViewDto>(`/work-orders/${id}/checklist`) }),
-  events: (id: string) =>
-    queryOptions({ queryKey: ['work_order_events', id], queryFn: () => api.get<{ items: WorkOrderEventDto[] }>(`/work-orders/${id}/events`) }),
-  lifecycle: () =>
-    queryOptions({ queryKey: ['work_orders', 'lifecycle'], queryFn: () => api.get<LifecycleDto>('/work-orders/lifecycle'), staleTime: Infinity }),
-  locations: () => queryOptions({ queryKey: ['locations', 'all'], queryFn: () => getAll<LocationDto>('/locations'), staleTime: 300_000 }),
+  workOrder: workOrderQueries.detail,
+  checklist: workOrderQueries.checklist,
+  events: workOrderQueries.events,
+  lifecycle: workOrderQueries.lifecycle,
+  locations: catalogQueries.locations,
   asset: (id: string) => queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 300_000 }),
 };
 

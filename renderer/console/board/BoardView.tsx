@@ -24,6 +24,7 @@ import {
   type BoardStatus,
 } from './queries';
 import './board.css';
+import { workOrderQueries } from '../work-orders/queries';
 
 /** Finished columns show the most recent few only: the board is for work in flight. */
 const FINISHED_PAGE = 50;
@@ -78,7 +79,7 @@ export function BoardView() {
     queries: columns.map((s) => ({ ...boardQueries.column(s, query, limitOf(s)), enabled: filters !== null })),
   });
   const breached = useQuery({ ...boardQueries.breached(query), enabled: filters !== null });
-  const lifecycle = useQuery(boardQueries.lifecycle());
+  const lifecycle = useQuery(workOrderQueries.lifecycle());
   const moves = useMemo(() => indexMoves(lifecycle.data), [lifecycle.data]);
 
   const breachedBy = useMemo(() => {

@@ -61,13 +61,6 @@ export const boardQueries = {
       queryFn: () => api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, slaState: 'breached', status: [...OPEN_COLUMNS], limit: MAX_PAGE }),
       placeholderData: (previous) => previous,
     }),
-  /** Not a table: the lifecycle only changes with a new host version, so it is never invalidated. */
-  lifecycle: () =>
-    queryOptions({
-      queryKey: ['lifecycle'],
-      queryFn: () => api.get<LifecycleDto>('/work-orders/lifecycle'),
-      staleTime: Infinity,
-    }),
   preference: (key: string) =>
     queryOptions({
       queryKey: ['user_preferences', key],

@@ -5,7 +5,7 @@ import { useLookups } from '../catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { messageOf } from './form-utils';
 import { formatTime, STATUS_LABEL } from './labels';
-import { lifecycleQuery, moveLabel, nextMoves } from './lifecycle';
+import { moveLabel, nextMoves, toMoves } from './lifecycle';
 import { workOrderQueries, workOrderWrites, type WorkOrderDto } from './queries';
 
 /**
@@ -17,7 +17,8 @@ export function StatusActions({ wo }: { wo: WorkOrderDto }) {
   const session = useSession();
   const toasts = useToasts();
   const queryClient = useQueryClient();
-  const lifecycle = useQuery({ ...lifecycleQuery(session.user?.role ?? ''), enabled: Boolean(session.user) });
+  const role = session.user?.role ?? '';
+  const lifecycle = useQuery({ ...workOrderQueries.lifecycle(), select: (answer) => toMoves(answer, role), enabled: Boolean(session.user) });
   const [asking, setAsking] = useState<'ON_HOLD' | 'CANCELLED' | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState<string | null>(null);

@@ -16,6 +16,7 @@ import type { TaskTemplate } from '../../../server/templates/contract';
 import type { Asset } from '../../../server/assets/contract';
 import type { TeamMember } from '../../../server/teams/contract';
 import { api, getAll, getBlob, type Page, type Query } from '../api/client';
+import type { LifecycleDto } from '../../../server/work-orders/contract-lifecycle';
 
 export type WorkOrderDto = z.infer<typeof WorkOrder>;
 export type WorkOrderEventDto = z.infer<typeof WorkOrderEvent>;
@@ -41,6 +42,16 @@ export interface StockItemDto extends NamedRow {
 
 /** Query keys start with the table they read, so live change messages invalidate them (live.ts). */
 export const workOrderQueries = {
+  /**
+   * The caller's transition table. Not a table: it only changes with a new host version, so its
+   * key does not start with a table name and live messages never invalidate it.
+   */
+  lifecycle: () =>
+    queryOptions({
+      queryKey: ['lifecycle'],
+      queryFn: () => api.get<LifecycleDto>('/work-orders/lifecycle'),
+      staleTime: Infinity,
+    }),
   list: (filters: Query) =>
     queryOptions({
       queryKey: ['work_orders', 'list', filters],
