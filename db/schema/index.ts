@@ -7,3 +7,4 @@ export * from './inventory.js';
 export * from './history.js';
 export * from './preferences.js';
 export * from './pairing.js';
+export * from './field.js';

@@ -110,8 +110,11 @@ export const attachments = sqliteTable('attachments', {
   mimeType: text('mime_type').notNull(),
   sizeBytes: integer('size_bytes').notNull(),
   sha256: text('sha256').notNull(),
+  /** The original bytes as uploaded; kept unchanged as evidence. */
   storageKey: text('storage_key').notNull(),
   thumbnailKey: text('thumbnail_key'),
+  /** Photos: the copy with the visible watermark (work-order number, time, coordinates) that people see. */
+  displayKey: text('display_key'),
   meta: json('meta'),
   uploadedBy: text('uploaded_by').references(() => users.id),
   ...tracked(),

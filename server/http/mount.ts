@@ -28,7 +28,10 @@ export function mountRoutes(app: Express, host: Host, config: Config, routes: An
       res.locals.routePath = path;
       try {
         checkAccess(route, req.ctx);
-        const claim = route.method === 'post' && !route.raw && route.idempotent !== false ? readClaim(req) : null;
+        // POSTs honour Idempotency-Key always; PUT and PATCH when a client sends one (a phone's outbox
+        // replays checklist answers and edits with the key it stored, so each applies once).
+        const keyed = route.method === 'post' || ((route.method === 'put' || route.method === 'patch') && req.get('idempotency-key') !== undefined);
+        const claim = keyed && !route.raw && route.idempotent !== false ? readClaim(req) : null;
         if (claim) {
           const stored = lookup(host, claim);
           if (stored) {
