@@ -20,9 +20,15 @@ export const PERMISSIONS = [
   'workorder:transition',
   'workorder:approve',
   'workorder:field',
+  'attendance:read',
+  'attendance:review',
   'audit:read',
   'kpi:read',
   'report:export',
+  'telemetry:read',
+  'telemetry:ack',
+  'telemetry:rules',
+  'telemetry:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,15 +40,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   dispatcher: new Set<Permission>([
     'catalog:read', 'location:write', 'asset:write', 'project:write', 'stock:write', 'stock:use',
     'workorder:read', 'workorder:create', 'workorder:update', 'workorder:assign', 'workorder:transition',
-    'workorder:field', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
+    'workorder:field', 'attendance:read', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
   ]),
   supervisor: new Set<Permission>([
     'catalog:read', 'location:write', 'asset:write', 'stock:use',
     'workorder:read', 'workorder:create', 'workorder:update', 'workorder:assign', 'workorder:transition',
-    'workorder:approve', 'workorder:field', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
+    'workorder:approve', 'workorder:field', 'attendance:read', 'attendance:review', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
   ]),
   technician: new Set<Permission>(['catalog:read', 'stock:use', 'workorder:read', 'workorder:transition', 'workorder:field']),
-  viewer: new Set<Permission>(['catalog:read', 'workorder:read', 'audit:read', 'kpi:read', 'report:export']),
+  // Technicians get no telemetry: vehicle tracks would show them where their colleagues are.
+  viewer: new Set<Permission>(['catalog:read', 'workorder:read', 'audit:read', 'kpi:read', 'report:export', 'telemetry:read']),
 };
 
 export function can(role: Role | 'system', permission: Permission): boolean {

@@ -8,6 +8,7 @@ import {
   WorkOrderStatusSchema,
   WorkOrderTypeSchema,
 } from '../http/contract-domain.js';
+import { OccurredAt, Position } from './contract-field.js';
 
 /** Work-order API contract (zod only: the renderer bundles it). Times are ISO-8601 strings here. */
 
@@ -66,6 +67,8 @@ export const TransitionRequest = z
     to: WorkOrderStatusSchema,
     reason: z.string().trim().min(1).max(500).optional().meta({ description: 'Required when putting work ON_HOLD' }),
     note: z.string().max(2000).optional(),
+    position: Position.optional().meta({ description: 'Where the crew was when they tapped; stored in the timeline event' }),
+    occurredAt: OccurredAt.optional(),
   })
   .meta({ id: 'WorkOrderTransition' });
 export type TransitionInput = z.infer<typeof TransitionRequest> & { expectedVersion?: number | undefined };
