@@ -4,7 +4,9 @@ import { AppError } from '../../server/errors.js';
 import { assignWorkOrder, createWorkOrder } from '../../server/work-orders/service.js';
 import { decideClosure, transitionWorkOrder } from '../../server/work-orders/transitions.js';
 import { answerChecklistItem, recordMaterialUsage } from '../../server/work-orders/field.js';
+import { storeSignaturePng } from '../../server/attachments/signature-sync.js';
 import type { Catalog } from './catalog.js';
+import { DEMO_SIGNATURE_PNG } from './signature-image.js';
 import type { SeedUser } from './catalog-people.js';
 import type { Step, WoPlan } from './plan.js';
 
@@ -55,6 +57,9 @@ function run(ctx: Ctx, plan: WoPlan, step: Step): void {
       return;
     case 'material':
       recordMaterialUsage(ctx, id, { itemId: a.itemId, depotId: a.depotId, quantity: a.quantity });
+      return;
+    case 'sign':
+      storeSignaturePng(ctx, id, a.signerName, DEMO_SIGNATURE_PNG);
       return;
   }
 }

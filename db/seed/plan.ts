@@ -5,7 +5,7 @@ import type { SeedUser } from './catalog-people.js';
 import { TEAMS } from './catalog-data.js';
 import type { Prng } from './prng.js';
 import { DAY, HOUR, MIN, type LocalTime } from './time.js';
-import { CANCEL_REASONS, DESCRIPTIONS, HOLD_REASONS, answerFor } from './story-words.js';
+import { CANCEL_REASONS, DESCRIPTIONS, HOLD_REASONS, SIGNERS, answerFor } from './story-words.js';
 
 /**
  * Work-order stories: for each order, the sequence of things people did to it and when, as the
@@ -21,7 +21,9 @@ export type Action =
   | { kind: 'transition'; to: WorkOrderStatus; reason?: string; note?: string }
   | { kind: 'answer'; itemId: string; value: boolean | number | string }
   | { kind: 'closure'; decision: 'approved' | 'rejected'; comment?: string }
-  | { kind: 'material'; itemId: string; depotId: string; quantity: number };
+  | { kind: 'material'; itemId: string; depotId: string; quantity: number }
+  /** The customer signs on the crew's phone before the work can be completed (templates that require it). */
+  | { kind: 'sign'; signerName: string };
 
 export interface Step {
   at: number;
@@ -207,7 +209,8 @@ export class Planner {
       if (team && itemId) add(t + prng.int(1, 5) * MIN, tech.id, { kind: 'material', itemId, depotId: this.catalog.depots[team.depot], quantity: prng.int(1, 2) });
     }
     const work = () => Math.max(10, Math.round(prng.around(spec.durationMin, spec.durationMin * 0.5))) * MIN;
-    add(t + work(), tech.id, { kind: 'transition', to: 'COMPLETED' });
+    if (job.template.spec.requiresSignature) add(t + work(), tech.id, { kind: 'sign', signerName: prng.pick(SIGNERS) });
+    add(t + (job.template.spec.requiresSignature ? prng.int(1, 5) * MIN : work()), tech.id, { kind: 'transition', to: 'COMPLETED' });
     const supervisor = prng.pick(this.catalog.supervisors).id;
     if (prng.chance(0.04)) {
       add(time.snapToWorking(t + prng.int(30, 30 * 60) * MIN, prng), supervisor, { kind: 'closure', decision: 'rejected', comment: 'Checklist readings missing; please go back and complete them.' });

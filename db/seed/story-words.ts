@@ -42,3 +42,6 @@ export function answerFor(prng: Prng, item: ChecklistItem): boolean | number | s
   }
   return prng.pick(NOTES);
 }
+
+/** Customers' representatives who sign on the crew's phone. */
+export const SIGNERS = ['J. Hartley', 'Priya Nair', 'Tom Whitcombe', 'A. Okafor', 'Helen Marsh', 'Site manager (R. Lewis)'];

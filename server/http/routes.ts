@@ -16,15 +16,19 @@ import { auditRoutes } from '../audit/routes.js';
 import { mapRoutes } from '../map/routes.js';
 import { lifecycleRoutes } from '../work-orders/lifecycle-routes.js';
 import { preferenceRoutes } from '../preferences/routes.js';
-import { attachmentRoutes } from '../work-orders/attachments-routes.js';
+import { attachmentRoutes } from '../attachments/routes.js';
 import { crewRosterRoutes } from '../people/crew-roster.js';
 import { demoSetupRoutes } from '../auth/demo-setup.js';
 import { pairingRoutes } from '../pairing/routes.js';
 import { lanInfoRoutes } from '../lan/info.js';
+import { telemetryRoutes } from '../telemetry/routes.js';
+import { noteRoutes } from '../work-orders/notes-routes.js';
+import { messageRoutes } from '../messages/routes.js';
+import { attendanceRoutes } from '../attendance/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lanInfoRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...preferenceRoutes, ...mapRoutes];
+  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lanInfoRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...noteRoutes, ...messageRoutes, ...attendanceRoutes, ...preferenceRoutes, ...mapRoutes, ...telemetryRoutes];
 }

@@ -4,7 +4,7 @@ import { WorkOrderStatusSchema } from '../http/contract-domain.js';
 /** GET /work-orders/lifecycle: the transition table as the caller may use it (zod only: the renderer bundles it). */
 
 export const LifecycleRequirement = z.object({
-  kind: z.enum(['plannedStart', 'assignee', 'reason', 'heldFrom', 'checklist', 'comment']),
+  kind: z.enum(['plannedStart', 'assignee', 'reason', 'heldFrom', 'checklist', 'signature', 'comment']),
   message: z.string().meta({ description: 'What to do first, in words a dispatcher can act on' }),
 });
 

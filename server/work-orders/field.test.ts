@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../testing/harness.js';
 import { move, seedWorld, workOrderAt, type World } from './fixtures.js';
 import { answerChecklistItem } from './service.js';
+import { storeSignaturePng } from '../attachments/signature-sync.js';
+import { DEMO_SIGNATURE_PNG } from '../../db/seed/signature-image.js';
 
 let t: TestHost;
 let w: World;
@@ -60,6 +62,11 @@ describe('checklist', () => {
       ['pressure', 4.5],
       ['remarks', null],
     ]);
+    // This template also wants the customer's signature: the checklist alone is not enough.
+    const unsigned = await move(t, w.tokens.tech1, wo.id, 'COMPLETED');
+    expect(unsigned.status).toBe(409);
+    expect(unsigned.body.code).toBe('signature_required');
+    storeSignaturePng(w.ctx, wo.id, 'Pat Customer', DEMO_SIGNATURE_PNG);
     expect((await move(t, w.tokens.tech1, wo.id, 'COMPLETED')).status).toBe(200);
     const late = await t.api('PUT', url(wo.id, '/checklist/remarks'), { token: w.tokens.tech1, body: { value: 'after the fact' } });
     expect(late.status).toBe(409);

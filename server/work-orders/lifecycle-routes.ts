@@ -38,6 +38,7 @@ function requirements(rule: TransitionRule): LifecycleMoveDto['requires'] {
     if (req === 'reason') out.push({ kind: req, message: 'Say why the work is put on hold.' });
     if (req === 'heldFrom') out.push({ kind: req, message: 'On-hold work resumes only to the status it was held from.' });
     if (req === 'checklist') out.push({ kind: req, message: `${LABEL[rule.to]} needs every required checklist item answered.` });
+    if (req === 'signature') out.push({ kind: req, message: `${LABEL[rule.to]} needs the customer's signature where the work order asks for one.` });
   }
   if (rule.viaClosure && rule.to === 'DISPATCHED') out.push({ kind: 'comment', message: 'Rejecting a closure needs a comment for the crew.' });
   return out;

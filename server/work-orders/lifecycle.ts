@@ -17,7 +17,9 @@ type Requirement =
   /** ON_HOLD → X: only back to the status it was held from. */
   | 'heldFrom'
   /** → COMPLETED: every required checklist item answered (checked by the service). */
-  | 'checklist';
+  | 'checklist'
+  /** → COMPLETED: a customer signature attached when the work order requires one (server/attachments/rules.ts). */
+  | 'signature';
 
 export interface TransitionRule {
   from: WorkOrderStatus;
@@ -39,7 +41,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   { from: 'SCHEDULED', to: 'DISPATCHED', roles: PLANNERS, requires: ['assignee'] },
   { from: 'DISPATCHED', to: 'EN_ROUTE', roles: FIELD },
   { from: 'EN_ROUTE', to: 'ON_SITE', roles: FIELD },
-  { from: 'ON_SITE', to: 'COMPLETED', roles: FIELD, requires: ['checklist'] },
+  { from: 'ON_SITE', to: 'COMPLETED', roles: FIELD, requires: ['checklist', 'signature'] },
   ...HOLDABLE.map((from): TransitionRule => ({ from, to: 'ON_HOLD', roles: FIELD, requires: ['reason'] })),
   ...HOLDABLE.map((to): TransitionRule => ({ from: 'ON_HOLD', to, roles: FIELD, requires: ['heldFrom'] })),
   ...(['NEW', ...HOLDABLE, 'ON_HOLD'] as const).map((from): TransitionRule => ({ from, to: 'CANCELLED', roles: PLANNERS })),

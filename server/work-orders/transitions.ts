@@ -7,8 +7,10 @@ import { ChecklistSchema, type ChecklistItem } from '../http/contract-domain.js'
 import type { ClosureInput, TransitionInput, WorkOrderDto } from './contract.js';
 import { afterHold } from './due-times.js';
 import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
+import { assertSignedIfRequired } from '../attachments/rules.js';
 import { loadForWrite } from './guards.js';
 import { checkRequirements, ruleFor } from './lifecycle.js';
+import { clientTime, positionData } from './stamps.js';
 
 /** Status changes: the plain lifecycle steps, and closure approval (which alone leaves COMPLETED). */
 
@@ -88,9 +90,11 @@ function statusPatch(ctx: Ctx, wo: WorkOrderRow, to: WorkOrderRow['status'], rea
 export function transitionWorkOrder(ctx: Ctx, id: string, input: TransitionInput): WorkOrderDto {
   return mutate(ctx, 'work_order.status_changed', (w) => {
     const wo = loadForWrite(ctx, w, id, input.expectedVersion);
+    const occurredAt = clientTime(ctx, input.occurredAt);
     const rule = ruleFor(wo, input.to, ctx.actor, 'transition');
     checkRequirements(rule, wo, input);
     if (rule.requires?.includes('checklist')) assertChecklistComplete(ctx, wo);
+    if (input.to === 'COMPLETED') assertSignedIfRequired(ctx, wo);
     const { after } = w.update(workOrders, id, statusPatch(ctx, wo, input.to, input.reason, w.now), { before: wo });
     if (input.to === 'COMPLETED') {
       w.insert(closureApprovals, {
@@ -103,9 +107,12 @@ export function transitionWorkOrder(ctx: Ctx, id: string, input: TransitionInput
         comment: null,
       });
     }
-    const data: Record<string, string> = {};
+    const data: Record<string, unknown> = {};
     if (input.reason) data.reason = input.reason;
     if (input.note) data.note = input.note;
+    // The crew's stamp travels with the event only: the SLA clocks above run on the host's time.
+    if (input.position) data.position = positionData(input.position);
+    if (occurredAt !== null) data.occurredAt = new Date(occurredAt).toISOString();
     w.event(id, 'status_changed', { from: wo.status, to: input.to, data });
     return toWorkOrderDto(after, w.now);
   }, { workOrderId: id });

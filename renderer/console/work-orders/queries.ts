@@ -11,7 +11,7 @@ import type {
   WorkOrder,
   WorkOrderEvent,
 } from '../../../server/work-orders/contract';
-import type { AttachmentDto } from '../../../server/work-orders/contract-attachments';
+import type { AttachmentDto } from '../../../server/attachments/contract';
 import type { TaskTemplate } from '../../../server/templates/contract';
 import type { Asset } from '../../../server/assets/contract';
 import type { TeamMember } from '../../../server/teams/contract';

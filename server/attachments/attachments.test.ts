@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments } from '../../db/schema/index.js';
 import { mutate } from '../core/mutate.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
-import { createVia, seedWorld, type World } from './fixtures.js';
+import { createVia, seedWorld, type World } from '../work-orders/fixtures.js';
 
 let t: TestHost;
 let a: World;
