@@ -17,6 +17,8 @@ export const ConfigSchema = z.object({
   bodyLimitBytes: z.coerce.number().int().positive().default(1_000_000),
   sessionTtlHours: z.coerce.number().positive().default(24 * 14),
   loginAttemptsPerMinute: z.coerce.number().int().positive().default(10),
+  /** Open serial ports for telemetry; off (--no-serial, DEPOTDESK_SERIAL=0) in tests and hub mode. */
+  serial: z.boolean().default(true),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -35,6 +37,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       'lan-port': { type: 'string' },
       'no-lan': { type: 'boolean' },
       'log-level': { type: 'string' },
+      'no-serial': { type: 'boolean' },
     },
   });
   const raw = {
@@ -47,6 +50,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     bodyLimitBytes: env.DEPOTDESK_BODY_LIMIT_BYTES,
     sessionTtlHours: env.DEPOTDESK_SESSION_TTL_HOURS,
     loginAttemptsPerMinute: env.DEPOTDESK_LOGIN_ATTEMPTS_PER_MINUTE,
+    serial: values['no-serial'] ? false : env.DEPOTDESK_SERIAL === '0' ? false : undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -11,6 +11,8 @@ import { pruneExpired } from './http/idempotency.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
 import { setLanInfo } from './lan/info.js';
+import { idleSource, startTelemetry, type TelemetryService } from './telemetry/runtime.js';
+import type { TelemetrySource } from './telemetry/types.js';
 
 export interface RunningHost {
   url: string;
@@ -21,14 +23,20 @@ export interface RunningHost {
   lan: (LanListener & { fingerprint: string }) | null;
   /** Why the crew port is not served, for the start-up banner; null when it is. */
   lanProblem: string | null;
+  telemetry: TelemetryService;
   stop(): Promise<void>;
 }
 
 /** Starts the depot host: database, HTTP API, WebSocket hub. Used headless and by Electron's utility process. */
-export async function startHost(config: Config, opts: { clock?: Clock; quiet?: boolean } = {}): Promise<RunningHost> {
+export async function startHost(
+  config: Config,
+  opts: { clock?: Clock; quiet?: boolean; /** The serial side (device manager); ignored with --no-serial. */ telemetrySource?: TelemetrySource } = {},
+): Promise<RunningHost> {
   const startedAt = performance.now();
   const log = pino({ level: opts.quiet ? 'silent' : config.logLevel, base: { app: 'depotdesk-host' } });
   const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  // TODO(lead): default to the serial side's device manager once server/telemetry/io/ lands.
+  const telemetry = startTelemetry(host, config.serial ? (opts.telemetrySource ?? idleSource()) : idleSource(), { serial: config.serial });
   const app = buildApp(host, config);
   const server = http.createServer(app);
   const realtime = attachRealtime(server, host);
@@ -63,12 +71,15 @@ export async function startHost(config: Config, opts: { clock?: Clock; quiet?: b
     config,
     lan,
     lanProblem,
+    telemetry,
     async stop() {
       clearInterval(housekeeping);
       await lan?.close();
       realtime.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // After HTTP stops (no new config changes), before the database closes (queued frames are written).
+      await telemetry.close();
       host.close();
     },
   };

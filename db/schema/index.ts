@@ -8,3 +8,5 @@ export * from './history.js';
 export * from './preferences.js';
 export * from './pairing.js';
 export * from './field.js';
+export * from './telemetry.js';
+export * from './reports.js';

@@ -41,11 +41,13 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'catalog:read', 'location:write', 'asset:write', 'project:write', 'stock:write', 'stock:use',
     'workorder:read', 'workorder:create', 'workorder:update', 'workorder:assign', 'workorder:transition',
     'workorder:field', 'attendance:read', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
+    'telemetry:read', 'telemetry:ack',
   ]),
   supervisor: new Set<Permission>([
     'catalog:read', 'location:write', 'asset:write', 'stock:use',
     'workorder:read', 'workorder:create', 'workorder:update', 'workorder:assign', 'workorder:transition',
     'workorder:approve', 'workorder:field', 'attendance:read', 'attendance:review', 'audit:read', 'kpi:read', 'report:export', 'session:manage',
+    'telemetry:read', 'telemetry:ack', 'telemetry:rules',
   ]),
   technician: new Set<Permission>(['catalog:read', 'stock:use', 'workorder:read', 'workorder:transition', 'workorder:field']),
   // Technicians get no telemetry: vehicle tracks would show them where their colleagues are.

@@ -37,9 +37,15 @@ export type TelemetryFrame =
       metrics: Metric[];
     };
 
+/**
+ * Why input was rejected. 'nofix': a well-formed GPS sentence without a valid fix (counted so "no
+ * fix" is visible; not bad input). 'overflow': bytes dropped because a device flooded beyond its cap.
+ */
+export const REJECTION_REASONS = ['checksum', 'overlong', 'malformed', 'binary', 'unsupported', 'timeout', 'exception', 'nofix', 'overflow'] as const;
+
 /** A rejected piece of input: counted per device and reason, a short printable sample kept for the console. */
 export interface Rejection {
-  reason: 'checksum' | 'overlong' | 'malformed' | 'binary' | 'unsupported' | 'timeout' | 'exception';
+  reason: (typeof REJECTION_REASONS)[number];
   detail: string;
   bytes: number;
 }
@@ -71,6 +77,8 @@ export interface ModbusRegister {
   /** value = raw × scale + offset */
   scale: number;
   offset: number;
+  /** 32-bit types only: 'big' (default, first register = high word, "ABCD") or 'little' ("CDAB"). */
+  wordOrder?: 'big' | 'little';
 }
 
 export interface ModbusSettings {
@@ -116,6 +124,8 @@ export interface DeviceStatus {
   rejected: Partial<Record<Rejection['reason'], number>>;
   bytes: number;
   reconnects: number;
+  /** The most recent rejection, with its printable sample, for the console (added by the serial side). */
+  lastRejection?: { reason: Rejection['reason']; detail: string; at: number } | null;
 }
 
 /** What the serial side emits; the data side subscribes. */

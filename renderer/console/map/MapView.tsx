@@ -10,6 +10,7 @@ import type { BaseChoice, MapData } from './MapCanvas';
 import { MapSettingsPanel } from './MapSettingsPanel';
 import { mapQueries, OPEN_STATUSES } from './queries';
 import './map.css';
+import { useLiveVehicles } from '../telemetry/live-vehicles';
 
 // maplibre is ~800 KB: loaded when the map is first opened, not with the console.
 const MapCanvas = lazy(() => import('./MapCanvas').then((m) => ({ default: m.MapCanvas })));
@@ -58,6 +59,7 @@ export function MapView() {
   const workOrders = useQuery(mapQueries.workOrders(query));
   const onSite = useQuery(mapQueries.onSite());
   const vehicles = useQuery(mapQueries.vehicles());
+  const liveVehicles = useLiveVehicles(vehicles.data);
   const depots = useQuery(mapQueries.depots());
   const locationsList = useQuery(catalogQueries.locations());
   const settings = useQuery(mapQueries.settings());
@@ -88,7 +90,7 @@ export function MapView() {
   }, [workOrders.data]);
 
   const data = useMemo<MapData | null>(() => {
-    if (!placed || !locationsList.data || !vehicles.data || !onSite.data) return null;
+    if (!placed || !locationsList.data || !liveVehicles || !onSite.data) return null;
     const locs = locationsList.data;
     let bounds: MapData['bounds'] = null;
     for (const l of locs) {
@@ -98,11 +100,11 @@ export function MapView() {
       locations: locationFeatures(locs),
       areas: serviceAreas(locs, new Map((depots.data ?? []).map((d) => [d.id, d.name]))),
       workOrders: placed.fc,
-      vehicles: vehicleFeatures(vehicles.data, now),
+      vehicles: vehicleFeatures(liveVehicles, now),
       crews: crewFeatures(onSite.data.items, lookups.locations, lookups.users),
       bounds,
     };
-  }, [placed, locationsList.data, vehicles.data, onSite.data, depots.data, now, lookups.locations, lookups.users]);
+  }, [placed, locationsList.data, liveVehicles, onSite.data, depots.data, now, lookups.locations, lookups.users]);
 
   const baseChoice = useMemo<BaseChoice>(
     () => ({ base: settings.data?.base ?? 'offline', styleUrl: settings.data?.styleUrl ?? '', region: region.data ?? null }),

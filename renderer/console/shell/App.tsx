@@ -11,6 +11,7 @@ import { NewWorkOrderHost } from '../work-orders/NewWorkOrder';
 import { AssetsView } from '../admin/AssetsView';
 import { PeopleView } from '../admin/PeopleView';
 import { SettingsView } from '../admin/SettingsView';
+import { TelemetryView } from '../telemetry/TelemetryView';
 import { Layout } from './Layout';
 import { openWorkOrder, useRoute, type ViewId } from './router';
 
@@ -22,6 +23,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   assets: AssetsView,
   people: PeopleView,
   settings: SettingsView,
+  telemetry: TelemetryView,
 };
 
 export function App() {

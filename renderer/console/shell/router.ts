@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: 'assets', label: 'Assets & locations', key: '5' },
   { id: 'people', label: 'Teams & people', key: '6' },
   { id: 'settings', label: 'Settings', key: '7' },
+  { id: 'telemetry', label: 'Telemetry', key: '8' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 

@@ -1,0 +1,239 @@
+import type { Host } from '../../core/context.js';
+import type { TelemetryFrame, TelemetrySource } from '../types.js';
+import { parseFrame } from './frames.js';
+import { LivePublisher } from './live.js';
+import { rowsOf, writeBatch, type Binding, type QueuedFrame, type StoredPosition, type StoredReading } from './store.js';
+
+export interface IngestOptions {
+  /** A batch is written at most this long after its first frame arrived. */
+  flushIntervalMs: number;
+  /** ...or as soon as this many rows are waiting. Also the most rows one transaction writes. */
+  flushRows: number;
+  /** Frames held per device; beyond it the device's oldest waiting frame is dropped (and counted). */
+  queueLimitPerDevice: number;
+  /** Live /ws messages per device at most this often. */
+  publishIntervalMs: number;
+}
+
+const MAX_CLOCK_AHEAD_MS = 86_400_000;
+
+export const DEFAULT_INGEST: IngestOptions = { flushIntervalMs: 250, flushRows: 500, queueLimitPerDevice: 5000, publishIntervalMs: 250 };
+
+export interface DeviceCounters {
+  stored: number;
+  invalid: number;
+  dropped: number;
+}
+
+/** Fixed-capacity FIFO: memory per device is bounded whatever the device sends. */
+class Ring {
+  private readonly items: (QueuedFrame | undefined)[];
+  private head = 0;
+  size = 0;
+  rows = 0;
+  constructor(readonly capacity: number) {
+    this.items = new Array<QueuedFrame | undefined>(capacity);
+  }
+  /** Adds at the tail; when full, evicts and returns the oldest frame. */
+  push(item: QueuedFrame): QueuedFrame | undefined {
+    let evicted: QueuedFrame | undefined;
+    if (this.size === this.capacity) evicted = this.shift();
+    this.items[(this.head + this.size) % this.capacity] = item;
+    this.size += 1;
+    this.rows += rowsOf(item.frame);
+    return evicted;
+  }
+  shift(): QueuedFrame | undefined {
+    if (this.size === 0) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.size -= 1;
+    if (item) this.rows -= rowsOf(item.frame);
+    return item;
+  }
+}
+
+/**
+ * From frames to stored readings: validate, map the device to its asset or vehicle, queue per
+ * device, write in batches, hand stored readings to the rules, publish live values.
+ *
+ * Backpressure: each device has its own bounded queue and a batch takes frames round-robin across
+ * devices, so a device flooding the host fills (and overflows) only its own queue; every other
+ * device's frames still go into the very next batch. Batches yield to the event loop between
+ * them (setImmediate), so HTTP and other ports keep being served while a backlog drains.
+ */
+export class IngestPipeline {
+  private readonly queues = new Map<string, Ring>();
+  private readonly counters = new Map<string, DeviceCounters>();
+  private bindings = new Map<string, Binding>();
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private queuedRows = 0;
+  private rr: string[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private closed = false;
+  readonly live: LivePublisher;
+  readonly stats = { stored: 0, positions: 0, invalid: 0, dropped: 0, unknownDevice: 0, batches: 0, lastFlushMs: 0, failedBatches: 0 };
+
+  constructor(
+    private readonly host: Host,
+    private readonly onStored: (readings: StoredReading[], positions: StoredPosition[]) => void,
+    readonly opts: IngestOptions = DEFAULT_INGEST,
+  ) {
+    this.live = new LivePublisher(host, opts.publishIntervalMs);
+  }
+
+  attach(source: TelemetrySource): void {
+    this.unsubscribe = source.onFrame((deviceId, frame, receivedAt) => this.accept(deviceId, frame, receivedAt));
+  }
+
+  setBindings(bindings: Binding[]): void {
+    this.bindings = new Map(bindings.map((b) => [b.deviceId, b]));
+  }
+
+  countersOf(deviceId: string): DeviceCounters {
+    return this.counters.get(deviceId) ?? { stored: 0, invalid: 0, dropped: 0 };
+  }
+
+  get queued(): number {
+    return this.queuedRows;
+  }
+
+  /** The onFrame listener: must never throw back into the serial side. */
+  accept(deviceId: string, raw: TelemetryFrame, receivedAt: number): void {
+    if (this.closed) return;
+    const binding = this.bindings.get(deviceId);
+    if (!binding) {
+      this.stats.unknownDevice += 1;
+      return;
+    }
+    const c = this.counter(deviceId);
+    const frame = parseFrame(raw);
+    // A receiver with a wrong clock far in the future would write rows that retention keeps for
+    // years and that sort after every real reading; they are refused like any malformed frame.
+    if (!frame || !Number.isFinite(receivedAt) || frame.at > receivedAt + MAX_CLOCK_AHEAD_MS) {
+      c.invalid += 1;
+      this.stats.invalid += 1;
+      return;
+    }
+    let q = this.queues.get(deviceId);
+    if (!q) {
+      q = new Ring(this.opts.queueLimitPerDevice);
+      this.queues.set(deviceId, q);
+      this.rr.push(deviceId);
+    }
+    const evicted = q.push({ binding, frame, receivedAt: Math.round(receivedAt) });
+    this.queuedRows += rowsOf(frame);
+    if (evicted) {
+      this.queuedRows -= rowsOf(evicted.frame);
+      c.dropped += 1;
+      this.stats.dropped += 1;
+    }
+    if (frame.kind === 'position') this.live.pushPosition(binding, frame);
+    else this.live.pushMetrics(binding, frame);
+    this.scheduleFlush();
+  }
+
+  /** Writes everything waiting now (tests, shutdown). */
+  flushAll(): void {
+    while (this.queuedRows > 0) if (!this.flushBatch()) break;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.flushAll();
+    this.live.close();
+  }
+
+  private counter(deviceId: string): DeviceCounters {
+    let c = this.counters.get(deviceId);
+    if (!c) {
+      c = { stored: 0, invalid: 0, dropped: 0 };
+      this.counters.set(deviceId, c);
+    }
+    return c;
+  }
+
+  private scheduleFlush(): void {
+    if (this.queuedRows >= this.opts.flushRows) {
+      if (!this.immediate) this.immediate = setImmediate(() => this.tick());
+    } else if (!this.timer && !this.immediate) {
+      this.timer = setTimeout(() => this.tick(), this.opts.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private tick(): void {
+    this.immediate = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed) return;
+    this.flushBatch();
+    if (this.queuedRows >= this.opts.flushRows) this.immediate = setImmediate(() => this.tick());
+    else if (this.queuedRows > 0) this.scheduleFlush();
+  }
+
+  /** Takes up to flushRows rows round-robin across devices and writes them; false if the write failed. */
+  flushBatch(): boolean {
+    const batch: QueuedFrame[] = [];
+    let rows = 0;
+    while (rows < this.opts.flushRows && this.queuedRows - rows > 0) {
+      let took = false;
+      for (const deviceId of this.rr) {
+        const item = this.queues.get(deviceId)?.shift();
+        if (!item) continue;
+        batch.push(item);
+        rows += rowsOf(item.frame);
+        took = true;
+        if (rows >= this.opts.flushRows) break;
+      }
+      if (!took) break;
+    }
+    // Start the next batch with a different device so none is always last.
+    if (this.rr.length > 1) this.rr.push(this.rr.shift()!);
+    this.queuedRows -= rows;
+    this.pruneIdleQueues();
+    if (batch.length === 0) return true;
+    const started = performance.now();
+    let stored: ReturnType<typeof writeBatch>;
+    try {
+      stored = writeBatch(this.host, batch);
+    } catch (err) {
+      // A failed batch (disk full, I/O error) is counted as dropped, never retried forever.
+      this.stats.failedBatches += 1;
+      this.stats.dropped += batch.length;
+      for (const f of batch) this.counter(f.binding.deviceId).dropped += 1;
+      this.host.log.error({ err, frames: batch.length }, 'telemetry batch could not be written');
+      return false;
+    }
+    this.stats.lastFlushMs = performance.now() - started;
+    this.stats.batches += 1;
+    this.stats.stored += stored.readings.length;
+    this.stats.positions += stored.positions.length;
+    for (const f of batch) this.counter(f.binding.deviceId).stored += rowsOf(f.frame);
+    try {
+      this.onStored(stored.readings, stored.positions);
+    } catch (err) {
+      this.host.log.error({ err }, 'telemetry rules failed on a batch');
+    }
+    return true;
+  }
+
+  private pruneIdleQueues(): void {
+    // Queues of devices that went quiet are dropped so a long-running host does not keep a ring per
+    // device ever seen; they are recreated on the next frame.
+    if (this.rr.length < 64) return;
+    this.rr = this.rr.filter((id) => {
+      const q = this.queues.get(id);
+      if (q && q.size === 0) {
+        this.queues.delete(id);
+        return false;
+      }
+      return true;
+    });
+  }
+}
