@@ -54,6 +54,28 @@ export default tseslint.config(
     },
   },
   {
+    // Electron main: electron and node:* yes; nothing of the renderer (it is a web client, STYLE 1).
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'main/ talks to the console over IPC only (STYLE 1, 6).' }] }],
+    },
+  },
+  {
+    // The sandboxed preload: Electron's contextBridge/ipcRenderer, its own files, and types of the platform it implements.
+    files: ['preload/**/*.ts'],
+    ignores: ['preload/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: 'The preload uses only contextBridge and ipcRenderer (STYLE 3).' }],
+        patterns: [
+          { regex: '^\\.\\./renderer/platform/types(\\.js)?$', allowTypeImports: true, message: 'The preload imports only the DesktopPlatform types from the renderer.' },
+          { regex: '^(?!electron$)(?!\\./)(?!\\.\\./renderer/platform/types(\\.js)?$)', message: 'A sandboxed preload can load nothing but electron and its own bundled files (STYLE 3).' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'server/testing/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -15,20 +15,23 @@ export const ENTRIES = {
   start: 'server/start.ts',
   seed: 'db/seed/cli.ts',
   bench: 'bench/run.ts',
+  simulate: 'server/telemetry/simulator/cli.ts',
 };
 
 /**
  * Builds every entry whose source exists; a missing one is skipped with a message (so a half-written
- * tree still serves) and is reported in the result.
- * @param {{ quiet?: boolean }} [opts]
+ * tree still serves) and is reported in the result. `outDir` (default dist/host) lets
+ * e2e/packaged-host.e2e.test.ts build a private copy without touching the shared dist/.
+ * @param {{ quiet?: boolean; outDir?: string }} [opts]
  * @returns {Promise<{ built: string[]; skipped: string[]; ms: number }>}
  */
 export async function buildHost(opts = {}) {
   const started = performance.now();
   const say = opts.quiet ? () => {} : (/** @type {string} */ line) => console.error(line);
+  const outDir = opts.outDir ?? OUT_DIR;
   const built = [];
   const skipped = [];
-  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.mkdirSync(outDir, { recursive: true });
   const jobs = [];
   for (const [name, source] of Object.entries(ENTRIES)) {
     if (!fs.existsSync(path.join(root, source))) {
@@ -43,7 +46,7 @@ export async function buildHost(opts = {}) {
       build({
         absWorkingDir: root,
         entryPoints: [source],
-        outfile: path.join(OUT_DIR, `${name}.js`),
+        outfile: path.join(outDir, `${name}.js`),
         bundle: true,
         platform: 'node',
         format: 'esm',
@@ -57,17 +60,79 @@ export async function buildHost(opts = {}) {
   }
   await Promise.all(jobs);
   // db/client.ts looks for `migrations` beside the bundle (dist/host/migrations) when no env says otherwise.
-  const migrationsOut = path.join(OUT_DIR, 'migrations');
+  const migrationsOut = path.join(outDir, 'migrations');
   fs.rmSync(migrationsOut, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'db', 'migrations'), migrationsOut, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'package.json'), '{ "type": "module" }\n');
+  fs.writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
   const ms = Math.round(performance.now() - started);
   say(`build-host: built ${built.map((n) => `dist/host/${n}.js`).join(', ') || 'nothing'} in ${ms} ms`);
   return { built, skipped, ms };
 }
 
+/** The Electron shell's bundles: dist/main/index.js (main process) and dist/preload/index.js. */
+export const SHELL_ENTRIES = {
+  main: 'main/index.ts',
+  preload: 'preload/index.ts',
+};
+
+/**
+ * Bundles the Electron main process and preload. Both are CommonJS with only `electron` external:
+ * a sandboxed preload must be one file that requires nothing but Electron's modules, and main as
+ * CommonJS is what every Electron version loads. Node packages stay external for main (the packaged
+ * app ships node_modules). A nested package.json marks each folder CommonJS, since the root is "module".
+ * @param {{ quiet?: boolean; distDir?: string }} [opts] distDir defaults to dist/
+ * @returns {Promise<{ built: string[]; skipped: string[]; ms: number }>}
+ */
+export async function buildShell(opts = {}) {
+  const started = performance.now();
+  const say = opts.quiet ? () => {} : (/** @type {string} */ line) => console.error(line);
+  const built = [];
+  const skipped = [];
+  const jobs = [];
+  for (const [name, source] of Object.entries(SHELL_ENTRIES)) {
+    if (!fs.existsSync(path.join(root, source))) {
+      skipped.push(name);
+      continue;
+    }
+    built.push(name);
+    const outDir = path.join(opts.distDir ?? path.join(root, 'dist'), name);
+    fs.mkdirSync(outDir, { recursive: true });
+    // CommonJS despite the root's "type": "module"; name/productName give `electron dist/main/index.js`
+    // (npm start) the same userData folder as the installed app (packaged, app.asar/package.json wins).
+    const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const meta = name === 'main' ? { name: 'depotdesk', productName: 'DepotDesk', version, type: 'commonjs' } : { type: 'commonjs' };
+    fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(meta)}\n`);
+    jobs.push(
+      build({
+        absWorkingDir: root,
+        entryPoints: [source],
+        outfile: path.join(outDir, 'index.js'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node22',
+        sourcemap: name === 'main',
+        external: ['electron'],
+        // main's own node_modules imports (zod) are bundled too: one file, nothing to resolve at start.
+        ...(name === 'main'
+          ? {
+              // import.meta.url has no CommonJS meaning; give it the bundle's own file URL.
+              banner: { js: 'const __depotdeskMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+              define: { 'import.meta.url': '__depotdeskMetaUrl' },
+            }
+          : {}),
+        logLevel: 'warning',
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  const ms = Math.round(performance.now() - started);
+  if (built.length) say(`build-host: built ${built.map((n) => `dist/${n}/index.js`).join(', ')} in ${ms} ms`);
+  return { built, skipped, ms };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  buildHost().catch((err) => {
+  buildHost().then(() => buildShell()).catch((err) => {
     // esbuild has already printed the located errors; this says what failed in one line.
     console.error(`build-host: failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
     process.exit(1);

@@ -16,3 +16,4 @@ export type StartDecision =
 export declare function decideStart(probe: StartProbe): StartDecision;
 export declare function expectedConsoleUrl(args: string[], env: Record<string, string | undefined>): string;
 export declare function exitCodeFor(code: number | null, signal: NodeJS.Signals | null, signalNumbers: Record<string, number>): number;
+export declare function explainHeadless(reason: string, consoleUrl: string): string;

@@ -80,3 +80,20 @@ export function exitCodeFor(code, signal, signalNumbers) {
   if (signal) return 128 + (signalNumbers[signal] ?? 0);
   return 1;
 }
+
+/**
+ * The paragraph `npm start` prints when it cannot open the desktop console: what it tried, why that
+ * fails here, and what it does instead.
+ * @param {string} reason from decideStart
+ * @param {string} consoleUrl
+ */
+export function explainHeadless(reason, consoleUrl) {
+  const why = /binary|path\.txt/.test(reason)
+    ? ' Electron downloads that binary from GitHub the first time it runs, and this machine cannot reach the download.'
+    : '';
+  return (
+    `npm start tried to open the DepotDesk desktop console with Electron, but ${reason}.${why} ` +
+    'It starts the headless depot host instead: the same host the desktop app runs, serving the same console to any browser. ' +
+    `Open the console at ${consoleUrl}`
+  );
+}

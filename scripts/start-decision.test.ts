@@ -90,3 +90,19 @@ describe('exit code passed on from the child', () => {
     expect(exitCodeFor(null, 'SIGKILL', os.constants.signals)).toBe(137);
   });
 });
+
+describe('npm start explanation', () => {
+  it('when the Electron binary was never downloaded, then the paragraph says what was tried, why it fails here and what happens instead', async () => {
+    const { explainHeadless } = await import('./start-decision.mjs');
+    const text = explainHeadless('the Electron binary has not been downloaded (node_modules/electron/path.txt is missing)', 'http://127.0.0.1:4400/');
+    expect(text).toMatch(/^npm start tried to open the DepotDesk desktop console with Electron, but the Electron binary has not been downloaded/);
+    expect(text).toMatch(/cannot reach the download/);
+    expect(text).toMatch(/headless depot host instead/);
+    expect(text).toMatch(/Open the console at http:\/\/127\.0\.0\.1:4400\/$/);
+  });
+
+  it('when the reason is something else (no display), then no download is blamed', async () => {
+    const { explainHeadless } = await import('./start-decision.mjs');
+    expect(explainHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)', 'http://127.0.0.1:4400/')).not.toMatch(/download/);
+  });
+});

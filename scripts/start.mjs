@@ -6,11 +6,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildHost, OUT_DIR } from './build-host.mjs';
-import { decideStart, expectedConsoleUrl, exitCodeFor } from './start-decision.mjs';
+import { buildHost, buildShell, OUT_DIR } from './build-host.mjs';
+import { decideStart, expectedConsoleUrl, exitCodeFor, explainHeadless } from './start-decision.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+
+// Both ways need the host bundle and the console; the desktop way also main/ and preload/ (~2 s).
+const { built } = await buildHost({ quiet: true });
+if (!built.includes('start')) {
+  console.error('The depot host could not be built: server/start.ts is missing.');
+  process.exit(1);
+}
+await buildShell({ quiet: true });
+{
+  // The console the host serves at "/" (Vite; ~1 s).
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+}
 
 const decision = decideStart({
   root,
@@ -32,18 +45,7 @@ if (decision.mode === 'electron') {
   console.log('Starting the DepotDesk desktop console (Electron)…');
   command = [decision.electronBinary, [decision.mainEntry, ...args]];
 } else {
-  console.log(
-    `Electron is not available here (${decision.reason}); starting the headless depot host instead — ` +
-      `open the console at ${expectedConsoleUrl(args, process.env)}`,
-  );
-  const { built } = await buildHost({ quiet: true });
-  if (!built.includes('start')) {
-    console.error('The depot host could not be built: server/start.ts is missing.');
-    process.exit(1);
-  }
-  // The console the host serves at "/" (Vite; ~1 s).
-  const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  console.log(explainHeadless(decision.reason, expectedConsoleUrl(args, process.env)));
   command = [process.execPath, ['--enable-source-maps', path.join(OUT_DIR, 'start.js'), ...args]];
 }
 

@@ -1,0 +1,154 @@
+// Every window and session is hardened here and nowhere else (STYLE 5; Electron's
+// docs/tutorial/security.md checklist items 4–15). Written against narrow interfaces so the unit tests
+// drive each guard with a fake `electron` (main/security.test.ts).
+import { isTrustedExternalUrl, originOf } from './trusted-url.js';
+
+export interface PreventableEvent {
+  preventDefault(): void;
+}
+
+/** The parts of Electron's WebContents that the guards attach to. */
+export interface GuardedContents {
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent, ...rest: unknown[]) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
+}
+
+export interface GuardOptions {
+  /** The console's origin right now (the host may come back on another port after a crash). */
+  consoleOrigin: () => string | null;
+  /** Opens a link in the system browser; called only for trusted URLs. */
+  openExternal: (url: string) => void;
+  log?: (message: string) => void;
+}
+
+/** True when `url` is the console itself (same scheme, host and port), e.g. a sign-out reload. */
+export function isConsoleUrl(url: string, consoleOrigin: string | null): boolean {
+  return consoleOrigin !== null && originOf(url) === consoleOrigin;
+}
+
+/**
+ * Navigation stays inside the console; links to allowlisted sites open in the system browser; no
+ * new windows; no <webview>.
+ */
+export function guardWebContents(contents: GuardedContents, opts: GuardOptions): void {
+  const log = opts.log ?? (() => {});
+  const offSite = (event: PreventableEvent, url: string, what: string) => {
+    if (isConsoleUrl(url, opts.consoleOrigin())) return;
+    event.preventDefault();
+    if (isTrustedExternalUrl(url)) opts.openExternal(url);
+    else log(`blocked ${what} to ${url.slice(0, 200)}`);
+  };
+  contents.on('will-navigate', (event, url) => offSite(event, url, 'navigation'));
+  // A redirect is a navigation the page did not ask for: the console never redirects off-site.
+  contents.on('will-redirect', (event, url) => {
+    if (isConsoleUrl(url, opts.consoleOrigin())) return;
+    event.preventDefault();
+    log(`blocked redirect to ${url.slice(0, 200)}`);
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    log('blocked <webview>');
+  });
+  // window.open and target=_blank: never a new Electron window; trusted links go to the OS browser.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isTrustedExternalUrl(url)) opts.openExternal(url);
+    else log(`blocked window.open of ${url.slice(0, 200)}`);
+    return { action: 'deny' };
+  });
+}
+
+/** Permissions the console may use, and only from its own origin. Everything else is denied. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set([
+  // "Copy link" buttons (pairing links, work-order links) write plain text to the clipboard.
+  'clipboard-sanitized-write',
+]);
+
+export interface HeadersDetails {
+  url: string;
+  resourceType?: string;
+  responseHeaders?: Record<string, string[] | string>;
+}
+
+/** The parts of Electron's Session that the permission, device and CSP hooks use. */
+export interface GuardedSession {
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void,
+  ): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
+  setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
+  on(event: 'select-serial-port' | 'select-hid-device' | 'select-usb-device', listener: (event: PreventableEvent, ...args: unknown[]) => void): unknown;
+  webRequest: {
+    onHeadersReceived(listener: (details: HeadersDetails, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void): void;
+  };
+}
+
+/**
+ * The console's Content-Security-Policy, added to every response from the host's origin. The host's
+ * own stricter policies (e.g. on attachments) are kept as well: a browser enforces every policy.
+ */
+export function contentSecurityPolicy(hostOrigin: string): string {
+  const ws = hostOrigin.replace(/^http/, 'ws');
+  return [
+    // Anything not named below: only from the host itself.
+    "default-src 'self'",
+    // Vite's production build has no inline scripts and nothing uses eval.
+    "script-src 'self'",
+    // React, maplibre and frappe-gantt set style attributes; inline styles cannot run code.
+    "style-src 'self' 'unsafe-inline'",
+    // Map canvases and photo previews are blob:/data: URLs; everything else comes from the host.
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "media-src 'self' blob:",
+    // The REST API and the live-update WebSocket, both on the host's loopback origin; nothing else.
+    `connect-src 'self' ${hostOrigin} ${ws}`,
+    // maplibre-gl runs its tile worker from a file on the host or from a blob: URL.
+    "worker-src 'self' blob:",
+    "child-src 'self' blob:",
+    // No plugins, no <base> rewriting, no framing either way, forms only post to the host.
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-src 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+/** Deny-by-default permissions, no device pickers (serial stays in the host), and the CSP header. */
+export function guardSession(session: GuardedSession, opts: { consoleOrigin: () => string | null; log?: (m: string) => void }): void {
+  const log = opts.log ?? (() => {});
+  const allowed = (permission: string, url: string | undefined) =>
+    ALLOWED_PERMISSIONS.has(permission) && url !== undefined && isConsoleUrl(url, opts.consoleOrigin());
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const granted = allowed(permission, details?.requestingUrl);
+    if (!granted) log(`denied permission ${permission}`);
+    callback(granted);
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowed(permission, requestingOrigin));
+  // Web Serial / WebHID / WebUSB: the renderer never talks to hardware; the depot host owns the ports.
+  session.setDevicePermissionHandler(() => false);
+  for (const picker of ['select-serial-port', 'select-hid-device', 'select-usb-device'] as const) {
+    session.on(picker, (event, ...args) => {
+      event.preventDefault();
+      const callback = args.find((a): a is (id: string) => void => typeof a === 'function');
+      callback?.('');
+    });
+  }
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const origin = opts.consoleOrigin();
+    if (!origin || originOf(details.url) !== origin) return callback({});
+    callback({ responseHeaders: withHeader(details.responseHeaders ?? {}, 'Content-Security-Policy', contentSecurityPolicy(origin)) });
+  });
+}
+
+/** Adds a header value, merging with an existing header of any letter case instead of replacing it. */
+export function withHeader(headers: Record<string, string[] | string>, name: string, value: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let key = name;
+  for (const [k, v] of Object.entries(headers)) {
+    out[k] = Array.isArray(v) ? [...v] : [v];
+    if (k.toLowerCase() === name.toLowerCase()) key = k;
+  }
+  out[key] = [...(out[key] ?? []), value];
+  return out;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DESKTOP_PLATFORM_METHODS, type DesktopPlatform } from '../renderer/platform/types.js';
+import { CHANNELS } from './channels.js';
+import { desktopPlatform } from './platform.js';
+
+// Compile-time: the method list names every DesktopPlatform method (the test below checks the rest).
+type Missing = Exclude<Exclude<keyof DesktopPlatform, 'kind'>, (typeof DESKTOP_PLATFORM_METHODS)[number]>;
+const complete: [Missing] extends [never] ? true : false = true;
+
+// A fake `electron` for the preload entry: what it exposes is recorded, nothing real is loaded.
+const exposed = vi.hoisted(() => ({ name: '', api: null as unknown }));
+const invoke = vi.hoisted(() => ({ calls: [] as [string, unknown][] }));
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (name: string, api: unknown) => Object.assign(exposed, { name, api }) },
+  ipcRenderer: {
+    invoke: async (channel: string, payload: unknown) => {
+      invoke.calls.push([channel, payload]);
+      return { ok: true, value: channel === CHANNELS.appVersion ? '9.9.9' : null };
+    },
+    send: () => {
+      throw new Error('preload must not use send');
+    },
+  },
+}));
+
+describe('preload', () => {
+  it('when loaded, then it exposes exactly the DesktopPlatform methods as window.depotdesk, and not ipcRenderer', async () => {
+    await import('./index.js');
+    expect(complete).toBe(true);
+    expect(exposed.name).toBe('depotdesk');
+    const api = exposed.api as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(['kind', ...DESKTOP_PLATFORM_METHODS].sort());
+    expect(api.kind).toBe('desktop');
+    for (const m of DESKTOP_PLATFORM_METHODS) expect(typeof api[m]).toBe('function');
+    expect(Object.values(api)).not.toContain(undefined);
+    expect(await (api as unknown as DesktopPlatform).appVersion()).toBe('9.9.9');
+  });
+
+  it('when each method is called, then it invokes its own constant channel with a named payload', async () => {
+    const calls: [string, unknown][] = [];
+    const p = desktopPlatform({ invoke: async (c, payload) => (calls.push([c, payload]), { ok: true, value: null }) });
+    const bytes = new Uint8Array([1, 2]);
+    await p.openReport('/api/v1/reports/files/kpi.pdf', 'kpi.pdf');
+    await p.saveReport('kpi.pdf', bytes);
+    await p.openFile([{ name: 'CSV', extensions: ['csv'] }]);
+    await p.notify('t', 'b');
+    await p.notifyAlert({ kind: 'sla_breach', title: 't', body: 'b', key: 'sla:1' });
+    await p.openExternal('https://www.openstreetmap.org/');
+    expect(calls).toEqual([
+      [CHANNELS.openReport, { url: '/api/v1/reports/files/kpi.pdf', fileName: 'kpi.pdf' }],
+      [CHANNELS.saveReport, { suggestedName: 'kpi.pdf', data: bytes }],
+      [CHANNELS.openFile, { filters: [{ name: 'CSV', extensions: ['csv'] }] }],
+      [CHANNELS.notify, { title: 't', body: 'b' }],
+      [CHANNELS.notifyAlert, { kind: 'sla_breach', title: 't', body: 'b', key: 'sla:1' }],
+      [CHANNELS.openExternal, { url: 'https://www.openstreetmap.org/' }],
+    ]);
+  });
+
+  it("when main refuses, then the promise rejects with main's message and code", async () => {
+    const p = desktopPlatform({ invoke: async () => ({ ok: false, error: { code: 'untrusted_url', message: 'That link is not allowed.' } }) });
+    await expect(p.openExternal('https://evil.com/')).rejects.toThrow('That link is not allowed. [untrusted_url]');
+    const broken = desktopPlatform({ invoke: async () => 'garbage' });
+    await expect(broken.appVersion()).rejects.toThrow(/bad_reply/);
+  });
+
+  it('when channel names are listed, then each is area:verb-noun and unique', () => {
+    const names = Object.values(CHANNELS);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[a-z]+:[a-z]+-[a-z]+$/);
+  });
+});
