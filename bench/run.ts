@@ -9,6 +9,7 @@ import { seedDemo } from '../db/seed/seed.js';
 import { hostCommand, startChild, type RunningChild } from './host-process.js';
 import { markdownTable, median, ms, percentile, type Row } from './stats.js';
 import { transitionLoad, type Candidate } from './transitions.js';
+import { benchSerial } from '../server/telemetry/io/bench.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -25,6 +26,8 @@ interface Options {
   sequentialTransitions: number;
   concurrency: number;
   durationS: number;
+  /** `--only host,serial,reports`: which parts to run (default: all). */
+  sections: Set<string>;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -37,8 +40,10 @@ function parseOptions(argv: string[]): Options {
       quick: { type: 'boolean' },
       concurrency: { type: 'string' },
       duration: { type: 'string' },
+      only: { type: 'string' },
     },
   });
+  const sections = new Set((values.only ?? 'host,serial').split(',').map((x) => x.trim()));
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -49,6 +54,7 @@ function parseOptions(argv: string[]): Options {
     sequentialTransitions: quick ? 100 : 1_000,
     concurrency: Number(values.concurrency ?? 8),
     durationS: Number(values.duration ?? (quick ? 3 : 12)),
+    sections,
   };
 }
 
@@ -167,6 +173,18 @@ async function startupBench(command: ReturnType<typeof hostCommand>, dataDir: st
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
+  const rows: Row[] = [];
+  if (opts.sections.has('host')) rows.push(...(await hostSection(opts)));
+  if (opts.sections.has('serial')) {
+    console.log('serial telemetry: decoders, then 16 pseudo-terminal ports (socat) …');
+    rows.push(...(await benchSerial({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
+  }
+  console.log(markdownTable(rows));
+  const failed = rows.filter((r) => r.pass === false).length;
+  console.log(failed ? `\n${failed} figure(s) miss their target.` : '\nAll figures meet their targets.');
+}
+
+async function hostSection(opts: Options): Promise<Row[]> {
   await ensureDatabase(opts.dataDir);
   const fx = readFixture(opts.dataDir);
   const command = hostCommand();
@@ -201,9 +219,7 @@ async function main(): Promise<void> {
   } finally {
     await host.stop();
   }
-  console.log(markdownTable(rows));
-  const failed = rows.filter((r) => r.pass === false).length;
-  console.log(failed ? `\n${failed} figure(s) miss their target.` : '\nAll figures meet their targets.');
+  return rows;
 }
 
 // Bundled, every module shares the bundle's import.meta.url, so the build names the entry in

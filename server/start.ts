@@ -35,8 +35,8 @@ export async function startHost(
   const startedAt = performance.now();
   const log = pino({ level: opts.quiet ? 'silent' : config.logLevel, base: { app: 'depotdesk-host' } });
   const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
-  // TODO(lead): default to the serial side's device manager once server/telemetry/io/ lands.
-  const telemetry = startTelemetry(host, config.serial ? (opts.telemetrySource ?? idleSource()) : idleSource(), { serial: config.serial });
+  const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
+  const telemetry = startTelemetry(host, source, { serial: config.serial });
   const app = buildApp(host, config);
   const server = http.createServer(app);
   const realtime = attachRealtime(server, host);
@@ -83,6 +83,20 @@ export async function startHost(
       host.close();
     },
   };
+}
+
+/**
+ * The serial side: sensors and GPS receivers on this PC's ports. Loaded lazily so a native module
+ * that fails to load (a wrong ABI after an upgrade) costs the depot its sensors, not its host.
+ */
+async function serialSource(log: pino.Logger): Promise<TelemetrySource> {
+  try {
+    const [{ SerialPort }, { DeviceManager }] = await Promise.all([import('serialport'), import('./telemetry/io/device-manager.js')]);
+    return new DeviceManager({ portClass: SerialPort, onListenerError: (err) => log.error({ err }, 'telemetry listener failed') });
+  } catch (err) {
+    log.error({ err }, 'serial ports unavailable: telemetry devices will not be read');
+    return idleSource();
+  }
 }
 
 /** Tells a parent (Electron utilityProcess or a forked test) that the host is listening. */
