@@ -1,21 +1,39 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { formatTime } from '../console/work-orders/labels';
-import { crewQueries, crewWrites, type ChecklistViewDto } from './queries';
+import { crewQueries, type ChecklistViewDto } from './queries';
+import { crewActions } from './actions';
+import { usePending } from './offline/useOutbox';
+import type { OutboxAction } from './offline/types';
 
 type Row = ChecklistViewDto['items'][number];
+type Value = boolean | number | string;
 
-function ItemRow({ workOrderId, row }: { workOrderId: string; row: Row }) {
-  const queryClient = useQueryClient();
+const show = (v: Value) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+
+/**
+ * One item. An answer goes to the outbox (crewActions.answer) and shows at once, marked
+ * "waiting to send" until the host has it; a refused answer shows the host's reason.
+ */
+function ItemRow({ workOrderId, row, pending }: { workOrderId: string; row: Row; pending: OutboxAction[] }) {
   const { item, answer } = row;
-  const [draft, setDraft] = useState(answer?.value === undefined || answer?.value === null ? '' : String(answer.value));
-  const save = useMutation({
-    mutationFn: (value: boolean | number | string) => crewWrites.answer(workOrderId, item.id, value),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['checklist_results', workOrderId] }),
-  });
+  const waiting = pending.filter((a) => a.state !== 'refused').at(-1);
+  const refused = pending.filter((a) => a.state === 'refused').at(-1);
+  const shown: Value | null | undefined = waiting ? (waiting.preview.value as Value) : (answer?.value as Value | null | undefined);
+  const [draft, setDraft] = useState(shown === undefined || shown === null ? '' : String(shown));
+  const [error, setError] = useState<string | null>(null);
+  const save = (value: Value) => {
+    setError(null);
+    crewActions.answer(workOrderId, item.id, item.label, value).catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+  };
   const unit = item.unit ? ` ${item.unit}` : '';
   return (
-    <li className="crew-check" data-testid={`crew-check-${item.id}`} data-answered={answer ? 'yes' : 'no'}>
+    <li
+      className="crew-check"
+      data-testid={`crew-check-${item.id}`}
+      data-answered={answer || waiting ? 'yes' : 'no'}
+      data-pending={waiting ? 'yes' : 'no'}
+    >
       <div className="crew-check-label">
         {item.label}
         {item.required && <span className="crew-req" title="required">*</span>}
@@ -26,7 +44,7 @@ function ItemRow({ workOrderId, row }: { workOrderId: string; row: Row }) {
       {item.kind === 'yesno' ? (
         <div className="crew-row-buttons">
           {[true, false].map((v) => (
-            <button key={String(v)} type="button" className={`crew-btn ${answer?.value === v ? 'on' : ''}`} disabled={save.isPending} onClick={() => save.mutate(v)}>
+            <button key={String(v)} type="button" className={`crew-btn ${shown === v ? 'on' : ''}`} aria-pressed={shown === v} onClick={() => shown !== v && save(v)}>
               {v ? 'Yes' : 'No'}
             </button>
           ))}
@@ -37,7 +55,7 @@ function ItemRow({ workOrderId, row }: { workOrderId: string; row: Row }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (!draft.trim()) return;
-            save.mutate(item.kind === 'number' ? Number(draft) : draft.trim());
+            save(item.kind === 'number' ? Number(draft) : draft.trim());
           }}
         >
           <input
@@ -48,21 +66,33 @@ function ItemRow({ workOrderId, row }: { workOrderId: string; row: Row }) {
             step="any"
             aria-label={item.label}
           />
-          <button type="submit" className="crew-btn" disabled={save.isPending || !draft.trim() || draft === String(answer?.value ?? '')}>
+          <button type="submit" className="crew-btn" disabled={!draft.trim() || draft.trim() === String(shown ?? '')}>
             Save
           </button>
         </form>
       )}
-      {save.error && <div role="alert" className="crew-error small">{save.error.message}</div>}
-      {answer && <div className="small muted">Answered {formatTime(answer.answeredAt)}</div>}
+      {error && <div role="alert" className="crew-error small">{error}</div>}
+      {refused && !waiting && (
+        <div role="alert" className="crew-error small" data-testid="crew-check-refused">
+          Not accepted ({show(refused.preview.value as Value)}): {refused.lastError}
+        </div>
+      )}
+      {waiting ? (
+        <div className="crew-waiting" data-testid="crew-check-waiting">{waiting.state === 'sending' ? 'Sending…' : 'Waiting to send'}</div>
+      ) : (
+        answer && <div className="small muted">Answered {formatTime(answer.answeredAt)}</div>
+      )}
     </li>
   );
 }
 
 export function Checklist({ workOrderId }: { workOrderId: string }) {
   const list = useQuery(crewQueries.checklist(workOrderId));
+  const pending = usePending(workOrderId);
   if (!list.data?.items.length) return null;
-  const done = list.data.items.filter((r) => r.answer).length;
+  const answers = pending.filter((a) => a.kind === 'checklist');
+  const pendingFor = (itemId: string) => answers.filter((a) => a.preview.itemId === itemId);
+  const done = list.data.items.filter((r) => r.answer || pendingFor(r.item.id).some((a) => a.state !== 'refused')).length;
   return (
     <section className="crew-block" data-testid="crew-checklist">
       <div className="crew-label">
@@ -70,7 +100,7 @@ export function Checklist({ workOrderId }: { workOrderId: string }) {
       </div>
       <ul className="crew-checks">
         {list.data.items.map((row) => (
-          <ItemRow key={`${row.item.id}:${row.answer?.version ?? 0}`} workOrderId={workOrderId} row={row} />
+          <ItemRow key={`${row.item.id}:${row.answer?.version ?? 0}`} workOrderId={workOrderId} row={row} pending={pendingFor(row.item.id)} />
         ))}
       </ul>
     </section>

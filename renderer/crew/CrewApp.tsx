@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../console/api/session';
 import { useLiveUpdates } from '../console/api/live';
@@ -5,6 +6,9 @@ import { useRoute } from './router';
 import { PairScreen } from './PairScreen';
 import { MyWork } from './MyWork';
 import { WorkOrderPage } from './WorkOrderPage';
+import { outbox } from './offline/outbox';
+import { PendingIndicator } from './offline/PendingIndicator';
+import { useOnline } from './offline/useOutbox';
 
 /** The crew view: pair once, then "My work" and one work order at a time, live over /ws. */
 export function CrewApp() {
@@ -12,6 +16,14 @@ export function CrewApp() {
   const session = useSession();
   const queryClient = useQueryClient();
   const live = useLiveUpdates(queryClient, session.user ? session.token : null);
+
+  const online = useOnline();
+  // A socket not yet noticed to be dead must not show green while the phone has no network.
+  const dot = online ? live : 'offline';
+  // The socket coming back is the surest sign the depot is reachable again: replay now.
+  useEffect(() => {
+    if (live === 'live') void outbox.flush();
+  }, [live]);
 
   if (route.name === 'pair' || (!session.token && !session.loading)) {
     return <PairScreen initialCode={route.name === 'pair' ? route.code : ''} />;
@@ -25,9 +37,12 @@ export function CrewApp() {
         ) : (
           <strong>My work</strong>
         )}
-        <span className="crew-who">
-          {session.user.name}
-          <span className={`crew-live crew-live-${live}`} data-testid="crew-connection" data-state={live} title={live} />
+        <span className="crew-top-right">
+          <PendingIndicator live={live} />
+          <span className="crew-who">
+            <span className="crew-who-name">{session.user.name}</span>
+            <span className={`crew-live crew-live-${dot}`} data-testid="crew-connection" data-state={live} title={dot} />
+          </span>
         </span>
       </header>
       {route.name === 'work-order' ? <WorkOrderPage id={route.id} /> : <MyWork />}

@@ -1,9 +1,31 @@
-import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../console/work-orders/labels';
 import { crewQueries, type WorkOrderDto } from './queries';
 import { activeDue } from './labels';
 import { useNow } from './useNow';
+import { useOnline } from './offline/useOutbox';
+
+/**
+ * While the depot is reachable, load everything each of my work orders' pages reads, so all of
+ * them open in a dead spot too (the cache is persisted: offline/persist.ts). The list already
+ * carries each work order's row, so details are seeded from it instead of fetched.
+ */
+function prefetchMyWork(queryClient: QueryClient, items: WorkOrderDto[]): void {
+  const fresh = { staleTime: 60_000 };
+  void queryClient.prefetchQuery({ ...crewQueries.lifecycle() });
+  for (const wo of items) {
+    const key = crewQueries.workOrder(wo.id).queryKey;
+    const known = queryClient.getQueryData(key);
+    if (!known || known.version < wo.version) queryClient.setQueryData(key, wo);
+    void queryClient.prefetchQuery({ ...crewQueries.checklist(wo.id), ...fresh });
+    void queryClient.prefetchQuery({ ...crewQueries.events(wo.id), ...fresh });
+    void queryClient.prefetchQuery({ ...crewQueries.attachments(wo.id), ...fresh });
+    void queryClient.prefetchQuery({ ...crewQueries.messages(wo.id), ...fresh });
+    void queryClient.prefetchQuery({ ...crewQueries.attendance(wo.id), ...fresh });
+    if (wo.assetId) void queryClient.prefetchQuery(crewQueries.asset(wo.assetId));
+  }
+}
 
 /** Groups open work into today (or earlier / unplanned but active) and upcoming. */
 function split(items: WorkOrderDto[], now: number) {
@@ -25,12 +47,26 @@ export function MyWork() {
   const now = useNow();
   const byLocation = useMemo(() => new Map((locations.data ?? []).map((l) => [l.id, l])), [locations.data]);
   const groups = useMemo(() => split(work.data ?? [], now), [work.data, now]);
+  const queryClient = useQueryClient();
+  const online = useOnline();
+  const versions = (work.data ?? []).map((w) => `${w.id}:${w.version}`).join(',');
+  useEffect(() => {
+    if (online && work.data && work.isFetchedAfterMount) prefetchMyWork(queryClient, work.data);
+    // Re-run when the list itself changes (`versions` stands for work.data), not on every render.
+  }, [versions, online, work.isFetchedAfterMount, queryClient]);
 
-  if (work.error) return <p role="alert" className="crew-error pad">{work.error.message}</p>;
-  const ready = work.isSuccess && !locations.isPending;
+  if (work.error && !work.data) return <p role="alert" className="crew-error pad">{work.error.message}</p>;
+  // Restored from the phone (offline, or the depot not answering): say how old it is.
+  const saved = work.data && (!online || work.error) ? formatTime(new Date(work.dataUpdatedAt).toISOString()) : null;
+  const ready = Boolean(work.data) && (!locations.isPending || !online);
   return (
     <main className="crew-list" data-testid="crew-my-work" data-state={ready ? 'ready' : 'loading'}>
-      {ready && work.data.length === 0 && <p className="crew-empty">No open work for you or your team. Enjoy the coffee.</p>}
+      {saved && (
+        <p className="crew-stale" data-testid="crew-stale">
+          {online ? 'The depot is not answering' : 'Offline'}: showing your work as saved on this phone at {saved}.
+        </p>
+      )}
+      {ready && work.data?.length === 0 && <p className="crew-empty">No open work for you or your team. Enjoy the coffee.</p>}
       {(['today', 'upcoming'] as const).map((g) =>
         groups[g].length ? (
           <section key={g}>

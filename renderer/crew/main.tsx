@@ -1,27 +1,23 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { SessionProvider } from '../console/api/session';
-import { ApiError } from '../console/api/client';
 import { CrewApp } from './CrewApp';
+import { createCrewQueryClient, crewPersistOptions } from './offline/persist';
+import { startOutbox } from './offline/outbox';
+import { registerServiceWorker } from './offline/register-sw';
 import './crew.css';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 30_000,
-      refetchOnWindowFocus: true, // a phone coming back from the pocket should show fresh work
-      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
-    },
-  },
-});
+const queryClient = createCrewQueryClient();
+startOutbox(queryClient);
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
+    <PersistQueryClientProvider client={queryClient} persistOptions={crewPersistOptions}>
       <SessionProvider>
         <CrewApp />
       </SessionProvider>
-    </QueryClientProvider>
+    </PersistQueryClientProvider>
   </StrictMode>,
 );

@@ -4,9 +4,9 @@ import type { Asset } from '../../server/assets/contract';
 import { api, getAll } from '../console/api/client';
 import { catalogQueries } from '../console/catalog/queries';
 import { workOrderQueries, type WorkOrderDto } from '../console/work-orders/queries';
+import { fieldQueries } from '../console/work-orders/field-queries';
 
 export type { LocationDto } from '../console/catalog/queries';
-import type { ChecklistAnswerDto } from '../console/work-orders/queries';
 export type { ChecklistAnswerDto, ChecklistViewDto, WorkOrderDto, WorkOrderEventDto } from '../console/work-orders/queries';
 export type AssetDto = z.infer<typeof Asset>;
 
@@ -28,6 +28,9 @@ export const crewQueries = {
   checklist: workOrderQueries.checklist,
   events: workOrderQueries.events,
   lifecycle: workOrderQueries.lifecycle,
+  attachments: workOrderQueries.attachments,
+  messages: fieldQueries.messages,
+  attendance: fieldQueries.attendance,
   locations: catalogQueries.locations,
   asset: (id: string) => queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 300_000 }),
 };
@@ -38,10 +41,11 @@ export interface PairingClaimed {
   user: { id: string; name: string };
 }
 
+/**
+ * Pairing is the crew's only direct write: it happens online, before there is a session. Every
+ * write on a work order goes through the outbox (crewActions in actions.ts), so it survives a
+ * Wi-Fi drop and applies once.
+ */
 export const crewWrites = {
   claim: (code: string) => api.post<PairingClaimed>('/pairing/claim', { code }),
-  transition: (id: string, version: number, body: { to: string; reason?: string }) =>
-    api.post<WorkOrderDto>(`/work-orders/${id}/transitions`, body, { ifMatch: version }),
-  answer: (id: string, itemId: string, value: boolean | number | string) =>
-    api.put<ChecklistAnswerDto>(`/work-orders/${id}/checklist/${itemId}`, { value }),
 };

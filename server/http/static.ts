@@ -15,6 +15,30 @@ function rendererDir(): string | null {
 }
 
 /**
+ * The crew PWA's files (written by the crewPwa plugin in renderer/vite.config.ts). The service
+ * worker is revalidated on every check (no-cache) so a new build reaches phones on their next
+ * visit, and may control /crew/ only; the manifest gets its registered media type.
+ */
+function mountCrewPwa(app: Express, crewDir: string): void {
+  const sw = path.join(crewDir, 'sw.js');
+  if (fs.existsSync(sw)) {
+    app.get('/crew/sw.js', (_req, res) =>
+      res.sendFile(sw, {
+        headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/crew/' },
+      }),
+    );
+  }
+  const manifest = path.join(crewDir, 'manifest.webmanifest');
+  if (fs.existsSync(manifest)) {
+    app.get('/crew/manifest.webmanifest', (_req, res) =>
+      res.sendFile(manifest, { headers: { 'Content-Type': 'application/manifest+json; charset=utf-8', 'Cache-Control': 'no-cache' } }),
+    );
+  }
+  // Icons keep their names across builds, so they are revalidated rather than cached for long.
+  app.use('/crew/icons', express.static(path.join(crewDir, 'icons'), { index: false, maxAge: '1d' }));
+}
+
+/**
  * Serves the console at "/". Until a renderer build exists, "/" explains where things are instead
  * of answering a bare 404, so a dispatcher following the printed URL is not left guessing.
  */
@@ -29,6 +53,7 @@ export function mountStatic(app: Express): void {
     const crewIndex = path.join(dir, 'crew', 'index.html');
     if (fs.existsSync(crewIndex)) {
       app.get(['/crew/', '/crew/index.html'], (_req, res) => res.sendFile(crewIndex, { headers: { 'Cache-Control': 'no-cache' } }));
+      mountCrewPwa(app, path.join(dir, 'crew'));
     }
     return;
   }

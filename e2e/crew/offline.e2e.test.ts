@@ -1,0 +1,344 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO, PHONE, launchBrowser, startHost, type E2EHost } from '../fixtures.js';
+
+/**
+ * The crew view without Wi-Fi: actions queue in the phone's outbox (IndexedDB), the page survives
+ * a reload while offline (service worker + persisted query cache), and on reconnect every action
+ * reaches the host once, in order; a replayed Idempotency-Key changes nothing; a refused action
+ * stays visible as refused.
+ */
+
+const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+let host: E2EHost;
+let browser: Browser;
+let dispatcher: string;
+beforeAll(async () => {
+  host = await startHost({ seed: 300 });
+  browser = await launchBrowser();
+  dispatcher = (await call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher)).token;
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function raw(method: string, url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
+  const h: Record<string, string> = { accept: 'application/json', ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  if (body !== undefined) h['content-type'] = 'application/json';
+  return fetch(`${host.url}/api/v1${url}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function call<T>(method: string, url: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await raw(method, url, token, body);
+  const data = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+interface Wo {
+  id: string;
+  number: string;
+  status: string;
+  assigneeId: string | null;
+  requiresSignature: boolean;
+  checklist: { id: string; kind: string; label: string }[];
+}
+interface Ev {
+  type: string;
+  toStatus: string | null;
+  data: Record<string, unknown> | null;
+}
+interface StoredAction {
+  id: string;
+  seq: number;
+  kind: string;
+  request: { method: string; path: string; json?: unknown };
+}
+
+const events = async (id: string) => (await call<{ items: Ev[] }>('GET', `/work-orders/${id}/events`, dispatcher)).items;
+
+/** Dispatched, assigned work with a yes/no checklist item, not yet used by another test. */
+const used = new Set<string>();
+async function pickWorkOrder(): Promise<Wo> {
+  const dispatched = await call<{ items: Wo[] }>('GET', '/work-orders?status=DISPATCHED&limit=200', dispatcher);
+  const wo = dispatched.items.find((w) => w.assigneeId && !used.has(w.assigneeId) && w.checklist.some((i) => i.kind === 'yesno'));
+  if (!wo) throw new Error('the demo depot has no more dispatched, assigned work with a yes/no checklist item');
+  used.add(wo.assigneeId!);
+  return wo;
+}
+
+/** Pairs a phone (390×844, touch) as the work order's technician and opens the work order. */
+async function pairPhone(wo: Wo, serviceWorkers: 'allow' | 'block' = 'allow'): Promise<{ context: BrowserContext; page: Page }> {
+  const pairing = await call<{ pairUrl: string }>('POST', '/pairing-codes', dispatcher, { userId: wo.assigneeId });
+  const context = await browser.newContext({
+    serviceWorkers,
+    viewport: PHONE,
+    hasTouch: true,
+    isMobile: true,
+    baseURL: host.url,
+    permissions: ['geolocation'],
+    geolocation: { latitude: 51.3811, longitude: -2.359 },
+  });
+  const page = await context.newPage();
+  await page.goto(pairing.pairUrl);
+  await page.getByTestId('pair-submit').tap();
+  await page.locator('[data-testid="crew-my-work"][data-state="ready"]').waitFor();
+  await page.getByTestId(`crew-wo-${wo.number}`).tap();
+  await page.locator('[data-testid="crew-work-order"][data-state="ready"]').waitFor();
+  return { context, page };
+}
+
+/** The outbox as stored on the phone (IndexedDB), for replaying an action's key by hand. */
+function storedActions(page: Page): Promise<StoredAction[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredAction[]>((resolve, reject) => {
+        const open = indexedDB.open('depotdesk-crew');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('outbox').objectStore('outbox').getAll();
+          req.onsuccess = () => {
+            resolve((req.result as StoredAction[]).sort((a, b) => a.seq - b.seq).map((a) => ({ id: a.id, seq: a.seq, kind: a.kind, request: { method: a.request.method, path: a.request.path, json: a.request.json } })));
+            open.result.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+/** Resolves once the persisted query cache (IndexedDB) holds this work order's page data. */
+async function waitPersisted(page: Page, needles: string[]): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('depotdesk-crew');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const req = open.result.transaction('kv').objectStore('kv').get('crew-query-cache');
+          req.onsuccess = () => {
+            const text = typeof req.result === 'string' ? req.result : '';
+            open.result.close();
+            resolve(want.every((n) => text.includes(n)));
+          };
+          req.onerror = () => resolve(false);
+        };
+      }),
+    needles,
+    { polling: 250 },
+  );
+}
+
+const pending = (page: Page, count: number) => page.locator(`[data-testid="crew-pending"][data-count="${count}"]`).waitFor({ state: 'attached' });
+
+describe('crew view offline', () => {
+  it('when the phone loses the network, then a status step and a checklist answer queue, survive a reload, and reach the host once each when it is back', async () => {
+    const wo = await pickWorkOrder();
+    const yesNo = wo.checklist.find((i) => i.kind === 'yesno')!;
+    const { context, page } = await pairPhone(wo);
+
+    // The service worker takes over the page (http://127.0.0.1 is a secure origin).
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
+    // The page's data is saved on the phone before the network goes.
+    await waitPersisted(page, [`"detail","${wo.id}"`, `"checklist_results","${wo.id}"`, '"open"']);
+
+    await context.setOffline(true);
+    await page.locator('[data-testid="crew-pending"][data-net="offline"]').waitFor({ state: 'attached' });
+    // The emulated outage reaches the service worker too, so the reload below really is served from its cache.
+    const [worker] = context.serviceWorkers();
+    expect(await worker!.evaluate(() => fetch('/healthz', { cache: 'no-store' }).then(() => 'reached', () => 'failed'))).toBe('failed');
+    await page.getByTestId('crew-step-EN_ROUTE').tap();
+    await pending(page, 1);
+    await page.locator('[data-testid="crew-work-order"][data-status="EN_ROUTE"]').waitFor();
+    await page.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: 'Yes' }).tap();
+    await pending(page, 2);
+    await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-pending="yes"]`).waitFor();
+    expect(await page.getByTestId('crew-pending').textContent()).toBe('2 waiting to send');
+    const queued = await storedActions(page);
+    expect(queued.map((a) => a.kind)).toEqual(['transition', 'checklist']);
+    await page.screenshot({ path: path.join(shots, 'crew-offline-checklist.png') });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shots, 'crew-offline.png') });
+
+    // The list of what is waiting, with Send now / Discard.
+    await page.getByTestId('crew-pending').tap();
+    await page.getByTestId('crew-outbox').waitFor();
+    expect(await page.locator('[data-testid^="crew-outbox-"][data-state="pending"]').count()).toBe(2);
+    await page.screenshot({ path: path.join(shots, 'crew-offline-outbox.png') });
+    await page.getByTestId('crew-outbox-close').tap();
+
+    // Reload with no network: the shell comes from the service worker, the data from IndexedDB.
+    const reloaded = await page.reload();
+    expect(reloaded?.fromServiceWorker(), 'the offline reload is answered by the service worker').toBe(true);
+    await page.locator('[data-testid="crew-work-order"][data-status="EN_ROUTE"]').waitFor();
+    await pending(page, 2);
+    expect(await page.getByTestId('crew-status').textContent()).toBe('En route');
+    await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-pending="yes"]`).waitFor();
+    // …and My work too.
+    await page.getByTestId('crew-back').tap();
+    await page.locator('[data-testid="crew-my-work"][data-state="ready"]').waitFor();
+    await page.getByTestId(`crew-wo-${wo.number}`).waitFor();
+    await page.getByTestId('crew-stale').waitFor();
+    await page.screenshot({ path: path.join(shots, 'crew-offline-my-work.png') });
+    // A work order never opened on this phone opens offline too (My work prefetched every page).
+    const other = page.locator(`[data-testid^="crew-wo-"]:not([data-testid="crew-wo-${wo.number}"])`).first();
+    const otherNumber = (await other.getAttribute('data-testid'))!.replace('crew-wo-', '');
+    await other.tap();
+    await page.locator('[data-testid="crew-work-order"][data-state="ready"]').waitFor();
+    expect(await page.locator('.crew-num').first().textContent()).toBe(otherNumber);
+    await page.getByTestId('crew-checklist').or(page.getByTestId('crew-steps')).first().waitFor();
+    await page.getByTestId('crew-back').tap();
+    await page.getByTestId(`crew-wo-${wo.number}`).tap();
+    await page.locator('[data-testid="crew-work-order"]').waitFor();
+
+    // Back online: the outbox replays in order and empties.
+    const t0 = Date.now();
+    await context.setOffline(false);
+    await pending(page, 0);
+    const replayMs = Date.now() - t0;
+    console.log(`[offline] 2 queued actions replayed ${replayMs} ms after going online`);
+    await page.locator('[data-testid="crew-work-order"][data-host-status="EN_ROUTE"]').waitFor();
+    await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-pending="no"][data-answered="yes"]`).waitFor();
+
+    // Exactly once each, on the host.
+    const after = await events(wo.id);
+    expect(after.filter((e) => e.type === 'status_changed' && e.toStatus === 'EN_ROUTE')).toHaveLength(1);
+    expect(after.filter((e) => e.type === 'checklist_answered' && e.data?.itemId === yesNo.id)).toHaveLength(1);
+    const enRoute = after.find((e) => e.toStatus === 'EN_ROUTE')!;
+    expect(enRoute.data?.occurredAt, 'the tap time travels with the event').toBeTruthy();
+
+    // Replaying a stored action's key again (a phone that never saw the answer) changes nothing.
+    const token = await page.evaluate(() => localStorage.getItem('depotdesk.token'));
+    for (const a of queued) {
+      const original = a.request.json;
+      const res = await raw(a.request.method, a.request.path, token, original, { 'idempotency-key': a.id });
+      expect(res.status, `${a.kind} replay`).toBeLessThan(300);
+      expect(res.headers.get('idempotent-replayed'), `${a.kind} replay`).toBe('true');
+    }
+    const again = await events(wo.id);
+    expect(again).toHaveLength(after.length);
+    const wo2 = await call<Wo>('GET', `/work-orders/${wo.id}`, dispatcher);
+    expect(wo2.status).toBe('EN_ROUTE');
+
+    // A step that became invalid meanwhile (the dispatcher cancelled the job) shows as refused.
+    await context.setOffline(true);
+    await page.getByTestId('crew-step-ON_SITE').tap();
+    await pending(page, 1);
+    await call('POST', `/work-orders/${wo.id}/transitions`, dispatcher, { to: 'CANCELLED', reason: 'Customer called it off' });
+    await context.setOffline(false);
+    await page.locator('[data-testid="crew-pending"][data-count="0"][data-refused="1"]').waitFor();
+    expect(await page.getByTestId('crew-pending').textContent()).toBe('1 not accepted');
+    await page.getByTestId('crew-pending').tap();
+    const refused = page.locator('[data-testid^="crew-outbox-"][data-state="refused"]');
+    await refused.waitFor();
+    expect((await refused.getByTestId('crew-outbox-error').textContent())?.length).toBeGreaterThan(10);
+    await page.screenshot({ path: path.join(shots, 'crew-offline-refused.png') });
+    // Retry meets the same refusal; discard clears it.
+    await refused.getByTestId('crew-outbox-retry').tap();
+    await page.locator('[data-testid="crew-pending"][data-refused="1"][data-count="0"]').waitFor({ state: 'attached' });
+    await page.locator('[data-testid^="crew-outbox-"][data-state="refused"]').getByTestId('crew-outbox-discard').tap();
+    await page.locator('[data-testid="crew-pending"][data-refused="0"][data-count="0"]').waitFor({ state: 'attached' });
+    expect((await events(wo.id)).filter((e) => e.toStatus === 'ON_SITE')).toHaveLength(0);
+    await context.close();
+  });
+
+  it('when 30 checklist answers queue offline, then they replay in order and the last one wins', async () => {
+    const wo = await pickWorkOrder();
+    const yesNo = wo.checklist.find((i) => i.kind === 'yesno')!;
+    const { context, page } = await pairPhone(wo);
+    await context.setOffline(true);
+    const row = page.getByTestId(`crew-check-${yesNo.id}`);
+    const N = 30;
+    for (let i = 0; i < N; i++) {
+      await row.getByRole('button', { name: i % 2 === 0 ? 'Yes' : 'No' }).tap();
+      await pending(page, i + 1);
+    }
+    const reads: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && r.url().includes('/api/v1/')) reads.push(new URL(r.url()).pathname);
+    });
+    const t0 = Date.now();
+    await context.setOffline(false);
+    await pending(page, 0);
+    const ms = Date.now() - t0;
+    console.log(`[offline] ${N} queued checklist answers replayed in ${ms} ms (${(ms / N).toFixed(1)} ms each); ${reads.length} GETs meanwhile`);
+    const answered = (await events(wo.id)).filter((e) => e.type === 'checklist_answered' && e.data?.itemId === yesNo.id);
+    expect(answered).toHaveLength(N);
+    expect(answered.map((e) => e.data?.value)).toEqual(Array.from({ length: N }, (_, i) => i % 2 === 0));
+    const list = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>('GET', `/work-orders/${wo.id}/checklist`, dispatcher);
+    expect(list.items.find((r) => r.item.id === yesNo.id)?.answer?.value).toBe(false);
+
+    // For comparison: the same 30 writes sent straight from Node, one after the other.
+    const token = await page.evaluate(() => localStorage.getItem('depotdesk.token'));
+    const t1 = Date.now();
+    for (let i = 0; i < N; i++) {
+      const res = await raw('PUT', `/work-orders/${wo.id}/checklist/${yesNo.id}`, token, { value: i % 2 === 0 }, { 'idempotency-key': crypto.randomUUID() });
+      expect(res.status).toBe(200);
+    }
+    console.log(`[offline] the same ${N} answers sent directly (no outbox): ${Date.now() - t1} ms`);
+    await context.close();
+  });
+
+  it('when two tabs of the crew view queue actions offline, then each action reaches the host exactly once', async () => {
+    const wo = await pickWorkOrder();
+    const yesNo = wo.checklist.find((i) => i.kind === 'yesno')!;
+    const { context, page } = await pairPhone(wo);
+    const second = await context.newPage();
+    await second.goto(`/crew/#/work-orders/${wo.id}`);
+    await second.locator('[data-testid="crew-work-order"][data-state="ready"]').waitFor();
+    await context.setOffline(true);
+    const N = 6;
+    for (let i = 0; i < N; i++) {
+      const tab = i % 2 === 0 ? page : second;
+      await tab.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: i % 2 === 0 ? 'Yes' : 'No' }).tap();
+      // Both tabs see the whole outbox (BroadcastChannel).
+      await pending(page, i + 1);
+      await pending(second, i + 1);
+    }
+    // Both tabs hear "online" at once and race to replay; the Web Lock lets one send at a time.
+    await context.setOffline(false);
+    await Promise.all([pending(page, 0), pending(second, 0)]);
+    const answered = (await events(wo.id)).filter((e) => e.type === 'checklist_answered' && e.data?.itemId === yesNo.id);
+    expect(answered.map((e) => e.data?.value)).toEqual(Array.from({ length: N }, (_, i) => i % 2 === 0));
+    await context.close();
+  });
+
+  it('when the host answers 503 and then 401, then the action waits (backing off, then for a new sign-in) and is sent once the host takes it', async () => {
+    const wo = await pickWorkOrder();
+    const yesNo = wo.checklist.find((i) => i.kind === 'yesno')!;
+    // No service worker here, so page.route sees the outbox's requests.
+    const { context, page } = await pairPhone(wo, 'block');
+    const answers: number[] = [];
+    let reply = 503;
+    await page.route(`**/api/v1/work-orders/${wo.id}/checklist/${yesNo.id}`, async (route) => {
+      answers.push(reply);
+      if (reply === 200) return route.continue();
+      return route.fulfill({ status: reply, contentType: 'application/problem+json', body: JSON.stringify({ status: reply, code: 'x', detail: `Simulated ${reply}` }) });
+    });
+    await page.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: 'Yes' }).tap();
+    await page.locator('[data-testid="crew-pending"][data-count="1"]').waitFor({ state: 'attached' });
+    // 503: kept, retried with backoff (1 s, 2 s, …) without anyone tapping anything.
+    await expect.poll(() => answers.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-testid="crew-pending"]').getAttribute('data-refused')).toBe('0');
+    // 401: the session is gone; the action stays pending, no retry storm.
+    reply = 401;
+    await expect.poll(() => answers.at(-1), { timeout: 10_000 }).toBe(401);
+    const after401 = answers.length;
+    await page.getByTestId('crew-pending').tap();
+    expect(await page.getByTestId('crew-outbox-error').textContent()).toBe('Simulated 401');
+    await page.getByTestId('crew-outbox-close').tap();
+    // The host takes it: "Send now" (or the next trigger) delivers it once.
+    reply = 200;
+    await page.getByTestId('crew-pending').tap();
+    await page.getByTestId('crew-outbox-retry').tap();
+    await pending(page, 0);
+    expect(answers.length).toBe(after401 + 1);
+    const answered = (await events(wo.id)).filter((e) => e.type === 'checklist_answered' && e.data?.itemId === yesNo.id);
+    expect(answered).toHaveLength(1);
+    await context.close();
+  });
+});

@@ -1,0 +1,148 @@
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { LiveState } from '../../console/api/live';
+import { formatTime } from '../../console/work-orders/labels';
+import { outbox } from './outbox';
+import { useOnline, useOutbox } from './useOutbox';
+import type { OutboxAction } from './types';
+import './offline.css';
+
+type Net = 'online' | 'offline' | 'connecting';
+
+/**
+ * The browser knows for sure only when there is no network at all; with a network, the socket
+ * being up means the depot answers. A socket still waiting to reconnect is "connecting", not
+ * "offline": the outbox may well be getting through meanwhile.
+ */
+function netState(online: boolean, live: LiveState): Net {
+  if (!online) return 'offline';
+  return live === 'live' ? 'online' : 'connecting';
+}
+
+/** "WO-00123" if the phone knows the work order, else nothing (the label says what it was). */
+function useNumberOf(): (id: string) => string | null {
+  const queryClient = useQueryClient();
+  return (id) => {
+    const one = queryClient.getQueryData<{ number: string }>(['work_orders', 'detail', id]);
+    if (one) return one.number;
+    const mine = queryClient.getQueryData<{ id: string; number: string }[]>(['work_orders', 'crew', 'open']);
+    return mine?.find((w) => w.id === id)?.number ?? null;
+  };
+}
+
+function ActionRow({ action, number, offline }: { action: OutboxAction; number: string | null; offline: boolean }) {
+  const [confirming, setConfirming] = useState(false);
+  const refused = action.state === 'refused';
+  return (
+    <li className={`crew-ob-item ob-${action.state}`} data-testid={`crew-outbox-${action.id}`} data-state={action.state} data-kind={action.kind}>
+      <div className="crew-card-row">
+        <span className="crew-strong">{action.label}</span>
+        <span className="small muted">{formatTime(action.createdAt)}</span>
+      </div>
+      <div className="small muted">
+        {number ?? 'Work order'} ·{' '}
+        {action.state === 'sending' ? 'sending…' : refused ? 'not accepted by the depot' : action.attempts ? `waiting (tried ${action.attempts}×)` : 'waiting to send'}
+      </div>
+      {action.lastError && (
+        <div className={refused ? 'crew-error small' : 'small muted'} data-testid="crew-outbox-error">
+          {action.lastError}
+        </div>
+      )}
+      {action.state !== 'sending' &&
+        (confirming ? (
+          <div className="crew-row-buttons">
+            <span className="small crew-ob-ask">Discard this action? It will not reach the depot.</span>
+            <button type="button" className="crew-btn" onClick={() => setConfirming(false)}>Keep</button>
+            <button type="button" className="crew-btn danger" data-testid="crew-outbox-discard-confirm" onClick={() => void outbox.discard(action.id)}>
+              Discard
+            </button>
+          </div>
+        ) : (
+          <div className="crew-row-buttons">
+            {/* "Send now" with no network would only fail again; a refusal may be retried any time (it queues). */}
+            {(refused || !offline) && (
+              <button type="button" className="crew-btn" data-testid="crew-outbox-retry" onClick={() => void outbox.retry(action.id)}>
+                {refused ? 'Retry' : 'Send now'}
+              </button>
+            )}
+            <button
+              type="button"
+              className="crew-btn danger"
+              data-testid="crew-outbox-discard"
+              // A refused action is already dead; a waiting one may still matter, so ask first.
+              onClick={() => (refused ? void outbox.discard(action.id) : setConfirming(true))}
+            >
+              Discard
+            </button>
+          </div>
+        ))}
+    </li>
+  );
+}
+
+/**
+ * The crew header's outbox badge: how many actions have not reached the depot yet, whether the
+ * phone can reach it, and (tapped) the list with Retry / Discard.
+ */
+export function PendingIndicator({ live }: { live: LiveState }) {
+  const actions = useOutbox();
+  const online = useOnline();
+  const numberOf = useNumberOf();
+  const [open, setOpen] = useState(false);
+  const net = netState(online, live);
+  const waiting = actions.filter((a) => a.state !== 'refused').length;
+  const refused = actions.length - waiting;
+
+  useEffect(() => {
+    if (!actions.length) setOpen(false);
+  }, [actions.length]);
+
+  let text = '';
+  if (waiting) text = `${waiting} waiting to send`;
+  else if (refused) text = `${refused} not accepted`;
+  else if (net === 'offline') text = 'Offline';
+  return (
+    <>
+      <button
+        type="button"
+        className={`crew-pending net-${net} ${refused ? 'has-refused' : ''} ${text ? '' : 'empty'}`}
+        data-testid="crew-pending"
+        data-count={waiting}
+        data-refused={refused}
+        data-net={net}
+        aria-label={text ? `${text}${net === 'offline' ? ', offline' : ''}: show` : 'Everything sent'}
+        disabled={!actions.length}
+        onClick={() => setOpen(true)}
+      >
+        <span className="crew-pending-dot" aria-hidden />
+        {text}
+      </button>
+      {open && (
+        <div className="crew-sheet-backdrop" onClick={() => setOpen(false)}>
+          <section className="crew-sheet" role="dialog" aria-label="Waiting to send" data-testid="crew-outbox" onClick={(e) => e.stopPropagation()}>
+            <div className="crew-card-row">
+              <h2 className="crew-sheet-title">Not yet at the depot</h2>
+              <button type="button" className="crew-btn" data-testid="crew-outbox-close" onClick={() => setOpen(false)}>
+                Close
+              </button>
+            </div>
+            <p className="small muted crew-sheet-note">
+              {waiting === 0
+                ? 'The depot did not accept these. Retry once the cause is fixed (it goes to the back of the queue), or discard.'
+                : net === 'offline'
+                ? 'No connection to the depot. Everything is kept on this phone and sent in order when the connection is back.'
+                : net === 'connecting'
+                  ? 'Reaching the depot… actions are sent in order as soon as it answers.'
+                  : 'Connected. Actions are sent in order; refused ones wait here for you.'}
+            </p>
+            <ul className="crew-ob-list">
+              {actions.map((a) => (
+                <ActionRow key={a.id} action={a} number={numberOf(a.workOrderId)} offline={net === 'offline'} />
+              ))}
+            </ul>
+          </section>
+        </div>
+      )}
+    </>
+  );
+}
