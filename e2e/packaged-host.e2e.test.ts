@@ -14,7 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Inside dist/ (ignored by lint and git) so the bundles resolve node_modules like the real ones do.
 // Not a dot-folder: the host's res.sendFile refuses paths with a dot segment (Express dotfiles
 // 'ignore'), which an AppImage's /tmp/.mount_* folder has — see docs/desktop.md, "Known gaps".
-const appDir = fs.mkdtempSync(path.join(root, 'dist', 'packaged-e2e-'));
+// A dot folder on purpose: an AppImage runs from /tmp/.mount_*, and Electron's userData on Linux is
+// under ~/.config; Express refuses such paths unless told otherwise.
+const appDir = fs.mkdtempSync(path.join(root, 'dist', '.packaged-e2e-'));
 const distDir = path.join(appDir, 'dist');
 const resourcesDir = path.join(appDir, 'resources');
 const userData = path.join(appDir, 'userData');

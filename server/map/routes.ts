@@ -45,7 +45,7 @@ export const mapRoutes: AnyRoute[] = [
     handler: ({ host, params, res }) =>
       new Promise<void>((resolve, reject) => {
         const file = resolveTileset(host.dataDir, params.name);
-        res.sendFile(file, { acceptRanges: true, cacheControl: false, headers: { 'Cache-Control': 'private, max-age=3600' } }, (err) => (err && !res.headersSent ? reject(err) : resolve()));
+        res.sendFile(file, { dotfiles: 'allow', acceptRanges: true, cacheControl: false, headers: { 'Cache-Control': 'private, max-age=3600' } }, (err) => (err && !res.headersSent ? reject(err) : resolve()));
       }),
   }),
 ];

@@ -54,9 +54,19 @@ export function useLiveUpdates(queryClient: QueryClient, token: string | null): 
       };
     };
     connect();
+    // When the network comes back (a phone walking back into Wi-Fi), retry now instead of waiting
+    // out the backoff, which may be 30 s by then.
+    const onOnline = () => {
+      if (closed || socket?.readyState === WebSocket.OPEN || socket?.readyState === WebSocket.CONNECTING) return;
+      clearTimeout(timer);
+      retry = 0;
+      connect();
+    };
+    window.addEventListener('online', onOnline);
     return () => {
       closed = true;
       clearTimeout(timer);
+      window.removeEventListener('online', onOnline);
       socket?.close();
     };
   }, [queryClient, token]);
