@@ -1,22 +1,31 @@
-import { useEffect, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useSession } from '../console/api/session';
 import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../console/work-orders/labels';
-import { crewQueries, crewWrites, type LocationDto, type WorkOrderDto } from './queries';
-import { activeDue, directionsHref, distanceM, formatDistance, moveLabel } from './labels';
+import { workOrderQueries } from '../console/work-orders/queries';
+import { crewQueries, type LocationDto } from './queries';
+import { activeDue, directionsHref, distanceM, formatDistance } from './labels';
 import { useNow } from './useNow';
 import { Checklist } from './Checklist';
+import { usePending } from './offline/useOutbox';
+import type { OutboxAction } from './offline/types';
+import { ofKind, pendingStatus, uploadsOf, useRefreshOnSent } from './pending';
+import { watchPosition } from './geo';
+import { StatusSteps } from './StatusSteps';
+import { Attendance } from './Attendance';
+import { Photos } from './Photos';
+import { SignaturePad } from './SignaturePad';
+import { Documents } from './Documents';
+import { Messages } from './Messages';
+import { Notes } from './Notes';
+import './crew-proof.css';
 
 /** The phone's position, only if the browser grants it; otherwise no distance is shown. */
 function usePosition(): { lat: number; lon: number } | null {
   const [pos, setPos] = useState<{ lat: number; lon: number } | null>(null);
   useEffect(() => {
-    if (!('geolocation' in navigator)) return;
-    const id = navigator.geolocation.watchPosition(
-      (p) => setPos({ lat: p.coords.latitude, lon: p.coords.longitude }),
-      () => setPos(null),
-      { enableHighAccuracy: false, maximumAge: 60_000, timeout: 20_000 },
-    );
-    return () => navigator.geolocation.clearWatch(id);
+    // Also keeps the last fix warm for stamping steps, photos and check-ins (geo.ts).
+    return watchPosition((p) => setPos({ lat: p.lat, lon: p.lon }));
   }, []);
   return pos;
 }
@@ -39,67 +48,39 @@ function LocationBlock({ loc }: { loc: LocationDto }) {
   );
 }
 
-function StatusSteps({ wo }: { wo: WorkOrderDto }) {
-  const queryClient = useQueryClient();
-  const lifecycle = useQuery(crewQueries.lifecycle());
-  const [holding, setHolding] = useState(false);
-  const [reason, setReason] = useState('');
-  const move = useMutation({
-    mutationFn: (body: { to: string; reason?: string }) => crewWrites.transition(wo.id, wo.version, body),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(crewQueries.workOrder(wo.id).queryKey, updated);
-      void queryClient.invalidateQueries({ queryKey: ['work_orders'] });
-      void queryClient.invalidateQueries({ queryKey: ['work_order_events', wo.id] });
-      setHolding(false);
-      setReason('');
-    },
-  });
-  const moves = (lifecycle.data?.moves ?? []).filter((m) => m.from === wo.status && m.allowed && m.via === 'transition' && m.to !== 'CANCELLED');
-  if (!moves.length) return null;
-  // Forward steps first and big; "on hold" last.
-  moves.sort((a, b) => Number(a.to === 'ON_HOLD') - Number(b.to === 'ON_HOLD'));
-  return (
-    <section className="crew-steps" data-testid="crew-steps">
-      {move.error && <p role="alert" className="crew-error">{move.error.message}</p>}
-      {holding ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (reason.trim()) move.mutate({ to: 'ON_HOLD', reason: reason.trim() });
-          }}
-        >
-          <label className="crew-field">
-            <span>Why is the work on hold?</span>
-            <input data-testid="crew-hold-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Waiting for parts, no access, …" autoFocus />
-          </label>
-          <div className="crew-row-buttons">
-            <button type="button" className="crew-big" onClick={() => setHolding(false)}>Back</button>
-            <button type="submit" className="crew-big primary" data-testid="crew-hold-confirm" disabled={!reason.trim() || move.isPending}>Put on hold</button>
-          </div>
-        </form>
-      ) : (
-        moves.map((m) => (
-          <button
-            key={m.to}
-            type="button"
-            className={`crew-big ${m.to === 'ON_HOLD' ? '' : 'primary'}`}
-            data-testid={`crew-step-${m.to}`}
-            disabled={move.isPending}
-            onClick={() => (m.to === 'ON_HOLD' ? setHolding(true) : move.mutate({ to: m.to }))}
-          >
-            {moveLabel(m.from, m.to, STATUS_LABEL)}
-          </button>
-        ))
-      )}
-    </section>
-  );
+/**
+ * The status to show: the last step the crew queued; else one just sent whose answer the work
+ * order does not reflect yet (no flicker back to the old status between "sent" and the refetch).
+ */
+function useShownStatus(status: string, version: number, pending: OutboxAction[]): { shown: string; tapped(to: string | null): void } {
+  const [tapped, setTapped] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ to: string; version: number } | null>(null);
+  const previous = useRef<OutboxAction[]>([]);
+  useEffect(() => {
+    const ids = new Set(pending.map((a) => a.id));
+    const gone = previous.current.filter((a) => a.kind === 'transition' && a.state !== 'refused' && !ids.has(a.id));
+    previous.current = pending;
+    const last = gone.at(-1);
+    if (last && typeof last.preview.to === 'string') setSent({ to: last.preview.to, version });
+    // `version` is read at the moment the action left the outbox, on purpose (not a dependency).
+  }, [pending]);
+  const shown = pendingStatus(pending) ?? tapped ?? (sent && sent.version === version ? sent.to : null) ?? status;
+  return { shown, tapped: setTapped };
 }
 
+const DONE = ['COMPLETED', 'CLOSED', 'CANCELLED'];
+
 export function WorkOrderPage({ id }: { id: string }) {
+  const session = useSession();
   const wo = useQuery(crewQueries.workOrder(id));
   const locations = useQuery(crewQueries.locations());
   const asset = useQuery({ ...crewQueries.asset(wo.data?.assetId ?? ''), enabled: Boolean(wo.data?.assetId) });
   const events = useQuery(crewQueries.events(id));
+  const checklist = useQuery(crewQueries.checklist(id));
+  const attachments = useQuery(workOrderQueries.attachments(id));
+  const pending = usePending(id);
+  useRefreshOnSent(id, pending);
+  const status = useShownStatus(wo.data?.status ?? '', wo.data?.version ?? 0, pending);
   const now = useNow();
 
   if (wo.error) return <p role="alert" className="crew-error pad">{wo.error.message}</p>;
@@ -108,13 +89,27 @@ export function WorkOrderPage({ id }: { id: string }) {
   const loc = w.locationId ? locations.data?.find((l) => l.id === w.locationId) : undefined;
   const due = activeDue(w);
   const stamps = (events.data?.items ?? []).filter((e) => e.toStatus).slice(-6).reverse();
+  const shown = status.shown;
+  const waiting = pending.filter((a) => a.state !== 'refused');
+  const signatureReady =
+    (attachments.data?.items ?? []).some((a) => a.kind === 'signature') || uploadsOf(pending, 'signature').some((a) => a.state !== 'refused');
+  const checklistOpen = checklist.data?.complete === false && !ofKind(pending, 'checklist').some((a) => a.state !== 'refused');
+  const done = DONE.includes(shown);
   return (
-    <main className="crew-wo" data-testid="crew-work-order" data-state={locations.isPending ? 'loading' : 'ready'} data-status={w.status}>
+    <main
+      className="crew-wo"
+      data-testid="crew-work-order"
+      data-state={locations.isPending ? 'loading' : 'ready'}
+      data-status={shown}
+      data-host-status={w.status}
+      data-pending={waiting.length}
+    >
       <section className="crew-block">
         <div className="crew-card-row">
           <span className="crew-num">{w.number}</span>
-          <span className={`crew-status st-${w.status}`} data-testid="crew-status">{STATUS_LABEL[w.status] ?? w.status}</span>
+          <span className={`crew-status st-${shown}`} data-testid="crew-status">{STATUS_LABEL[shown] ?? shown}</span>
         </div>
+        {shown !== w.status && <div className="cp-waiting cp-right" data-testid="crew-status-waiting">waiting to send</div>}
         <h1 className="crew-h1">{w.title}</h1>
         <div className="crew-card-row small">
           <span className="muted">
@@ -129,11 +124,17 @@ export function WorkOrderPage({ id }: { id: string }) {
           </div>
         )}
         {w.status === 'ON_HOLD' && w.holdReason && <div className="small">On hold: {w.holdReason}</div>}
+        {waiting.length > 0 && (
+          <div className="cp-outbox" data-testid="crew-outbox-count">
+            {waiting.length} change{waiting.length > 1 ? 's' : ''} waiting to send
+          </div>
+        )}
       </section>
 
-      <StatusSteps wo={w} />
+      <StatusSteps wo={w} shownStatus={shown} pending={pending} signatureReady={signatureReady} checklistOpen={checklistOpen} onTapped={status.tapped} />
 
       {loc && <LocationBlock loc={loc} />}
+      <Attendance workOrderId={w.id} userId={session.user?.id ?? ''} pending={pending} disabled={done} />
       {asset.data && (
         <section className="crew-block">
           <div className="crew-label">Asset</div>
@@ -148,6 +149,11 @@ export function WorkOrderPage({ id }: { id: string }) {
         </section>
       )}
       <Checklist workOrderId={w.id} />
+      <Photos workOrderId={w.id} pending={pending} disabled={done} />
+      <SignaturePad workOrderId={w.id} required={w.requiresSignature} pending={pending} disabled={done} />
+      <Messages workOrderId={w.id} pending={pending} />
+      <Notes workOrderId={w.id} pending={pending} />
+      <Documents workOrderId={w.id} pending={pending} disabled={done} />
       {stamps.length > 0 && (
         <section className="crew-block" data-testid="crew-stamps">
           <div className="crew-label">Status history</div>

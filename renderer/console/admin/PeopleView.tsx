@@ -9,6 +9,7 @@ import { adminQueries, fieldErrors, saveRecord, useWrite, type TeamDto, type Tea
 import { WeekEditor, weeklyHours, weekSummary } from './WeekEditor';
 import './admin.css';
 import { PairPhone } from './PairPhone';
+import { FlaggedCheckins } from './FlaggedCheckins';
 
 const ROLES = ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'] as const;
 
@@ -61,6 +62,7 @@ export function PeopleView() {
         {canTeams && <button onClick={() => setEditing({ kind: 'team', team: null })} data-testid="new-team">New team</button>}
         {canUsers && <button className="primary" onClick={() => setEditing({ kind: 'user', user: null })} data-testid="new-user">New user</button>}
       </div>
+      <FlaggedCheckins />
       <div className="adm-split">
         <TeamsPanel teams={teams.data ?? []} membersByTeam={membersByTeam} canEdit={canTeams} onEdit={(team) => setEditing({ kind: 'team', team })} />
         <div className="table-wrap">

@@ -6,14 +6,18 @@ import { useLookups } from '../catalog/queries';
 import { DetailsTab, useLastActor } from './DetailsTab';
 import { ChecklistTab, MaterialsTab } from './FieldTabs';
 import { isTyping } from './form-utils';
-import { AttachmentsTab, AuditTab, TimelineTab } from './HistoryTabs';
+import { AuditTab, TimelineTab } from './HistoryTabs';
+import { Gallery } from './Gallery';
+import { MessagesTab } from './MessagesTab';
+import { FieldLogTab } from './FieldLogTab';
+import { fieldQueries } from './field-queries';
 import { SLA_LABEL, STATUS_LABEL } from './labels';
 import { workOrderQueries } from './queries';
 import { SlaClocks } from './SlaClocks';
 import { ClosurePanel, StatusActions } from './StatusActions';
 import './work-orders.css';
 
-type Tab = 'details' | 'checklist' | 'materials' | 'files' | 'timeline' | 'audit';
+type Tab = 'details' | 'checklist' | 'materials' | 'files' | 'messages' | 'field' | 'timeline' | 'audit';
 
 /**
  * The audit log is not among the tables a change message names, so a message that touches this
@@ -39,6 +43,7 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
   const detail = useQuery(workOrderQueries.detail(id));
   const checklist = useQuery(workOrderQueries.checklist(id));
   const attachments = useQuery(workOrderQueries.attachments(id));
+  const messages = useQuery(fieldQueries.messages(id));
   const lastActor = useLastActor(id);
   const [tab, setTab] = useState<Tab>('details');
   const [editing, setEditing] = useState(false);
@@ -72,6 +77,8 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
     { id: 'checklist', label: 'Checklist', count: checklist.data?.items.length ? `${checklist.data.items.filter((r) => r.answer).length}/${checklist.data.items.length}` : undefined },
     { id: 'materials', label: 'Materials' },
     { id: 'files', label: 'Files', count: attachments.data?.items.length || undefined },
+    { id: 'messages', label: 'Messages', count: messages.data?.items.length || undefined },
+    { id: 'field', label: 'Notes' },
     { id: 'timeline', label: 'Timeline' },
     ...(session.can('audit:read') ? [{ id: 'audit' as const, label: 'Audit' }] : []),
   ];
@@ -120,7 +127,9 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
           {tab === 'details' && <DetailsTab wo={wo} editing={editing} setEditing={setEditing} lastActor={lastActor} />}
           {tab === 'checklist' && <ChecklistTab wo={wo} />}
           {tab === 'materials' && <MaterialsTab wo={wo} />}
-          {tab === 'files' && <AttachmentsTab wo={wo} />}
+          {tab === 'files' && <Gallery wo={wo} />}
+          {tab === 'messages' && <MessagesTab wo={wo} />}
+          {tab === 'field' && <FieldLogTab wo={wo} />}
           {tab === 'timeline' && <TimelineTab wo={wo} />}
           {tab === 'audit' && <AuditTab wo={wo} />}
         </>
