@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO, PHONE, launchBrowser, startHost, type E2EHost } from '../fixtures.js';
 
-const screenshot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots/crew-work-order.png');
+const screenshot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots/crew-pair-steps.png');
 let host: E2EHost;
 let browser: Browser;
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('crew view: pairing and status steps', () => {
     expect(await page.evaluate(() => localStorage.getItem('depotdesk.token'))).toBeTruthy();
     const card = page.getByTestId(`crew-wo-${wo!.number}`);
     await card.waitFor();
-    await page.screenshot({ path: screenshot.replace('crew-work-order', 'crew-my-work') });
+    await page.screenshot({ path: screenshot.replace('crew-pair-steps', 'crew-my-work') });
     await card.tap();
 
     await page.locator('[data-testid="crew-work-order"][data-state="ready"]').waitFor();

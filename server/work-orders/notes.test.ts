@@ -86,6 +86,18 @@ describe('notes', () => {
     }
   });
 
+  it('when the desk writes an internal note, then the crew never receives it but everyone at the desk does', async () => {
+    const wo = workOrderAt(w, 'ON_SITE');
+    expect((await note(wo.id, { body: 'Customer disputes last invoice', internal: true }, w.tokens.dispatcher)).status).toBe(201);
+    expect((await note(wo.id, { body: 'Gate code is 4711' }, w.tokens.dispatcher)).status).toBe(201);
+    const bodies = async (token: string) =>
+      ((await t.api('GET', `/api/v1/work-orders/${wo.id}/events`, { token })).body.items as Event[])
+        .filter((e) => e.type === 'note')
+        .map((e) => (e.data as { body: string }).body);
+    expect(await bodies(w.tokens.tech1)).toEqual(['Gate code is 4711']);
+    expect(await bodies(w.tokens.viewer)).toEqual(['Customer disputes last invoice', 'Gate code is 4711']);
+  });
+
   it('when the body is malformed, then 400 names the field and no event is written', async () => {
     const wo = workOrderAt(w, 'ON_SITE');
     const cases: [unknown, string[]][] = [

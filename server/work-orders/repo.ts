@@ -184,7 +184,16 @@ export function listEvents(ctx: Ctx, workOrderId: string) {
     .select({ e: workOrderEvents, actorName: users.name })
     .from(workOrderEvents)
     .leftJoin(users, eq(users.id, workOrderEvents.actorId))
-    .where(and(eq(workOrderEvents.workOrderId, workOrderId), eq(workOrderEvents.orgId, ctx.orgId)))
+    .where(
+      and(
+        eq(workOrderEvents.workOrderId, workOrderId),
+        eq(workOrderEvents.orgId, ctx.orgId),
+        // Internal notes are the desk's: crews (and anything shown to customers) never get them.
+        ctx.actor.role === 'technician'
+          ? sql`NOT (${workOrderEvents.type} = 'note' AND coalesce(json_extract(${workOrderEvents.data}, '$.internal'), 0) = 1)`
+          : undefined,
+      ),
+    )
     .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id))
     .all()
     .map(({ e, actorName }) => ({

@@ -1,9 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useLookups } from '../catalog/queries';
 import { formatTime, STATUS_LABEL } from './labels';
-import { workOrderQueries, type AttachmentDto, type WorkOrderDto, type WorkOrderEventDto } from './queries';
-import { useEscapeToClose } from '../../ui/useEscape';
+import { workOrderQueries, type WorkOrderDto, type WorkOrderEventDto } from './queries';
 
 type Lookups = ReturnType<typeof useLookups>;
 
@@ -145,53 +143,6 @@ export function AuditTab({ wo }: { wo: WorkOrderDto }) {
         );
       })}
       {audit.data && !items.length && <div className="muted">No audit records.</div>}
-    </div>
-  );
-}
-
-function Thumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
-  const thumb = useQuery({ ...workOrderQueries.file(a.id, 'thumbnail'), enabled: a.hasThumbnail });
-  return (
-    <button type="button" className="wo-thumb" onClick={onOpen} title={`${a.fileName} · ${(a.sizeBytes / 1024).toFixed(0)} KB`} data-testid="wo-attachment">
-      {a.hasThumbnail && thumb.data ? <img src={thumb.data} alt={a.fileName} /> : <span className="wo-file-icon">{a.kind === 'signature' ? '✍' : a.mimeType.split('/')[1]?.slice(0, 4).toUpperCase() ?? 'FILE'}</span>}
-      <span className="wo-thumb-name">{a.fileName}</span>
-    </button>
-  );
-}
-
-function Lightbox({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
-  const file = useQuery(workOrderQueries.file(a.id, 'content'));
-  useEscapeToClose(onClose);
-  const image = a.mimeType.startsWith('image/');
-  return (
-    <div className="wo-lightbox" role="dialog" aria-label={a.fileName} onClick={onClose} data-testid="wo-lightbox">
-      <div className="wo-lightbox-body" onClick={(e) => e.stopPropagation()}>
-        {file.isError && <div className="form-error">{file.error.message}</div>}
-        {file.data && image && <img src={file.data} alt={a.fileName} />}
-        {file.data && !image && (
-          <a href={file.data} download={a.fileName}>Download {a.fileName}</a>
-        )}
-        <div className="wo-lightbox-cap">
-          <span>{a.fileName}</span>
-          <span className="muted">{a.uploadedByName ?? ''} · {formatTime(a.createdAt)}</span>
-          <button onClick={onClose}>Close</button>
-        </div>
-      </div>
-    </div>
-  );
-}
-
-export function AttachmentsTab({ wo }: { wo: WorkOrderDto }) {
-  const attachments = useQuery(workOrderQueries.attachments(wo.id));
-  const [open, setOpen] = useState<AttachmentDto | null>(null);
-  const items = attachments.data?.items ?? [];
-  return (
-    <div className="wo-tab" data-testid="wo-attachments">
-      {attachments.data && !items.length && <div className="muted">No photos or documents yet. Crews add them from the field.</div>}
-      <div className="wo-thumbs">
-        {items.map((a) => <Thumb key={a.id} a={a} onOpen={() => setOpen(a)} />)}
-      </div>
-      {open && <Lightbox a={open} onClose={() => setOpen(null)} />}
     </div>
   );
 }
