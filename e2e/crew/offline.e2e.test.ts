@@ -342,3 +342,82 @@ describe('crew view offline', () => {
     await context.close();
   });
 });
+
+describe('crew outbox bound to its technician', () => {
+  it('when a phone with unsent actions is re-paired as someone else, then those actions are held (not sent with the new token) until the phone is paired as their owner again', async () => {
+    const woA = await pickWorkOrder();
+    const woB = await pickWorkOrder();
+    const yesNo = woA.checklist.find((i) => i.kind === 'yesno')!;
+    // No service worker: page.route then sees every request the outbox makes.
+    const { context, page } = await pairPhone(woA, 'block');
+    const nameA = (await page.locator('.crew-who-name').textContent())!;
+
+    // The depot is unreachable for A's writes (Wi-Fi gone mid-yard): two actions wait on the phone.
+    // Every write about A's work order is recorded with the token it carries, from here to the end.
+    let unreachable = true;
+    const sentForA: string[] = [];
+    await page.route(`**/api/v1/work-orders/${woA.id}/**`, (route) => {
+      const r = route.request();
+      if (r.method() === 'GET') return route.continue();
+      sentForA.push(r.headers().authorization ?? '');
+      return unreachable ? route.abort('internetdisconnected') : route.continue();
+    });
+    await page.getByTestId('crew-step-EN_ROUTE').tap();
+    await page.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: 'Yes' }).tap();
+    await pending(page, 2);
+    const tokenA = await page.evaluate(() => localStorage.getItem('depotdesk.token'));
+
+    // The phone is handed to B and paired as B (the network is fine now).
+    const pairB = await call<{ pairUrl: string }>('POST', '/pairing-codes', dispatcher, { userId: woB.assigneeId });
+    await page.goto(pairB.pairUrl);
+    await page.getByTestId('pair-submit').tap();
+    await page.locator('[data-testid="crew-my-work"][data-state="ready"]').waitFor();
+    const tokenB = await page.evaluate(() => localStorage.getItem('depotdesk.token'));
+    expect(tokenB).not.toBe(tokenA);
+    unreachable = false; // the depot answers again: only the owner's sign-in may send A's actions now
+    expect(await page.locator('.crew-who-name').textContent()).not.toBe(nameA);
+    // A's actions are held, not waiting: nothing for B to send.
+    await page.locator('[data-testid="crew-pending"][data-held="2"][data-count="0"]').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('crew-pending').textContent()).toBe(`2 queued by ${nameA.split(' ')[0]}`);
+
+    // B works on their own job: it reaches the host while A's stay on the phone.
+    await page.getByTestId(`crew-wo-${woB.number}`).tap();
+    await page.locator('[data-testid="crew-work-order"][data-state="ready"]').waitFor();
+    await page.getByTestId('crew-step-EN_ROUTE').tap();
+    await page.locator('[data-testid="crew-pending"][data-held="2"]').waitFor({ state: 'attached' });
+    await pending(page, 0);
+    expect((await events(woB.id)).filter((e) => e.toStatus === 'EN_ROUTE')).toHaveLength(1);
+    await page.evaluate(() => window.dispatchEvent(new Event('online'))); // another replay trigger: still nothing of A's
+    await page.getByTestId('crew-pending').tap();
+    const held = page.locator('[data-testid^="crew-outbox-"][data-state="held"]');
+    await held.first().waitFor();
+    expect(await held.count()).toBe(2);
+    expect(await held.first().getByTestId('crew-outbox-held').textContent()).toContain(`queued by ${nameA} — pair as them to send, or discard`);
+    expect(await held.first().getByTestId('crew-outbox-retry').count(), 'no "Send now" on someone else\'s action').toBe(0);
+    await page.screenshot({ path: path.join(shots, 'crew-outbox-held.png') });
+    // B discards A's checklist answer (with a confirmation); A's status step stays held.
+    await page.locator('[data-testid^="crew-outbox-"][data-state="held"][data-kind="checklist"]').getByTestId('crew-outbox-discard').tap();
+    await page.getByTestId('crew-outbox-discard-confirm').tap();
+    await page.locator('[data-testid="crew-pending"][data-held="1"]').waitFor({ state: 'attached' });
+    await page.getByTestId('crew-outbox-close').tap();
+    expect(sentForA.filter((auth) => auth !== `Bearer ${tokenA}`), 'nothing of A\'s went out under B\'s sign-in').toEqual([]);
+    const beforeA = await events(woA.id);
+    expect(beforeA.filter((e) => e.toStatus === 'EN_ROUTE')).toHaveLength(0);
+
+    // Paired as A again: A's step goes out once, under A's name; the discarded answer never does.
+    const pairA = await call<{ pairUrl: string }>('POST', '/pairing-codes', dispatcher, { userId: woA.assigneeId });
+    await page.goto(pairA.pairUrl);
+    await page.getByTestId('pair-submit').tap();
+    await page.locator('[data-testid="crew-my-work"][data-state="ready"]').waitFor();
+    await page.locator('[data-testid="crew-pending"][data-held="0"][data-count="0"]').waitFor({ state: 'attached' });
+    const tokenA2 = await page.evaluate(() => localStorage.getItem('depotdesk.token'));
+    expect(sentForA.filter((auth) => auth === `Bearer ${tokenB}`)).toEqual([]);
+    expect(sentForA.filter((auth) => auth === `Bearer ${tokenA2}`)).toHaveLength(1);
+    const afterA = (await call<{ items: (Ev & { actorId: string | null })[] }>('GET', `/work-orders/${woA.id}/events`, dispatcher)).items;
+    const moved = afterA.filter((e) => e.toStatus === 'EN_ROUTE');
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.actorId).toBe(woA.assigneeId);
+    expect(afterA.filter((e) => e.type === 'checklist_answered')).toHaveLength(0);
+    await context.close();
+  });
+});

@@ -34,9 +34,6 @@ interface Wo {
   checklist: { id: string; kind: string }[];
 }
 
-/** The phone shows a step at once; the host has it once the outbox is empty again. */
-const sent = (page: import('playwright-core').Page) => page.locator('[data-testid="crew-pending"][data-count="0"]').waitFor({ state: 'attached' });
-
 describe('crew view: pairing and status steps', () => {
   it('when a dispatcher pairs a technician\'s phone, then the phone sees its dispatched work and moves it en route and on site', async () => {
     const { token: dispatcher } = await call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher);
@@ -67,7 +64,7 @@ describe('crew view: pairing and status steps', () => {
     await page.getByTestId('crew-step-ON_SITE').tap();
     await page.locator('[data-testid="crew-work-order"][data-status="ON_SITE"]').waitFor();
     await page.getByTestId('crew-step-COMPLETED').waitFor();
-    await sent(page);
+    await page.locator('[data-testid="crew-work-order"][data-host-status="ON_SITE"]').waitFor();
 
     const after = await call<Wo>('GET', `/work-orders/${wo!.id}`, dispatcher);
     expect(after.status).toBe('ON_SITE');
@@ -77,17 +74,20 @@ describe('crew view: pairing and status steps', () => {
     const yesNo = wo!.checklist.find((i) => i.kind === 'yesno')!;
     await page.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: 'Yes' }).tap();
     await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-answered="yes"]`).waitFor();
-    await sent(page);
-    const answered = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>('GET', `/work-orders/${wo!.id}/checklist`, dispatcher);
-    expect(answered.items.find((r) => r.item.id === yesNo.id)?.answer?.value).toBe(true);
+    // The phone shows the answer at once; the host has it once the outbox delivered it.
+    await expect
+      .poll(async () => {
+        const answered = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>('GET', `/work-orders/${wo!.id}/checklist`, dispatcher);
+        return answered.items.find((r) => r.item.id === yesNo.id)?.answer?.value ?? null;
+      }, { timeout: 10_000 })
+      .toBe(true);
 
     // On hold needs a reason; resuming returns to on site.
     await page.getByTestId('crew-step-ON_HOLD').tap();
     expect(await page.getByTestId('crew-hold-confirm').isDisabled()).toBe(true);
     await page.getByTestId('crew-hold-reason').fill('Waiting for a replacement lantern');
     await page.getByTestId('crew-hold-confirm').tap();
-    await page.locator('[data-testid="crew-work-order"][data-status="ON_HOLD"]').waitFor();
-    await sent(page);
+    await page.locator('[data-testid="crew-work-order"][data-host-status="ON_HOLD"]').waitFor();
     const held = await call<Wo & { holdReason: string | null }>('GET', `/work-orders/${wo!.id}`, dispatcher);
     expect(held).toMatchObject({ status: 'ON_HOLD', holdReason: 'Waiting for a replacement lantern' });
     await page.getByTestId('crew-step-ON_SITE').tap();

@@ -17,6 +17,13 @@ export function CrewApp() {
   const queryClient = useQueryClient();
   const live = useLiveUpdates(queryClient, session.user ? session.token : null);
 
+  // The outbox sends only the signed-in technician's actions, with their token (see outbox.ts).
+  const userId = session.user?.id ?? null;
+  const userName = session.user?.name ?? '';
+  useEffect(() => {
+    outbox.setOwner(userId && session.token ? { userId, name: userName, token: session.token } : null);
+  }, [userId, userName, session.token]);
+
   const online = useOnline();
   // A socket not yet noticed to be dead must not show green while the phone has no network.
   const dot = online ? live : 'offline';

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../console/work-orders/labels';
 import { crewQueries, type WorkOrderDto } from './queries';
-import { activeDue } from './labels';
+import { slaLine } from './labels';
 import { useNow } from './useNow';
 import { useOnline } from './offline/useOutbox';
 
@@ -72,7 +72,7 @@ export function MyWork() {
           <section key={g}>
             <h2 className="crew-group">{g === 'today' ? 'Today' : 'Upcoming'} <span className="muted">{groups[g].length}</span></h2>
             {groups[g].map((wo) => {
-              const due = activeDue(wo);
+              const sla = slaLine(wo, now, countdown);
               return (
                 <a key={wo.id} className={`crew-card prio-edge-${wo.priority}`} href={`#/work-orders/${wo.id}`} data-testid={`crew-wo-${wo.number}`}>
                   <div className="crew-card-row">
@@ -84,9 +84,9 @@ export function MyWork() {
                     <span className="muted">{wo.locationId ? (byLocation.get(wo.locationId)?.name ?? '—') : 'No location'}</span>
                     <span className="muted">{formatTime(wo.plannedStart)}</span>
                   </div>
-                  {due.due && (
-                    <div className={`crew-sla sla-${wo.slaState ?? 'ok'}`} title={wo.slaState ? SLA_LABEL[wo.slaState] : undefined}>
-                      {due.label}: {countdown(due.due, now)}
+                  {sla && (
+                    <div className={`crew-sla ${sla.paused ? 'sla-paused' : `sla-${wo.slaState ?? 'ok'}`}`} title={wo.slaState ? SLA_LABEL[wo.slaState] : undefined}>
+                      {sla.label}: {sla.text}
                     </div>
                   )}
                 </a>

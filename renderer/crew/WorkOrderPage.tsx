@@ -4,7 +4,7 @@ import { useSession } from '../console/api/session';
 import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../console/work-orders/labels';
 import { workOrderQueries } from '../console/work-orders/queries';
 import { crewQueries, type LocationDto } from './queries';
-import { activeDue, directionsHref, distanceM, formatDistance } from './labels';
+import { slaLine, directionsHref, distanceM, formatDistance } from './labels';
 import { useNow } from './useNow';
 import { Checklist } from './Checklist';
 import { usePending } from './offline/useOutbox';
@@ -83,11 +83,12 @@ export function WorkOrderPage({ id }: { id: string }) {
   const status = useShownStatus(wo.data?.status ?? '', wo.data?.version ?? 0, pending);
   const now = useNow();
 
-  if (wo.error) return <p role="alert" className="crew-error pad">{wo.error.message}</p>;
+  // A saved copy (offline, or the host unreachable) is still worth showing; only no data at all is an error.
+  if (wo.error && !wo.data) return <p role="alert" className="crew-error pad">{wo.error.message}</p>;
   if (!wo.data) return <div className="crew-loading">Loading…</div>;
   const w = wo.data;
   const loc = w.locationId ? locations.data?.find((l) => l.id === w.locationId) : undefined;
-  const due = activeDue(w);
+  const sla = slaLine(w, now, countdown);
   const stamps = (events.data?.items ?? []).filter((e) => e.toStatus).slice(-6).reverse();
   const shown = status.shown;
   const waiting = pending.filter((a) => a.state !== 'refused');
@@ -117,10 +118,10 @@ export function WorkOrderPage({ id }: { id: string }) {
           </span>
           <span className="muted">{formatTime(w.plannedStart)}</span>
         </div>
-        {due.due && (
-          <div className={`crew-sla sla-${w.slaState ?? 'ok'}`} data-testid="crew-sla">
-            {due.label} {countdown(due.due, now)}
-            {w.slaState && <span> · {SLA_LABEL[w.slaState]}</span>}
+        {sla && (
+          <div className={`crew-sla ${sla.paused ? 'sla-paused' : `sla-${w.slaState ?? 'ok'}`}`} data-testid="crew-sla" data-paused={sla.paused ? 'yes' : 'no'}>
+            {sla.label} {sla.text}
+            {w.slaState && !sla.paused && <span> · {SLA_LABEL[w.slaState]}</span>}
           </div>
         )}
         {w.status === 'ON_HOLD' && w.holdReason && <div className="small">On hold: {w.holdReason}</div>}

@@ -7,6 +7,24 @@ export function activeDue(wo: Pick<WorkOrderDto, 'respondedAt' | 'responseDueAt'
   return { label: 'Resolution', due: wo.resolutionDueAt };
 }
 
+/**
+ * The SLA line a crew sees. On hold the host pauses the resolution clock (the due time moves on
+ * when work resumes), so a countdown would mislead: say it is paused and what was left.
+ */
+export function slaLine(
+  wo: Pick<WorkOrderDto, 'status' | 'respondedAt' | 'responseDueAt' | 'resolutionDueAt' | 'onHoldSince'>,
+  now: number,
+  countdown: (due: string | null, now: number) => string,
+): { label: string; text: string; paused: boolean } | null {
+  const due = activeDue(wo);
+  if (!due.due) return null;
+  if (wo.status === 'ON_HOLD' && due.label === 'Resolution' && wo.onHoldSince) {
+    const left = countdown(due.due, Date.parse(wo.onHoldSince));
+    return { label: due.label, text: `paused while on hold (${left.endsWith('left') ? left : 'already ' + left} when held)`, paused: true };
+  }
+  return { label: due.label, text: countdown(due.due, now), paused: false };
+}
+
 /** Great-circle distance in metres (haversine); plenty for "how far is the job". */
 export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const R = 6_371_000;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
+import tls from 'node:tls';
 import { once } from 'node:events';
 import { X509Certificate } from 'node:crypto';
 import WebSocket from 'ws';
@@ -10,6 +11,7 @@ import { ConfigSchema } from '../config.js';
 import { startHost, type RunningHost } from '../start.js';
 import { ADMIN } from '../testing/harness.js';
 import { ensureCertificate } from './certificate.js';
+import { lanPathname } from './listener.js';
 
 const tmpDirs: string[] = [];
 function tmpDir(): string {
@@ -130,6 +132,29 @@ describe('the crew LAN port', () => {
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     const own = await lanGet(`${lanUrl}/healthz`, ca, { origin: lanUrl });
     expect(own.status).toBe(200);
+  });
+
+  it('when request targets the gate cannot judge arrive (//, dot segments, absolute-form, a // WebSocket upgrade), then each is refused and the host stays up', async () => {
+    /** One raw HTTP/1.1 request over TLS: clients normalise these paths, a hostile one on the Wi-Fi does not. */
+    const rawStatus = (target: string, upgrade = false) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port: running.lan!.port, ca }, () => {
+          const extra = upgrade ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' : 'Connection: close\r\n';
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
+        });
+        socket.once('data', (d: Buffer) => {
+          resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(d.toString())?.[1] ?? 0));
+          socket.destroy();
+        });
+        socket.once('error', reject);
+      });
+    for (const target of ['//', '///', '//evil/crew/', '/crew/../metrics', '/crew/%2e%2e/metrics', '/crew/..%2fmetrics', '/crew/%zz', 'https://evil.example/crew/', '/crew\\..\\metrics']) {
+      expect(await rawStatus(target), target).toBe(400);
+    }
+    for (const target of ['//', '///', '//evil/ws']) expect(await rawStatus(target, true), `upgrade ${target}`).toBe(404);
+    expect((await lanGet(`${lanUrl}/healthz`, ca)).status).toBe(200);
+    expect(lanPathname('/crew/?next=//x')).toBe('/crew/');
+    expect(lanPathname('/api/v1/work-orders/abc/attachments?fileName=a%2F..')).toBe('/api/v1/work-orders/abc/attachments');
   });
 
   it('when a client does not trust the depot CA, then the TLS handshake fails', async () => {

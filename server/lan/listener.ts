@@ -17,13 +17,35 @@ const LAN_EXACT = new Set(['/healthz']);
 /** The depot CA for phones to install; first visit clicks through one warning, then checks the fingerprint. */
 export const CA_DOWNLOAD_PATH = '/crew/depot-ca.crt';
 
+/**
+ * The path the gate judges, read the way Express's router reads it (the raw path before "?", not a
+ * WHATWG-normalised URL), or null for a request target to refuse outright. `new URL('//', base)`
+ * throws (it was a one-request crash of the whole host from anyone on the Wi-Fi), and resolving dot
+ * segments or "//host/…" would judge a different path from the one Express then routes. Browsers
+ * never send these forms, so refusing them costs a phone nothing.
+ */
+export function lanPathname(target: string | undefined): string | null {
+  const raw = (target ?? '/').split('?', 1)[0]!;
+  // Origin-form only: absolute-form (proxy requests), "//x" and backslashes are out.
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null; // malformed %-escape
+  }
+  if (decoded.includes('\\') || decoded.includes('\0') || decoded.split('/').some((seg) => seg === '..' || seg === '.')) return null;
+  return raw;
+}
+
 export function servedOnLan(pathname: string): boolean {
   if (LAN_EXACT.has(pathname)) return true;
   return LAN_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
 function problem(res: ServerResponse, status: number, code: string, detail: string): void {
-  const body = JSON.stringify({ type: `https://depotdesk.dev/problems/${code}`, title: status === 404 ? 'Not Found' : 'Forbidden', status, code, detail });
+  const title = status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Forbidden';
+  const body = JSON.stringify({ type: `https://depotdesk.dev/problems/${code}`, title, status, code, detail });
   res.writeHead(status, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(body);
 }
@@ -47,7 +69,10 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
   const caDer = new X509Certificate(opts.tls.caCert).raw;
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const pathname = new URL(req.url ?? '/', 'https://lan').pathname;
+    const pathname = lanPathname(req.url);
+    if (pathname === null) {
+      return problem(res, 400, 'bad_request_target', 'This request path is not accepted on the crew LAN port.');
+    }
     if (!servedOnLan(pathname)) {
       return problem(res, 404, 'not_on_lan', `${pathname} is not served on the crew LAN port. Crews open /crew/; the dispatch console runs on the depot desk itself.`);
     }
@@ -66,6 +91,12 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
   };
 
   const server = https.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, handler);
+  // The hub parses req.url with `new URL`, which throws on "//" and crashed the host from one
+  // handshake. Listeners share the request, so this one (first in line) gives a target the gate
+  // refuses a path the hub answers 404 for. (The loopback port has the same parse: see hub.ts.)
+  server.prependListener('upgrade', (req: IncomingMessage) => {
+    if (lanPathname(req.url) === null) req.url = '/not-served-on-lan';
+  });
   const realtime = attachRealtime(server, opts.host, { allowOrigin: (origin) => allowedOrigins.has(origin) });
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error) => {

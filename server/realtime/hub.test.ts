@@ -52,6 +52,18 @@ describe('the /ws hub', () => {
     }
   });
 
+  it('when a handshake names no proper path ("//"), then it is refused with 404 and the host keeps serving', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${t.url}//`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
   it('when a client connects with the token as a subprotocol, then it is greeted and hears its own org’s committed changes only', async () => {
     const a = connect('', [`depotdesk.bearer.${orgA.token}`]);
     const b = connect(`?token=${tokenB}`);

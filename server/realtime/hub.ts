@@ -18,12 +18,22 @@ interface Client {
  * Browsers cannot set headers on a WebSocket, so the token comes as a subprotocol
  * ("depotdesk.bearer.<token>") or, for scripts, as `?token=`.
  */
-function tokenOf(req: IncomingMessage): string | null {
+function tokenOf(req: IncomingMessage, url: URL): string | null {
   const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   const fromProtocol = protocols.find((p) => p.startsWith(PROTOCOL_PREFIX));
   if (fromProtocol) return fromProtocol.slice(PROTOCOL_PREFIX.length);
-  const url = new URL(req.url ?? '/', 'http://host');
   return url.searchParams.get('token');
+}
+
+/** The handshake's target, or null when it is not a path ("//x" would make `new URL` throw and kill the host). */
+function targetOf(req: IncomingMessage): URL | null {
+  const raw = req.url ?? '/';
+  if (!raw.startsWith('/') || raw.startsWith('//')) return null;
+  try {
+    return new URL(raw, 'http://host');
+  } catch {
+    return null;
+  }
 }
 
 export interface RealtimeOptions {
@@ -49,11 +59,11 @@ export function attachRealtime(server: Server, host: Host, opts: RealtimeOptions
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://host');
-    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    const url = targetOf(req);
+    if (!url || url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     const origin = req.headers.origin;
     if (origin !== undefined && opts.allowOrigin && !opts.allowOrigin(origin)) return refuse(socket, 403, 'Forbidden');
-    const token = tokenOf(req);
+    const token = tokenOf(req, url);
     const session = token ? loadActor(host, token) : null;
     if (!session) return refuse(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {

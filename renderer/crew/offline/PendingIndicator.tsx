@@ -30,9 +30,42 @@ function useNumberOf(): (id: string) => string | null {
   };
 }
 
+/** Someone else's queued action on this phone: only they can send it (by pairing the phone as themselves). */
+function HeldRow({ action, number }: { action: OutboxAction; number: string | null }) {
+  const [confirming, setConfirming] = useState(false);
+  const who = action.userName || 'someone else';
+  return (
+    <li className="crew-ob-item ob-held" data-testid={`crew-outbox-${action.id}`} data-state="held" data-kind={action.kind}>
+      <div className="crew-card-row">
+        <span className="crew-strong">{action.label}</span>
+        <span className="small muted">{formatTime(action.createdAt)}</span>
+      </div>
+      <div className="small muted" data-testid="crew-outbox-held">
+        {number ?? 'Work order'} · queued by {who} — pair as them to send, or discard
+      </div>
+      {confirming ? (
+        <div className="crew-row-buttons">
+          <span className="small crew-ob-ask">Discard {who}&apos;s action? It will not reach the depot.</span>
+          <button type="button" className="crew-btn" onClick={() => setConfirming(false)}>Keep</button>
+          <button type="button" className="crew-btn danger" data-testid="crew-outbox-discard-confirm" onClick={() => void outbox.discard(action.id)}>
+            Discard
+          </button>
+        </div>
+      ) : (
+        <div className="crew-row-buttons">
+          <button type="button" className="crew-btn danger" data-testid="crew-outbox-discard" onClick={() => setConfirming(true)}>
+            Discard
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
 function ActionRow({ action, number, offline }: { action: OutboxAction; number: string | null; offline: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const refused = action.state === 'refused';
+  if (action.state === 'held') return <HeldRow action={action} number={number} />;
   return (
     <li className={`crew-ob-item ob-${action.state}`} data-testid={`crew-outbox-${action.id}`} data-state={action.state} data-kind={action.kind}>
       <div className="crew-card-row">
@@ -90,8 +123,10 @@ export function PendingIndicator({ live }: { live: LiveState }) {
   const numberOf = useNumberOf();
   const [open, setOpen] = useState(false);
   const net = netState(online, live);
-  const waiting = actions.filter((a) => a.state !== 'refused').length;
-  const refused = actions.length - waiting;
+  const waiting = actions.filter((a) => a.state === 'pending' || a.state === 'sending').length;
+  const refused = actions.filter((a) => a.state === 'refused').length;
+  const heldBy = [...new Set(actions.filter((a) => a.state === 'held').map((a) => a.userName || 'someone else'))];
+  const held = actions.length - waiting - refused;
 
   useEffect(() => {
     if (!actions.length) setOpen(false);
@@ -100,15 +135,18 @@ export function PendingIndicator({ live }: { live: LiveState }) {
   let text = '';
   if (waiting) text = `${waiting} waiting to send`;
   else if (refused) text = `${refused} not accepted`;
+  // First names keep the header short; the list says the rest.
+  else if (held) text = `${held} queued by ${heldBy.length === 1 ? heldBy[0]!.split(' ')[0] : 'others'}`;
   else if (net === 'offline') text = 'Offline';
   return (
     <>
       <button
         type="button"
-        className={`crew-pending net-${net} ${refused ? 'has-refused' : ''} ${text ? '' : 'empty'}`}
+        className={`crew-pending net-${net} ${refused ? 'has-refused' : held && !waiting ? 'has-held' : ''} ${text ? '' : 'empty'}`}
         data-testid="crew-pending"
         data-count={waiting}
         data-refused={refused}
+        data-held={held}
         data-net={net}
         aria-label={text ? `${text}${net === 'offline' ? ', offline' : ''}: show` : 'Everything sent'}
         disabled={!actions.length}
@@ -127,7 +165,9 @@ export function PendingIndicator({ live }: { live: LiveState }) {
               </button>
             </div>
             <p className="small muted crew-sheet-note">
-              {waiting === 0
+              {waiting === 0 && refused === 0
+                ? `Queued on this phone by ${heldBy.join(', ')} before it was paired as you. They are sent only under their own pairing: pair this phone as them to send, or discard.`
+                : waiting === 0
                 ? 'The depot did not accept these. Retry once the cause is fixed (it goes to the back of the queue), or discard.'
                 : net === 'offline'
                 ? 'No connection to the depot. Everything is kept on this phone and sent in order when the connection is back.'

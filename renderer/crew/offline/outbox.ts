@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { getToken } from '../../console/api/client';
 import { crewDb } from './db';
-import type { NewOutboxAction, Outbox, OutboxAction } from './types';
+import type { NewOutboxAction, Outbox, OutboxAction, OutboxOwner } from './types';
 
 /**
  * The outbox on IndexedDB (see types.ts for the contract). Replays strictly in `seq` order, one
@@ -14,6 +14,12 @@ import type { NewOutboxAction, Outbox, OutboxAction } from './types';
  * - any other 4xx: the host refused it for good (e.g. the dispatcher cancelled the work order):
  *   kept as `refused` with the host's message, and the queue moves on, so one refusal never
  *   blocks the crew's other work. The crew retries (after fixing the cause) or discards it.
+ *
+ * Actions are bound to the technician who queued them: each carries the signed-in user's id, and
+ * a replay sends only the signed-in user's actions, with their own token. A phone re-paired as
+ * someone else keeps the first person's unsent actions as `held` (they go out once the phone is
+ * paired as that person again, or are discarded): the host must never record one technician's
+ * step, answer or signature under another's name.
  *
  * Two tabs of the crew view share the database: a Web Lock makes sure only one of them replays
  * at a time (so an action is never on the wire twice at once), and a BroadcastChannel tells the
@@ -51,6 +57,12 @@ let failures = 0;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let running: Promise<void> | null = null;
 let again = false;
+/** Who is signed in now (CrewApp sets it from the session): whose actions may be sent, with which token. */
+let owner: OutboxOwner | null = null;
+
+function isMine(a: OutboxAction): boolean {
+  return owner !== null && a.userId === owner.userId;
+}
 
 function uuid(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -63,7 +75,7 @@ function uuid(): string {
 }
 
 function emit(): void {
-  actions = stored.map((a) => (a.id === sendingId ? { ...a, state: 'sending' } : a));
+  actions = stored.map((a) => (a.id === sendingId ? { ...a, state: 'sending' } : owner && !isMine(a) ? { ...a, state: 'held' } : a));
   for (const l of listeners) l(actions);
 }
 
@@ -102,9 +114,7 @@ async function problemDetail(res: Response): Promise<string> {
   }
 }
 
-async function send(action: OutboxAction): Promise<SendResult> {
-  const token = getToken();
-  if (!token) return { kind: 'unauthorized', error: 'Not signed in: pair this phone again to send.' };
+async function send(action: OutboxAction, token: string): Promise<SendResult> {
   const req = action.request;
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': action.id };
   let url = `/api/v1${req.path}`;
@@ -189,9 +199,13 @@ async function drain(): Promise<'done' | 'stopped'> {
   const db = await crewDb();
   for (;;) {
     // Read afresh each time: another tab may have added, retried or discarded actions.
+    // Only the signed-in user's actions, and only while the stored token is still theirs: right
+    // after a re-pairing the new token is stored before the session knows whose it is.
+    const me = owner;
+    if (!me || getToken() !== me.token) return 'stopped';
     let next: OutboxAction | null = null;
     for (let cursor = await db.transaction('outbox').store.index('seq').openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.state !== 'refused') {
+      if (cursor.value.state !== 'refused' && cursor.value.userId === me.userId) {
         next = cursor.value;
         break;
       }
@@ -199,7 +213,7 @@ async function drain(): Promise<'done' | 'stopped'> {
     if (!next) return 'done';
     sendingId = next.id;
     emit();
-    const result = await send(next).finally(() => (sendingId = null));
+    const result = await send(next, me.token).finally(() => (sendingId = null));
     if (result.kind === 'sent') {
       failures = 0;
       applySent(next, result.data);
@@ -227,12 +241,37 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   return fn();
 }
 
+/** Actions stored before the outbox recorded who queued them belong to the first user signed in after the update. */
+async function adoptUnowned(me: OutboxOwner): Promise<void> {
+  const db = await crewDb();
+  const tx = db.transaction('outbox', 'readwrite');
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    if (cursor.value.userId == null) await cursor.update({ ...cursor.value, userId: me.userId, userName: me.name });
+  }
+  await tx.done;
+}
+
 export const outbox: Outbox = {
+  setOwner(next: OutboxOwner | null): void {
+    if (owner?.userId === next?.userId && owner?.token === next?.token && owner?.name === next?.name) return;
+    owner = next;
+    failures = 0;
+    emit();
+    if (!next) return;
+    void adoptUnowned(next)
+      .then(changed)
+      .then(() => outbox.flush());
+  },
+
   async enqueue(input: NewOutboxAction): Promise<OutboxAction> {
+    const me = owner;
+    if (!me) throw new Error('Not signed in: pair this phone with the depot first.');
     const db = await crewDb();
     const tx = db.transaction('outbox', 'readwrite');
     const action: OutboxAction = {
       ...input,
+      userId: me.userId,
+      userName: me.name,
       id: uuid(),
       seq: await nextSeq(tx.store),
       createdAt: new Date().toISOString(),
@@ -275,7 +314,8 @@ export const outbox: Outbox = {
     const db = await crewDb();
     const tx = db.transaction('outbox', 'readwrite');
     const current = await tx.store.get(id);
-    if (current) {
+    // Someone else's action waits for their own sign-in; retrying it here would send nothing anyway.
+    if (current && isMine(current)) {
       // A refused action goes to the back of the queue: the crew fixed its cause with later
       // actions (e.g. added the signature a completion needed), which must reach the host first.
       const seq = current.state === 'refused' ? await nextSeq(tx.store) : current.seq;
@@ -323,7 +363,7 @@ export function startOutbox(client: QueryClient): () => void {
   document.addEventListener('visibilitychange', onVisible);
   channel?.addEventListener('message', onMessage);
   const poll = setInterval(() => {
-    if (stored.some((a) => a.state !== 'refused')) flush();
+    if (stored.some((a) => a.state !== 'refused' && isMine(a))) flush();
   }, POLL_MS);
   void reload().then(flush);
   return () => {

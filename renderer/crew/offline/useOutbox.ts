@@ -21,15 +21,18 @@ function subscribe(onChange: () => void): () => void {
 }
 const getSnapshot = () => snapshot;
 
-/** Every action not yet accepted by the host (pending, sending, refused), oldest first. */
+/** Every action not yet accepted by the host (pending, sending, refused, held), oldest first. */
 export function useOutbox(): OutboxAction[] {
   return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 }
 
-/** The actions of one work order not yet accepted by the host, oldest first. */
+/**
+ * The signed-in user's actions on one work order not yet accepted by the host, oldest first.
+ * Someone else's (`held`) are left out: they are not this user's steps and will not be sent as theirs.
+ */
 export function usePending(workOrderId: string): OutboxAction[] {
   const all = useOutbox();
-  return useMemo(() => all.filter((a) => a.workOrderId === workOrderId), [all, workOrderId]);
+  return useMemo(() => all.filter((a) => a.workOrderId === workOrderId && a.state !== 'held'), [all, workOrderId]);
 }
 
 /** The browser's idea of the network (false = certainly offline; true = maybe reachable). */
