@@ -10,6 +10,7 @@ import { hostCommand, startChild, type RunningChild } from './host-process.js';
 import { markdownTable, median, ms, percentile, type Row } from './stats.js';
 import { transitionLoad, type Candidate } from './transitions.js';
 import { benchSerial } from '../server/telemetry/io/bench.js';
+import { benchTelemetry } from './telemetry.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -26,7 +27,7 @@ interface Options {
   sequentialTransitions: number;
   concurrency: number;
   durationS: number;
-  /** `--only host,serial,reports`: which parts to run (default: all). */
+  /** `--only host,serial,telemetry`: which parts to run (default: all). */
   sections: Set<string>;
 }
 
@@ -43,7 +44,7 @@ function parseOptions(argv: string[]): Options {
       only: { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'host,serial').split(',').map((x) => x.trim()));
+  const sections = new Set((values.only ?? 'host,serial,telemetry').split(',').map((x) => x.trim()));
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -178,6 +179,10 @@ async function main(): Promise<void> {
   if (opts.sections.has('serial')) {
     console.log('serial telemetry: decoders, then 16 pseudo-terminal ports (socat) …');
     rows.push(...(await benchSerial({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
+  }
+  if (opts.sections.has('telemetry')) {
+    console.log('telemetry end to end: a host process, 16 socat ports, a writer process, a /ws client …');
+    rows.push(...(await benchTelemetry({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
   }
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;

@@ -31,7 +31,7 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
       <header className="topbar">
         <div className="brand">DepotDesk</div>
         <nav className="nav" aria-label="Views">
-          {VIEWS.map((v) => (
+          {VIEWS.filter((v) => v.id !== 'telemetry' || session.can('telemetry:read')).map((v) => (
             <a key={v.id} href={routeHref({ view: v.id })} className={v.id === view ? 'active' : ''} title={`Alt+${v.key}`} data-testid={`nav-${v.id}`}>
               {v.label}
             </a>

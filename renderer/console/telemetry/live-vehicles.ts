@@ -10,6 +10,8 @@ import { useSession } from '../api/session';
 type VehicleDto = z.infer<typeof Vehicle>;
 type Fix = NonNullable<VehicleDto['lastFix']>;
 
+const LIVE_APPLY_MS = 1000;
+
 /**
  * Vehicles with their newest GPS fix: the stored one, the telemetry history's latest, and then
  * every `vehicle_position` message as it arrives, so vans move on the map without refetching.
@@ -25,13 +27,27 @@ export function useLiveVehicles(vehicles: VehicleDto[] | undefined): VehicleDto[
   const [live, setLive] = useState<Record<string, Fix>>({});
   useEffect(() => {
     if (!allowed) return;
-    return onLiveMessage((m) => {
+    // Fixes are gathered and applied at most once a second: every change rebuilds the map's sources,
+    // and a fleet of GPS receivers at several fixes a second would keep the map from ever settling.
+    let pending: Record<string, Fix> = {};
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const apply = () => {
+      timer = null;
+      const batch = pending;
+      pending = {};
+      setLive((prev) => ({ ...prev, ...batch }));
+    };
+    const stop = onLiveMessage((m) => {
       if (m.type !== 'vehicle_position') return;
       const p = m.data as unknown as VehiclePositionMessage;
       if (!p.vehicleId) return;
-      const id = p.vehicleId;
-      setLive((prev) => ({ ...prev, [id]: { lat: p.lat, lon: p.lon, speedKmh: p.speedKmh, headingDeg: p.headingDeg, at: p.at } }));
+      pending[p.vehicleId] = { lat: p.lat, lon: p.lon, speedKmh: p.speedKmh, headingDeg: p.headingDeg, at: p.at };
+      timer ??= setTimeout(apply, LIVE_APPLY_MS);
     });
+    return () => {
+      stop();
+      if (timer) clearTimeout(timer);
+    };
   }, [allowed]);
   return useMemo(() => {
     if (!vehicles) return vehicles;

@@ -1,7 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { Device, LatestResponse, PortsResponse, ReadingsResponse, TelemetryLiveMessage } from '../../../server/telemetry/contract';
+import type { Device, LatestResponse, PipelineStats, PortsResponse, ReadingsResponse, TelemetryLiveMessage } from '../../../server/telemetry/contract';
 import { api, getAll } from '../api/client';
+import type { AssetDto } from '../admin/queries';
 
 export type DeviceDto = z.infer<typeof Device>;
 export type PortsDto = z.infer<typeof PortsResponse>;
@@ -11,10 +12,17 @@ export type { TelemetryLiveMessage };
 
 /**
  * Keys start with the table they read (live.ts invalidates by table). Device states come from the
- * serial side, which sends no table changes, so the list also polls every few seconds.
+ * serial side, which sends no table changes, so the list also polls every two seconds (counters
+ * change live; the request is cheap: a few dozen rows).
  */
 export const telemetryQueries = {
-  devices: () => queryOptions({ queryKey: ['telemetry_devices', 'all'], queryFn: () => getAll<DeviceDto>('/telemetry/devices'), refetchInterval: 5000 }),
+  devices: () => queryOptions({ queryKey: ['telemetry_devices', 'all'], queryFn: () => getAll<DeviceDto>('/telemetry/devices'), refetchInterval: 2000 }),
+  status: () =>
+    queryOptions({
+      queryKey: ['telemetry_readings', 'status'],
+      queryFn: () => api.get<{ serial: boolean; pipeline: z.infer<typeof PipelineStats> }>('/telemetry/status'),
+      refetchInterval: 2000,
+    }),
   ports: () => queryOptions({ queryKey: ['telemetry_ports'], queryFn: () => api.get<PortsDto>('/telemetry/ports'), staleTime: 0 }),
   latest: (assetId: string) =>
     queryOptions({ queryKey: ['telemetry_readings', 'latest', assetId], queryFn: () => api.get<LatestDto>(`/assets/${assetId}/telemetry/latest`) }),
@@ -28,3 +36,5 @@ export const telemetryQueries = {
       refetchInterval: 30_000,
     }),
 };
+
+export const assetsQuery = () => queryOptions({ queryKey: ['assets', 'all'], queryFn: () => getAll<AssetDto>('/assets'), staleTime: 300_000 });

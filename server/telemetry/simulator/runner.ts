@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   fault?: Fault | null;
   format?: 'kv' | 'json';
   driftAfterS?: number;
+  /** Temperature profile: where the reading sits before it drifts (default 62 °C). */
+  baseC?: number;
   unitId?: number;
   seed?: number;
   portClass?: PortClass;
@@ -55,7 +57,7 @@ export function runSimulator(opts: SimulatorOptions): SimulatorHandle {
   const stats = { lines: 0, bytes: 0, opens: 0, requests: 0 };
   const started = Date.now();
   const gps = createGpsProfile({ seed: opts.seed ?? 1 });
-  const temp = createTemperatureProfile({ seed: opts.seed ?? 2, format: opts.format ?? 'kv', driftAfterS: opts.driftAfterS ?? 120 });
+  const temp = createTemperatureProfile({ seed: opts.seed ?? 2, format: opts.format ?? 'kv', driftAfterS: opts.driftAfterS ?? 120, ...(opts.baseC !== undefined ? { baseC: opts.baseC } : {}) });
   const slave = createModbusSlave({ unitId: opts.unitId ?? 1, seed: opts.seed ?? 3, corruptEvery: opts.fault === 'badchecksum' ? 5 : 0 });
   let port: PortLike | null = null;
   let stopped = false;

@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { WebSocket } from 'ws';
+import { DB_FILE } from '../server/host.js';
+import { socatAvailable, startPtyPair, type PtyPair } from '../server/telemetry/io/socat.js';
+import { hostCommand, repoRoot, startChild, type RunningChild } from './host-process.js';
+import { median, ms, percentile, type Row } from './stats.js';
+
+/**
+ * `npm run bench -- --only telemetry`: the issue's end-to-end telemetry figures. One host process
+ * with its real serial side reads N socat pseudo-terminal pairs; a writer process plays N devices
+ * sending JSON lines `{"seq":n,"sent":<wall-clock ms>}`. Measured, per run:
+ * - paced (a realistic sensor rate): line written → its `telemetry` message at a /ws client
+ *   (p50/p95, matched by the `sent` value the message carries) and the host's CPU per port;
+ * - flooded (as fast as the ports take bytes): frames stored per second, counted in the database
+ *   over the window, and the host's CPU while doing it.
+ * CPU is the host child's utime + stime from /proc/<pid>/stat: its own process, all its threads.
+ */
+
+export interface TelemetryBenchOptions {
+  ports?: number;
+  /** Seconds per measured window. */
+  durationS?: number;
+  /** Measured runs on the same host; figures are medians over them. */
+  runs?: number;
+  /** Lines per second per port in the paced phase (≤ 4 gives every line its own /ws message). */
+  pacedRate?: number;
+  logLevel?: string;
+  log?: (line: string) => void;
+}
+
+const ADMIN = { name: 'Bench Admin', email: 'bench@example.test', password: 'bench telemetry password' };
+
+/** The writer: one process, N ports. Paced lines staggered across the second, or a flood. */
+const WRITER = `
+import { SerialPort } from 'serialport';
+const paths = process.argv[1].split(',');
+const rate = Number(process.argv[2]);
+const now = () => performance.timeOrigin + performance.now();
+let seq = 0;
+const line = () => '{"seq":' + (++seq) + ',"sent":' + now().toFixed(3) + '}\\n';
+paths.forEach((p, i) => {
+  const port = new SerialPort({ path: p, baudRate: 115200 });
+  port.on('error', () => {});
+  port.on('open', () => {
+    if (rate > 0) {
+      const period = 1000 / rate;
+      setTimeout(() => setInterval(() => port.write(line()), period), (i * period) / paths.length);
+      return;
+    }
+    const pump = () => {
+      for (;;) {
+        let block = '';
+        for (let k = 0; k < 64; k++) block += line();
+        if (!port.write(block)) return port.once('drain', pump);
+      }
+    };
+    pump();
+  });
+});
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+function startWriter(paths: string[], rate: number): ChildProcess {
+  return spawn(process.execPath, ['--input-type=module', '-e', WRITER, paths.join(','), String(rate)], { stdio: 'ignore', cwd: repoRoot() });
+}
+
+async function stopWriter(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+const CLK_TCK = 100; // Linux USER_HZ; /proc reports CPU time in these ticks.
+
+/** CPU seconds (user + system, all threads) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at ") ": utime is field 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+async function api<T>(host: RunningChild, token: string | null, method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${host.url}/api/v1${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+
+interface RunFigures {
+  pacedDelays: number[];
+  pacedLinesPerS: number;
+  pacedCpuPerPort: number;
+  floodFramesPerS: number;
+  floodMinPortPerS: number;
+  floodCpu: number;
+  floodRejected: number;
+  floodDropped: number;
+  floodApiMs: number[];
+}
+
+interface DeviceCounters {
+  id: string;
+  status: { rejected: Record<string, number>; state: string } | null;
+  pipeline: { stored: number; dropped: number };
+}
+
+export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<Row[]> {
+  const nPorts = opts.ports ?? 16;
+  const durationS = opts.durationS ?? 5;
+  const runs = opts.runs ?? 3;
+  const pacedRate = opts.pacedRate ?? 2;
+  const log = opts.log ?? (() => undefined);
+  if (!socatAvailable()) return [{ metric: `telemetry end to end (${nPorts} ports)`, value: 'skipped: socat is not installed', target: '', pass: null }];
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-telemetry-bench-'));
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(dataDir);
+  const pairs: PtyPair[] = [];
+  let host: RunningChild | null = null;
+  let ws: WebSocket | null = null;
+  let db: Database.Database | null = null;
+  const figures: RunFigures[] = [];
+  try {
+    for (let i = 0; i < nPorts; i++) pairs.push(await startPtyPair(path.join(dir, `a${i}`), path.join(dir, `b${i}`)));
+    host = await startChild(hostCommand(), dataDir, opts.logLevel ?? 'warn');
+    const h = host;
+    const { token } = await api<{ token: string }>(h, null, 'POST', '/setup', { organization: { name: 'Bench depot', timeZone: 'Europe/London' }, admin: ADMIN });
+    const ids: string[] = [];
+    for (let i = 0; i < nPorts; i++) {
+      const d = await api<{ id: string }>(h, token, 'POST', '/telemetry/devices', {
+        name: `Bench sensor ${i + 1}`, path: pairs[i]!.b, protocol: 'json', serial: { baudRate: 115200 }, silenceAfterMs: 60_000,
+      });
+      ids.push(d.id);
+    }
+    const devices = async () => (await api<{ items: DeviceCounters[] }>(h, token, 'GET', '/telemetry/devices?limit=200')).items.filter((d) => ids.includes(d.id));
+    await until(`all ${nPorts} devices connected`, async () => (await devices()).filter((d) => d.status?.state === 'connected').length === nPorts);
+
+    // The /ws client: each `telemetry` message carries the newest `sent` of its device's lines.
+    const delays: number[] = [];
+    let collecting = false;
+    ws = new WebSocket(`${h.url.replace('http', 'ws')}/ws`, [`depotdesk.bearer.${token}`]);
+    ws.on('message', (raw) => {
+      const arrived = performance.timeOrigin + performance.now();
+      if (!collecting) return;
+      const m = JSON.parse(String(raw)) as { type: string; data: { metrics?: Record<string, { value: number }> } };
+      const sent = m.type === 'telemetry' ? m.data.metrics?.sent?.value : undefined;
+      if (sent !== undefined) delays.push(arrived - sent);
+    });
+    await new Promise((resolve, reject) => ws!.once('open', resolve).once('error', reject));
+    db = new Database(path.join(dataDir, DB_FILE), { readonly: true });
+    const seqRows = db.prepare("SELECT count(*) FROM telemetry_readings WHERE metric = 'seq'").pluck();
+    const perDevice = db.prepare("SELECT device_id AS id, count(*) AS n FROM telemetry_readings WHERE metric = 'seq' GROUP BY device_id");
+    const counts = () => new Map((perDevice.all() as Array<{ id: string; n: number }>).map((r) => [r.id, r.n]));
+
+    for (let run = 1; run <= runs; run++) {
+      log(`telemetry run ${run}/${runs}: ${nPorts} ports at ${pacedRate} lines/s for ${durationS} s`);
+      const paced = startWriter(pairs.map((p) => p.a), pacedRate);
+      await sleep(1.5); // ports open, first lines through
+      delays.length = 0;
+      collecting = true;
+      const rows0 = seqRows.get() as number;
+      const cpu0 = cpuSeconds(h.pid);
+      const t0 = performance.now();
+      await sleep(durationS);
+      const cpu1 = cpuSeconds(h.pid);
+      const seconds = (performance.now() - t0) / 1000;
+      collecting = false;
+      await stopWriter(paced);
+      await sleep(0.5);
+      const pacedLines = (seqRows.get() as number) - rows0;
+      const pacedDelays = [...delays];
+
+      log(`telemetry run ${run}/${runs}: ${nPorts} ports flooded for ${durationS} s`);
+      const before = await devices();
+      const flood = startWriter(pairs.map((p) => p.a), 0);
+      await sleep(1.5);
+      const c0 = counts();
+      const fcpu0 = cpuSeconds(h.pid);
+      const f0 = performance.now();
+      // Is the host still answering while it is flooded? An API read every 100 ms.
+      const apiMs: number[] = [];
+      while (performance.now() - f0 < durationS * 1000) {
+        const a0 = performance.now();
+        await api(h, token, 'GET', '/telemetry/status');
+        apiMs.push(performance.now() - a0);
+        await sleep(0.1);
+      }
+      const c1 = counts();
+      const fcpu1 = cpuSeconds(h.pid);
+      const fs1 = (performance.now() - f0) / 1000;
+      await stopWriter(flood);
+      // What the ports and the pipeline still hold must be written before the next paced window.
+      let last = -1;
+      await until('the flood backlog to drain', async () => {
+        const status = await api<{ pipeline: { queued: number } }>(h, token, 'GET', '/telemetry/status');
+        const n = seqRows.get() as number;
+        const settled = status.pipeline.queued === 0 && n === last;
+        last = n;
+        return settled;
+      }, 120_000);
+      const after = await devices();
+      const perPort = ids.map((id) => ((c1.get(id) ?? 0) - (c0.get(id) ?? 0)) / fs1);
+      const rejected = (list: DeviceCounters[]) => list.reduce((n, d) => n + Object.values(d.status?.rejected ?? {}).reduce((a, b) => a + b, 0), 0);
+      const dropped = (list: DeviceCounters[]) => list.reduce((n, d) => n + d.pipeline.dropped, 0);
+      figures.push({
+        pacedDelays,
+        pacedLinesPerS: pacedLines / seconds,
+        pacedCpuPerPort: (cpu1 - cpu0) / seconds / nPorts,
+        floodFramesPerS: perPort.reduce((a, b) => a + b, 0),
+        floodMinPortPerS: Math.min(...perPort),
+        floodCpu: (fcpu1 - fcpu0) / fs1,
+        floodRejected: rejected(after) - rejected(before),
+        floodDropped: dropped(after) - dropped(before),
+        floodApiMs: apiMs,
+      });
+      const f = figures.at(-1)!;
+      log(
+        `  run ${run}: paced ${f.pacedLinesPerS.toFixed(1)} lines/s, delay p50 ${ms(percentile(pacedDelays, 50))} p95 ${ms(percentile(pacedDelays, 95))} (n=${pacedDelays.length}), ` +
+          `CPU/port ${(f.pacedCpuPerPort * 100).toFixed(2)} %; flood ${Math.round(f.floodFramesPerS)} frames/s stored, CPU ${(f.floodCpu * 100).toFixed(0)} %, ` +
+          `rejected ${f.floodRejected}, dropped ${f.floodDropped}, API p95 ${ms(percentile(apiMs, 95))}`,
+      );
+    }
+  } finally {
+    ws?.close();
+    db?.close();
+    await host?.stop();
+    await Promise.all(pairs.map((p) => p.kill()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const med = (pick: (f: RunFigures) => number) => median(figures.map(pick));
+  const p50 = med((f) => percentile(f.pacedDelays, 50));
+  const p95 = med((f) => percentile(f.pacedDelays, 95));
+  const cpuPerPort = med((f) => f.pacedCpuPerPort);
+  const expected = nPorts * pacedRate;
+  const tag = `${nPorts} pty ports → host`;
+  const of = `median of ${figures.length}`;
+  return [
+    { metric: `${tag} at max rate: frames stored/s, all ports (${of}; 2 readings each)`, value: Math.round(med((f) => f.floodFramesPerS)).toLocaleString('en'), target: '', pass: null },
+    { metric: `${tag} at max rate: slowest port, frames stored/s`, value: Math.round(med((f) => f.floodMinPortPerS)).toLocaleString('en'), target: 'every port served', pass: med((f) => f.floodMinPortPerS) > 0 },
+    { metric: `${tag} at max rate: host CPU (one core = 100 %)`, value: `${(med((f) => f.floodCpu) * 100).toFixed(0)} % total, ${((med((f) => f.floodCpu) / nPorts) * 100).toFixed(1)} % per port`, target: '', pass: null },
+    { metric: `${tag} at max rate: lines refused (overflow etc.) / frames dropped by the pipeline`, value: `${med((f) => f.floodRejected)} / ${med((f) => f.floodDropped)}`, target: 'counted, host responsive', pass: null },
+    { metric: `${tag} at max rate: GET /telemetry/status meanwhile, p95`, value: ms(med((f) => percentile(f.floodApiMs, 95))), target: '< 250 ms', pass: med((f) => percentile(f.floodApiMs, 95)) < 250 },
+    { metric: `${tag} at ${pacedRate} lines/s each: lines stored/s`, value: med((f) => f.pacedLinesPerS).toFixed(1), target: `≈ ${expected}`, pass: med((f) => f.pacedLinesPerS) > expected * 0.9 },
+    { metric: `${tag} at ${pacedRate} lines/s each: host CPU per port`, value: `${(cpuPerPort * 100).toFixed(2)} % of a core`, target: '< 1 %', pass: cpuPerPort < 0.01 },
+    { metric: `${tag} at ${pacedRate} lines/s each: line written → /ws telemetry event p50 / p95 (n=${figures.reduce((n, f) => n + f.pacedDelays.length, 0)})`, value: `${ms(p50)} / ${ms(p95)}`, target: '< 50 ms p95', pass: p95 < 50 },
+  ];
+}
