@@ -80,6 +80,7 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
   latest.current = { data, visible, onOpenWorkOrder, onFallback };
   const [ready, setReady] = useState(false);
   const fitted = useRef(false);
+  const pushed = useRef(new Map<string, unknown>());
   /** The camera survives a change of basemap (the map is rebuilt then). */
   const camera = useRef<{ center: [number, number]; zoom: number } | null>(null);
   const [styled, setStyled] = useState(0);
@@ -107,6 +108,7 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
       for (const [id, spec] of Object.entries(OVERLAY_SOURCES)) if (!map.getSource(id)) map.addSource(id, spec);
       for (const layer of OVERLAY_LAYERS) if (!map.getLayer(layer.id)) map.addLayer(layer);
       pushVisibility(map, latest.current.visible);
+      pushed.current.clear(); // a new style starts with empty sources
       setStyled((n) => n + 1);
     });
     map.on('error', (e) => {
@@ -166,7 +168,7 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !data || !map.getSource('work-orders')) return;
-    pushData(map, data);
+    pushData(map, data, pushed.current);
     if (!fitted.current && data.bounds) {
       fitted.current = true;
       map.fitBounds(data.bounds as LngLatBoundsLike, { padding: FIT_PADDING, animate: false, maxZoom: 13 });
@@ -188,15 +190,28 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
   return <div ref={container} className="map-canvas" data-testid="map-canvas" data-state={ready && data ? 'ready' : 'loading'} />;
 }
 
-function pushData(map: MapLibre, data: MapData | null): void {
+/**
+ * Sends each source only what changed since the last push (by identity): live vehicle positions
+ * arrive several times a second, and re-sending 10,000 clustered work orders with each would keep
+ * the map from ever going idle. `pushed` is cleared when the style reloads (sources start empty).
+ */
+function pushData(map: MapLibre, data: MapData | null, pushed: Map<string, unknown>): void {
   if (!data) return;
   const bounds = data.bounds;
-  (map.getSource('locations') as GeoJSONSource | undefined)?.setData(data.locations);
-  (map.getSource('areas') as GeoJSONSource | undefined)?.setData(data.areas);
-  (map.getSource('work-orders') as GeoJSONSource | undefined)?.setData(data.workOrders);
-  (map.getSource('vehicles') as GeoJSONSource | undefined)?.setData(data.vehicles);
-  (map.getSource('crews') as GeoJSONSource | undefined)?.setData(data.crews);
-  if (bounds) {
+  const send = (id: string, value: Parameters<GeoJSONSource['setData']>[0]) => {
+    if (pushed.get(id) === value) return;
+    const source = map.getSource(id) as GeoJSONSource | undefined;
+    if (!source) return;
+    source.setData(value);
+    pushed.set(id, value);
+  };
+  send('locations', data.locations);
+  send('areas', data.areas);
+  send('work-orders', data.workOrders);
+  send('vehicles', data.vehicles);
+  send('crews', data.crews);
+  if (bounds && pushed.get('graticule') !== bounds) {
+    pushed.set('graticule', bounds);
     const pad = 0.3;
     (map.getSource('graticule') as GeoJSONSource | undefined)?.setData(graticule([bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad], 0.05));
   }
