@@ -16,6 +16,8 @@ export const ENTRIES = {
   seed: 'db/seed/cli.ts',
   bench: 'bench/run.ts',
   simulate: 'server/telemetry/simulator/cli.ts',
+  // The report worker thread (server/reports/jobs/spawn.ts loads it from beside the host bundle).
+  'report-worker': 'server/reports/jobs/worker.ts',
 };
 
 /**

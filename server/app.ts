@@ -10,6 +10,7 @@ import { loadActor } from './auth/service.js';
 import { loginRateLimiter } from './auth/routes.js';
 import { errorMiddleware } from './http/errors-middleware.js';
 import { mountStatic } from './http/static.js';
+import { mountSharePages } from './reports/share/page.js';
 import { mountResources } from './http/resources.js';
 import { API_PREFIX, mountRoutes } from './http/mount.js';
 import { buildOpenApi } from './http/openapi.js';
@@ -84,6 +85,8 @@ export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRou
   mountRoutes(app, host, config, routes);
   app.use(API_PREFIX, (req, _res, next) => next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in API v1. See /api/docs.`)));
 
+  // Customers' read-only status pages for share links (/s/<code>), outside the API and the console.
+  mountSharePages(app, host);
   mountResources(app);
   mountStatic(app);
 

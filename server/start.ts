@@ -11,6 +11,7 @@ import { pruneExpired } from './http/idempotency.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
 import { setLanInfo } from './lan/info.js';
+import { startReports } from './reports/schedules/scheduler.js';
 import { idleSource, startTelemetry, type TelemetryService } from './telemetry/runtime.js';
 import type { TelemetrySource } from './telemetry/types.js';
 
@@ -63,6 +64,8 @@ export async function startHost(
   setLanInfo(host, { crewUrl: lan?.crewUrl ?? null, origins: lan?.origins ?? [], fingerprint: lan?.fingerprint ?? null, problem: lanProblem });
   const housekeeping = setInterval(() => pruneExpired(host), 3_600_000);
   housekeeping.unref();
+  // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
+  const reports = startReports(host);
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
   return {
     url,
@@ -80,6 +83,7 @@ export async function startHost(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // After HTTP stops (no new config changes), before the database closes (queued frames are written).
       await telemetry.close();
+      await reports.close();
       host.close();
     },
   };

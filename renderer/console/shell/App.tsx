@@ -12,6 +12,7 @@ import { AssetsView } from '../admin/AssetsView';
 import { PeopleView } from '../admin/PeopleView';
 import { SettingsView } from '../admin/SettingsView';
 import { TelemetryView } from '../telemetry/TelemetryView';
+import { ReportsView } from '../reports/ReportsView';
 import { Layout } from './Layout';
 import { openWorkOrder, useRoute, type ViewId } from './router';
 
@@ -24,6 +25,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   people: PeopleView,
   settings: SettingsView,
   telemetry: TelemetryView,
+  reports: ReportsView,
 };
 
 export function App() {

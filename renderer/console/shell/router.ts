@@ -10,6 +10,7 @@ export const VIEWS = [
   { id: 'people', label: 'Teams & people', key: '6' },
   { id: 'settings', label: 'Settings', key: '7' },
   { id: 'telemetry', label: 'Telemetry', key: '8' },
+  { id: 'reports', label: 'Reports', key: '9' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 

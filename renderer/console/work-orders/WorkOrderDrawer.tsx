@@ -15,6 +15,7 @@ import { SLA_LABEL, STATUS_LABEL } from './labels';
 import { workOrderQueries } from './queries';
 import { SlaClocks } from './SlaClocks';
 import { ClosurePanel, StatusActions } from './StatusActions';
+import { ShareButton } from '../share/ShareDialog';
 import './work-orders.css';
 
 type Tab = 'details' | 'checklist' | 'materials' | 'files' | 'messages' | 'field' | 'timeline' | 'audit';
@@ -101,6 +102,7 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
               <span className={`badge prio-${wo.priority}`}>{wo.priority}</span>
               {wo.slaState && <span className={`badge sla-${wo.slaState}`} data-testid="wo-sla">{SLA_LABEL[wo.slaState]}</span>}
               <span className="spacer" />
+              <ShareButton wo={wo} />
               <span className="muted small" title="Version (ETag)">v{wo.version}</span>
               <button className="wo-close" onClick={onClose} aria-label="Close (Esc)" title="Close (Esc)">×</button>
             </div>

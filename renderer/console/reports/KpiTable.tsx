@@ -1,0 +1,69 @@
+import { useMemo, useState } from 'react';
+import type { KpiRowDto, RatioDto } from './queries';
+import { num, pct } from './period';
+
+type Col = { key: string; label: string; value: (r: KpiRowDto) => number | null; show: (r: KpiRowDto) => string; title?: (r: KpiRowDto) => string };
+
+const ratioCol = (key: keyof KpiRowDto, label: string): Col => ({
+  key,
+  label,
+  value: (r) => (r[key] as RatioDto).value,
+  show: (r) => pct((r[key] as RatioDto).value, 0),
+  title: (r) => `${(r[key] as RatioDto).numerator} / ${(r[key] as RatioDto).denominator}`,
+});
+const countCol = (key: keyof KpiRowDto, label: string, digits = 0): Col => ({ key, label, value: (r) => r[key] as number | null, show: (r) => num(r[key] as number | null, digits) });
+
+const COLUMNS: Col[] = [
+  countCol('created', 'Created'),
+  countCol('completed', 'Completed'),
+  countCol('backlog', 'Backlog'),
+  countCol('overdue', 'Overdue'),
+  ratioCol('onTime', 'On time'),
+  ratioCol('slaResponse', 'SLA resp.'),
+  ratioCol('slaResolution', 'SLA resol.'),
+  countCol('mttrRespondH', 'Resp. h', 1),
+  countCol('mttrRepairH', 'Repair h', 1),
+  ratioCol('firstTimeFix', 'First fix'),
+  ratioCol('utilisation', 'Util.'),
+];
+
+/** A KPI table per team / technician / …, sortable by any column (click a header; again to reverse). */
+export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowDto[]; testId: string }) {
+  const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'created', desc: true });
+  const sorted = useMemo(() => {
+    const col = COLUMNS.find((c) => c.key === sort.key);
+    const val = (r: KpiRowDto) => (col ? col.value(r) : r.label);
+    return [...rows].sort((a, b) => {
+      const x = val(a);
+      const y = val(b);
+      const cmp = x === null ? 1 : y === null ? -1 : typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
+      return x === null || y === null ? cmp : sort.desc ? -cmp : cmp;
+    });
+  }, [rows, sort]);
+  const header = (key: string, label: string) => (
+    <th key={key} className={key === 'label' ? '' : 'num'} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button className="link rep-sort" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'label' }))}>
+        {label}{sort.key === key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+      </button>
+    </th>
+  );
+  return (
+    <section className="rep-panel" data-testid={testId}>
+      <h3>{title}</h3>
+      <div className="rep-scroll">
+        <table className="grid rep-table">
+          <thead><tr>{header('label', 'Name')}{COLUMNS.map((c) => header(c.key, c.label))}</tr></thead>
+          <tbody>
+            {sorted.map((r) => (
+              <tr key={r.key} data-key={r.key}>
+                <td title={r.label}>{r.label}</td>
+                {COLUMNS.map((c) => <td key={c.key} className="num" title={c.title?.(r)}>{c.show(r)}</td>)}
+              </tr>
+            ))}
+            {sorted.length === 0 && <tr><td colSpan={COLUMNS.length + 1} className="muted">No work in this period.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

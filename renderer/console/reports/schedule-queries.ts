@@ -1,0 +1,28 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { CreateScheduleRequest, ReportFile, ReportSchedule } from '../../../server/reports/contract-exports';
+import { api, getBlob, type Page } from '../api/client';
+
+export type ScheduleDto = z.infer<typeof ReportSchedule>;
+export type ReportFileDto = z.infer<typeof ReportFile>;
+export type ScheduleInput = z.input<typeof CreateScheduleRequest>;
+
+/** Keys start with the table they read, so report_job messages (tables: report_runs) refresh them. */
+export const scheduleQueries = {
+  list: () => queryOptions({ queryKey: ['report_schedules', 'list'], queryFn: () => api.get<Page<ScheduleDto>>('/reports/schedules').then((p) => p.items) }),
+  files: () => queryOptions({ queryKey: ['report_runs', 'files'], queryFn: () => api.get<Page<ReportFileDto>>('/reports/files').then((p) => p.items) }),
+};
+
+export const createSchedule = (body: ScheduleInput) => api.post<ScheduleDto>('/reports/schedules', body);
+export const updateSchedule = (id: string, version: number, body: Partial<ScheduleInput>) => api.patch<ScheduleDto>(`/reports/schedules/${id}`, body, { ifMatch: version });
+export const deleteSchedule = (id: string) => api.delete(`/reports/schedules/${id}`);
+
+/** Downloads a report file through the authenticated client (a plain link cannot carry the token). */
+export async function downloadReport(f: Pick<ReportFileDto, 'url' | 'fileName'>): Promise<void> {
+  const blob = await getBlob(f.url.replace(/^\/api\/v1/, ''));
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = f.fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Sqlite } from '../../../db/client.js';
+import { writeWorkbook } from '../excel/workbook.js';
+import { scopeWhere } from '../excel/rows.js';
+import { computeKpis } from '../kpi/index.js';
+import type { KpiFilters, KpiQuery } from '../kpi-types.js';
+import { day, stamp } from '../pdf/format.js';
+import { loadJobcard, type JobcardData } from '../pdf/jobcard-data.js';
+import { renderJobcards } from '../pdf/jobcard.js';
+import { renderKpiPdf } from '../pdf/kpi-report.js';
+import type { ReportKind } from '../../../db/schema/reports.js';
+
+/**
+ * Builds one report file from a database connection. Runs inside the report worker (its own
+ * read-only connection, off the host's event loop) and in the bench; never on the request path.
+ */
+
+export interface BuildSpec {
+  kind: ReportKind;
+  orgId: string;
+  /** Half-open period [from, to) in epoch ms; defaults: the last 30 days up to `now`. */
+  from?: number | undefined;
+  to?: number | undefined;
+  filters: KpiFilters;
+  workOrderId?: string | undefined;
+  now: number;
+}
+
+export type Progress = (fraction: number, message: string) => void;
+
+/** A batch of jobcards stops here: each card is a page or two held until the footers are written. */
+export const MAX_BATCH_JOBCARDS = 200;
+const DAY = 86_400_000;
+
+export const EXTENSION: Record<ReportKind, string> = { 'kpi-pdf': 'pdf', workbook: 'xlsx', jobcard: 'pdf' };
+
+/** The zone buckets and stamps are shown in: the filtered depot's, else the organization's. */
+export function zoneFor(sqlite: Sqlite, orgId: string, depotId?: string): string {
+  const depot = depotId ? (sqlite.prepare('SELECT time_zone FROM depots WHERE id = ? AND org_id = ?').pluck().get(depotId, orgId) as string | undefined) : undefined;
+  return depot ?? (sqlite.prepare('SELECT time_zone FROM organizations WHERE id = ?').pluck().get(orgId) as string | undefined) ?? 'UTC';
+}
+
+/** Names for the ids in a filter set, for cover pages ("Team: North crew" instead of a UUID). */
+function filterNames(sqlite: Sqlite, orgId: string, f: KpiFilters): Record<string, string> {
+  const names: Record<string, string> = {};
+  const look = (sql: string, id: string | undefined) => {
+    if (!id) return;
+    const name = sqlite.prepare(sql).pluck().get(id, orgId) as string | undefined;
+    if (name) names[id] = name;
+  };
+  look('SELECT name FROM depots WHERE id = ? AND org_id = ?', f.depotId);
+  look('SELECT name FROM teams WHERE id = ? AND org_id = ?', f.teamId);
+  look('SELECT name FROM users WHERE id = ? AND org_id = ?', f.assigneeId);
+  look("SELECT code || ' ' || name FROM locations WHERE id = ? AND org_id = ?", f.locationId);
+  look("SELECT tag || ' ' || name FROM assets WHERE id = ? AND org_id = ?", f.assetId);
+  return names;
+}
+
+export function kpiQuery(sqlite: Sqlite, spec: BuildSpec): KpiQuery {
+  const to = spec.to ?? spec.now;
+  return { orgId: spec.orgId, from: spec.from ?? to - 30 * DAY, to, filters: spec.filters, zone: zoneFor(sqlite, spec.orgId, spec.filters.depotId), now: spec.now };
+}
+
+/** Writes the report to `file` (the caller renames it into place when this resolves). */
+export async function buildReport(sqlite: Sqlite, dataDir: string, spec: BuildSpec, file: string, progress: Progress): Promise<{ sizeBytes: number }> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const orgName = (sqlite.prepare('SELECT name FROM organizations WHERE id = ?').pluck().get(spec.orgId) as string | undefined) ?? '';
+  if (spec.kind === 'jobcard') {
+    await buildJobcards(sqlite, dataDir, spec, file, orgName, progress);
+  } else {
+    progress(0.02, 'computing KPIs');
+    const q = kpiQuery(sqlite, spec);
+    const report = computeKpis(sqlite, q);
+    if (spec.kind === 'kpi-pdf') {
+      const names = filterNames(sqlite, spec.orgId, spec.filters);
+      const depotName = spec.filters.depotId ? (names[spec.filters.depotId] ?? null) : null;
+      await renderKpiPdf(report, { orgName, depotName, names }, fs.createWriteStream(file), (f, m) => progress(0.2 + f * 0.8, m));
+    } else {
+      progress(0.1, 'work orders');
+      await writeWorkbook(file, { sqlite, scope: { orgId: spec.orgId, from: q.from, to: q.to, filters: spec.filters }, report, now: spec.now }, (f, m) => progress(0.1 + f * 0.9, m));
+    }
+  }
+  progress(1, 'done');
+  return { sizeBytes: fs.statSync(file).size };
+}
+
+async function buildJobcards(sqlite: Sqlite, dataDir: string, spec: BuildSpec, file: string, orgName: string, progress: Progress) {
+  let ids: string[];
+  if (spec.workOrderId) ids = [spec.workOrderId];
+  else {
+    const where = scopeWhere({ orgId: spec.orgId, from: spec.from, to: spec.to, filters: spec.filters });
+    ids = sqlite.prepare(`SELECT w.id FROM work_orders w WHERE ${where.sql} ORDER BY w.created_at, w.id LIMIT ${MAX_BATCH_JOBCARDS}`).pluck().all(...where.args) as string[];
+  }
+  const zone = zoneFor(sqlite, spec.orgId, spec.filters.depotId);
+  function* cards(): Generator<JobcardData> {
+    for (const id of ids) {
+      const card = loadJobcard(sqlite, dataDir, spec.orgId, id);
+      if (card) yield card;
+    }
+  }
+  const footer = `${orgName} · ${spec.workOrderId ? 'Jobcard' : `Jobcards ${spec.from ? day(spec.from, zone) : ''}–${spec.to ? day(spec.to - 1, zone) : ''}`} · generated ${stamp(spec.now, zone)}`;
+  await renderJobcards(cards(), fs.createWriteStream(file), { now: spec.now }, footer, (n) => progress(n / Math.max(ids.length, 1), `jobcard ${n} / ${ids.length}`));
+}

@@ -1,0 +1,129 @@
+import type { KpiFilters, KpiQuery } from '../kpi-types.js';
+
+/**
+ * The SQL pieces every KPI query shares: the scope (org + filters) and the per-work-order facts.
+ * Parameters are named (@org, @from, @to, @at, @now ...); `@at` is the backlog instant min(to, now).
+ */
+
+export type Params = Record<string, string | number>;
+
+const FILTER_COLUMNS: Record<keyof KpiFilters, string> = {
+  depotId: 'depot_id',
+  teamId: 'team_id',
+  assigneeId: 'assignee_id',
+  type: 'type',
+  locationId: 'location_id',
+  assetId: 'asset_id',
+};
+
+/** `wo.org_id = @org AND <each filter given>`; the org filter is never optional. */
+export function scope(q: KpiQuery, alias = 'wo'): { where: string; params: Params } {
+  const parts = [`${alias}.org_id = @org`];
+  const params: Params = { org: q.orgId, from: q.from, to: q.to, at: Math.min(q.to, q.now), now: q.now };
+  for (const key of Object.keys(FILTER_COLUMNS) as (keyof KpiFilters)[]) {
+    const value = q.filters[key];
+    if (value === undefined) continue;
+    parts.push(`${alias}.${FILTER_COLUMNS[key]} = @f_${key}`);
+    params[`f_${key}`] = value;
+  }
+  return { where: parts.join(' AND '), params };
+}
+
+/** Completed in the period (its current completion: a rejected closure clears completed_at). */
+export const COMPLETED = `(wo.completed_at >= @from AND wo.completed_at < @to)`;
+/** Open at @at: created before it, neither completed nor cancelled before it. */
+export const OPEN_AT = `(wo.created_at < @at AND coalesce(wo.completed_at >= @at, 1) AND coalesce(wo.cancelled_at >= @at, 1))`;
+/** First arrival on site in the period. */
+export const RESPONDED = `(wo.responded_at >= @from AND wo.responded_at < @to)`;
+/** Not answered, and its response due time passed in [from, @at). */
+export const RESPONSE_BREACHED_OPEN = `(wo.responded_at IS NULL AND wo.response_due_at >= @from AND wo.response_due_at < @at)`;
+/**
+ * Not completed and its resolution due time passed in [from, @at) while the clock ran: work on hold
+ * is judged at the moment it was held (as slaState does), since resuming moves its due time out.
+ */
+export const RESOLUTION_BREACHED_OPEN = `(wo.completed_at IS NULL AND wo.resolution_due_at >= @from AND wo.resolution_due_at < min(coalesce(wo.on_hold_since, @at), @at))`;
+const NOT_CANCELLED = `wo.status <> 'CANCELLED'`;
+
+/** Wall-clock time spent ON_HOLD between `lo` and the completion, from the status events. */
+function holdMs(lo: string): string {
+  const resumed = `(SELECT min(x.at) FROM work_order_events x WHERE x.work_order_id = h.work_order_id AND x.type = 'status_changed' AND x.from_status = 'ON_HOLD' AND x.at >= h.at)`;
+  return `(SELECT coalesce(sum(max(0, min(coalesce(${resumed}, wo.completed_at), wo.completed_at) - max(h.at, ${lo}))), 0)
+    FROM work_order_events h WHERE h.work_order_id = wo.id AND h.type = 'status_changed' AND h.to_status = 'ON_HOLD')`;
+}
+
+const FOLLOW_UP_MS = 30 * 86_400_000;
+
+/**
+ * The org's failures (corrective/emergency work, not cancelled, on an asset), read once per report:
+ * the follow-up check below probes it per completed work order, and SQLite indexes this small
+ * materialised set on the fly ("automatic index"), so the check needs no index on the big table.
+ */
+export const FAILURES_CTE = `failures AS MATERIALIZED (SELECT asset_id, created_at FROM work_orders
+  WHERE org_id = @org AND asset_id IS NOT NULL AND type IN ('corrective', 'emergency') AND status <> 'CANCELLED')`;
+
+/** Sent back by a supervisor at least once, or the asset needed corrective work again within 30 days. */
+const NOT_FIXED_FIRST_TIME = `(EXISTS (SELECT 1 FROM closure_approvals r WHERE r.work_order_id = wo.id AND r.decision = 'rejected')
+  OR (wo.asset_id IS NOT NULL AND EXISTS (SELECT 1 FROM failures x WHERE x.asset_id = wo.asset_id
+    AND x.created_at > wo.completed_at AND x.created_at <= wo.completed_at + ${FOLLOW_UP_MS})))`;
+
+/**
+ * One row of facts per work order that can touch the period (0/1 flags and milliseconds), so every
+ * grouping below is plain SUM/MAX. CASE evaluates lazily: the event subqueries run only for work
+ * completed in the period.
+ */
+export function factsSql(where: string): string {
+  return `SELECT wo.id, wo.status, wo.team_id, wo.assignee_id, wo.type, wo.location_id, wo.asset_id, wo.created_at, wo.completed_at,
+    wo.cancelled_at, wo.responded_at, wo.response_due_at, wo.resolution_due_at, wo.on_hold_since,
+    (wo.created_at >= @from) AS created,
+    ${COMPLETED} AS completed,
+    (wo.cancelled_at >= @from AND wo.cancelled_at < @to) AS cancelled,
+    ${OPEN_AT} AS backlog,
+    CASE WHEN ${OPEN_AT} THEN @at - wo.created_at END AS age_ms,
+    CASE WHEN ${OPEN_AT} AND wo.resolution_due_at < min(coalesce(wo.on_hold_since, @at), @at) THEN 1 ELSE 0 END AS overdue,
+    CASE WHEN ${COMPLETED} AND wo.planned_end IS NOT NULL THEN 1 ELSE 0 END AS on_time_den,
+    CASE WHEN ${COMPLETED} AND wo.completed_at <= wo.planned_end THEN 1 ELSE 0 END AS on_time_num,
+    CASE WHEN wo.response_due_at IS NOT NULL AND ${NOT_CANCELLED} AND (${RESPONDED} OR ${RESPONSE_BREACHED_OPEN}) THEN 1 ELSE 0 END AS resp_den,
+    CASE WHEN ${NOT_CANCELLED} AND ${RESPONDED} AND wo.responded_at <= wo.response_due_at THEN 1 ELSE 0 END AS resp_num,
+    CASE WHEN wo.resolution_due_at IS NOT NULL AND ${NOT_CANCELLED} AND (${COMPLETED} OR ${RESOLUTION_BREACHED_OPEN}) THEN 1 ELSE 0 END AS resol_den,
+    CASE WHEN ${COMPLETED} AND wo.completed_at <= wo.resolution_due_at THEN 1 ELSE 0 END AS resol_num,
+    ${RESPONDED} AS responded,
+    CASE WHEN ${RESPONDED} THEN wo.responded_at - wo.created_at END AS respond_ms,
+    CASE WHEN ${COMPLETED} THEN wo.completed_at - wo.created_at - ${holdMs('wo.created_at')} END AS repair_ms,
+    CASE WHEN ${COMPLETED} THEN NOT ${NOT_FIXED_FIRST_TIME} ELSE 0 END AS ftf_num,
+    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.duration_min END AS planned_min,
+    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.completed_at - wo.responded_at - ${holdMs('wo.responded_at')} END AS actual_ms
+  FROM work_orders wo
+  WHERE ${where} AND wo.created_at < @to
+    AND (wo.created_at >= @from OR wo.completed_at >= @from OR wo.cancelled_at >= @from OR wo.responded_at >= @from
+      OR (wo.completed_at IS NULL AND wo.cancelled_at IS NULL) OR wo.response_due_at >= @from OR wo.resolution_due_at >= @from)`;
+}
+
+/** The sums and maxima a KpiSummary is made from (all decomposable, so groups can be merged), as one JSON object. */
+export const AGGREGATES = `json_object('n', count(*), 'created', sum(created), 'completed', sum(completed), 'cancelled', sum(cancelled),
+  'backlog', sum(backlog), 'age_sum', sum(age_ms), 'age_max', max(age_ms), 'overdue', sum(overdue),
+  'on_time_num', sum(on_time_num), 'on_time_den', sum(on_time_den), 'resp_num', sum(resp_num), 'resp_den', sum(resp_den),
+  'resol_num', sum(resol_num), 'resol_den', sum(resol_den), 'responded', sum(responded), 'respond_sum', sum(respond_ms),
+  'repair_sum', sum(repair_ms), 'ftf_num', sum(ftf_num), 'planned_min', coalesce(sum(planned_min), 0), 'actual_ms', coalesce(sum(actual_ms), 0))`;
+
+export interface Sums {
+  n: number;
+  created: number;
+  completed: number;
+  cancelled: number;
+  backlog: number;
+  age_sum: number | null;
+  age_max: number | null;
+  overdue: number;
+  on_time_num: number;
+  on_time_den: number;
+  resp_num: number;
+  resp_den: number;
+  resol_num: number;
+  resol_den: number;
+  responded: number;
+  respond_sum: number | null;
+  repair_sum: number | null;
+  ftf_num: number;
+  planned_min: number;
+  actual_ms: number;
+}

@@ -1,0 +1,52 @@
+import { and, eq } from 'drizzle-orm';
+import { depots, organizations } from '../../db/schema/index.js';
+import type { Ctx } from '../core/context.js';
+import { iso } from '../http/contract-common.js';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { NotFoundError } from '../errors.js';
+import { KpiQuerySchema, KpiReportSchema, type KpiQueryInput, type KpiReportDto } from './contract-kpi.js';
+import { computeKpis } from './kpi/index.js';
+import type { KpiFilters, KpiQuery, KpiReport, TrendPoint } from './kpi-types.js';
+
+/** The KPI query for a request: the depot's zone when filtered by depot, else the organization's. */
+export function kpiQueryFor(ctx: Ctx, input: KpiQueryInput): KpiQuery {
+  const { from, to, ...filters } = input;
+  let zone: string | undefined;
+  if (filters.depotId) {
+    zone = ctx.host.db.select({ z: depots.timeZone }).from(depots).where(and(eq(depots.id, filters.depotId), eq(depots.orgId, ctx.orgId))).get()?.z;
+    if (!zone) throw new NotFoundError('depot');
+  }
+  zone ??= ctx.host.db.select({ z: organizations.timeZone }).from(organizations).where(eq(organizations.id, ctx.orgId)).get()?.z ?? 'UTC';
+  const clean: KpiFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+  return { orgId: ctx.orgId, from: Date.parse(from), to: Date.parse(to), filters: clean, zone, now: ctx.host.clock.now() };
+}
+
+const point = (p: TrendPoint) => ({ ...p, at: iso(p.at) });
+
+export function kpiReportDto(r: KpiReport, computeMs: number): KpiReportDto {
+  return {
+    query: { from: iso(r.query.from), to: iso(r.query.to), now: iso(r.query.now), zone: r.query.zone, filters: r.query.filters as KpiReportDto['query']['filters'] },
+    generatedAt: iso(r.generatedAt),
+    summary: r.summary,
+    byDimension: r.byDimension,
+    mtbf: r.mtbf,
+    daily: r.daily.map(point),
+    weekly: r.weekly.map(point),
+    breached: r.breached.map((b) => ({ ...b, dueAt: iso(b.dueAt), metAt: iso(b.metAt) })),
+    breachedTotal: r.breachedTotal ?? r.breached.length,
+    computeMs,
+  };
+}
+
+export const kpiRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get', path: '/reports/kpis', tag: 'Reports', access: 'kpi:read',
+    summary: 'KPIs of a period [from, to): counts, backlog, SLA compliance, MTTR, MTBF, first-time fix, utilisation; per team, technician, type, location and asset; daily and weekly trends; breached work orders',
+    query: KpiQuerySchema, response: KpiReportSchema,
+    handler: ({ ctx, query }) => {
+      const started = performance.now();
+      const report = computeKpis(ctx.host.sqlite, kpiQueryFor(ctx, query));
+      return kpiReportDto(report, Math.round(performance.now() - started));
+    },
+  }),
+];

@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import { reportSchedules } from '../../../db/schema/index.js';
+import type { Ctx, Host } from '../../core/context.js';
+import { mutate } from '../../core/mutate.js';
+import { EXTENSION, zoneFor } from '../jobs/build.js';
+import { reportJobs, type JobView } from '../jobs/manager.js';
+import type { KpiFilters } from '../kpi-types.js';
+import { day } from '../pdf/format.js';
+import { duePeriods } from './periods.js';
+
+/**
+ * Runs scheduled reports. On start it catches up the periods that ended while the host was off
+ * (see periods.ts for the rule), then checks once a minute. A period is marked done when its job is
+ * queued, so a failure shows in the run history instead of being retried forever.
+ * File names are predictable: `<kind>-<yyyy-mm-dd of the period start>-<slug>.<ext>`.
+ */
+
+const CHECK_EVERY_MS = 60_000;
+
+export function scheduledFileName(kind: keyof typeof EXTENSION, periodFrom: number, zone: string, slug: string): string {
+  return `${kind}-${day(periodFrom, zone)}-${slug}.${EXTENSION[kind]}`;
+}
+
+export class ReportScheduler {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly host: Host) {}
+
+  start(): this {
+    this.tick();
+    this.timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        this.host.log.error({ err }, 'report scheduler check failed');
+      }
+    }, CHECK_EVERY_MS);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Queues every due run now; returns their completions (tests await them). */
+  tick(): Promise<JobView>[] {
+    const now = this.host.clock.now();
+    const started: Promise<JobView>[] = [];
+    const schedules = this.host.db.select().from(reportSchedules).where(eq(reportSchedules.enabled, true)).all();
+    for (const s of schedules) {
+      const filters = s.filters as KpiFilters;
+      const zone = zoneFor(this.host.sqlite, s.orgId, filters.depotId);
+      const periods = duePeriods(s.cadence, s.lastPeriodEnd ?? s.createdAt, now, zone);
+      if (periods.length === 0) continue;
+      const ctx: Ctx = { host: this.host, orgId: s.orgId, actor: { userId: null, role: 'system', name: 'report scheduler' } };
+      for (const p of periods) {
+        const { done } = reportJobs(this.host).enqueue(ctx, { kind: s.kind, from: p.from, to: p.to, filters }, {
+          fileName: scheduledFileName(s.kind, p.from, zone, s.slug), scheduleId: s.id,
+        });
+        started.push(done);
+      }
+      const last = periods.at(-1)!.to;
+      mutate(ctx, 'report_schedule.ran', (w) => void w.update(reportSchedules, s.id, { lastPeriodEnd: last }));
+    }
+    return started;
+  }
+}
+
+const schedulers = new WeakMap<Host, ReportScheduler>();
+
+/** Starts the host's scheduler once (server/start.ts calls it); stopping closes the job pool too. */
+export function startReports(host: Host): { scheduler: ReportScheduler; close(): Promise<void> } {
+  let s = schedulers.get(host);
+  if (!s) schedulers.set(host, (s = new ReportScheduler(host).start()));
+  const scheduler = s;
+  return {
+    scheduler,
+    async close() {
+      scheduler.stop();
+      await reportJobs(host).close();
+    },
+  };
+}
