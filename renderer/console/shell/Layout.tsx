@@ -5,6 +5,9 @@ import { ConnectionIndicator } from './ConnectionIndicator';
 import { GlobalSearch } from './GlobalSearch';
 import { navigate, routeHref, VIEWS, type ViewId } from './router';
 
+/** Views only some roles may open: their tab is hidden from the others (the host refuses them anyway). */
+const VIEW_PERMISSION: Partial<Record<ViewId, string>> = { telemetry: 'telemetry:read', reports: 'kpi:read' };
+
 /** Alt+1..7 switch views; Esc closes the drawer. Ignored while typing in a field. */
 function useViewShortcuts() {
   useEffect(() => {
@@ -31,7 +34,7 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
       <header className="topbar">
         <div className="brand">DepotDesk</div>
         <nav className="nav" aria-label="Views">
-          {VIEWS.filter((v) => v.id !== 'telemetry' || session.can('telemetry:read')).map((v) => (
+          {VIEWS.filter((v) => !VIEW_PERMISSION[v.id] || session.can(VIEW_PERMISSION[v.id]!)).map((v) => (
             <a key={v.id} href={routeHref({ view: v.id })} className={v.id === view ? 'active' : ''} title={`Alt+${v.key}`} data-testid={`nav-${v.id}`}>
               {v.label}
             </a>
