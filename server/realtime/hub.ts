@@ -11,7 +11,37 @@ interface Client {
   socket: WebSocket;
   orgId: string;
   userId: string;
+  /** Set for technicians: they may only hear about their own and their teams' work. */
+  crew: { teamIds: string[] } | null;
   alive: boolean;
+}
+
+interface BusMessage {
+  type: string;
+  orgId: string;
+  data: { tables?: string[]; workOrderId?: unknown; [k: string]: unknown };
+  at: string;
+}
+
+/**
+ * What a technician's socket may receive. Only change notices (messages naming tables) go to
+ * crews — live telemetry, vehicle positions and report progress are the desk's. A change to a work
+ * order outside their scope is reduced to "these tables changed" (no type, ids or details), so the
+ * phone still refreshes (work reassigned away disappears) without learning about others' jobs.
+ */
+function crewView(message: BusMessage, client: Client, scopeOf: (id: string) => { assigneeId: string | null; teamId: string | null } | undefined): string | null {
+  const tables = message.data.tables;
+  if (!Array.isArray(tables) || tables.length === 0) return null;
+  const ids = new Set<string>();
+  if (typeof message.data.workOrderId === 'string') ids.add(message.data.workOrderId);
+  const changes = Array.isArray(message.data.changes) ? (message.data.changes as { table?: unknown; id?: unknown }[]) : [];
+  for (const c of changes) if (c.table === 'work_orders' && typeof c.id === 'string') ids.add(c.id);
+  const mine = (id: string) => {
+    const wo = scopeOf(id);
+    return Boolean(wo && (wo.assigneeId === client.userId || (wo.teamId !== null && client.crew!.teamIds.includes(wo.teamId))));
+  };
+  if ([...ids].every(mine)) return JSON.stringify(message);
+  return JSON.stringify({ type: 'changed', orgId: message.orgId, data: { tables }, at: message.at });
 }
 
 /**
@@ -67,7 +97,8 @@ export function attachRealtime(server: Server, host: Host, opts: RealtimeOptions
     const session = token ? loadActor(host, token) : null;
     if (!session) return refuse(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const client: Client = { socket: ws, orgId: session.orgId, userId: session.actor.userId, alive: true };
+      const crew = session.actor.role === 'technician' ? { teamIds: [...(session.actor.teamIds ?? [])] } : null;
+      const client: Client = { socket: ws, orgId: session.orgId, userId: session.actor.userId, crew, alive: true };
       clients.add(client);
       host.metrics.openSockets.inc();
       ws.on('pong', () => (client.alive = true));
@@ -82,9 +113,21 @@ export function attachRealtime(server: Server, host: Host, opts: RealtimeOptions
   };
   server.on('upgrade', onUpgrade);
 
-  const unsubscribe = host.bus.subscribe((message) => {
+  const scopeStmt = host.sqlite.prepare('SELECT assignee_id AS assigneeId, team_id AS teamId FROM work_orders WHERE id = ?');
+  const unsubscribe = host.bus.subscribe((raw) => {
+    const message = raw as BusMessage;
     const text = JSON.stringify(message);
-    for (const c of clients) if (c.orgId === message.orgId && c.socket.readyState === c.socket.OPEN) c.socket.send(text);
+    let scope: Map<string, { assigneeId: string | null; teamId: string | null } | undefined> | null = null;
+    const scopeOf = (id: string) => {
+      scope ??= new Map();
+      if (!scope.has(id)) scope.set(id, scopeStmt.get(id) as { assigneeId: string | null; teamId: string | null } | undefined);
+      return scope.get(id);
+    };
+    for (const c of clients) {
+      if (c.orgId !== message.orgId || c.socket.readyState !== c.socket.OPEN) continue;
+      const out = c.crew ? crewView(message, c, scopeOf) : text;
+      if (out !== null) c.socket.send(out);
+    }
   });
 
   const heartbeat = setInterval(() => {
