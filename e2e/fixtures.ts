@@ -85,3 +85,24 @@ export const DEMO = {
   supervisor: { email: 'supervisor@avonvale.example', password: 'demo-supervisor-2026' },
   viewer: { email: 'viewer@avonvale.example', password: 'demo-viewer-2026' },
 };
+
+/**
+ * The host's API as a script calls it, for tests that check what the host recorded. `raw` returns
+ * the Response; `call` the parsed body, or throws with the host's answer. The URL is read lazily
+ * because hosts start in `beforeAll`.
+ */
+export function hostApi(baseUrl: () => string) {
+  const raw = (method: string, p: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+    const h: Record<string, string> = { accept: 'application/json', ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    if (body !== undefined) h['content-type'] = 'application/json';
+    return fetch(`${baseUrl()}/api/v1${p}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  };
+  const call = async <T>(method: string, p: string, token: string | null, body?: unknown): Promise<T> => {
+    const res = await raw(method, p, token, body);
+    const data = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(data)}`);
+    return data;
+  };
+  return { raw, call };
+}

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { DEMO, PHONE, desktopPage, launchBrowser, signIn, startHost, type E2EHost } from '../fixtures.js';
+import { DEMO, PHONE, desktopPage, launchBrowser, signIn, startHost, type E2EHost, hostApi } from '../fixtures.js';
 
 /**
  * A technician finishes a work order on a phone (status steps, check-in, checklist, photo,
@@ -22,15 +22,7 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function call<T>(method: string, p: string, token: string | null, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${host.url}/api/v1${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const { call } = hostApi(() => host.url);
 
 async function bytes(p: string, token: string): Promise<{ status: number; type: string | null; body: Buffer }> {
   const res = await fetch(`${host.url}/api/v1${p}`, { headers: { authorization: `Bearer ${token}` } });

@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { X509Certificate, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, DEMO, PHONE, launchBrowser, startHost, type E2EHost } from '../fixtures.js';
+import { CHROMIUM_ARGS, DEMO, PHONE, launchBrowser, startHost, type E2EHost, hostApi } from '../fixtures.js';
 
 /**
  * The crew view as a phone on the depot Wi-Fi meets it: the HTTPS LAN port at the address the
@@ -41,15 +41,7 @@ let lan: LanInfo;
 /** https://<LAN address>:<port>, from the crew URL the host advertises. */
 let origin: string;
 
-async function call<T>(method: string, p: string, token: string | null, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${host.url}/api/v1${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const { call } = hostApi(() => host.url);
 
 /** A request to the LAN port. `ca: null` accepts any certificate (a phone that clicked through the warning). */
 function lanRequest(

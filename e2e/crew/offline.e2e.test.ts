@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO, PHONE, launchBrowser, startHost, type E2EHost } from '../fixtures.js';
+import { DEMO, PHONE, launchBrowser, startHost, type E2EHost, hostApi } from '../fixtures.js';
 
 /**
  * The crew view without Wi-Fi: actions queue in the phone's outbox (IndexedDB), the page survives
@@ -25,19 +25,7 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function raw(method: string, url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
-  const h: Record<string, string> = { accept: 'application/json', ...headers };
-  if (token) h.authorization = `Bearer ${token}`;
-  if (body !== undefined) h['content-type'] = 'application/json';
-  return fetch(`${host.url}/api/v1${url}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-}
-
-async function call<T>(method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await raw(method, url, token, body);
-  const data = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const { raw, call } = hostApi(() => host.url);
 
 interface Wo {
   id: string;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO, PHONE, launchBrowser, startHost, type E2EHost } from '../fixtures.js';
+import { DEMO, PHONE, launchBrowser, startHost, type E2EHost, hostApi } from '../fixtures.js';
 
 const screenshot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots/crew-pair-steps.png');
 let host: E2EHost;
@@ -16,15 +16,7 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${host.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const { call } = hostApi(() => host.url);
 
 interface Wo {
   id: string;

@@ -59,8 +59,8 @@ describe('what a technician’s socket hears', () => {
     const tech1 = await listen(w.tokens.tech1);
     const desk = await listen(w.tokens.dispatcher);
     const at = new Date().toISOString();
-    t.host.bus.publish({ type: 'vehicle_position', orgId: w.orgId, data: { tables: [], vehicleId: 'v1', lat: 51.45, lon: -2.59 }, at });
-    t.host.bus.publish({ type: 'telemetry', orgId: w.orgId, data: { tables: [], deviceId: 'd1', values: [] }, at });
+    t.host.bus.publish({ type: 'vehicle_position', orgId: w.orgId, data: { tables: [], changes: [], vehicleId: 'v1', lat: 51.45, lon: -2.59 }, at });
+    t.host.bus.publish({ type: 'telemetry', orgId: w.orgId, data: { tables: [], changes: [], deviceId: 'd1', values: [] }, at });
     // A change notice after them: once the crew has heard it, anything sent earlier has arrived too.
     workOrderAt(w, 'NEW');
     await desk.waitFor((m) => m.type === 'vehicle_position');
