@@ -11,6 +11,7 @@ import { markdownTable, median, ms, percentile, type Row } from './stats.js';
 import { transitionLoad, type Candidate } from './transitions.js';
 import { benchSerial } from '../server/telemetry/io/bench.js';
 import { benchTelemetry } from './telemetry.js';
+import { benchReports } from '../server/reports/bench.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -27,7 +28,7 @@ interface Options {
   sequentialTransitions: number;
   concurrency: number;
   durationS: number;
-  /** `--only host,serial,telemetry`: which parts to run (default: all). */
+  /** `--only host,serial,telemetry,reports`: which parts to run (default: all). */
   sections: Set<string>;
 }
 
@@ -44,7 +45,7 @@ function parseOptions(argv: string[]): Options {
       only: { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'host,serial,telemetry').split(',').map((x) => x.trim()));
+  const sections = new Set((values.only ?? 'host,serial,telemetry,reports').split(',').map((x) => x.trim()));
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     console.log('telemetry end to end: a host process, 16 socat ports, a writer process, a /ws client …');
     rows.push(...(await benchTelemetry({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
   }
+  if (opts.sections.has('reports')) rows.push(...(await reportsSection(opts)));
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;
   console.log(failed ? `\n${failed} figure(s) miss their target.` : '\nAll figures meet their targets.');
@@ -225,6 +227,23 @@ async function hostSection(opts: Options): Promise<Row[]> {
     await host.stop();
   }
   return rows;
+}
+
+/** KPI API latency, the KPI PDF and the workbook of the whole depot, built by a host process as report jobs. */
+async function reportsSection(opts: Options): Promise<Row[]> {
+  await ensureDatabase(opts.dataDir);
+  console.log(`reports: a host process on ${opts.dataDir}, the KPI API, then the KPI PDF and the workbook as report jobs …`);
+  const command = hostCommand();
+  const start = async () => {
+    const host = await startChild(command, opts.dataDir, opts.logLevel);
+    try {
+      return { url: host.url, token: await login(host.url), rssMb: () => host.rssMb(), stop: () => host.stop() };
+    } catch (err) {
+      await host.stop();
+      throw err;
+    }
+  };
+  return benchReports(opts.dataDir, start, (m) => console.log(`  ${m}`));
 }
 
 // Bundled, every module shares the bundle's import.meta.url, so the build names the entry in

@@ -1,171 +1,127 @@
-import ExcelJS from 'exceljs';
+import fs from 'node:fs';
 import type { Sqlite } from '../../../db/client.js';
 import { slaState } from '../../sla/engine.js';
 import type { KpiReport, KpiRow, KpiSummary } from '../kpi-types.js';
-import { iterateEvents, iterateWorkOrders, countWorkOrders, type ExportScope, type WorkOrderExportRow } from './rows.js';
+import { eventColumns, writeEventsPart, type EventsPart } from './events-part.js';
+import { iterateWorkOrders, countWorkOrders, type ExportScope } from './rows.js';
+import { wallClockMs } from './wall-clock.js';
+import { XlsxWriter, type CellValue, type Column } from './xlsx.js';
 
 /**
- * The manager's workbook, written with exceljs's streaming writer: each row is committed to the
- * zip as it is made, so 100k work orders cost the same memory as 100. Dates are real Date cells
- * showing the depot's wall-clock time (Excel dates have no zone; the header names it).
+ * The manager's workbook, streamed row by row into the zip (server/reports/excel/xlsx.ts), so 100k
+ * work orders cost the same memory as 100. Dates are real date cells showing the depot's
+ * wall-clock time (Excel dates have no zone; the header names it).
  */
 
 export type Progress = (fraction: number, message: string) => void;
 
-/** Excel's hard limit is 1,048,576 rows per sheet; the events sheet stops short of it and says so. */
-export const MAX_SHEET_ROWS = 1_000_000;
-const CELL_TEXT_MAX = 32_000;
-
-/** Epoch ms → a Date whose UTC fields are the wall-clock time in `zone` (what Excel shows). */
-export function wallClock(zone: string): (ms: number | null) => Date | null {
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
-  const offsetAt = (ms: number) => {
-    const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
-    return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - (ms - (ms % 1000));
-  };
-  // Offsets change a few times a year, so they are cached per hour (formatting every cell took most
-  // of the sheet's time). An hour in which the offset changes is not cached: its cells are exact too.
-  const offsets = new Map<number, number | null>();
-  return (ms) => {
-    if (ms === null) return null;
-    const hour = Math.floor(ms / 3_600_000);
-    let off = offsets.get(hour);
-    if (off === undefined) {
-      const start = offsetAt(hour * 3_600_000);
-      off = start === offsetAt(hour * 3_600_000 + 3_599_000) ? start : null;
-      if (offsets.size > 100_000) offsets.clear();
-      offsets.set(hour, off);
-    }
-    return new Date(ms + (off ?? offsetAt(ms)));
-  };
-}
-
-const DATE_FMT = 'yyyy-mm-dd hh:mm';
-const PCT_FMT = '0.0%';
-
-type Col = Partial<ExcelJS.Column> & { header: string; key: string; width: number };
-
-function sheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Col[]) {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
-  ws.columns = columns;
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  ws.getRow(1).font = { bold: true };
-  ws.getRow(1).commit();
-  return ws;
-}
-
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function writeWorkbook(
-  file: string,
-  input: { sqlite: Sqlite; scope: ExportScope; report: KpiReport; now: number },
-  progress: Progress = () => {},
-): Promise<{ workOrders: number; events: number }> {
-  const zone = input.report.query.zone;
-  const at = wallClock(zone);
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
-  wb.creator = 'DepotDesk';
-  wb.created = new Date(input.now);
-  const total = Math.max(1, countWorkOrders(input.sqlite, input.scope));
+/** Builds the Events sheet into a part file; the report worker runs it on a second thread. */
+export type EventsRunner = (partFile: string) => { done: Promise<EventsPart>; cancel: () => Promise<void> };
 
-  const when = (label: string) => `${label} (${zone})`;
-  const wo = sheet(wb, 'Work orders', [
-    { header: 'Number', key: 'number', width: 12 }, { header: 'Title', key: 'title', width: 40 }, { header: 'Type', key: 'type', width: 12 },
-    { header: 'Priority', key: 'priority', width: 10 }, { header: 'Status', key: 'status', width: 12 }, { header: 'SLA state', key: 'sla', width: 10 },
-    { header: 'Depot', key: 'depot', width: 10 }, { header: 'Location', key: 'location', width: 28 }, { header: 'Asset', key: 'asset', width: 24 },
-    { header: 'Project', key: 'project', width: 20 }, { header: 'Team', key: 'team', width: 18 }, { header: 'Assignee', key: 'assignee', width: 20 },
-    ...(['plannedStart', 'plannedEnd'] as const).map((k) => ({ header: when(k === 'plannedStart' ? 'Planned start' : 'Planned end'), key: k, width: 18, style: { numFmt: DATE_FMT } })),
-    { header: 'Planned duration (min)', key: 'durationMin', width: 12 },
-    ...([['responseDueAt', 'Response due'], ['responseAtRiskAt', 'Response at risk'], ['resolutionDueAt', 'Resolution due'], ['resolutionAtRiskAt', 'Resolution at risk'],
-      ['respondedAt', 'Responded (on site)'], ['completedAt', 'Completed'], ['closedAt', 'Closed'], ['cancelledAt', 'Cancelled'], ['onHoldSince', 'On hold since']] as const)
-      .map(([key, label]) => ({ header: when(label), key, width: 18, style: { numFmt: DATE_FMT } })),
-    { header: 'Held from status', key: 'heldFromStatus', width: 12 }, { header: 'Hold reason', key: 'holdReason', width: 24 },
-    { header: 'SLA paused (min)', key: 'slaPausedMin', width: 10, style: { numFmt: '0.0' } }, { header: 'Requires signature', key: 'requiresSignature', width: 10 },
-    { header: 'Created by', key: 'createdBy', width: 18 }, { header: when('Created'), key: 'createdAt', width: 18, style: { numFmt: DATE_FMT } },
-    { header: when('Updated'), key: 'updatedAt', width: 18, style: { numFmt: DATE_FMT } }, { header: 'Version', key: 'version', width: 8 },
-    { header: 'Description', key: 'description', width: 50 }, { header: 'Id', key: 'id', width: 38 },
-  ]);
-  let n = 0;
-  for (const r of iterateWorkOrders(input.sqlite, input.scope)) {
-    wo.addRow(workOrderCells(r, at, input.now)).commit();
-    if (++n % 1000 === 0) {
-      progress((n / total) * 0.6, `work orders ${n} / ${total}`);
-      await tick();
-    }
-  }
-  wo.commit();
-
-  const ev = sheet(wb, 'Events', [
-    { header: 'Work order', key: 'number', width: 12 }, { header: when('Time'), key: 'at', width: 18, style: { numFmt: DATE_FMT } },
-    { header: 'Event', key: 'type', width: 18 }, { header: 'From', key: 'fromStatus', width: 12 }, { header: 'To', key: 'toStatus', width: 12 },
-    { header: 'By', key: 'actor', width: 20 }, { header: 'Details (JSON)', key: 'data', width: 60 },
-  ]);
-  let events = 0;
-  for (const e of iterateEvents(input.sqlite, input.scope)) {
-    if (events >= MAX_SHEET_ROWS) {
-      ev.addRow({ number: `… stopped at ${MAX_SHEET_ROWS} events (Excel's row limit); narrow the period or filters for the rest.` }).commit();
-      break;
-    }
-    ev.addRow({ ...e, at: at(e.at), data: e.data && e.data.length > CELL_TEXT_MAX ? `${e.data.slice(0, CELL_TEXT_MAX)}…` : e.data }).commit();
-    if (++events % 2000 === 0) {
-      progress(0.6 + Math.min(0.3, (events / (total * 8)) * 0.3), `events ${events}`);
-      await tick();
-    }
-  }
-  ev.commit();
-
-  progress(0.92, 'KPIs');
-  const k = sheet(wb, 'KPIs', kpiColumns());
-  k.addRow(kpiCells('depot', 'Whole selection', input.report.summary)).commit();
-  for (const row of [...input.report.byDimension.team, ...input.report.byDimension.technician]) k.addRow(kpiCells(row.dimension, row.label, row)).commit();
-  k.commit();
-
-  const b = sheet(wb, 'SLA breaches', [
-    { header: 'Work order', key: 'number', width: 12 }, { header: 'Title', key: 'title', width: 40 }, { header: 'Team', key: 'teamName', width: 18 },
-    { header: 'Technician', key: 'assigneeName', width: 20 }, { header: 'SLA', key: 'kind', width: 11 },
-    { header: when('Due'), key: 'dueAt', width: 18, style: { numFmt: DATE_FMT } }, { header: when('Met'), key: 'metAt', width: 18, style: { numFmt: DATE_FMT } },
-    { header: 'Late by (min)', key: 'lateByMin', width: 12 }, { header: 'Reasons', key: 'reasons', width: 60 },
-  ]);
-  for (const x of input.report.breached) {
-    b.addRow({ ...x, dueAt: at(x.dueAt), metAt: at(x.metAt), reasons: x.reasons.join('; ') }).commit();
-  }
-  const breachedTotal = input.report.breachedTotal ?? input.report.breached.length;
-  if (breachedTotal > input.report.breached.length) {
-    b.addRow({ number: `… ${breachedTotal - input.report.breached.length} more breaches not listed (the most late are shown); filter the Work orders sheet on SLA state = breached for all.` }).commit();
-  }
-  b.commit();
-  progress(0.97, 'writing file');
-  await wb.commit();
-  return { workOrders: n, events };
+export interface WorkbookInput {
+  sqlite: Sqlite;
+  scope: ExportScope;
+  zone: string;
+  now: number;
+  /** Called once the Work orders sheet is written (while the Events sheet is still being built elsewhere). */
+  report: () => KpiReport;
+  /** Default: in this thread, before anything else. */
+  events?: EventsRunner;
 }
 
-function workOrderCells(r: WorkOrderExportRow, at: (ms: number | null) => Date | null, now: number) {
-  return {
-    ...r,
-    sla: slaState(r as Parameters<typeof slaState>[0], now) ?? '',
-    plannedStart: at(r.plannedStart), plannedEnd: at(r.plannedEnd), responseDueAt: at(r.responseDueAt), responseAtRiskAt: at(r.responseAtRiskAt),
-    resolutionDueAt: at(r.resolutionDueAt), resolutionAtRiskAt: at(r.resolutionAtRiskAt), respondedAt: at(r.respondedAt), completedAt: at(r.completedAt),
-    closedAt: at(r.closedAt), cancelledAt: at(r.cancelledAt), onHoldSince: at(r.onHoldSince), createdAt: at(r.createdAt), updatedAt: at(r.updatedAt),
-    slaPausedMin: r.slaPausedMs / 60_000, requiresSignature: r.requiresSignature ? 'yes' : 'no',
-  };
+export async function writeWorkbook(file: string, input: WorkbookInput, progress: Progress = () => {}): Promise<{ workOrders: number; events: number }> {
+  const zone = input.zone;
+  const at = wallClockMs(zone);
+  const partFile = `${file}.events.part`;
+  const runner: EventsRunner = input.events ?? ((f) => ({ done: writeEventsPart(input.sqlite, input.scope, zone, f), cancel: async () => {} }));
+  const events = runner(partFile);
+  // Settled later; a failure meanwhile must not surface as an unhandled rejection.
+  events.done.catch(() => {});
+  const wb = XlsxWriter.open(file, { creator: 'DepotDesk', created: new Date(input.now) });
+  try {
+    const total = Math.max(1, countWorkOrders(input.sqlite, input.scope));
+    const when = (label: string) => `${label} (${zone})`;
+    const date = (header: string): Column => ({ header: when(header), width: 18, style: 'date' });
+
+    const wo = await wb.sheet('Work orders', [
+      { header: 'Number', width: 12 }, { header: 'Title', width: 40 }, { header: 'Type', width: 12 }, { header: 'Priority', width: 10 },
+      { header: 'Status', width: 12 }, { header: 'SLA state', width: 10 }, { header: 'Depot', width: 10 }, { header: 'Location', width: 28 },
+      { header: 'Asset', width: 24 }, { header: 'Project', width: 20 }, { header: 'Team', width: 18 }, { header: 'Assignee', width: 20 },
+      date('Planned start'), date('Planned end'), { header: 'Planned duration (min)', width: 12 },
+      date('Response due'), date('Response at risk'), date('Resolution due'), date('Resolution at risk'), date('Responded (on site)'),
+      date('Completed'), date('Closed'), date('Cancelled'), date('On hold since'),
+      { header: 'Held from status', width: 12 }, { header: 'Hold reason', width: 24 }, { header: 'SLA paused (min)', width: 10, style: 'dec1' },
+      { header: 'Requires signature', width: 10 }, { header: 'Created by', width: 18 }, date('Created'), date('Updated'), { header: 'Version', width: 8 },
+      { header: 'Description', width: 50 }, { header: 'Id', width: 38 },
+    ]);
+    let n = 0;
+    for (const r of iterateWorkOrders(input.sqlite, input.scope)) {
+      await wo.row([
+        r.number, r.title, r.type, r.priority, r.status, slaState(r as Parameters<typeof slaState>[0], input.now) ?? '', r.depot, r.location,
+        r.asset, r.project, r.team, r.assignee, at(r.plannedStart), at(r.plannedEnd), r.durationMin,
+        at(r.responseDueAt), at(r.responseAtRiskAt), at(r.resolutionDueAt), at(r.resolutionAtRiskAt), at(r.respondedAt),
+        at(r.completedAt), at(r.closedAt), at(r.cancelledAt), at(r.onHoldSince),
+        r.heldFromStatus, r.holdReason, r.slaPausedMs / 60_000, r.requiresSignature ? 'yes' : 'no', r.createdBy, at(r.createdAt), at(r.updatedAt), r.version,
+        r.description, r.id,
+      ]);
+      if (++n % 5000 === 0) {
+        progress((n / total) * 0.5, `work orders ${n} / ${total}`);
+        await tick();
+      }
+    }
+    await wb.endSheet();
+
+    progress(0.5, 'KPIs');
+    const report = input.report();
+    progress(0.7, 'events');
+    const part = await events.done;
+    await wb.addSheetPart('Events', eventColumns(zone).length, partFile, part.deflated);
+
+    progress(0.9, 'KPI sheets');
+    const k = await wb.sheet('KPIs', kpiColumns());
+    await k.row(kpiCells('depot', 'Whole selection', report.summary));
+    for (const row of [...report.byDimension.team, ...report.byDimension.technician]) await k.row(kpiCells(row.dimension, row.label, row));
+    await wb.endSheet();
+
+    const b = await wb.sheet('SLA breaches', [
+      { header: 'Work order', width: 12 }, { header: 'Title', width: 40 }, { header: 'Team', width: 18 }, { header: 'Technician', width: 20 },
+      { header: 'SLA', width: 11 }, date('Due'), date('Met'), { header: 'Late by (min)', width: 12 }, { header: 'Reasons', width: 60 },
+    ]);
+    for (const x of report.breached) {
+      await b.row([x.number, x.title, x.teamName, x.assigneeName, x.kind, at(x.dueAt), at(x.metAt), x.lateByMin, x.reasons.join('; ')]);
+    }
+    const breachedTotal = report.breachedTotal ?? report.breached.length;
+    if (breachedTotal > report.breached.length) {
+      await b.row([`… ${breachedTotal - report.breached.length} more breaches not listed (the most late are shown); filter the Work orders sheet on SLA state = breached for all.`]);
+    }
+    progress(0.97, 'writing file');
+    await wb.close();
+    return { workOrders: n, events: part.rows };
+  } catch (err) {
+    wb.destroy();
+    await events.cancel();
+    throw err;
+  } finally {
+    fs.rmSync(partFile, { force: true });
+  }
 }
 
-function kpiColumns(): Col[] {
-  const pct = (key: string, header: string): Col => ({ header, key, width: 11, style: { numFmt: PCT_FMT } });
+function kpiColumns(): Column[] {
+  const pct = (header: string): Column => ({ header, width: 11, style: 'pct' });
+  const dec = (header: string): Column => ({ header, width: 12, style: 'dec1' });
   return [
-    { header: 'Name', key: 'label', width: 26 }, { header: 'Level', key: 'dimension', width: 11 },
-    { header: 'Created', key: 'created', width: 9 }, { header: 'Completed', key: 'completed', width: 10 }, { header: 'Cancelled', key: 'cancelled', width: 10 },
-    { header: 'Backlog', key: 'backlog', width: 9 }, { header: 'Backlog mean age (h)', key: 'backlogAgeMeanH', width: 12, style: { numFmt: '0.0' } },
-    { header: 'Overdue', key: 'overdue', width: 9 }, pct('onTime', 'On-time completion'), pct('slaResponse', 'SLA response met'),
-    pct('slaResolution', 'SLA resolution met'), { header: 'Mean time to respond (h)', key: 'mttrRespondH', width: 12, style: { numFmt: '0.0' } },
-    { header: 'Mean time to repair (h)', key: 'mttrRepairH', width: 12, style: { numFmt: '0.0' } }, pct('firstTimeFix', 'First-time fix'),
-    { header: 'Planned (min)', key: 'plannedMin', width: 11 }, { header: 'Actual (min)', key: 'actualMin', width: 11 }, pct('utilisation', 'Utilisation'),
+    { header: 'Name', width: 26 }, { header: 'Level', width: 11 }, { header: 'Created', width: 9 }, { header: 'Completed', width: 10 },
+    { header: 'Cancelled', width: 10 }, { header: 'Backlog', width: 9 }, dec('Backlog mean age (h)'), { header: 'Overdue', width: 9 },
+    pct('On-time completion'), pct('SLA response met'), pct('SLA resolution met'), dec('Mean time to respond (h)'), dec('Mean time to repair (h)'),
+    pct('First-time fix'), { header: 'Planned (min)', width: 11 }, { header: 'Actual (min)', width: 11 }, pct('Utilisation'),
   ];
 }
 
-function kpiCells(dimension: KpiRow['dimension'] | 'depot', label: string, s: KpiSummary) {
-  return {
-    ...s, label, dimension,
-    onTime: s.onTime.value, slaResponse: s.slaResponse.value, slaResolution: s.slaResolution.value, firstTimeFix: s.firstTimeFix.value, utilisation: s.utilisation.value,
-  };
+function kpiCells(dimension: KpiRow['dimension'] | 'depot', label: string, s: KpiSummary): CellValue[] {
+  return [
+    label, dimension, s.created, s.completed, s.cancelled, s.backlog, s.backlogAgeMeanH, s.overdue, s.onTime.value, s.slaResponse.value,
+    s.slaResolution.value, s.mttrRespondH, s.mttrRepairH, s.firstTimeFix.value, s.plannedMin, s.actualMin, s.utilisation.value,
+  ];
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Sqlite } from '../../../db/client.js';
 import { writeWorkbook } from '../excel/workbook.js';
+import { eventsSheetThread } from './events-thread.js';
 import { scopeWhere } from '../excel/rows.js';
 import { computeKpis } from '../kpi/index.js';
 import type { KpiFilters, KpiQuery } from '../kpi-types.js';
@@ -69,16 +70,21 @@ export async function buildReport(sqlite: Sqlite, dataDir: string, spec: BuildSp
   if (spec.kind === 'jobcard') {
     await buildJobcards(sqlite, dataDir, spec, file, orgName, progress);
   } else {
-    progress(0.02, 'computing KPIs');
     const q = kpiQuery(sqlite, spec);
-    const report = computeKpis(sqlite, q);
     if (spec.kind === 'kpi-pdf') {
+      progress(0.02, 'computing KPIs');
+      const report = computeKpis(sqlite, q);
       const names = filterNames(sqlite, spec.orgId, spec.filters);
       const depotName = spec.filters.depotId ? (names[spec.filters.depotId] ?? null) : null;
       await renderKpiPdf(report, { orgName, depotName, names }, fs.createWriteStream(file), (f, m) => progress(0.2 + f * 0.8, m));
     } else {
-      progress(0.1, 'work orders');
-      await writeWorkbook(file, { sqlite, scope: { orgId: spec.orgId, from: q.from, to: q.to, filters: spec.filters }, report, now: spec.now }, (f, m) => progress(0.1 + f * 0.9, m));
+      const scope = { orgId: spec.orgId, from: q.from, to: q.to, filters: spec.filters };
+      await writeWorkbook(
+        file,
+        // The KPIs are computed once, after the Work orders sheet, while the Events sheet is being built on its own thread.
+        { sqlite, scope, zone: q.zone, now: spec.now, report: () => computeKpis(sqlite, q), events: eventsSheetThread(sqlite.name, scope, q.zone) },
+        progress,
+      );
     }
   }
   progress(1, 'done');

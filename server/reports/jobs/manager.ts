@@ -171,7 +171,11 @@ export class ReportJobs {
     this.active.delete(job.id);
     this.lastPublished.delete(job.id);
     job.worker = null;
-    if (outcome.state !== 'done') fs.rmSync(tmpPath(this.host.dataDir, job.fileName), { force: true });
+    if (outcome.state !== 'done') {
+      const tmp = tmpPath(this.host.dataDir, job.fileName);
+      // A cancelled workbook also leaves its Events sheet part (server/reports/excel/events-part.ts).
+      for (const f of [tmp, `${tmp}.events.part`]) fs.rmSync(f, { force: true });
+    }
     this.persist(job.orgId, job.id, {
       state: outcome.state, message: outcome.message, fileName: outcome.state === 'done' ? job.fileName : null,
       sizeBytes: outcome.sizeBytes ?? null, startedAt: job.startedAt, finishedAt: this.host.clock.now(),

@@ -13,7 +13,7 @@ export const BREACHED_LIMIT = 200;
  * late first, at most BREACHED_LIMIT, each row carrying the total. Open ones are late by now, or by
  * the time they were put on hold (their clock stopped there).
  */
-export const BREACHED_BRANCH = `SELECT 'miss', id, json_object('kind', kind, 'due', due, 'met', met, 'late', late, 'total', total) FROM (
+export const BREACHED_BRANCH = `SELECT 'miss', id, json_object('kind', kind, 'due', due, 'met', met, 'late', late, 'total', total), NULL FROM (
   SELECT *, count(*) OVER () AS total FROM (
     SELECT id, 'response' AS kind, response_due_at AS due, responded_at AS met, coalesce(responded_at, @now) - response_due_at AS late
       FROM f WHERE resp_den = 1 AND resp_num = 0
@@ -64,7 +64,7 @@ export function breachedRows(db: Sqlite, q: KpiQuery, misses: Miss[]): BreachedW
  * Failures are corrective and emergency work orders (not cancelled) created on the asset in the
  * period; MTBF is the mean gap between consecutive ones, (last − first) / (failures − 1).
  */
-export const MTBF_BRANCH = `SELECT 'mtbf', asset_id, json_object('n', count(*), 'first', min(created_at), 'last', max(created_at)) FROM f
+export const MTBF_BRANCH = `SELECT 'mtbf', asset_id, json_object('n', count(*), 'first', min(created_at), 'last', max(created_at)), NULL FROM f
   WHERE created = 1 AND asset_id IS NOT NULL AND type IN ('corrective', 'emergency') AND status <> 'CANCELLED' GROUP BY asset_id`;
 
 /** Most failures first, then by label. */

@@ -2,7 +2,7 @@ import type { Sqlite } from '../../../db/client.js';
 import type { KpiDimension, KpiQuery, KpiReport, KpiRow, Ratio } from '../kpi-types.js';
 import { BREACHED_BRANCH, breachedRows, MTBF_BRANCH, mtbfRows, type Miss } from './breached.js';
 import { addSums, emptySums, normalise, ratio, toSummary, volume } from './rollup.js';
-import { AGGREGATES, factsSql, FAILURES_CTE, scope, type Sums } from './sql.js';
+import { AGGREGATES, factsSql, HELD_CTE, REJECTED_CTE, scope, type Sums } from './sql.js';
 import { addHistogramRow, emptyHistogram, HISTOGRAM_BRANCHES, series } from './trends.js';
 import { shiftMinutesFor, utilisation, type Utilisation } from './utilisation.js';
 
@@ -10,7 +10,7 @@ import { shiftMinutesFor, utilisation, type Utilisation } from './utilisation.js
  * computeKpis: every KPI of a period, depot-wide and per dimension. ONE statement reads the work
  * orders once into per-work-order facts (a materialised CTE) and aggregates them every way the
  * report needs (dimension groups, trend histograms, MTBF, the worst misses); each branch
- * returns (kind, key, JSON) so differently shaped results share one result set. Utilisation reads
+ * returns (kind, key, a, b) so differently shaped results share one result set. Utilisation reads
  * the planned work separately (it intersects with shifts in code).
  */
 
@@ -44,20 +44,25 @@ export function computeKpis(db: Sqlite, q: KpiQuery): KpiReport {
   // One GROUP BY over every combination of the five dimensions (one sort instead of six); the
   // summary and each dimension are sums of these groups, added up below (every field is a sum or a max).
   const branches = [
-    `SELECT 'combo', json_array(${dims.map((d) => COLUMN[d]).join(', ')}), ${AGGREGATES} FROM f GROUP BY ${dims.map((d) => COLUMN[d]).join(', ')}`,
+    `SELECT 'combo', json_array(${dims.map((d) => COLUMN[d]).join(', ')}), ${AGGREGATES}, NULL FROM f GROUP BY ${dims.map((d) => COLUMN[d]).join(', ')}`,
     ...HISTOGRAM_BRANCHES,
     MTBF_BRANCH,
     `SELECT * FROM (${BREACHED_BRANCH})`,
   ];
-  const rows = db.prepare(`WITH ${FAILURES_CTE}, f AS MATERIALIZED (${factsSql(where)}) ${branches.join('\nUNION ALL ')}`).raw().all(params) as [string, string | number | null, string][];
+  const rows = db.prepare(`WITH ${REJECTED_CTE}, ${HELD_CTE}, f AS MATERIALIZED (${factsSql(where)}) ${branches.join('\nUNION ALL ')}`).raw().all(params) as [string, string | number | null, string | number, number | null][];
 
   const groups = Object.fromEntries(dims.map((d) => [d, new Map<string | null, Sums>()])) as Record<KpiDimension, Map<string | null, Sums>>;
   const hist = emptyHistogram();
   const misses: Miss[] = [];
   const failures: { assetId: string; n: number; first: number; last: number }[] = [];
   const all = emptySums();
-  for (const [kind, key, json] of rows) {
-    const v = JSON.parse(json) as Record<string, number | null> & Partial<Sums>;
+  for (const [kind, key, a, b] of rows) {
+    // Histogram rows carry plain numbers (there are tens of thousands of them); the rest carry JSON.
+    if (kind.startsWith('h:')) {
+      addHistogramRow(hist, kind, key as number | null, { n: a as number, m: b });
+      continue;
+    }
+    const v = JSON.parse(a as string) as Record<string, number | null> & Partial<Sums>;
     if (kind === 'combo') {
       const sums = normalise(v);
       addSums(all, sums);
@@ -68,11 +73,9 @@ export function computeKpis(db: Sqlite, q: KpiQuery): KpiReport {
         if (into) addSums(into, sums);
         else groups[d].set(k, addSums(emptySums(), sums));
       });
-    } else if (kind.startsWith('h:')) addHistogramRow(hist, kind, key as number | null, v as { n: number; m: number | null });
-    else if (kind === 'miss') misses.push({ id: key as string, ...(v as unknown as Omit<Miss, 'id'>) });
+    } else if (kind === 'miss') misses.push({ id: key as string, ...(v as unknown as Omit<Miss, 'id'>) });
     else if (kind === 'mtbf') failures.push({ assetId: key as string, n: v.n!, first: v.first!, last: v.last! });
   }
-
   const util = utilisation(db, q);
   const byDimension = {} as Record<KpiDimension, KpiRow[]>;
   const names = Object.fromEntries(dims.map((d) => [d, labels(db, q.orgId, d)])) as Record<KpiDimension, Map<string, string>>;

@@ -8,6 +8,7 @@ import type { CreateWorkOrderInput } from '../../work-orders/contract.js';
 import type { WorkOrderStatus } from '../../../db/schema/index.js';
 import type { KpiFilters, KpiReport } from '../kpi-types.js';
 import { computeKpis } from './index.js';
+import { closeKpiPool } from './pool.js';
 
 /**
  * A hand-built week around the end of British Summer Time (Sunday 25 October 2026: that local day
@@ -89,7 +90,10 @@ beforeAll(async () => {
   t.clock.set(NOW);
 });
 
-afterAll(() => t.close());
+afterAll(async () => {
+  await closeKpiPool(t.host);
+  await t.close();
+});
 
 const r = (numerator: number, denominator: number) => ({ numerator, denominator, value: denominator ? numerator / denominator : null });
 

@@ -44,27 +44,42 @@ export const RESPONSE_BREACHED_OPEN = `(wo.responded_at IS NULL AND wo.response_
 export const RESOLUTION_BREACHED_OPEN = `(wo.completed_at IS NULL AND wo.resolution_due_at >= @from AND wo.resolution_due_at < min(coalesce(wo.on_hold_since, @at), @at))`;
 const NOT_CANCELLED = `wo.status <> 'CANCELLED'`;
 
-/** Wall-clock time spent ON_HOLD between `lo` and the completion, from the status events. */
+/**
+ * Wall-clock time spent ON_HOLD between `lo` and the completion, from the status events. Both
+ * lookups walk work_order_events_wo_type_idx (work_order_id, type, at, from_status, to_status) and
+ * never touch the table.
+ */
 function holdMs(lo: string): string {
   const resumed = `(SELECT min(x.at) FROM work_order_events x WHERE x.work_order_id = h.work_order_id AND x.type = 'status_changed' AND x.from_status = 'ON_HOLD' AND x.at >= h.at)`;
   return `(SELECT coalesce(sum(max(0, min(coalesce(${resumed}, wo.completed_at), wo.completed_at) - max(h.at, ${lo}))), 0)
     FROM work_order_events h WHERE h.work_order_id = wo.id AND h.type = 'status_changed' AND h.to_status = 'ON_HOLD')`;
 }
 
+/**
+ * Work orders that were ever put on hold (a few percent of them), from the small partial index
+ * work_order_events_holds_idx: the hold arithmetic above runs only for these, so the other completed
+ * work costs one in-memory set probe instead of two index seeks.
+ */
+export const HELD_CTE = `held AS MATERIALIZED (SELECT DISTINCT work_order_id AS id FROM work_order_events
+  WHERE org_id = @org AND type = 'status_changed' AND to_status = 'ON_HOLD')`;
+const heldMs = (lo: string) => `(CASE WHEN wo.id IN held THEN ${holdMs(lo)} ELSE 0 END)`;
+
 const FOLLOW_UP_MS = 30 * 86_400_000;
 
 /**
- * The org's failures (corrective/emergency work, not cancelled, on an asset), read once per report:
- * the follow-up check below probes it per completed work order, and SQLite indexes this small
- * materialised set on the fly ("automatic index"), so the check needs no index on the big table.
+ * Work orders a supervisor sent back at least once, read once per report as a set: probing it per
+ * completed work order is an in-memory lookup, where a correlated EXISTS cost a table read each.
  */
-export const FAILURES_CTE = `failures AS MATERIALIZED (SELECT asset_id, created_at FROM work_orders
-  WHERE org_id = @org AND asset_id IS NOT NULL AND type IN ('corrective', 'emergency') AND status <> 'CANCELLED')`;
+export const REJECTED_CTE = `rejected AS MATERIALIZED (SELECT DISTINCT work_order_id AS id FROM closure_approvals WHERE org_id = @org AND decision = 'rejected')`;
 
-/** Sent back by a supervisor at least once, or the asset needed corrective work again within 30 days. */
-const NOT_FIXED_FIRST_TIME = `(EXISTS (SELECT 1 FROM closure_approvals r WHERE r.work_order_id = wo.id AND r.decision = 'rejected')
-  OR (wo.asset_id IS NOT NULL AND EXISTS (SELECT 1 FROM failures x WHERE x.asset_id = wo.asset_id
-    AND x.created_at > wo.completed_at AND x.created_at <= wo.completed_at + ${FOLLOW_UP_MS})))`;
+/**
+ * Sent back by a supervisor at least once, or the asset needed corrective work (not cancelled)
+ * again within 30 days: one seek per completed work order in work_orders_org_asset_created_idx
+ * (org_id, asset_id, created_at, type, status), which covers the probe.
+ */
+const NOT_FIXED_FIRST_TIME = `(wo.id IN rejected
+  OR (wo.asset_id IS NOT NULL AND EXISTS (SELECT 1 FROM work_orders x WHERE x.org_id = wo.org_id AND x.asset_id = wo.asset_id
+    AND x.created_at > wo.completed_at AND x.created_at <= wo.completed_at + ${FOLLOW_UP_MS} AND x.type IN ('corrective', 'emergency') AND x.status <> 'CANCELLED')))`;
 
 /**
  * One row of facts per work order that can touch the period (0/1 flags and milliseconds), so every
@@ -88,10 +103,10 @@ export function factsSql(where: string): string {
     CASE WHEN ${COMPLETED} AND wo.completed_at <= wo.resolution_due_at THEN 1 ELSE 0 END AS resol_num,
     ${RESPONDED} AS responded,
     CASE WHEN ${RESPONDED} THEN wo.responded_at - wo.created_at END AS respond_ms,
-    CASE WHEN ${COMPLETED} THEN wo.completed_at - wo.created_at - ${holdMs('wo.created_at')} END AS repair_ms,
+    CASE WHEN ${COMPLETED} THEN wo.completed_at - wo.created_at - ${heldMs('wo.created_at')} END AS repair_ms,
     CASE WHEN ${COMPLETED} THEN NOT ${NOT_FIXED_FIRST_TIME} ELSE 0 END AS ftf_num,
     CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.duration_min END AS planned_min,
-    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.completed_at - wo.responded_at - ${holdMs('wo.responded_at')} END AS actual_ms
+    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.completed_at - wo.responded_at - ${heldMs('wo.responded_at')} END AS actual_ms
   FROM work_orders wo
   WHERE ${where} AND wo.created_at < @to
     AND (wo.created_at >= @from OR wo.completed_at >= @from OR wo.cancelled_at >= @from OR wo.responded_at >= @from

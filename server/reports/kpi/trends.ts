@@ -37,14 +37,15 @@ export interface Histogram {
  * Branches of the KPI statement over the facts `f` (server/reports/kpi/index.ts): counts per UTC
  * quarter hour, and the open work at `from` that the backlog series starts from. The SLA point of
  * a work order is its completion, or its due time for an open miss (the same rows as slaResolution).
+ * Rows are (kind, quarter, count, met) as plain numbers: a year has tens of thousands of them.
  */
 export const HISTOGRAM_BRANCHES = [
-  `SELECT 'h:created', created_at / ${QUARTER_MS}, json_object('n', count(*)) FROM f WHERE created = 1 GROUP BY 2`,
-  `SELECT 'h:completed', completed_at / ${QUARTER_MS}, json_object('n', count(*)) FROM f WHERE completed = 1 GROUP BY 2`,
-  `SELECT 'h:cancelled', cancelled_at / ${QUARTER_MS}, json_object('n', count(*)) FROM f WHERE cancelled = 1 GROUP BY 2`,
+  `SELECT 'h:created', created_at / ${QUARTER_MS}, count(*), NULL FROM f WHERE created = 1 GROUP BY 2`,
+  `SELECT 'h:completed', completed_at / ${QUARTER_MS}, count(*), NULL FROM f WHERE completed = 1 GROUP BY 2`,
+  `SELECT 'h:cancelled', cancelled_at / ${QUARTER_MS}, count(*), NULL FROM f WHERE cancelled = 1 GROUP BY 2`,
   `SELECT 'h:sla', (CASE WHEN completed = 1 THEN completed_at ELSE resolution_due_at END) / ${QUARTER_MS},
-     json_object('n', count(*), 'm', sum(resol_num)) FROM f WHERE resol_den = 1 GROUP BY 2`,
-  `SELECT 'h:open', NULL, json_object('n', count(*)) FROM f
+     count(*), sum(resol_num) FROM f WHERE resol_den = 1 GROUP BY 2`,
+  `SELECT 'h:open', NULL, count(*), NULL FROM f
      WHERE created_at < @from AND coalesce(completed_at >= @from, 1) AND coalesce(cancelled_at >= @from, 1)`,
 ];
 

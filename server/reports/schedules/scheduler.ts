@@ -4,6 +4,7 @@ import type { Ctx, Host } from '../../core/context.js';
 import { mutate } from '../../core/mutate.js';
 import { EXTENSION, zoneFor } from '../jobs/build.js';
 import { reportJobs, type JobView } from '../jobs/manager.js';
+import { closeKpiPool } from '../kpi/pool.js';
 import type { KpiFilters } from '../kpi-types.js';
 import { day } from '../pdf/format.js';
 import { duePeriods } from './periods.js';
@@ -79,7 +80,7 @@ export function startReports(host: Host): { scheduler: ReportScheduler; close():
     scheduler,
     async close() {
       scheduler.stop();
-      await reportJobs(host).close();
+      await Promise.all([reportJobs(host).close(), closeKpiPool(host)]);
     },
   };
 }
