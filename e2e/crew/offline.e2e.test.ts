@@ -373,6 +373,8 @@ describe('crew outbox bound to its technician', () => {
     await page.locator('[data-testid="crew-work-order"][data-state="ready"]').waitFor();
     await page.getByTestId('crew-step-EN_ROUTE').tap();
     await page.locator('[data-testid="crew-pending"][data-held="2"]').waitFor({ state: 'attached' });
+    // The page shows the tapped status at once; the host's copy says it has arrived.
+    await page.locator('[data-testid="crew-work-order"][data-host-status="EN_ROUTE"]').waitFor();
     await pending(page, 0);
     expect((await events(woB.id)).filter((e) => e.toStatus === 'EN_ROUTE')).toHaveLength(1);
     await page.evaluate(() => window.dispatchEvent(new Event('online'))); // another replay trigger: still nothing of A's

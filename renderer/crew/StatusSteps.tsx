@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { STATUS_LABEL } from '../console/work-orders/labels';
 import { crewActions } from './actions';
-import { currentPosition, freshPosition } from './geo';
+import { stampPosition } from './geo';
 import { moveLabel } from './labels';
 
 /** What the crew taps, in their words (the status it leads to is shown above the buttons). */
@@ -46,8 +46,7 @@ export function StatusSteps({
     setError(null);
     onTapped(to);
     try {
-      // A fix from the last minute goes at once; otherwise wait up to 5 s, then go without one.
-      const position = freshPosition() ?? (await currentPosition(5000));
+      const position = await stampPosition();
       await crewActions.transition(wo.id, to, STATUS_LABEL[to] ?? to, { reason: why, position });
       setHolding(false);
       setReason('');

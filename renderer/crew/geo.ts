@@ -47,6 +47,24 @@ export function currentPosition(timeoutMs = 5000, maxAgeMs = 30_000): Promise<Po
   });
 }
 
+/**
+ * The position to stamp a tap with, waiting only when it is worth it: a fix from the last minute
+ * goes at once; without location permission (or before it is granted) nothing is waited for;
+ * with permission, a new reading gets `timeoutMs`. Until the action is queued it is not durable,
+ * so the wait is short.
+ */
+export async function stampPosition(timeoutMs = 3000): Promise<Position | null> {
+  const fresh = freshPosition();
+  if (fresh) return fresh;
+  try {
+    const state = await navigator.permissions?.query({ name: 'geolocation' as PermissionName });
+    if (state && state.state !== 'granted') return null;
+  } catch {
+    // No Permissions API (older Safari): ask, within the timeout.
+  }
+  return currentPosition(timeoutMs);
+}
+
 /** Keeps `lastFix` warm while the work-order page is open (returns the stop function). */
 export function watchPosition(onFix?: (p: Position) => void): () => void {
   if (typeof navigator === 'undefined' || !('geolocation' in navigator)) return () => {};
