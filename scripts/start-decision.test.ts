@@ -105,4 +105,11 @@ describe('npm start explanation', () => {
     const { explainHeadless } = await import('./start-decision.mjs');
     expect(explainHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)', 'http://127.0.0.1:4400/')).not.toMatch(/download/);
   });
+
+  it('when the port is 0 (a free one is picked), then it points at the address the host prints instead of a port-0 URL', async () => {
+    const { explainHeadless } = await import('./start-decision.mjs');
+    const text = explainHeadless('the Electron binary is missing', 'http://127.0.0.1:0/');
+    expect(text).not.toMatch(/:0\//);
+    expect(text).toMatch(/address it prints below/);
+  });
 });

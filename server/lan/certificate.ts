@@ -123,6 +123,7 @@ export async function ensureCertificate(dataDir: string, opts: CertificateOption
 
   let caKey = readIfExists(files.caKey);
   let caPem = readIfExists(files.caCert);
+  const firstRun = !caKey && !caPem;
   const caWhy = caKey ? staleReason(parse(caPem), now) : 'key missing';
   if (caWhy) {
     const ca = await generate([{ name: 'commonName', value: `DepotDesk CA ${depotName}`.slice(0, 64) }, { name: 'organizationName', value: 'DepotDesk' }], {
@@ -139,7 +140,7 @@ export async function ensureCertificate(dataDir: string, opts: CertificateOption
     caPem = ca.cert;
     writeAtomic(files.caKey, caKey, 0o600);
     writeAtomic(files.caCert, caPem, 0o644);
-    actions.push(`created a new depot CA (previous one ${caWhy}); phones must trust the new one`);
+    actions.push(firstRun ? 'created the depot CA (first run); phones trust it once to use the crew view' : `created a new depot CA (previous one ${caWhy}); phones must trust the new one`);
   }
   const ca = parse(caPem);
   if (!ca || !caKey || !caPem) throw new Error(`The depot CA in ${dir} cannot be read after writing it`);
@@ -165,7 +166,7 @@ export async function ensureCertificate(dataDir: string, opts: CertificateOption
     cert = issued.cert;
     writeAtomic(files.key, key, 0o600);
     writeAtomic(files.cert, cert, 0o644);
-    actions.push(`issued a new server certificate for ${[...dns, ...ips].join(', ')} (previous one ${serverWhy})`);
+    actions.push(`issued a${firstRun ? '' : ' new'} server certificate for ${[...dns, ...ips].join(', ')}${firstRun ? '' : ` (previous one ${serverWhy})`}`);
   }
   if (!key || !cert) throw new Error(`The server certificate in ${dir} cannot be read after writing it`);
   return { dir, key, cert, caCert: caPem, fingerprint: ca.fingerprint256, names: { dns, ips }, actions };
