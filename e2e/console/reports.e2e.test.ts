@@ -82,6 +82,10 @@ describe('console reports', () => {
     const all = await tiles(page);
     expect(all).toEqual(expected(await apiSummary(page)));
     expect(all.created).toBeGreaterThan(0);
+    // Every dimension the API breaks down is on screen too.
+    for (const d of ['team', 'technician', 'type', 'location', 'asset']) {
+      expect(await page.locator(`[data-testid="table-${d}"] tbody tr`).count(), d).toBeGreaterThan(0);
+    }
 
     // Team filter: the first team in the picker.
     const teamId = await page.getByTestId('filter-teamId').locator('option').nth(1).getAttribute('value');

@@ -158,6 +158,10 @@ function ReportBody({ r }: { r: KpiReportDto }) {
         </section>
       </div>
       <div className="rep-grid2">
+        <KpiTable title="By location" rows={r.byDimension.location} testId="table-location" />
+        <KpiTable title="By asset" rows={r.byDimension.asset} testId="table-asset" />
+      </div>
+      <div className="rep-grid2">
         <KpiTable title="By work-order type" rows={r.byDimension.type} testId="table-type" />
         <ScheduledReports />
       </div>
