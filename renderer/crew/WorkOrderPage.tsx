@@ -9,7 +9,7 @@ import { useNow } from './useNow';
 import { Checklist } from './Checklist';
 import { usePending } from './offline/useOutbox';
 import type { OutboxAction } from './offline/types';
-import { ofKind, pendingStatus, uploadsOf, useRefreshOnSent } from './pending';
+import { ofKind, pendingStatus, uploadsOf } from './pending';
 import { watchPosition } from './geo';
 import { StatusSteps } from './StatusSteps';
 import { Attendance } from './Attendance';
@@ -79,7 +79,6 @@ export function WorkOrderPage({ id }: { id: string }) {
   const checklist = useQuery(crewQueries.checklist(id));
   const attachments = useQuery(workOrderQueries.attachments(id));
   const pending = usePending(id);
-  useRefreshOnSent(id, pending);
   const status = useShownStatus(wo.data?.status ?? '', wo.data?.version ?? 0, pending);
   const now = useNow();
 

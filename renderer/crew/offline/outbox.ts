@@ -47,6 +47,18 @@ let stored: OutboxAction[] = [];
 let actions: OutboxAction[] = [];
 /** Kept in memory only: a crash mid-send leaves the action `pending`, and it is simply sent again. */
 let sendingId: string | null = null;
+/**
+ * The queries a sent action changed, besides its work order's timeline (every action writes an
+ * event). The outbox is the one place that refreshes them: the socket does too when it is up.
+ */
+const CHANGED_BY_KIND: Partial<Record<OutboxAction['kind'], (id: string) => unknown[][]>> = {
+  transition: () => [['work_orders']],
+  checklist: (id) => [['checklist_results', id]],
+  upload: (id) => [['attachments', id]],
+  message: (id) => [['work_order_messages', id]],
+  attendance: (id) => [['attendance', id]],
+};
+
 /** Queries to refresh once the current burst of replays is over (see refreshTouched). */
 const touched = new Map<string, unknown[]>();
 let lastRefresh = 0;
@@ -168,13 +180,7 @@ function applySent(action: OutboxAction, data: unknown): void {
       view ? { ...view, items: view.items.map((r) => (r.item.id === itemId ? { ...r, answer: data } : r)) } : view,
     );
   }
-  const keys: unknown[][] = [['work_order_events', id]];
-  if (action.kind === 'transition') keys.push(['work_orders']);
-  if (action.kind === 'checklist') keys.push(['checklist_results', id]);
-  if (action.kind === 'upload') keys.push(['attachments', id]);
-  if (action.kind === 'message') keys.push(['work_order_messages', id]);
-  if (action.kind === 'attendance') keys.push(['attendance', id]);
-  for (const key of keys) touched.set(JSON.stringify(key), key);
+  for (const key of [['work_order_events', id], ...(CHANGED_BY_KIND[action.kind]?.(id) ?? [])]) touched.set(JSON.stringify(key), key);
   // A long replay still refreshes the screen now and then, not after every action: refetching the
   // open page after each of 30 queued answers would triple the replay time on a slow Wi-Fi.
   if (Date.now() - lastRefresh > 1000) refreshTouched();

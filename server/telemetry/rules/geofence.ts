@@ -1,5 +1,6 @@
 import type { RuleRow } from '../repo.js';
 import type { StoredPosition } from '../pipeline/store.js';
+import { haversineM } from '../../core/geo.js';
 
 export interface Site {
   id: string;
@@ -19,15 +20,6 @@ export interface Crossing {
   rules: RuleRow[];
 }
 
-const EARTH_M = 6_371_008.8;
-const rad = (d: number) => (d * Math.PI) / 180;
-
-export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLon = rad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /**
  * Which vehicle is inside which site, from GPS fixes. A vehicle enters at the site's radius and
@@ -71,7 +63,7 @@ export class GeofenceEngine {
         if (forSite.length === 0) continue;
         const key = `${vehicleId}|${site.id}`;
         const was = this.inside.get(key);
-        const d = distanceM(frame, site);
+        const d = haversineM(frame, site);
         const hysteresis = Math.max(...forSite.map((r) => r.hysteresis));
         const now = was ? d <= site.geofenceRadiusM + hysteresis : d <= site.geofenceRadiusM;
         this.inside.set(key, now);

@@ -4,7 +4,7 @@ import { startTestHost, type TestHost } from '../../testing/harness.js';
 import { FakeSource } from '../fake-source.js';
 import { must, telemetryWorld, type World } from '../fixtures.js';
 import { startTelemetry } from '../runtime.js';
-import { distanceM } from './geofence.js';
+import { haversineM as distanceM } from '../../core/geo.js';
 
 let t: TestHost;
 let w: World;

@@ -1,5 +1,6 @@
 import { nmeaSentence } from '../protocols/nmea.js';
 import { noise, seeded } from './random.js';
+import { haversineM } from '../../core/geo.js';
 
 /**
  * A van driving a loop through central Bristol (Temple Meads → Redcliffe → harbourside → Clifton →
@@ -24,14 +25,10 @@ export const BRISTOL_LOOP: ReadonlyArray<readonly [lat: number, lon: number]> = 
   [51.4491, -2.5813],
 ];
 
-const EARTH_M = 6_371_000;
 const rad = (d: number) => (d * Math.PI) / 180;
 
 function distanceM(a: readonly [number, number], b: readonly [number, number]): number {
-  const dLat = rad(b[0] - a[0]);
-  const dLon = rad(b[1] - a[1]);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a[0])) * Math.cos(rad(b[0])) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_M * Math.asin(Math.sqrt(h));
+  return haversineM({ lat: a[0], lon: a[1] }, { lat: b[0], lon: b[1] });
 }
 
 function bearingDeg(a: readonly [number, number], b: readonly [number, number]): number {
