@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
 import { cacheStatements } from './statement-cache.js';
+import { backfillAuditChain } from './audit-chain-backfill.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Sqlite = Database.Database;
@@ -16,6 +17,8 @@ export interface OpenedDatabase {
   /** Path of the copy taken before migrating, when one was needed. */
   backupPath: string | null;
   appliedMigrations: number;
+  /** Audit rows from before the hash chain (migration 0009) chained on this open; 0 on most starts. */
+  auditRowsChained: number;
 }
 
 /** Thrown when the file was written by a newer DepotDesk: opening it could corrupt data we do not understand. */
@@ -97,8 +100,10 @@ export function openDatabase(file: string, opts: { migrationsFolder?: string; no
       sqlite.pragma('analysis_limit = 1000');
       sqlite.exec('ANALYZE');
     }
+    // After migrate() rather than inside it: the chain needs SHA-256, which SQL cannot compute.
+    const auditRowsChained = backfillAuditChain(sqlite);
     cacheStatements(sqlite);
-    return { sqlite, db, backupPath, appliedMigrations: known };
+    return { sqlite, db, backupPath, appliedMigrations: known, auditRowsChained };
   } catch (err) {
     sqlite.close();
     throw err;

@@ -1,7 +1,12 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { id, json } from './columns.js';
 
-/** Append-only (trigger-enforced): who did what, with the row before and after. */
+/**
+ * Append-only (trigger-enforced): who did what, with the row before and after. Each org's rows form
+ * a hash chain (`seq`, `prev_hash`, `hash`; see db/audit-chain.ts) so that an edit made behind the
+ * application's back shows. The chain columns are null only on rows from before migration 0009
+ * until they are chained at the next start.
+ */
 export const auditLog = sqliteTable('audit_log', {
   id: id(),
   orgId: text('org_id').notNull(),
@@ -13,7 +18,15 @@ export const auditLog = sqliteTable('audit_log', {
   after: json('after'),
   requestId: text('request_id'),
   at: integer('at').notNull(),
-}, (t) => [index('audit_log_entity_idx').on(t.orgId, t.entity, t.entityId, t.at), index('audit_log_org_at_idx').on(t.orgId, t.at)]);
+  seq: integer('seq'),
+  prevHash: text('prev_hash'),
+  hash: text('hash'),
+}, (t) => [
+  index('audit_log_entity_idx').on(t.orgId, t.entity, t.entityId, t.at),
+  index('audit_log_org_at_idx').on(t.orgId, t.at),
+  // The chain's order and its head lookup; unique, so the chain cannot fork.
+  uniqueIndex('audit_log_chain_idx').on(t.orgId, t.seq),
+]);
 
 /**
  * Append-only change feed for sync. `seq` is this depot's local sequence (the cursor a replica

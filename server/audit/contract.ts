@@ -21,3 +21,29 @@ export const AuditEntry = z
     at: IsoTime,
   })
   .meta({ id: 'AuditEntry' });
+
+/** GET /audit/verify: the org's hash chain checked end to end (see db/audit-chain.ts for the encoding). */
+export const AuditVerification = z
+  .object({
+    ok: z.boolean().meta({ description: 'true when every row matches its hash and links to the one before it' }),
+    rowsChecked: z.number().int(),
+    brokenRows: z.number().int(),
+    head: z
+      .object({ seq: z.number().int().meta({ description: 'position of the last row = rows in the chain' }), hash: z.string(), at: IsoTime })
+      .nullable()
+      .meta({ description: 'the last row of the chain; print or send it elsewhere to witness everything before it' }),
+    firstBroken: z
+      .object({
+        // Plain strings: a tampered row's id or time need not be well-formed any more.
+        id: z.string(),
+        seq: z.number().int().nullable(),
+        at: IsoTime.nullable(),
+        action: z.string(),
+        kind: z.enum(['changed', 'gap', 'link', 'duplicate', 'unchained']),
+        reason: z.string(),
+      })
+      .nullable(),
+    checkedAt: IsoTime,
+    durationMs: z.number(),
+  })
+  .meta({ id: 'AuditVerification' });

@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'attendance:read',
   'attendance:review',
   'audit:read',
+  /** Recompute the audit hash chain: admins only (it reads every row of the org's history). */
+  'audit:verify',
   'kpi:read',
   'report:export',
   'telemetry:read',

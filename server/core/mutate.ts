@@ -2,6 +2,7 @@ import { and, eq, getTableName, type InferInsertModel, type InferSelectModel } f
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../../db/client.js';
+import { appendAudit } from '../../db/audit-chain.js';
 import { workOrderEvents } from '../../db/schema/index.js';
 import type { WorkOrderStatus } from '../../db/schema/index.js';
 import { ConflictError, NotFoundError, VersionConflictError } from '../errors.js';
@@ -48,17 +49,15 @@ function jsonOrNull(value: unknown): string | null {
 }
 
 /**
- * The audit and change-log inserts run for every row of every mutation, always in the same shape,
- * so they are prepared once per connection instead of being rebuilt by the query builder each time.
+ * The change-log insert runs for every row of every mutation, always in the same shape, so it is
+ * prepared once per connection instead of being rebuilt by the query builder each time (the audit
+ * insert, chained, lives in db/audit-chain.ts and does the same).
  */
-const statementCache = new WeakMap<Sqlite, { audit: Statement; change: Statement }>();
+const statementCache = new WeakMap<Sqlite, { change: Statement }>();
 function statementsFor(sqlite: Sqlite) {
   let s = statementCache.get(sqlite);
   if (!s) {
     s = {
-      audit: sqlite.prepare(
-        'INSERT INTO audit_log (id, org_id, actor_id, action, entity, entity_id, before, after, request_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       change: sqlite.prepare(
         'INSERT INTO change_log (org_id, table_name, row_id, op, row, hlc, origin_depot, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -211,18 +210,20 @@ export class Writer {
    * are audited automatically; call this only to say more.
    */
   audit(action: string, entity: string, entityId: string, before: unknown, after: unknown): void {
-    statementsFor(this.ctx.host.sqlite).audit.run(
-      newId(),
-      this.ctx.orgId,
-      this.ctx.actor.userId,
+    // Chained to the org's previous audit row; the head is read inside this transaction, so a
+    // mutation that rolls back takes its links with it.
+    appendAudit(this.ctx.host.sqlite, {
+      id: newId(),
+      orgId: this.ctx.orgId,
+      actorId: this.ctx.actor.userId,
       action,
       entity,
       entityId,
-      jsonOrNull(redact(before)),
-      jsonOrNull(redact(after)),
-      this.ctx.requestId ?? null,
-      this.now,
-    );
+      before: jsonOrNull(redact(before)),
+      after: jsonOrNull(redact(after)),
+      requestId: this.ctx.requestId ?? null,
+      at: this.now,
+    });
   }
 
   private changeLog(tableName: string, rowId: string, op: Change['op'], row: unknown) {
