@@ -63,7 +63,7 @@ describe('desktop shell wiring (fake electron)', () => {
     expect(win.focused).toBe(1);
   });
 
-  it('when any web contents is created, then the navigation guards are attached to it', async () => {
+  it('when any other web contents is created, then the safety-net guards are attached to it and it opens nothing itself', async () => {
     const t = boot();
     await flush();
     t.utility.last.ready();
@@ -71,8 +71,23 @@ describe('desktop shell wiring (fake electron)', () => {
     const contents = new FakeWebContents();
     t.app.emit('web-contents-created', {}, contents);
     expect(contents.attempt('will-navigate', 'https://evil.com/')).toBe(true);
+    expect(contents.attempt('will-navigate', 'http://127.0.0.1:4400/api/docs')).toBe(true);
+    expect(contents.attempt('will-attach-webview')).toBe(true);
     expect(contents.openHandler!({ url: 'https://www.openstreetmap.org/' })).toEqual({ action: 'deny' });
-    expect(t.openedExternal).toEqual(['https://www.openstreetmap.org/']);
+    expect(t.openedExternal).toEqual([]);
+  });
+
+  it('when the console window follows a trusted link, then it opens in the OS browser exactly once (window guard and safety net both run)', async () => {
+    const t = boot();
+    await flush();
+    t.utility.last.ready();
+    await t.handle.ready;
+    const contents = FakeWindow.created[0]!.webContents;
+    expect(contents.listenerCount('will-navigate')).toBe(2);
+    expect(contents.attempt('will-navigate', 'https://www.openstreetmap.org/')).toBe(true);
+    expect(contents.openHandler!({ url: 'https://maps.apple.com/?daddr=1,2' })).toEqual({ action: 'deny' });
+    expect(t.openedExternal).toEqual(['https://www.openstreetmap.org/', 'https://maps.apple.com/?daddr=1,2']);
+    expect(contents.attempt('will-navigate', 'http://127.0.0.1:4400/s/abc')).toBe(true);
   });
 
   it('when crew LAN access is switched off from the menu, then the choice is saved and the host restarts without LAN', async () => {
@@ -119,5 +134,61 @@ describe('desktop shell wiring (fake electron)', () => {
     expect(t.errors).toHaveLength(1);
     expect(t.errors[0]!.content).toMatch(/crashed 6 times/);
     expect(FakeTray.last!.tooltip).toMatch(/stopped after repeated crashes/);
+  });
+});
+
+describe('first-run setup code hand-off (fake electron)', () => {
+  const CODE = 'dGhpcy1pcy1hLXNldHVwLWNv';
+  const banner = (port: number, code: string) =>
+    `DepotDesk depot host listening on http://127.0.0.1:${port}\n  console:  http://127.0.0.1:${port}/#setup=${code}\n  API docs: http://127.0.0.1:${port}/api/docs\n  crew LAN access off\n`;
+
+  it('when the host is ready with a setup code, then the window first loads the console with it in the fragment', async () => {
+    const t = boot();
+    await flush();
+    t.utility.last.ready(4400, CODE);
+    await t.handle.ready;
+    expect(FakeWindow.created[0]!.loaded).toEqual([`http://127.0.0.1:4400/#setup=${CODE}`]);
+  });
+
+  it('when the host is ready without a code (already set up) or with a malformed one, then the window loads the plain console address', async () => {
+    for (const code of [undefined, 'bad code!']) {
+      const t = boot();
+      await flush();
+      t.utility.last.ready(4400, code);
+      await t.handle.ready;
+      expect(FakeWindow.created[0]!.loaded).toEqual(['http://127.0.0.1:4400/']);
+    }
+  });
+
+  it('when the host restarts on another port with a new code, then the window follows it with the new code', async () => {
+    const t = boot();
+    await flush();
+    t.utility.last.ready(4400, CODE);
+    await t.handle.ready;
+    t.utility.last.exit(1);
+    t.clock.advance(1_000);
+    const next = 'bmV3LXNldHVwLWNvZGUtMTIz';
+    t.utility.last.ready(4411, next);
+    expect(FakeWindow.created).toHaveLength(1);
+    expect(FakeWindow.created[0]!.loaded).toEqual([`http://127.0.0.1:4400/#setup=${CODE}`, `http://127.0.0.1:4411/#setup=${next}`]);
+  });
+
+  it("when the host prints its banner with the code and the console fails to load, then no line main logs (nor the tray) contains the code", async () => {
+    const t = boot();
+    await flush();
+    FakeWindow.failLoads = true;
+    // The banner reaches main before the ready message, as from server/start.ts, and again after it.
+    t.utility.last.stdout.emit('data', Buffer.from(banner(4400, CODE)));
+    t.utility.last.ready(4400, CODE);
+    await t.handle.ready;
+    t.utility.last.stderr.emit('data', `warning: setup code ${CODE} printed bare\n`);
+    await flush();
+    FakeWindow.failLoads = false;
+    expect(FakeWindow.created[0]!.loaded[0]).toContain(CODE);
+    expect(t.logs.some((l) => l.includes('console:  http://127.0.0.1:4400/#setup=[redacted]'))).toBe(true);
+    expect(t.logs.some((l) => l.startsWith('the console did not load'))).toBe(true);
+    expect(t.logs.filter((l) => l.includes(CODE))).toEqual([]);
+    expect(FakeTray.last!.tooltip).not.toContain(CODE);
+    expect(JSON.stringify(t.menus)).not.toContain(CODE);
   });
 });

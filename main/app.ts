@@ -10,30 +10,20 @@ import { applicationMenuTemplate } from './menu.js';
 import type { MenuItem, ShellActions } from './menu-types.js';
 import { createNotifier, type NotificationLike } from './notifications.js';
 import { pickAndOpenReport, type DialogLike, type ShellLike } from './reports.js';
-import { guardSession, guardWebContents, type GuardedContents, type GuardedSession, type PreventableEvent } from './security.js';
+import { blockWebview, guardNavigation, guardRedirect, guardSession, windowOpenDecision, type GuardedContents, type GuardedSession, type GuardOptions, type PreventableEvent } from './security.js';
 import { parseSettings, serializeSettings } from './settings.js';
 import { claimSingleInstance } from './single-instance.js';
 import { trayMenuTemplate, trayTooltip } from './tray.js';
 import { originOf } from './trusted-url.js';
-import { consoleWindowOptions, loadWindowState, serializeWindowState, trackWindowState, type Rect, type TrackedWindow } from './windows.js';
+import { loadWindowState, serializeWindowState, trackWindowState, type Rect } from './window-state.js';
+import { createConsoleWindow, loadConsole, type ConsoleWindowOptions, type WindowLike } from './windows.js';
 
 export const APP_ID = 'works.depotdesk.console';
 export const DOCS_URL = 'https://docs.depotdesk.dev/';
 /** The console's fixed loopback port: a stable origin keeps the dispatcher signed in across launches. */
 export const CONSOLE_PORT = 4400;
 
-export interface WindowLike extends TrackedWindow {
-  webContents: GuardedContents;
-  loadURL(url: string): Promise<void>;
-  once(event: 'ready-to-show', listener: () => void): unknown;
-  on(event: 'closed' | 'resize' | 'move' | 'close', listener: () => void): unknown;
-  show(): void;
-  focus(): void;
-  restore(): void;
-  maximize(): void;
-  isMinimized(): boolean;
-  isDestroyed(): boolean;
-}
+export type { WindowLike } from './windows.js';
 
 export interface TrayLike {
   setToolTip(text: string): void;
@@ -56,7 +46,7 @@ export interface ElectronLike<W extends WindowLike = WindowLike> {
     quit(): void;
     exit(code?: number): void;
   };
-  BrowserWindow: new (options: ReturnType<typeof consoleWindowOptions>) => W;
+  BrowserWindow: new (options: ConsoleWindowOptions) => W;
   utilityProcess: ForkLike;
   ipcMain: IpcMainLike;
   dialog: {
@@ -149,9 +139,13 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
   function openWindow(url: string) {
     const primary = electron.screen.getPrimaryDisplay().workArea;
     const state = loadWindowState(() => readText(stateFile), electron.screen.getAllDisplays().map((d) => d.workArea), primary);
-    const w = new electron.BrowserWindow(
-      consoleWindowOptions({ preloadPath: path.join(opts.distDir, 'preload', 'index.js'), state, iconPath: path.join(iconDir, '256x256.png') }),
-    );
+    const w = createConsoleWindow({
+      BrowserWindow: electron.BrowserWindow,
+      preloadPath: path.join(opts.distDir, 'preload', 'index.js'),
+      state,
+      iconPath: path.join(iconDir, '256x256.png'),
+      guard: { consoleOrigin, openExternal: (u) => void electron.shell.openExternal(u), log },
+    });
     win = w;
     trackWindowState(w, (s) => {
       try {
@@ -168,7 +162,7 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
     w.on('closed', () => {
       if (win === w) win = null;
     });
-    void w.loadURL(`${url}/`);
+    loadConsole(w, url, supervisor.setupCode, log);
     return w;
   }
 
@@ -212,9 +206,16 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
     if (opts.platform === 'win32') app.setAppUserModelId(APP_ID);
     guardSession(electron.session.defaultSession, { consoleOrigin, log });
     // Every web contents, including any a future feature creates, gets the same guards.
-    app.on('web-contents-created', (_event, contents) =>
-      guardWebContents(contents, { consoleOrigin, openExternal: (u) => void electron.shell.openExternal(u), log }),
-    );
+    // Safety net for every web contents, including any not made by windows.ts (a future feature's,
+    // DevTools): the same decisions, but it opens no link itself, so on the console window a trusted
+    // link is opened once, by the window's own guard (whose window-open handler replaces this one).
+    const net: GuardOptions = { consoleOrigin, log };
+    app.on('web-contents-created', (_event, contents) => {
+      contents.on('will-navigate', (event, url) => guardNavigation(event, url, net));
+      contents.on('will-redirect', (event, url) => guardRedirect(event, url, net));
+      contents.on('will-attach-webview', (event) => blockWebview(event, net));
+      contents.setWindowOpenHandler(({ url }) => windowOpenDecision(url, net));
+    });
     const parentDialog: DialogLike = {
       showSaveDialog: (o) => (win ? electron.dialog.showSaveDialog(win, o) : Promise.resolve({ canceled: true })),
       showOpenDialog: (o) => (win ? electron.dialog.showOpenDialog(win, o) : Promise.resolve({ canceled: true, filePaths: [] })),
@@ -260,7 +261,7 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
     supervisor.onStatus((status) => {
       refresh(status);
       if (status.state === 'ready') {
-        if (lastUrl !== null && lastUrl !== status.url && win && !win.isDestroyed()) void win.loadURL(`${status.url}/`);
+        if (lastUrl !== null && lastUrl !== status.url && win && !win.isDestroyed()) loadConsole(win, status.url, supervisor.setupCode, log);
         lastUrl = status.url;
       }
     });

@@ -50,6 +50,25 @@ describe('host process supervision', () => {
     expect(utility.last.env.DEPOTDESK_LAN).toBe('0');
   });
 
+  it('when the ready message carries a setup code, then the supervisor holds it, outside the status every listener sees', async () => {
+    const { utility, sup, statuses } = supervised();
+    const ready = sup.start();
+    utility.last.ready(4400, 'Zmlyc3QtcnVuLXNldHVwLWNv');
+    await ready;
+    expect(sup.setupCode).toBe('Zmlyc3QtcnVuLXNldHVwLWNv');
+    expect(JSON.stringify(statuses)).not.toContain('Zmlyc3QtcnVuLXNldHVwLWNv');
+  });
+
+  it('when the setup code is missing or malformed, then the host is still ready and there is no code', async () => {
+    for (const setupCode of [undefined, 'short', 'x'.repeat(129), 'with spaces in it, sixteen+', 42]) {
+      const { utility, sup } = supervised();
+      const ready = sup.start();
+      utility.last.emit('message', { type: 'ready', url: 'http://127.0.0.1:4400', port: 4400, ...(setupCode === undefined ? {} : { setupCode }) });
+      await expect(ready).resolves.toMatchObject({ state: 'ready', port: 4400 });
+      expect(sup.setupCode).toBeNull();
+    }
+  });
+
   it('when a message is not a valid ready message, then it is ignored', async () => {
     const { utility, sup } = supervised();
     void sup.start();

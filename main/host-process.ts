@@ -1,8 +1,9 @@
 // Supervises the depot host (STYLE 2): never on Electron's main thread, but in a utilityProcess
 // running the same dist/host/start.js as the headless host. Config goes in by environment; the host
-// answers `{ type: 'ready', url, port }` (server/start.ts signalReady) once it listens. A crash is
+// answers `{ type: 'ready', url, port, setupCode? }` (server/start.ts signalReady) once it listens. A crash is
 // restarted with exponential backoff; too many crashes in a short window stop the retries and say so.
 import { z } from 'zod';
+import { redactSecrets } from './trusted-url.js';
 
 /** The parts of an Electron UtilityProcess used here (a fake in tests). */
 export interface ChildLike {
@@ -63,7 +64,19 @@ export interface LanStatus {
   problem: string | null;
 }
 
-const ReadyMessage = z.object({ type: z.literal('ready'), url: z.string().url(), port: z.number().int().min(1).max(65535) });
+/** The first-run setup code's shape (server/auth/setup-code.ts makes 24 base64url characters). */
+export const SetupCode = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
+
+/**
+ * The host's ready message. A malformed setup code is dropped rather than failing the message: the
+ * host is up either way, and the dispatcher can still type the code the host printed.
+ */
+export const ReadyMessage = z.object({
+  type: z.literal('ready'),
+  url: z.string().url(),
+  port: z.number().int().min(1).max(65535),
+  setupCode: SetupCode.optional().catch(undefined),
+});
 
 /** The env the host is started with: the same DEPOTDESK_* variables server/config.ts reads. */
 export function hostEnv(opts: HostOptions, port: number): Record<string, string> {
@@ -99,6 +112,8 @@ export class HostSupervisor {
   private everReady = false;
   private portNow: number;
   private lan: LanStatus;
+  /** From the latest ready message; kept out of HostStatus so no status listener can log it. */
+  private setupCodeNow: string | null = null;
   private readyWaiters: { resolve: (s: HostStatus & { state: 'ready' }) => void; reject: (e: Error) => void }[] = [];
   private readonly o: Required<Pick<HostOptions, 'readyTimeoutMs' | 'stopTimeoutMs' | 'backoff' | 'giveUp'>> & HostOptions;
 
@@ -127,6 +142,14 @@ export class HostSupervisor {
   /** The running host's process id (for logs and the packaged-host test), if one runs. */
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /**
+   * The running host's one-time first-run setup code, or null once the depot is set up. Only the
+   * console window's URL fragment may carry it (main/windows.ts): never a log line or the tray.
+   */
+  get setupCode(): string | null {
+    return this.setupCodeNow;
   }
 
   get lanEnabled(): boolean {
@@ -217,7 +240,8 @@ export class HostSupervisor {
     let banner = '';
     const onOutput = (chunk: Buffer | string) => {
       const text = chunk.toString();
-      for (const line of text.split('\n')) if (line.trim()) this.log(`[host] ${line}`);
+      // The host prints its console address with `#setup=<code>` on first run: relayed masked.
+      for (const line of text.split('\n')) if (line.trim()) this.log(`[host] ${redactSecrets(line, this.setupCodeNow ? [this.setupCodeNow] : [])}`);
       if (banner.length < 8192) banner += text;
       const lan = parseLanBanner(banner);
       if (lan && (lan.crewUrl !== this.lan.crewUrl || lan.problem !== this.lan.problem)) {
@@ -232,6 +256,7 @@ export class HostSupervisor {
       if (!parsed.success || ready || this.child !== child) return;
       ready = true;
       this.everReady = true;
+      this.setupCodeNow = parsed.data.setupCode ?? null;
       this.scheduler.clearTimeout(readyTimer);
       const status = { state: 'ready' as const, url: parsed.data.url, port: parsed.data.port, lan: this.lan };
       this.setStatus(status);

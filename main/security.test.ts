@@ -1,67 +1,99 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, guardSession, guardWebContents, withHeader } from './security.js';
-import { FakeSession, FakeWebContents, preventable } from './testing/fake-electron.js';
+import { blockWebview, contentSecurityPolicy, guardNavigation, guardRedirect, guardSession, windowOpenDecision, withHeader, type GuardOptions } from './security.js';
+import { FakeSession, preventable } from './testing/fake-electron.js';
 
 const ORIGIN = 'http://127.0.0.1:4400';
 
-function guarded(origin: string | null = ORIGIN) {
-  const contents = new FakeWebContents();
+function guards(origin: string | null = ORIGIN) {
   const opened: string[] = [];
   const logs: string[] = [];
-  guardWebContents(contents, { consoleOrigin: () => origin, openExternal: (u) => opened.push(u), log: (l) => logs.push(l) });
-  return { contents, opened, logs };
+  const opts: GuardOptions = { consoleOrigin: () => origin, openExternal: (u) => opened.push(u), log: (l) => logs.push(l) };
+  /** Runs one guard as its listener would and says whether it prevented the event. */
+  const prevented = (guard: typeof guardNavigation, url: string) => {
+    const e = preventable();
+    guard(e, url, opts);
+    return e.prevented;
+  };
+  return { opts, opened, logs, navigate: (url: string) => prevented(guardNavigation, url), redirect: (url: string) => prevented(guardRedirect, url) };
 }
 
 describe('navigation guards', () => {
-  it('when the console navigates within its own origin (sign-out reload), then it is allowed', () => {
-    const { contents } = guarded();
-    expect(contents.attempt('will-navigate', `${ORIGIN}/`)).toBe(false);
+  it.each([`${ORIGIN}/`, `${ORIGIN}/#/board`, `${ORIGIN}/#setup=abcdefghijklmnop1234`, `${ORIGIN}/?lang=fr#/map`])(
+    'when the console navigates to its own document (%s), then it is allowed',
+    (url) => {
+      expect(guards().navigate(url)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['the API docs', `${ORIGIN}/api/docs`],
+    ['a share page', `${ORIGIN}/s/abc123`],
+    ['the crew view', `${ORIGIN}/crew/`],
+    ['the OpenAPI document', `${ORIGIN}/api/v1/openapi.json`],
+    ['an index.html the host does not serve the console at', `${ORIGIN}/index.html`],
+    ['a double slash', `${ORIGIN}//`],
+  ])('when the page navigates to %s on the host, then it is blocked (that page would get the preload bridge)', (_what, url) => {
+    const { navigate, redirect, opened } = guards();
+    expect(navigate(url)).toBe(true);
+    expect(redirect(url)).toBe(true);
+    expect(opened).toEqual([]);
   });
 
-  it('when the page tries to navigate to another site, then it is blocked and nothing opens', () => {
-    const { contents, opened, logs } = guarded();
-    expect(contents.attempt('will-navigate', 'https://evil.com/')).toBe(true);
+  it('when the page tries to navigate to another site, then it is blocked and logged without its query or fragment', () => {
+    const { navigate, opened, logs } = guards();
+    expect(navigate('https://evil.com/x?token=tok-123456789#setup=frag-123456789')).toBe(true);
     expect(opened).toEqual([]);
-    expect(logs[0]).toMatch(/blocked navigation/);
+    expect(logs).toEqual(['blocked navigation to https://evil.com/x']);
   });
 
   it('when the page navigates to an allowlisted site, then the window stays and the OS browser opens it', () => {
-    const { contents, opened } = guarded();
-    expect(contents.attempt('will-navigate', 'https://www.openstreetmap.org/')).toBe(true);
+    const { navigate, opened } = guards();
+    expect(navigate('https://www.openstreetmap.org/')).toBe(true);
     expect(opened).toEqual(['https://www.openstreetmap.org/']);
   });
 
+  it('when the safety net (no openExternal) sees an allowlisted link, then it blocks it and opens nothing', () => {
+    const { opts } = guards();
+    const e = preventable();
+    guardNavigation(e, 'https://www.openstreetmap.org/', { ...opts, openExternal: undefined });
+    expect(e.prevented).toBe(true);
+    expect(windowOpenDecision('https://www.openstreetmap.org/', { consoleOrigin: opts.consoleOrigin })).toEqual({ action: 'deny' });
+  });
+
   it('when the host is on another port than the console was loaded from, then that is another origin and blocked', () => {
-    const { contents } = guarded();
-    expect(contents.attempt('will-navigate', 'http://127.0.0.1:4401/')).toBe(true);
-    expect(contents.attempt('will-navigate', 'http://localhost:4400/')).toBe(true);
+    const { navigate } = guards();
+    expect(navigate('http://127.0.0.1:4401/')).toBe(true);
+    expect(navigate('http://localhost:4400/')).toBe(true);
   });
 
   it('when the host is not up (no console origin), then every navigation is blocked', () => {
-    const { contents } = guarded(null);
-    expect(contents.attempt('will-navigate', `${ORIGIN}/`)).toBe(true);
+    expect(guards(null).navigate(`${ORIGIN}/`)).toBe(true);
   });
 
-  it('when a redirect leaves the console, then it is blocked and not opened elsewhere, even to a trusted site', () => {
-    const { contents, opened } = guarded();
-    expect(contents.attempt('will-redirect', 'https://www.openstreetmap.org/')).toBe(true);
-    expect(contents.attempt('will-redirect', `${ORIGIN}/login`)).toBe(false);
+  it('when a redirect leaves the console document, then it is blocked and not opened elsewhere, even to a trusted site', () => {
+    const { redirect, opened } = guards();
+    expect(redirect('https://www.openstreetmap.org/')).toBe(true);
+    expect(redirect(`${ORIGIN}/login`)).toBe(true);
+    expect(redirect(`${ORIGIN}/`)).toBe(false);
     expect(opened).toEqual([]);
   });
 
   it('when a <webview> is about to attach, then it is blocked', () => {
-    const { contents } = guarded();
-    expect(contents.attempt('will-attach-webview')).toBe(true);
+    const { opts, logs } = guards();
+    const e = preventable();
+    blockWebview(e, opts);
+    expect(e.prevented).toBe(true);
+    expect(logs).toEqual(['blocked <webview>']);
   });
 });
 
 describe('window.open handler', () => {
   it('when the page opens any window, then Electron is told to deny it; trusted links go to the OS browser', () => {
-    const { contents, opened } = guarded();
-    expect(contents.openHandler!({ url: 'https://maps.apple.com/?daddr=1,2' })).toEqual({ action: 'deny' });
-    expect(contents.openHandler!({ url: 'https://evil.com/?x=maps.apple.com' })).toEqual({ action: 'deny' });
-    expect(contents.openHandler!({ url: `${ORIGIN}/#/board` })).toEqual({ action: 'deny' });
-    expect(contents.openHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    const { opts, opened } = guards();
+    expect(windowOpenDecision('https://maps.apple.com/?daddr=1,2', opts)).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('https://evil.com/?x=maps.apple.com', opts)).toEqual({ action: 'deny' });
+    expect(windowOpenDecision(`${ORIGIN}/#/board`, opts)).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('javascript:alert(1)', opts)).toEqual({ action: 'deny' });
     expect(opened).toEqual(['https://maps.apple.com/?daddr=1,2']);
   });
 });
@@ -74,14 +106,28 @@ describe('permissions and devices', () => {
     'when the console asks for %s, then it is denied',
     (permission) => {
       expect(session.requestPermission(permission, `${ORIGIN}/`)).toBe(false);
-      expect(session.check!(null, permission, ORIGIN)).toBe(false);
+      expect(session.checkPermission(permission, `${ORIGIN}/`)).toBe(false);
     },
   );
 
-  it('when the console writes to the clipboard, then that one permission is granted — only to its own origin', () => {
-    expect(session.requestPermission('clipboard-sanitized-write', `${ORIGIN}/`)).toBe(true);
+  it('when the console writes to the clipboard, then that one permission is granted — only to the console document', () => {
+    expect(session.requestPermission('clipboard-sanitized-write', `${ORIGIN}/#/board`)).toBe(true);
+    expect(session.checkPermission('clipboard-sanitized-write', `${ORIGIN}/#/board`)).toBe(true);
     expect(session.requestPermission('clipboard-sanitized-write', 'https://evil.com/')).toBe(false);
-    expect(session.check!(null, 'clipboard-sanitized-write', 'https://evil.com')).toBe(false);
+    expect(session.checkPermission('clipboard-sanitized-write', 'https://evil.com/')).toBe(false);
+  });
+
+  it.each([`${ORIGIN}/api/docs`, `${ORIGIN}/s/abc123`, `${ORIGIN}/crew/`])(
+    'when another page of the host (%s) asks for the clipboard, then it is denied though its origin is the same',
+    (url) => {
+      expect(session.requestPermission('clipboard-sanitized-write', url)).toBe(false);
+      expect(session.checkPermission('clipboard-sanitized-write', url)).toBe(false);
+    },
+  );
+
+  it('when a subframe of the console, or a check with no document, asks, then it is denied', () => {
+    expect(session.requestPermission('clipboard-sanitized-write', `${ORIGIN}/`, false)).toBe(false);
+    expect(session.checkPermission('clipboard-sanitized-write', undefined)).toBe(false);
   });
 
   it('when a page asks for a serial, HID or USB device, then no device is ever chosen (the host owns hardware)', () => {

@@ -1,7 +1,9 @@
-// Every window and session is hardened here and nowhere else (STYLE 5; Electron's
-// docs/tutorial/security.md checklist items 4–15). Written against narrow interfaces so the unit tests
-// drive each guard with a fake `electron` (main/security.test.ts).
-import { isTrustedExternalUrl, originOf } from './trusted-url.js';
+// The decisions that harden every window and session (STYLE 5; Electron's docs/tutorial/security.md
+// checklist items 4–15). The listeners themselves are attached in plain sight where each window is
+// made (main/windows.ts) and, as a safety net for any other web contents, in main/app.ts; they call
+// these functions. Written against narrow interfaces so the unit tests drive each decision with a
+// fake `electron` (main/security.test.ts).
+import { isConsoleDocumentUrl, isTrustedExternalUrl, originOf, urlForLog } from './trusted-url.js';
 
 export interface PreventableEvent {
   preventDefault(): void;
@@ -17,45 +19,52 @@ export interface GuardedContents {
 export interface GuardOptions {
   /** The console's origin right now (the host may come back on another port after a crash). */
   consoleOrigin: () => string | null;
-  /** Opens a link in the system browser; called only for trusted URLs. */
-  openExternal: (url: string) => void;
+  /**
+   * Opens a link in the system browser; called only for trusted URLs. Left out by the app-wide safety
+   * net, so a link the window's own guard opens is not opened twice.
+   */
+  openExternal?: (url: string) => void;
   log?: (message: string) => void;
 }
 
-/** True when `url` is the console itself (same scheme, host and port), e.g. a sign-out reload. */
+/**
+ * True when `url` is the console's own document (same origin, path "/"), e.g. a sign-out reload.
+ * Other pages the host serves on the same origin (API docs, share pages, crew view) are not.
+ */
 export function isConsoleUrl(url: string, consoleOrigin: string | null): boolean {
-  return consoleOrigin !== null && originOf(url) === consoleOrigin;
+  return isConsoleDocumentUrl(url, consoleOrigin);
 }
 
 /**
- * Navigation stays inside the console; links to allowlisted sites open in the system browser; no
- * new windows; no <webview>.
+ * `will-navigate`: the window only ever shows the console document. A link to an allowlisted site
+ * opens in the system browser instead; anything else (another site, another page of the host) is
+ * refused, because whatever page the window shows gets the preload bridge.
  */
-export function guardWebContents(contents: GuardedContents, opts: GuardOptions): void {
-  const log = opts.log ?? (() => {});
-  const offSite = (event: PreventableEvent, url: string, what: string) => {
-    if (isConsoleUrl(url, opts.consoleOrigin())) return;
-    event.preventDefault();
-    if (isTrustedExternalUrl(url)) opts.openExternal(url);
-    else log(`blocked ${what} to ${url.slice(0, 200)}`);
-  };
-  contents.on('will-navigate', (event, url) => offSite(event, url, 'navigation'));
-  // A redirect is a navigation the page did not ask for: the console never redirects off-site.
-  contents.on('will-redirect', (event, url) => {
-    if (isConsoleUrl(url, opts.consoleOrigin())) return;
-    event.preventDefault();
-    log(`blocked redirect to ${url.slice(0, 200)}`);
-  });
-  contents.on('will-attach-webview', (event) => {
-    event.preventDefault();
-    log('blocked <webview>');
-  });
-  // window.open and target=_blank: never a new Electron window; trusted links go to the OS browser.
-  contents.setWindowOpenHandler(({ url }) => {
-    if (isTrustedExternalUrl(url)) opts.openExternal(url);
-    else log(`blocked window.open of ${url.slice(0, 200)}`);
-    return { action: 'deny' };
-  });
+export function guardNavigation(event: PreventableEvent, url: string, opts: GuardOptions): void {
+  if (isConsoleUrl(url, opts.consoleOrigin())) return;
+  event.preventDefault();
+  if (isTrustedExternalUrl(url)) opts.openExternal?.(url);
+  else opts.log?.(`blocked navigation to ${urlForLog(url)}`);
+}
+
+/** `will-redirect`: a redirect is a navigation the page did not ask for; the console never redirects. */
+export function guardRedirect(event: PreventableEvent, url: string, opts: GuardOptions): void {
+  if (isConsoleUrl(url, opts.consoleOrigin())) return;
+  event.preventDefault();
+  opts.log?.(`blocked redirect to ${urlForLog(url)}`);
+}
+
+/** `will-attach-webview`: no <webview> ever (webviewTag is off too; this holds if that changes). */
+export function blockWebview(event: PreventableEvent, opts: GuardOptions): void {
+  event.preventDefault();
+  opts.log?.('blocked <webview>');
+}
+
+/** `setWindowOpenHandler`: never a new Electron window; trusted links go to the OS browser. */
+export function windowOpenDecision(url: string, opts: GuardOptions): { action: 'deny' } {
+  if (isTrustedExternalUrl(url)) opts.openExternal?.(url);
+  else opts.log?.(`blocked window.open of ${urlForLog(url)}`);
+  return { action: 'deny' };
 }
 
 /** Permissions the console may use, and only from its own origin. Everything else is denied. */
@@ -70,12 +79,17 @@ export interface HeadersDetails {
   responseHeaders?: Record<string, string[] | string>;
 }
 
+/** What Electron tells the permission handlers about the asking frame. */
+export interface PermissionDetails {
+  /** The last URL the requesting frame loaded (absent e.g. for a service worker's check). */
+  requestingUrl?: string;
+  isMainFrame?: boolean;
+}
+
 /** The parts of Electron's Session that the permission, device and CSP hooks use. */
 export interface GuardedSession {
-  setPermissionRequestHandler(
-    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void,
-  ): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
+  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
   on(event: 'select-serial-port' | 'select-hid-device' | 'select-usb-device', listener: (event: PreventableEvent, ...args: unknown[]) => void): unknown;
   webRequest: {
@@ -117,14 +131,19 @@ export function contentSecurityPolicy(hostOrigin: string): string {
 /** Deny-by-default permissions, no device pickers (serial stays in the host), and the CSP header. */
 export function guardSession(session: GuardedSession, opts: { consoleOrigin: () => string | null; log?: (m: string) => void }): void {
   const log = opts.log ?? (() => {});
-  const allowed = (permission: string, url: string | undefined) =>
-    ALLOWED_PERMISSIONS.has(permission) && url !== undefined && isConsoleUrl(url, opts.consoleOrigin());
+  // Only the console document's own top-level frame, judged by the frame's URL (not just its origin,
+  // which the API docs and share pages have too). A check without a document URL is refused.
+  const allowed = (permission: string, details: PermissionDetails | undefined) =>
+    ALLOWED_PERMISSIONS.has(permission) &&
+    details?.isMainFrame !== false &&
+    details?.requestingUrl !== undefined &&
+    isConsoleUrl(details.requestingUrl, opts.consoleOrigin());
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const granted = allowed(permission, details?.requestingUrl);
+    const granted = allowed(permission, details);
     if (!granted) log(`denied permission ${permission}`);
     callback(granted);
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowed(permission, requestingOrigin));
+  session.setPermissionCheckHandler((_contents, permission, _requestingOrigin, details) => allowed(permission, details));
   // Web Serial / WebHID / WebUSB: the renderer never talks to hardware; the depot host owns the ports.
   session.setDevicePermissionHandler(() => false);
   for (const picker of ['select-serial-port', 'select-hid-device', 'select-usb-device'] as const) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedExternalUrl, originOf } from './trusted-url.js';
+import { isConsoleDocumentUrl, isTrustedExternalUrl, originOf, redactSecrets, urlForLog } from './trusted-url.js';
 
 describe('trusted external URLs', () => {
   it.each([
@@ -48,5 +48,56 @@ describe('trusted external URLs', () => {
     expect(originOf('http://127.0.0.1:4400/#/board')).toBe('http://127.0.0.1:4400');
     expect(originOf('file:///x')).toBeNull();
     expect(originOf('nonsense')).toBeNull();
+  });
+});
+
+describe('the console document', () => {
+  const ORIGIN = 'http://127.0.0.1:4400';
+
+  it.each([`${ORIGIN}/`, `${ORIGIN}`, `${ORIGIN}/#/board`, `${ORIGIN}/#setup=abcdefghijklmnop1234`, `${ORIGIN}/?a=1`, `${ORIGIN}/./`, 'HTTP://127.0.0.1:4400/'])(
+    'when the URL is %s, then it is the console',
+    (url) => {
+      expect(isConsoleDocumentUrl(url, ORIGIN)).toBe(true);
+    },
+  );
+
+  it.each([
+    `${ORIGIN}/api/docs`,
+    `${ORIGIN}/api/docs/`,
+    `${ORIGIN}/s/abc`,
+    `${ORIGIN}/crew/`,
+    `${ORIGIN}/crew/index.html`,
+    `${ORIGIN}/index.html`,
+    `${ORIGIN}//`,
+    `${ORIGIN}/%2F`,
+    `${ORIGIN}/api/docs/../../s/abc`,
+    'http://user:pw@127.0.0.1:4400/',
+    'http://127.0.0.1:4401/',
+    'http://localhost:4400/',
+    'https://127.0.0.1:4400/',
+    'file:///',
+    'about:blank',
+    '',
+    'not a url',
+  ])('when the URL is %s, then it is not the console', (url) => {
+    expect(isConsoleDocumentUrl(url, ORIGIN)).toBe(false);
+  });
+
+  it('when the host is down (no origin), then nothing is the console', () => {
+    expect(isConsoleDocumentUrl(`${ORIGIN}/`, null)).toBe(false);
+  });
+});
+
+describe('URLs and text in main\'s log', () => {
+  it('when a URL is logged, then its query and fragment (tokens, setup codes) are left out', () => {
+    expect(urlForLog('http://127.0.0.1:4400/s/x?token=secret-1#setup=secret-2')).toBe('http://127.0.0.1:4400/s/x');
+    expect(urlForLog('file:///tmp/a.html?x#y')).toBe('file:/tmp/a.html');
+    expect(urlForLog('nonsense')).toBe('(unparsable URL)');
+  });
+
+  it('when text carries #setup=, ?setup=, &token= or a known secret, then each is masked', () => {
+    expect(redactSecrets('  console:  http://127.0.0.1:4400/#setup=Abc_def-123456789012')).toBe('  console:  http://127.0.0.1:4400/#setup=[redacted]');
+    expect(redactSecrets('GET /ws?x=1&token=eyJhbGciOi.x.y 101')).toBe('GET /ws?x=1&token=[redacted] 101');
+    expect(redactSecrets('code is Abc_def-123456789012.', ['Abc_def-123456789012'])).toBe('code is [redacted].');
   });
 });

@@ -1,14 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { clampToDisplays, consoleWindowOptions, DEFAULT_SIZE, loadWindowState, serializeWindowState, trackWindowState } from './windows.js';
-import { FakeWindow, ManualScheduler } from './testing/fake-electron.js';
+import { FakeWindow } from './testing/fake-electron.js';
+import { consoleUrl, createConsoleWindow, loadConsole } from './windows.js';
 
-const primary = { x: 0, y: 0, width: 1920, height: 1050 };
-const right = { x: 1920, y: 0, width: 1280, height: 1000 };
+const ORIGIN = 'http://127.0.0.1:4400';
+const CODE = 'Q2xvY2stdG93ZXItMTIzNDU2';
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-describe('console window options', () => {
-  it('when the window is built, then isolation, sandbox and web security are on and Node is off everywhere', () => {
-    const o = consoleWindowOptions({ preloadPath: '/app/dist/preload/index.js', state: { bounds: { x: 1, y: 2, width: 1300, height: 800 }, maximized: false } });
-    expect(o.webPreferences).toMatchObject({
+function make() {
+  const opened: string[] = [];
+  const logs: string[] = [];
+  const win = createConsoleWindow({
+    BrowserWindow: FakeWindow,
+    preloadPath: '/app/dist/preload/index.js',
+    state: { bounds: { x: 1, y: 2, width: 1300, height: 800 }, maximized: false },
+    iconPath: '/app/resources/icons/png/256x256.png',
+    guard: { consoleOrigin: () => ORIGIN, openExternal: (u) => opened.push(u), log: (l) => logs.push(l) },
+  });
+  return { win, opened, logs };
+}
+
+describe('the console window', () => {
+  it('when the window is built, then isolation, sandbox and web security are on and Node, webviews and drag-navigation are off', () => {
+    const { win } = make();
+    expect(win.options).toMatchObject({ x: 1, y: 2, width: 1300, height: 800, minWidth: 1024, minHeight: 640, show: false, icon: '/app/resources/icons/png/256x256.png' });
+    expect((win.options as { webPreferences: unknown }).webPreferences).toEqual({
       preload: '/app/dist/preload/index.js',
       contextIsolation: true,
       sandbox: true,
@@ -18,58 +36,72 @@ describe('console window options', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
     });
-    expect(o).toMatchObject({ x: 1, y: 2, width: 1300, height: 800, show: false });
+  });
+
+  it("when the window's page tries to leave the console document, then the window's own guards stop it", () => {
+    const { win, opened } = make();
+    const contents = win.webContents;
+    expect(contents.attempt('will-navigate', `${ORIGIN}/#/board`)).toBe(false);
+    for (const url of [`${ORIGIN}/api/docs`, `${ORIGIN}/s/abc`, `${ORIGIN}/crew/`, 'https://evil.com/', 'file:///etc/passwd']) {
+      expect(contents.attempt('will-navigate', url), url).toBe(true);
+      expect(contents.attempt('will-redirect', url), url).toBe(true);
+    }
+    expect(contents.attempt('will-attach-webview')).toBe(true);
+    expect(contents.openHandler!({ url: `${ORIGIN}/` })).toEqual({ action: 'deny' });
+    expect(contents.attempt('will-navigate', 'https://www.openstreetmap.org/')).toBe(true);
+    expect(opened).toEqual(['https://www.openstreetmap.org/']);
+  });
+
+  it('when main/ is read as a scanner reads it, then the only BrowserWindow is made in windows.ts with its preferences and guards in the same function', () => {
+    const sources = fs.readdirSync(here, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('testing'));
+    const constructing = sources.filter((f) => /new\s+[\w.]*BrowserWindow\s*\(/.test(fs.readFileSync(path.join(here, f), 'utf8')));
+    expect(constructing).toEqual(['windows.ts']);
+    const source = fs.readFileSync(path.join(here, 'windows.ts'), 'utf8');
+    const body = source.slice(source.indexOf('export function createConsoleWindow'), source.indexOf('\n}\n', source.indexOf('export function createConsoleWindow')));
+    for (const needle of [
+      'new deps.BrowserWindow({',
+      'contextIsolation: true,',
+      'sandbox: true,',
+      'nodeIntegration: false,',
+      'webSecurity: true,',
+      'webviewTag: false,',
+      "contents.on('will-navigate',",
+      "contents.on('will-redirect',",
+      "contents.on('will-attach-webview',",
+      'contents.setWindowOpenHandler(',
+    ]) {
+      expect(body, needle).toContain(needle);
+    }
   });
 });
 
-describe('remembered window state', () => {
-  it('when there is no state file, then the window is centred at the default size', () => {
-    const s = loadWindowState(() => null, [primary], primary);
-    expect(s.bounds).toEqual({ x: 240, y: 75, ...DEFAULT_SIZE });
-    expect(s.maximized).toBe(false);
+describe('the console address', () => {
+  it('when the host sent a setup code, then it rides in the fragment; otherwise the plain console address', () => {
+    expect(consoleUrl(ORIGIN, CODE)).toBe(`${ORIGIN}/#setup=${CODE}`);
+    expect(consoleUrl(ORIGIN, null)).toBe(`${ORIGIN}/`);
   });
 
-  it('when the file is corrupt or malformed, then the default is used instead of failing', () => {
-    for (const text of ['{not json', '{"bounds":{"x":"a"}}', '[]', '{"bounds":{"x":0,"y":0,"width":-5,"height":10},"maximized":false}']) {
-      expect(loadWindowState(() => text, [primary], primary).bounds.width).toBe(DEFAULT_SIZE.width);
+  it('when the code does not look like a setup code, then it is left out rather than put in a URL', () => {
+    for (const bad of ['short', 'a'.repeat(129), 'has space in it 12345', 'frag#ment-1234567890', '../../etc/passwd/xx']) expect(consoleUrl(ORIGIN, bad)).toBe(`${ORIGIN}/`);
+  });
+
+  it('when the console fails to load, then the error is logged without the setup code', async () => {
+    const { win } = make();
+    const logs: string[] = [];
+    FakeWindow.failLoads = true;
+    try {
+      loadConsole(win, ORIGIN, CODE, (l) => logs.push(l));
+      await new Promise<void>((r) => setImmediate(r));
+    } finally {
+      FakeWindow.failLoads = false;
     }
-  });
-
-  it('when the saved state round-trips, then it comes back as it was', () => {
-    const state = { bounds: { x: 2000, y: 100, width: 1100, height: 700 }, maximized: true };
-    expect(loadWindowState(() => serializeWindowState(state), [primary, right], primary)).toEqual(state);
-  });
-
-  it('when the window was on a monitor that is gone, then it comes back on the primary display', () => {
-    const s = clampToDisplays({ bounds: { x: 2000, y: 100, width: 1100, height: 700 }, maximized: false }, [primary], primary);
-    expect(s.bounds.x).toBeLessThan(primary.width);
-    expect(s.bounds.x + s.bounds.width).toBeLessThanOrEqual(primary.width);
-  });
-
-  it('when the window hangs off the edge or is larger than the display, then it is pulled in and shrunk to fit', () => {
-    const s = clampToDisplays({ bounds: { x: -500, y: -40, width: 3000, height: 2000 }, maximized: false }, [primary, right], primary);
-    expect(s.bounds).toEqual({ x: 0, y: 0, width: 1920, height: 1050 });
-    const t = clampToDisplays({ bounds: { x: 2800, y: 500, width: 1000, height: 700 }, maximized: false }, [primary, right], primary);
-    // 1000 px wide is below the minimum width (1024): it grows to that and moves left to stay on screen.
-    expect(t.bounds).toEqual({ x: 2176, y: 300, width: 1024, height: 700 });
-  });
-
-  it('when the window moves, then the state is saved once after the moves settle, and again on close', () => {
-    const win = new FakeWindow({});
-    const saved: unknown[] = [];
-    const clock = new ManualScheduler();
-    trackWindowState(win, (s) => saved.push(s), clock, 1000);
-    win.emit('move');
-    clock.advance(500);
-    win.emit('resize');
-    clock.advance(999);
-    expect(saved).toHaveLength(0);
-    clock.advance(1);
-    expect(saved).toEqual([{ bounds: { x: 10, y: 20, width: 1300, height: 800 }, maximized: false }]);
-    win.maximized = true;
-    win.emit('close');
-    expect(saved).toHaveLength(2);
-    expect(saved[1]).toMatchObject({ maximized: true });
+    expect(win.loaded).toEqual([`${ORIGIN}/#setup=${CODE}`]);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/the console did not load: ERR_CONNECTION_REFUSED/);
+    expect(logs[0]).not.toContain(CODE);
   });
 });

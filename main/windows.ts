@@ -1,46 +1,84 @@
-// The console window: one place for its hardened webPreferences (STYLE 5) and for remembering where
-// the dispatcher left it. The state file lives in userData; it is validated like any other input and
-// clamped onto a display that still exists (a laptop undocked from its second monitor).
-import { z } from 'zod';
+// The console window is made here and nowhere else, with everything that keeps it safe in plain sight
+// at the constructor (STYLE 5; Electron's docs/tutorial/security.md): the full webPreferences literal,
+// and the will-navigate / will-redirect / will-attach-webview listeners and the window-open handler on
+// its webContents. A reader, or a scanner such as Electronegativity, sees them where the window is
+// built; the decisions they call live in security.ts and are tested there.
+import { SetupCode } from './host-process.js';
+import { blockWebview, guardNavigation, guardRedirect, windowOpenDecision, type GuardedContents, type GuardOptions } from './security.js';
+import { redactSecrets } from './trusted-url.js';
+import { MIN_SIZE, type TrackedWindow, type WindowState } from './window-state.js';
 
-export interface Rect {
+/** The parts of BrowserWindow the shell uses (a fake in tests). */
+export interface WindowLike extends TrackedWindow {
+  webContents: GuardedContents;
+  loadURL(url: string): Promise<void>;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+  on(event: 'closed' | 'resize' | 'move' | 'close', listener: () => void): unknown;
+  show(): void;
+  focus(): void;
+  restore(): void;
+  maximize(): void;
+  isMinimized(): boolean;
+  isDestroyed(): boolean;
+}
+
+/**
+ * What the console window is constructed with. The security-relevant preferences are literal types,
+ * so the compiler refuses a change to any of them, not only this file's reviewer.
+ */
+export interface ConsoleWindowOptions {
   x: number;
   y: number;
   width: number;
   height: number;
+  minWidth: number;
+  minHeight: number;
+  title: string;
+  backgroundColor: string;
+  show: false;
+  icon?: string;
+  webPreferences: {
+    preload: string;
+    contextIsolation: true;
+    sandbox: true;
+    nodeIntegration: false;
+    nodeIntegrationInWorker: false;
+    nodeIntegrationInSubFrames: false;
+    webSecurity: true;
+    allowRunningInsecureContent: false;
+    webviewTag: false;
+    experimentalFeatures: false;
+    navigateOnDragDrop: false;
+    spellcheck: false;
+  };
 }
 
-export interface WindowState {
-  bounds: Rect;
-  maximized: boolean;
+export interface ConsoleWindowDeps<W extends WindowLike> {
+  BrowserWindow: new (options: ConsoleWindowOptions) => W;
+  preloadPath: string;
+  state: WindowState;
+  iconPath?: string;
+  /** The console's current origin, the system browser for trusted links, and the log. */
+  guard: GuardOptions;
 }
 
-export const MIN_SIZE = { width: 1024, height: 640 };
-export const DEFAULT_SIZE = { width: 1440, height: 900 };
-
-const WindowStateSchema = z.object({
-  bounds: z.object({
-    x: z.number().int(),
-    y: z.number().int(),
-    width: z.number().int().positive().max(100_000),
-    height: z.number().int().positive().max(100_000),
-  }),
-  maximized: z.boolean(),
-});
-
-/** The console window's options. Every security-relevant preference is stated, not left to defaults. */
-export function consoleWindowOptions(opts: { preloadPath: string; state: WindowState; iconPath?: string; title?: string }) {
-  return {
-    ...opts.state.bounds,
+/** Makes the hardened console window (hidden until its first paint) with its guards attached. */
+export function createConsoleWindow<W extends WindowLike>(deps: ConsoleWindowDeps<W>): W {
+  const { x, y, width, height } = deps.state.bounds;
+  const win = new deps.BrowserWindow({
+    x,
+    y,
+    width,
+    height,
     minWidth: MIN_SIZE.width,
     minHeight: MIN_SIZE.height,
-    title: opts.title ?? 'DepotDesk',
+    title: 'DepotDesk',
     backgroundColor: '#f4f6f8',
     // Shown once the first paint is ready, so the dispatcher never sees a white flash.
     show: false,
-    ...(opts.iconPath ? { icon: opts.iconPath } : {}),
+    ...(deps.iconPath ? { icon: deps.iconPath } : {}),
     webPreferences: {
-      preload: opts.preloadPath,
+      preload: deps.preloadPath,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -53,93 +91,32 @@ export function consoleWindowOptions(opts: { preloadPath: string; state: WindowS
       navigateOnDragDrop: false,
       spellcheck: false,
     },
-  } as const;
-}
-
-/** Centre of the primary work area at the default size (smaller if the screen is). */
-export function defaultState(primary: Rect): WindowState {
-  const width = Math.min(DEFAULT_SIZE.width, primary.width);
-  const height = Math.min(DEFAULT_SIZE.height, primary.height);
-  return {
-    bounds: {
-      x: primary.x + Math.round((primary.width - width) / 2),
-      y: primary.y + Math.round((primary.height - height) / 2),
-      width,
-      height,
-    },
-    maximized: false,
-  };
-}
-
-function overlap(a: Rect, b: Rect): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
+  });
+  const contents = win.webContents;
+  // The window only ever shows the console document: whatever page it shows gets the preload bridge.
+  contents.on('will-navigate', (event, url) => guardNavigation(event, url, deps.guard));
+  contents.on('will-redirect', (event, url) => guardRedirect(event, url, deps.guard));
+  contents.on('will-attach-webview', (event) => blockWebview(event, deps.guard));
+  // window.open and target=_blank: never a second Electron window; trusted links go to the OS browser.
+  contents.setWindowOpenHandler(({ url }) => windowOpenDecision(url, deps.guard));
+  // Permissions, device pickers and the CSP belong to the session, which every window shares: they are
+  // set once, before any window exists (app.ts → security.ts guardSession).
+  return win;
 }
 
 /**
- * Puts the window on the display it overlaps most, shrunk to fit and moved fully inside it. A window
- * that overlaps no display at all goes back to the default place on the primary one.
+ * The console's address on the host. On first run the host's one-time setup code rides in the
+ * fragment, which a browser never sends to a server (so it stays out of request logs); the console
+ * moves it into session storage and drops it from the address (renderer/console/auth/setup-code.ts).
  */
-export function clampToDisplays(state: WindowState, workAreas: Rect[], primary: Rect): WindowState {
-  const best = workAreas
-    .map((area) => ({ area, shared: overlap(state.bounds, area) }))
-    .sort((a, b) => b.shared - a.shared)[0];
-  if (!best || best.shared === 0) return { ...defaultState(primary), maximized: state.maximized };
-  const { area } = best;
-  const width = Math.min(Math.max(state.bounds.width, Math.min(MIN_SIZE.width, area.width)), area.width);
-  const height = Math.min(Math.max(state.bounds.height, Math.min(MIN_SIZE.height, area.height)), area.height);
-  const x = Math.min(Math.max(state.bounds.x, area.x), area.x + area.width - width);
-  const y = Math.min(Math.max(state.bounds.y, area.y), area.y + area.height - height);
-  return { bounds: { x, y, width, height }, maximized: state.maximized };
+export function consoleUrl(hostUrl: string, setupCode: string | null): string {
+  return setupCode !== null && SetupCode.safeParse(setupCode).success ? `${hostUrl}/#setup=${setupCode}` : `${hostUrl}/`;
 }
 
-/** Reads the saved state; anything missing, unreadable or malformed gives the default window. */
-export function loadWindowState(readText: () => string | null, workAreas: Rect[], primary: Rect): WindowState {
-  let raw: unknown = null;
-  try {
-    const text = readText();
-    raw = text === null ? null : JSON.parse(text);
-  } catch {
-    raw = null;
-  }
-  const parsed = WindowStateSchema.safeParse(raw);
-  if (!parsed.success) return defaultState(primary);
-  return clampToDisplays(parsed.data, workAreas, primary);
-}
-
-export function serializeWindowState(state: WindowState): string {
-  return `${JSON.stringify(WindowStateSchema.parse(state), null, 2)}\n`;
-}
-
-/** The parts of BrowserWindow used to remember its state. */
-export interface TrackedWindow {
-  on(event: 'resize' | 'move' | 'close', listener: () => void): unknown;
-  getNormalBounds(): Rect;
-  isMaximized(): boolean;
-}
-
-/** Saves the state on close, and (debounced) after moves and resizes so a crash loses little. */
-export function trackWindowState(
-  win: TrackedWindow,
-  save: (state: WindowState) => void,
-  schedule: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void } = globalThis as never,
-  debounceMs = 1000,
-): void {
-  let pending: unknown = null;
-  const snapshot = () => save({ bounds: win.getNormalBounds(), maximized: win.isMaximized() });
-  const later = () => {
-    if (pending !== null) schedule.clearTimeout(pending);
-    pending = schedule.setTimeout(() => {
-      pending = null;
-      snapshot();
-    }, debounceMs);
-  };
-  win.on('resize', later);
-  win.on('move', later);
-  win.on('close', () => {
-    if (pending !== null) schedule.clearTimeout(pending);
-    pending = null;
-    snapshot();
+/** Points `win` at the console. Electron's load errors quote the URL, so they are logged masked. */
+export function loadConsole(win: WindowLike, hostUrl: string, setupCode: string | null, log: (line: string) => void): void {
+  win.loadURL(consoleUrl(hostUrl, setupCode)).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`the console did not load: ${redactSecrets(message, setupCode ? [setupCode] : [])}`);
   });
 }

@@ -15,7 +15,7 @@ fs.mkdirSync(reportsDir, { recursive: true });
 fs.writeFileSync(path.join(reportsDir, 'kpi-2025-06.pdf'), '%PDF-1.7');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function setup(origin: string | null = ORIGIN) {
+function setup(origin: string | null = ORIGIN, log?: (line: string) => void) {
   const ipc = new FakeIpcMain();
   const opened: string[] = [];
   const external: string[] = [];
@@ -37,6 +37,7 @@ function setup(origin: string | null = ORIGIN) {
     notifier: createNotifier({ create: (o) => ({ on: () => null, show: () => shown.push(o) }), supported: () => true, onClick: () => {} }),
     reportsDir: () => reportsDir,
     saveDir: () => tmp,
+    ...(log ? { log } : {}),
   });
   return {
     ipc,
@@ -57,9 +58,19 @@ describe('IPC sender validation', () => {
     expect(ipc.handlers.size).toBe(0);
   });
 
-  it('when the console frame calls, then it gets { ok, value }', async () => {
-    const { ipc } = setup();
-    expect(await ipc.invoke(CHANNELS.appVersion, undefined, CONSOLE)).toEqual({ ok: true, value: '1.2.3' });
+  it.each([CONSOLE, `${ORIGIN}/`, `${ORIGIN}/#setup=abcdefghijklmnop1234`, `${ORIGIN}/?v=2#/map`])(
+    'when the console document (%s) calls, then it gets { ok, value }',
+    async (url) => {
+      const { ipc } = setup();
+      expect(await ipc.invoke(CHANNELS.appVersion, undefined, url)).toEqual({ ok: true, value: '1.2.3' });
+    },
+  );
+
+  it('when a refused call is logged, then the line names the page without its query or fragment', async () => {
+    const logs: string[] = [];
+    const { ipc } = setup(ORIGIN, (l) => logs.push(l));
+    await ipc.invoke(CHANNELS.appVersion, undefined, `${ORIGIN}/s/share-code-123?token=tok-123#x=frag-123`);
+    expect(logs).toEqual([`refused ${CHANNELS.appVersion} from ${ORIGIN}/s/share-code-123`]);
   });
 
   it.each([
@@ -68,6 +79,14 @@ describe('IPC sender validation', () => {
     ['localhost instead of 127.0.0.1', 'http://localhost:4400/', null],
     ['a file: page', 'file:///tmp/x.html', null],
     ['an iframe inside the console', `${ORIGIN}/frame.html`, { url: CONSOLE }],
+    ['the console document framed inside the console', `${ORIGIN}/`, { url: CONSOLE }],
+    // Same origin as the console, other documents: an origin check alone would trust these.
+    ['the API docs page', `${ORIGIN}/api/docs`, null],
+    ['the API docs page with a fragment', `${ORIGIN}/api/docs/#/work-orders`, null],
+    ['a share page', `${ORIGIN}/s/abc`, null],
+    ['the crew view', `${ORIGIN}/crew/`, null],
+    ['the crew view with a route', `${ORIGIN}/crew/#/jobs`, null],
+    ['a path the host does not serve the console at', `${ORIGIN}/index.html`, null],
   ])('when %s calls, then it is refused before the payload is looked at', async (_what, url, parent) => {
     const { ipc, external } = setup();
     for (const channel of Object.values(CHANNELS)) {

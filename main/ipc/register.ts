@@ -3,7 +3,7 @@
 // hand in a fake.
 import type { z } from 'zod';
 import type { IpcResult } from '../../preload/channels.js';
-import { originOf } from '../trusted-url.js';
+import { isConsoleDocumentUrl, urlForLog } from '../trusted-url.js';
 
 export interface SenderFrame {
   url: string;
@@ -31,13 +31,18 @@ export class IpcFailure extends Error {
 }
 
 /**
- * Only the console's own top-level frame may call: not an iframe, not a page the window was somehow
- * navigated to, not a frame that is already gone.
+ * Only the console's own top-level frame may call: not an iframe, not a frame that is already gone,
+ * and not another page of the host's origin. The API docs (/api/docs), share pages (/s/…) and the
+ * crew view (/crew/) are served from the same origin as the console, so an origin check would trust
+ * them; the console is the document at "/" (any query or fragment: it routes by fragment).
+ * A same-origin page could rewrite its own path with history.replaceState, so this check is the
+ * second fence: the first is that the window never navigates to any other page (security.ts
+ * guardNavigation, attached in windows.ts), and a subframe never gets the preload at all.
  */
 export function isTrustedSender(frame: SenderFrame | null, consoleOrigin: string | null): boolean {
   if (!frame || consoleOrigin === null) return false;
   if (frame.parent !== null && frame.parent !== undefined) return false;
-  return originOf(frame.url) === consoleOrigin;
+  return isConsoleDocumentUrl(frame.url, consoleOrigin);
 }
 
 export interface HandlerContext {
@@ -55,7 +60,7 @@ export function handle<S extends z.ZodType, T>(
 ): void {
   ipcMain.handle(channel, async (event, payload): Promise<IpcResult<T>> => {
     if (!isTrustedSender(event.senderFrame, consoleOrigin())) {
-      ctx.log?.(`refused ${channel} from ${event.senderFrame?.url ?? 'a destroyed frame'}`);
+      ctx.log?.(`refused ${channel} from ${event.senderFrame ? urlForLog(event.senderFrame.url) : 'a destroyed frame'}`);
       return { ok: false, error: { code: 'untrusted_sender', message: 'This request did not come from the DepotDesk console.' } };
     }
     const parsed = schema.safeParse(payload);

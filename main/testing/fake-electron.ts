@@ -44,10 +44,14 @@ export class FakeSession extends EventEmitter implements GuardedSession {
     this.device = h;
   }
   webRequest = { onHeadersReceived: (l: HeadersListener) => void (this.headers = l) };
-  requestPermission(permission: string, requestingUrl: string): boolean {
+  requestPermission(permission: string, requestingUrl: string, isMainFrame = true): boolean {
     let granted: boolean | null = null;
-    this.request!(null, permission, (g) => (granted = g), { requestingUrl });
+    this.request!(null, permission, (g) => (granted = g), { requestingUrl, isMainFrame });
     return granted!;
+  }
+  /** A permission check as Electron makes it: the origin, plus the frame's URL when there is a document. */
+  checkPermission(permission: string, requestingUrl: string | undefined, isMainFrame = true): boolean {
+    return this.check!(null, permission, requestingUrl ? new URL(requestingUrl).origin : '', { ...(requestingUrl ? { requestingUrl } : {}), isMainFrame });
   }
   respond(details: HeadersDetails): Record<string, string[] | string> | undefined {
     let out: Record<string, string[] | string> | undefined;
@@ -94,8 +98,9 @@ export class FakeChild extends EventEmitter implements ChildLike {
     if (this.exitsOnKill) queueMicrotask(() => this.exit(0));
     return true;
   }
-  ready(port = 4400): void {
-    this.emit('message', { type: 'ready', url: `http://127.0.0.1:${port}`, port });
+  /** Says ready as server/start.ts signalReady does; on first run the host adds its setup code. */
+  ready(port = 4400, setupCode?: string): void {
+    this.emit('message', { type: 'ready', url: `http://127.0.0.1:${port}`, port, ...(setupCode ? { setupCode } : {}) });
   }
   exit(code: number): void {
     if (this.exited) return;
@@ -162,8 +167,11 @@ export class FakeWindow extends EventEmitter implements WindowLike {
     super();
     FakeWindow.created.push(this);
   }
+  /** When set, loadURL rejects as Electron does when the page cannot load (quoting the URL). */
+  static failLoads = false;
   async loadURL(url: string): Promise<void> {
     this.loaded.push(url);
+    if (FakeWindow.failLoads) throw new Error(`ERR_CONNECTION_REFUSED (-102) loading '${url}'`);
   }
   show(): void {
     this.shown += 1;
@@ -227,6 +235,14 @@ export function fakeElectron(opts: { userData: string; gotLock?: boolean }) {
     exit: () => {},
   });
   FakeWindow.created = [];
+  FakeWindow.failLoads = false;
+  // Like Electron, a window's web contents is announced (web-contents-created) while it is constructed.
+  class BrowserWindow extends FakeWindow {
+    constructor(options: unknown) {
+      super(options);
+      app.emit('web-contents-created', {}, this.webContents);
+    }
+  }
   const errors: { title: string; content: string }[] = [];
   const openedExternal: string[] = [];
   const openedPaths: string[] = [];
@@ -237,7 +253,7 @@ export function fakeElectron(opts: { userData: string; gotLock?: boolean }) {
   const utility = new FakeUtility();
   const electron = {
     app,
-    BrowserWindow: FakeWindow,
+    BrowserWindow,
     utilityProcess: utility,
     ipcMain,
     dialog: {
