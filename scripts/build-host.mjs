@@ -14,6 +14,7 @@ export const OUT_DIR = path.join(root, 'dist', 'host');
 export const ENTRIES = {
   start: 'server/start.ts',
   seed: 'db/seed/cli.ts',
+  restore: 'server/backups/cli.ts',
   bench: 'bench/run.ts',
   simulate: 'server/telemetry/simulator/cli.ts',
   // The report worker thread (server/reports/jobs/spawn.ts loads it from beside the host bundle).

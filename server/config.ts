@@ -19,6 +19,10 @@ export const ConfigSchema = z.object({
   loginAttemptsPerMinute: z.coerce.number().int().positive().default(10),
   /** Open serial ports for telemetry; off (--no-serial, DEPOTDESK_SERIAL=0) in tests and hub mode. */
   serial: z.boolean().default(true),
+  /** Backup folder (a USB drive or network share works); unset = `<dataDir>/backups`. */
+  backupDir: z.string().min(1).optional(),
+  /** Nightly and on-quit backups (--no-backups, DEPOTDESK_BACKUPS=0 turn them off; manual ones still work). */
+  backups: z.boolean().default(true),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -38,6 +42,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       'no-lan': { type: 'boolean' },
       'log-level': { type: 'string' },
       'no-serial': { type: 'boolean' },
+      'backup-dir': { type: 'string' },
+      'no-backups': { type: 'boolean' },
     },
   });
   const raw = {
@@ -51,11 +57,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     sessionTtlHours: env.DEPOTDESK_SESSION_TTL_HOURS,
     loginAttemptsPerMinute: env.DEPOTDESK_LOGIN_ATTEMPTS_PER_MINUTE,
     serial: values['no-serial'] ? false : env.DEPOTDESK_SERIAL === '0' ? false : undefined,
+    backupDir: values['backup-dir'] ?? (env.DEPOTDESK_BACKUP_DIR || undefined),
+    backups: values['no-backups'] ? false : env.DEPOTDESK_BACKUPS === '0' ? false : undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid DepotDesk configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir), ...(parsed.data.backupDir ? { backupDir: path.resolve(parsed.data.backupDir) } : {}) };
 }

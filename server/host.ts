@@ -10,6 +10,7 @@ import { Hlc } from './core/hlc.js';
 import { newId } from './core/ids.js';
 import { createMetrics } from './core/metrics.js';
 import { GroupCommit } from './core/group-commit.js';
+import { ensureEpoch } from './backups/epoch.js';
 
 export interface HostOptions {
   dataDir: string;
@@ -34,6 +35,7 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
     depotId = newId();
     db.insert(hostSettings).values({ key: 'depot_node_id', value: depotId }).run();
   }
+  const epoch = ensureEpoch(sqlite);
   const lastHlc = sqlite.prepare('SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
   const hlc = new Hlc(depotId, clock, lastHlc ?? null);
 
@@ -51,6 +53,7 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
     log,
     metrics,
     dataDir: opts.dataDir,
+    epoch,
     backupPath: opened.backupPath,
     close() {
       if (sqlite.open) {

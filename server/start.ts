@@ -12,6 +12,8 @@ import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
 import { setLanInfo } from './lan/info.js';
 import { startReports } from './reports/schedules/scheduler.js';
+import { startBackups } from './backups/service.js';
+import { superviseHost } from './backups/supervise.js';
 import { idleSource, startTelemetry, type TelemetryService } from './telemetry/runtime.js';
 import type { TelemetrySource } from './telemetry/types.js';
 
@@ -25,13 +27,23 @@ export interface RunningHost {
   /** Why the crew port is not served, for the start-up banner; null when it is. */
   lanProblem: string | null;
   telemetry: TelemetryService;
-  stop(): Promise<void>;
+  /** `quitBackup: false` skips the on-quit backup (a restore's restart: the database is about to be replaced anyway). */
+  stop(opts?: { quitBackup?: boolean }): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  quiet?: boolean;
+  /** The serial side (device manager); ignored with --no-serial. */
+  telemetrySource?: TelemetrySource;
+  /** Restarts the host on a backup (server/backups/supervise.ts); without it the restore route refuses. */
+  onRestore?: (setDir: string) => void;
 }
 
 /** Starts the depot host: database, HTTP API, WebSocket hub. Used headless and by Electron's utility process. */
 export async function startHost(
   config: Config,
-  opts: { clock?: Clock; quiet?: boolean; /** The serial side (device manager); ignored with --no-serial. */ telemetrySource?: TelemetrySource } = {},
+  opts: StartOptions = {},
 ): Promise<RunningHost> {
   const startedAt = performance.now();
   const log = pino({ level: opts.quiet ? 'silent' : config.logLevel, base: { app: 'depotdesk-host' } });
@@ -66,6 +78,8 @@ export async function startHost(
   housekeeping.unref();
   // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
   const reports = startReports(host);
+  // Nightly (catching up a night the PC was off) and on-quit backups, rotated; see server/backups/.
+  const backups = startBackups(host, { dir: config.backupDir ?? null, scheduled: config.backups }, opts.onRestore ? { onRestore: opts.onRestore } : {});
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
   return {
     url,
@@ -75,7 +89,7 @@ export async function startHost(
     lan,
     lanProblem,
     telemetry,
-    async stop() {
+    async stop(stopOpts = {}) {
       clearInterval(housekeeping);
       await lan?.close();
       realtime.close();
@@ -84,6 +98,9 @@ export async function startHost(
       // After HTTP stops (no new config changes), before the database closes (queued frames are written).
       await telemetry.close();
       await reports.close();
+      // The last batch is committed first, so the on-quit backup holds every acknowledged write.
+      host.commits.flush();
+      await backups.close({ quitBackup: stopOpts.quitBackup ?? true });
       host.close();
     },
   };
@@ -118,7 +135,10 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const running = await startHost(config);
+  // A restore from the console restarts the host in this process, on the same port (supervise.ts).
+  const supervised = await superviseHost(config, startHost);
+  supervised.events.on('restart-failed', () => process.exit(1));
+  const running = supervised.current;
   const lan = running.lan
     ? `crew LAN: ${running.lan.crewUrl}  (certificate SHA-256 ${running.lan.fingerprint})`
     : (running.lanProblem ?? 'crew LAN not served');
@@ -128,8 +148,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    running.host.log.info({ signal }, 'stopping');
-    await running.stop();
+    supervised.current.host.log.info({ signal }, 'stopping');
+    await supervised.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

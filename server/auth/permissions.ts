@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'audit:verify',
   'kpi:read',
   'report:export',
+  /** Back up and restore the whole depot (database and attachments): admins only. */
+  'backup:manage',
   'telemetry:read',
   'telemetry:ack',
   'telemetry:rules',

@@ -21,6 +21,8 @@ export interface Host {
   log: Logger;
   metrics: HostMetrics;
   dataDir: string;
+  /** Node epoch (host_settings `node_epoch`): a restore starts a new one, so (epoch, change_log.seq) never repeats. */
+  epoch: number;
 }
 
 export interface Actor {

@@ -27,10 +27,11 @@ import { messageRoutes } from '../messages/routes.js';
 import { attendanceRoutes } from '../attendance/routes.js';
 import { reportExportRoutes } from '../reports/routes-exports.js';
 import { kpiRoutes } from '../reports/routes-kpi.js';
+import { backupRoutes } from '../backups/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lanInfoRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...noteRoutes, ...messageRoutes, ...attendanceRoutes, ...reportExportRoutes, ...kpiRoutes, ...preferenceRoutes, ...mapRoutes, ...telemetryRoutes];
+  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lanInfoRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...noteRoutes, ...messageRoutes, ...attendanceRoutes, ...reportExportRoutes, ...kpiRoutes, ...preferenceRoutes, ...mapRoutes, ...telemetryRoutes, ...backupRoutes];
 }

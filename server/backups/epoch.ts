@@ -1,0 +1,32 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The node epoch: a counter in host_settings that a restore moves forward. Change-log rows are
+ * numbered by `seq` (SQLite AUTOINCREMENT), and a restored database hands out again the seq numbers
+ * written after its backup was taken; (epoch, seq) stays unique because every restore starts a new
+ * epoch above both the backup's and the replaced database's. Sync relies on that pair.
+ */
+export const EPOCH_KEY = 'node_epoch';
+
+/** The epoch recorded in an open database; 1 when none is (a database from before epochs existed). */
+export function readEpoch(sqlite: Database.Database): number {
+  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'host_settings'").get();
+  if (!hasTable) return 1;
+  const raw = sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(EPOCH_KEY) as string | undefined;
+  if (raw === undefined) return 1;
+  const value = Number(JSON.parse(raw));
+  return Number.isInteger(value) && value >= 1 ? value : 1;
+}
+
+export function writeEpoch(sqlite: Database.Database, epoch: number): void {
+  // host_settings.value is a JSON column (drizzle mode 'json'), so the integer is stored as JSON text.
+  sqlite.prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(EPOCH_KEY, JSON.stringify(epoch));
+}
+
+/** Called when the host opens its database: records epoch 1 the first time, returns the current one. */
+export function ensureEpoch(sqlite: Database.Database): number {
+  const exists = sqlite.prepare('SELECT 1 FROM host_settings WHERE key = ?').get(EPOCH_KEY);
+  const epoch = readEpoch(sqlite);
+  if (!exists) writeEpoch(sqlite, epoch);
+  return epoch;
+}
