@@ -6,7 +6,8 @@ import { eventsSheetThread } from './events-thread.js';
 import { scopeWhere } from '../excel/rows.js';
 import { computeKpis } from '../kpi/index.js';
 import type { KpiFilters, KpiQuery } from '../kpi-types.js';
-import { day, stamp } from '../pdf/format.js';
+import { chainHead } from '../../../db/audit-chain.js';
+import { chainHeadText, day, stamp } from '../pdf/format.js';
 import { loadJobcard, type JobcardData } from '../pdf/jobcard-data.js';
 import { renderJobcards } from '../pdf/jobcard.js';
 import { renderKpiPdf } from '../pdf/kpi-report.js';
@@ -76,7 +77,7 @@ export async function buildReport(sqlite: Sqlite, dataDir: string, spec: BuildSp
       const report = computeKpis(sqlite, q);
       const names = filterNames(sqlite, spec.orgId, spec.filters);
       const depotName = spec.filters.depotId ? (names[spec.filters.depotId] ?? null) : null;
-      await renderKpiPdf(report, { orgName, depotName, names }, fs.createWriteStream(file), (f, m) => progress(0.2 + f * 0.8, m));
+      await renderKpiPdf(report, { orgName, depotName, names, auditHead: chainHead(sqlite, spec.orgId) }, fs.createWriteStream(file), (f, m) => progress(0.2 + f * 0.8, m));
     } else {
       const scope = { orgId: spec.orgId, from: q.from, to: q.to, filters: spec.filters };
       await writeWorkbook(
@@ -106,5 +107,6 @@ async function buildJobcards(sqlite: Sqlite, dataDir: string, spec: BuildSpec, f
     }
   }
   const footer = `${orgName} · ${spec.workOrderId ? 'Jobcard' : `Jobcards ${spec.from ? day(spec.from, zone) : ''}–${spec.to ? day(spec.to - 1, zone) : ''}`} · generated ${stamp(spec.now, zone)}`;
-  await renderJobcards(cards(), fs.createWriteStream(file), { now: spec.now }, footer, (n) => progress(n / Math.max(ids.length, 1), `jobcard ${n} / ${ids.length}`));
+  const witness = chainHeadText(chainHead(sqlite, spec.orgId), zone);
+  await renderJobcards(cards(), fs.createWriteStream(file), { now: spec.now, witness }, footer, (n) => progress(n / Math.max(ids.length, 1), `jobcard ${n} / ${ids.length}`));
 }

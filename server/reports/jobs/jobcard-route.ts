@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import type { Host } from '../../core/context.js';
 import { NotFoundError } from '../../errors.js';
-import { stamp } from '../pdf/format.js';
+import { chainHead } from '../../../db/audit-chain.js';
+import { chainHeadText, stamp } from '../pdf/format.js';
 import { loadJobcard } from '../pdf/jobcard-data.js';
 import { renderJobcards } from '../pdf/jobcard.js';
 
@@ -19,5 +20,6 @@ export async function sendJobcard(host: Host, orgId: string, workOrderId: string
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   });
-  await renderJobcards([card], res, { now, forCustomer: opts.forCustomer }, `${card.orgName} · Jobcard ${card.wo.number} · generated ${stamp(now, card.wo.zone)}`);
+  const witness = chainHeadText(chainHead(host.sqlite, orgId), card.wo.zone);
+  await renderJobcards([card], res, { now, forCustomer: opts.forCustomer, witness }, `${card.orgName} · Jobcard ${card.wo.number} · generated ${stamp(now, card.wo.zone)}`);
 }

@@ -1,3 +1,4 @@
+import type { ChainHead } from '../../../db/audit-chain.js';
 import type { KpiFilters, Ratio } from '../kpi-types.js';
 
 /** Plain-text formatting shared by the PDF, the workbook and the share page, so every output reads the same. */
@@ -44,6 +45,17 @@ export function hours(h: number | null): string {
 export function minutes(min: number): string {
   if (min < 60) return `${Math.round(min)} min`;
   return `${Math.floor(min / 60)} h ${String(Math.round(min % 60)).padStart(2, '0')} min`;
+}
+
+/**
+ * The org's audit chain head as printed on reports ("Audit chain: 12,345 rows · head 3f9a1c2b7d0e4a51 ·
+ * 2026-11-20 13:30 GMT"), so a paper copy witnesses the history up to then: GET /api/v1/audit/verify
+ * later shows the same row and hash, or the chain was rewritten. 16 hex digits (64 bits) are plenty
+ * for a person comparing by eye; the full hash goes to the hub.
+ */
+export function chainHeadText(head: ChainHead | null, timeZone: string): string {
+  if (!head) return 'Audit chain: no entries yet';
+  return `Audit chain: ${head.seq.toLocaleString('en-GB')} rows · head ${head.hash.slice(0, 16)} · ${stamp(head.at, timeZone)}`;
 }
 
 /** "Team: North · Type: corrective", or "none" — filter ids are replaced by names where the caller knows them. */

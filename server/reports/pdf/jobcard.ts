@@ -14,6 +14,8 @@ import { describeEvent, isPublicEvent, statusLabel } from './timeline.js';
 export interface JobcardOptions {
   now: number;
   forCustomer?: boolean;
+  /** Second footer line: the org's audit chain head when the card was made (format.ts chainHeadText). */
+  witness?: string;
 }
 
 const answerText = (kind: string, v: unknown, unit?: string): string => {
@@ -166,7 +168,7 @@ export function renderJobcards(cards: Iterable<JobcardData>, out: Writable, opts
     progress(++n);
   }
   if (n === 0) doc.font(FONT.regular).fontSize(12).text('No work orders match.');
-  footers(doc, footerText);
+  footers(doc, footerText, opts.witness);
   doc.end();
   return done;
 }

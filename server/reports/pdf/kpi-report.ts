@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
+import type { ChainHead } from '../../../db/audit-chain.js';
 import type { KpiReport, KpiRow, TrendPoint } from '../kpi-types.js';
 import { chart } from './charts.js';
-import { day, filtersText, hours, minutes, pct, stamp } from './format.js';
+import { chainHeadText, day, filtersText, hours, minutes, pct, stamp } from './format.js';
 import { ACCENT, contentWidth, createDoc, ensureSpace, facts, FONT, footers, heading, INK, MUTED, RULE, table, type Doc } from './layout.js';
 
 export interface KpiPdfMeta {
@@ -9,6 +10,8 @@ export interface KpiPdfMeta {
   depotName: string | null;
   /** id → display name, for the filter line (team, technician, location, asset names). */
   names?: Record<string, string>;
+  /** The org's audit chain head when the report was made (printed on the cover and every footer). */
+  auditHead?: ChainHead | null;
 }
 
 export type Progress = (fraction: number, message: string) => void;
@@ -90,7 +93,8 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   }
 
   progress(0.95, 'page numbers');
-  footers(doc, `${meta.orgName} · KPI report ${periodText(report)} · generated ${stamp(report.generatedAt, zone)}`);
+  const witness = meta.auditHead === undefined ? undefined : chainHeadText(meta.auditHead, zone);
+  footers(doc, `${meta.orgName} · KPI report ${periodText(report)} · generated ${stamp(report.generatedAt, zone)}`, witness);
   doc.end();
   return done;
 }
@@ -119,6 +123,7 @@ function cover(doc: Doc, r: KpiReport, meta: KpiPdfMeta): void {
     ['Filters', filtersText(r.query.filters, meta.names)],
     ['Time zone', r.query.zone],
     ['Generated', stamp(r.generatedAt, r.query.zone)],
+    ...(meta.auditHead === undefined ? [] : [['Audit trail', chainHeadText(meta.auditHead, r.query.zone).replace(/^Audit chain: /, '')] as [string, string]]),
   ], 100);
 }
 

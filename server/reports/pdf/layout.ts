@@ -117,8 +117,11 @@ export function table(doc: Doc, columns: Column[], rows: string[][], opts: { fon
   doc.moveDown(0.5);
 }
 
-/** Writes "Page n of m" and the generation time on every buffered page. Call once, just before end(). */
-export function footers(doc: Doc, left: string): void {
+/**
+ * Writes "Page n of m" and the generation time on every buffered page, and under them, when given,
+ * a second small line (the audit chain head). Call once, just before end().
+ */
+export function footers(doc: Doc, left: string, second?: string): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
@@ -133,6 +136,7 @@ export function footers(doc: Doc, left: string): void {
     const pageW = doc.widthOfString(pageText) + 4;
     doc.text(left, doc.page.margins.left, y, { width: w - pageW - 12, lineBreak: false, ellipsis: true, height: 10 });
     doc.text(pageText, doc.page.margins.left + w - pageW, y, { width: pageW, align: 'right', lineBreak: false });
+    if (second) doc.font(FONT.mono).fontSize(6.5).text(second, doc.page.margins.left, y + 11, { width: w, lineBreak: false, ellipsis: true, height: 9 });
     doc.page.margins.bottom = bottom;
   }
 }

@@ -16,7 +16,8 @@ const text = (file: string) => execFileSync('pdftotext', ['-layout', file, '-'])
 describe('KPI report PDF', () => {
   it('when rendered from a KPI report, then cover, summary, charts, tables, breaches and page numbers are all there in embedded DejaVu', async () => {
     const file = path.join(OUT, 'kpi.pdf');
-    await renderKpiPdf(sampleReport({ breached: 450 }), { orgName: 'Riverside Public Works', depotName: 'Main depot', names: { 'team-n': 'North crew' } }, fs.createWriteStream(file));
+    const auditHead = { seq: 12_345, hash: `3f9a1c2b7d0e4a51${'0'.repeat(48)}`, at: Date.parse('2026-11-01T00:30:00Z') };
+    await renderKpiPdf(sampleReport({ breached: 450 }), { orgName: 'Riverside Public Works', depotName: 'Main depot', names: { 'team-n': 'North crew' }, auditHead }, fs.createWriteStream(file));
     const t = text(file);
     for (const s of ['KPI report', '2026-10-01 – 2026-10-31', 'Team: North crew', 'KPI summary', '81.1 %', '30 / 37 by planned end', 'Created and completed per day',
       'SLA resolution compliance per week', 'Backlog (open work', 'Per team', 'South crew — Łódź', 'Per technician', 'Sam Øster', 'Breached work orders (450)',
@@ -24,6 +25,10 @@ describe('KPI report PDF', () => {
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);
     expect(t).toContain(`Page 1 of ${pages}`);
     expect(t).toContain(`Page ${pages} of ${pages}`);
+    // The audit chain head witnesses the history on paper: on the cover and in every page's footer.
+    const witness = 'Audit chain: 12,345 rows · head 3f9a1c2b7d0e4a51 · 2026-11-01 00:30 GMT';
+    expect(t.split(witness).length - 1).toBe(pages);
+    expect(t).toContain('12,345 rows · head 3f9a1c2b7d0e4a51 · 2026-11-01 00:30 GMT');
     const fonts = execFileSync('pdffonts', [file]).toString().split('\n').slice(2).filter(Boolean);
     expect(fonts.length).toBeGreaterThan(0);
     for (const f of fonts) expect(f).toMatch(/DejaVu.*\byes\s+yes\s+yes/);
@@ -64,6 +69,10 @@ describe('jobcard PDF', () => {
     const s = text(file);
     for (const x of [wo.number, 'Pump service at L1', 'Closed', 'Site L1', 'PUMP-1', 'Power isolated', 'Yes', '4.5 bar', 'Bearing noise', 'GASKET-50', '2 pcs',
       'Photos (2)', 'Signed by Mrs Þóra Customer', 'approved', 'On site → Completed', '1 h 30 min (arrival to completion, holds excluded)', 'Page 1 of']) expect(s).toContain(x);
+    // Its footer carries the same chain head the verify endpoint reports.
+    const verified = await t.api('GET', '/api/v1/audit/verify', { token: world.tokens.admin });
+    expect(verified.body.ok).toBe(true);
+    expect(s).toContain(`Audit chain: ${verified.body.head.seq.toLocaleString('en-GB')} rows · head ${verified.body.head.hash.slice(0, 16)}`);
     const images = execFileSync('pdfimages', ['-list', file]).toString().split('\n').slice(2).filter(Boolean);
     expect(images.length).toBeGreaterThanOrEqual(3);
     execFileSync('pdftoppm', ['-png', '-r', '80', file, path.join(OUT, 'jobcard')]);
