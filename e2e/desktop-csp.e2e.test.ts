@@ -1,7 +1,8 @@
-// The desktop shell adds main/security.ts's Content-Security-Policy to every response from the host.
-// The Electron window cannot run here, so Chromium stands in: each host response gets exactly the
-// header the shell would add, and the console must load, sign in, go live and draw its views
-// (board, planning Gantt, maplibre map with its worker) with no CSP violation.
+// The desktop shell adds main/security.ts's Content-Security-Policy to every response from the host,
+// beside the host's own (server/http/security-headers.ts); a browser enforces both. The Electron window
+// cannot run here, so Chromium stands in: each host response gets exactly the header the shell would
+// add, and the console must load, sign in, go live and draw its views (board, planning Gantt, maplibre
+// map with its worker) with no CSP violation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { contentSecurityPolicy, withHeader } from '../main/security.js';
@@ -53,6 +54,8 @@ describe('console under the desktop CSP', () => {
     });
     const applied = await page.evaluate(async () => (await fetch('/')).headers.get('content-security-policy'));
     expect(applied).toContain("worker-src 'self' blob:");
+    // Both policies reach the page, the host's own (helmet) and the shell's, and the console still works.
+    expect(applied!.match(/frame-ancestors 'none'/g)).toHaveLength(2);
     for (const view of ['board', 'planning', 'map']) {
       await page.getByTestId(`nav-${view}`).click();
       await page.locator(`[data-testid="view-${view}"] [data-state="ready"]`).first().waitFor({ timeout: 20_000 });

@@ -154,7 +154,7 @@ describe('Content-Security-Policy', () => {
     expect(csp).not.toMatch(/unsafe-eval/);
     expect(directive('worker-src')).toBe("worker-src 'self' blob:");
     expect(directive('img-src')).toBe("img-src 'self' data: blob:");
-    expect(directive('connect-src')).toBe(`connect-src 'self' ${ORIGIN} ws://127.0.0.1:4400`);
+    expect(directive('connect-src')).toBe("connect-src 'self' ws://127.0.0.1:4400");
     expect(directive('object-src')).toBe("object-src 'none'");
     expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
   });

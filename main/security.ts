@@ -98,8 +98,11 @@ export interface GuardedSession {
 }
 
 /**
- * The console's Content-Security-Policy, added to every response from the host's origin. The host's
- * own stricter policies (e.g. on attachments) are kept as well: a browser enforces every policy.
+ * The console's Content-Security-Policy, added to every response from the host's origin. The host
+ * sends its own policy too (server/http/security-headers.ts, and stricter ones on attachments and
+ * share pages); both are kept and a browser enforces every policy, so the strictest wins. This one is
+ * no looser than the host's in any directive (main/csp-consistency.test.ts), so in the desktop window
+ * it is the policy in force even if the host's were loosened by mistake.
  */
 export function contentSecurityPolicy(hostOrigin: string): string {
   const ws = hostOrigin.replace(/^http/, 'ws');
@@ -114,8 +117,8 @@ export function contentSecurityPolicy(hostOrigin: string): string {
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "media-src 'self' blob:",
-    // The REST API and the live-update WebSocket, both on the host's loopback origin; nothing else.
-    `connect-src 'self' ${hostOrigin} ${ws}`,
+    // The REST API ('self') and the live-update WebSocket on the host's loopback origin; nothing else.
+    `connect-src 'self' ${ws}`,
     // maplibre-gl runs its tile worker from a file on the host or from a blob: URL.
     "worker-src 'self' blob:",
     "child-src 'self' blob:",
