@@ -83,7 +83,8 @@ export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRou
   });
   app.post(`${API_PREFIX}/auth/login`, loginRateLimiter(config.loginAttemptsPerMinute));
   mountRoutes(app, host, config, routes);
-  app.use(API_PREFIX, (req, _res, next) => next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in API v1. See /api/docs.`)));
+  // Everything under /api (not only /api/v1: also /api/docs misses) is answered as problem+json, never HTML.
+  app.use('/api', (req, _res, next) => next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in the API. See /api/docs.`)));
 
   // Customers' read-only status pages for share links (/s/<code>), outside the API and the console.
   mountSharePages(app, host);

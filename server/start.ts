@@ -8,6 +8,7 @@ import { createHost } from './host.js';
 import { attachRealtime } from './realtime/hub.js';
 import type { Clock } from './core/clock.js';
 import { pruneExpired } from './http/idempotency.js';
+import { answerClientError } from './http/client-error.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
 import { setLanInfo } from './lan/info.js';
@@ -52,6 +53,7 @@ export async function startHost(
   const telemetry = startTelemetry(host, source, { serial: config.serial });
   const app = buildApp(host, config);
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   const realtime = attachRealtime(server, host);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -29,7 +29,7 @@ export function sendProblem(req: Request, res: Response, err: AppError): void {
 }
 
 /** Maps body-parser's own failures (bad JSON, too large, wrong charset) onto our problem model. */
-function fromParserError(err: { type?: string; status?: number; message?: string; limit?: number }): AppError | null {
+function fromParserError(err: { type?: string; status?: number; message?: string; limit?: number; name?: string }): AppError | null {
   switch (err.type) {
     case 'entity.parse.failed':
       return new AppError(400, 'malformed_json', `The request body is not valid JSON: ${err.message ?? ''}`.trim());
@@ -39,8 +39,21 @@ function fromParserError(err: { type?: string; status?: number; message?: string
     case 'charset.unsupported':
       return new AppError(415, 'unsupported_encoding', err.message ?? 'Unsupported body encoding.');
     default:
-      return null;
+      return fromFrameworkError(err);
   }
+}
+
+/**
+ * Express's router and static file serving refuse bad requests with errors carrying a 4xx `status`
+ * (http-errors style). The commonest is a malformed %-escape in a path parameter ("/s/%ff"), which
+ * the router reports as a URIError: a client mistake, answered 400 and not logged as a crash.
+ */
+function fromFrameworkError(err: { status?: unknown; statusCode?: unknown; name?: string }): AppError | null {
+  const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : null;
+  if (status === null || status < 400 || status > 499) return null;
+  if (err.name === 'URIError') return new AppError(400, 'malformed_path', 'The request path holds a malformed %-escape (e.g. "%ff" or a cut-off "%E0%A4"). Percent-encode it as UTF-8.');
+  // The framework's own message may quote internals (file paths): say only what the status means.
+  return new AppError(status, status === 400 ? 'bad_request' : `http_${status}`, TITLES[status] ?? 'The request was refused.');
 }
 
 /** Registered last (STYLE 9). Never sends a stack trace; unknown errors are logged with the request id. */

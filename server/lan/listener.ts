@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Host } from '../core/context.js';
 import { attachRealtime } from '../realtime/hub.js';
+import { answerClientError } from '../http/client-error.js';
 import type { DepotTls } from './certificate.js';
 
 /**
@@ -91,6 +92,7 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
   };
 
   const server = https.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, handler);
+  server.on('clientError', answerClientError);
   // The hub parses req.url with `new URL`, which throws on "//" and crashed the host from one
   // handshake. Listeners share the request, so this one (first in line) gives a target the gate
   // refuses a path the hub answers 404 for. (The loopback port has the same parse: see hub.ts.)

@@ -8,6 +8,7 @@ import { ConfigSchema, type Config } from '../config.js';
 import { createHost } from '../host.js';
 import { ManualClock } from '../core/clock.js';
 import { attachRealtime } from '../realtime/hub.js';
+import { answerClientError } from '../http/client-error.js';
 import type { Ctx } from '../core/context.js';
 
 export const ADMIN = { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' };
@@ -30,6 +31,7 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
   const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, ...opts.config });
   const app = buildApp(host, config);
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   const realtime = attachRealtime(server, host);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

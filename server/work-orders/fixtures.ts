@@ -28,7 +28,7 @@ import { createWorkOrder, decideClosure, transitionWorkOrder } from './service.j
  * depend on the catalog routes (built in parallel). Not imported by production code.
  */
 
-const PASSWORD = 'work orders test pw';
+export const PASSWORD = 'work orders test pw';
 let passwordHash: Promise<string> | undefined;
 
 export const MON_FRI_9_TO_5 = {
