@@ -4,4 +4,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { desktopPlatform } from './platform.js';
 
-contextBridge.exposeInMainWorld('depotdesk', desktopPlatform(ipcRenderer));
+// Only the console document (the host serves it at "/") gets the bridge; the window never shows any
+// other page (main/windows.ts), and main checks every call's sender again (main/ipc/register.ts).
+if (globalThis.location?.pathname === '/') contextBridge.exposeInMainWorld('depotdesk', desktopPlatform(ipcRenderer));

@@ -23,9 +23,27 @@ vi.mock('electron', () => ({
   },
 }));
 
-describe('preload', () => {
-  it('when loaded, then it exposes exactly the DesktopPlatform methods as window.depotdesk, and not ipcRenderer', async () => {
+/** Loads the preload afresh as it would run in a page at `pathname`. */
+async function loadPreloadAt(pathname: string): Promise<void> {
+  Object.assign(exposed, { name: '', api: null });
+  vi.resetModules();
+  vi.stubGlobal('location', { pathname });
+  try {
     await import('./index.js');
+  } finally {
+    vi.unstubAllGlobals();
+  }
+}
+
+describe('preload', () => {
+  it.each(['/api/docs', '/s/abc', '/crew/', '/index.html'])('when the page is another document of the host (%s), then no bridge is exposed', async (pathname) => {
+    await loadPreloadAt(pathname);
+    expect(exposed.name).toBe('');
+    expect(exposed.api).toBeNull();
+  });
+
+  it('when loaded, then it exposes exactly the DesktopPlatform methods as window.depotdesk, and not ipcRenderer', async () => {
+    await loadPreloadAt('/');
     expect(complete).toBe(true);
     expect(exposed.name).toBe('depotdesk');
     const api = exposed.api as Record<string, unknown>;
