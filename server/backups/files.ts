@@ -35,7 +35,11 @@ export interface TreeCopy {
  */
 export function copyTree(from: string, to: string, opts: { skip?: string[]; linkFrom?: (string | null)[] } = {}): TreeCopy {
   const out: TreeCopy = { files: 0, bytes: 0, linked: 0 };
-  if (!fs.existsSync(from)) return out;
+  // An empty folder still says "this set has no attachments" (a restore then installs none).
+  if (!fs.existsSync(from)) {
+    makePrivateDir(to);
+    return out;
+  }
   const walk = (rel: string) => {
     makePrivateDir(path.join(to, rel));
     for (const entry of fs.readdirSync(path.join(from, rel), { withFileTypes: true })) {

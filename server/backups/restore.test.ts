@@ -10,6 +10,7 @@ import { flatJpeg, upload } from '../attachments/test-helpers.js';
 import { restoreBackup } from './restore.js';
 import { startBackups, type BackupService } from './service.js';
 import { SET_DB } from './layout.js';
+import { corrupt } from './restore.test-helpers.js';
 
 let t: TestHost;
 let a: World;
@@ -120,12 +121,3 @@ describe('backup and restore', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
-
-/** Overwrites the pages after the first with garbage (the header stays, so SQLite opens it and then finds the damage). */
-export function corrupt(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  const size = fs.fstatSync(fd).size;
-  const junk = Buffer.alloc(Math.max(0, size - 4096), 0x5a);
-  fs.writeSync(fd, junk, 0, junk.length, 4096);
-  fs.closeSync(fd);
-}
