@@ -65,8 +65,9 @@ describe('the packaged app layout', () => {
     expect(fs.existsSync(path.join(distDir, 'host', 'migrations'))).toBe(true);
   });
 
-  it('when main/host-process.ts starts the built host as the app would, then it signals ready, serves the console and the basemap, survives a crash and stops cleanly', async () => {
+  it('when main/host-process.ts starts the built host as the app would, then it signals ready (handing over its setup code, masked in the log), serves the console and the basemap, survives a crash and stops cleanly', async () => {
     const statuses: HostStatus[] = [];
+    const logs: string[] = [];
     const sup = new HostSupervisor(
       nodeFork,
       {
@@ -81,6 +82,7 @@ describe('the packaged app layout', () => {
       },
       undefined,
       undefined,
+      (line) => logs.push(line),
     );
     sup.onStatus((s) => statuses.push(s));
     try {
@@ -103,6 +105,11 @@ describe('the packaged app layout', () => {
       expect(fs.readdirSync(path.join(userData, 'depot')).some((f) => f.endsWith('.sqlite') || f.endsWith('.db'))).toBe(true);
       // The banner said crew LAN is off; the tray would show that.
       await expect.poll(() => (sup.status.state === 'ready' ? sup.status.lan.problem : null)).toMatch(/crew LAN access off/);
+      // A fresh data dir: the host hands its one-time setup code to the shell (for the window's URL
+      // fragment), and prints it in its banner, which the shell relays to its own log masked.
+      const firstCode = sup.setupCode;
+      expect(firstCode).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
+      expect(logs.some((l) => l.includes('#setup=[redacted]'))).toBe(true);
 
       // A real crash (SIGKILL): the supervisor restarts the host and it is ready again.
       const crashedPid = sup.pid!;
@@ -118,6 +125,9 @@ describe('the packaged app layout', () => {
       const back = await again;
       expect(statuses.map((s) => s.state)).toEqual(['starting', 'ready', 'restarting', 'starting', 'ready']);
       expect(back.state === 'ready' && (await fetch(`${back.url}/healthz`)).status).toBe(200);
+      // Still not set up, so the new host process made a new code; neither is in any line main logged.
+      expect(sup.setupCode).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
+      expect(logs.filter((l) => l.includes(firstCode!) || l.includes(sup.setupCode!))).toEqual([]);
       const lastPid = sup.pid!;
 
       // Clean stop: SIGTERM, the host closes its database and exits by itself.
