@@ -12,6 +12,7 @@ import { transitionLoad, type Candidate } from './transitions.js';
 import { benchSerial } from '../server/telemetry/io/bench.js';
 import { benchTelemetry } from './telemetry.js';
 import { benchReports } from '../server/reports/bench.js';
+import { benchAuditChain } from './audit-chain.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -28,8 +29,10 @@ interface Options {
   sequentialTransitions: number;
   concurrency: number;
   durationS: number;
-  /** `--only host,serial,telemetry,reports`: which parts to run (default: all). */
+  /** `--only host,serial,telemetry,reports,audit`: which parts to run (default: all). */
   sections: Set<string>;
+  /** `--audit-rows N`: audit rows the audit section chains and verifies (default 1,000,000). */
+  auditRows: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -43,9 +46,10 @@ function parseOptions(argv: string[]): Options {
       concurrency: { type: 'string' },
       duration: { type: 'string' },
       only: { type: 'string' },
+      'audit-rows': { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'host,serial,telemetry,reports').split(',').map((x) => x.trim()));
+  const sections = new Set((values.only ?? 'host,serial,telemetry,reports,audit').split(',').map((x) => x.trim()));
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -57,6 +61,7 @@ function parseOptions(argv: string[]): Options {
     concurrency: Number(values.concurrency ?? 8),
     durationS: Number(values.duration ?? (quick ? 3 : 12)),
     sections,
+    auditRows: Number(values['audit-rows'] ?? 1_000_000),
   };
 }
 
@@ -186,6 +191,10 @@ async function main(): Promise<void> {
     rows.push(...(await benchTelemetry({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
   }
   if (opts.sections.has('reports')) rows.push(...(await reportsSection(opts)));
+  if (opts.sections.has('audit')) {
+    console.log('audit chain: verify over a temp database of chained audit rows, beside a plain read-and-hash reference …');
+    rows.push(...(await benchAuditChain({ rows: opts.auditRows, log: (m) => console.log(`  ${m}`) })));
+  }
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;
   console.log(failed ? `\n${failed} figure(s) miss their target.` : '\nAll figures meet their targets.');

@@ -38,7 +38,7 @@ describe('audit trail in the console', () => {
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
     await openAuditTab(page);
     await verify(page, 'ok');
-    await expect.poll(() => page.getByTestId('audit-head').textContent()).toMatch(/Head: entry #[\d,]+ · [0-9a-f]{16}/);
+    await expect.poll(() => page.getByTestId('audit-head').textContent()).toMatch(/Audit chain: [\d,]+ rows · head [0-9a-f]{16} · /);
     await page.screenshot({ path: path.join(shots, 'audit-verify-ok.png') });
 
     // A person with the database file, while the host runs: drop the guard, rewrite one entry.

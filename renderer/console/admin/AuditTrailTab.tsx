@@ -36,13 +36,15 @@ export function AuditTrailTab({ toolbar }: { toolbar: ReactNode }) {
 function Result({ r }: { r: AuditVerificationDto }) {
   const head = r.head && (
     <div data-testid="audit-head">
-      Head: entry #{r.head.seq.toLocaleString()} · <code title={r.head.hash}>{r.head.hash.slice(0, 16)}</code> · {formatTime(r.head.at)}
+      {/* Worded like the footer of the printed reports, so the two can be compared at a glance. */}
+      Audit chain: {r.head.seq.toLocaleString()} rows · head <code title={r.head.hash}>{r.head.hash.slice(0, 16)}</code> · {formatTime(r.head.at)}
     </div>
   );
   if (r.ok) {
     return (
       <div className="adm-audit-result sla-ok">
-        <b>Audit trail intact</b> — {r.rowsChecked.toLocaleString()} entries checked in {(r.durationMs / 1000).toFixed(1)} s.
+        <b>Audit trail intact</b>
+        <div>All {r.rowsChecked.toLocaleString()} entries check out ({(r.durationMs / 1000).toFixed(1)} s).</div>
         {head}
       </div>
     );
@@ -50,7 +52,8 @@ function Result({ r }: { r: AuditVerificationDto }) {
   const b = r.firstBroken;
   return (
     <div className="adm-audit-result sla-breached">
-      <b>Audit trail broken</b> — {r.brokenRows.toLocaleString()} of {r.rowsChecked.toLocaleString()} entries do not check out.
+      <b>Audit trail broken</b>
+      <div>{r.brokenRows.toLocaleString()} of {r.rowsChecked.toLocaleString()} entries do not check out.</div>
       {b && (
         <div data-testid="audit-first-broken">
           First broken entry: <code>{b.id}</code> ({b.action}{b.seq === null ? '' : `, #${b.seq}`}, {b.at ? formatTime(b.at) : 'no valid time'}): {b.reason}.
