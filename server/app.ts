@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { Host } from './core/context.js';
 import { AppError } from './errors.js';
+import { redactSecrets } from './core/redact.js';
 import { loadActor } from './auth/service.js';
 import { loginRateLimiter } from './auth/routes.js';
 import { errorMiddleware } from './http/errors-middleware.js';
@@ -43,8 +44,9 @@ export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRou
     pinoHttp({
       logger: host.log,
       genReqId: (req) => (req as Request).requestId,
-      // Tokens may ride on /ws?token=; never write them to the log.
-      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/token=[^&]+/, 'token=[redacted]') }) },
+      // Tokens ride on /ws?token=, share codes in /s/<code>: never write them to the log (the logger
+      // masks every line as well; this keeps the url field itself clean for any other destination).
+      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactSecrets(req.url) }) },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );
@@ -81,7 +83,7 @@ export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRou
     }
     next();
   });
-  app.post(`${API_PREFIX}/auth/login`, loginRateLimiter(config.loginAttemptsPerMinute));
+  app.post(`${API_PREFIX}/auth/login`, loginRateLimiter({ perEmailPerMinute: config.loginAttemptsPerMinute, failuresPerAddressPerMinute: config.loginFailuresPerAddressPerMinute }));
   mountRoutes(app, host, config, routes);
   // Everything under /api (not only /api/v1: also /api/docs misses) is answered as problem+json, never HTML.
   app.use('/api', (req, _res, next) => next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in the API. See /api/docs.`)));

@@ -17,6 +17,8 @@ export const ConfigSchema = z.object({
   bodyLimitBytes: z.coerce.number().int().positive().default(1_000_000),
   sessionTtlHours: z.coerce.number().positive().default(24 * 14),
   loginAttemptsPerMinute: z.coerce.number().int().positive().default(10),
+  /** Failed sign-ins per client address per minute across all e-mails (password spraying). */
+  loginFailuresPerAddressPerMinute: z.coerce.number().int().positive().default(30),
   /** Open serial ports for telemetry; off (--no-serial, DEPOTDESK_SERIAL=0) in tests and hub mode. */
   serial: z.boolean().default(true),
   /** Backup folder (a USB drive or network share works); unset = `<dataDir>/backups`. */
@@ -56,6 +58,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     bodyLimitBytes: env.DEPOTDESK_BODY_LIMIT_BYTES,
     sessionTtlHours: env.DEPOTDESK_SESSION_TTL_HOURS,
     loginAttemptsPerMinute: env.DEPOTDESK_LOGIN_ATTEMPTS_PER_MINUTE,
+    loginFailuresPerAddressPerMinute: env.DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE,
     serial: values['no-serial'] ? false : env.DEPOTDESK_SERIAL === '0' ? false : undefined,
     backupDir: values['backup-dir'] ?? (env.DEPOTDESK_BACKUP_DIR || undefined),
     backups: values['no-backups'] ? false : env.DEPOTDESK_BACKUPS === '0' ? false : undefined,

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
+import type pino from 'pino';
+import type { DestinationStream } from 'pino';
+import { createLogger } from './core/logger.js';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { createHost } from './host.js';
@@ -39,6 +41,8 @@ export interface StartOptions {
   telemetrySource?: TelemetrySource;
   /** Restarts the host on a backup (server/backups/supervise.ts); without it the restore route refuses. */
   onRestore?: (setDir: string) => void;
+  /** Where log lines go (default stdout); tests capture the log text here. */
+  logDestination?: DestinationStream;
 }
 
 /** Starts the depot host: database, HTTP API, WebSocket hub. Used headless and by Electron's utility process. */
@@ -47,7 +51,8 @@ export async function startHost(
   opts: StartOptions = {},
 ): Promise<RunningHost> {
   const startedAt = performance.now();
-  const log = pino({ level: opts.quiet ? 'silent' : config.logLevel, base: { app: 'depotdesk-host' } });
+  // Secrets (share, pairing and setup codes, tokens) are masked in every line: server/core/redact.ts.
+  const log = createLogger({ level: opts.quiet ? 'silent' : config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
   const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
   const telemetry = startTelemetry(host, source, { serial: config.serial });

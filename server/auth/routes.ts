@@ -63,14 +63,36 @@ export const authRoutes: AnyRoute[] = [
   }),
 ];
 
-/** Slows password guessing: per client address and e-mail, a few attempts a minute. */
-export function loginRateLimiter(perMinute: number): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.email === 'string' ? req.body.email.toLowerCase() : ''}`,
-    handler: (_req, _res, next) => next(new TooManyRequestsError('Too many sign-in attempts. Wait a minute and try again.')),
-  });
+/**
+ * Slows password guessing two ways: per client address and e-mail (a few attempts a minute at one
+ * account, successes included, as before) and per client address across e-mails, where only
+ * failures count, so spraying one password over many accounts is stopped too (120 e-mails from one
+ * address used to get 120 × 401) while a shared address whose people sign in correctly is not
+ * slowed. Addresses are keyed by ipKeyGenerator (IPv6 by /56 prefix): one device cannot rotate
+ * through its own prefix to escape the limit.
+ */
+export function loginRateLimiter(limits: { perEmailPerMinute: number; failuresPerAddressPerMinute: number }): RequestHandler[] {
+  const refuse: RequestHandler = (_req, _res, next) => next(new TooManyRequestsError('Too many sign-in attempts. Wait a minute and try again.'));
+  return [
+    rateLimit({
+      windowMs: 60_000,
+      limit: limits.failuresPerAddressPerMinute,
+      skipSuccessfulRequests: true,
+      identifier: 'login-per-address',
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // ipKeyGenerator is called inline: express-rate-limit checks the key function's source for it.
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+      handler: refuse,
+    }),
+    rateLimit({
+      windowMs: 60_000,
+      limit: limits.perEmailPerMinute,
+      identifier: 'login-per-email',
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.email === 'string' ? req.body.email.toLowerCase() : ''}`,
+      handler: refuse,
+    }),
+  ];
 }

@@ -52,6 +52,12 @@ describe('malformed requests', () => {
     expect(problemOf(res).code).toBe('malformed_path');
   });
 
+  it.each(['__proto__', '-constructor', 'toString'])('when a list is sorted by %s (a member of every object), then 400 naming the sortable keys', async (key) => {
+    const res = await get(`/api/v1/teams?sort=${key}`, 'admin');
+    expect(res.status).toBe(400);
+    expect(problemOf(res).code).toBe('validation_failed');
+  });
+
   it.each(['/api/nope', '/api/v2/work-orders', '/api/docs/nope', '/api/docs/assets/nope.js', '/api/v1/nope'])(
     'when %s does not exist, then 404 as problem+json, not an HTML page',
     async (path) => {

@@ -41,7 +41,8 @@ export function parseSort(sort: string | undefined, allowed: Record<string, SQLi
   const raw = sort ?? fallback;
   const direction = raw.startsWith('-') ? 'desc' : 'asc';
   const key = raw.replace(/^[-+]/, '');
-  const column = allowed[key];
+  // Own keys only: "?sort=__proto__" or "constructor" would otherwise find Object.prototype's members.
+  const column = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
   if (!column) {
     throw new ValidationError(`Cannot sort by "${key}". Sort by one of: ${Object.keys(allowed).join(', ')} (prefix "-" for descending).`, [
       { field: 'query.sort', message: `must be one of ${Object.keys(allowed).join(', ')}` },

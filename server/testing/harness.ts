@@ -28,7 +28,7 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-test-'));
   const clock = new ManualClock(Date.parse(opts.now ?? '2026-11-16T09:00:00Z'));
   const host = createHost({ dataDir, clock });
-  const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, ...opts.config });
+  const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, loginFailuresPerAddressPerMinute: 1000, ...opts.config });
   const app = buildApp(host, config);
   const server = http.createServer(app);
   server.on('clientError', answerClientError);

@@ -8,6 +8,7 @@ import { stamp } from '../pdf/format.js';
 import { loadJobcard } from '../pdf/jobcard-data.js';
 import { describeEvent, isPublicEvent, statusLabel } from '../pdf/timeline.js';
 import { countOpen, findByCode, shareState, type ShareRow } from './service.js';
+import { ShareLockout } from './lockout.js';
 
 /**
  * The public status page of a share link, `/s/<code>`: a small server-rendered page (no script at
@@ -17,7 +18,6 @@ import { countOpen, findByCode, shareState, type ShareRow } from './service.js';
  */
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-const FAILURES_PER_MINUTE = 5;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -61,25 +61,6 @@ function unlocked(req: Request, row: ShareRow): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-class Failures {
-  private readonly windows = new Map<string, { start: number; n: number }>();
-  constructor(private readonly host: Host) {}
-  blocked(key: string): boolean {
-    const w = this.windows.get(key);
-    if (!w || this.host.clock.now() - w.start >= 60_000) return false;
-    return w.n >= FAILURES_PER_MINUTE;
-  }
-  fail(key: string): void {
-    const now = this.host.clock.now();
-    const w = this.windows.get(key);
-    if (w && now - w.start < 60_000) w.n += 1;
-    else {
-      if (this.windows.size > 10_000) this.windows.clear();
-      this.windows.set(key, { start: now, n: 1 });
-    }
-  }
-}
-
 /** Resolves the code to a live link, or answers 404/410 itself and returns null. */
 function live(host: Host, code: string, res: Response): ShareRow | null {
   const row = findByCode(host, code);
@@ -110,8 +91,7 @@ ${wo.location ? `<p class="muted">${esc([wo.location, wo.address].filter(Boolean
 }
 
 export function mountSharePages(app: Express, host: Host): void {
-  const failures = new Failures(host);
-  const keyOf = (req: Request, code: string) => `${req.ip ?? ''}|${code}`;
+  const lockout = new ShareLockout(host.clock);
 
   app.get('/s/:code', (req, res) => {
     const code = String(req.params.code);
@@ -127,11 +107,10 @@ export function mountSharePages(app: Express, host: Host): void {
       const row = live(host, code, res);
       if (!row) return;
       if (!row.passwordHash) return void res.redirect(303, `/s/${code}`);
-      const key = keyOf(req, code);
-      if (failures.blocked(key)) return passwordForm(res, 429, code, 'Too many wrong passwords. Wait a minute and try again.');
+      if (lockout.blocked(row.id, req.ip)) return passwordForm(res, 429, code, 'Too many wrong passwords. Wait a minute and try again.');
       const password = typeof req.body?.password === 'string' ? (req.body.password as string).slice(0, 200) : '';
       if (!(await verifyPassword(password, row.passwordHash))) {
-        failures.fail(key);
+        lockout.fail(row.id, req.ip);
         return passwordForm(res, 401, code, 'That password is not right.');
       }
       const maxAge = Math.max(1, Math.floor((row.expiresAt - host.clock.now()) / 1000));

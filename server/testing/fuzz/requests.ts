@@ -61,7 +61,7 @@ function queryValueArb(doc: OpenApiDocument, op: FuzzOperation, ids: string[]): 
     const typed = schema ? valueFor(doc, schema, ids).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) : fc.constant('');
     const value = fc.oneof(
       { weight: 4, arbitrary: typed.map(encodeURIComponent) },
-      { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_ESCAPES, '-createdAt', 'createdAt', '-nope', '0', '-5', '999999999999', 'true') },
+      { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_ESCAPES, '-createdAt', 'createdAt', '-nope', '0', '-5', '999999999999', 'true', '__proto__', '-constructor', 'toString', 'hasOwnProperty') },
       { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map(rawSafe) },
     );
     return value.map((v): [string, string] => [k, v]);
