@@ -26,7 +26,7 @@ export function describe(r: RestoreReport): string {
 }
 
 /** Returns the process exit code: 0 restored, 1 refused or failed (nothing changed), 2 usage. */
-export function runRestoreCli(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): number {
+export async function runRestoreCli(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
   let values: { from?: string; 'data-dir'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({ args: argv, strict: true, options: { from: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
@@ -40,7 +40,7 @@ export function runRestoreCli(argv: string[], env: NodeJS.ProcessEnv, out: (line
   }
   const dataDir = path.resolve(values['data-dir'] ?? env.DEPOTDESK_DATA_DIR ?? defaultDataDir());
   try {
-    out(describe(restoreBackup({ dataDir, from: values.from, now: Date.now })));
+    out(describe(await restoreBackup({ dataDir, from: values.from, now: Date.now })));
     return 0;
   } catch (e) {
     if (e instanceof NotRestorableError || e instanceof HostRunningError) err(`Restore refused: ${e.message}\nNothing was changed.`);
@@ -53,5 +53,7 @@ export function runRestoreCli(argv: string[], env: NodeJS.ProcessEnv, out: (line
 const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
 const isEntry = bundledAs ? bundledAs === 'restore' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 if (isEntry) {
-  process.exitCode = runRestoreCli(process.argv.slice(2), process.env, (l) => console.log(l), (l) => console.error(l));
+  void runRestoreCli(process.argv.slice(2), process.env, (l) => console.log(l), (l) => console.error(l)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -33,26 +33,27 @@ export interface TreeCopy {
  * as a copy and costs no space; each set stays a complete tree that restores on its own. Where
  * links are impossible (another device, FAT, SMB) the file is copied.
  */
-export function copyTree(from: string, to: string, opts: { skip?: string[]; linkFrom?: (string | null)[] } = {}): TreeCopy {
+export async function copyTree(from: string, to: string, opts: { skip?: string[]; linkFrom?: (string | null)[] } = {}): Promise<TreeCopy> {
   const out: TreeCopy = { files: 0, bytes: 0, linked: 0 };
   // An empty folder still says "this set has no attachments" (a restore then installs none).
   if (!fs.existsSync(from)) {
     makePrivateDir(to);
     return out;
   }
-  const walk = (rel: string) => {
+  const walk = async (rel: string) => {
     makePrivateDir(path.join(to, rel));
     for (const entry of fs.readdirSync(path.join(from, rel), { withFileTypes: true })) {
       if (rel === '' && opts.skip?.includes(entry.name)) continue;
       const relPath = path.join(rel, entry.name);
-      if (entry.isDirectory()) walk(relPath);
+      if (entry.isDirectory()) await walk(relPath);
       else if (entry.isFile()) {
         const source = path.join(from, relPath);
         const target = path.join(to, relPath);
         const size = fs.statSync(source).size;
         if (linkOne(target, relPath, size, opts.linkFrom ?? [])) out.linked += 1;
         else {
-          fs.copyFileSync(source, target, fs.constants.COPYFILE_EXCL);
+          // Asynchronous: a photo copied to a slow USB stick must not stall the host's requests.
+          await fs.promises.copyFile(source, target, fs.constants.COPYFILE_EXCL);
           chmodQuietly(target, FILE_MODE);
         }
         out.files += 1;
@@ -60,7 +61,7 @@ export function copyTree(from: string, to: string, opts: { skip?: string[]; link
       }
     }
   };
-  walk('');
+  await walk('');
   return out;
 }
 

@@ -51,7 +51,7 @@ describe('backup and restore', () => {
     await t.host.commits.durable();
     t.host.close();
 
-    const report = restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() });
+    const report = await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() });
     expect(report.epoch).toEqual({ backup: 1, replaced: 1, now: 2 });
 
     const restored = createHost({ dataDir: t.dataDir, clock: t.clock });
@@ -80,9 +80,9 @@ describe('backup and restore', () => {
   it('when a backup is restored over a database that was itself restored before, then the new epoch is above both', async () => {
     const set = await backups.backUp('manual');
     t.host.close();
-    expect(restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() }).epoch.now).toBe(2);
+    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() })).epoch.now).toBe(2);
     // The same (epoch 1) backup again: the database being replaced is at epoch 2, so 3, never 2 again.
-    expect(restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id, SET_DB), now: () => t.clock.now() + 1000 }).epoch).toEqual({ backup: 1, replaced: 2, now: 3 });
+    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id, SET_DB), now: () => t.clock.now() + 1000 })).epoch).toEqual({ backup: 1, replaced: 2, now: 3 });
   });
 
   it('when the file given is not a DepotDesk database (random bytes, an empty SQLite file, a damaged copy), then the restore refuses with a clear reason and the data dir is untouched', async () => {
@@ -114,7 +114,7 @@ describe('backup and restore', () => {
       [path.join(dir, 'missing.sqlite'), /does not exist/],
     ];
     for (const [from, reason] of cases) {
-      expect(() => restoreBackup({ dataDir: t.dataDir, from, now: () => t.clock.now() }), from).toThrow(reason);
+      await expect(restoreBackup({ dataDir: t.dataDir, from, now: () => t.clock.now() }), from).rejects.toThrow(reason);
     }
     expect(snapshot()).toEqual(filesBefore);
     expect(liveBytes().equals(dbBefore)).toBe(true);

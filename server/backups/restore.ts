@@ -71,7 +71,7 @@ function stamp(at: number): string {
  * refusal or failure leaves the data dir as it was. The restored database starts a new node epoch
  * above both the backup's and the replaced database's, so its change-log (epoch, seq) pairs are new.
  */
-export function restoreBackup(o: { dataDir: string; from: string; now: () => number; migrationsFolder?: string }): RestoreReport {
+export async function restoreBackup(o: { dataDir: string; from: string; now: () => number; migrationsFolder?: string }): Promise<RestoreReport> {
   const src = resolveSource(o.from);
   assertNoHostRunning(o.dataDir);
   const live = path.join(o.dataDir, LIVE_DB);
@@ -97,7 +97,7 @@ export function restoreBackup(o: { dataDir: string; from: string; now: () => num
     } finally {
       db.close();
     }
-    const copied = src.attachments ? copyTree(src.attachments, stagedAttachments, { linkFrom: [src.attachments] }) : null;
+    const copied = src.attachments ? await copyTree(src.attachments, stagedAttachments, { linkFrom: [src.attachments] }) : null;
 
     // The swap: rename only, so each step is atomic and can be undone.
     const suffix = `.before-restore-${stamp(o.now())}`;

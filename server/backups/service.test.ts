@@ -19,10 +19,11 @@ const DAY = 86_400_000;
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
 describe('backup schedule and rotation', () => {
-  it('when nightly backups run for eight simulated weeks, then 7 daily and 4 weekly sets remain, the weekly ones a week apart', async () => {
+  it('when nightly backups run for five simulated weeks, then 7 daily and 4 weekly sets remain, the weekly ones a week apart', async () => {
     const s = startBackups(t.host, { dir: null, scheduled: true });
     const start = Date.parse('2026-11-03T02:00:00Z'); // Tuesday 02:00 in Europe/London (the org's zone)
-    for (let night = 0; night < 56; night++) {
+    // 36 nights: 5 weekly sets (one over the quota of 4) and 31 daily ones (24 over the quota of 7).
+    for (let night = 0; night < 36; night++) {
       t.clock.set(start + night * DAY + 5 * 60_000);
       const made = await s.tick();
       expect(made, `night ${night}`).not.toBeNull();
@@ -38,10 +39,11 @@ describe('backup schedule and rotation', () => {
     expect(sets).toHaveLength(11);
     const weeklyTimes = weekly.map((m) => m.createdAt).sort((x, y) => x - y);
     for (let i = 1; i < weeklyTimes.length; i++) expect(weeklyTimes[i]! - weeklyTimes[i - 1]!).toBe(7 * DAY);
-    // The dailies are the newest nights; the newest weekly is one of the last 7 nights.
-    const lastNight = start + 55 * DAY + 5 * 60_000;
-    expect(Math.min(...daily.map((m) => m.createdAt))).toBeGreaterThanOrEqual(lastNight - 7 * DAY);
-    expect(Math.max(...weeklyTimes)).toBeGreaterThan(lastNight - 7 * DAY);
+    // Kept: the newest 7 nights that were not weekly ones (every 7th night from the first is weekly).
+    const at = (night: number) => start + night * DAY + 5 * 60_000;
+    const dailyNights = Array.from({ length: 36 }, (_, n) => n).filter((n) => n % 7 !== 0).slice(-7);
+    expect(daily.map((m) => m.createdAt).sort((x, y) => x - y)).toEqual(dailyNights.map(at));
+    expect(weeklyTimes).toEqual([14, 21, 28, 35].map(at));
     // Rotated sets are really gone from the folder.
     expect(fs.readdirSync(s.dir).sort()).toEqual(sets.map((m) => m.id).sort());
   });

@@ -36,7 +36,7 @@ export async function superviseHost(config: Config, start: StartFn, opts: StartO
       let report: RestoreReport | null = null;
       let failure: Error | null = null;
       try {
-        report = restoreBackup({ dataDir: config.dataDir, from, now: () => old.host.clock.now() });
+        report = await restoreBackup({ dataDir: config.dataDir, from, now: () => old.host.clock.now() });
       } catch (err) {
         failure = err as Error;
       }

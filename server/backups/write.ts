@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { attachmentsRoot } from '../attachments/storage.js';
 import { chmodQuietly, copyTree, FILE_MODE, makePrivateDir } from './files.js';
-import { integrityOf, type IntegrityResult } from './inspect.js';
+import type { IntegrityResult } from './inspect.js';
+import { checkIntegrity, copyDatabase } from './worker.js';
 import { readEpoch } from './epoch.js';
 import { listSets, newSetId, PARTIAL, SET_ATTACHMENTS, SET_DB, SET_MANIFEST, type BackupKindName, type Manifest } from './layout.js';
 
@@ -48,16 +49,13 @@ export interface WriteOptions {
   beforeCheck?: (file: string) => void;
 }
 
-/** Pages copied per step; between steps the event loop serves requests (~4 MB with 4 KiB pages). */
-const PAGES_PER_STEP = 1000;
-
 /**
  * Writes one complete backup set and returns its manifest. The database is copied with SQLite's
- * online backup API, never as a file copy of a live database. The copy is read through a separate
- * read-only connection that holds one read transaction for the whole copy: in WAL mode that is a
- * fixed snapshot, so the host keeps writing meanwhile and the backup never restarts (without the
- * held transaction every commit by the host restarts the copy, measured as a livelock under
- * steady writes).
+ * online backup API (never as a file copy of a live database) through a separate read-only
+ * connection on a worker thread that holds one read transaction for the whole copy: in WAL mode
+ * that is a fixed snapshot, so the host keeps writing meanwhile and the backup never restarts
+ * (without the held transaction every commit by the host restarts the copy: measured as a
+ * livelock under steady writes). The copy is then checked with integrity_check, also off-thread.
  */
 export async function writeBackupSet(o: WriteOptions): Promise<Manifest> {
   const startedAt = o.now();
@@ -71,18 +69,10 @@ export async function writeBackupSet(o: WriteOptions): Promise<Manifest> {
     const dest = path.join(partial, SET_DB);
     // Created 0600 before SQLite writes into it, so the copy is never readable by others.
     fs.writeFileSync(dest, '', { mode: FILE_MODE });
-    const source = new Database(o.dbFile, { readonly: true, fileMustExist: true });
-    try {
-      source.exec('BEGIN');
-      source.prepare('SELECT count(*) FROM sqlite_master').get(); // starts the read transaction: the snapshot
-      await source.backup(dest, { progress: () => PAGES_PER_STEP });
-      source.exec('COMMIT');
-    } finally {
-      source.close();
-    }
-    const facts = checkCopy(dest, o.beforeCheck);
+    await copyDatabase(o.dbFile, dest);
+    const facts = await checkCopy(dest, o.beforeCheck);
     chmodQuietly(dest, FILE_MODE);
-    const files = copyTree(attachmentsRoot(o.dataDir), path.join(partial, SET_ATTACHMENTS), {
+    const files = await copyTree(attachmentsRoot(o.dataDir), path.join(partial, SET_ATTACHMENTS), {
       skip: ['tmp'], // uploads still in flight belong to no committed row
       linkFrom: [previous ? path.join(o.backupDir, previous.id, SET_ATTACHMENTS) : null, attachmentsRoot(o.dataDir)],
     });
@@ -106,29 +96,17 @@ export async function writeBackupSet(o: WriteOptions): Promise<Manifest> {
   }
 }
 
-/**
- * Turns the copy into a single self-contained file (rollback journal instead of WAL, so a
- * read-only USB stick or share can still open it) and runs PRAGMA integrity_check on it.
- */
-function checkCopy(file: string, beforeCheck?: (file: string) => void): { integrity: IntegrityResult; epoch: number; depotId: string; migrations: number } {
-  const rw = new Database(file, { fileMustExist: true });
-  try {
-    rw.pragma('journal_mode = DELETE');
-  } finally {
-    rw.close();
-  }
+/** integrity_check (on a worker), then the facts the manifest records, read from the copy itself. */
+async function checkCopy(file: string, beforeCheck?: (file: string) => void): Promise<{ integrity: IntegrityResult; epoch: number; depotId: string; migrations: number }> {
   beforeCheck?.(file);
-  let copy: Database.Database | null = null;
+  const integrity = await checkIntegrity(file);
+  if (!integrity.ok) return { integrity, epoch: 1, depotId: '', migrations: 0 };
+  const copy = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    copy = new Database(file, { readonly: true, fileMustExist: true });
-    const integrity = integrityOf(copy);
-    if (!integrity.ok) return { integrity, epoch: 1, depotId: '', migrations: 0 };
     const depotRaw = copy.prepare("SELECT value FROM host_settings WHERE key = 'depot_node_id'").pluck().get() as string | undefined;
     const migrations = copy.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number;
     return { integrity, epoch: readEpoch(copy), depotId: depotRaw ? String(JSON.parse(depotRaw)) : '', migrations };
-  } catch (err) {
-    return { integrity: { ok: false, messages: [(err as Error).message] }, epoch: 1, depotId: '', migrations: 0 };
   } finally {
-    copy?.close();
+    copy.close();
   }
 }
