@@ -48,6 +48,8 @@ describe('backups in the console', () => {
     expect(await page.getByTestId('backup-epoch').getAttribute('data-epoch')).toBe('1');
     await page.screenshot({ path: path.join(shots, 'backups-admin.png') });
 
+    await page.getByTestId('toast-success').click(); // dismissed, so it does not cover the panel's buttons
+    await page.getByTestId('toast-success').waitFor({ state: 'detached' });
     await page.locator(`[data-testid="backup-row"][data-id="${older.id}"]`).getByTestId('backup-restore').click();
     await page.getByTestId('restore-confirm').waitFor();
     await page.screenshot({ path: path.join(shots, 'backups-restore-confirm.png') });
