@@ -47,6 +47,8 @@ export function hostCommand(root = repoRoot()): HostCommand {
 
 export interface RunningChild {
   url: string;
+  /** The one-time setup code a new depot prints on its console line; null once set up. */
+  setupCode: string | null;
   pid: number;
   /** Spawn → "listening on" printed → first 200 from /healthz. */
   startupMs: number;
@@ -80,14 +82,15 @@ export async function startChild(command: HostCommand, dataDir: string, logLevel
     await waitForExit(child, 5_000);
     throw err;
   };
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, setupCode } = await new Promise<{ url: string; setupCode: string | null }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the host did not say it was listening within ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      // The banner's console line: the address, with #setup=<code> while the depot is new.
+      const match = /console:\s+(http:\/\/[^/\s]+)\/(?:#setup=([\w-]+))?/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url: match[1], setupCode: match[2] ?? null });
       }
     };
     child.stdout?.on('data', onData);
@@ -111,6 +114,7 @@ export async function startChild(command: HostCommand, dataDir: string, logLevel
   const pid = child.pid as number;
   return {
     url,
+    setupCode,
     pid,
     startupMs,
     rssMb() {

@@ -15,6 +15,8 @@ export const PHONE = { width: 390, height: 844 };
 
 export interface E2EHost {
   url: string;
+  /** The one-time setup code a new depot prints (`#setup=` on its console line); null once set up. */
+  setupCode: string | null;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -35,18 +37,19 @@ export async function startHost(opts: { seed?: number | false; lan?: boolean } =
   const child: ChildProcess = spawn(process.execPath, [hostEntry, '--data-dir', dataDir, '--port', '0', ...lanArgs, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, setupCode } = await new Promise<{ url: string; setupCode: string | null }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) resolve(match[1]!);
+      const match = /console:\s+(http:\/\/[^/\s]+)\/(?:#setup=([\w-]+))?/.exec(out);
+      if (match) resolve({ url: match[1]!, setupCode: match[2] ?? null });
     });
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`host exited (${code}) before listening:\n${out}`)));
   });
   return {
     url,
+    setupCode,
     dataDir,
     async stop() {
       if (child.exitCode === null) {

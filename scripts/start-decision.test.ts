@@ -98,7 +98,7 @@ describe('npm start explanation', () => {
     expect(text).toMatch(/^npm start tried to open the DepotDesk desktop console with Electron, but the Electron binary has not been downloaded/);
     expect(text).toMatch(/cannot reach the download/);
     expect(text).toMatch(/headless depot host instead/);
-    expect(text).toMatch(/Open the console at http:\/\/127\.0\.0\.1:4400\/$/);
+    expect(text).toMatch(/Open the console at http:\/\/127\.0\.0\.1:4400\/ \(on a first run, open the console address printed below instead: it carries the one-time setup code\)\.$/);
   });
 
   it('when the reason is something else (no display), then no download is blamed', async () => {

@@ -11,6 +11,7 @@ import { loadActor } from './auth/service.js';
 import { loginRateLimiter } from './auth/routes.js';
 import { errorMiddleware } from './http/errors-middleware.js';
 import { mountStatic } from './http/static.js';
+import { securityHeaders } from './http/security-headers.js';
 import { mountSharePages } from './reports/share/page.js';
 import { mountResources } from './http/resources.js';
 import { API_PREFIX, mountRoutes } from './http/mount.js';
@@ -40,6 +41,7 @@ export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRou
     res.set('X-Request-Id', req.requestId);
     next();
   });
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger: host.log,

@@ -21,10 +21,11 @@ const dirs: string[] = [];
 interface Host {
   child: ChildProcess;
   url: string;
+  setupCode: string | null;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts server/start.ts from source (no prior build needed) and resolves on its "listening on" line. */
+/** Starts server/start.ts from source (no prior build needed) and resolves on its banner's console line. */
 function startHost(dataDir: string): Promise<Host> {
   const env: NodeJS.ProcessEnv = { ...process.env, DEPOTDESK_LOG_LEVEL: 'warn' };
   // Run as production does: without vitest's flags (they switch on response-contract checks).
@@ -43,8 +44,9 @@ function startHost(dataDir: string): Promise<Host> {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve({ child, url: match[1]!, exited });
+      // The banner's console line: the address, with #setup=<code> while the depot is new.
+      const match = /console:\s+(http:\/\/[^/\s]+)\/(?:#setup=([\w-]+))?/.exec(line);
+      if (match) resolve({ child, url: match[1]!, setupCode: match[2] ?? null, exited });
     });
     void exited.then(({ code, signal }) => reject(new Error(`host exited before listening (code ${code}, signal ${signal}):\n${stderr}`)));
   });
@@ -76,6 +78,7 @@ describe('crash durability', () => {
     const first = await startHost(dataDir);
 
     const setup = await post(`${first.url}/api/v1/setup`, {
+      setupCode: first.setupCode,
       organization: { name: 'Crash Test Depot', timeZone: 'Europe/London' },
       admin: { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' },
     });

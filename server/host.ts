@@ -11,6 +11,7 @@ import { newId } from './core/ids.js';
 import { createMetrics } from './core/metrics.js';
 import { GroupCommit } from './core/group-commit.js';
 import { ensureEpoch } from './backups/epoch.js';
+import { logRepair, securePrivateTree } from './core/private-files.js';
 
 export interface HostOptions {
   dataDir: string;
@@ -25,6 +26,8 @@ export const DB_FILE = 'depotdesk.sqlite';
 export function createHost(opts: HostOptions): Host & { backupPath: string | null; close(): void } {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: 'silent' });
+  // Before the database opens, so it, its WAL and everything written later are private (0600).
+  logRepair(log, opts.dataDir, securePrivateTree(opts.dataDir));
   const opened = openDatabase(path.join(opts.dataDir, DB_FILE), { migrationsFolder: opts.migrationsFolder, now: () => clock.now() });
   const { db, sqlite } = opened;
   if (opened.backupPath) log.info({ backup: opened.backupPath }, 'database backed up before migrating');

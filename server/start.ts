@@ -5,6 +5,7 @@ import type pino from 'pino';
 import type { DestinationStream } from 'pino';
 import { createLogger } from './core/logger.js';
 import { buildApp } from './app.js';
+import { deskHostAllowed, deskHostNames, deskOriginAllowed, guardHost } from './http/host-guard.js';
 import { loadConfig, type Config } from './config.js';
 import { createHost } from './host.js';
 import { attachRealtime } from './realtime/hub.js';
@@ -14,6 +15,7 @@ import { answerClientError } from './http/client-error.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
 import { setLanInfo } from './lan/info.js';
+import { setupCodeFor } from './auth/setup-code.js';
 import { startReports } from './reports/schedules/scheduler.js';
 import { startBackups } from './backups/service.js';
 import { superviseHost } from './backups/supervise.js';
@@ -29,6 +31,8 @@ export interface RunningHost {
   lan: (LanListener & { fingerprint: string }) | null;
   /** Why the crew port is not served, for the start-up banner; null when it is. */
   lanProblem: string | null;
+  /** The one-time first-run setup code while the depot is not set up (server/auth/setup-code.ts). */
+  setupCode: string | null;
   telemetry: TelemetryService;
   /** `quitBackup: false` skips the on-quit backup (a restore's restart: the database is about to be replaced anyway). */
   stop(opts?: { quitBackup?: boolean }): Promise<void>;
@@ -57,9 +61,10 @@ export async function startHost(
   const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
   const telemetry = startTelemetry(host, source, { serial: config.serial });
   const app = buildApp(host, config);
-  const server = http.createServer(app);
+  const allowHost = deskHostAllowed(deskHostNames(config.host));
+  const server = http.createServer(guardHost(allowHost, app));
   server.on('clientError', answerClientError);
-  const realtime = attachRealtime(server, host);
+  const realtime = attachRealtime(server, host, { allowHost, allowOrigin: deskOriginAllowed(allowHost) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -95,6 +100,7 @@ export async function startHost(
     config,
     lan,
     lanProblem,
+    setupCode: setupCodeFor(host),
     telemetry,
     async stop(stopOpts = {}) {
       clearInterval(housekeeping);
@@ -128,7 +134,7 @@ async function serialSource(log: pino.Logger): Promise<TelemetrySource> {
 }
 
 /** Tells a parent (Electron utilityProcess or a forked test) that the host is listening. */
-function signalReady(message: { type: 'ready'; url: string; port: number }): void {
+function signalReady(message: { type: 'ready'; url: string; port: number; setupCode?: string }): void {
   const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void } }).parentPort;
   parentPort?.postMessage(message);
   process.send?.(message);
@@ -149,8 +155,12 @@ async function main(): Promise<void> {
   const lan = running.lan
     ? `crew LAN: ${running.lan.crewUrl}  (certificate SHA-256 ${running.lan.fingerprint})`
     : (running.lanProblem ?? 'crew LAN not served');
-  console.log(`DepotDesk depot host listening on ${running.url}\n  console:  ${running.url}/\n  API docs: ${running.url}/api/docs\n  data:     ${config.dataDir}\n  ${lan}`);
-  signalReady({ type: 'ready', url: running.url, port: running.port });
+  // The setup code goes to this terminal (whoever started the host is at the desk) and to the parent
+  // process, never into the JSON log: it makes whoever holds it the depot's admin.
+  const consoleUrl = running.setupCode ? `${running.url}/#setup=${running.setupCode}` : `${running.url}/`;
+  const firstRun = running.setupCode ? '\n  first run: open the console address above to set up this depot (its one-time setup code works only from this machine)' : '';
+  console.log(`DepotDesk depot host listening on ${running.url}\n  console:  ${consoleUrl}\n  API docs: ${running.url}/api/docs\n  data:     ${config.dataDir}\n  ${lan}${firstRun}`);
+  signalReady({ type: 'ready', url: running.url, port: running.port, ...(running.setupCode ? { setupCode: running.setupCode } : {}) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -16,14 +16,15 @@ afterAll(async () => {
 describe('first run with the demo depot', () => {
   it('when a new depot loads the demo from the setup screen, then the admin lands on a board full of work', async () => {
     const { context, page } = await desktopPage(browser, host.url);
-    await page.goto('/');
+    // As the desktop app opens it: the console address with the host's one-time setup code.
+    await page.goto(`/#setup=${host.setupCode}`);
     await page.getByTestId('setup-demo').click();
     // Seeding ~2,000 work orders through the real lifecycle takes tens of seconds on a busy machine.
     await page.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 120_000 });
     expect(await page.locator('.user').textContent()).toMatch(/admin/i);
     const res = await page.request.get(`${host.url}/api/v1/setup`);
     expect(await res.json()).toEqual({ needed: false });
-    const again = await page.request.post(`${host.url}/api/v1/setup/demo`);
+    const again = await page.request.post(`${host.url}/api/v1/setup/demo`, { data: { setupCode: host.setupCode } });
     expect(again.status()).toBe(409);
     await context.close();
   }, 180_000);

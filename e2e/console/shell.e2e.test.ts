@@ -16,8 +16,23 @@ afterAll(async () => {
 describe('console shell', () => {
   it('when a new depot is opened, then first-run setup creates the org and lands in the live console', async () => {
     const { context, page } = await desktopPage(browser, host.url);
+    // Opened without the code first (typed address): setup asks for it and refuses a wrong one.
     await page.goto('/');
     await page.getByTestId('setup').waitFor();
+    await page.getByTestId('setup-code').fill('not-the-code');
+    await page.getByTestId('setup-org').fill('Harbour Works');
+    await page.getByTestId('setup-name').fill('Hana Admin');
+    await page.getByTestId('setup-email').fill('hana@harbour.example');
+    await page.getByTestId('setup-password').fill('a long admin password');
+    await page.getByTestId('setup-submit').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('only possible at the depot desk');
+
+    // Then as the host printed it: the code rides in the fragment, which the console moves out of the address bar.
+    await page.goto(`/#setup=${host.setupCode}`);
+    await page.reload();
+    await page.getByTestId('setup').waitFor();
+    expect(page.url()).not.toContain('setup=');
+    expect(await page.getByTestId('setup-code').count()).toBe(0);
     await page.getByTestId('setup-org').fill('Harbour Works');
     await page.getByTestId('setup-name').fill('Hana Admin');
     await page.getByTestId('setup-email').fill('hana@harbour.example');

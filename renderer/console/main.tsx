@@ -5,7 +5,10 @@ import { SessionProvider } from './api/session';
 import { ApiError } from './api/client';
 import { App } from './shell/App';
 import { ToastProvider } from './shell/toasts';
+import { takeSetupCodeFromUrl } from './auth/setup-code';
 import './styles.css';
+
+takeSetupCodeFromUrl();
 
 const queryClient = new QueryClient({
   defaultOptions: {

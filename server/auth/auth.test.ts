@@ -20,7 +20,7 @@ describe('first-run setup and sign-in', () => {
 
   it('when setup is posted again, then it is refused with 409 and nothing changes', async () => {
     const res = await t.api('POST', '/api/v1/setup', {
-      body: { organization: { name: 'Other' }, admin: { name: 'X', email: 'x@example.test', password: 'long enough pw' } },
+      body: { setupCode: 'any-code-at-all', organization: { name: 'Other' }, admin: { name: 'X', email: 'x@example.test', password: 'long enough pw' } },
     });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');

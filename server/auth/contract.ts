@@ -23,7 +23,13 @@ export const LoginResponse = z
 
 export const SetupStatus = z.object({ needed: z.boolean() });
 
+/** The one-time code the host prints at start (and the desktop app puts in its window's URL). */
+const SetupCode = z.string().min(1).max(128).describe('One-time setup code printed by the host at start');
+
+export const DemoSetupRequest = z.strictObject({ setupCode: SetupCode });
+
 export const SetupRequest = z.strictObject({
+  setupCode: SetupCode,
   organization: z.strictObject({
     name: Name,
     timeZone: z.string().min(1).max(64).default('UTC'),

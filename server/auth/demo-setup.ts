@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Host } from '../core/context.js';
 import { AppError, ConflictError } from '../errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
-import { LoginResponse } from './contract.js';
+import { DemoSetupRequest, LoginResponse } from './contract.js';
+import { assertSetupFromDesk, retireSetupCode } from './setup-code.js';
 import { login, setupNeeded } from './service.js';
 import { DEMO_PASSWORDS } from '../../db/seed/catalog-people.js';
 import { REGION } from '../../db/seed/region.js';
@@ -44,15 +45,19 @@ function runSeeder(host: Host): Promise<void> {
 export const demoSetupRoutes: AnyRoute[] = [
   defineRoute({
     method: 'post', path: '/setup/demo', tag: 'Sign-in', access: 'public', status: 201,
-    summary: 'First run: load the demo depot (Bristol & Bath) instead of an empty organization; signs in as its admin',
+    summary: 'First run, at the desk only: load the demo depot (Bristol & Bath) instead of an empty organization with the one-time setup code; signs in as its admin',
+    body: DemoSetupRequest,
     response: LoginResponse.extend({ logins: z.array(z.object({ role: z.string(), email: z.string(), password: z.string() })) }),
-    errors: [409],
+    errors: [403, 409],
     // A second call while one runs joins it; after it, setup is no longer needed and the call is refused.
     idempotent: false,
-    handler: async ({ host, config, req }) => {
+    handler: async ({ host, config, req, body }) => {
+      assertSetupFromDesk(host, req, body.setupCode);
       if (!running) {
         if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
-        running = runSeeder(host).finally(() => (running = null));
+        running = runSeeder(host)
+          .then(() => retireSetupCode(host))
+          .finally(() => (running = null));
       }
       try {
         await running;

@@ -5,6 +5,7 @@ import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
 import { IdParams } from '../http/contract-common.js';
 import { TooManyRequestsError } from '../errors.js';
 import { LoginRequest, LoginResponse, SessionInfo, SessionUser, SetupRequest, SetupStatus } from './contract.js';
+import { assertSetupFromDesk, retireSetupCode } from './setup-code.js';
 import { assertSessionInOrg, describeUser, listSessions, login, revokeSession, setup, setupNeeded, type AuthedCtx } from './service.js';
 
 export const authRoutes: AnyRoute[] = [
@@ -16,11 +17,16 @@ export const authRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'post', path: '/setup', tag: 'Sign-in', access: 'public',
-    summary: 'First run: create the organization, its first depot and its admin (refused once set up)',
-    body: SetupRequest, response: LoginResponse, errors: [409],
+    summary: 'First run, at the desk only: create the organization, its first depot and its admin with the one-time setup code the host printed (refused once set up)',
+    body: SetupRequest, response: LoginResponse, errors: [403, 409],
     // Retry-safe without a key: a second setup is refused with 409, and the reply holds a token.
     idempotent: false,
-    handler: ({ host, config, req, body }) => setup(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
+    handler: async ({ host, config, req, body }) => {
+      assertSetupFromDesk(host, req, body.setupCode);
+      const session = await setup(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours });
+      retireSetupCode(host);
+      return session;
+    },
   }),
   defineRoute({
     method: 'post', path: '/auth/login', tag: 'Sign-in', access: 'public', status: 200,

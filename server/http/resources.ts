@@ -22,4 +22,8 @@ export function mountResources(app: Express): void {
   const dir = resourcesDir();
   if (!dir) return;
   app.use('/resources', express.static(dir, { index: false, dotfiles: 'ignore', maxAge: '1d' }));
+  // Browsers ask for /favicon.ico on every page whatever the page links: answer with the app icon
+  // instead of the 404 that was the only error in the browser console.
+  const icon = path.join(dir, 'icons', 'icon.ico');
+  app.get('/favicon.ico', (_req, res) => res.type('image/x-icon').set('Cache-Control', 'public, max-age=86400').sendFile(icon));
 }

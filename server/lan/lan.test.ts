@@ -165,7 +165,7 @@ describe('the crew LAN port', () => {
     const setup = await fetch(`${running.url}/api/v1/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': 'lan-test-setup' },
-      body: JSON.stringify({ organization: { name: 'LAN Depot', timeZone: 'Europe/London' }, admin: ADMIN }),
+      body: JSON.stringify({ setupCode: running.setupCode, organization: { name: 'LAN Depot', timeZone: 'Europe/London' }, admin: ADMIN }),
     });
     expect(setup.status).toBe(201);
     const { token, user } = (await setup.json()) as { token: string; user: { orgId: string } };

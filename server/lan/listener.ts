@@ -7,6 +7,7 @@ import type { Host } from '../core/context.js';
 import { attachRealtime } from '../realtime/hub.js';
 import { answerClientError } from '../http/client-error.js';
 import type { DepotTls } from './certificate.js';
+import { hostnameOf } from '../http/host-guard.js';
 
 /**
  * What the crew port serves. The console, /metrics and anything not listed stay on the loopback
@@ -14,7 +15,7 @@ import type { DepotTls } from './certificate.js';
  * has its own sign-in and permissions), the realtime hub and the static files the crew view loads.
  */
 const LAN_PREFIXES = ['/crew', '/api', '/ws', '/assets', '/resources'];
-const LAN_EXACT = new Set(['/healthz']);
+const LAN_EXACT = new Set(['/healthz', '/favicon.ico']);
 /** The depot CA for phones to install; first visit clicks through one warning, then checks the fingerprint. */
 export const CA_DOWNLOAD_PATH = '/crew/depot-ca.crt';
 
@@ -39,13 +40,19 @@ export function lanPathname(target: string | undefined): string | null {
   return raw;
 }
 
+/** First-run setup makes its caller admin: only the desk may do it (server/auth/setup-code.ts). */
+const DESK_ONLY_PREFIX = '/api/v1/setup';
+
 export function servedOnLan(pathname: string): boolean {
+  // Express routes case-insensitively, so the gate compares the same way.
+  const lower = pathname.toLowerCase();
+  if (lower === DESK_ONLY_PREFIX || lower.startsWith(`${DESK_ONLY_PREFIX}/`)) return false;
   if (LAN_EXACT.has(pathname)) return true;
   return LAN_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
 function problem(res: ServerResponse, status: number, code: string, detail: string): void {
-  const title = status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Forbidden';
+  const title = status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : status === 421 ? 'Misdirected Request' : 'Forbidden';
   const body = JSON.stringify({ type: `https://depotdesk.dev/problems/${code}`, title, status, code, detail });
   res.writeHead(status, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(body);
@@ -69,7 +76,17 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
   const allowedOrigins = new Set<string>();
   const caDer = new X509Certificate(opts.tls.caCert).raw;
 
+  // Only the names the certificate carries: a browser tricked by DNS rebinding would send another.
+  const certNames = new Set([...opts.tls.names.ips, ...opts.tls.names.dns].map((n) => n.toLowerCase()));
+  const allowHost = (hostHeader: string | undefined) => {
+    const name = hostnameOf(hostHeader);
+    return name !== null && certNames.has(name);
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (!allowHost(req.headers.host)) {
+      return problem(res, 421, 'host_not_allowed', 'The crew port answers only to the names in the depot certificate.');
+    }
     const pathname = lanPathname(req.url);
     if (pathname === null) {
       return problem(res, 400, 'bad_request_target', 'This request path is not accepted on the crew LAN port.');
@@ -99,7 +116,7 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
   server.prependListener('upgrade', (req: IncomingMessage) => {
     if (lanPathname(req.url) === null) req.url = '/not-served-on-lan';
   });
-  const realtime = attachRealtime(server, opts.host, { allowOrigin: (origin) => allowedOrigins.has(origin) });
+  const realtime = attachRealtime(server, opts.host, { allowHost, allowOrigin: (origin) => allowedOrigins.has(origin) });
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error) => {
       realtime.close();

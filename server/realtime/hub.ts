@@ -69,10 +69,12 @@ function targetOf(req: IncomingMessage): URL | null {
 export interface RealtimeOptions {
   /**
    * Browsers send Origin on WebSocket handshakes but sockets are exempt from CORS, so a page from
-   * another site could open one with a stolen token; the crew port only accepts its own origins.
-   * Absent: no check (the loopback console port).
+   * another site could open one with a stolen token (or, after DNS rebinding, with the page's own).
+   * Each port passes the origins it serves. Absent: no check (tests of the hub alone).
    */
   allowOrigin?: (origin: string) => boolean;
+  /** The Host names this port answers to (DNS rebinding, server/http/host-guard.ts). Absent: any. */
+  allowHost?: (host: string | undefined) => boolean;
 }
 
 /** `/ws`: org-scoped fan-out of committed changes, with heartbeats that drop dead peers. */
@@ -91,6 +93,7 @@ export function attachRealtime(server: Server, host: Host, opts: RealtimeOptions
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = targetOf(req);
     if (!url || url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (opts.allowHost && !opts.allowHost(req.headers.host)) return refuse(socket, 421, 'Misdirected Request');
     const origin = req.headers.origin;
     if (origin !== undefined && opts.allowOrigin && !opts.allowOrigin(origin)) return refuse(socket, 403, 'Forbidden');
     const token = tokenOf(req, url);

@@ -63,6 +63,7 @@ beforeAll(async () => {
   expect(config.serial).toBe(true);
   running = await startHost(config, { quiet: true });
   const setup = await call<{ token: string }>('POST', '/setup', {
+    setupCode: running.setupCode,
     organization: { name: 'Bristol Water Depot', timeZone: 'Europe/London' },
     admin: { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' },
   });

@@ -9,6 +9,7 @@ import { createHost } from '../host.js';
 import { ManualClock } from '../core/clock.js';
 import { attachRealtime } from '../realtime/hub.js';
 import { answerClientError } from '../http/client-error.js';
+import { setupCodeFor } from '../auth/setup-code.js';
 import type { Ctx } from '../core/context.js';
 
 export const ADMIN = { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' };
@@ -57,7 +58,7 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
   /** First-run setup through the API; returns the admin's token and ids. */
   async function setupOrg(org = 'Riverside Public Works', admin = ADMIN) {
     const res = await api<{ token: string; user: { id: string; orgId: string } }>('POST', '/api/v1/setup', {
-      body: { organization: { name: org, timeZone: 'Europe/London' }, admin },
+      body: { setupCode: setupCodeFor(host), organization: { name: org, timeZone: 'Europe/London' }, admin },
     });
     if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { token: res.body.token, userId: res.body.user.id, orgId: res.body.user.orgId };
