@@ -20,7 +20,7 @@ export function describe(r: RestoreReport): string {
     `  into      ${r.dataDir}`,
     ...r.keptAside.map((p) => `  kept aside ${p}`),
     `  attachments restored: ${r.attachmentFiles === 0 ? 'none in this backup (current ones left in place)' : r.attachmentFiles}`,
-    `  node epoch: backup ${r.epoch.backup}, replaced database ${r.epoch.replaced ?? 'none'}, now ${r.epoch.now}`,
+    `  node epoch: backup ${r.epoch.backup}, replaced database ${r.epoch.replaced ?? 'none or unreadable'}, highest used here ${r.epoch.recorded || 'none'}, now ${r.epoch.now}`,
     'Start DepotDesk again to use the restored depot.',
   ].join('\n');
 }

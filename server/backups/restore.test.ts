@@ -52,7 +52,7 @@ describe('backup and restore', () => {
     t.host.close();
 
     const report = await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() });
-    expect(report.epoch).toEqual({ backup: 1, replaced: 1, now: 2 });
+    expect(report.epoch).toEqual({ backup: 1, replaced: 1, recorded: 0, now: 2 });
 
     const restored = createHost({ dataDir: t.dataDir, clock: t.clock });
     try {
@@ -77,12 +77,16 @@ describe('backup and restore', () => {
     for (const key of laterKeys) expect(fs.existsSync(path.join(asideAttachments, ...key.split('/')))).toBe(true);
   });
 
-  it('when a backup is restored over a database that was itself restored before, then the new epoch is above both', async () => {
+  it('when a backup is restored over a database that was itself restored before, or over a destroyed one, then the new epoch is above every epoch used before', async () => {
     const set = await backups.backUp('manual');
     t.host.close();
     expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() })).epoch.now).toBe(2);
     // The same (epoch 1) backup again: the database being replaced is at epoch 2, so 3, never 2 again.
-    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id, SET_DB), now: () => t.clock.now() + 1000 })).epoch).toEqual({ backup: 1, replaced: 2, now: 3 });
+    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id, SET_DB), now: () => t.clock.now() + 1000 })).epoch).toEqual({ backup: 1, replaced: 2, recorded: 2, now: 3 });
+    // The disaster case: the live database is destroyed, so its epoch (3) cannot be read. The data
+    // dir's record of the highest epoch handed out still keeps the restore from reusing 3.
+    fs.writeFileSync(path.join(t.dataDir, 'depotdesk.sqlite'), 'overwritten by a failing disk');
+    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() + 2000 })).epoch).toEqual({ backup: 1, replaced: null, recorded: 3, now: 4 });
   });
 
   it('when the file given is not a DepotDesk database (random bytes, an empty SQLite file, a damaged copy), then the restore refuses with a clear reason and the data dir is untouched', async () => {

@@ -10,6 +10,12 @@ import { SET_ATTACHMENTS, SET_DB } from './layout.js';
 /** The database's file name in the data dir (server/host.ts DB_FILE; not imported, to keep this module free of the host). */
 export const LIVE_DB = 'depotdesk.sqlite';
 export const LAST_RESTORE_KEY = 'last_restore';
+/**
+ * The highest epoch this data dir has handed out, kept beside the database as well as in it: a
+ * restore is most needed when the live database is damaged, and then its epoch cannot be read.
+ * Epochs change only here, so this file is always at least the live database's epoch.
+ */
+export const EPOCH_FILE = 'node-epoch';
 
 /** A depot host is using the data dir: restoring under it would corrupt both. */
 export class HostRunningError extends Error {
@@ -48,7 +54,8 @@ export interface RestoreReport {
   /** Where the replaced database (and attachments) were moved; nothing is deleted. */
   keptAside: string[];
   attachmentFiles: number;
-  epoch: { backup: number; replaced: number | null; now: number };
+  /** `replaced`: the live database's (null when missing or unreadable); `recorded`: the data dir's node-epoch file (0 when none). */
+  epoch: { backup: number; replaced: number | null; recorded: number; now: number };
   depotId: string;
 }
 
@@ -86,7 +93,8 @@ export async function restoreBackup(o: { dataDir: string; from: string; now: () 
     toRollbackJournal(staged, src.dbFile);
     const info = inspectDepotDatabase(staged, { migrationsFolder: o.migrationsFolder });
     const replaced = liveEpoch(live);
-    const epoch = Math.max(info.epoch, replaced ?? 0) + 1;
+    const recorded = recordedEpoch(o.dataDir);
+    const epoch = Math.max(info.epoch, replaced ?? 0, recorded) + 1;
     const db = new Database(staged, { fileMustExist: true });
     try {
       db.transaction(() => {
@@ -116,12 +124,13 @@ export async function restoreBackup(o: { dataDir: string; from: string; now: () 
       for (const [a, b] of done.reverse()) fs.renameSync(b, a);
       throw err;
     }
+    fs.writeFileSync(path.join(o.dataDir, EPOCH_FILE), `${epoch}\n`, { mode: FILE_MODE });
     return {
       from: src.dbFile,
       dataDir: o.dataDir,
       keptAside: moves.filter(([a]) => a !== staged && a !== stagedAttachments).map(([, b]) => b),
       attachmentFiles: copied?.files ?? 0,
-      epoch: { backup: info.epoch, replaced, now: epoch },
+      epoch: { backup: info.epoch, replaced, recorded, now: epoch },
       depotId: info.depotId,
     };
   } finally {
@@ -140,6 +149,15 @@ function toRollbackJournal(file: string, shownAs: string): void {
     throw new NotRestorableError(`${shownAs} is not a DepotDesk database: ${(err as Error).message}.`);
   } finally {
     db?.close();
+  }
+}
+
+function recordedEpoch(dataDir: string): number {
+  try {
+    const n = Number(fs.readFileSync(path.join(dataDir, EPOCH_FILE), 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
   }
 }
 
