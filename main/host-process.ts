@@ -126,7 +126,9 @@ export class HostSupervisor {
   ) {
     this.o = {
       readyTimeoutMs: 30_000,
-      stopTimeoutMs: 5_000,
+      // Stopping writes the on-quit backup (server/backups/): ~1.5 s for the demo depot's 88 MB, so a
+      // database of a few GB needs far longer than the 5 s this once was before SIGKILL cuts it short.
+      stopTimeoutMs: 120_000,
       backoff: { initialMs: 1_000, factor: 2, maxMs: 30_000 },
       giveUp: { maxCrashes: 5, windowMs: 120_000 },
       ...options,
