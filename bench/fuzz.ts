@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   // Fuzzed sign-outs (POST /auth/logout with the admin's token) make the fuzzer sign in again, more
   // often than a person would: the sign-in limits are not what this run is about.
   process.env.DEPOTDESK_LOGIN_ATTEMPTS_PER_MINUTE = '1000000';
+  process.env.DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE = '1000000';
   const command = hostCommand();
   const child = await startChild(command, dataDir, 'warn');
   console.log(`Host: ${command.label} at ${child.url}; ${opts.requests} requests, seed ${opts.seed}, concurrency ${opts.concurrency}`);
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
           const req = requests[next++]!;
           try {
             const { res, problem } = await fuzzOnce(target, req);
-            const key = String(res.status);
+            const key = res.status === 0 ? 'closed while sending a large body' : String(res.status);
             byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
             if (problem) findings.push({ req, problem });
           } catch (err) {
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       if (batch % 10 === 9) console.log(`  … ${sent} sent, ${findings.length} findings`);
     }
     target.agent.destroy();
+    if (target.renewFailures.length) console.log(`The admin could not sign in again ${target.renewFailures.length} times (first: ${target.renewFailures[0]}); admin requests after that got 401.`);
   } finally {
     await child.stop();
     if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
   const rows = [...byStatus.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => [status, String(n), `${((100 * n) / total).toFixed(1)} %`]);
-  const width = [6, 8, 8];
+  const width = [Math.max(6, ...rows.map((r) => r[0]!.length)), 8, 8];
   const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(width[i]!)).join(' | ')} |`;
   console.log(`\n${line(['status', 'requests', 'share'])}\n|${width.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}`);
   console.log(`\n${total} requests in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)}/s), seed ${opts.seed}.`);

@@ -18,6 +18,8 @@ export interface FuzzTarget {
   token(): string;
   /** Called after an admin request got 401 (e.g. POST /auth/logout was fuzzed): sign in again. */
   renew(): Promise<void>;
+  /** Sign-ins again that failed (e.g. a limit of the host); later admin requests then get 401. */
+  renewFailures: string[];
   agent: http.Agent;
 }
 
@@ -67,6 +69,7 @@ export async function prepareTarget(url: string, admin: Credentials): Promise<Fu
       return renewing;
     },
     agent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+    renewFailures: [],
   };
 }
 
@@ -79,7 +82,10 @@ export function fuzzArbitrary(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
 export async function fuzzOnce(target: FuzzTarget, req: FuzzRequest): Promise<{ res: FuzzResponse; problem: string | null }> {
   const token = target.token();
   const res = await send(target.base, req, token, target.agent);
-  if (req.auth === 'admin' && res.status === 401 && token === target.token()) await target.renew();
+  if (req.auth === 'admin' && res.status === 401 && token === target.token()) {
+    // Not a finding about this request: the request got its (correct) 401. Recorded for the summary.
+    await target.renew().catch((err: unknown) => void target.renewFailures.push(err instanceof Error ? err.message : String(err)));
+  }
   return { res, problem: judge(req, res) };
 }
 
