@@ -125,7 +125,9 @@ export class HostSupervisor {
     private readonly log: (line: string) => void = () => {},
   ) {
     this.o = {
-      readyTimeoutMs: 30_000,
+      // The first start after an upgrade migrates, backs up and chains older audit rows (~75 s per
+      // million rows here), all before the host listens; a stuck host is still caught.
+      readyTimeoutMs: 180_000,
       // Stopping writes the on-quit backup (server/backups/): ~1.5 s for the demo depot's 88 MB, so a
       // database of a few GB needs far longer than the 5 s this once was before SIGKILL cuts it short.
       stopTimeoutMs: 120_000,
