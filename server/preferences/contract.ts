@@ -15,7 +15,11 @@ export const PreferenceParams = z.strictObject({
 
 export const PutPreferenceRequest = z
   .strictObject({
-    value: z.json().meta({ description: `Any JSON value up to ${PREFERENCE_MAX_BYTES} bytes once serialised` }),
+    // null is how a never-saved key reads (and the column is NOT NULL): saving it was a 500.
+    value: z
+      .json()
+      .refine((v) => v !== null, 'must not be null (null is how a never-saved preference reads); save e.g. {} to reset')
+      .meta({ description: `Any JSON value but null, up to ${PREFERENCE_MAX_BYTES} bytes once serialised` }),
   })
   .meta({ id: 'PutPreference' });
 export type PutPreferenceInput = z.infer<typeof PutPreferenceRequest>;

@@ -63,4 +63,11 @@ describe('user preferences', () => {
     const noValue = await t.api('PUT', url('ok'), { token: a.tokens.dispatcher, body: { other: 1 } });
     expect(noValue.status).toBe(400);
   });
+
+  it('when the value is null (how an unsaved key reads), then 400 with a field message, not a 500, and nothing is stored', async () => {
+    const res = await t.api('PUT', url('nullish'), { token: a.tokens.dispatcher, body: { value: null } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'body.value', message: expect.stringContaining('must not be null') }]);
+    expect((await t.api('GET', url('nullish'), { token: a.tokens.dispatcher })).body).toMatchObject({ value: null, version: 0 });
+  });
 });
