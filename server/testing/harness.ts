@@ -32,6 +32,10 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
   const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, loginFailuresPerAddressPerMinute: 1000, ...opts.config });
   const app = buildApp(host, config);
   const server = http.createServer(app);
+  // Tests block the event loop for seconds (bulk inserts, 100k-row exports); when it unblocks, the
+  // server's overdue 5 s keep-alive timers close idle sockets just as fetch reuses one: ECONNRESET
+  // (nodejs/undici#2907). A long server-side idle timeout leaves closing idle sockets to the client.
+  server.keepAliveTimeout = 120_000;
   server.on('clientError', answerClientError);
   const realtime = attachRealtime(server, host);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
