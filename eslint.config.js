@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const noElectron = { name: 'electron', message: 'Only main/ and preload/ may import electron (STYLE 1).' };
+// The host serves the renderer's built files; it never imports its code (the renderer is a web client).
+const noRenderer = { group: ['**/renderer/**'], message: 'server/, db/ and bench/ import nothing of renderer/ (DESIGN folders).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**'] },
@@ -20,7 +22,7 @@ export default tseslint.config(
   },
   {
     files: ['server/**/*.ts', 'db/**/*.ts', 'bench/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noRenderer] }] },
   },
   {
     files: ['db/**/*.ts'],
@@ -56,8 +58,16 @@ export default tseslint.config(
   {
     // Electron main: electron and node:* yes; nothing of the renderer (it is a web client, STYLE 1).
     files: ['main/**/*.ts'],
+    // Tests may read the host's own policy to compare with main's (main/csp-consistency.test.ts).
+    ignores: ['main/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'main/ talks to the console over IPC only (STYLE 1, 6).' }] }],
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/renderer/**'], message: 'main/ talks to the console over IPC only (STYLE 1, 6).' },
+          // main supervises the host as a separate process; only its entry (and the config it takes) may be named here.
+          { regex: '(^|/)(server|db)/(?!(start|config)(\\.js)?$)', message: 'main/ starts the depot host; it imports no server or db internals (STYLE 2).' },
+        ],
+      }],
     },
   },
   {

@@ -1,0 +1,93 @@
+// The folder rules are enforced by lint so a reader can trust them: each case here lints one
+// forbidden import as if it were written in that folder and checks the rule really fires, and one
+// allowed import beside it checks the rule is not simply refusing everything.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const eslint = new ESLint({ cwd: root });
+
+/** The messages of `no-restricted-imports` (either flavour) for `code` linted as `file`. */
+async function restricted(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId?.endsWith('no-restricted-imports')).map((m) => m.message);
+}
+
+const cases: { rule: string; file: string; forbidden: string; allowed: string; says: RegExp }[] = [
+  {
+    rule: 'the renderer uses no Node built-ins',
+    file: 'renderer/console/board/Probe.tsx',
+    forbidden: "import fs from 'node:fs';",
+    allowed: "import { z } from 'zod';",
+    says: /no Node built-ins/,
+  },
+  {
+    rule: 'the renderer imports only contracts from server/',
+    file: 'renderer/console/board/Probe.tsx',
+    forbidden: "import { mutate } from '../../../server/core/mutate.js';",
+    allowed: "import { WorkOrder } from '../../../server/work-orders/contract.js';",
+    says: /import only contracts/,
+  },
+  {
+    rule: 'server/ imports no electron',
+    file: 'server/telemetry/probe.ts',
+    forbidden: "import { app } from 'electron';",
+    allowed: "import fs from 'node:fs';",
+    says: /Only main\/ and preload\/ may import electron/,
+  },
+  {
+    rule: 'server/ imports nothing of renderer/',
+    file: 'server/reports/probe.ts',
+    forbidden: "import { api } from '../../renderer/console/api/client.js';",
+    allowed: "import { mutate } from '../core/mutate.js';",
+    says: /import nothing of renderer/,
+  },
+  {
+    rule: 'db/ imports nothing of server/',
+    file: 'db/probe.ts',
+    forbidden: "import { mutate } from '../server/core/mutate.js';",
+    allowed: "import { sqliteTable } from 'drizzle-orm/sqlite-core';",
+    says: /db\/ imports nothing of server/,
+  },
+  {
+    rule: 'contracts import only zod and other contracts',
+    file: 'server/work-orders/contract.ts',
+    forbidden: "import { mutate } from '../core/mutate.js';",
+    allowed: "import { z } from 'zod';",
+    says: /contract files import only zod/,
+  },
+  {
+    rule: 'main/ imports no server internals, only the host entry',
+    file: 'main/probe.ts',
+    forbidden: "import { mutate } from '../server/core/mutate.js';",
+    allowed: "import { loadConfig } from '../server/config.js';",
+    says: /imports no server or db internals/,
+  },
+  {
+    rule: 'main/ imports nothing of the renderer',
+    file: 'main/probe.ts',
+    forbidden: "import { api } from '../renderer/console/api/client.js';",
+    allowed: "import path from 'node:path';",
+    says: /IPC only/,
+  },
+  {
+    rule: 'the preload loads nothing but electron and its own files',
+    file: 'preload/probe.ts',
+    forbidden: "import fs from 'node:fs';",
+    allowed: "import { contextBridge } from 'electron';",
+    says: /sandboxed preload/,
+  },
+];
+
+describe('folder boundaries enforced by lint', () => {
+  for (const c of cases) {
+    it(`when ${c.file} breaks "${c.rule}", then lint refuses it; an allowed import passes`, async () => {
+      const refused = await restricted(c.file, `${c.forbidden}\nexport const probe = [${c.forbidden.match(/import \{? ?(\w+)/)?.[1]}];\n`);
+      expect(refused.join('\n')).toMatch(c.says);
+      const passed = await restricted(c.file, `${c.allowed}\nexport const probe = [${c.allowed.match(/import \{? ?(\w+)/)?.[1]}];\n`);
+      expect(passed).toEqual([]);
+    });
+  }
+});
