@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { seedDemo } from '../db/seed/seed.js';
+import { seedDemo } from '../server/seed/seed.js';
 import { hostCommand, startChild } from './host-process.js';
 import { fuzzArbitrary, fuzzOnce, prepareTarget } from '../server/testing/fuzz/run.js';
 import { describe, type FuzzRequest } from '../server/testing/fuzz/requests.js';

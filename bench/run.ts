@@ -5,13 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { createHost, DB_FILE } from '../server/host.js';
-import { seedDemo } from '../db/seed/seed.js';
+import { seedDemo } from '../server/seed/seed.js';
 import { hostCommand, startChild, type RunningChild } from './host-process.js';
 import { markdownTable, median, ms, percentile, type Row } from './stats.js';
 import { transitionLoad, type Candidate } from './transitions.js';
-import { benchSerial } from '../server/telemetry/io/bench.js';
+import { benchSerial } from './serial.js';
 import { benchTelemetry } from './telemetry.js';
-import { benchReports } from '../server/reports/bench.js';
+import { benchReports } from './reports.js';
 import { benchAuditChain } from './audit-chain.js';
 
 /**

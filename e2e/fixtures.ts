@@ -81,7 +81,7 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
 }
 
-/** Demo logins made by `npm run seed -- --demo` (db/seed/catalog-people.ts). */
+/** Demo logins made by `npm run seed -- --demo` (server/seed/catalog-people.ts). */
 export const DEMO = {
   admin: { email: 'admin@avonvale.example', password: 'demo-admin-2026' },
   dispatcher: { email: 'dispatcher@avonvale.example', password: 'demo-dispatch-2026' },

@@ -13,7 +13,7 @@ export const OUT_DIR = path.join(root, 'dist', 'host');
 /** name → source entry. The bundle is dist/host/<name>.js. */
 export const ENTRIES = {
   start: 'server/start.ts',
-  seed: 'db/seed/cli.ts',
+  seed: 'server/seed/cli.ts',
   restore: 'server/backups/cli.ts',
   bench: 'bench/run.ts',
   simulate: 'server/telemetry/simulator/cli.ts',

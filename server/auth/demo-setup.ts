@@ -9,8 +9,8 @@ import { defineRoute, type AnyRoute } from '../http/route.js';
 import { DemoSetupRequest, LoginResponse } from './contract.js';
 import { assertSetupFromDesk, retireSetupCode } from './setup-code.js';
 import { login, setupNeeded } from './service.js';
-import { DEMO_PASSWORDS } from '../../db/seed/catalog-people.js';
-import { REGION } from '../../db/seed/region.js';
+import { DEMO_PASSWORDS } from '../seed/catalog-people.js';
+import { REGION } from '../seed/region.js';
 
 const demoEmail = (role: string) => `${role}@${REGION.emailDomain}`;
 const DEMO_ADMIN = { email: demoEmail('admin'), password: DEMO_PASSWORDS.admin };
@@ -18,14 +18,14 @@ const DEMO_ADMIN = { email: demoEmail('admin'), password: DEMO_PASSWORDS.admin }
 /**
  * The seeder runs in a child process: it drives ~17,000 service calls synchronously, which would
  * stall this host's event loop (health checks, sockets) for the whole time if run in-process.
- * From the bundle it is the sibling seed.js; from source it is db/seed/cli.ts under tsx.
+ * From the bundle it is the sibling seed.js; from source it is server/seed/cli.ts under tsx.
  */
 function seedCommand(dataDir: string): [string, string[]] {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const bundled = path.join(here, 'seed.js');
   const args = ['--demo', '--data-dir', dataDir, '--seed', '2026'];
   if (fs.existsSync(bundled)) return [process.execPath, [bundled, ...args]];
-  const source = path.resolve(here, '../../db/seed/cli.ts');
+  const source = path.resolve(here, '../seed/cli.ts');
   return [process.execPath, ['--import', 'tsx', source, ...args]];
 }
 

@@ -3,7 +3,7 @@ import { startTestHost, type TestHost } from '../testing/harness.js';
 import { move, seedWorld, workOrderAt, type World } from './fixtures.js';
 import { answerChecklistItem } from './service.js';
 import { storeSignaturePng } from '../attachments/signature-sync.js';
-import { DEMO_SIGNATURE_PNG } from '../../db/seed/signature-image.js';
+import { DEMO_SIGNATURE_PNG } from '../seed/signature-image.js';
 
 let t: TestHost;
 let w: World;

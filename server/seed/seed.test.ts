@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { ConfigSchema } from '../../server/config.js';
-import { startHost } from '../../server/start.js';
-import { DB_FILE } from '../../server/host.js';
-import { WORK_ORDER_STATUSES } from '../schema/index.js';
+import { ConfigSchema } from '../config.js';
+import { startHost } from '../start.js';
+import { DB_FILE } from '../host.js';
+import { WORK_ORDER_STATUSES } from '../../db/schema/index.js';
 import { parseCli, report } from './cli.js';
 import { seedDemo, SeedRefusedError, type SeedSummary } from './seed.js';
 

@@ -1,6 +1,6 @@
-import { depots, organizations, skills, teamMembers, teams, userSkills, users, type Role } from '../schema/index.js';
-import type { Writer } from '../../server/core/mutate.js';
-import { WorkingHoursSchema, type WorkingHours } from '../../server/sla/contract.js';
+import { depots, organizations, skills, teamMembers, teams, userSkills, users, type Role } from '../../db/schema/index.js';
+import type { Writer } from '../core/mutate.js';
+import { WorkingHoursSchema, type WorkingHours } from '../sla/contract.js';
 import { SKILLS, TEAMS, type TeamKey } from './catalog-data.js';
 import type { Prng } from './prng.js';
 import { DEPOTS, FIRST_NAMES, LAST_NAMES, REGION } from './region.js';

@@ -1,4 +1,4 @@
-import type { WorkOrderStatus } from '../schema/index.js';
+import type { WorkOrderStatus } from '../../db/schema/index.js';
 import type { Catalog, SeedTemplate } from './catalog.js';
 import type { SeedLocation } from './catalog-places.js';
 import type { SeedUser } from './catalog-people.js';

@@ -1,5 +1,5 @@
-import { assets, locations, stockItems, stockLevels, vehicles, type ASSET_STATUSES } from '../schema/index.js';
-import type { Writer } from '../../server/core/mutate.js';
+import { assets, locations, stockItems, stockLevels, vehicles, type ASSET_STATUSES } from '../../db/schema/index.js';
+import type { Writer } from '../core/mutate.js';
 import { ASSET_KINDS, SITE_KINDS, STOCK, TEAMS, VEHICLES, type AssetCategory, type SiteKind, type TeamKey } from './catalog-data.js';
 import type { People } from './catalog-people.js';
 import type { Prng } from './prng.js';

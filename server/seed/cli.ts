@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../../server/config.js';
+import { defaultDataDir } from '../config.js';
 import { seedDemo, SeedRefusedError, type SeedSize, type SeedSummary } from './seed.js';
 
 const USAGE = `Usage: npm run seed -- --demo [--size small|large] [--data-dir DIR] [--force] [--seed N] [--work-orders N]

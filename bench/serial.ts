@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
-import { createStreamDecoder, type StreamProtocol } from '../protocols/index.js';
-import { buildReadRequest, parseReadResponse } from '../protocols/modbus.js';
-import { createGpsProfile } from '../simulator/gps.js';
-import { createModbusSlave } from '../simulator/modbus-slave.js';
-import { createTemperatureProfile } from '../simulator/temperature.js';
-import type { DeviceConfig } from '../types.js';
-import { DeviceManager } from './device-manager.js';
-import { socatAvailable, startPtyPair, type PtyPair } from './socat.js';
+import { createStreamDecoder, type StreamProtocol } from '../server/telemetry/protocols/index.js';
+import { buildReadRequest, parseReadResponse } from '../server/telemetry/protocols/modbus.js';
+import { createGpsProfile } from '../server/telemetry/simulator/gps.js';
+import { createModbusSlave } from '../server/telemetry/simulator/modbus-slave.js';
+import { createTemperatureProfile } from '../server/telemetry/simulator/temperature.js';
+import type { DeviceConfig } from '../server/telemetry/types.js';
+import { DeviceManager } from '../server/telemetry/io/device-manager.js';
+import { socatAvailable, startPtyPair, type PtyPair } from '../server/telemetry/io/socat.js';
 
 /**
  * Serial-side figures for `npm run bench`: decoder throughput per protocol (in memory), and a run

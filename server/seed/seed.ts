@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHost, DB_FILE } from '../../server/host.js';
-import { ManualClock } from '../../server/core/clock.js';
-import { setupNeeded } from '../../server/auth/service.js';
-import type { Role } from '../schema/index.js';
+import { createHost, DB_FILE } from '../host.js';
+import { ManualClock } from '../core/clock.js';
+import { setupNeeded } from '../auth/service.js';
+import type { Role } from '../../db/schema/index.js';
 import { seedCatalog } from './catalog.js';
 import { drive } from './drive.js';
 import { Planner } from './plan.js';

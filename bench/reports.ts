@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DB_FILE } from '../host.js';
-import { reportsDir } from './jobs/manager.js';
+import { DB_FILE } from '../server/host.js';
+import { reportsDir } from '../server/reports/jobs/manager.js';
 
 /**
  * The reports section of `npm run bench` (bench/run.ts), against a real host process on the demo

@@ -1,10 +1,10 @@
-import type { Ctx, Host } from '../../server/core/context.js';
-import type { ManualClock } from '../../server/core/clock.js';
-import { AppError } from '../../server/errors.js';
-import { assignWorkOrder, createWorkOrder } from '../../server/work-orders/service.js';
-import { decideClosure, transitionWorkOrder } from '../../server/work-orders/transitions.js';
-import { answerChecklistItem, recordMaterialUsage } from '../../server/work-orders/field.js';
-import { storeSignaturePng } from '../../server/attachments/signature-sync.js';
+import type { Ctx, Host } from '../core/context.js';
+import type { ManualClock } from '../core/clock.js';
+import { AppError } from '../errors.js';
+import { assignWorkOrder, createWorkOrder } from '../work-orders/service.js';
+import { decideClosure, transitionWorkOrder } from '../work-orders/transitions.js';
+import { answerChecklistItem, recordMaterialUsage } from '../work-orders/field.js';
+import { storeSignaturePng } from '../attachments/signature-sync.js';
 import type { Catalog } from './catalog.js';
 import { DEMO_SIGNATURE_PNG } from './signature-image.js';
 import type { SeedUser } from './catalog-people.js';
