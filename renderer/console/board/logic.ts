@@ -1,4 +1,4 @@
-// Explicit .js paths and contract-only imports keep this file loadable by the Node-side tests (e2e/console/board-logic).
+// Explicit .js paths and contract-only imports keep this file loadable by the Node-side tests (logic.test.ts beside it).
 import type { WorkOrderDto } from '../../../server/work-orders/contract.js';
 import type { LifecycleDto, LifecycleMoveDto } from '../../../server/work-orders/contract-lifecycle.js';
 import { STATUS_LABEL } from '../work-orders/labels.js';

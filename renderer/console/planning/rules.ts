@@ -3,7 +3,7 @@ import type { WorkingHours } from '../../../server/sla/contract.js';
 
 /**
  * Planning rules, checked in the console before (and after) every change. Pure: no React, no API,
- * so e2e/planning-rules.e2e.test.ts can test it directly. Violations are shown, never enforced:
+ * so rules.test.ts beside it can test it directly. Violations are shown, never enforced:
  * the dispatcher may knowingly double-book or plan past the SLA.
  */
 export type ViolationKind = 'double_booking' | 'skills' | 'shift' | 'sla';

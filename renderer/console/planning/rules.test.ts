@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkRules, shiftIntervals, withinShift, type Crew, type PlannedJob } from '../renderer/console/planning/rules.js';
-import { labelsFor, rangeOf, timeMap } from '../renderer/console/planning/timeline.js';
+import { checkRules, shiftIntervals, withinShift, type Crew, type PlannedJob } from './rules.js';
+import { labelsFor, rangeOf, timeMap } from './timeline.js';
 
-// Pure planning rules (renderer/console/planning/rules.ts); lives under e2e/ because vitest only collects *.e2e.test.ts there.
+// Pure planning rules (rules.ts, timeline.ts): no DOM, so vitest runs them under Node beside the code (vitest.config.ts collects renderer/**/*.test.ts).
 const zone = 'Europe/London';
 const at = (iso: string) => Date.parse(iso);
 const weekdays = { mon: [['07:00', '15:30']], tue: [['07:00', '15:30']], wed: [['07:00', '15:30']], thu: [['07:00', '15:30']], fri: [['07:00', '15:30']], sun: [['00:00', '24:00']] } as never;

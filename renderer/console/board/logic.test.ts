@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { lifecycleFor } from '../../server/work-orders/lifecycle-routes.js';
-import { clockOf, indexMoves, judgeDrop, shortCountdown } from '../../renderer/console/board/logic.js';
-import type { WorkOrderDto } from '../../server/work-orders/contract.js';
+// eslint-disable-next-line no-restricted-imports -- a test, not bundled: it feeds the board's rules the host's real lifecycle table, so the two cannot drift apart unnoticed.
+import { lifecycleFor } from '../../../server/work-orders/lifecycle-routes.js';
+import { clockOf, indexMoves, judgeDrop, shortCountdown } from './logic.js';
+import type { WorkOrderDto } from '../../../server/work-orders/contract.js';
 
 /** The board's pure rules (renderer/console/board/logic.ts), fed with the host's real lifecycle table. */
 
