@@ -16,7 +16,7 @@ import { mountSharePages } from './reports/share/page.js';
 import { mountResources } from './http/resources.js';
 import { API_PREFIX, mountRoutes } from './http/mount.js';
 import { buildOpenApi } from './http/openapi.js';
-import { allRoutes } from './http/routes.js';
+import { allRoutes } from './routes.js';
 import type { AnyRoute } from './http/route.js';
 
 export const HOST_VERSION = '0.1.0';

@@ -3,7 +3,7 @@ import type { Ctx, Host } from '../core/context.js';
 import type { Config } from '../config.js';
 import { readClaim, lookup, remember } from './idempotency.js';
 import { checkAccess, parsePart, Reply, type AnyRoute } from './route.js';
-import { streamCsv, wantsCsv } from '../reports/csv/stream.js';
+import { streamCsv, wantsCsv } from './csv-stream.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -44,7 +44,7 @@ export function mountRoutes(app: Express, host: Host, config: Config, routes: An
         const params = parsePart('path', route.params, req.params);
         const query = parsePart('query', route.query, req.query);
         const body = parsePart('body', route.body, route.body ? req.body : undefined);
-        // Accept: text/csv on a list streams every page as CSV (server/reports/csv/stream.ts).
+        // Accept: text/csv on a list streams every page as CSV (server/http/csv-stream.ts).
         if (wantsCsv(req, route)) return await streamCsv(route, { ctx: req.ctx as Ctx, host, config, params, query, body, req, res }, req.query);
         const out = await route.handler({ ctx: req.ctx as Ctx, host, config, params, query, body, req, res });
         if (route.raw) {

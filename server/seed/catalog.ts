@@ -4,7 +4,7 @@ import { mutate } from '../core/mutate.js';
 import { systemCtx, type Host } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { hashPassword } from '../auth/passwords.js';
-import { ChecklistSchema, type ChecklistItem } from '../http/contract-domain.js';
+import { ChecklistSchema, type ChecklistItem } from '../work-orders/contract-domain.js';
 import { CalendarSchema, type Calendar } from '../sla/contract.js';
 import { seedPeople, DEMO_PASSWORDS, type People } from './catalog-people.js';
 import { seedFleetAndStock, seedPlaces, type SeedLocation } from './catalog-places.js';

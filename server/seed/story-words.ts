@@ -1,4 +1,4 @@
-import type { ChecklistItem } from '../http/contract-domain.js';
+import type { ChecklistItem } from '../work-orders/contract-domain.js';
 import type { Prng } from './prng.js';
 
 /** Words for the demo's work orders: how jobs get reported, why they stop, why they are dropped. */

@@ -1,6 +1,9 @@
 // SLA calendar contract, shared with the renderer (which bundles it), hence zod only: the time
 // zone is checked with Intl, which is what luxon's IANAZone.isValidZone uses underneath.
 import { z } from 'zod';
+import { Id, Name } from '../http/contract-common.js';
+import { patchSchema, TrackedDto } from '../http/crud-contract.js';
+import { PrioritySchema, WorkOrderTypeSchema } from '../work-orders/contract-domain.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const WeekdaySchema = z.enum(WEEKDAYS);
@@ -127,3 +130,47 @@ export const ALWAYS_OPEN: Calendar = deepFreeze({
   },
   holidays: [],
 });
+
+// The API's request and response schemas (server/sla/routes.ts), here so the console imports them
+// instead of copying their shapes.
+// The engine's HolidaySchema is not strict; a request body must be, so an unknown key is refused.
+const calendarFields = {
+  name: Name,
+  timeZone: CalendarSchema.shape.timeZone,
+  workingHours: CalendarSchema.shape.workingHours,
+  holidays: z.array(z.strictObject(HolidaySchema.shape)).max(1000, 'at most 1000 holidays').default([]),
+};
+export const SlaCalendarCreate = z.strictObject(calendarFields).meta({ id: 'SlaCalendarCreate' });
+export const SlaCalendarUpdate = patchSchema(calendarFields).meta({ id: 'SlaCalendarUpdate' });
+export const SlaCalendar = z
+  .object({ ...TrackedDto, name: z.string(), timeZone: z.string(), workingHours: WorkingHoursSchema, holidays: z.array(HolidaySchema) })
+  .meta({ id: 'SlaCalendar' });
+
+const Minutes = z.number().int().min(1).max(365 * 24 * 60);
+const policyFields = {
+  name: Name,
+  type: WorkOrderTypeSchema,
+  priority: PrioritySchema,
+  /** Absent or null: the clock runs around the clock (24/7). */
+  calendarId: Id.nullable().optional(),
+  responseMinutes: Minutes,
+  resolutionMinutes: Minutes,
+};
+export const SlaPolicyCreate = z.strictObject(policyFields).meta({ id: 'SlaPolicyCreate' });
+export const SlaPolicyUpdate = patchSchema(policyFields).meta({ id: 'SlaPolicyUpdate' });
+export const SlaPolicy = z
+  .object({
+    ...TrackedDto, name: z.string(), type: WorkOrderTypeSchema, priority: PrioritySchema, calendarId: Id.nullable(),
+    responseMinutes: z.number().int(), resolutionMinutes: z.number().int(),
+  })
+  .meta({ id: 'SlaPolicy' });
+export const SlaMatrix = z
+  .object({
+    types: z.array(WorkOrderTypeSchema),
+    priorities: z.array(PrioritySchema),
+    cells: z.record(WorkOrderTypeSchema, z.record(PrioritySchema, SlaPolicy.nullable())),
+  })
+  .meta({ id: 'SlaMatrix' });
+export type SlaCalendarDto = z.infer<typeof SlaCalendar>;
+export type SlaPolicyDto = z.infer<typeof SlaPolicy>;
+export type SlaMatrixDto = z.infer<typeof SlaMatrix>;

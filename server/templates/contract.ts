@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Name } from '../http/contract-common.js';
 import { OptionalText, patchSchema, TrackedDto } from '../http/crud-contract.js';
-import { ChecklistSchema, PrioritySchema, RequiredSkillSchema, WorkOrderTypeSchema } from '../http/contract-domain.js';
+import { ChecklistSchema, PrioritySchema, RequiredSkillSchema, WorkOrderTypeSchema } from '../work-orders/contract-domain.js';
 
 const RequiredSkills = z
   .array(RequiredSkillSchema)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { skills, taskTemplates } from '../../db/schema/index.js';
-import { ChecklistSchema, PrioritySchema, RequiredSkillSchema, WorkOrderTypeSchema } from '../http/contract-domain.js';
+import { ChecklistSchema, PrioritySchema, RequiredSkillSchema, WorkOrderTypeSchema } from '../work-orders/contract-domain.js';
 import { assertSameOrg, defineCrud, trackedDto } from '../http/crud.js';
 import type { AnyRoute } from '../http/route.js';
 import { TaskTemplate, TaskTemplateCreate, TaskTemplateUpdate } from './contract.js';

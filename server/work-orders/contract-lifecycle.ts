@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WorkOrderStatusSchema } from '../http/contract-domain.js';
+import { WorkOrderStatusSchema } from './contract-domain.js';
 
 /** GET /work-orders/lifecycle: the transition table as the caller may use it (zod only: the renderer bundles it). */
 

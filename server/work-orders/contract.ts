@@ -7,7 +7,7 @@ import {
   SlaStateSchema,
   WorkOrderStatusSchema,
   WorkOrderTypeSchema,
-} from '../http/contract-domain.js';
+} from './contract-domain.js';
 import { OccurredAt, Position } from './contract-field.js';
 
 /** Work-order API contract (zod only: the renderer bundles it). Times are ISO-8601 strings here. */

@@ -2,7 +2,7 @@ import type { InferSelectModel } from 'drizzle-orm';
 import type { checklistResults, closureApprovals, workOrders } from '../../db/schema/index.js';
 import { iso } from '../http/contract-common.js';
 import { slaState } from '../sla/engine.js';
-import type { ChecklistItem, RequiredSkill } from '../http/contract-domain.js';
+import type { ChecklistItem, RequiredSkill } from './contract-domain.js';
 import type { ChecklistAnswerDto, WorkOrderDto } from './contract.js';
 
 export type WorkOrderRow = InferSelectModel<typeof workOrders>;

@@ -4,7 +4,7 @@ import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
-import type { ChecklistItem } from '../http/contract-domain.js';
+import type { ChecklistItem } from './contract-domain.js';
 import type { ChecklistAnswerDto, ChecklistAnswerInput, MaterialUsageInput } from './contract.js';
 import { toAnswerDto } from './dto.js';
 import { assertOpen, loadForWrite, throwIfErrors } from './guards.js';

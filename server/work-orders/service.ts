@@ -3,7 +3,7 @@ import { taskTemplates, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
 import { ConflictError, type FieldError } from '../errors.js';
-import { ChecklistSchema, RequiredSkillSchema } from '../http/contract-domain.js';
+import { ChecklistSchema, RequiredSkillSchema } from './contract-domain.js';
 import type { AssignmentInput, CreateWorkOrderInput, UpdateWorkOrderInput, WorkOrderDto } from './contract.js';
 import { slaFor } from './due-times.js';
 import { toWorkOrderDto, type WorkOrderRow } from './dto.js';

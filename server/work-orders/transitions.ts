@@ -3,7 +3,7 @@ import { checklistResults, closureApprovals, workOrders } from '../../db/schema/
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { ChecklistSchema, type ChecklistItem } from '../http/contract-domain.js';
+import { ChecklistSchema, type ChecklistItem } from './contract-domain.js';
 import type { ClosureInput, TransitionInput, WorkOrderDto } from './contract.js';
 import { afterHold } from './due-times.js';
 import { toWorkOrderDto, type WorkOrderRow } from './dto.js';

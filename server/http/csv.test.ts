@@ -1,10 +1,10 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHost, type TestHost } from '../../testing/harness.js';
-import { seedWorld, workOrderAt, type World } from '../../work-orders/fixtures.js';
-import { bulkWorkOrders } from '../test-data.js';
-import { csvCell, csvLine } from './format.js';
+import { startTestHost, type TestHost } from '../testing/harness.js';
+import { seedWorld, workOrderAt, type World } from '../work-orders/fixtures.js';
+import { bulkWorkOrders } from '../reports/test-data.js';
+import { csvCell, csvLine } from './csv-format.js';
 
 describe('csv cells', () => {
   it('when a value has commas, quotes or line breaks, then it is quoted per RFC 4180', () => {

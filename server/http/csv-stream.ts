@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { once } from 'node:events';
 import type { z } from 'zod';
-import type { HandlerInput, AnyRoute } from '../../http/route.js';
-import { parsePart } from '../../http/route.js';
-import { columnsOf, csvLine, keysOf, pageItemSchema, pick } from './format.js';
+import type { HandlerInput, AnyRoute } from './route.js';
+import { parsePart } from './route.js';
+import { columnsOf, csvLine, keysOf, pageItemSchema, pick } from './csv-format.js';
 
 /**
  * `Accept: text/csv` on any list endpoint: the route's own handler is called page after page
