@@ -7,6 +7,14 @@ const noElectron = { name: 'electron', message: 'Only main/ and preload/ may imp
 // The host serves the renderer's built files; it never imports its code (the renderer is a web client).
 const noRenderer = { group: ['**/renderer/**'], message: 'server/, db/ and bench/ import nothing of renderer/ (DESIGN folders).' };
 
+// What every renderer file may not import (STYLE 1): it runs in a browser and talks HTTP to the host.
+const rendererPatterns = [
+  { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins (STYLE 1).' },
+  { regex: '(^|/)(db|server)/(?!.*contract[\\w-]*(\\.js)?$)', message: 'The renderer talks HTTP; import only contracts from server/.' },
+];
+const noConsoleApp = { regex: '(^|/)console/', message: 'Only the console imports renderer/console/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).' };
+const noCrewApp = { regex: '(^|/)crew/', message: 'Only the crew view imports renderer/crew/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -32,27 +40,6 @@ export default tseslint.config(
     },
   },
   {
-    // server/http/ is the framework (issue 12, item 3): features import it, it imports no feature, so
-    // adding a feature never edits it (the registry of feature routes is server/routes.ts). Allowed:
-    // - ../core/*, ../errors.js, ../config.js: the host's own kernel, below every feature;
-    // - ../../db/*: the idempotency store is a framework table (DESIGN: server/ may import db/);
-    // - ../auth/permissions.js: a route declares the permission it needs and the framework checks it
-    //   (route.ts, crud.ts); it is the pure role table, imports nothing else, and the hub reuses it too;
-    // - ../services.js: type-only, so a handler's input names the services object it is given.
-    // Tests are exempt: they drive the whole host, with feature fixtures, as a client would.
-    files: ['server/http/**/*.ts'],
-    ignores: ['server/http/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [
-          noRenderer,
-          { regex: '^\\.\\./(?!core/|errors\\.js$|config\\.js$|auth/permissions\\.js$|services\\.js$|\\.\\./db/)', message: 'server/http/ is the framework: it imports no feature folder (issue 12; see the comment above this rule).' },
-        ],
-      }],
-    },
-  },
-  {
     // Contracts are bundled by the renderer later: zod and other contracts only.
     files: ['server/**/contract.ts', 'server/**/contract-*.ts', 'server/**/crud-contract.ts'],
     rules: {
@@ -66,15 +53,22 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [
-          { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins (STYLE 1).' },
-          { regex: '(^|/)(db|server)/(?!.*contract[\\w-]*(\\.js)?$)', message: 'The renderer talks HTTP; import only contracts from server/.' },
-        ],
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: rendererPatterns }] },
+  },
+  // Renderer apps (issue 12, item 1): the console and the crew view never import each other; what
+  // both use lives in renderer/shared/, renderer/ui/ and renderer/platform/, which import neither app.
+  // Repeats the renderer patterns because a later block's options replace, not extend, earlier ones.
+  {
+    files: ['renderer/crew/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp] }] },
+  },
+  {
+    files: ['renderer/console/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noCrewApp] }] },
+  },
+  {
+    files: ['renderer/{shared,ui,platform}/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp, noCrewApp] }] },
   },
   {
     // Electron main: electron and node:* yes; nothing of the renderer (it is a web client, STYLE 1).

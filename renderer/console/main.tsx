@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { SessionProvider } from './api/session';
-import { ApiError } from './api/client';
+import { SessionProvider } from '../shared/api/session';
+import { ApiError } from '../shared/api/client';
 import { App } from './shell/App';
 import { ToastProvider } from './shell/toasts';
 import { takeSetupCodeFromUrl } from './auth/setup-code';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { formatTime } from '../console/work-orders/labels';
-import { fieldQueries, formatMetres, type AttendanceDto } from '../console/work-orders/field-queries';
+import { formatTime } from '../shared/work-orders/labels';
+import { fieldQueries, formatMetres, type AttendanceDto } from '../shared/work-orders/field-queries';
 import { crewActions } from './actions';
 import { currentPosition } from './geo';
 import type { OutboxAction } from './offline/types';

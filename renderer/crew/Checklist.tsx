@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { formatTime } from '../console/work-orders/labels';
+import { formatTime } from '../shared/work-orders/labels';
 import { crewQueries, type ChecklistViewDto } from './queries';
 import { crewActions } from './actions';
 import { usePending } from './offline/useOutbox';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useSession } from '../console/api/session';
-import { useLiveUpdates } from '../console/api/live';
+import { useSession } from '../shared/api/session';
+import { useLiveUpdates } from '../shared/api/live';
 import { useRoute } from './router';
 import { PairScreen } from './PairScreen';
 import { MyWork } from './MyWork';

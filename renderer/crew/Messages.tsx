@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useSession } from '../console/api/session';
-import { formatTime } from '../console/work-orders/labels';
-import { fieldQueries } from '../console/work-orders/field-queries';
+import { useSession } from '../shared/api/session';
+import { formatTime } from '../shared/work-orders/labels';
+import { fieldQueries } from '../shared/work-orders/field-queries';
 import { crewActions } from './actions';
 import type { OutboxAction } from './offline/types';
 import { ofKind } from './pending';

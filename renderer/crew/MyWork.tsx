@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../console/work-orders/labels';
+import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../shared/work-orders/labels';
 import { crewQueries, type WorkOrderDto } from './queries';
 import { slaLine } from './labels';
 import { useNow } from './useNow';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { formatTime } from '../console/work-orders/labels';
-import { notesOf, type NoteData } from '../console/work-orders/field-queries';
+import { formatTime } from '../shared/work-orders/labels';
+import { notesOf, type NoteData } from '../shared/work-orders/field-queries';
 import { crewActions } from './actions';
 import type { OutboxAction } from './offline/types';
 import { ofKind } from './pending';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { useSession } from '../console/api/session';
+import { useSession } from '../shared/api/session';
 import { crewWrites } from './queries';
 import { go } from './router';
 

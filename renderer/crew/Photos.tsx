@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { workOrderQueries, type AttachmentDto } from '../console/work-orders/queries';
+import { workOrderQueries, type AttachmentDto } from '../shared/work-orders/queries';
 import { crewActions } from './actions';
 import { currentPosition, freshPosition } from './geo';
 import type { OutboxAction } from './offline/types';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { workOrderQueries } from '../console/work-orders/queries';
+import { workOrderQueries } from '../shared/work-orders/queries';
 import { crewActions } from './actions';
 import type { OutboxAction } from './offline/types';
 import { uploadsOf } from './pending';

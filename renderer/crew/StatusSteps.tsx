@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { STATUS_LABEL } from '../console/work-orders/labels';
+import { STATUS_LABEL } from '../shared/work-orders/labels';
 import { crewActions } from './actions';
 import { stampPosition } from './geo';
 import { moveLabel } from './labels';

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useSession } from '../console/api/session';
-import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../console/work-orders/labels';
-import { workOrderQueries } from '../console/work-orders/queries';
+import { useSession } from '../shared/api/session';
+import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../shared/work-orders/labels';
+import { workOrderQueries } from '../shared/work-orders/queries';
 import { crewQueries, type LocationDto } from './queries';
 import { slaLine, directionsHref, distanceM, formatDistance } from './labels';
 import { useNow } from './useNow';

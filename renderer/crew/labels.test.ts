@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countdown } from '../console/work-orders/labels';
+import { countdown } from '../shared/work-orders/labels';
 import { slaLine } from './labels';
 
 const base = { respondedAt: '2026-11-20T08:30:00Z', responseDueAt: '2026-11-20T09:00:00Z', resolutionDueAt: '2026-11-20T12:00:00Z', onHoldSince: null };

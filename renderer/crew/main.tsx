@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
-import { SessionProvider } from '../console/api/session';
+import { SessionProvider } from '../shared/api/session';
 import { CrewApp } from './CrewApp';
 import { createCrewQueryClient, crewPersistOptions } from './offline/persist';
 import { startOutbox } from './offline/outbox';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { workOrderQueries, type AttachmentDto } from '../console/work-orders/queries';
+import { workOrderQueries, type AttachmentDto } from '../shared/work-orders/queries';
 import { outbox } from './offline/outbox';
 import type { OutboxAction } from './offline/types';
 

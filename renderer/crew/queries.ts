@@ -1,13 +1,13 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Asset } from '../../server/assets/contract';
-import { api, getAll } from '../console/api/client';
-import { catalogQueries } from '../console/catalog/queries';
-import { workOrderQueries, type WorkOrderDto } from '../console/work-orders/queries';
-import { fieldQueries } from '../console/work-orders/field-queries';
+import { api, getAll } from '../shared/api/client';
+import { catalogQueries } from '../shared/catalog/queries';
+import { workOrderQueries, type WorkOrderDto } from '../shared/work-orders/queries';
+import { fieldQueries } from '../shared/work-orders/field-queries';
 
-export type { LocationDto } from '../console/catalog/queries';
-export type { ChecklistAnswerDto, ChecklistViewDto, WorkOrderDto, WorkOrderEventDto } from '../console/work-orders/queries';
+export type { LocationDto } from '../shared/catalog/queries';
+export type { ChecklistAnswerDto, ChecklistViewDto, WorkOrderDto, WorkOrderEventDto } from '../shared/work-orders/queries';
 export type AssetDto = z.infer<typeof Asset>;
 
 /** What a crew still has to do: today's and upcoming work, soonest first. */

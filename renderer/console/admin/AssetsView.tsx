@@ -1,8 +1,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { api, type Page, type Query } from '../api/client';
-import { useSession } from '../api/session';
-import { catalogQueries, useLookups } from '../catalog/queries';
+import { api, type Page, type Query } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
+import { catalogQueries, useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { Field, FormError, num, orNull, SidePanel, Tabs } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type AssetDto, type LocationDto } from './queries';

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { formatTime } from '../work-orders/labels';
+import { formatTime } from '../../shared/work-orders/labels';
 import { FormError } from './forms';
 import { verifyAuditTrail, type AuditVerificationDto } from './audit-queries';
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useToasts } from '../shell/toasts';
-import { formatTime } from '../work-orders/labels';
+import { formatTime } from '../../shared/work-orders/labels';
 import { FormError, SidePanel } from './forms';
 import { backUpNow, backupQueries, restoreBackup, waitForRestart, type BackupItemDto } from './backup-queries';
 

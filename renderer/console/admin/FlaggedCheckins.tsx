@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { openWorkOrder } from '../shell/router';
-import { fieldQueries } from '../work-orders/field-queries';
+import { fieldQueries } from '../../shared/work-orders/field-queries';
 import { AttendanceRow } from '../work-orders/FieldLogTab';
 import '../work-orders/field.css';
 

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { useSession } from '../api/session';
-import { catalogQueries } from '../catalog/queries';
+import { useSession } from '../../shared/api/session';
+import { catalogQueries } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
-import { formatTime } from '../work-orders/labels';
+import { formatTime } from '../../shared/work-orders/labels';
 import { Field, FormError, num, orNull, SidePanel } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type DepotDto, type VehicleDto } from './queries';
 

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import QRCode from 'qrcode';
-import { api, ApiError } from '../api/client';
-import { useSession } from '../api/session';
-import { countdown } from '../work-orders/labels';
+import { api, ApiError } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
+import { countdown } from '../../shared/work-orders/labels';
 import { useWrite } from './queries';
 
 interface LanInfo {

@@ -1,8 +1,8 @@
 import { useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api, type Page, type Query } from '../api/client';
-import { useSession } from '../api/session';
-import { catalogQueries } from '../catalog/queries';
+import { api, type Page, type Query } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
+import { catalogQueries } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { Field, FormError, orNull, SidePanel } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type TeamDto, type TeamMemberDto, type UserDto, type WorkingHours } from './queries';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { AuditTrailTab } from './AuditTrailTab';
 import { BackupsTab } from './BackupsTab';
 import { DepotsTab, VehiclesTab } from './FleetTabs';

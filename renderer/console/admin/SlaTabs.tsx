@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { api } from '../api/client';
-import { useSession } from '../api/session';
+import { api } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
 import { Field, FormError, num, SidePanel } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type Holiday, type SlaCalendarDto, type SlaPolicyDto, type WorkingHours } from './queries';
@@ -25,7 +25,7 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
   const matrix = useQuery(adminQueries.slaMatrix());
   const calendars = useQuery(adminQueries.calendars());
   const calName = new Map((calendars.data ?? []).map((c) => [c.id, c.name]));
-  const [cell, setCell] = useState<Pick<SlaPolicyDto, 'type' | 'priority'> | null>(null);
+  const [cell, setCell] = useState<{ type: string; priority: string } | null>(null);
   const m = matrix.data;
   const current = cell && m ? (m.cells[cell.type]?.[cell.priority] ?? null) : null;
   return (

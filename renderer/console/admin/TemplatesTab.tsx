@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
-import { PRIORITIES, TYPES } from '../work-orders/labels';
+import { PRIORITIES, TYPES } from '../../shared/work-orders/labels';
 import { Field, FormError, num, orNull, SidePanel } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type ChecklistItem, type RequiredSkill, type TaskTemplateDto } from './queries';
 

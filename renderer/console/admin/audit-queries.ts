@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AuditVerification } from '../../../server/audit/contract';
-import { api } from '../api/client';
+import { api } from '../../shared/api/client';
 
 export type AuditVerificationDto = z.infer<typeof AuditVerification>;
 

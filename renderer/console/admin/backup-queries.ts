@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { BackupItem, BackupList, RestoreAccepted } from '../../../server/backups/contract';
-import { api, ApiError } from '../api/client';
+import { api, ApiError } from '../../shared/api/client';
 
 export type BackupItemDto = z.infer<typeof BackupItem>;
 export type BackupListDto = z.infer<typeof BackupList>;

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../shared/api/client';
 import { fieldErrors } from './queries';
 
 /** A labelled input with the host's field message under it (problem+json `errors[]`). */

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { api, ApiError } from '../api/client';
-import { useSession } from '../api/session';
+import { api, ApiError } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
 import { forgetSetupCode, storedSetupCode } from './setup-code';
 
 /** First run: create the organization and its admin (the demo depot is loaded with `npm run seed -- --demo`). */

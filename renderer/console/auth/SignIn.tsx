@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { api, ApiError } from '../api/client';
-import { useSession } from '../api/session';
+import { api, ApiError } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
 import { Setup } from './Setup';
 
 interface LoginResponse {

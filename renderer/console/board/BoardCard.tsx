@@ -1,6 +1,6 @@
 import { memo, type DragEvent } from 'react';
 import { openWorkOrder } from '../shell/router';
-import type { WorkOrderDto } from '../work-orders/queries';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { clockOf } from './logic';
 
 interface Props {

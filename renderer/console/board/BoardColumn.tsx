@@ -1,5 +1,5 @@
 import type { DragEvent, ReactNode } from 'react';
-import { STATUS_LABEL } from '../work-orders/labels';
+import { STATUS_LABEL } from '../../shared/work-orders/labels';
 import type { DropVerdict } from './logic';
 
 interface Props {

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { useLookups } from '../catalog/queries';
-import { PRIORITIES, SLA_LABEL, TYPES } from '../work-orders/labels';
+import { useLookups } from '../../shared/catalog/queries';
+import { PRIORITIES, SLA_LABEL, TYPES } from '../../shared/work-orders/labels';
 import type { BoardFilters } from './queries';
 
 const FILTER_FIELDS = ['teamId', 'priority', 'type', 'slaState', 'assigneeId'] as const;

@@ -1,9 +1,9 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useSession } from '../api/session';
-import { useLookups } from '../catalog/queries';
+import { useSession } from '../../shared/api/session';
+import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
-import type { WorkOrderDto } from '../work-orders/queries';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { BoardCard } from './BoardCard';
 import { BoardColumn } from './BoardColumn';
 import { BoardToolbar, parseFilters } from './BoardToolbar';
@@ -24,7 +24,7 @@ import {
   type BoardStatus,
 } from './queries';
 import './board.css';
-import { workOrderQueries } from '../work-orders/queries';
+import { workOrderQueries } from '../../shared/work-orders/queries';
 
 /** Finished columns show the most recent few only: the board is for work in flight. */
 const FINISHED_PAGE = 50;

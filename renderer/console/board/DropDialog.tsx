@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { STATUS_LABEL } from '../work-orders/labels';
-import type { WorkOrderDto } from '../work-orders/queries';
+import { STATUS_LABEL } from '../../shared/work-orders/labels';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
 export interface PendingDrop {
   wo: WorkOrderDto;

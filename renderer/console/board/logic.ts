@@ -1,7 +1,7 @@
 // Explicit .js paths and contract-only imports keep this file loadable by the Node-side tests (logic.test.ts beside it).
 import type { WorkOrderDto } from '../../../server/work-orders/contract.js';
 import type { LifecycleDto, LifecycleMoveDto } from '../../../server/work-orders/contract-lifecycle.js';
-import { STATUS_LABEL } from '../work-orders/labels.js';
+import { STATUS_LABEL } from '../../shared/work-orders/labels.js';
 
 /** Pure board rules (no React): which SLA clock a card shows, and what a drop onto a column means. */
 

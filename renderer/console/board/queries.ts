@@ -1,8 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { LifecycleDto, LifecycleMoveDto } from '../../../server/work-orders/contract-lifecycle';
 import type { PreferenceDto } from '../../../server/preferences/contract';
-import { api, type Page, type Query } from '../api/client';
-import type { WorkOrderDto } from '../work-orders/queries';
+import { api, type Page, type Query } from '../../shared/api/client';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
 export type { LifecycleDto, LifecycleMoveDto };
 

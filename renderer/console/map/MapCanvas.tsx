@@ -14,8 +14,8 @@ import {
 import 'maplibre-gl/dist/maplibre-gl.css';
 // maplibre 6 does not bundle its worker under Vite: point it at the file (TOOLCHAIN.md).
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { getToken } from '../api/client';
-import { SLA_LABEL, STATUS_LABEL } from '../work-orders/labels';
+import { getToken } from '../../shared/api/client';
+import { SLA_LABEL, STATUS_LABEL } from '../../shared/work-orders/labels';
 import { graticule, offlineBasemap, regionLayers, type RegionSource } from './basemap-style';
 import { LAYER_GROUPS, OVERLAY_LAYERS, OVERLAY_SOURCES, type OverlayId } from './layers';
 

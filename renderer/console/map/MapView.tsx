@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import type { Query } from '../api/client';
-import { catalogQueries, useLookups } from '../catalog/queries';
+import type { Query } from '../../shared/api/client';
+import { catalogQueries, useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
 import { useToasts } from '../shell/toasts';
-import { PRIORITIES, SLA_LABEL, STATUS_LABEL, TYPES } from '../work-orders/labels';
+import { PRIORITIES, SLA_LABEL, STATUS_LABEL, TYPES } from '../../shared/work-orders/labels';
 import { crewFeatures, CREW_COLOR, locationFeatures, serviceAreas, SLA_COLORS, VEHICLE_COLOR, vehicleFeatures, workOrderFeatures, type OverlayId } from './layers';
 import type { BaseChoice, MapData } from './MapCanvas';
 import { MapSettingsPanel } from './MapSettingsPanel';

@@ -1,5 +1,5 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
-import type { LocationDto, UserDto } from '../catalog/queries';
+import type { LocationDto, UserDto } from '../../shared/catalog/queries';
 import type { MapWorkOrder, VehicleDto } from './queries';
 import { BASEMAP_COLORS } from './basemap-style';
 

@@ -5,8 +5,8 @@ import type { Vehicle } from '../../../server/vehicles/contract';
 import type { Depot } from '../../../server/depots/contract';
 import type { PreferenceDto } from '../../../server/preferences/contract';
 import type { TilesetDto } from '../../../server/map/contract';
-import { api, ApiError, getAll, getToken, type Page, type Query } from '../api/client';
-import type { WorkOrderDto } from '../work-orders/queries';
+import { api, ApiError, getAll, getToken, type Page, type Query } from '../../shared/api/client';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import type { RegionSource } from './basemap-style';
 
 export type VehicleDto = z.infer<typeof Vehicle>;

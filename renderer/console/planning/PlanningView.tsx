@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/client';
-import { useSession } from '../api/session';
-import { useLookups } from '../catalog/queries';
+import { api } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
+import { useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
 import { useToasts } from '../shell/toasts';
-import { STATUS_LABEL } from '../work-orders/labels';
-import type { WorkOrderDto } from '../work-orders/queries';
+import { STATUS_LABEL } from '../../shared/work-orders/labels';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { GanttChart, type BarChange, type ChartBar, type ChartHandle } from './GanttChart';
 import { HEADER_HEIGHT, ROW_HEIGHT } from './LaneGantt';
 import { buildLanes, crewsOf, laneIdOf, OPEN_STATUSES, toJob, type Lane } from './model';

@@ -1,6 +1,6 @@
 import type { WorkingHours } from '../../../server/sla/contract';
-import type { UserDto, TeamDto } from '../catalog/queries';
-import type { WorkOrderDto } from '../work-orders/queries';
+import type { UserDto, TeamDto } from '../../shared/catalog/queries';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import type { CrewRosterDto } from './queries';
 import type { Crew, PlannedJob } from './rules';
 

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { CrewRoster } from '../../../server/people/contract-roster';
 import type { Depot } from '../../../server/depots/contract';
 import type { Skill } from '../../../server/skills/contract';
-import { api, getAll, type Page } from '../api/client';
-import type { WorkOrderDto } from '../work-orders/queries';
+import { api, getAll, type Page } from '../../shared/api/client';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
 export type CrewRosterDto = z.infer<typeof CrewRoster>;
 export type DepotDto = z.infer<typeof Depot>;

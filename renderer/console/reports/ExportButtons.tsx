@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { getBlob } from '../api/client';
-import { onLiveMessage } from '../api/live';
+import { getBlob } from '../../shared/api/client';
+import { onLiveMessage } from '../../shared/api/live';
 import { useToasts } from '../shell/toasts';
 import { cancelJob, reportQueries, startJob, type KpiParams } from './queries';
 

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useLookups } from '../catalog/queries';
-import { useSession } from '../api/session';
+import { useLookups } from '../../shared/catalog/queries';
+import { useSession } from '../../shared/api/session';
 import { openWorkOrder } from '../shell/router';
 import { ExportButtons } from './ExportButtons';
 import { KpiTable } from './KpiTable';

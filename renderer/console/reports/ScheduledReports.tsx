@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { catalogQueries } from '../catalog/queries';
+import { catalogQueries } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { createSchedule, deleteSchedule, downloadReport, scheduleQueries, updateSchedule, type ScheduleDto, type ScheduleInput } from './schedule-queries';
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { KpiReportDto } from '../../../server/reports/contract-kpi';
 import type { ReportJob } from '../../../server/reports/contract-exports';
 import type { Asset } from '../../../server/assets/contract';
-import { api, getAll } from '../api/client';
+import { api, getAll } from '../../shared/api/client';
 
 export type { KpiReportDto };
 export type KpiRowDto = KpiReportDto['byDimension']['team'][number];

@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { CreateScheduleRequest, ReportFile, ReportSchedule } from '../../../server/reports/contract-exports';
-import { api, getBlob, type Page } from '../api/client';
+import { api, getBlob, type Page } from '../../shared/api/client';
 
 export type ScheduleDto = z.infer<typeof ReportSchedule>;
 export type ReportFileDto = z.infer<typeof ReportFile>;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
 import { createShareLink, revokeShareLink, shareQueries, type CreatedShareLinkDto } from './queries';
 import './share.css';

@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { CreatedShareLink, ShareLink } from '../../../server/reports/contract-exports';
-import { api, type Page } from '../api/client';
+import { api, type Page } from '../../shared/api/client';
 
 export type ShareLinkDto = z.infer<typeof ShareLink>;
 export type CreatedShareLinkDto = z.infer<typeof CreatedShareLink>;

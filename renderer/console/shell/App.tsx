@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useSession } from '../api/session';
-import { useLiveUpdates } from '../api/live';
+import { useSession } from '../../shared/api/session';
+import { useLiveUpdates } from '../../shared/api/live';
 import { SignIn } from '../auth/SignIn';
 import { BoardView } from '../board/BoardView';
 import { PlanningView } from '../planning/PlanningView';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { LiveState } from '../api/live';
+import type { LiveState } from '../../shared/api/live';
 
 /** Two facts a dispatcher must trust at a glance: the host answers, and live updates are flowing. */
 export function ConnectionIndicator({ live }: { live: LiveState }) {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, type Page } from '../api/client';
+import { api, type Page } from '../../shared/api/client';
 import { openWorkOrder } from './router';
 
 interface Hit {

@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
-import { useSession } from '../api/session';
-import type { LiveState } from '../api/live';
+import { useSession } from '../../shared/api/session';
+import type { LiveState } from '../../shared/api/live';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { GlobalSearch } from './GlobalSearch';
 import { navigate, routeHref, VIEWS, type ViewId } from './router';

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../shared/api/client';
 
 interface Toast {
   id: number;

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { onLiveMessage } from '../api/live';
+import { onLiveMessage } from '../../shared/api/live';
 import { assetsQuery, telemetryQueries, type ReadingsDto, type TelemetryLiveMessage } from './queries';
 import { ago } from './Rejections';
 

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { SidePanel } from '../admin/forms';
 import { adminQueries } from '../admin/queries';
 import { DeviceForm } from './DeviceForm';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { Tabs } from '../admin/forms';
 import '../admin/admin.css';
 import './telemetry.css';

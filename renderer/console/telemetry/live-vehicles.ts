@@ -3,9 +3,9 @@ import { useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
 import type { PositionsLatestResponse, VehiclePositionMessage } from '../../../server/telemetry/contract';
 import type { Vehicle } from '../../../server/vehicles/contract';
-import { api } from '../api/client';
-import { onLiveMessage } from '../api/live';
-import { useSession } from '../api/session';
+import { api } from '../../shared/api/client';
+import { onLiveMessage } from '../../shared/api/live';
+import { useSession } from '../../shared/api/session';
 
 type VehicleDto = z.infer<typeof Vehicle>;
 type Fix = NonNullable<VehicleDto['lastFix']>;

@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Device, LatestResponse, PipelineStats, PortsResponse, ReadingsResponse, TelemetryLiveMessage } from '../../../server/telemetry/contract';
-import { api, getAll } from '../api/client';
+import { api, getAll } from '../../shared/api/client';
 import type { AssetDto } from '../admin/queries';
 
 export type DeviceDto = z.infer<typeof Device>;

@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError } from '../api/client';
-import { useSession } from '../api/session';
-import { useLookups } from '../catalog/queries';
+import { ApiError } from '../../shared/api/client';
+import { useSession } from '../../shared/api/session';
+import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { FieldError, fieldErrors, fromLocalInput, toLocalInput } from './form-utils';
-import { formatTime, PRIORITIES, TYPES } from './labels';
-import { formQueries, workOrderQueries, workOrderWrites, type UpdateWorkOrderInput, type WorkOrderDto } from './queries';
+import { formatTime, PRIORITIES, TYPES } from '../../shared/work-orders/labels';
+import { formQueries, workOrderQueries, workOrderWrites, type UpdateWorkOrderInput, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { SearchSelect } from './SearchSelect';
 
 type Lookups = ReturnType<typeof useLookups>;

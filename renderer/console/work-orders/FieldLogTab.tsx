@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
-import { ATTENDANCE_LABEL, FENCE_LABEL, fieldQueries, fieldWrites, formatMetres, notesOf, type AttendanceDto, type NoteData } from './field-queries';
-import { formatTime } from './labels';
-import { workOrderQueries, type WorkOrderDto } from './queries';
+import { ATTENDANCE_LABEL, FENCE_LABEL, fieldQueries, fieldWrites, formatMetres, notesOf, type AttendanceDto, type NoteData } from '../../shared/work-orders/field-queries';
+import { formatTime } from '../../shared/work-orders/labels';
+import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
 
 /** One check-in or -out with its fence verdict; supervisors mark an outside one as reviewed. */

@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSession } from '../api/session';
-import { useLookups } from '../catalog/queries';
+import { useSession } from '../../shared/api/session';
+import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
-import { formatTime } from './labels';
-import { formQueries, workOrderQueries, workOrderWrites, type ChecklistViewDto, type WorkOrderDto } from './queries';
+import { formatTime } from '../../shared/work-orders/labels';
+import { formQueries, workOrderQueries, workOrderWrites, type ChecklistViewDto, type WorkOrderDto } from '../../shared/work-orders/queries';
 
 type Row = ChecklistViewDto['items'][number];
 

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useEscapeToClose } from '../../ui/useEscape';
-import { originalFile } from './field-queries';
-import { formatTime } from './labels';
-import { workOrderQueries, type AttachmentDto, type WorkOrderDto } from './queries';
+import { originalFile } from '../../shared/work-orders/field-queries';
+import { formatTime } from '../../shared/work-orders/labels';
+import { workOrderQueries, type AttachmentDto, type WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
 
 interface Meta {

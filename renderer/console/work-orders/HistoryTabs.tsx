@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useLookups } from '../catalog/queries';
-import { formatTime, STATUS_LABEL } from './labels';
-import { workOrderQueries, type WorkOrderDto, type WorkOrderEventDto } from './queries';
+import { useLookups } from '../../shared/catalog/queries';
+import { formatTime, STATUS_LABEL } from '../../shared/work-orders/labels';
+import { workOrderQueries, type WorkOrderDto, type WorkOrderEventDto } from '../../shared/work-orders/queries';
 
 type Lookups = ReturnType<typeof useLookups>;
 

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
-import { fieldQueries, fieldWrites } from './field-queries';
-import { formatTime } from './labels';
-import type { WorkOrderDto } from './queries';
+import { fieldQueries, fieldWrites } from '../../shared/work-orders/field-queries';
+import { formatTime } from '../../shared/work-orders/labels';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
 
 /**

@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { useSession } from '../api/session';
-import { useLookups } from '../catalog/queries';
+import { useSession } from '../../shared/api/session';
+import { useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
 import { useToasts } from '../shell/toasts';
 import { FieldError, fieldErrors, isTyping, messageOf } from './form-utils';
-import { PRIORITIES, TYPES } from './labels';
-import { formQueries, workOrderQueries, workOrderWrites, type CreateWorkOrderInput } from './queries';
+import { PRIORITIES, TYPES } from '../../shared/work-orders/labels';
+import { formQueries, workOrderQueries, workOrderWrites, type CreateWorkOrderInput } from '../../shared/work-orders/queries';
 import { SearchSelect } from './SearchSelect';
 import './work-orders.css';
 import { useEscapeToClose } from '../../ui/useEscape';

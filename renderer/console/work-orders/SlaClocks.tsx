@@ -1,6 +1,6 @@
-import { countdown, formatTime } from './labels';
+import { countdown, formatTime } from '../../shared/work-orders/labels';
 import { durationText, useNow } from './form-utils';
-import type { WorkOrderDto } from './queries';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
 type ClockState = 'ok' | 'at_risk' | 'breached' | 'met' | 'paused' | 'none';
 

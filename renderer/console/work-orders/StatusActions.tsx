@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSession } from '../api/session';
-import { useLookups } from '../catalog/queries';
+import { useSession } from '../../shared/api/session';
+import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { messageOf } from './form-utils';
-import { formatTime, STATUS_LABEL } from './labels';
+import { formatTime, STATUS_LABEL } from '../../shared/work-orders/labels';
 import { moveLabel, nextMoves, toMoves } from './lifecycle';
-import { workOrderQueries, workOrderWrites, type WorkOrderDto } from './queries';
+import { workOrderQueries, workOrderWrites, type WorkOrderDto } from '../../shared/work-orders/queries';
 
 /**
  * Buttons for the statuses this user may move the work to next. ON_HOLD asks why; cancelling asks

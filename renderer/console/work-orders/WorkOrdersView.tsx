@@ -1,12 +1,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page, type Query } from '../api/client';
-import { useLookups } from '../catalog/queries';
+import { api, type Page, type Query } from '../../shared/api/client';
+import { useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
-import { formatTime, PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from './labels';
-import type { WorkOrderDto } from './queries';
+import { formatTime, PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from '../../shared/work-orders/labels';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { openNewWorkOrder } from './NewWorkOrder';
-import { useSession } from '../api/session';
+import { useSession } from '../../shared/api/session';
 
 /** The searchable list of every work order, with the API's filters and keyset paging. */
 export function WorkOrdersView() {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../shared/api/client';
 
 /** "2026-11-16T13:00" for <input type="datetime-local"> from an ISO time (local wall clock). */
 export function toLocalInput(iso: string | null | undefined): string {

@@ -1,5 +1,5 @@
 import type { LifecycleDto } from '../../../server/work-orders/contract-lifecycle';
-import type { WorkOrderDto } from './queries';
+import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
 /**
  * Which status buttons the drawer offers. The host is the judge (it re-checks role, lifecycle and

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { LiveState } from '../../console/api/live';
-import { formatTime } from '../../console/work-orders/labels';
+import type { LiveState } from '../../shared/api/live';
+import { formatTime } from '../../shared/work-orders/labels';
+import { workOrderQueries } from '../../shared/work-orders/queries';
+import { crewQueries } from '../queries';
 import { outbox } from './outbox';
 import { useOnline, useOutbox } from './useOutbox';
 import type { OutboxAction } from './types';
@@ -23,9 +25,9 @@ function netState(online: boolean, live: LiveState): Net {
 function useNumberOf(): (id: string) => string | null {
   const queryClient = useQueryClient();
   return (id) => {
-    const one = queryClient.getQueryData<{ number: string }>(['work_orders', 'detail', id]);
+    const one = queryClient.getQueryData(workOrderQueries.detail(id).queryKey);
     if (one) return one.number;
-    const mine = queryClient.getQueryData<{ id: string; number: string }[]>(['work_orders', 'crew', 'open']);
+    const mine = queryClient.getQueryData(crewQueries.myWork().queryKey);
     return mine?.find((w) => w.id === id)?.number ?? null;
   };
 }

@@ -1,5 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { getToken } from '../../console/api/client';
+import { getToken } from '../../shared/api/client';
+import { fieldQueries } from '../../shared/work-orders/field-queries';
+import { workOrderKeys, workOrderQueries, type ChecklistAnswerDto, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { crewDb } from './db';
 import type { NewOutboxAction, Outbox, OutboxAction, OutboxOwner } from './types';
 
@@ -51,12 +53,13 @@ let sendingId: string | null = null;
  * The queries a sent action changed, besides its work order's timeline (every action writes an
  * event). The outbox is the one place that refreshes them: the socket does too when it is up.
  */
-const CHANGED_BY_KIND: Partial<Record<OutboxAction['kind'], (id: string) => unknown[][]>> = {
-  transition: () => [['work_orders']],
-  checklist: (id) => [['checklist_results', id]],
-  upload: (id) => [['attachments', id]],
-  message: (id) => [['work_order_messages', id]],
-  attendance: (id) => [['attendance', id]],
+// Keys come from the shared factories, so they cannot drift from what the screens cache.
+const CHANGED_BY_KIND: Partial<Record<OutboxAction['kind'], (id: string) => readonly unknown[][]>> = {
+  transition: () => [[...workOrderKeys.all]],
+  checklist: (id) => [[...workOrderQueries.checklist(id).queryKey]],
+  upload: (id) => [[...workOrderQueries.attachments(id).queryKey]],
+  message: (id) => [[...fieldQueries.messages(id).queryKey]],
+  attendance: (id) => [[...fieldQueries.attendance(id).queryKey]],
 };
 
 /** Queries to refresh once the current burst of replays is over (see refreshTouched). */
@@ -172,15 +175,15 @@ function applySent(action: OutboxAction, data: unknown): void {
   if (!qc) return;
   const id = action.workOrderId;
   if (action.kind === 'transition' && data && typeof data === 'object' && (data as { id?: unknown }).id === id) {
-    qc.setQueryData(['work_orders', 'detail', id], data);
+    qc.setQueryData(workOrderQueries.detail(id).queryKey, data as WorkOrderDto);
   }
   if (action.kind === 'checklist' && data && typeof data === 'object') {
     const itemId = action.preview.itemId;
-    qc.setQueryData<{ items: { item: { id: string }; answer: unknown }[] }>(['checklist_results', id], (view) =>
-      view ? { ...view, items: view.items.map((r) => (r.item.id === itemId ? { ...r, answer: data } : r)) } : view,
+    qc.setQueryData(workOrderQueries.checklist(id).queryKey, (view) =>
+      view ? { ...view, items: view.items.map((r) => (r.item.id === itemId ? { ...r, answer: data as ChecklistAnswerDto } : r)) } : view,
     );
   }
-  for (const key of [['work_order_events', id], ...(CHANGED_BY_KIND[action.kind]?.(id) ?? [])]) touched.set(JSON.stringify(key), key);
+  for (const key of [[...workOrderQueries.events(id).queryKey], ...(CHANGED_BY_KIND[action.kind]?.(id) ?? [])]) touched.set(JSON.stringify(key), key);
   // A long replay still refreshes the screen now and then, not after every action: refetching the
   // open page after each of 30 queued answers would triple the replay time on a slow Wi-Fi.
   if (Date.now() - lastRefresh > 1000) refreshTouched();
@@ -231,8 +234,8 @@ async function drain(): Promise<'done' | 'stopped'> {
       await update(next.id, { state: 'refused', attempts: next.attempts + 1, lastError: result.error });
       await changed();
       // A refusal usually means the phone's picture is out of date (cancelled, reassigned): refresh it.
-      void queryClient?.invalidateQueries({ queryKey: ['work_orders'] });
-      void queryClient?.invalidateQueries({ queryKey: ['work_order_events', next.workOrderId] });
+      void queryClient?.invalidateQueries({ queryKey: workOrderKeys.all });
+      void queryClient?.invalidateQueries({ queryKey: workOrderQueries.events(next.workOrderId).queryKey });
       continue;
     }
     await update(next.id, { state: 'pending', attempts: next.attempts + 1, lastError: result.error });

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { createAsyncStoragePersister } from '@tanstack/query-async-storage-persister';
 import type { PersistQueryClientOptions } from '@tanstack/react-query-persist-client';
-import { ApiError } from '../../console/api/client';
+import { ApiError } from '../../shared/api/client';
 import { idbStorage } from './db';
 
 /**

@@ -40,6 +40,11 @@ export interface StockItemDto extends NamedRow {
   unit: string;
 }
 
+/** Prefixes for invalidating many questions at once: every work-order list and detail starts with it. */
+export const workOrderKeys = {
+  all: ['work_orders'] as const,
+};
+
 /** Query keys start with the table they read, so live change messages invalidate them (live.ts). */
 export const workOrderQueries = {
   /**
