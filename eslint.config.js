@@ -40,6 +40,27 @@ export default tseslint.config(
     },
   },
   {
+    // server/http/ is the framework (issue 12, item 3): features import it, it imports no feature, so
+    // adding a feature never edits it (the registry of feature routes is server/routes.ts). Allowed:
+    // - ../core/*, ../errors.js, ../config.js: the host's own kernel, below every feature;
+    // - ../../db/*: the idempotency store is a framework table (DESIGN: server/ may import db/);
+    // - ../auth/permissions.js: a route declares the permission it needs and the framework checks it
+    //   (route.ts, crud.ts); it is the pure role table, imports nothing else, and the hub reuses it too;
+    // - ../services.js: type-only, so a handler's input names the services object it is given.
+    // Tests are exempt: they drive the whole host, with feature fixtures, as a client would.
+    files: ['server/http/**/*.ts'],
+    ignores: ['server/http/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [
+          noRenderer,
+          { regex: '^\\.\\./(?!core/|errors\\.js$|config\\.js$|auth/permissions\\.js$|services\\.js$|\\.\\./db/)', message: 'server/http/ is the framework: it imports no feature folder (issue 12; see the comment above this rule).' },
+        ],
+      }],
+    },
+  },
+  {
     // Contracts are bundled by the renderer later: zod and other contracts only.
     files: ['server/**/contract.ts', 'server/**/contract-*.ts', 'server/**/crud-contract.ts'],
     rules: {

@@ -25,7 +25,7 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
   const matrix = useQuery(adminQueries.slaMatrix());
   const calendars = useQuery(adminQueries.calendars());
   const calName = new Map((calendars.data ?? []).map((c) => [c.id, c.name]));
-  const [cell, setCell] = useState<{ type: string; priority: string } | null>(null);
+  const [cell, setCell] = useState<Pick<SlaPolicyDto, 'type' | 'priority'> | null>(null);
   const m = matrix.data;
   const current = cell && m ? (m.cells[cell.type]?.[cell.priority] ?? null) : null;
   return (

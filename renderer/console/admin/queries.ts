@@ -2,10 +2,10 @@ import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query
 import type { z } from 'zod';
 import type { Asset } from '../../../server/assets/contract';
 import type { Depot } from '../../../server/depots/contract';
-import type { ChecklistItem, RequiredSkill } from '../../../server/http/contract-domain';
+import type { ChecklistItem, RequiredSkill } from '../../../server/work-orders/contract-domain';
 import type { UserDetail } from '../../../server/people/contract';
 import type { Skill } from '../../../server/skills/contract';
-import type { Holiday, WorkingHours } from '../../../server/sla/contract';
+import type { Holiday, SlaCalendarDto, SlaMatrixDto, SlaPolicyDto, WorkingHours } from '../../../server/sla/contract';
 import type { TeamMember } from '../../../server/teams/contract';
 import type { TaskTemplate } from '../../../server/templates/contract';
 import type { Vehicle } from '../../../server/vehicles/contract';
@@ -19,33 +19,7 @@ export type TeamMemberDto = z.infer<typeof TeamMember>;
 export type UserDetailDto = z.infer<typeof UserDetail>;
 export type TaskTemplateDto = z.infer<typeof TaskTemplate>;
 export type VehicleDto = z.infer<typeof Vehicle>;
-export type { ChecklistItem, Holiday, RequiredSkill, WorkingHours };
-
-// The SLA request/response schemas live in server/sla/routes.ts, which the renderer may not import
-// (it pulls in drizzle); these mirror SlaCalendar, SlaPolicy and SlaMatrix there.
-export interface SlaCalendarDto {
-  id: string;
-  version: number;
-  name: string;
-  timeZone: string;
-  workingHours: WorkingHours;
-  holidays: Holiday[];
-}
-export interface SlaPolicyDto {
-  id: string;
-  version: number;
-  name: string;
-  type: string;
-  priority: string;
-  calendarId: string | null;
-  responseMinutes: number;
-  resolutionMinutes: number;
-}
-export interface SlaMatrixDto {
-  types: string[];
-  priorities: string[];
-  cells: Record<string, Record<string, SlaPolicyDto | null>>;
-}
+export type { ChecklistItem, Holiday, RequiredSkill, SlaCalendarDto, SlaMatrixDto, SlaPolicyDto, WorkingHours };
 
 /**
  * Every key starts with the table it reads (live.ts invalidates by table), so a change made in
