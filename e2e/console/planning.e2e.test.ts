@@ -85,12 +85,19 @@ describe('planning (Gantt)', () => {
     const laneId = (await page.locator('[data-testid="lane-label"][data-lane-id^="user:"]').first().getAttribute('data-lane-id'))!;
     const technicianId = laneId.slice('user:'.length);
 
+    // Every write the console sends: one drop is one request (and one transaction on the host).
+    const writes: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'GET' && r.url().includes('/api/v1/work-orders/')) writes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+
     // Tray → technician's lane at 10:00.
     await dragTrayItem(page, first.id, await slot(page, laneId, '10'));
     await expect.poll(async () => {
       const wo = await call<Wo>('GET', `/work-orders/${first.id}`);
       return [wo.assigneeId, wo.status, londonHour(wo.plannedStart), londonHour(wo.plannedEnd)];
     }).toEqual([technicianId, 'SCHEDULED', 10, 12]);
+    expect(writes).toEqual([`POST /api/v1/work-orders/${first.id}/plan`]);
     await page.locator(`.bar-wrapper[data-id="${first.id}"]`).waitFor();
     await other.page.locator(`.bar-wrapper[data-id="${first.id}"]`).waitFor();
     expect(await page.locator(`[data-testid="tray-item"][data-id="${first.id}"]`).count()).toBe(0);

@@ -25,6 +25,7 @@ import { etagOf, toClosureDto, toWorkOrderDto } from './dto.js';
 import { answerChecklistItem, getChecklist, recordMaterialUsage } from './field.js';
 import { getWorkOrder, listAudit, listClosures, listEvents, listMaterials, listWorkOrders } from './repo.js';
 import { assignWorkOrder, createWorkOrder, updateWorkOrder } from './service.js';
+import { planWorkOrder } from './plan.js';
 import { decideClosure, transitionWorkOrder } from './transitions.js';
 
 const TAG = 'Work orders';
@@ -85,6 +86,12 @@ export const workOrderRoutes: AnyRoute[] = [
     summary: 'Assign a person and/or team and plan the time window',
     params: IdParams, body: AssignmentRequest, response: WorkOrder, errors: [409, 422],
     handler: ({ ctx, params, body, req }) => withEtag(200, assignWorkOrder(ctx, params.id, body, { expectedVersion: expectedVersion(req) })),
+  }),
+  defineRoute({
+    method: 'post', path: '/work-orders/:id/plan', tag: TAG, access: 'workorder:assign', status: 200,
+    summary: 'Plan in one step: assign and set the time window, and move NEW work to SCHEDULED, in one transaction (all or nothing)',
+    params: IdParams, body: AssignmentRequest, response: WorkOrder, errors: [409, 422],
+    handler: ({ ctx, params, body, req }) => withEtag(200, planWorkOrder(ctx, params.id, body, { expectedVersion: expectedVersion(req) })),
   }),
   defineRoute({
     method: 'post', path: '/work-orders/:id/closure', tag: TAG, access: 'workorder:approve', status: 200,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { taskTemplates, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
-import { mutate } from '../core/mutate.js';
+import { mutate, type Writer } from '../core/mutate.js';
 import { ConflictError, type FieldError } from '../errors.js';
 import { ChecklistSchema, RequiredSkillSchema } from './contract-domain.js';
 import type { AssignmentInput, CreateWorkOrderInput, UpdateWorkOrderInput, WorkOrderDto } from './contract.js';
@@ -121,37 +121,39 @@ export function updateWorkOrder(ctx: Ctx, id: string, input: UpdateWorkOrderInpu
   }, { workOrderId: id });
 }
 
+/** The columns an assignment sets (who and when), checked; shared by assignment and planning (plan.ts). */
+export function assignmentPatch(ctx: Ctx, w: Writer, wo: WorkOrderRow, input: AssignmentInput): Pick<WorkOrderRow, 'assigneeId' | 'teamId' | 'plannedStart' | 'plannedEnd'> {
+  const errors: FieldError[] = [];
+  const assigneeId = input.assigneeId !== undefined ? input.assigneeId : wo.assigneeId;
+  checkRefs(ctx, w, { teamId: input.teamId, assigneeId: input.teamId ? assigneeId : input.assigneeId }, errors);
+  const plannedStart = input.plannedStart !== undefined ? parseTime(input.plannedStart)! : wo.plannedStart;
+  const plannedEnd = input.plannedEnd !== undefined ? parseTime(input.plannedEnd)! : wo.plannedEnd;
+  checkPlannedRange(plannedStart, plannedEnd, errors);
+  throwIfErrors(errors);
+  if (assigneeId === null && ['DISPATCHED', 'EN_ROUTE', 'ON_SITE'].includes(wo.status)) {
+    throw new ConflictError('transition_blocked', `Work order ${wo.number} is ${wo.status} and must keep an assignee; assign someone else instead of nobody.`);
+  }
+  return { assigneeId, teamId: input.teamId !== undefined ? input.teamId : wo.teamId, plannedStart, plannedEnd };
+}
+
+/** The 'assigned' timeline event's data: who and when now, and who before. */
+export function assignedEventData(before: WorkOrderRow, after: WorkOrderRow): Record<string, unknown> {
+  return {
+    assigneeId: after.assigneeId,
+    teamId: after.teamId,
+    plannedStart: after.plannedStart,
+    plannedEnd: after.plannedEnd,
+    previous: { assigneeId: before.assigneeId, teamId: before.teamId },
+  };
+}
+
 /** Who does the work and when. The team check applies when a team is given with the call. */
 export function assignWorkOrder(ctx: Ctx, id: string, input: AssignmentInput, opts: { expectedVersion?: number | undefined } = {}): WorkOrderDto {
   return mutate(ctx, 'work_order.assigned', (w) => {
     const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
     assertOpen(wo, 'assign it');
-    const errors: FieldError[] = [];
-    const assigneeId = input.assigneeId !== undefined ? input.assigneeId : wo.assigneeId;
-    checkRefs(ctx, w, { teamId: input.teamId, assigneeId: input.teamId ? assigneeId : input.assigneeId }, errors);
-    const plannedStart = input.plannedStart !== undefined ? parseTime(input.plannedStart)! : wo.plannedStart;
-    const plannedEnd = input.plannedEnd !== undefined ? parseTime(input.plannedEnd)! : wo.plannedEnd;
-    checkPlannedRange(plannedStart, plannedEnd, errors);
-    throwIfErrors(errors);
-    if (assigneeId === null && ['DISPATCHED', 'EN_ROUTE', 'ON_SITE'].includes(wo.status)) {
-      throw new ConflictError('transition_blocked', `Work order ${wo.number} is ${wo.status} and must keep an assignee; assign someone else instead of nobody.`);
-    }
-    const patch = {
-      assigneeId,
-      teamId: input.teamId !== undefined ? input.teamId : wo.teamId,
-      plannedStart,
-      plannedEnd,
-    };
-    const { after } = w.update(workOrders, id, patch, { before: wo });
-    w.event(id, 'assigned', {
-      data: {
-        assigneeId: after.assigneeId,
-        teamId: after.teamId,
-        plannedStart: after.plannedStart,
-        plannedEnd: after.plannedEnd,
-        previous: { assigneeId: wo.assigneeId, teamId: wo.teamId },
-      },
-    });
+    const { after } = w.update(workOrders, id, assignmentPatch(ctx, w, wo, input), { before: wo });
+    w.event(id, 'assigned', { data: assignedEventData(wo, after) });
     return toWorkOrderDto(after, w.now);
   }, { workOrderId: id });
 }

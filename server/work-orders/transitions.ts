@@ -43,8 +43,8 @@ function assertChecklistComplete(ctx: Ctx, wo: WorkOrderRow): void {
   }
 }
 
-/** The columns a move to `to` sets besides the status: the SLA clocks and the hold bookkeeping. */
-function statusPatch(ctx: Ctx, wo: WorkOrderRow, to: WorkOrderRow['status'], reason: string | undefined, now: number): Partial<WorkOrderRow> {
+/** The columns a move to `to` sets besides the status: the SLA clocks and the hold bookkeeping (also used by plan.ts). */
+export function statusPatch(ctx: Ctx, wo: WorkOrderRow, to: WorkOrderRow['status'], reason: string | undefined, now: number): Partial<WorkOrderRow> {
   const patch: Partial<WorkOrderRow> = { status: to };
   if (wo.status === 'ON_HOLD') {
     if (to !== 'CANCELLED') {

@@ -145,7 +145,7 @@ export function PlanningView() {
   const onRendered = useCallback((ms: number) => setDrawn({ bars: barsRef.current, ms }), []);
   const chartRef = useRef<ChartHandle>(null);
 
-  /** Saves a plan: assignment (with the version we looked at), then NEW → SCHEDULED. Errors snap the bar back. */
+  /** Saves a plan in one request and one transaction: who, when, and NEW → SCHEDULED (with the version we looked at). Errors snap the bar back. */
   const save = useCallback(
     async (w: WorkOrderDto, lane: Lane, start: number, end: number) => {
       const body: Record<string, unknown> = { plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString() };
@@ -160,8 +160,7 @@ export function PlanningView() {
       const found = checkRules([...others, toJob(proposed)!], ruleCtx).get(w.id) ?? [];
       const t0 = performance.now();
       try {
-        let dto = await api.post<WorkOrderDto>(`/work-orders/${w.id}/assignment`, body, { ifMatch: w.version });
-        if (dto.status === 'NEW') dto = await api.post<WorkOrderDto>(`/work-orders/${w.id}/transitions`, { to: 'SCHEDULED' }, { ifMatch: dto.version });
+        const dto = await api.post<WorkOrderDto>(`/work-orders/${w.id}/plan`, body, { ifMatch: w.version });
         if (range) {
           queryClient.setQueryData(planningQueries.range(range.from, range.to).queryKey, (old) =>
             // The host's change message may have refetched it already: then keep the array, and skip a redraw.
