@@ -18,6 +18,7 @@ import { API_PREFIX, mountRoutes } from './http/mount.js';
 import { buildOpenApi } from './http/openapi.js';
 import { allRoutes } from './routes.js';
 import type { AnyRoute } from './http/route.js';
+import type { Services } from './services.js';
 
 export const HOST_VERSION = '0.1.0';
 
@@ -29,7 +30,7 @@ function bearerToken(req: Request): string | null {
 }
 
 /** Builds the depot host's HTTP app. No listening here (STYLE tree: app.ts builds, start.ts listens). */
-export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRoutes()): Express {
+export function buildApp(host: Host, config: Config, services: Services, routes: AnyRoute[] = allRoutes()): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -86,7 +87,7 @@ export function buildApp(host: Host, config: Config, routes: AnyRoute[] = allRou
     next();
   });
   app.post(`${API_PREFIX}/auth/login`, loginRateLimiter({ perEmailPerMinute: config.loginAttemptsPerMinute, failuresPerAddressPerMinute: config.loginFailuresPerAddressPerMinute }));
-  mountRoutes(app, host, config, routes);
+  mountRoutes(app, host, config, services, routes);
   // Everything under /api (not only /api/v1: also /api/docs misses) is answered as problem+json, never HTML.
   app.use('/api', (req, _res, next) => next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in the API. See /api/docs.`)));
 

@@ -14,9 +14,9 @@ import { pruneExpired } from './http/idempotency.js';
 import { answerClientError } from './http/client-error.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
-import { setLanInfo } from './lan/info.js';
 import { setupCodeFor } from './auth/setup-code.js';
-import { startReports } from './reports/schedules/scheduler.js';
+import { ReportScheduler } from './reports/schedules/scheduler.js';
+import { createServices, type Services } from './services.js';
 import { startBackups } from './backups/service.js';
 import { superviseHost } from './backups/supervise.js';
 import { idleSource, startTelemetry, type TelemetryService } from './telemetry/runtime.js';
@@ -34,6 +34,8 @@ export interface RunningHost {
   /** The one-time first-run setup code while the depot is not set up (server/auth/setup-code.ts). */
   setupCode: string | null;
   telemetry: TelemetryService;
+  /** What the routes are given (server/services.ts); the restore supervisor records errors on its backups. */
+  services: Services;
   /** `quitBackup: false` skips the on-quit backup (a restore's restart: the database is about to be replaced anyway). */
   stop(opts?: { quitBackup?: boolean }): Promise<void>;
 }
@@ -60,7 +62,9 @@ export async function startHost(
   const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
   const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
   const telemetry = startTelemetry(host, source, { serial: config.serial });
-  const app = buildApp(host, config);
+  const services = createServices(host);
+  services.telemetry = telemetry;
+  const app = buildApp(host, config, services);
   const allowHost = deskHostAllowed(deskHostNames(config.host));
   const server = http.createServer(guardHost(allowHost, app));
   server.on('clientError', answerClientError);
@@ -85,13 +89,13 @@ export async function startHost(
       log.error({ err }, lanProblem);
     }
   }
-  setLanInfo(host, { crewUrl: lan?.crewUrl ?? null, origins: lan?.origins ?? [], fingerprint: lan?.fingerprint ?? null, problem: lanProblem });
+  services.lan = { crewUrl: lan?.crewUrl ?? null, origins: lan?.origins ?? [], fingerprint: lan?.fingerprint ?? null, problem: lanProblem };
   const housekeeping = setInterval(() => pruneExpired(host), 3_600_000);
   housekeeping.unref();
   // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
-  const reports = startReports(host);
+  services.scheduler = new ReportScheduler(host, () => services.reportJobs).start();
   // Nightly (catching up a night the PC was off) and on-quit backups, rotated; see server/backups/.
-  const backups = startBackups(host, { dir: config.backupDir ?? null, scheduled: config.backups }, opts.onRestore ? { onRestore: opts.onRestore } : {});
+  const backups = (services.backups = startBackups(host, { dir: config.backupDir ?? null, scheduled: config.backups }, opts.onRestore ? { onRestore: opts.onRestore } : {}));
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
   return {
     url,
@@ -102,6 +106,7 @@ export async function startHost(
     lanProblem,
     setupCode: setupCodeFor(host),
     telemetry,
+    services,
     async stop(stopOpts = {}) {
       clearInterval(housekeeping);
       await lan?.close();
@@ -110,7 +115,9 @@ export async function startHost(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // After HTTP stops (no new config changes), before the database closes (queued frames are written).
       await telemetry.close();
-      await reports.close();
+      services.telemetry = null;
+      // The scheduler, then the report job pool and the KPI worker.
+      await services.close();
       // The last batch is committed first, so the on-quit backup holds every acknowledged write.
       host.commits.flush();
       await backups.close({ quitBackup: stopOpts.quitBackup ?? true });

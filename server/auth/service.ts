@@ -121,6 +121,8 @@ interface CachedSession {
  * Every request resolves its token, so sessions are cached per host. Any committed change to
  * sessions, users or team memberships clears the cache (the bus publishes after COMMIT), so a
  * revoked token or a disabled user stops working at once; the TTL only bounds memory and drift.
+ * A true cache, so it stays private here rather than on the services object (server/services.ts):
+ * losing it changes no answer, it has nothing to start or stop, and only loadActor reads it.
  */
 const sessionCaches = new WeakMap<Host, Map<string, CachedSession>>();
 function sessionCache(host: Host): Map<string, CachedSession> {

@@ -12,7 +12,9 @@ import { setupNeeded } from './service.js';
  * the way a notebook server hands its token to the browser it opens).
  *
  * The code lives only in this process's memory: a restart before setup makes a new one, and it
- * dies with the first successful setup.
+ * dies with the first successful setup. Kept private to this module rather than on the services
+ * object (server/services.ts): it is a secret only this file checks, tied to database state
+ * (setupNeeded), and no route reads it except through assertSetupFromDesk here.
  */
 const codes = new WeakMap<Host, string>();
 

@@ -20,7 +20,7 @@ let setDir: string;
 beforeAll(async () => {
   t = await startTestHost();
   await t.setupOrg();
-  const s = startBackups(t.host, { dir: null, scheduled: false });
+  const s = (t.services.backups = startBackups(t.host, { dir: null, scheduled: false }));
   setDir = path.join(s.dir, (await s.backUp('manual')).id);
 });
 afterAll(() => t.close());

@@ -19,7 +19,7 @@ let backups: BackupService;
 beforeEach(async () => {
   t = await startTestHost();
   a = await seedWorld(t, 'Riverside');
-  backups = startBackups(t.host, { dir: null, scheduled: false });
+  backups = (t.services.backups = startBackups(t.host, { dir: null, scheduled: false }));
 });
 afterEach(() => t.close());
 

@@ -7,7 +7,8 @@ import { BackupId, BackupItem, BackupList, RestoreAccepted, RestoreRequest } fro
 import { inspectDepotDatabase, NotRestorableError } from './inspect.js';
 import type { Manifest } from './layout.js';
 import { SET_DB } from './layout.js';
-import { backupsOf, startBackups, type BackupService } from './service.js';
+import { startBackups, type BackupService } from './service.js';
+import type { Services } from '../services.js';
 import type { Config } from '../config.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -23,8 +24,8 @@ export function toItem(m: Manifest): z.infer<typeof BackupItem> {
  * The host's backup service; an app built without server/start.ts (tests, tools) gets one on first
  * use with no schedule and no restart hook, so manual backups work wherever the API does.
  */
-function service(host: Host, config: Config): BackupService {
-  return backupsOf(host) ?? startBackups(host, { dir: config.backupDir ?? null, scheduled: false });
+function service(services: Services, host: Host, config: Config): BackupService {
+  return (services.backups ??= startBackups(host, { dir: config.backupDir ?? null, scheduled: false }));
 }
 
 export const backupRoutes: AnyRoute[] = [
@@ -32,8 +33,8 @@ export const backupRoutes: AnyRoute[] = [
     method: 'get', path: '/backups', tag: 'Backups', access: 'backup:manage',
     summary: 'Backup sets in the backup folder (newest first), the folder, the schedule and the last error',
     response: BackupList,
-    handler: ({ host, config }) => {
-      const s = service(host, config);
+    handler: ({ host, config, services }) => {
+      const s = service(services, host, config);
       const next = s.nextNightlyAt();
       const restore = s.lastRestore();
       return {
@@ -50,9 +51,9 @@ export const backupRoutes: AnyRoute[] = [
     method: 'post', path: '/backups', tag: 'Backups', access: 'backup:manage',
     summary: 'Back up now: an online copy of the database and the attachments, checked with integrity_check',
     response: BackupItem, errors: [503],
-    handler: async ({ host, config }) => {
+    handler: async ({ host, config, services }) => {
       try {
-        return toItem(await service(host, config).backUp('manual'));
+        return toItem(await service(services, host, config).backUp('manual'));
       } catch (err) {
         if (err instanceof AppError) throw err;
         throw new AppError(503, 'backup_failed', (err as Error).message);
@@ -65,8 +66,8 @@ export const backupRoutes: AnyRoute[] = [
     params: z.object({ id: BackupId }), body: RestoreRequest, status: 202, response: RestoreAccepted, errors: [409, 422],
     // Replaying a stored answer after the database was swapped would be meaningless: never stored.
     idempotent: false,
-    handler: ({ host, config, params, res }) => {
-      const s = service(host, config);
+    handler: ({ host, config, services, params, res }) => {
+      const s = service(services, host, config);
       if (!s.canRestore) throw new AppError(409, 'restore_unavailable', 'This host cannot restart itself; stop it and run `npm run restore -- --from <backup folder>`.');
       const dir = s.setDir(params.id);
       if (!dir) throw new AppError(404, 'not_found', `There is no backup ${params.id} in ${s.dir}.`);

@@ -20,7 +20,7 @@ const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
 describe('backup schedule and rotation', () => {
   it('when nightly backups run for five simulated weeks, then 7 daily and 4 weekly sets remain, the weekly ones a week apart', async () => {
-    const s = startBackups(t.host, { dir: null, scheduled: true });
+    const s = (t.services.backups = startBackups(t.host, { dir: null, scheduled: true }));
     const start = Date.parse('2026-11-03T02:00:00Z'); // Tuesday 02:00 in Europe/London (the org's zone)
     // 36 nights: 5 weekly sets (one over the quota of 4) and 31 daily ones (24 over the quota of 7).
     for (let night = 0; night < 36; night++) {
@@ -49,7 +49,7 @@ describe('backup schedule and rotation', () => {
   });
 
   it('when the desk PC was off at 02:00, then the missed nightly backup runs at the next check after start', async () => {
-    const s = startBackups(t.host, { dir: null, scheduled: true });
+    const s = (t.services.backups = startBackups(t.host, { dir: null, scheduled: true }));
     t.clock.set('2026-11-02T18:00:00Z');
     await s.backUp('quit'); // closed in the evening
     t.clock.set('2026-11-03T08:00:00Z'); // switched on the next morning: 02:00 passed while it was off
@@ -62,7 +62,7 @@ describe('backup schedule and rotation', () => {
 
 describe('backup checks and failures', () => {
   it('when a written copy fails integrity_check, then the set is kept but marked failed, and the error is shown', async () => {
-    const s = startBackups(t.host, { dir: null, scheduled: false }, { beforeCheck: corrupt });
+    const s = (t.services.backups = startBackups(t.host, { dir: null, scheduled: false }, { beforeCheck: corrupt }));
     const set = await s.backUp('manual');
     expect(set.integrity.ok).toBe(false);
     expect(set.integrity.messages.join(' ')).toMatch(/malformed|corrupt|wrong|invalid|not a database|out of order|missing|Page/i);
@@ -73,7 +73,7 @@ describe('backup checks and failures', () => {
   });
 
   it('when a sound backup is written, then its files are 0600 and its folders 0700, and it is one self-contained file with no WAL', async () => {
-    const s = startBackups(t.host, { dir: null, scheduled: false });
+    const s = (t.services.backups = startBackups(t.host, { dir: null, scheduled: false }));
     const set = await s.backUp('manual');
     const dir = path.join(s.dir, set.id);
     expect(set.integrity).toEqual({ ok: true, messages: ['ok'] });
@@ -85,7 +85,7 @@ describe('backup checks and failures', () => {
 
   it('when the backup folder is on a drive that is not connected, then "Back up now" answers 503 with the reason, nothing is created and the host keeps serving', async () => {
     const missing = path.join(t.dataDir, 'no-such-drive', 'depot-backups');
-    startBackups(t.host, { dir: missing, scheduled: false });
+    t.services.backups = startBackups(t.host, { dir: missing, scheduled: false });
     const res = await t.api('POST', '/api/v1/backups', { token: a.tokens.admin });
     expect(res.status).toBe(503);
     expect(res.body.detail).toMatch(/is not reachable: .*no-such-drive does not exist \(is the drive connected or the share mounted\?\)/);

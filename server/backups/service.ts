@@ -202,15 +202,7 @@ export function lastBoundary(now: number, zone: string, hour: number): number {
   return d.toMillis();
 }
 
-const services = new WeakMap<Host, BackupService>();
-
-/** Starts the host's backups once (server/start.ts); routes find them with backupsOf(host). */
+/** Starts the host's backups (server/start.ts keeps them on its services object for the routes). */
 export function startBackups(host: Host, settings: BackupSettings, hooks: BackupHooks = {}): BackupService {
-  let s = services.get(host);
-  if (!s) services.set(host, (s = new BackupService(host, settings, hooks).start()));
-  return s;
-}
-
-export function backupsOf(host: Host): BackupService | null {
-  return services.get(host) ?? null;
+  return new BackupService(host, settings, hooks).start();
 }

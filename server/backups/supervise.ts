@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config.js';
 import type { RunningHost, StartOptions } from '../start.js';
 import { restoreBackup, type RestoreReport } from './restore.js';
-import { backupsOf } from './service.js';
 
 type StartFn = (config: Config, opts: StartOptions) => Promise<RunningHost>;
 
@@ -47,7 +46,7 @@ export async function superviseHost(config: Config, start: StartFn, opts: StartO
         events.emit('restored', report);
       } else {
         const message = `Restore from ${from} failed; the host restarted on its previous data: ${failure?.message}`;
-        backupsOf(current.host)?.recordError(message);
+        current.services.backups?.recordError(message);
         events.emit('restore-failed', failure ?? new Error(message));
       }
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Ctx, Host } from '../core/context.js';
 import type { Config } from '../config.js';
+import type { Services } from '../services.js';
 import { readClaim, lookup, remember } from './idempotency.js';
 import { checkAccess, parsePart, Reply, type AnyRoute } from './route.js';
 import { streamCsv, wantsCsv } from './csv-stream.js';
@@ -22,7 +23,7 @@ function send(res: Response, status: number, body: string | null, headers: Recor
   else res.status(status).type('application/json').send(body);
 }
 
-export function mountRoutes(app: Express, host: Host, config: Config, routes: AnyRoute[]): void {
+export function mountRoutes(app: Express, host: Host, config: Config, services: Services, routes: AnyRoute[]): void {
   for (const route of routes) {
     const path = API_PREFIX + route.path;
     app[route.method](path, async (req: Request, res: Response, next: NextFunction) => {
@@ -45,8 +46,8 @@ export function mountRoutes(app: Express, host: Host, config: Config, routes: An
         const query = parsePart('query', route.query, req.query);
         const body = parsePart('body', route.body, route.body ? req.body : undefined);
         // Accept: text/csv on a list streams every page as CSV (server/http/csv-stream.ts).
-        if (wantsCsv(req, route)) return await streamCsv(route, { ctx: req.ctx as Ctx, host, config, params, query, body, req, res }, req.query);
-        const out = await route.handler({ ctx: req.ctx as Ctx, host, config, params, query, body, req, res });
+        if (wantsCsv(req, route)) return await streamCsv(route, { ctx: req.ctx as Ctx, host, config, services, params, query, body, req, res }, req.query);
+        const out = await route.handler({ ctx: req.ctx as Ctx, host, config, services, params, query, body, req, res });
         if (route.raw) {
           await host.commits.durable();
           return;

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z, type ZodType } from 'zod';
 import type { Ctx, Host } from '../core/context.js';
 import type { Config } from '../config.js';
+import type { Services } from '../services.js';
 import type { Permission } from '../auth/permissions.js';
 import { can } from '../auth/permissions.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface HandlerInput<P, Q, B> {
   ctx: Ctx;
   host: Host;
   config: Config;
+  /** The host's long-lived runtime parts (server/services.ts), built where the host starts. */
+  services: Services;
   params: P;
   query: Q;
   body: B;

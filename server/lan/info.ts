@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Host } from '../core/context.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
 export interface LanInfo {
@@ -10,14 +9,6 @@ export interface LanInfo {
   fingerprint: string | null;
   /** Why crews cannot connect, when they cannot (e.g. --no-lan, port taken). */
   problem: string | null;
-}
-
-// The app is built before the crew listener opens (it serves the same app), so start.ts reports
-// the listener here afterwards rather than through the app's construction.
-const infos = new WeakMap<Host, LanInfo>();
-
-export function setLanInfo(host: Host, info: LanInfo): void {
-  infos.set(host, info);
 }
 
 export const LanInfoResponse = z.object({
@@ -32,6 +23,7 @@ export const lanInfoRoutes: AnyRoute[] = [
     method: 'get', path: '/lan', tag: 'Crews', access: 'session:manage',
     summary: "Where crews reach this depot on the LAN (for pairing QR codes) and the certificate's fingerprint",
     response: LanInfoResponse,
-    handler: ({ host }) => infos.get(host) ?? { crewUrl: null, origins: [], fingerprint: null, problem: 'crew LAN port not started' },
+    // The app is built before the crew listener opens (it serves the same app): start.ts fills this in afterwards.
+    handler: ({ services }) => services.lan,
   }),
 ];

@@ -1,5 +1,4 @@
 import type { Clock } from '../core/clock.js';
-import type { Host } from '../core/context.js';
 import { TooManyRequestsError } from '../errors.js';
 
 /** Failed claims allowed per client address per minute; the code space (31^8) makes guessing hopeless at this pace. */
@@ -55,12 +54,3 @@ export class ClaimLimiter {
 }
 
 /** One limiter per host, so separate hosts (tests, hub mode) never share counts. */
-const limiters = new WeakMap<Host, ClaimLimiter>();
-export function claimLimiter(host: Host): ClaimLimiter {
-  let l = limiters.get(host);
-  if (!l) {
-    l = new ClaimLimiter(host.clock);
-    limiters.set(host, l);
-  }
-  return l;
-}

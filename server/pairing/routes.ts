@@ -6,7 +6,6 @@ import { LoginResponse } from '../auth/contract.js';
 import type { AuthedCtx } from '../auth/service.js';
 import { PairingClaimRequest, PairingCodeCreated, PairingCodeCreateRequest, PairingCodeInfo, PairingCodeListQuery } from './contract.js';
 import { claimPairingCode, createPairingCode, listPairingCodes, revokePairingCode } from './service.js';
-import { claimLimiter } from './rate-limit.js';
 
 export const pairingRoutes: AnyRoute[] = [
   defineRoute({
@@ -40,8 +39,8 @@ export const pairingRoutes: AnyRoute[] = [
     body: PairingClaimRequest, response: LoginResponse, errors: [429],
     // The reply holds a token; a retry after a lost reply meets a used code and the phone asks for a new one.
     idempotent: false,
-    handler: ({ host, config, req, body }) => {
-      const limiter = claimLimiter(host);
+    handler: ({ host, config, services, req, body }) => {
+      const limiter = services.pairingLimiter;
       const key = ipKeyGenerator(req.ip ?? '');
       limiter.check(key);
       try {

@@ -5,7 +5,6 @@ import { iso } from '../http/contract-common.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { NotFoundError } from '../errors.js';
 import { KpiQuerySchema, KpiReportSchema, type KpiQueryInput, type KpiReportDto } from './contract-kpi.js';
-import { kpiPool } from './kpi/pool.js';
 import type { KpiFilters, KpiQuery, KpiReport, TrendPoint } from './kpi-types.js';
 
 /** The KPI query for a request: the depot's zone when filtered by depot, else the organization's. */
@@ -45,8 +44,8 @@ export const kpiRoutes: AnyRoute[] = [
     query: KpiQuerySchema, response: KpiReportSchema,
     // Computed by the KPI worker thread (server/reports/kpi/pool.ts): a year of 100k work orders
     // takes over a second of SQL that must not stall the event loop, other requests or /ws.
-    handler: async ({ ctx, query }) => {
-      const { report, computeMs } = await kpiPool(ctx.host).compute(kpiQueryFor(ctx, query));
+    handler: async ({ ctx, services, query }) => {
+      const { report, computeMs } = await services.kpi.compute(kpiQueryFor(ctx, query));
       return kpiReportDto(report, computeMs);
     },
   }),

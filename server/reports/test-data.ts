@@ -1,6 +1,7 @@
 import type { Host } from '../core/context.js';
 import { newId } from '../core/ids.js';
-import { reportJobs, type JobView } from './jobs/manager.js';
+import type { JobView } from './jobs/manager.js';
+import type { Services } from '../services.js';
 
 /**
  * Test-only helpers for report tests. Not imported by production code.
@@ -42,7 +43,8 @@ export function bulkWorkOrders(host: Host, orgId: string, n: number, opts: { sta
 }
 
 /** Resolves with the job's final view (done, failed or cancelled), listening on the host's bus. */
-export function settled(host: Host, orgId: string, id: string): Promise<JobView> {
+/** Resolves when the job reaches a final state (done, failed or cancelled). */
+export function settled({ host, services }: { host: Host; services: Services }, orgId: string, id: string): Promise<JobView> {
   return new Promise((resolve) => {
     const final = (v: JobView) => v.state === 'done' || v.state === 'failed' || v.state === 'cancelled';
     const unsubscribe = host.bus.subscribe((m) => {
@@ -52,7 +54,7 @@ export function settled(host: Host, orgId: string, id: string): Promise<JobView>
         resolve(job);
       }
     });
-    const now = reportJobs(host).get(orgId, id);
+    const now = services.reportJobs.get(orgId, id);
     if (final(now)) {
       unsubscribe();
       resolve(now);

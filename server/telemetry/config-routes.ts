@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { telemetryDevices, telemetryRules } from '../../db/schema/index.js';
-import type { Host } from '../core/context.js';
 import { Id, IdParams, ListQueryBase, page } from '../http/contract-common.js';
 import { defineCrud, etag } from '../http/crud.js';
 import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
 import { Device, DeviceCreate, DeviceUpdate, ProtocolSchema, Rule, RuleCreate, RuleKindSchema, RuleUpdate, type DeviceDto } from './contract.js';
 import { toDeviceDto, toRuleDto, toStatusDto } from './dto.js';
-import { telemetryOf } from './runtime.js';
+import type { Services } from '../services.js';
 import { validateDevice, validateRule } from './service.js';
 import { QueryBool } from '../http/crud-contract.js';
 
@@ -35,8 +34,8 @@ export const deviceCrud = defineCrud({
 });
 
 /** The stored device plus what the serial side and the pipeline know about it right now. */
-function withLive(host: Host, dto: DeviceDto): DeviceDto {
-  const t = telemetryOf(host);
+function withLive(services: Services, dto: DeviceDto): DeviceDto {
+  const t = services.telemetry;
   if (!t) return dto;
   const status = t.source.statuses().find((s) => s.deviceId === dto.id) ?? null;
   return { ...dto, status: status ? toStatusDto(status) : null, pipeline: { ...t.pipeline.countersOf(dto.id) } };
@@ -57,18 +56,18 @@ const deviceReadRoutes: AnyRoute[] = [
     method: 'get', path: '/telemetry/devices', tag: 'Telemetry', access: 'telemetry:read',
     summary: 'List telemetry devices with their live state (connected, silent, error, disabled), last frame and counters',
     query: DeviceListQuery, response: page(Device),
-    handler: ({ ctx, host, query }) => {
+    handler: ({ ctx, services, query }) => {
       const p = deviceCrud.service.list(ctx, {}, query) as { items: DeviceDto[]; nextCursor: string | null };
-      return { items: p.items.map((d) => withLive(host, d)), nextCursor: p.nextCursor };
+      return { items: p.items.map((d) => withLive(services, d)), nextCursor: p.nextCursor };
     },
   }),
   defineRoute({
     method: 'get', path: '/telemetry/devices/:id', tag: 'Telemetry', access: 'telemetry:read',
     summary: 'One telemetry device with its live state; its ETag is the version to send back in If-Match',
     params: IdParams, response: Device,
-    handler: ({ ctx, host, params }) => {
+    handler: ({ ctx, services, params }) => {
       const row = deviceCrud.service.get(ctx, params);
-      return new Reply(200, withLive(host, toDeviceDto(row)), etag(row.version));
+      return new Reply(200, withLive(services, toDeviceDto(row)), etag(row.version));
     },
   }),
 ];

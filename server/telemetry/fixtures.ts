@@ -38,7 +38,8 @@ export async function telemetryWorld(t: TestHost, opts: Partial<TelemetryOptions
   const vehicle = await post('/vehicles', { callSign: 'V1', kind: 'van', teamId: team.id });
   const template = await post('/task-templates', { name: 'Pump overheating', type: 'corrective', priority: 'high', durationMin: 90 });
   const source = new FakeSource();
-  const telemetry = startTelemetry(t.host, source, { retentionIntervalMs: 0, ...opts });
+  // On the services object, where the routes find it (as server/start.ts does).
+  const telemetry = (t.services.telemetry = startTelemetry(t.host, source, { retentionIntervalMs: 0, ...opts }));
   const sensor = await post('/telemetry/devices', { name: 'Pump sensor', path: '/dev/ttyUSB0', protocol: 'kv', assetId: asset.id });
   const gps = await post('/telemetry/devices', { name: 'Van GPS', vendorId: '1546', productId: '01a7', serialNumber: 'G1', protocol: 'nmea', vehicleId: vehicle.id });
   return {

@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { startHost } from '../start.js';
 import { FakeSource } from './fake-source.js';
-import { telemetryOf } from './runtime.js';
 
 const dirs: string[] = [];
 function tempDir() {
@@ -29,10 +28,10 @@ describe('telemetry in the host lifecycle', () => {
     const config = loadConfig(['--data-dir', tempDir(), '--port', '0', '--no-lan'], {});
     const running = await startHost(config, { quiet: true, telemetrySource: source });
     expect(source.configureCalls).toBe(1);
-    expect(telemetryOf(running.host)).toBe(running.telemetry);
+    expect(running.services.telemetry).toBe(running.telemetry);
     await running.stop();
     expect(source.closed).toBe(true);
-    expect(telemetryOf(running.host)).toBeUndefined();
+    expect(running.services.telemetry).toBeNull();
   });
 
   it('when serial access is off, then the given source is not used and the ports list says so', async () => {

@@ -24,7 +24,6 @@ import {
 } from './contract.js';
 import { toAlertDto, toPositionDto, toStatusDto } from './dto.js';
 import { latestOfAsset, latestPositions, track } from './repo.js';
-import { telemetryOf } from './runtime.js';
 import { acknowledgeAlert, getSettings, listAlerts, readings, updateSettings } from './service.js';
 
 const TAG = 'Telemetry';
@@ -44,8 +43,8 @@ export const telemetryRoutes: AnyRoute[] = [
     method: 'get', path: '/telemetry/ports', tag: TAG, access: 'telemetry:manage',
     summary: 'Serial ports visible now, for the "add device" picker (pseudo-terminals are never listed: enter their path)',
     response: PortsResponse,
-    handler: async ({ ctx, host }) => {
-      const t = telemetryOf(host);
+    handler: async ({ ctx, host, services }) => {
+      const t = services.telemetry;
       if (!t || !t.options.serial) return { items: [], serial: false };
       const ports = await t.source.listPorts();
       const devices = host.db.select().from(telemetryDevices).where(eq(telemetryDevices.orgId, ctx.orgId)).all();
@@ -58,8 +57,8 @@ export const telemetryRoutes: AnyRoute[] = [
     method: 'get', path: '/telemetry/status', tag: TAG, access: 'telemetry:read',
     summary: "Pipeline counters (stored, invalid, dropped, queued) and this org's device states",
     response: StatusResponse,
-    handler: ({ ctx, host }) => {
-      const t = telemetryOf(host);
+    handler: ({ ctx, host, services }) => {
+      const t = services.telemetry;
       const own = new Set(host.db.select({ id: telemetryDevices.id }).from(telemetryDevices).where(eq(telemetryDevices.orgId, ctx.orgId)).all().map((d) => d.id));
       const s = t?.pipeline.stats;
       return {

@@ -31,13 +31,6 @@ export interface TelemetryService {
   close(): Promise<void>;
 }
 
-const services = new WeakMap<Host, TelemetryService>();
-
-/** The running telemetry of a host, for the routes (undefined when none was started). */
-export function telemetryOf(host: Host): TelemetryService | undefined {
-  return services.get(host);
-}
-
 /** A source with no ports: the host without serial access (--no-serial, tests, hub mode). */
 export function idleSource(): TelemetrySource {
   return {
@@ -145,10 +138,8 @@ export function startTelemetry(host: Host, source: TelemetrySource, options: Par
       await inFlight;
       unsubscribe();
       pipeline.close();
-      services.delete(host);
       await source.close();
     },
   };
-  services.set(host, service);
   return service;
 }

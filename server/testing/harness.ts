@@ -11,6 +11,7 @@ import { attachRealtime } from '../realtime/hub.js';
 import { answerClientError } from '../http/client-error.js';
 import { setupCodeFor } from '../auth/setup-code.js';
 import type { Ctx } from '../core/context.js';
+import { createServices } from '../services.js';
 
 export const ADMIN = { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' };
 
@@ -30,7 +31,10 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
   const clock = new ManualClock(Date.parse(opts.now ?? '2026-11-16T09:00:00Z'));
   const host = createHost({ dataDir, clock });
   const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, loginFailuresPerAddressPerMinute: 1000, ...opts.config });
-  const app = buildApp(host, config);
+  // Nothing is started here (no telemetry, scheduler or backups); a test starts what it needs and
+  // puts it on `services`, where the routes find it.
+  const services = createServices(host);
+  const app = buildApp(host, config, services);
   const server = http.createServer(app);
   // Tests block the event loop for seconds (bulk inserts, 100k-row exports); when it unblocks, the
   // server's overdue 5 s keep-alive timers close idle sockets just as fetch reuses one: ECONNRESET
@@ -73,6 +77,7 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
     dataDir,
     clock,
     host,
+    services,
     api,
     setupOrg,
     /** A system context for seeding data directly through the write path. */
@@ -83,6 +88,7 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
       realtime.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
       host.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

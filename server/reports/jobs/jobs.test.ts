@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../../testing/harness.js';
 import { seedWorld, workOrderAt, type World } from '../../work-orders/fixtures.js';
 import { bulkWorkOrders, settled } from '../test-data.js';
-import { reportJobs, reportsDir } from './manager.js';
+import { reportsDir } from './manager.js';
 
 let t: TestHost;
 let world: World;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   workOrderAt(world, 'DISPATCHED', { title: 'Ünïcode ≥ check € Łódź' });
 });
 afterAll(async () => {
-  await reportJobs(t.host).close();
+  await t.services.reportJobs.close();
   await t.close();
 });
 
@@ -41,7 +41,7 @@ describe('report jobs', () => {
     const res = await post({ kind: 'kpi-pdf', from: '2026-11-01T00:00:00Z', to: '2026-11-21T00:00:00Z' });
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe(`/api/v1/reports/jobs/${res.body.id}`);
-    const job = await settled(t.host, world.orgId, res.body.id);
+    const job = await settled(t, world.orgId, res.body.id);
     off();
     expect(job).toMatchObject({ state: 'done', kind: 'kpi-pdf', progress: 1 });
     expect(job.fileName).toMatch(/^kpi-pdf-2026-11-20-[0-9a-f]{8}\.pdf$/);
@@ -62,7 +62,7 @@ describe('report jobs', () => {
 
   it('when a workbook job finishes, then the file reads back with real dates, numbers, filters and frozen panes', async () => {
     const res = await post({ kind: 'workbook', from: '2026-11-01T00:00:00Z', to: '2026-11-21T00:00:00Z' });
-    const job = await settled(t.host, world.orgId, res.body.id);
+    const job = await settled(t, world.orgId, res.body.id);
     expect(job.state).toBe('done');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await download(res.body.id) as unknown as ArrayBuffer);
@@ -90,7 +90,7 @@ describe('report jobs', () => {
 
   it('when another org or a technician asks for a job, then it is 404 or 403', async () => {
     const res = await post({ kind: 'kpi-pdf' });
-    await settled(t.host, world.orgId, res.body.id);
+    await settled(t, world.orgId, res.body.id);
     const other = await seedWorld(t, 'Elsewhere');
     expect((await t.api('GET', `/api/v1/reports/jobs/${res.body.id}`, { token: other.tokens.dispatcher })).status).toBe(404);
     expect((await t.api('GET', `/api/v1/reports/jobs/${res.body.id}/file`, { token: other.tokens.dispatcher })).status).toBe(404);
@@ -121,7 +121,7 @@ describe('report jobs', () => {
       expect(h.status).toBe(200);
       latencies.push(performance.now() - started);
     }
-    expect(reportJobs(t.host).get(world.orgId, res.body.id).state).toBe('running');
+    expect(t.services.reportJobs.get(world.orgId, res.body.id).state).toBe('running');
     expect(Math.max(...latencies)).toBeLessThan(100);
 
     const cancelled = await t.api('DELETE', `/api/v1/reports/jobs/${res.body.id}`, { token: world.tokens.dispatcher });

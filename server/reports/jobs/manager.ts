@@ -207,12 +207,3 @@ export class ReportJobs {
     this.host.bus.publish({ type: 'report_job', orgId: job.orgId, data: { tables: [], changes: [], ...this.viewOf(job) }, at: new Date(this.host.clock.now()).toISOString() });
   }
 }
-
-const managers = new WeakMap<Host, ReportJobs>();
-
-/** The host's job pool, made on first use (the HTTP routes, the scheduler, the bench). */
-export function reportJobs(host: Host): ReportJobs {
-  let m = managers.get(host);
-  if (!m) managers.set(host, (m = new ReportJobs(host)));
-  return m;
-}

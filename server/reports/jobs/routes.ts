@@ -7,7 +7,6 @@ import { CreateReportJobRequest, ReportFile, ReportJob } from '../contract-expor
 import { day } from '../pdf/format.js';
 import { EXTENSION, zoneFor } from './build.js';
 import { listReportFiles, sendReport } from './files.js';
-import { reportJobs } from './manager.js';
 import { sendJobcard } from './jobcard-route.js';
 
 const TAG = 'Reports';
@@ -17,13 +16,13 @@ export const reportJobRoutes: AnyRoute[] = [
     method: 'post', path: '/reports/jobs', tag: TAG, access: 'report:export', status: 202,
     summary: 'Start building a report (KPI PDF, workbook, jobcards) in a background worker; poll GET /reports/jobs/{id} or listen for report_job on /ws',
     body: CreateReportJobRequest, response: z.object({ id: z.string() }), errors: [422],
-    handler: ({ ctx, body }) => {
+    handler: ({ ctx, services, body }) => {
       if (body.workOrderId) getWorkOrder(ctx, body.workOrderId);
       const now = ctx.host.clock.now();
       const zone = zoneFor(ctx.host.sqlite, ctx.orgId, body.filters.depotId);
       // Unique per job so two requests never write the same file; scheduled files get predictable names instead.
       const fileName = `${body.kind}-${day(now, zone)}-${newId().slice(-8)}.${EXTENSION[body.kind]}`;
-      const { id } = reportJobs(ctx.host).enqueue(
+      const { id } = services.reportJobs.enqueue(
         ctx,
         { kind: body.kind, from: body.from ? Date.parse(body.from) : undefined, to: body.to ? Date.parse(body.to) : undefined, filters: body.filters, workOrderId: body.workOrderId },
         { fileName },
@@ -35,20 +34,20 @@ export const reportJobRoutes: AnyRoute[] = [
     method: 'get', path: '/reports/jobs/:id', tag: TAG, access: 'report:export',
     summary: 'State and progress of a report job',
     params: IdParams, response: ReportJob,
-    handler: ({ ctx, params }) => reportJobs(ctx.host).get(ctx.orgId, params.id),
+    handler: ({ ctx, services, params }) => services.reportJobs.get(ctx.orgId, params.id),
   }),
   defineRoute({
     method: 'delete', path: '/reports/jobs/:id', tag: TAG, access: 'report:export', status: 200,
     summary: 'Cancel a queued or running report job (a finished one is left as it is)',
     params: IdParams, response: ReportJob,
-    handler: ({ ctx, params }) => reportJobs(ctx.host).cancel(ctx.orgId, params.id),
+    handler: ({ ctx, services, params }) => services.reportJobs.cancel(ctx.orgId, params.id),
   }),
   defineRoute({
     method: 'get', path: '/reports/jobs/:id/file', tag: TAG, access: 'report:export', raw: true,
     summary: 'Download the file of a finished report job',
     params: IdParams, response: null,
-    handler: async ({ ctx, params, res }) => {
-      const { file, fileName } = reportJobs(ctx.host).filePath(ctx.orgId, params.id);
+    handler: async ({ ctx, services, params, res }) => {
+      const { file, fileName } = services.reportJobs.filePath(ctx.orgId, params.id);
       await sendReport(res, file, fileName);
     },
   }),

@@ -8,7 +8,6 @@ import type { CreateWorkOrderInput } from '../../work-orders/contract.js';
 import type { WorkOrderStatus } from '../../../db/schema/index.js';
 import type { KpiFilters, KpiReport } from '../kpi-types.js';
 import { computeKpis } from './index.js';
-import { closeKpiPool } from './pool.js';
 
 /**
  * A hand-built week around the end of British Summer Time (Sunday 25 October 2026: that local day
@@ -91,7 +90,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeKpiPool(t.host);
+  await t.services.kpi.close();
   await t.close();
 });
 

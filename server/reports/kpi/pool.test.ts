@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../../testing/harness.js';
 import { seedWorld, workOrderAt, type World } from '../../work-orders/fixtures.js';
 import { bulkWorkOrders } from '../test-data.js';
-import { CACHE_TTL_MS, closeKpiPool, kpiPool } from './pool.js';
+import { CACHE_TTL_MS } from './pool.js';
 
 /** GET /reports/kpis runs in the KPI worker thread: the host's event loop stays free, and repeats are cheap. */
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   workOrderAt(world, 'ON_HOLD');
 });
 afterAll(async () => {
-  await closeKpiPool(t.host);
+  await t.services.kpi.close();
   await t.close();
 });
 
@@ -25,7 +25,7 @@ const kpis = (from: string, to: string) =>
 
 describe('KPI worker', () => {
   it('when the same query comes twice at once, then one computation answers both, and a repeat is served from the cache', async () => {
-    const pool = kpiPool(t.host);
+    const pool = t.services.kpi;
     const before = { ...pool.stats };
     const [a, b] = await Promise.all([kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z'), kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z')]);
     expect(a.status).toBe(200);
@@ -41,7 +41,7 @@ describe('KPI worker', () => {
   });
 
   it('when a work order is written or the clock moves on, then the next request computes again and sees it', async () => {
-    const pool = kpiPool(t.host);
+    const pool = t.services.kpi;
     const first = await kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z');
     const computed = pool.stats.computed;
     workOrderAt(world, 'DISPATCHED');

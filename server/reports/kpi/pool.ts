@@ -147,17 +147,3 @@ export class KpiPool {
     this.pending.clear();
   }
 }
-
-const pools = new WeakMap<Host, KpiPool>();
-
-/** The host's KPI worker, started on first use. */
-export function kpiPool(host: Host): KpiPool {
-  let p = pools.get(host);
-  if (!p) pools.set(host, (p = new KpiPool(host)));
-  return p;
-}
-
-/** Stops the host's KPI worker if one was started (host shutdown). */
-export async function closeKpiPool(host: Host): Promise<void> {
-  await pools.get(host)?.close();
-}

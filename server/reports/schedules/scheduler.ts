@@ -3,8 +3,7 @@ import { reportSchedules } from '../../../db/schema/index.js';
 import type { Ctx, Host } from '../../core/context.js';
 import { mutate } from '../../core/mutate.js';
 import { EXTENSION, zoneFor } from '../jobs/build.js';
-import { reportJobs, type JobView } from '../jobs/manager.js';
-import { closeKpiPool } from '../kpi/pool.js';
+import type { JobView, ReportJobs } from '../jobs/manager.js';
 import type { KpiFilters } from '../kpi-types.js';
 import { day } from '../pdf/format.js';
 import { duePeriods } from './periods.js';
@@ -25,7 +24,14 @@ export function scheduledFileName(kind: keyof typeof EXTENSION, periodFrom: numb
 export class ReportScheduler {
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly host: Host) {}
+  /**
+   * Scheduled runs share the host's job pool with the API's, so both count against its concurrency.
+   * Asked for only when a run is due: the pool is made on first use (server/services.ts).
+   */
+  constructor(
+    private readonly host: Host,
+    private readonly jobs: () => ReportJobs,
+  ) {}
 
   start(): this {
     this.tick();
@@ -57,7 +63,7 @@ export class ReportScheduler {
       if (periods.length === 0) continue;
       const ctx: Ctx = { host: this.host, orgId: s.orgId, actor: { userId: null, role: 'system', name: 'report scheduler' } };
       for (const p of periods) {
-        const { done } = reportJobs(this.host).enqueue(ctx, { kind: s.kind, from: p.from, to: p.to, filters }, {
+        const { done } = this.jobs().enqueue(ctx, { kind: s.kind, from: p.from, to: p.to, filters }, {
           fileName: scheduledFileName(s.kind, p.from, zone, s.slug), scheduleId: s.id,
         });
         started.push(done);
@@ -67,20 +73,4 @@ export class ReportScheduler {
     }
     return started;
   }
-}
-
-const schedulers = new WeakMap<Host, ReportScheduler>();
-
-/** Starts the host's scheduler once (server/start.ts calls it); stopping closes the job pool too. */
-export function startReports(host: Host): { scheduler: ReportScheduler; close(): Promise<void> } {
-  let s = schedulers.get(host);
-  if (!s) schedulers.set(host, (s = new ReportScheduler(host).start()));
-  const scheduler = s;
-  return {
-    scheduler,
-    async close() {
-      scheduler.stop();
-      await Promise.all([reportJobs(host).close(), closeKpiPool(host)]);
-    },
-  };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../../testing/harness.js';
 import { seedWorld, workOrderAt, type World } from '../../work-orders/fixtures.js';
-import { reportJobs, reportsDir } from '../jobs/manager.js';
+import { reportsDir } from '../jobs/manager.js';
 import { duePeriods, MAX_CATCH_UP, nextPeriodEnd } from './periods.js';
 import { ReportScheduler } from './scheduler.js';
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   workOrderAt(world, 'CLOSED');
 });
 afterAll(async () => {
-  await reportJobs(t.host).close();
+  await t.services.reportJobs.close();
   await t.close();
 });
 
@@ -62,7 +62,7 @@ describe('scheduled reports', () => {
   });
 
   it('when a period ends, and later when the host was off for ten days, then each missed day gets one run (up to seven) with a predictable file name', async () => {
-    const scheduler = new ReportScheduler(t.host);
+    const scheduler = new ReportScheduler(t.host, () => t.services.reportJobs);
     expect(scheduler.tick()).toHaveLength(0);
     t.clock.set('2026-11-21T00:30:00Z');
     const first = await Promise.all(scheduler.tick());
@@ -71,7 +71,7 @@ describe('scheduled reports', () => {
 
     // The host was off from the 21st to 1 December: starting catches up.
     t.clock.set('2026-12-01T08:00:00Z');
-    const restarted = new ReportScheduler(t.host).start();
+    const restarted = new ReportScheduler(t.host, () => t.services.reportJobs).start();
     // start() queued the missed runs; a second check finds nothing due.
     expect(restarted.tick()).toHaveLength(0);
     restarted.stop();
@@ -101,5 +101,5 @@ describe('scheduled reports', () => {
 async function waitForIdle(): Promise<void> {
   const pending = t.host.sqlite.prepare("SELECT id FROM report_runs WHERE state IN ('queued', 'running')").pluck().all() as string[];
   const { settled } = await import('../test-data.js');
-  await Promise.all(pending.map((id) => settled(t.host, world.orgId, id)));
+  await Promise.all(pending.map((id) => settled(t, world.orgId, id)));
 }

@@ -106,7 +106,7 @@ describe('a threshold rule that opens work', () => {
   it('when the host restarts while the alert is active, then the state is rebuilt from the database: no second alert or work order, and it still clears', async () => {
     await w.telemetry.close();
     w.source = new FakeSource();
-    w.telemetry = startTelemetry(t.host, w.source, { retentionIntervalMs: 0 });
+    w.telemetry = t.services.telemetry = startTelemetry(t.host, w.source, { retentionIntervalMs: 0 });
     temp(300 * S, 99);
     temp(400 * S, 99);
     expect(alertsOf(ruleId)).toHaveLength(2);
