@@ -45,6 +45,13 @@ const cases: { rule: string; file: string; forbidden: string; allowed: string; s
     says: /import nothing of renderer/,
   },
   {
+    rule: 'server/http/ (the framework) imports no feature folder',
+    file: 'server/http/probe.ts',
+    forbidden: "import { slaRoutes } from '../sla/routes.js';",
+    allowed: "import { can } from '../auth/permissions.js';",
+    says: /server\/http\/ is the framework/,
+  },
+  {
     rule: 'db/ imports nothing of server/',
     file: 'db/probe.ts',
     forbidden: "import { mutate } from '../server/core/mutate.js';",
