@@ -223,15 +223,12 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
     registerIpcHandlers({
       ipcMain: electron.ipcMain,
       consoleOrigin,
-      appVersion: app.getVersion(),
       dialog: parentDialog,
-      shell: electron.shell,
       notifier: createNotifier({
         create: (o) => new electron.Notification(o),
         supported: () => electron.Notification.isSupported(),
         onClick: showConsole,
       }),
-      reportsDir: () => reportsDir,
       saveDir: () => app.getPath('documents'),
       log,
     });

@@ -20,9 +20,6 @@ export interface ShellLike {
   openExternal(url: string): Promise<void>;
 }
 
-/** Files the console may pick and read through openFile (imports, not whole disks). */
-export const MAX_OPEN_BYTES = 50 * 1024 * 1024;
-
 /** A file name safe on Windows, macOS and Linux: no folders, no reserved characters, not empty. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
@@ -92,14 +89,4 @@ export async function saveReport(dialog: DialogLike, defaultDir: string, suggest
   if (result.canceled || !result.filePath) return null;
   await fs.promises.writeFile(result.filePath, data);
   return result.filePath;
-}
-
-/** Open dialog; returns the picked file's bytes (up to MAX_OPEN_BYTES) or null when cancelled. */
-export async function pickFile(dialog: DialogLike, filters: { name: string; extensions: string[] }[]): Promise<{ name: string; data: Uint8Array } | null> {
-  const result = await dialog.showOpenDialog({ title: 'Open file', properties: ['openFile'], ...(filters.length ? { filters } : {}) });
-  const file = result.filePaths[0];
-  if (result.canceled || !file) return null;
-  const stat = await fs.promises.stat(file);
-  if (stat.size > MAX_OPEN_BYTES) throw new IpcFailure('too_large', `${path.basename(file)} is larger than ${MAX_OPEN_BYTES / 1024 / 1024} MB.`);
-  return { name: path.basename(file), data: new Uint8Array(await fs.promises.readFile(file)) };
 }

@@ -1,14 +1,10 @@
 // IPC channel names shared by preload/ and main/ (STYLE 6): `area:verb-noun`, one per capability.
 // Constants only, no imports: the sandboxed preload bundles this file, and main/ registers a handler
-// for each name (main/ipc/handlers.ts), so a channel cannot exist on one side only.
+// for each name (main/ipc/handlers.ts), so a channel cannot exist on one side only. Only what the
+// console calls is here (issue 12: unused channels were removed; add one with its first caller).
 export const CHANNELS = {
-  appVersion: 'app:get-version',
-  openReport: 'report:open-file',
   saveReport: 'report:save-file',
-  openFile: 'file:open-dialog',
-  notify: 'notify:show-message',
   notifyAlert: 'notify:show-alert',
-  openExternal: 'shell:open-external',
 } as const;
 
 export type ChannelName = (typeof CHANNELS)[keyof typeof CHANNELS];

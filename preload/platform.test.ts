@@ -15,7 +15,7 @@ vi.mock('electron', () => ({
   ipcRenderer: {
     invoke: async (channel: string, payload: unknown) => {
       invoke.calls.push([channel, payload]);
-      return { ok: true, value: channel === CHANNELS.appVersion ? '9.9.9' : null };
+      return { ok: true, value: channel === CHANNELS.saveReport ? '/home/me/kpi.pdf' : null };
     },
     send: () => {
       throw new Error('preload must not use send');
@@ -51,34 +51,26 @@ describe('preload', () => {
     expect(api.kind).toBe('desktop');
     for (const m of DESKTOP_PLATFORM_METHODS) expect(typeof api[m]).toBe('function');
     expect(Object.values(api)).not.toContain(undefined);
-    expect(await (api as unknown as DesktopPlatform).appVersion()).toBe('9.9.9');
+    expect(await (api as unknown as DesktopPlatform).saveReport('kpi.pdf', new Uint8Array([1]))).toBe('/home/me/kpi.pdf');
   });
 
   it('when each method is called, then it invokes its own constant channel with a named payload', async () => {
     const calls: [string, unknown][] = [];
     const p = desktopPlatform({ invoke: async (c, payload) => (calls.push([c, payload]), { ok: true, value: null }) });
     const bytes = new Uint8Array([1, 2]);
-    await p.openReport('/api/v1/reports/files/kpi.pdf', 'kpi.pdf');
     await p.saveReport('kpi.pdf', bytes);
-    await p.openFile([{ name: 'CSV', extensions: ['csv'] }]);
-    await p.notify('t', 'b');
     await p.notifyAlert({ kind: 'sla_breach', title: 't', body: 'b', key: 'sla:1' });
-    await p.openExternal('https://www.openstreetmap.org/');
     expect(calls).toEqual([
-      [CHANNELS.openReport, { url: '/api/v1/reports/files/kpi.pdf', fileName: 'kpi.pdf' }],
       [CHANNELS.saveReport, { suggestedName: 'kpi.pdf', data: bytes }],
-      [CHANNELS.openFile, { filters: [{ name: 'CSV', extensions: ['csv'] }] }],
-      [CHANNELS.notify, { title: 't', body: 'b' }],
       [CHANNELS.notifyAlert, { kind: 'sla_breach', title: 't', body: 'b', key: 'sla:1' }],
-      [CHANNELS.openExternal, { url: 'https://www.openstreetmap.org/' }],
     ]);
   });
 
   it("when main refuses, then the promise rejects with main's message and code", async () => {
-    const p = desktopPlatform({ invoke: async () => ({ ok: false, error: { code: 'untrusted_url', message: 'That link is not allowed.' } }) });
-    await expect(p.openExternal('https://evil.com/')).rejects.toThrow('That link is not allowed. [untrusted_url]');
+    const p = desktopPlatform({ invoke: async () => ({ ok: false, error: { code: 'untrusted_sender', message: 'Only the console may ask.' } }) });
+    await expect(p.saveReport('kpi.pdf', new Uint8Array(1))).rejects.toThrow('Only the console may ask. [untrusted_sender]');
     const broken = desktopPlatform({ invoke: async () => 'garbage' });
-    await expect(broken.appVersion()).rejects.toThrow(/bad_reply/);
+    await expect(broken.notifyAlert({ kind: 'sla_breach', title: 't', body: 'b', key: 'sla:1' })).rejects.toThrow(/bad_reply/);
   });
 
   it('when channel names are listed, then each is area:verb-noun and unique', () => {

@@ -20,12 +20,7 @@ async function call<T>(ipc: InvokeLike, channel: string, payload?: unknown): Pro
 export function desktopPlatform(ipc: InvokeLike): DesktopPlatform {
   return {
     kind: 'desktop',
-    appVersion: () => call(ipc, CHANNELS.appVersion),
-    openReport: (url, fileName) => call(ipc, CHANNELS.openReport, { url, fileName }),
     saveReport: (suggestedName, data) => call(ipc, CHANNELS.saveReport, { suggestedName, data }),
-    openFile: (filters) => call(ipc, CHANNELS.openFile, { filters }),
-    notify: (title, body) => call(ipc, CHANNELS.notify, { title, body }),
     notifyAlert: (alert) => call(ipc, CHANNELS.notifyAlert, alert),
-    openExternal: (url) => call(ipc, CHANNELS.openExternal, { url }),
   } satisfies DesktopPlatform;
 }

@@ -124,4 +124,31 @@ describe('console reports', () => {
     await expect.poll(() => page.url()).toContain('wo=');
     await context.close();
   }, 90_000);
+
+  it('when the console runs in the desktop shell, then a finished export is saved through the platform (the native save dialog)', async () => {
+    const { context, page } = await desktopPage(browser, host.url);
+    // What the preload exposes, faked: the calls are recorded instead of reaching Electron's main.
+    await context.addInitScript(() => {
+      const calls: { method: string; name?: string; head?: string; size?: number }[] = [];
+      Object.assign(window, { __platformCalls: calls });
+      window.depotdesk = {
+        kind: 'desktop',
+        saveReport: async (name, data) => {
+          calls.push({ method: 'saveReport', name, head: String.fromCharCode(...data.slice(0, 4)), size: data.byteLength });
+          return `/home/dispatch/Documents/${name}`;
+        },
+        notifyAlert: async (alert) => void calls.push({ method: 'notifyAlert', name: alert.key }),
+      };
+    });
+    await signIn(page, DEMO.supervisor.email, DEMO.supervisor.password);
+    await page.goto('/#/reports');
+    await tiles(page);
+    await page.getByTestId('export-kpi-pdf').click();
+    await page.locator('[data-testid="export-job"][data-state="done"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('export-download').click();
+    const saves = () => page.evaluate(() => (window as unknown as { __platformCalls: { method: string }[] }).__platformCalls.filter((c) => c.method === 'saveReport'));
+    await expect.poll(saves).toHaveLength(1);
+    expect((await saves())[0]).toMatchObject({ name: expect.stringMatching(/^kpi-pdf-.*\.pdf$/), head: '%PDF', size: expect.any(Number) });
+    await context.close();
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import { getBlob } from '../../shared/api/client';
 import { onLiveMessage } from '../../shared/api/live';
 import { useToasts } from '../shell/toasts';
 import { cancelJob, reportQueries, startJob, type KpiParams } from './queries';
+import { saveWithPlatform } from './save';
 
 const KINDS = [
   { kind: 'kpi-pdf', label: 'PDF report' },
@@ -44,12 +45,7 @@ function JobProgress({ id, onDismiss }: { id: string; onDismiss(): void }) {
   const j = job.data;
   const download = async () => {
     try {
-      const blob = await getBlob(`/reports/jobs/${id}/file`);
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = j?.fileName ?? 'report';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      await saveWithPlatform(getBlob(`/reports/jobs/${id}/file`), j?.fileName ?? 'report');
     } catch (err) {
       toasts.error(err);
     }

@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { CreateScheduleRequest, ReportFile, ReportSchedule } from '../../../server/reports/contract-exports';
 import { api, getBlob, type Page } from '../../shared/api/client';
+import { saveWithPlatform } from './save';
 
 export type ScheduleDto = z.infer<typeof ReportSchedule>;
 export type ReportFileDto = z.infer<typeof ReportFile>;
@@ -17,12 +18,7 @@ export const createSchedule = (body: ScheduleInput) => api.post<ScheduleDto>('/r
 export const updateSchedule = (id: string, version: number, body: Partial<ScheduleInput>) => api.patch<ScheduleDto>(`/reports/schedules/${id}`, body, { ifMatch: version });
 export const deleteSchedule = (id: string) => api.delete(`/reports/schedules/${id}`);
 
-/** Downloads a report file through the authenticated client (a plain link cannot carry the token). */
+/** Saves a report file from the reports folder (scheduled exports, jobcards) where the user chooses. */
 export async function downloadReport(f: Pick<ReportFileDto, 'url' | 'fileName'>): Promise<void> {
-  const blob = await getBlob(f.url.replace(/^\/api\/v1/, ''));
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = f.fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  await saveWithPlatform(getBlob(f.url.replace(/^\/api\/v1/, '')), f.fileName);
 }

@@ -1,8 +1,10 @@
+import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../../shared/api/session';
-import { useLiveUpdates } from '../../shared/api/live';
+import { onLiveMessage, useLiveUpdates } from '../../shared/api/live';
 import { SignIn } from '../auth/SignIn';
 import { BoardView } from '../board/BoardView';
+import { boardQueries } from '../board/queries';
 import { PlanningView } from '../planning/PlanningView';
 import { MapView } from '../map/MapView';
 import { WorkOrdersView } from '../work-orders/WorkOrdersView';
@@ -33,6 +35,21 @@ export function App() {
   const queryClient = useQueryClient();
   const live = useLiveUpdates(queryClient, session.user ? session.token : null);
   const route = useRoute();
+  const signedIn = Boolean(session.user);
+  useEffect(() => {
+    // SLA and telemetry alerts as OS notifications exist only in the desktop app (its preload sets
+    // window.depotdesk), so only there is their code fetched: a browser's first download is unchanged.
+    if (!signedIn || !window.depotdesk) return;
+    let stop: (() => void) | null = null;
+    let active = true;
+    void import('../alerts/start').then(({ startAlerts }) => {
+      if (active) stop = startAlerts({ onLiveMessage, breached: () => queryClient.fetchQuery(boardQueries.breached({})).then((p) => p.items) });
+    });
+    return () => {
+      active = false;
+      stop?.();
+    };
+  }, [signedIn, queryClient]);
   if (!session.token) return <SignIn />;
   if (session.loading || !session.user) return <div className="splash" data-state="loading">Loading…</div>;
   const View = VIEW_COMPONENTS[route.view];
