@@ -3,7 +3,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../shared/work-orders/labels';
 import { crewQueries, type WorkOrderDto } from './queries';
 import { slaLine } from './labels';
-import { useNow } from './useNow';
+import { useNow } from '../ui/useNow';
 import { useOnline } from './offline/useOutbox';
 
 /**
@@ -44,7 +44,7 @@ function split(items: WorkOrderDto[], now: number) {
 export function MyWork() {
   const work = useQuery(crewQueries.myWork());
   const locations = useQuery(crewQueries.locations());
-  const now = useNow();
+  const now = useNow(30_000);
   const byLocation = useMemo(() => new Map((locations.data ?? []).map((l) => [l.id, l])), [locations.data]);
   const groups = useMemo(() => split(work.data ?? [], now), [work.data, now]);
   const queryClient = useQueryClient();

@@ -5,7 +5,7 @@ import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../shared/work-o
 import { workOrderQueries } from '../shared/work-orders/queries';
 import { crewQueries, type LocationDto } from './queries';
 import { slaLine, directionsHref, distanceM, formatDistance } from './labels';
-import { useNow } from './useNow';
+import { useNow } from '../ui/useNow';
 import { Checklist } from './Checklist';
 import { usePending } from './offline/useOutbox';
 import type { OutboxAction } from './offline/types';
@@ -80,7 +80,7 @@ export function WorkOrderPage({ id }: { id: string }) {
   const attachments = useQuery(workOrderQueries.attachments(id));
   const pending = usePending(id);
   const status = useShownStatus(wo.data?.status ?? '', wo.data?.version ?? 0, pending);
-  const now = useNow();
+  const now = useNow(30_000);
 
   // A saved copy (offline, or the host unreachable) is still worth showing; only no data at all is an error.
   if (wo.error && !wo.data) return <p role="alert" className="crew-error pad">{wo.error.message}</p>;

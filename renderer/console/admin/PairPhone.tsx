@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import { api, ApiError } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
 import { countdown } from '../../shared/work-orders/labels';
+import { useNow } from '../../ui/useNow';
 import { useWrite } from './queries';
 
 interface LanInfo {
@@ -27,7 +28,6 @@ export function PairPhone({ userId, userName }: { userId: string; userName: stri
   const lan = useQuery({ queryKey: ['sessions', 'lan'], queryFn: () => api.get<LanInfo>('/lan'), enabled: session.can('session:manage') });
   const [pairing, setPairing] = useState<PairingCode | null>(null);
   const [qr, setQr] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
   const create = useWrite(['pairing_codes'], () => api.post<PairingCode>('/pairing-codes', { userId }), setPairing);
   const link = pairing && lan.data?.crewUrl ? new URL(pairing.pairUrl, lan.data.crewUrl).toString() : null;
 
@@ -39,11 +39,8 @@ export function PairPhone({ userId, userName }: { userId: string; userName: stri
       live = false;
     };
   }, [link]);
-  useEffect(() => {
-    if (!pairing) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [pairing]);
+  // The code's countdown ticks by the second; with no code shown there is nothing to count.
+  const now = useNow(pairing ? 1000 : 60_000);
 
   if (!session.can('session:manage')) return null;
   const expired = pairing ? Date.parse(pairing.expiresAt) <= now : false;

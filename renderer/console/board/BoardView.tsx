@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSession } from '../../shared/api/session';
 import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
+import { useNow } from '../../ui/useNow';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { BoardCard } from './BoardCard';
 import { BoardColumn } from './BoardColumn';
@@ -28,17 +29,8 @@ import { workOrderQueries } from '../../shared/work-orders/queries';
 
 /** Finished columns show the most recent few only: the board is for work in flight. */
 const FINISHED_PAGE = 50;
-const TICK_MS = 15_000;
-
 /** One clock for the whole board: every card's countdown re-renders from it, not from its own timer. */
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+const TICK_MS = 15_000;
 
 /**
  * The SLA board: work orders in status columns with live SLA countdowns; drag a card to change its

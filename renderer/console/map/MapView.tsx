@@ -4,6 +4,7 @@ import type { Query } from '../../shared/api/client';
 import { catalogQueries, useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
 import { useToasts } from '../shell/toasts';
+import { useNow } from '../../ui/useNow';
 import { PRIORITIES, SLA_LABEL, STATUS_LABEL, TYPES } from '../../shared/work-orders/labels';
 import { crewFeatures, CREW_COLOR, locationFeatures, serviceAreas, SLA_COLORS, VEHICLE_COLOR, vehicleFeatures, workOrderFeatures, type OverlayId } from './layers';
 import type { BaseChoice, MapData } from './MapCanvas';
@@ -73,11 +74,7 @@ export function MapView() {
   }, [workOrders.error, vehicles.error, region.error, toasts]);
 
   // Vehicles are "last known": re-rendered each minute so a fix can turn stale without new data.
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(60_000);
 
   const placed = useMemo(
     () => (workOrders.data && lookups.ready ? workOrderFeatures(workOrders.data.items, lookups.locations) : null),

@@ -6,7 +6,8 @@ import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { FieldError, fieldErrors, fromLocalInput, toLocalInput } from './form-utils';
 import { formatTime, PRIORITIES, TYPES } from '../../shared/work-orders/labels';
-import { formQueries, workOrderQueries, workOrderWrites, type UpdateWorkOrderInput, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { workOrderQueries, type UpdateWorkOrderInput, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { formQueries, workOrderWrites } from './form-queries';
 import { SearchSelect } from './SearchSelect';
 
 type Lookups = ReturnType<typeof useLookups>;

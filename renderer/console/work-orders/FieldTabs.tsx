@@ -4,7 +4,8 @@ import { useSession } from '../../shared/api/session';
 import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { formatTime } from '../../shared/work-orders/labels';
-import { formQueries, workOrderQueries, workOrderWrites, type ChecklistViewDto, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { workOrderQueries, type ChecklistViewDto, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { formQueries, workOrderWrites } from './form-queries';
 
 type Row = ChecklistViewDto['items'][number];
 

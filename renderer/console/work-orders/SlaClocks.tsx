@@ -1,5 +1,6 @@
 import { countdown, formatTime } from '../../shared/work-orders/labels';
-import { durationText, useNow } from './form-utils';
+import { useNow } from '../../ui/useNow';
+import { durationText } from './form-utils';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
 type ClockState = 'ok' | 'at_risk' | 'breached' | 'met' | 'paused' | 'none';

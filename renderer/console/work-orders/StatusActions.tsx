@@ -6,7 +6,8 @@ import { useToasts } from '../shell/toasts';
 import { messageOf } from './form-utils';
 import { formatTime, STATUS_LABEL } from '../../shared/work-orders/labels';
 import { moveLabel, nextMoves, toMoves } from './lifecycle';
-import { workOrderQueries, workOrderWrites, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { workOrderWrites } from './form-queries';
 
 /**
  * Buttons for the statuses this user may move the work to next. ON_HOLD asks why; cancelling asks

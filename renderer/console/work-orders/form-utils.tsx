@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { ApiError } from '../../shared/api/client';
 
 /** "2026-11-16T13:00" for <input type="datetime-local"> from an ISO time (local wall clock). */
@@ -26,16 +25,6 @@ export function fieldErrors(err: unknown): Record<string, string> {
 /** The message to show for a failed write: the host's own words. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Re-renders every `ms` so countdowns stay live. */
-export function useNow(ms = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
 }
 
 /** True when a key press is aimed at a text field (shortcuts must not steal typing). */
