@@ -93,10 +93,11 @@ describe('planning (Gantt)', () => {
 
     // Tray → technician's lane at 10:00.
     await dragTrayItem(page, first.id, await slot(page, laneId, '10'));
+    // Polled up to 20 s: on a loaded 2-core CI box the drop-to-commit path took longer than poll's 5 s default.
     await expect.poll(async () => {
       const wo = await call<Wo>('GET', `/work-orders/${first.id}`);
       return [wo.assigneeId, wo.status, londonHour(wo.plannedStart), londonHour(wo.plannedEnd)];
-    }).toEqual([technicianId, 'SCHEDULED', 10, 12]);
+    }, { timeout: 20_000 }).toEqual([technicianId, 'SCHEDULED', 10, 12]);
     expect(writes).toEqual([`POST /api/v1/work-orders/${first.id}/plan`]);
     await page.locator(`.bar-wrapper[data-id="${first.id}"]`).waitFor();
     await other.page.locator(`.bar-wrapper[data-id="${first.id}"]`).waitFor();
