@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { writeProblem } from './raw-problem.js';
 
 /**
  * DNS rebinding: a page on evil.example can make its own name resolve to 127.0.0.1 and then talk to
@@ -60,22 +61,13 @@ export function deskOriginAllowed(allowHost: (host: string | undefined) => boole
   };
 }
 
-function refuse(res: ServerResponse, host: string | undefined): void {
-  const body = JSON.stringify({
-    type: 'https://depotdesk.invalid/problems/host_not_allowed',
-    title: 'Misdirected Request',
-    status: 421,
-    code: 'host_not_allowed',
-    detail: `This port answers only to this machine's own names (e.g. 127.0.0.1 or localhost), not to ${JSON.stringify(host ?? '')}.`,
-  });
-  res.writeHead(421, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', Connection: 'close' });
-  res.end(body);
-}
-
 /** Wraps a request listener so requests naming another host never reach it. */
 export function guardHost(allowHost: (host: string | undefined) => boolean, next: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (!allowHost(req.headers.host)) return refuse(res, req.headers.host);
+    if (!allowHost(req.headers.host)) {
+      const detail = `This port answers only to this machine's own names (e.g. 127.0.0.1 or localhost), not to ${JSON.stringify(req.headers.host ?? '')}.`;
+      return writeProblem(res, 421, 'host_not_allowed', detail, { Connection: 'close' });
+    }
     next(req, res);
   };
 }

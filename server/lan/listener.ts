@@ -8,6 +8,7 @@ import { attachRealtime } from '../realtime/hub.js';
 import { answerClientError } from '../http/client-error.js';
 import type { DepotTls } from './certificate.js';
 import { hostnameOf } from '../http/host-guard.js';
+import { writeProblem } from '../http/raw-problem.js';
 
 /**
  * What the crew port serves. The console, /metrics and anything not listed stay on the loopback
@@ -51,13 +52,6 @@ export function servedOnLan(pathname: string): boolean {
   return LAN_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
-function problem(res: ServerResponse, status: number, code: string, detail: string): void {
-  const title = status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : status === 421 ? 'Misdirected Request' : 'Forbidden';
-  const body = JSON.stringify({ type: `https://depotdesk.dev/problems/${code}`, title, status, code, detail });
-  res.writeHead(status, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
-  res.end(body);
-}
-
 export interface LanListener {
   port: number;
   /** https://<address>:<port> for every address in the certificate, LAN addresses first. */
@@ -85,20 +79,20 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (!allowHost(req.headers.host)) {
-      return problem(res, 421, 'host_not_allowed', 'The crew port answers only to the names in the depot certificate.');
+      return writeProblem(res, 421, 'host_not_allowed', 'The crew port answers only to the names in the depot certificate.');
     }
     const pathname = lanPathname(req.url);
     if (pathname === null) {
-      return problem(res, 400, 'bad_request_target', 'This request path is not accepted on the crew LAN port.');
+      return writeProblem(res, 400, 'bad_request_target', 'This request path is not accepted on the crew LAN port.');
     }
     if (!servedOnLan(pathname)) {
-      return problem(res, 404, 'not_on_lan', `${pathname} is not served on the crew LAN port. Crews open /crew/; the dispatch console runs on the depot desk itself.`);
+      return writeProblem(res, 404, 'not_on_lan', `${pathname} is not served on the crew LAN port. Crews open /crew/; the dispatch console runs on the depot desk itself.`);
     }
     // No CORS at all: browsers send Origin on cross-origin requests and on same-origin writes, so
     // anything not from one of this listener's own origins is refused before it reaches a route.
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) {
-      return problem(res, 403, 'cross_origin_refused', `Requests from ${origin} are not accepted on the crew LAN port.`);
+      return writeProblem(res, 403, 'cross_origin_refused', `Requests from ${origin} are not accepted on the crew LAN port.`);
     }
     if (pathname === CA_DOWNLOAD_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       // DER with this type is what Android's certificate installer and iOS profile install expect.
