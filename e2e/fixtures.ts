@@ -81,6 +81,14 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
 }
 
+/** Settings → one of its tabs, waiting until that tab has loaded (`data-state="ready"`). */
+export async function openSettingsTab(page: Page, tab: string): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await page.locator('[data-testid="admin-settings"][data-state="ready"]').waitFor();
+  await page.getByTestId(`tab-${tab}`).click();
+  await page.locator(`[data-testid="admin-settings"][data-tab="${tab}"][data-state="ready"]`).waitFor();
+}
+
 /** Demo logins made by `npm run seed -- --demo` (server/seed/catalog-people.ts). */
 export const DEMO = {
   admin: { email: 'admin@avonvale.example', password: 'demo-admin-2026' },

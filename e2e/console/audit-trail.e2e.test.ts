@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO, desktopPage, launchBrowser, signIn, startHost, type E2EHost } from '../fixtures.js';
+import { DEMO, desktopPage, openSettingsTab, launchBrowser, signIn, startHost, type E2EHost } from '../fixtures.js';
 
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
@@ -20,13 +20,6 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function openAuditTab(page: Page) {
-  await page.getByTestId('nav-settings').click();
-  await page.locator('[data-testid="admin-settings"][data-state="ready"]').waitFor();
-  await page.getByTestId('tab-audit').click();
-  await page.locator('[data-testid="admin-settings"][data-tab="audit"]').waitFor();
-}
-
 async function verify(page: Page, result: 'ok' | 'broken') {
   await page.getByTestId('verify-audit').click();
   await page.locator(`[data-testid="audit-verification"][data-result="${result}"]`).waitFor();
@@ -36,7 +29,7 @@ describe('audit trail in the console', () => {
   it('when an admin verifies, then the console shows the chain intact with its head; after an edit behind its back, it names the broken entry', async () => {
     const { page } = await desktopPage(browser, host.url);
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
-    await openAuditTab(page);
+    await openSettingsTab(page, 'audit');
     await verify(page, 'ok');
     await expect.poll(() => page.getByTestId('audit-head').textContent()).toMatch(/Audit chain: [\d,]+ rows · head [0-9a-f]{16} · /);
     await page.screenshot({ path: path.join(shots, 'audit-verify-ok.png') });

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { DEMO, desktopPage, hostApi, launchBrowser, signIn, startHost, type E2EHost } from '../fixtures.js';
+import type { Browser } from 'playwright-core';
+import { DEMO, desktopPage, openSettingsTab, hostApi, launchBrowser, signIn, startHost, type E2EHost } from '../fixtures.js';
 
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
@@ -21,13 +21,6 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function openBackupsTab(page: Page) {
-  await page.getByTestId('nav-settings').click();
-  await page.locator('[data-testid="admin-settings"][data-state="ready"]').waitFor();
-  await page.getByTestId('tab-backups').click();
-  await page.locator('[data-testid="admin-settings"][data-tab="backups"][data-state="ready"]').waitFor();
-}
-
 describe('backups in the console', () => {
   it('when an admin backs up now, then the new set is listed as checked; restoring an older set restarts the host and the console signs in again on the restored data', async () => {
     // A backup taken by a script before this browser session existed, then a change after it.
@@ -37,7 +30,7 @@ describe('backups in the console', () => {
 
     const { page } = await desktopPage(browser, host.url);
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
-    await openBackupsTab(page);
+    await openSettingsTab(page, 'backups');
     await expect.poll(() => page.getByTestId('backup-row').count()).toBe(1);
     await page.getByTestId('backup-now').click();
     await expect.poll(() => page.getByTestId('backup-row').count()).toBe(2);
@@ -58,7 +51,7 @@ describe('backups in the console', () => {
     await page.getByTestId('sign-in-submit').waitFor();
 
     await signIn(page, DEMO.admin.email, DEMO.admin.password); // waits for the live socket too
-    await openBackupsTab(page);
+    await openSettingsTab(page, 'backups');
     expect(await page.getByTestId('backup-epoch').getAttribute('data-epoch')).toBe('2');
     const { token: again } = await call<{ token: string }>('POST', '/auth/login', null, { email: DEMO.admin.email, password: DEMO.admin.password });
     const codes = (await call<{ items: { code: string }[] }>('GET', '/locations?limit=500', again)).items.map((l) => l.code);
