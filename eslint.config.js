@@ -61,6 +61,27 @@ export default tseslint.config(
     },
   },
   {
+    // Routes never touch the database (issue 12, item 5): a route declares its contract and calls the
+    // feature's service (writes, through mutate) or repo (reads), so every query is where a reader looks
+    // for it and the hub can reuse a route's contract without SQLite. Passing \`host.db\` along is fine;
+    // building or running a query is not. Table objects may still be named in a CRUD declaration.
+    files: ['server/**/routes*.ts', 'server/**/*-routes.ts', 'server/**/*-route.ts'],
+    ignores: ['server/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [
+          noRenderer,
+          { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'Routes never touch the database: query in the feature\'s repo.ts, write through its service (issue 12, docs/architecture.md).' },
+        ],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: 'MemberExpression:matches([object.name=/^(db|sqlite)$/], [object.property.name=/^(db|sqlite)$/])[property.name=/^(select|selectDistinct|insert|update|delete|prepare|exec|transaction|run|all|get|pragma|query)$/]',
+        message: 'Routes never touch the database: query in the feature\'s repo.ts, write through its service (issue 12, docs/architecture.md).',
+      }],
+    },
+  },
+  {
     // Contracts are bundled by the renderer later: zod and other contracts only.
     files: ['server/**/contract.ts', 'server/**/contract-*.ts', 'server/**/crud-contract.ts'],
     rules: {

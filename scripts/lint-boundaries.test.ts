@@ -80,6 +80,34 @@ const cases: { rule: string; file: string; forbidden: string; allowed: string; s
     says: /IPC only/,
   },
   {
+    rule: 'routes import no query builder or driver',
+    file: 'server/teams/routes.ts',
+    forbidden: "import { eq } from 'drizzle-orm';",
+    allowed: "import { teams } from '../../db/schema/index.js';",
+    says: /Routes never touch the database/,
+  },
+  {
+    rule: 'the crew view imports nothing of the console',
+    file: 'renderer/crew/jobs/Probe.tsx',
+    forbidden: "import { api } from '../../console/api/client.js';",
+    allowed: "import { api } from '../../shared/api/client.js';",
+    says: /Only the console imports renderer\/console/,
+  },
+  {
+    rule: 'the console imports nothing of the crew view',
+    file: 'renderer/console/board/Probe.tsx',
+    forbidden: "import { outbox } from '../../crew/offline/outbox.js';",
+    allowed: "import { api } from '../../shared/api/client.js';",
+    says: /Only the crew view imports renderer\/crew/,
+  },
+  {
+    rule: 'shared renderer code imports neither app',
+    file: 'renderer/shared/api/probe.ts',
+    forbidden: "import { outbox } from '../../crew/offline/outbox.js';",
+    allowed: "import { z } from 'zod';",
+    says: /Only the crew view imports renderer\/crew/,
+  },
+  {
     rule: 'the preload loads nothing but electron and its own files',
     file: 'preload/probe.ts',
     forbidden: "import fs from 'node:fs';",
@@ -88,7 +116,23 @@ const cases: { rule: string; file: string; forbidden: string; allowed: string; s
   },
 ];
 
+/** The messages of `no-restricted-syntax` for `code` linted as `file`. */
+async function syntax(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+}
+
 describe('folder boundaries enforced by lint', () => {
+  it('when a route runs a query on the host database, then lint refuses it; passing the handle to a repo passes', async () => {
+    const file = 'server/teams/routes.ts';
+    for (const query of ['ctx.host.db.select().from(teams).all()', "host.sqlite.prepare('SELECT 1').get()", 'db.insert(teams).values(row).run()']) {
+      expect((await syntax(file, `declare const ctx: any, host: any, db: any, teams: any, row: any;\nexport const probe = ${query};\n`)).join('\n')).toMatch(/Routes never touch the database/);
+    }
+    expect(await syntax(file, 'declare const ctx: any, listTeams: any;\nexport const probe = listTeams(ctx.host.db, ctx.orgId);\n')).toEqual([]);
+    // The same query outside a route file is the repo's job and passes.
+    expect(await syntax('server/teams/repo.ts', 'declare const ctx: any, teams: any;\nexport const probe = ctx.host.db.select().from(teams).all();\n')).toEqual([]);
+  });
+
   for (const c of cases) {
     it(`when ${c.file} breaks "${c.rule}", then lint refuses it; an allowed import passes`, async () => {
       const refused = await restricted(c.file, `${c.forbidden}\nexport const probe = [${c.forbidden.match(/import \{? ?(\w+)/)?.[1]}];\n`);

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import { milestones, projectPhases, projects } from '../../db/schema/index.js';
 import type { Writer } from '../core/mutate.js';
 import { AppError } from '../errors.js';
@@ -8,6 +7,7 @@ import type { AnyRoute } from '../http/route.js';
 import {
   Milestone, MilestoneCreate, MilestoneUpdate, Phase, PhaseCreate, PhaseUpdate, Project, ProjectCreate, ProjectStatusSchema, ProjectUpdate,
 } from './contract.js';
+import { partsOf } from './repo.js';
 
 const TIME_KEYS = ['startsAt', 'endsAt', 'dueAt', 'reachedAt'] as const;
 
@@ -32,9 +32,9 @@ function checkSpan(values: Record<string, unknown>, before?: { startsAt: number 
 
 /** Deleting a project removes its own phases and milestones; work orders still block it (409 in_use). */
 function removeParts(w: Writer, projectId: string) {
-  const scope = <T extends typeof milestones | typeof projectPhases>(t: T) => and(eq(t.orgId, w.ctx.orgId), eq(t.projectId, projectId));
-  for (const m of w.ctx.host.db.select({ id: milestones.id }).from(milestones).where(scope(milestones)).all()) w.remove(milestones, m.id);
-  for (const p of w.ctx.host.db.select({ id: projectPhases.id }).from(projectPhases).where(scope(projectPhases)).all()) w.remove(projectPhases, p.id);
+  const { milestoneIds, phaseIds } = partsOf(w.ctx.host.db, w.ctx.orgId, projectId);
+  for (const id of milestoneIds) w.remove(milestones, id);
+  for (const id of phaseIds) w.remove(projectPhases, id);
 }
 
 export const projectCrud = defineCrud({

@@ -1,21 +1,16 @@
-import { and, eq } from 'drizzle-orm';
-import { depots, organizations } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { iso } from '../http/contract-common.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { NotFoundError } from '../errors.js';
 import { KpiQuerySchema, KpiReportSchema, type KpiQueryInput, type KpiReportDto } from './contract-kpi.js';
+import { depotZone, zoneFor } from './zone.js';
 import type { KpiFilters, KpiQuery, KpiReport, TrendPoint } from './kpi-types.js';
 
 /** The KPI query for a request: the depot's zone when filtered by depot, else the organization's. */
 export function kpiQueryFor(ctx: Ctx, input: KpiQueryInput): KpiQuery {
   const { from, to, ...filters } = input;
-  let zone: string | undefined;
-  if (filters.depotId) {
-    zone = ctx.host.db.select({ z: depots.timeZone }).from(depots).where(and(eq(depots.id, filters.depotId), eq(depots.orgId, ctx.orgId))).get()?.z;
-    if (!zone) throw new NotFoundError('depot');
-  }
-  zone ??= ctx.host.db.select({ z: organizations.timeZone }).from(organizations).where(eq(organizations.id, ctx.orgId)).get()?.z ?? 'UTC';
+  if (filters.depotId && !depotZone(ctx.host.sqlite, ctx.orgId, filters.depotId)) throw new NotFoundError('depot');
+  const zone = zoneFor(ctx.host.sqlite, ctx.orgId, filters.depotId);
   const clean: KpiFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
   return { orgId: ctx.orgId, from: Date.parse(from), to: Date.parse(to), filters: clean, zone, now: ctx.host.clock.now() };
 }

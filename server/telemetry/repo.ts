@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
+  assets,
   telemetryAlerts,
   telemetryDevices,
   telemetryReadings,
@@ -190,4 +191,19 @@ export function track(db: Db, orgId: string, vehicleId: string, from: number, to
     .orderBy(asc(vehiclePositions.at), asc(vehiclePositions.id))
     .limit(limit)
     .all();
+}
+
+/** One org's devices, for the port picker and the status page. */
+export function devicesOf(db: Db, orgId: string): DeviceRow[] {
+  return db.select().from(telemetryDevices).where(eq(telemetryDevices.orgId, orgId)).all();
+}
+
+export function alertOf(db: Db, orgId: string, id: string): AlertRow | undefined {
+  return db.select().from(telemetryAlerts).where(and(eq(telemetryAlerts.id, id), eq(telemetryAlerts.orgId, orgId))).get();
+}
+
+/** Whether the asset or vehicle a telemetry query names exists in this org (else the route answers 404). */
+export function subjectExists(db: Db, orgId: string, kind: 'asset' | 'vehicle', id: string): boolean {
+  const table = kind === 'asset' ? assets : vehicles;
+  return db.select({ id: table.id }).from(table).where(and(eq(table.id, id), eq(table.orgId, orgId))).get() !== undefined;
 }

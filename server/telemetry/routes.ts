@@ -1,6 +1,4 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { assets, telemetryAlerts, telemetryDevices, vehicles } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { NotFoundError } from '../errors.js';
 import { IdParams, iso, page } from '../http/contract-common.js';
@@ -23,14 +21,13 @@ import {
   TrackResponse,
 } from './contract.js';
 import { toAlertDto, toPositionDto, toStatusDto } from './dto.js';
-import { latestOfAsset, latestPositions, track } from './repo.js';
+import { alertOf, devicesOf, latestOfAsset, latestPositions, subjectExists, track } from './repo.js';
 import { acknowledgeAlert, getSettings, listAlerts, readings, updateSettings } from './service.js';
 
 const TAG = 'Telemetry';
 
-function mustExist(ctx: Ctx, table: typeof assets | typeof vehicles, id: string, entity: string) {
-  const row = ctx.host.db.select({ id: table.id }).from(table).where(and(eq(table.id, id), eq(table.orgId, ctx.orgId))).get();
-  if (!row) throw new NotFoundError(entity, id);
+function mustExist(ctx: Ctx, kind: 'asset' | 'vehicle', id: string) {
+  if (!subjectExists(ctx.host.db, ctx.orgId, kind, id)) throw new NotFoundError(kind, id);
 }
 
 const StatusResponse = z
@@ -47,7 +44,7 @@ export const telemetryRoutes: AnyRoute[] = [
       const t = services.telemetry;
       if (!t || !t.options.serial) return { items: [], serial: false };
       const ports = await t.source.listPorts();
-      const devices = host.db.select().from(telemetryDevices).where(eq(telemetryDevices.orgId, ctx.orgId)).all();
+      const devices = devicesOf(host.db, ctx.orgId);
       const owner = (p: (typeof ports)[number]) =>
         devices.find((d) => (d.serialNumber && d.serialNumber === p.serialNumber && d.vendorId === p.vendorId) || (d.path && d.path === p.path))?.id ?? null;
       return { serial: true, items: ports.map((p) => ({ ...p, deviceId: owner(p) })) };
@@ -59,7 +56,7 @@ export const telemetryRoutes: AnyRoute[] = [
     response: StatusResponse,
     handler: ({ ctx, host, services }) => {
       const t = services.telemetry;
-      const own = new Set(host.db.select({ id: telemetryDevices.id }).from(telemetryDevices).where(eq(telemetryDevices.orgId, ctx.orgId)).all().map((d) => d.id));
+      const own = new Set(devicesOf(host.db, ctx.orgId).map((d) => d.id));
       const s = t?.pipeline.stats;
       return {
         serial: Boolean(t?.options.serial),
@@ -76,8 +73,8 @@ export const telemetryRoutes: AnyRoute[] = [
     summary: 'History of one metric of an asset, vehicle or device: raw, or per-minute/per-hour roll-ups (chosen by range if not given)',
     query: ReadingsQuery, response: ReadingsResponse,
     handler: ({ ctx, query }) => {
-      if (query.assetId) mustExist(ctx, assets, query.assetId, 'asset');
-      if (query.vehicleId) mustExist(ctx, vehicles, query.vehicleId, 'vehicle');
+      if (query.assetId) mustExist(ctx, 'asset', query.assetId);
+      if (query.vehicleId) mustExist(ctx, 'vehicle', query.vehicleId);
       return readings(ctx, query);
     },
   }),
@@ -86,7 +83,7 @@ export const telemetryRoutes: AnyRoute[] = [
     summary: "An asset's latest value of each metric",
     params: IdParams, response: LatestResponse,
     handler: ({ ctx, params }) => {
-      mustExist(ctx, assets, params.id, 'asset');
+      mustExist(ctx, 'asset', params.id);
       return { items: latestOfAsset(ctx.host.db, ctx.orgId, params.id).map((r) => ({ metric: r.metric, value: r.value, unit: r.unit, at: iso(r.at), deviceId: r.deviceId })) };
     },
   }),
@@ -101,7 +98,7 @@ export const telemetryRoutes: AnyRoute[] = [
     summary: "A vehicle's GPS fixes between two times, oldest first",
     params: IdParams, query: TrackQuery, response: TrackResponse,
     handler: ({ ctx, params, query }) => {
-      mustExist(ctx, vehicles, params.id, 'vehicle');
+      mustExist(ctx, 'vehicle', params.id);
       const rows = track(ctx.host.db, ctx.orgId, params.id, Date.parse(query.from), Date.parse(query.to), query.limit + 1);
       return { items: rows.slice(0, query.limit).map(toPositionDto), truncated: rows.length > query.limit };
     },
@@ -116,7 +113,7 @@ export const telemetryRoutes: AnyRoute[] = [
     method: 'get', path: '/telemetry/alerts/:id', tag: TAG, access: 'telemetry:read',
     summary: 'One alert', params: IdParams, response: Alert,
     handler: ({ ctx, params }) => {
-      const row = ctx.host.db.select().from(telemetryAlerts).where(and(eq(telemetryAlerts.id, params.id), eq(telemetryAlerts.orgId, ctx.orgId))).get();
+      const row = alertOf(ctx.host.db, ctx.orgId, params.id);
       if (!row) throw new NotFoundError('telemetry alert', params.id);
       return toAlertDto(row);
     },

@@ -11,6 +11,7 @@ import { chainHeadText, day, stamp } from '../pdf/format.js';
 import { loadJobcard, type JobcardData } from '../pdf/jobcard-data.js';
 import { renderJobcards } from '../pdf/jobcard.js';
 import { renderKpiPdf } from '../pdf/kpi-report.js';
+import { zoneFor } from '../zone.js';
 import type { ReportKind } from '../../../db/schema/reports.js';
 
 /**
@@ -36,12 +37,6 @@ export const MAX_BATCH_JOBCARDS = 200;
 const DAY = 86_400_000;
 
 export const EXTENSION: Record<ReportKind, string> = { 'kpi-pdf': 'pdf', workbook: 'xlsx', jobcard: 'pdf' };
-
-/** The zone buckets and stamps are shown in: the filtered depot's, else the organization's. */
-export function zoneFor(sqlite: Sqlite, orgId: string, depotId?: string): string {
-  const depot = depotId ? (sqlite.prepare('SELECT time_zone FROM depots WHERE id = ? AND org_id = ?').pluck().get(depotId, orgId) as string | undefined) : undefined;
-  return depot ?? (sqlite.prepare('SELECT time_zone FROM organizations WHERE id = ?').pluck().get(orgId) as string | undefined) ?? 'UTC';
-}
 
 /** Names for the ids in a filter set, for cover pages ("Team: North crew" instead of a UUID). */
 function filterNames(sqlite: Sqlite, orgId: string, f: KpiFilters): Record<string, string> {

@@ -5,7 +5,8 @@ import { newId } from '../../core/ids.js';
 import { getWorkOrder } from '../../work-orders/repo.js';
 import { CreateReportJobRequest, ReportFile, ReportJob } from '../contract-exports.js';
 import { day } from '../pdf/format.js';
-import { EXTENSION, zoneFor } from './build.js';
+import { EXTENSION } from './build.js';
+import { zoneFor } from '../zone.js';
 import { listReportFiles, sendReport } from './files.js';
 import { sendJobcard } from './jobcard-route.js';
 

@@ -7,7 +7,7 @@ import { iso } from '../../http/contract-common.js';
 import type { z } from 'zod';
 import type { CreateScheduleRequest, ReportScheduleDto, UpdateScheduleRequest } from '../contract-exports.js';
 import type { KpiFilters } from '../kpi-types.js';
-import { zoneFor } from '../jobs/build.js';
+import { zoneFor } from '../zone.js';
 import { nextPeriodEnd } from './periods.js';
 
 export type ScheduleRow = typeof reportSchedules.$inferSelect;
