@@ -12,8 +12,14 @@ const rendererPatterns = [
   { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins (STYLE 1).' },
   { regex: '(^|/)(db|server)/(?!.*contract[\\w-]*(\\.js)?$)', message: 'The renderer talks HTTP; import only contracts from server/.' },
 ];
-const noConsoleApp = { regex: '(^|/)console/', message: 'Only the console imports renderer/console/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).' };
-const noCrewApp = { regex: '(^|/)crew/', message: 'Only the crew view imports renderer/crew/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).' };
+const noConsoleApp = {
+  regex: '(^|/)console/',
+  message: 'Only the console imports renderer/console/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).',
+};
+const noCrewApp = {
+  regex: '(^|/)crew/',
+  message: 'Only the crew view imports renderer/crew/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**'] },
@@ -36,7 +42,10 @@ export default tseslint.config(
     // No exemption: the demo seeder drives server services, so it lives in server/seed/ (issue 12, item 6).
     files: ['db/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['**/server/**'], message: 'db/ imports nothing of server/ (DESIGN folders).' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [{ group: ['**/server/**'], message: 'db/ imports nothing of server/ (DESIGN folders).' }] },
+      ],
     },
   },
   {
@@ -51,13 +60,19 @@ export default tseslint.config(
     files: ['server/http/**/*.ts'],
     ignores: ['server/http/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [
-          noRenderer,
-          { regex: '^\\.\\./(?!core/|errors\\.js$|config\\.js$|auth/permissions\\.js$|services\\.js$|\\.\\./db/)', message: 'server/http/ is the framework: it imports no feature folder (issue 12; see the comment above this rule).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noRenderer,
+            {
+              regex: '^\\.\\./(?!core/|errors\\.js$|config\\.js$|auth/permissions\\.js$|services\\.js$|\\.\\./db/)',
+              message: 'server/http/ is the framework: it imports no feature folder (issue 12; see the comment above this rule).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -68,27 +83,44 @@ export default tseslint.config(
     files: ['server/**/routes*.ts', 'server/**/*-routes.ts', 'server/**/*-route.ts'],
     ignores: ['server/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [
-          noRenderer,
-          { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'Routes never touch the database: query in the feature\'s repo.ts, write through its service (issue 12, docs/architecture.md).' },
-        ],
-      }],
-      'no-restricted-syntax': ['error', {
-        selector: 'MemberExpression:matches([object.name=/^(db|sqlite)$/], [object.property.name=/^(db|sqlite)$/])[property.name=/^(select|selectDistinct|insert|update|delete|prepare|exec|transaction|run|all|get|pragma|query)$/]',
-        message: 'Routes never touch the database: query in the feature\'s repo.ts, write through its service (issue 12, docs/architecture.md).',
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noRenderer,
+            {
+              group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'],
+              message:
+                "Routes never touch the database: query in the feature's repo.ts, write through its service (issue 12, docs/architecture.md).",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression:matches([object.name=/^(db|sqlite)$/], [object.property.name=/^(db|sqlite)$/])[property.name=/^(select|selectDistinct|insert|update|delete|prepare|exec|transaction|run|all|get|pragma|query)$/]',
+          message:
+            "Routes never touch the database: query in the feature's repo.ts, write through its service (issue 12, docs/architecture.md).",
+        },
+      ],
     },
   },
   {
     // Contracts are bundled by the renderer later: zod and other contracts only.
     files: ['server/**/contract.ts', 'server/**/contract-*.ts', 'server/**/crud-contract.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [{ regex: '^(?!zod$)(?!.*contract[\\w-]*\\.js$)', message: 'contract files import only zod and other contracts (STYLE 1, 8).' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            { regex: '^(?!zod$)(?!.*contract[\\w-]*\\.js$)', message: 'contract files import only zod and other contracts (STYLE 1, 8).' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -118,13 +150,19 @@ export default tseslint.config(
     // Tests may read the host's own policy to compare with main's (main/csp-consistency.test.ts).
     ignores: ['main/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/renderer/**'], message: 'main/ talks to the console over IPC only (STYLE 1, 6).' },
-          // main supervises the host as a separate process; only its entry (and the config it takes) may be named here.
-          { regex: '(^|/)(server|db)/(?!(start|config)(\\.js)?$)', message: 'main/ starts the depot host; it imports no server or db internals (STYLE 2).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**'], message: 'main/ talks to the console over IPC only (STYLE 1, 6).' },
+            // main supervises the host as a separate process; only its entry (and the config it takes) may be named here.
+            {
+              regex: '(^|/)(server|db)/(?!(start|config)(\\.js)?$)',
+              message: 'main/ starts the depot host; it imports no server or db internals (STYLE 2).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -133,13 +171,29 @@ export default tseslint.config(
     ignores: ['preload/**/*.test.ts'],
     rules: {
       'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: 'The preload uses only contextBridge and ipcRenderer (STYLE 3).' }],
-        patterns: [
-          { regex: '^\\.\\./renderer/platform/types(\\.js)?$', allowTypeImports: true, message: 'The preload imports only the DesktopPlatform types from the renderer.' },
-          { regex: '^(?!electron$)(?!\\./)(?!\\.\\./renderer/platform/types(\\.js)?$)', message: 'A sandboxed preload can load nothing but electron and its own bundled files (STYLE 3).' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              allowImportNames: ['contextBridge', 'ipcRenderer'],
+              message: 'The preload uses only contextBridge and ipcRenderer (STYLE 3).',
+            },
+          ],
+          patterns: [
+            {
+              regex: '^\\.\\./renderer/platform/types(\\.js)?$',
+              allowTypeImports: true,
+              message: 'The preload imports only the DesktopPlatform types from the renderer.',
+            },
+            {
+              regex: '^(?!electron$)(?!\\./)(?!\\.\\./renderer/platform/types(\\.js)?$)',
+              message: 'A sandboxed preload can load nothing but electron and its own bundled files (STYLE 3).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -3,9 +3,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'server/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts',
+      'server/**/*.test.ts',
+      'db/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'main/**/*.test.ts',
+      'preload/**/*.test.ts',
       // Pure renderer logic (no DOM) runs under Node too; components are covered end to end.
-      'renderer/**/*.test.ts', 'e2e/**/*.e2e.test.ts',
+      'renderer/**/*.test.ts',
+      'e2e/**/*.e2e.test.ts',
     ],
     // Builds the host bundle and the console once, so end-to-end tests run what users run.
     globalSetup: ['e2e/global-setup.ts'],

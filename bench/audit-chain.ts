@@ -56,7 +56,21 @@ export async function benchAuditChain(opts: { rows: number; log: (m: string) => 
         for (let i = start; i < Math.min(opts.rows, start + BUILD_BATCH); i++) {
           const r = { ...fakeRow(i), seq: i + 1, prevHash: prev };
           const hash = auditHash(r);
-          insert.run(r.id, r.orgId, r.actorId, r.action, r.entity, r.entityId, r.before, r.after, r.requestId, r.at, r.seq, r.prevHash, hash);
+          insert.run(
+            r.id,
+            r.orgId,
+            r.actorId,
+            r.action,
+            r.entity,
+            r.entityId,
+            r.before,
+            r.after,
+            r.requestId,
+            r.at,
+            r.seq,
+            r.prevHash,
+            hash,
+          );
           prev = hash;
         }
       })();
@@ -85,10 +99,25 @@ export async function benchAuditChain(opts: { rows: number; log: (m: string) => 
     const write = writeCost(sqlite);
     const n = opts.rows.toLocaleString('en-GB');
     return [
-      { metric: `audit verify, ${n} rows (GET /audit/verify's code)`, value: `${verifyS.toFixed(2)} s (${Math.round(opts.rows / verifyS).toLocaleString('en-GB')} rows/s)`, target: '', pass: null },
-      { metric: `  reference: raw better-sqlite3 iterate + node:crypto SHA-256, same rows`, value: `${reference.seconds.toFixed(2)} s (${Math.round(opts.rows / reference.seconds).toLocaleString('en-GB')} rows/s)`, target: '', pass: null },
+      {
+        metric: `audit verify, ${n} rows (GET /audit/verify's code)`,
+        value: `${verifyS.toFixed(2)} s (${Math.round(opts.rows / verifyS).toLocaleString('en-GB')} rows/s)`,
+        target: '',
+        pass: null,
+      },
+      {
+        metric: `  reference: raw better-sqlite3 iterate + node:crypto SHA-256, same rows`,
+        value: `${reference.seconds.toFixed(2)} s (${Math.round(opts.rows / reference.seconds).toLocaleString('en-GB')} rows/s)`,
+        target: '',
+        pass: null,
+      },
       { metric: '  verify heap growth, peak while walking', value: `${(peakHeap / 1024 / 1024).toFixed(1)} MB`, target: '', pass: null },
-      { metric: `audit row write, chained (appendAudit) vs plain INSERT, µs/row (${write.rows.toLocaleString('en-GB')} each)`, value: `${write.chainedUs.toFixed(1)} vs ${write.plainUs.toFixed(1)} (+${(write.chainedUs - write.plainUs).toFixed(1)})`, target: '', pass: null },
+      {
+        metric: `audit row write, chained (appendAudit) vs plain INSERT, µs/row (${write.rows.toLocaleString('en-GB')} each)`,
+        value: `${write.chainedUs.toFixed(1)} vs ${write.plainUs.toFixed(1)} (+${(write.chainedUs - write.plainUs).toFixed(1)})`,
+        target: '',
+        pass: null,
+      },
     ];
   } finally {
     sqlite.close();
@@ -104,7 +133,9 @@ const sha256 = (text: string): string =>
 function referencePass(sqlite: ReturnType<typeof openDatabase>['sqlite']): { seconds: number; head: string } {
   const t0 = performance.now();
   const rows = sqlite
-    .prepare('SELECT seq, id, org_id, actor_id, action, entity, entity_id, before, after, request_id, at, prev_hash FROM audit_log WHERE org_id = ? ORDER BY seq')
+    .prepare(
+      'SELECT seq, id, org_id, actor_id, action, entity, entity_id, before, after, request_id, at, prev_hash FROM audit_log WHERE org_id = ? ORDER BY seq',
+    )
     .raw()
     .iterate(ORG) as IterableIterator<unknown[]>;
   let head = '';

@@ -47,13 +47,21 @@ async function main() {
   const rendererDir = path.join(work, 'renderer');
   fs.cpSync(path.join(root, 'dist/renderer'), rendererDir, { recursive: true });
   console.error(`Seeding a demo depot with ${TARGET} work orders…`);
-  const seeded = spawnSync(process.execPath, [path.join(root, 'dist/host/seed.js'), '--demo', '--data-dir', dataDir, '--work-orders', String(TARGET), '--seed', '7'], { encoding: 'utf8' });
+  const seeded = spawnSync(
+    process.execPath,
+    [path.join(root, 'dist/host/seed.js'), '--demo', '--data-dir', dataDir, '--work-orders', String(TARGET), '--seed', '7'],
+    { encoding: 'utf8' },
+  );
   if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
 
-  const host = spawn(process.execPath, [path.join(root, 'dist/host/start.js'), '--data-dir', dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DEPOTDESK_RENDERER_DIR: rendererDir },
-  });
+  const host = spawn(
+    process.execPath,
+    [path.join(root, 'dist/host/start.js'), '--data-dir', dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DEPOTDESK_RENDERER_DIR: rendererDir },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     host.stdout!.on('data', (c: Buffer) => {
@@ -65,9 +73,21 @@ async function main() {
   });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
   try {
-    const token = ((await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DISPATCHER) })).json()) as { token: string }).token;
+    const token = (
+      (await (
+        await fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(DISPATCHER),
+        })
+      ).json()) as { token: string }
+    ).token;
     const api = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${url}/api/v1${p}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     };
@@ -78,7 +98,10 @@ async function main() {
     const to = month.plus({ months: 1 }).toMillis();
     let inRange = 0;
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page: { items: { plannedStart: string | null }[]; nextCursor: string | null } = await api('GET', `/work-orders?plannedFrom=${new Date(from).toISOString()}&plannedTo=${new Date(to).toISOString()}&status=NEW,SCHEDULED,DISPATCHED,EN_ROUTE,ON_SITE,ON_HOLD,COMPLETED,CLOSED&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { items: { plannedStart: string | null }[]; nextCursor: string | null } = await api(
+        'GET',
+        `/work-orders?plannedFrom=${new Date(from).toISOString()}&plannedTo=${new Date(to).toISOString()}&status=NEW,SCHEDULED,DISPATCHED,EN_ROUTE,ON_SITE,ON_HOLD,COMPLETED,CLOSED&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       inRange += page.items.length;
       cursor = page.nextCursor;
     }
@@ -96,7 +119,10 @@ async function main() {
         assigneeId: techs[i % techs.length]!.id,
         durationMin: 60 + (i % 4) * 60,
         plannedStart: start.toUTC().toISO(),
-        plannedEnd: start.plus({ minutes: 60 + (i % 4) * 60 }).toUTC().toISO(),
+        plannedEnd: start
+          .plus({ minutes: 60 + (i % 4) * 60 })
+          .toUTC()
+          .toISO(),
       });
     }
 
@@ -134,8 +160,13 @@ async function main() {
     const column = Number(await page.getByTestId('planning').getAttribute('data-column-px'));
     const mid = month.plus({ days: 14 }).set({ hour: 6 });
     const job = await api<{ id: string; version: number }>('POST', '/work-orders', {
-      title: 'Bench drag target', type: 'preventive', priority: 'high', assigneeId: techs[0]!.id, durationMin: 960,
-      plannedStart: mid.toUTC().toISO(), plannedEnd: mid.plus({ hours: 16 }).toUTC().toISO(),
+      title: 'Bench drag target',
+      type: 'preventive',
+      priority: 'high',
+      assigneeId: techs[0]!.id,
+      durationMin: 960,
+      plannedStart: mid.toUTC().toISO(),
+      plannedEnd: mid.plus({ hours: 16 }).toUTC().toISO(),
     });
     await api('POST', `/work-orders/${job.id}/transitions`, { to: 'SCHEDULED' });
     const target = { id: job.id };
@@ -153,9 +184,14 @@ async function main() {
       await page.mouse.move(x + dx / 2, y, { steps: 2 });
       await page.mouse.move(x + dx, y, { steps: 2 });
       await page.mouse.up();
-      await page.locator(`[data-testid="planning"][data-saves="${saves + 1}"]`).waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
-        throw new Error(`drag ${i + 1} was not saved; toasts: ${(await page.locator('.toast').allTextContents()).join(' | ')}`, { cause: err });
-      });
+      await page
+        .locator(`[data-testid="planning"][data-saves="${saves + 1}"]`)
+        .waitFor({ timeout: 15_000 })
+        .catch(async (err: unknown) => {
+          throw new Error(`drag ${i + 1} was not saved; toasts: ${(await page.locator('.toast').allTextContents()).join(' | ')}`, {
+            cause: err,
+          });
+        });
       saved.push(performance.now() - t0);
       apis.push(Number(await page.getByTestId('planning').getAttribute('data-api-ms')));
       await page.locator(`[data-testid="planning"][data-saves="${saves + 1}"][data-state="ready"]`).waitFor();
@@ -166,15 +202,23 @@ async function main() {
     const rows: [string, string][] = [
       ['work orders in range (Month view)', total.split('·')[0]!.trim()],
       ['bars drawn (lanes in view)', String(shown)],
-      [`load → ready, median of ${RUNS}`, `${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}, max ${Math.max(...loads).toFixed(0)})`],
+      [
+        `load → ready, median of ${RUNS}`,
+        `${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}, max ${Math.max(...loads).toFixed(0)})`,
+      ],
       ['  of which frappe-gantt draw, median', `${median(renders).toFixed(0)} ms`],
       [`drag → saved (API answered), median of ${DRAGS}`, `${median(saved).toFixed(0)} ms`],
       ['  of which the API round trip(s), median', `${median(apis).toFixed(0)} ms`],
-      [`drag → saved + redrawn, median of ${DRAGS}`, `${median(drags).toFixed(0)} ms (min ${Math.min(...drags).toFixed(0)}, max ${Math.max(...drags).toFixed(0)})`],
+      [
+        `drag → saved + redrawn, median of ${DRAGS}`,
+        `${median(drags).toFixed(0)} ms (min ${Math.min(...drags).toFixed(0)}, max ${Math.max(...drags).toFixed(0)})`,
+      ],
       ['  of which frappe-gantt redraw, median', `${median(dragRenders).toFixed(0)} ms`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
-    console.log(`\nPlanning (Gantt), Chromium ${browser.version()}, 1440×900, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+    console.log(
+      `\nPlanning (Gantt), Chromium ${browser.version()}, 1440×900, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
+    );
     console.log(`| ${'measure'.padEnd(w)} | value |`);
     console.log(`| ${'-'.repeat(w)} | ----- |`);
     for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
@@ -201,7 +245,9 @@ async function ready(page: Page) {
   try {
     await page.locator('[data-testid="planning"][data-state="ready"]').waitFor({ timeout: 60_000 });
   } catch (err) {
-    const state = await page.evaluate(() => document.querySelector('[data-testid="planning"]')?.outerHTML.slice(0, 200) ?? document.body.innerText.slice(0, 300));
+    const state = await page.evaluate(
+      () => document.querySelector('[data-testid="planning"]')?.outerHTML.slice(0, 200) ?? document.body.innerText.slice(0, 300),
+    );
     throw new Error(`planning never got ready: ${state}`, { cause: err });
   }
 }

@@ -50,25 +50,47 @@ const runs = Number(values.runs ?? 5);
 
 function ensureBuilt(): string {
   for (const f of ['dist/host/start.js', 'dist/host/seed.js']) {
-    if (!fs.existsSync(path.join(root, f))) execFileSync(process.execPath, [path.join(root, 'scripts/build-host.mjs')], { cwd: root, stdio: 'inherit' });
+    if (!fs.existsSync(path.join(root, f)))
+      execFileSync(process.execPath, [path.join(root, 'scripts/build-host.mjs')], { cwd: root, stdio: 'inherit' });
   }
   if (values['renderer-dir']) return path.resolve(values['renderer-dir']);
   // Our own renderer build, so a parallel `vite build` into dist/renderer cannot pull it away mid-run.
   const out = path.join(os.tmpdir(), 'depotdesk-bench-map-renderer');
   console.log('Building the console into', out);
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'error',
+      '--outDir',
+      out,
+      '--emptyOutDir',
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
   return out;
 }
 
 function ensureSeeded(): void {
   if (fs.existsSync(path.join(dataDir, 'depotdesk.sqlite'))) return;
   console.log(`Seeding ${seedCount.toLocaleString()} demo work orders into ${dataDir} (a few minutes; kept for next time)…`);
-  const r = spawnSync(process.execPath, [path.join(root, 'dist/host/seed.js'), '--demo', '--data-dir', dataDir, '--work-orders', String(seedCount), '--seed', '7'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'dist/host/seed.js'), '--demo', '--data-dir', dataDir, '--work-orders', String(seedCount), '--seed', '7'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`seeding failed: ${r.stderr}`);
 }
 
 async function api<T>(url: string, token: string | null, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
+  const res = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
+  });
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -104,10 +126,20 @@ async function main(): Promise<void> {
   const rendererDir = ensureBuilt();
   ensureSeeded();
   process.env.DEPOTDESK_RENDERER_DIR = rendererDir;
-  const host = await startChild({ cmd: process.execPath, args: [path.join(root, 'dist/host/start.js')], label: 'node dist/host/start.js' }, dataDir, 'warn');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+  const host = await startChild(
+    { cmd: process.execPath, args: [path.join(root, 'dist/host/start.js')], label: 'node dist/host/start.js' },
+    dataDir,
+    'warn',
+  );
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-background-networking'],
+  });
   try {
-    const { token } = await api<{ token: string }>(`${host.url}/api/v1/auth/login`, null, { method: 'POST', body: JSON.stringify(DISPATCHER) });
+    const { token } = await api<{ token: string }>(`${host.url}/api/v1/auth/login`, null, {
+      method: 'POST',
+      body: JSON.stringify(DISPATCHER),
+    });
 
     // The API part: every page of open work orders, as the map fetches them.
     const fetchTimes: number[] = [];
@@ -117,7 +149,10 @@ async function main(): Promise<void> {
       let cursor: string | null = null;
       open = 0;
       do {
-        const page: { items: unknown[]; nextCursor: string | null } = await api(`${host.url}/api/v1/work-orders?status=${OPEN}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+        const page: { items: unknown[]; nextCursor: string | null } = await api(
+          `${host.url}/api/v1/work-orders?status=${OPEN}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          token,
+        );
         open += page.items.length;
         cursor = page.nextCursor;
       } while (cursor);
@@ -139,18 +174,29 @@ async function main(): Promise<void> {
       await page.goto('/#/map');
       await page.locator('[data-testid="map-canvas"][data-state="ready"]').waitFor({ timeout: 120_000 });
       openTimes.push(performance.now() - t0);
-      points = Number(/([\d,]+) work orders on the map/.exec((await page.getByTestId('map-count').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? Number.NaN);
+      points = Number(
+        /([\d,]+) work orders on the map/.exec((await page.getByTestId('map-count').textContent()) ?? '')?.[1]?.replace(/,/g, '') ??
+          Number.NaN,
+      );
     }
     const p = page!;
 
     // Camera jumps: each until the map is idle again (tiles placed, clusters recomputed, painted).
     const jumpTimes = await p.evaluate(async () => {
       const g = globalThis as unknown as PageGlobals;
-    const map = g.__depotdeskMap;
+      const map = g.__depotdeskMap;
       const c = map.getCenter();
       const steps: [number, number, number][] = [
-        [c.lng, c.lat, 9], [c.lng, c.lat, 11], [-2.59, 51.455, 13], [-2.59, 51.455, 15], [-2.59, 51.455, 17],
-        [-2.36, 51.38, 17], [-2.36, 51.38, 14], [-2.5, 51.43, 12], [-2.6, 51.47, 10], [c.lng, c.lat, 9],
+        [c.lng, c.lat, 9],
+        [c.lng, c.lat, 11],
+        [-2.59, 51.455, 13],
+        [-2.59, 51.455, 15],
+        [-2.59, 51.455, 17],
+        [-2.36, 51.38, 17],
+        [-2.36, 51.38, 14],
+        [-2.5, 51.43, 12],
+        [-2.6, 51.47, 10],
+        [c.lng, c.lat, 9],
       ];
       const out: number[] = [];
       for (const [lng, lat, zoom] of steps) {
@@ -183,7 +229,12 @@ async function main(): Promise<void> {
       { metric: 'camera jump → idle, median of 10 (zoom 9–17)', value: ms(median(jumpTimes)), target: '', pass: null },
       { metric: 'camera jump → idle, slowest of 10', value: ms(Math.max(...jumpTimes)), target: '', pass: null },
       { metric: 'frame interval during a 1.5 s pan', value: `${ms(median(pan))} · ${fps(pan)}`, target: '', pass: null },
-      { metric: 'same pan, work-order layers hidden (baseline)', value: `${ms(median(basePan))} · ${fps(basePan)}`, target: '', pass: null },
+      {
+        metric: 'same pan, work-order layers hidden (baseline)',
+        value: `${ms(median(basePan))} · ${fps(basePan)}`,
+        target: '',
+        pass: null,
+      },
       { metric: 'frame interval during a 1.5 s zoom', value: `${ms(median(zoom))} · ${fps(zoom)}`, target: '', pass: null },
     ];
     console.log(`\nConsole map, headless Chromium (SwiftShader WebGL), ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}\n`);

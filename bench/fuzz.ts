@@ -31,7 +31,12 @@ function options() {
   if (!Number.isInteger(requests) || requests < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
     throw new Error('usage: npm run fuzz -- --requests N [--seed S] [--concurrency C] [--keep]');
   }
-  return { requests, concurrency, seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed), keep: values.keep };
+  return {
+    requests,
+    concurrency,
+    seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed),
+    keep: values.keep,
+  };
 }
 
 interface Finding {
@@ -83,17 +88,24 @@ async function main(): Promise<void> {
       if (batch % 10 === 9) console.log(`  … ${sent} sent, ${findings.length} findings`);
     }
     target.agent.destroy();
-    if (target.renewFailures.length) console.log(`The admin could not sign in again ${target.renewFailures.length} times (first: ${target.renewFailures[0]}); admin requests after that got 401.`);
+    if (target.renewFailures.length)
+      console.log(
+        `The admin could not sign in again ${target.renewFailures.length} times (first: ${target.renewFailures[0]}); admin requests after that got 401.`,
+      );
   } finally {
     await child.stop();
     if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
-  const rows = [...byStatus.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => [status, String(n), `${((100 * n) / total).toFixed(1)} %`]);
+  const rows = [...byStatus.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, n]) => [status, String(n), `${((100 * n) / total).toFixed(1)} %`]);
   const width = [Math.max(6, ...rows.map((r) => r[0]!.length)), 8, 8];
   const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(width[i]!)).join(' | ')} |`;
-  console.log(`\n${line(['status', 'requests', 'share'])}\n|${width.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}`);
+  console.log(
+    `\n${line(['status', 'requests', 'share'])}\n|${width.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}`,
+  );
   console.log(`\n${total} requests in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)}/s), seed ${opts.seed}.`);
   if (!findings.length) {
     console.log('No 5xx and no error outside problem+json.');

@@ -42,7 +42,11 @@ export function hostCommand(root = repoRoot()): HostCommand {
   const runningBuilt = !import.meta.url.endsWith('.ts');
   if (runningBuilt && fs.existsSync(built)) return { cmd: process.execPath, args: [built], label: 'node dist/host/start.js' };
   // `node --import tsx` rather than `npx tsx`: npx would add its own start-up and hide the host's pid.
-  return { cmd: process.execPath, args: ['--import', 'tsx', path.join(root, 'server', 'start.ts')], label: 'node --import tsx server/start.ts' };
+  return {
+    cmd: process.execPath,
+    args: ['--import', 'tsx', path.join(root, 'server', 'start.ts')],
+    label: 'node --import tsx server/start.ts',
+  };
 }
 
 export interface RunningChild {
@@ -83,7 +87,10 @@ export async function startChild(command: HostCommand, dataDir: string, logLevel
     throw err;
   };
   const { url, setupCode } = await new Promise<{ url: string; setupCode: string | null }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the host did not say it was listening within ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the host did not say it was listening within ${START_TIMEOUT_MS / 1000} s:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       // The banner's console line: the address, with #setup=<code> while the depot is new.
@@ -105,7 +112,10 @@ export async function startChild(command: HostCommand, dataDir: string, logLevel
   child.stdout?.resume();
   child.stderr?.resume();
   for (;;) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (performance.now() - started > START_TIMEOUT_MS) await giveUp(new Error('the host never answered /healthz'));
     await new Promise((r) => setTimeout(r, 5));

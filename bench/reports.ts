@@ -56,8 +56,12 @@ function depotRange(dataDir: string): { from: number; to: number; n: number } {
   const sqlite = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
   try {
     const orgId = sqlite.prepare('SELECT org_id FROM work_orders GROUP BY org_id ORDER BY count(*) DESC LIMIT 1').pluck().get() as string;
-    return sqlite.prepare('SELECT min(created_at) AS "from", max(created_at) + 1 AS "to", count(*) AS n FROM work_orders WHERE org_id = ?').get(orgId) as {
-      from: number; to: number; n: number;
+    return sqlite
+      .prepare('SELECT min(created_at) AS "from", max(created_at) + 1 AS "to", count(*) AS n FROM work_orders WHERE org_id = ?')
+      .get(orgId) as {
+      from: number;
+      to: number;
+      n: number;
     };
   } finally {
     sqlite.close();
@@ -72,12 +76,21 @@ async function kpiLatency(host: BenchHost, end: number): Promise<BenchRow[]> {
     return performance.now() - started;
   };
   await get(end - DAY, end); // starts the KPI worker
-  for (const [days, target] of [[30, null], [90, 1_000], [365, 2_000]] as const) {
+  for (const [days, target] of [
+    [30, null],
+    [90, 1_000],
+    [365, 2_000],
+  ] as const) {
     const samples: number[] = [];
     // A minute apart each time, so every run is computed, not served from the cache.
     for (let i = 1; i <= 3; i++) samples.push(await get(end - days * DAY - i * 60_000, end - i * 60_000));
     const m = median(samples);
-    rows.push({ metric: `GET /reports/kpis, last ${days} days (median of 3, computed)`, value: fmtMs(m), target: target ? `< ${target / 1000} s` : '', pass: target ? m < target : null });
+    rows.push({
+      metric: `GET /reports/kpis, last ${days} days (median of 3, computed)`,
+      value: fmtMs(m),
+      target: target ? `< ${target / 1000} s` : '',
+      pass: target ? m < target : null,
+    });
   }
   const cached = await get(end - 365 * DAY - 60_000, end - 60_000);
   rows.push({ metric: 'GET /reports/kpis, 365 days repeated (KPI worker cache)', value: fmtMs(cached), target: '', pass: null });
@@ -92,7 +105,13 @@ interface JobRun {
   healthz: number[];
 }
 
-async function runJob(host: BenchHost, dataDir: string, kind: 'kpi-pdf' | 'workbook', range: { from: number; to: number }, probe: boolean): Promise<JobRun> {
+async function runJob(
+  host: BenchHost,
+  dataDir: string,
+  kind: 'kpi-pdf' | 'workbook',
+  range: { from: number; to: number },
+  probe: boolean,
+): Promise<JobRun> {
   const rssBeforeMb = host.rssMb();
   let peakRssMb = rssBeforeMb;
   const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, host.rssMb())), 20);
@@ -100,7 +119,11 @@ async function runJob(host: BenchHost, dataDir: string, kind: 'kpi-pdf' | 'workb
   let finished = false;
   try {
     const started = performance.now();
-    const { id } = await call<{ id: string }>(host, 'POST', '/reports/jobs', { kind, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
+    const { id } = await call<{ id: string }>(host, 'POST', '/reports/jobs', {
+      kind,
+      from: new Date(range.from).toISOString(),
+      to: new Date(range.to).toISOString(),
+    });
     // Every 20 ms, like a busy console: back-to-back probes would take a CPU from the build itself.
     const probing = (async () => {
       while (probe && !finished) {
@@ -113,7 +136,11 @@ async function runJob(host: BenchHost, dataDir: string, kind: 'kpi-pdf' | 'workb
       }
     })();
     for (;;) {
-      const job = await call<{ state: string; message: string | null; sizeBytes: number | null; fileName: string | null }>(host, 'GET', `/reports/jobs/${id}`);
+      const job = await call<{ state: string; message: string | null; sizeBytes: number | null; fileName: string | null }>(
+        host,
+        'GET',
+        `/reports/jobs/${id}`,
+      );
       if (job.state === 'done') {
         const ms = performance.now() - started;
         finished = true;
@@ -133,7 +160,11 @@ async function runJob(host: BenchHost, dataDir: string, kind: 'kpi-pdf' | 'workb
 }
 
 /** `startHost` starts a host process on `dataDir` and signs in; each part gets a fresh one. */
-export async function benchReports(dataDir: string, startHost: () => Promise<BenchHost>, log: (m: string) => void = () => {}): Promise<BenchRow[]> {
+export async function benchReports(
+  dataDir: string,
+  startHost: () => Promise<BenchHost>,
+  log: (m: string) => void = () => {},
+): Promise<BenchRow[]> {
   const range = depotRange(dataDir);
   const rows: BenchRow[] = [];
   const withHost = async <T>(f: (host: BenchHost) => Promise<T>): Promise<T> => {
@@ -148,7 +179,9 @@ export async function benchReports(dataDir: string, startHost: () => Promise<Ben
   rows.push(...(await withHost((host) => kpiLatency(host, range.to))));
   const mb = (v: number) => `${v.toFixed(0)} MB`;
   for (const kind of ['kpi-pdf', 'workbook'] as const) {
-    log(`${kind} of the whole depot (${new Date(range.from).toISOString().slice(0, 10)} – ${new Date(range.to).toISOString().slice(0, 10)}) …`);
+    log(
+      `${kind} of the whole depot (${new Date(range.from).toISOString().slice(0, 10)} – ${new Date(range.to).toISOString().slice(0, 10)}) …`,
+    );
     const run = await withHost(async (host) => {
       // Let the start-up settle, so "before" is the idle host.
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -157,12 +190,32 @@ export async function benchReports(dataDir: string, startHost: () => Promise<Ben
     const label = kind === 'kpi-pdf' ? 'KPI PDF' : 'workbook';
     const target = kind === 'kpi-pdf' ? 3_000 : 10_000;
     const grown = run.peakRssMb - run.rssBeforeMb;
-    rows.push({ metric: `${label}, ${range.n} work orders (POST → done; ${(run.sizeBytes / 1_048_576).toFixed(1)} MB file)`, value: `${(run.ms / 1000).toFixed(2)} s`, target: `< ${target / 1000} s`, pass: run.ms < target });
-    rows.push({ metric: `${label}: memory of the build (fresh host's RSS, peak − idle before)`, value: mb(grown), target: '< 300 MB', pass: grown < 300 });
-    rows.push({ metric: `${label}: host process peak RSS (idle before: ${mb(run.rssBeforeMb)})`, value: mb(run.peakRssMb), target: '', pass: null });
+    rows.push({
+      metric: `${label}, ${range.n} work orders (POST → done; ${(run.sizeBytes / 1_048_576).toFixed(1)} MB file)`,
+      value: `${(run.ms / 1000).toFixed(2)} s`,
+      target: `< ${target / 1000} s`,
+      pass: run.ms < target,
+    });
+    rows.push({
+      metric: `${label}: memory of the build (fresh host's RSS, peak − idle before)`,
+      value: mb(grown),
+      target: '< 300 MB',
+      pass: grown < 300,
+    });
+    rows.push({
+      metric: `${label}: host process peak RSS (idle before: ${mb(run.rssBeforeMb)})`,
+      value: mb(run.peakRssMb),
+      target: '',
+      pass: null,
+    });
     if (kind === 'workbook') {
       const p = p95(run.healthz);
-      rows.push({ metric: `/healthz p95 while the workbook builds (n=${run.healthz.length}, max ${fmtMs(Math.max(...run.healthz))})`, value: fmtMs(p), target: '< 100 ms', pass: p < 100 });
+      rows.push({
+        metric: `/healthz p95 while the workbook builds (n=${run.healthz.length}, max ${fmtMs(Math.max(...run.healthz))})`,
+        value: fmtMs(p),
+        target: '< 100 ms',
+        pass: p < 100,
+      });
     }
   }
   return rows;

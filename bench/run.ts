@@ -87,8 +87,15 @@ async function timed(url: string, init?: RequestInit): Promise<{ ms: number; sta
 }
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DISPATCHER) });
-  if (!res.ok) throw new Error(`dispatcher login failed (${res.status}): is ${DISPATCHER.email} in this database? Seed it with npm run seed -- --demo --size large`);
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(DISPATCHER),
+  });
+  if (!res.ok)
+    throw new Error(
+      `dispatcher login failed (${res.status}): is ${DISPATCHER.email} in this database? Seed it with npm run seed -- --demo --size large`,
+    );
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -105,11 +112,14 @@ function readFixture(dataDir: string): Fixture {
   const db = new Database(file, { readonly: true });
   try {
     const workOrders = db.prepare('SELECT count(*) FROM work_orders').pluck().get() as number;
-    const teamId = db.prepare("SELECT id FROM teams ORDER BY name = 'Water Network' DESC, name LIMIT 1").pluck().get() as string | undefined;
+    const teamId = db.prepare("SELECT id FROM teams ORDER BY name = 'Water Network' DESC, name LIMIT 1").pluck().get() as
+      string | undefined;
     if (!teamId) throw new Error(`${file} has no teams: is it a demo depot?`);
     // Orders in the field can be cycled forever (→ EN_ROUTE → ON_SITE → ON_HOLD → ON_SITE ...), so reruns find work too.
     const candidates = db
-      .prepare("SELECT id, status FROM work_orders WHERE status IN ('DISPATCHED', 'EN_ROUTE', 'ON_SITE') OR (status = 'ON_HOLD' AND held_from_status = 'ON_SITE') ORDER BY id LIMIT 4000")
+      .prepare(
+        "SELECT id, status FROM work_orders WHERE status IN ('DISPATCHED', 'EN_ROUTE', 'ON_SITE') OR (status = 'ON_HOLD' AND held_from_status = 'ON_SITE') ORDER BY id LIMIT 4000",
+      )
       .all() as Candidate[];
     const dbMb = fs.statSync(file).size / 1024 / 1024;
     return { workOrders, teamId, candidates, dbMb };
@@ -188,7 +198,9 @@ async function main(): Promise<void> {
   }
   if (opts.sections.has('telemetry')) {
     console.log('telemetry end to end: a host process, 16 socat ports, a writer process, a /ws client …');
-    rows.push(...(await benchTelemetry({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
+    rows.push(
+      ...(await benchTelemetry({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })),
+    );
   }
   if (opts.sections.has('reports')) rows.push(...(await reportsSection(opts)));
   if (opts.sections.has('audit')) {
@@ -205,30 +217,62 @@ async function hostSection(opts: Options): Promise<Row[]> {
   const fx = readFixture(opts.dataDir);
   const command = hostCommand();
   console.log(`DepotDesk bench: ${fx.workOrders} work orders (${fx.dbMb.toFixed(0)} MB) in ${opts.dataDir}`);
-  console.log(`host: ${command.label} --log-level ${opts.logLevel}; Node ${process.version}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`);
+  console.log(
+    `host: ${command.label} --log-level ${opts.logLevel}; Node ${process.version}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`,
+  );
   if (fx.workOrders < 50_000) console.log(`Note: the targets are for ~100,000 work orders; this database has ${fx.workOrders}.\n`);
 
   const rows: Row[] = [];
   const fsyncs = fsyncProbe(opts.dataDir);
-  rows.push({ metric: 'disk fdatasync p50 / p95 (context: each durable commit waits for one)', value: `${ms(median(fsyncs))} / ${ms(percentile(fsyncs, 95))}`, target: '', pass: null });
+  rows.push({
+    metric: 'disk fdatasync p50 / p95 (context: each durable commit waits for one)',
+    value: `${ms(median(fsyncs))} / ${ms(percentile(fsyncs, 95))}`,
+    target: '',
+    pass: null,
+  });
   const startups = await startupBench(command, opts.dataDir, opts.logLevel, opts.starts);
-  rows.push({ metric: `host start-up, median of ${startups.length} (spawn → /healthz OK)`, value: ms(median(startups)), target: '< 2 s', pass: median(startups) < 2_000 });
+  rows.push({
+    metric: `host start-up, median of ${startups.length} (spawn → /healthz OK)`,
+    value: ms(median(startups)),
+    target: '< 2 s',
+    pass: median(startups) < 2_000,
+  });
 
   const host = await startChild(command, opts.dataDir, opts.logLevel);
   try {
     const rssIdle = host.rssMb();
     const token = await login(host.url);
     rows.push(...(await listBench(host, token, fx, opts.listRuns)));
-    const load = await transitionLoad(host.url, token, fx.candidates, { sequential: opts.sequentialTransitions, concurrency: opts.concurrency, durationS: opts.durationS });
-    rows.push({ metric: `transition p50 (sequential, n=${load.sequential.length})`, value: ms(median(load.sequential)), target: '', pass: null });
-    rows.push({ metric: 'transition p95 (sequential)', value: ms(percentile(load.sequential, 95)), target: '< 5 ms', pass: percentile(load.sequential, 95) < 5 });
+    const load = await transitionLoad(host.url, token, fx.candidates, {
+      sequential: opts.sequentialTransitions,
+      concurrency: opts.concurrency,
+      durationS: opts.durationS,
+    });
+    rows.push({
+      metric: `transition p50 (sequential, n=${load.sequential.length})`,
+      value: ms(median(load.sequential)),
+      target: '',
+      pass: null,
+    });
+    rows.push({
+      metric: 'transition p95 (sequential)',
+      value: ms(percentile(load.sequential, 95)),
+      target: '< 5 ms',
+      pass: percentile(load.sequential, 95) < 5,
+    });
     rows.push({
       metric: `transitions/s (concurrency ${opts.concurrency}, ${load.count} in ${load.seconds.toFixed(1)} s)`,
       value: load.perSecond.toFixed(0),
       target: '≥ 1,500',
       pass: load.perSecond >= 1_500,
     });
-    if (load.errors.size) rows.push({ metric: 'transition errors', value: [...load.errors.entries()].map(([k, n]) => `${k} ×${n}`).join(', '), target: '0', pass: false });
+    if (load.errors.size)
+      rows.push({
+        metric: 'transition errors',
+        value: [...load.errors.entries()].map(([k, n]) => `${k} ×${n}`).join(', '),
+        target: '0',
+        pass: false,
+      });
     const rss = host.rssMb();
     rows.push({ metric: 'host RSS after start (idle)', value: `${rssIdle.toFixed(0)} MB`, target: '', pass: null });
     rows.push({ metric: 'host RSS after the runs', value: `${rss.toFixed(0)} MB`, target: '< 250 MB', pass: rss < 250 });
@@ -258,7 +302,9 @@ async function reportsSection(opts: Options): Promise<Row[]> {
 // Bundled, every module shares the bundle's import.meta.url, so the build names the entry in
 // DEPOTDESK_BUNDLE_ENTRY; from source, compare with argv[1]. Importing this file never runs main().
 const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
-const isEntry = bundledAs ? bundledAs === 'bench' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+const isEntry = bundledAs
+  ? bundledAs === 'bench'
+  : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 if (isEntry) {
   main().catch((err: unknown) => {
     console.error('bench failed:', err instanceof Error ? err.message : err);

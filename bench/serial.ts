@@ -44,7 +44,8 @@ function sampleText(protocol: StreamProtocol | 'gps', lines: number): Buffer {
     for (let i = 0; out.length < lines; i++) out.push(...gps.next(START + i * 1000));
   } else if (protocol === 'csv') {
     out.push('time,temperature[°C],humidity[%],flow[m3/h]');
-    for (let i = 0; i < lines; i++) out.push(`${START + i},${(20 + (i % 50) / 10).toFixed(2)},${40 + (i % 7)},${(36.5 + (i % 13) / 10).toFixed(1)}`);
+    for (let i = 0; i < lines; i++)
+      out.push(`${START + i},${(20 + (i % 50) / 10).toFixed(2)},${40 + (i % 7)},${(36.5 + (i % 13) / 10).toFixed(1)}`);
   } else {
     const t = createTemperatureProfile({ seed: 9, format: protocol === 'json' ? 'json' : 'kv' });
     for (let i = 0; i < lines; i++) out.push(t.next(START + i * 1000, i));
@@ -66,7 +67,12 @@ function decodeThroughput(): Row[] {
       bytes += text.length;
     }
     const s = (performance.now() - t0) / 1000;
-    rows.push({ metric: `decode ${protocol} (in memory, 4 KiB chunks)`, value: `${Math.round(frames / s).toLocaleString('en')} frames/s (${(bytes / s / 1e6).toFixed(1)} MB/s)`, target: '', pass: null });
+    rows.push({
+      metric: `decode ${protocol} (in memory, 4 KiB chunks)`,
+      value: `${Math.round(frames / s).toLocaleString('en')} frames/s (${(bytes / s / 1e6).toFixed(1)} MB/s)`,
+      target: '',
+      pass: null,
+    });
   }
   const req = { unitId: 1, fn: 3 as const, address: 0, count: 5 };
   const slave = createModbusSlave({ unitId: 1 });
@@ -74,7 +80,12 @@ function decodeThroughput(): Row[] {
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < 500) for (let i = 0; i < 1000; i++, n++) parseReadResponse(req, response);
-  rows.push({ metric: 'decode Modbus read response (5 registers)', value: `${Math.round(n / ((performance.now() - t0) / 1000)).toLocaleString('en')} responses/s`, target: '', pass: null });
+  rows.push({
+    metric: 'decode Modbus read response (5 registers)',
+    value: `${Math.round(n / ((performance.now() - t0) / 1000)).toLocaleString('en')} responses/s`,
+    target: '',
+    pass: null,
+  });
   return rows;
 }
 
@@ -107,12 +118,30 @@ for (const p of paths) {
 
 function device(i: number, p: string): DeviceConfig {
   return {
-    id: `bench-${i}`, orgId: 'bench', name: `bench ${i}`, vendorId: null, productId: null, serialNumber: null, path: p, protocol: 'nmea',
-    serial: { baudRate: 115200, dataBits: 8, stopBits: 1, parity: 'none' }, modbus: null, assetId: null, vehicleId: null, enabled: true, silenceAfterMs: 10_000,
+    id: `bench-${i}`,
+    orgId: 'bench',
+    name: `bench ${i}`,
+    vendorId: null,
+    productId: null,
+    serialNumber: null,
+    path: p,
+    protocol: 'nmea',
+    serial: { baudRate: 115200, dataBits: 8, stopBits: 1, parity: 'none' },
+    modbus: null,
+    assetId: null,
+    vehicleId: null,
+    enabled: true,
+    silenceAfterMs: 10_000,
   };
 }
 
-async function ptyRun(pairs: PtyPair[], blockFile: string, lineLen: number, rate: number, durationS: number): Promise<{ frames: number[]; cpuMs: number; seconds: number; delays: number[]; rejected: number; noFix: number }> {
+async function ptyRun(
+  pairs: PtyPair[],
+  blockFile: string,
+  lineLen: number,
+  rate: number,
+  durationS: number,
+): Promise<{ frames: number[]; cpuMs: number; seconds: number; delays: number[]; rejected: number; noFix: number }> {
   const m = new DeviceManager({ portClass: SerialPort });
   const frames = pairs.map(() => 0);
   const delays: number[] = [];
@@ -123,7 +152,11 @@ async function ptyRun(pairs: PtyPair[], blockFile: string, lineLen: number, rate
     if (delays.length < 200_000) delays.push(Date.now() - receivedAt);
   });
   m.configure(pairs.map((p, i) => device(i, p.b)));
-  const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, pairs.map((p) => p.a).join(','), blockFile, String(rate), String(lineLen)], { stdio: 'ignore', cwd: process.cwd() });
+  const writer = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', WRITER, pairs.map((p) => p.a).join(','), blockFile, String(rate), String(lineLen)],
+    { stdio: 'ignore', cwd: process.cwd() },
+  );
   try {
     // Warm up for a second, then measure.
     await new Promise((r) => setTimeout(r, 1000));
@@ -173,19 +206,54 @@ export async function benchSerial(opts: BenchSerialOptions = {}): Promise<Row[]>
     const flood = await ptyRun(pairs, blockFile, lineLen, 0, durationS);
     const total = flood.frames.reduce((a, b) => a + b, 0);
     const perPort = flood.frames.map((f) => f / flood.seconds);
-    rows.push({ metric: `${nPorts} pty ports at max rate: sustained frames/s (all ports)`, value: Math.round(total / flood.seconds).toLocaleString('en'), target: '', pass: null });
-    rows.push({ metric: `${nPorts} pty ports at max rate: frames/s per port min / max`, value: `${Math.round(Math.min(...perPort)).toLocaleString('en')} / ${Math.round(Math.max(...perPort)).toLocaleString('en')}`, target: 'every port served', pass: Math.min(...perPort) > 0 });
-    rows.push({ metric: `${nPorts} pty ports at max rate: host CPU (one core = 100 %)`, value: `${((flood.cpuMs / (flood.seconds * 1000)) * 100).toFixed(0)} % total, ${((flood.cpuMs / (flood.seconds * 1000) / nPorts) * 100).toFixed(1)} % per port`, target: '', pass: null });
-    rows.push({ metric: `${nPorts} pty ports at max rate: rejected lines (besides no-fix)`, value: String(flood.rejected), target: '0', pass: flood.rejected === 0 });
+    rows.push({
+      metric: `${nPorts} pty ports at max rate: sustained frames/s (all ports)`,
+      value: Math.round(total / flood.seconds).toLocaleString('en'),
+      target: '',
+      pass: null,
+    });
+    rows.push({
+      metric: `${nPorts} pty ports at max rate: frames/s per port min / max`,
+      value: `${Math.round(Math.min(...perPort)).toLocaleString('en')} / ${Math.round(Math.max(...perPort)).toLocaleString('en')}`,
+      target: 'every port served',
+      pass: Math.min(...perPort) > 0,
+    });
+    rows.push({
+      metric: `${nPorts} pty ports at max rate: host CPU (one core = 100 %)`,
+      value: `${((flood.cpuMs / (flood.seconds * 1000)) * 100).toFixed(0)} % total, ${((flood.cpuMs / (flood.seconds * 1000) / nPorts) * 100).toFixed(1)} % per port`,
+      target: '',
+      pass: null,
+    });
+    rows.push({
+      metric: `${nPorts} pty ports at max rate: rejected lines (besides no-fix)`,
+      value: String(flood.rejected),
+      target: '0',
+      pass: flood.rejected === 0,
+    });
 
     log(`serial: ${nPorts} ports at ${pacedRate} lines/s for ${durationS} s`);
     const paced = await ptyRun(pairs, blockFile, lineLen, pacedRate, durationS);
     // Lines, not frames: the van's GPS loses its fix now and then, and those sentences are no frame.
     const pacedTotal = paced.frames.reduce((a, b) => a + b, 0) + paced.noFix;
     const sorted = [...paced.delays].sort((a, b) => a - b);
-    rows.push({ metric: `${nPorts} pty ports at ${pacedRate} lines/s each: lines decoded/s`, value: Math.round(pacedTotal / paced.seconds).toLocaleString('en'), target: `≈ ${nPorts * pacedRate}`, pass: pacedTotal / paced.seconds > nPorts * pacedRate * 0.9 });
-    rows.push({ metric: `${nPorts} pty ports at ${pacedRate} lines/s each: CPU per port`, value: `${((paced.cpuMs / (paced.seconds * 1000) / nPorts) * 100).toFixed(2)} % of a core`, target: '< 1 %', pass: paced.cpuMs / (paced.seconds * 1000) / nPorts < 0.01 });
-    rows.push({ metric: `${nPorts} pty ports paced: bytes received → frame decoded p50 / p95`, value: `${pct(sorted, 50)} ms / ${pct(sorted, 95)} ms`, target: '< 10 ms p95', pass: pct(sorted, 95) < 10 });
+    rows.push({
+      metric: `${nPorts} pty ports at ${pacedRate} lines/s each: lines decoded/s`,
+      value: Math.round(pacedTotal / paced.seconds).toLocaleString('en'),
+      target: `≈ ${nPorts * pacedRate}`,
+      pass: pacedTotal / paced.seconds > nPorts * pacedRate * 0.9,
+    });
+    rows.push({
+      metric: `${nPorts} pty ports at ${pacedRate} lines/s each: CPU per port`,
+      value: `${((paced.cpuMs / (paced.seconds * 1000) / nPorts) * 100).toFixed(2)} % of a core`,
+      target: '< 1 %',
+      pass: paced.cpuMs / (paced.seconds * 1000) / nPorts < 0.01,
+    });
+    rows.push({
+      metric: `${nPorts} pty ports paced: bytes received → frame decoded p50 / p95`,
+      value: `${pct(sorted, 50)} ms / ${pct(sorted, 95)} ms`,
+      target: '< 10 ms p95',
+      pass: pct(sorted, 95) < 10,
+    });
   } finally {
     await Promise.all(pairs.map((p) => p.kill()));
     fs.rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,10 @@ export interface Row {
 }
 
 export function markdownTable(rows: Row[]): string {
-  const cells = [['metric', 'value', 'target', 'pass'], ...rows.map((r) => [r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'yes' : 'NO'])];
+  const cells = [
+    ['metric', 'value', 'target', 'pass'],
+    ...rows.map((r) => [r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'yes' : 'NO']),
+  ];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');

@@ -65,7 +65,10 @@ process.on('SIGTERM', () => process.exit(0));
 `;
 
 function startWriter(paths: string[], rate: number): ChildProcess {
-  return spawn(process.execPath, ['--input-type=module', '-e', WRITER, paths.join(','), String(rate)], { stdio: 'ignore', cwd: repoRoot() });
+  return spawn(process.execPath, ['--input-type=module', '-e', WRITER, paths.join(','), String(rate)], {
+    stdio: 'ignore',
+    cwd: repoRoot(),
+  });
 }
 
 async function stopWriter(child: ChildProcess): Promise<void> {
@@ -130,7 +133,8 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
   const runs = opts.runs ?? 3;
   const pacedRate = opts.pacedRate ?? 2;
   const log = opts.log ?? (() => undefined);
-  if (!socatAvailable()) return [{ metric: `telemetry end to end (${nPorts} ports)`, value: 'skipped: socat is not installed', target: '', pass: null }];
+  if (!socatAvailable())
+    return [{ metric: `telemetry end to end (${nPorts} ports)`, value: 'skipped: socat is not installed', target: '', pass: null }];
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-telemetry-bench-'));
   const dataDir = path.join(dir, 'data');
@@ -144,16 +148,28 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
     for (let i = 0; i < nPorts; i++) pairs.push(await startPtyPair(path.join(dir, `a${i}`), path.join(dir, `b${i}`)));
     host = await startChild(hostCommand(), dataDir, opts.logLevel ?? 'warn');
     const h = host;
-    const { token } = await api<{ token: string }>(h, null, 'POST', '/setup', { setupCode: h.setupCode, organization: { name: 'Bench depot', timeZone: 'Europe/London' }, admin: ADMIN });
+    const { token } = await api<{ token: string }>(h, null, 'POST', '/setup', {
+      setupCode: h.setupCode,
+      organization: { name: 'Bench depot', timeZone: 'Europe/London' },
+      admin: ADMIN,
+    });
     const ids: string[] = [];
     for (let i = 0; i < nPorts; i++) {
       const d = await api<{ id: string }>(h, token, 'POST', '/telemetry/devices', {
-        name: `Bench sensor ${i + 1}`, path: pairs[i]!.b, protocol: 'json', serial: { baudRate: 115200 }, silenceAfterMs: 60_000,
+        name: `Bench sensor ${i + 1}`,
+        path: pairs[i]!.b,
+        protocol: 'json',
+        serial: { baudRate: 115200 },
+        silenceAfterMs: 60_000,
       });
       ids.push(d.id);
     }
-    const devices = async () => (await api<{ items: DeviceCounters[] }>(h, token, 'GET', '/telemetry/devices?limit=200')).items.filter((d) => ids.includes(d.id));
-    await until(`all ${nPorts} devices connected`, async () => (await devices()).filter((d) => d.status?.state === 'connected').length === nPorts);
+    const devices = async () =>
+      (await api<{ items: DeviceCounters[] }>(h, token, 'GET', '/telemetry/devices?limit=200')).items.filter((d) => ids.includes(d.id));
+    await until(
+      `all ${nPorts} devices connected`,
+      async () => (await devices()).filter((d) => d.status?.state === 'connected').length === nPorts,
+    );
 
     // The /ws client: each `telemetry` message carries the newest `sent` of its device's lines.
     const delays: number[] = [];
@@ -174,7 +190,10 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
 
     for (let run = 1; run <= runs; run++) {
       log(`telemetry run ${run}/${runs}: ${nPorts} ports at ${pacedRate} lines/s for ${durationS} s`);
-      const paced = startWriter(pairs.map((p) => p.a), pacedRate);
+      const paced = startWriter(
+        pairs.map((p) => p.a),
+        pacedRate,
+      );
       await sleep(1.5); // ports open, first lines through
       delays.length = 0;
       collecting = true;
@@ -192,7 +211,10 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
 
       log(`telemetry run ${run}/${runs}: ${nPorts} ports flooded for ${durationS} s`);
       const before = await devices();
-      const flood = startWriter(pairs.map((p) => p.a), 0);
+      const flood = startWriter(
+        pairs.map((p) => p.a),
+        0,
+      );
       await sleep(1.5);
       const c0 = counts();
       const fcpu0 = cpuSeconds(h.pid);
@@ -211,16 +233,21 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
       await stopWriter(flood);
       // What the ports and the pipeline still hold must be written before the next paced window.
       let last = -1;
-      await until('the flood backlog to drain', async () => {
-        const status = await api<{ pipeline: { queued: number } }>(h, token, 'GET', '/telemetry/status');
-        const n = seqRows.get() as number;
-        const settled = status.pipeline.queued === 0 && n === last;
-        last = n;
-        return settled;
-      }, 120_000);
+      await until(
+        'the flood backlog to drain',
+        async () => {
+          const status = await api<{ pipeline: { queued: number } }>(h, token, 'GET', '/telemetry/status');
+          const n = seqRows.get() as number;
+          const settled = status.pipeline.queued === 0 && n === last;
+          last = n;
+          return settled;
+        },
+        120_000,
+      );
       const after = await devices();
       const perPort = ids.map((id) => ((c1.get(id) ?? 0) - (c0.get(id) ?? 0)) / fs1);
-      const rejected = (list: DeviceCounters[]) => list.reduce((n, d) => n + Object.values(d.status?.rejected ?? {}).reduce((a, b) => a + b, 0), 0);
+      const rejected = (list: DeviceCounters[]) =>
+        list.reduce((n, d) => n + Object.values(d.status?.rejected ?? {}).reduce((a, b) => a + b, 0), 0);
       const dropped = (list: DeviceCounters[]) => list.reduce((n, d) => n + d.pipeline.dropped, 0);
       figures.push({
         pacedDelays,
@@ -256,13 +283,53 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
   const tag = `${nPorts} pty ports → host`;
   const of = `median of ${figures.length}`;
   return [
-    { metric: `${tag} at max rate: frames stored/s, all ports (${of}; 2 readings each)`, value: Math.round(med((f) => f.floodFramesPerS)).toLocaleString('en'), target: '', pass: null },
-    { metric: `${tag} at max rate: slowest port, frames stored/s`, value: Math.round(med((f) => f.floodMinPortPerS)).toLocaleString('en'), target: 'every port served', pass: med((f) => f.floodMinPortPerS) > 0 },
-    { metric: `${tag} at max rate: host CPU (one core = 100 %)`, value: `${(med((f) => f.floodCpu) * 100).toFixed(0)} % total, ${((med((f) => f.floodCpu) / nPorts) * 100).toFixed(1)} % per port`, target: '', pass: null },
-    { metric: `${tag} at max rate: lines refused (overflow etc.) / frames dropped by the pipeline`, value: `${med((f) => f.floodRejected)} / ${med((f) => f.floodDropped)}`, target: 'counted, host responsive', pass: null },
-    { metric: `${tag} at max rate: GET /telemetry/status meanwhile, p95`, value: ms(med((f) => percentile(f.floodApiMs, 95))), target: '< 250 ms', pass: med((f) => percentile(f.floodApiMs, 95)) < 250 },
-    { metric: `${tag} at ${pacedRate} lines/s each: lines stored/s`, value: med((f) => f.pacedLinesPerS).toFixed(1), target: `≈ ${expected}`, pass: med((f) => f.pacedLinesPerS) > expected * 0.9 },
-    { metric: `${tag} at ${pacedRate} lines/s each: host CPU per port`, value: `${(cpuPerPort * 100).toFixed(2)} % of a core`, target: '< 1 %', pass: cpuPerPort < 0.01 },
-    { metric: `${tag} at ${pacedRate} lines/s each: line written → /ws telemetry event p50 / p95 (n=${figures.reduce((n, f) => n + f.pacedDelays.length, 0)})`, value: `${ms(p50)} / ${ms(p95)}`, target: '< 50 ms p95', pass: p95 < 50 },
+    {
+      metric: `${tag} at max rate: frames stored/s, all ports (${of}; 2 readings each)`,
+      value: Math.round(med((f) => f.floodFramesPerS)).toLocaleString('en'),
+      target: '',
+      pass: null,
+    },
+    {
+      metric: `${tag} at max rate: slowest port, frames stored/s`,
+      value: Math.round(med((f) => f.floodMinPortPerS)).toLocaleString('en'),
+      target: 'every port served',
+      pass: med((f) => f.floodMinPortPerS) > 0,
+    },
+    {
+      metric: `${tag} at max rate: host CPU (one core = 100 %)`,
+      value: `${(med((f) => f.floodCpu) * 100).toFixed(0)} % total, ${((med((f) => f.floodCpu) / nPorts) * 100).toFixed(1)} % per port`,
+      target: '',
+      pass: null,
+    },
+    {
+      metric: `${tag} at max rate: lines refused (overflow etc.) / frames dropped by the pipeline`,
+      value: `${med((f) => f.floodRejected)} / ${med((f) => f.floodDropped)}`,
+      target: 'counted, host responsive',
+      pass: null,
+    },
+    {
+      metric: `${tag} at max rate: GET /telemetry/status meanwhile, p95`,
+      value: ms(med((f) => percentile(f.floodApiMs, 95))),
+      target: '< 250 ms',
+      pass: med((f) => percentile(f.floodApiMs, 95)) < 250,
+    },
+    {
+      metric: `${tag} at ${pacedRate} lines/s each: lines stored/s`,
+      value: med((f) => f.pacedLinesPerS).toFixed(1),
+      target: `≈ ${expected}`,
+      pass: med((f) => f.pacedLinesPerS) > expected * 0.9,
+    },
+    {
+      metric: `${tag} at ${pacedRate} lines/s each: host CPU per port`,
+      value: `${(cpuPerPort * 100).toFixed(2)} % of a core`,
+      target: '< 1 %',
+      pass: cpuPerPort < 0.01,
+    },
+    {
+      metric: `${tag} at ${pacedRate} lines/s each: line written → /ws telemetry event p50 / p95 (n=${figures.reduce((n, f) => n + f.pacedDelays.length, 0)})`,
+      value: `${ms(p50)} / ${ms(p95)}`,
+      target: '< 50 ms p95',
+      pass: p95 < 50,
+    },
   ];
 }

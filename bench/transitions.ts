@@ -57,7 +57,8 @@ export async function transitionLoad(
   candidates: Candidate[],
   opts: { sequential: number; concurrency: number; durationS: number },
 ): Promise<LoadResult> {
-  if (candidates.length < opts.concurrency) throw new Error(`only ${candidates.length} work orders are in the field; the bench needs at least ${opts.concurrency}`);
+  if (candidates.length < opts.concurrency)
+    throw new Error(`only ${candidates.length} work orders are in the field; the bench needs at least ${opts.concurrency}`);
   const orders: Order[] = candidates.map((c) => ({ ...c, dead: false }));
   const errors = new Map<string, number>();
 

@@ -23,7 +23,10 @@ export interface OpenedDatabase {
 
 /** Thrown when the file was written by a newer DepotDesk: opening it could corrupt data we do not understand. */
 export class DatabaseFromFutureError extends Error {
-  constructor(readonly fileVersion: number, readonly knownVersion: number) {
+  constructor(
+    readonly fileVersion: number,
+    readonly knownVersion: number,
+  ) {
     super(
       `This database was written by a newer version of DepotDesk (schema ${fileVersion}, ` +
         `this build knows ${knownVersion}). Update DepotDesk before opening it.`,
@@ -32,7 +35,9 @@ export class DatabaseFromFutureError extends Error {
   }
 }
 
-interface Journal { entries: { idx: number; tag: string; when: number }[] }
+interface Journal {
+  entries: { idx: number; tag: string; when: number }[];
+}
 
 /**
  * Where the committed migrations live. The bundled host sets DEPOTDESK_MIGRATIONS (it ships the
@@ -50,13 +55,12 @@ function readJournal(folder: string): Journal {
 }
 
 function appliedMigrationCount(sqlite: Sqlite): { count: number; lastWhen: number } {
-  const table = sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
-    .get();
+  const table = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (!table) return { count: 0, lastWhen: 0 };
-  const row = sqlite
-    .prepare('SELECT count(*) AS count, coalesce(max(created_at), 0) AS lastWhen FROM __drizzle_migrations')
-    .get() as { count: number; lastWhen: number };
+  const row = sqlite.prepare('SELECT count(*) AS count, coalesce(max(created_at), 0) AS lastWhen FROM __drizzle_migrations').get() as {
+    count: number;
+    lastWhen: number;
+  };
   return row;
 }
 

@@ -12,7 +12,10 @@ describe('statement cache', () => {
     const second = db.prepare('SELECT a, b FROM t ORDER BY a');
     expect(second).toBe(first);
     // A reused statement must not keep the previous caller's pluck mode.
-    expect(second.all()).toEqual([{ a: 1, b: 'x' }, { a: 2, b: 'y' }]);
+    expect(second.all()).toEqual([
+      { a: 1, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
   });
 
   it('when a cached statement is busy iterating, then a fresh one is handed out', () => {
@@ -26,6 +29,10 @@ describe('statement cache', () => {
       expect(inner).not.toBe(outer);
       seen.push([row.a, (inner.all() as { a: number }[]).length]);
     }
-    expect(seen).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
   });
 });

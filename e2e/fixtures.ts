@@ -9,7 +9,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hostEntry = path.join(root, 'dist/host/start.js');
 const seedEntry = path.join(root, 'dist/host/seed.js');
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -23,9 +30,13 @@ export interface E2EHost {
 
 /** Fills a temp data dir with the demo depot (small), through the real seed bundle. */
 export function seedDemo(dataDir: string, workOrders = 300): void {
-  const { status, stderr } = spawnSync(process.execPath, [seedEntry, '--demo', '--data-dir', dataDir, '--work-orders', String(workOrders), '--seed', '7'], {
-    encoding: 'utf8',
-  });
+  const { status, stderr } = spawnSync(
+    process.execPath,
+    [seedEntry, '--demo', '--data-dir', dataDir, '--work-orders', String(workOrders), '--seed', '7'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (status !== 0) throw new Error(`seeding failed: ${stderr}`);
 }
 
@@ -34,9 +45,13 @@ export async function startHost(opts: { seed?: number | false; lan?: boolean } =
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-e2e-'));
   if (opts.seed) seedDemo(dataDir, opts.seed);
   const lanArgs = opts.lan ? ['--lan-port', '0'] : ['--no-lan'];
-  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--data-dir', dataDir, '--port', '0', ...lanArgs, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [hostEntry, '--data-dir', dataDir, '--port', '0', ...lanArgs, '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const { url, setupCode } = await new Promise<{ url: string; setupCode: string | null }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

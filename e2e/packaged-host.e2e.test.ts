@@ -39,11 +39,25 @@ beforeAll(async () => {
   expect(host.built).toContain('start');
   expect(shell.built).toEqual(['main', 'preload']);
   // vitest sets NODE_ENV=test; the packaged console is the production build.
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error', '--outDir', path.join(distDir, 'renderer'), '--emptyOutDir'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'error',
+      '--outDir',
+      path.join(distDir, 'renderer'),
+      '--emptyOutDir',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   // electron-builder's extraResources puts resources/basemap at <resourcesPath>/basemap.
   fs.mkdirSync(resourcesDir, { recursive: true });
   fs.cpSync(path.join(root, 'resources', 'basemap'), path.join(resourcesDir, 'basemap'), { recursive: true });
@@ -60,7 +74,10 @@ describe('the packaged app layout', () => {
     expect(preload).not.toMatch(/^import /m);
     const main = fs.readFileSync(path.join(distDir, 'main', 'index.js'), 'utf8');
     expect(requires(main).filter((m) => m !== 'electron' && !m!.startsWith('node:'))).toEqual([]);
-    expect(JSON.parse(fs.readFileSync(path.join(distDir, 'main', 'package.json'), 'utf8'))).toMatchObject({ type: 'commonjs', productName: 'DepotDesk' });
+    expect(JSON.parse(fs.readFileSync(path.join(distDir, 'main', 'package.json'), 'utf8'))).toMatchObject({
+      type: 'commonjs',
+      productName: 'DepotDesk',
+    });
     expect(fs.existsSync(path.join(distDir, 'renderer', 'console', 'index.html'))).toBe(true);
     expect(fs.existsSync(path.join(distDir, 'host', 'migrations'))).toBe(true);
   });

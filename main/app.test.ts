@@ -44,7 +44,9 @@ describe('desktop shell wiring (fake electron)', () => {
     await t.handle.ready;
     const win = FakeWindow.created[0]!;
     expect(win.loaded).toEqual(['http://127.0.0.1:4400/']);
-    expect(win.options).toMatchObject({ webPreferences: { preload: '/app/dist/preload/index.js', contextIsolation: true, sandbox: true, nodeIntegration: false } });
+    expect(win.options).toMatchObject({
+      webPreferences: { preload: '/app/dist/preload/index.js', contextIsolation: true, sandbox: true, nodeIntegration: false },
+    });
     win.emit('ready-to-show');
     expect(win.shown).toBe(1);
     expect(FakeTray.last!.tooltip).toMatch(/host running on port 4400/);
@@ -173,7 +175,7 @@ describe('first-run setup code hand-off (fake electron)', () => {
     expect(FakeWindow.created[0]!.loaded).toEqual([`http://127.0.0.1:4400/#setup=${CODE}`, `http://127.0.0.1:4411/#setup=${next}`]);
   });
 
-  it("when the host prints its banner with the code and the console fails to load, then no line main logs (nor the tray) contains the code", async () => {
+  it('when the host prints its banner with the code and the console fails to load, then no line main logs (nor the tray) contains the code', async () => {
     const t = boot();
     await flush();
     FakeWindow.failLoads = true;

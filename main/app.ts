@@ -10,7 +10,17 @@ import { applicationMenuTemplate } from './menu.js';
 import type { MenuItem, ShellActions } from './menu-types.js';
 import { createNotifier, type NotificationLike } from './notifications.js';
 import { pickAndOpenReport, type DialogLike, type ShellLike } from './reports.js';
-import { blockWebview, guardNavigation, guardRedirect, guardSession, windowOpenDecision, type GuardedContents, type GuardedSession, type GuardOptions, type PreventableEvent } from './security.js';
+import {
+  blockWebview,
+  guardNavigation,
+  guardRedirect,
+  guardSession,
+  windowOpenDecision,
+  type GuardedContents,
+  type GuardedSession,
+  type GuardOptions,
+  type PreventableEvent,
+} from './security.js';
 import { parseSettings, serializeSettings } from './settings.js';
 import { claimSingleInstance } from './single-instance.js';
 import { trayMenuTemplate, trayTooltip } from './tray.js';
@@ -59,7 +69,12 @@ export interface ElectronLike<W extends WindowLike = WindowLike> {
   screen: { getAllDisplays(): { workArea: Rect }[]; getPrimaryDisplay(): { workArea: Rect } };
   Menu: { buildFromTemplate(template: MenuItem[]): unknown; setApplicationMenu(menu: unknown): void };
   Tray: new (image: string) => TrayLike;
-  Notification: (new (options: { title: string; body: string; urgency?: 'normal' | 'critical'; timeoutType?: 'default' | 'never' }) => NotificationLike) & { isSupported(): boolean };
+  Notification: (new (options: {
+    title: string;
+    body: string;
+    urgency?: 'normal' | 'critical';
+    timeoutType?: 'default' | 'never';
+  }) => NotificationLike) & { isSupported(): boolean };
 }
 
 export interface MainOptions {
@@ -138,7 +153,11 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
 
   function openWindow(url: string) {
     const primary = electron.screen.getPrimaryDisplay().workArea;
-    const state = loadWindowState(() => readText(stateFile), electron.screen.getAllDisplays().map((d) => d.workArea), primary);
+    const state = loadWindowState(
+      () => readText(stateFile),
+      electron.screen.getAllDisplays().map((d) => d.workArea),
+      primary,
+    );
     const w = createConsoleWindow({
       BrowserWindow: electron.BrowserWindow,
       preloadPath: path.join(opts.distDir, 'preload', 'index.js'),
@@ -240,7 +259,15 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
       const lan = supervisor.lanEnabled;
       const switchable = status.state === 'ready' || status.state === 'failed' || status.state === 'stopped';
       electron.Menu.setApplicationMenu(
-        electron.Menu.buildFromTemplate(applicationMenuTemplate({ platform: opts.platform, lanEnabled: lan, lanSwitchable: switchable, devTools: !app.isPackaged, actions })),
+        electron.Menu.buildFromTemplate(
+          applicationMenuTemplate({
+            platform: opts.platform,
+            lanEnabled: lan,
+            lanSwitchable: switchable,
+            devTools: !app.isPackaged,
+            actions,
+          }),
+        ),
       );
       tray.setToolTip(trayTooltip(status, lan));
       tray.setContextMenu(electron.Menu.buildFromTemplate(trayMenuTemplate(status, lan, actions)));
@@ -251,14 +278,18 @@ export function createMain<W extends WindowLike>(electron: ElectronLike<W>, opts
       }
       if (status.state === 'failed' && !reportedFailure) {
         reportedFailure = true;
-        electron.dialog.showErrorBox('DepotDesk depot host', `${status.message}\n\nThe log is in the terminal output; the data folder is ${dataDir}.`);
+        electron.dialog.showErrorBox(
+          'DepotDesk depot host',
+          `${status.message}\n\nThe log is in the terminal output; the data folder is ${dataDir}.`,
+        );
       }
     };
     let lastUrl: string | null = null;
     supervisor.onStatus((status) => {
       refresh(status);
       if (status.state === 'ready') {
-        if (lastUrl !== null && lastUrl !== status.url && win && !win.isDestroyed()) loadConsole(win, status.url, supervisor.setupCode, log);
+        if (lastUrl !== null && lastUrl !== status.url && win && !win.isDestroyed())
+          loadConsole(win, status.url, supervisor.setupCode, log);
         lastUrl = status.url;
       }
     });

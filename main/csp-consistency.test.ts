@@ -42,7 +42,19 @@ async function hostPolicy(): Promise<Policy> {
 
 // Fetch directives fall back to default-src when a policy leaves them out (CSP3 §6.8); the others
 // (frame-ancestors, base-uri, form-action) restrict nothing when absent.
-const FETCH = new Set(['script-src', 'style-src', 'img-src', 'font-src', 'media-src', 'connect-src', 'worker-src', 'child-src', 'frame-src', 'object-src', 'manifest-src']);
+const FETCH = new Set([
+  'script-src',
+  'style-src',
+  'img-src',
+  'font-src',
+  'media-src',
+  'connect-src',
+  'worker-src',
+  'child-src',
+  'frame-src',
+  'object-src',
+  'manifest-src',
+]);
 function allowed(policy: Policy, directive: string): string[] | 'anything' {
   const own = policy.get(directive);
   if (own) return own;

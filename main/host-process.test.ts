@@ -63,7 +63,12 @@ describe('host process supervision', () => {
     for (const setupCode of [undefined, 'short', 'x'.repeat(129), 'with spaces in it, sixteen+', 42]) {
       const { utility, sup } = supervised();
       const ready = sup.start();
-      utility.last.emit('message', { type: 'ready', url: 'http://127.0.0.1:4400', port: 4400, ...(setupCode === undefined ? {} : { setupCode }) });
+      utility.last.emit('message', {
+        type: 'ready',
+        url: 'http://127.0.0.1:4400',
+        port: 4400,
+        ...(setupCode === undefined ? {} : { setupCode }),
+      });
       await expect(ready).resolves.toMatchObject({ state: 'ready', port: 4400 });
       expect(sup.setupCode).toBeNull();
     }
@@ -203,11 +208,16 @@ describe('host process supervision', () => {
     expect(sup.lanEnabled).toBe(false);
   });
 
-  it("when the host prints its crew LAN address, then the ready status carries it for the tray", async () => {
+  it('when the host prints its crew LAN address, then the ready status carries it for the tray', async () => {
     const { utility, sup } = supervised();
     void sup.start();
     utility.last.ready();
-    utility.last.stdout.emit('data', Buffer.from('DepotDesk depot host listening on http://127.0.0.1:4400\n  crew LAN: https://192.168.1.20:4443/crew/  (certificate SHA-256 AB:CD)\n'));
+    utility.last.stdout.emit(
+      'data',
+      Buffer.from(
+        'DepotDesk depot host listening on http://127.0.0.1:4400\n  crew LAN: https://192.168.1.20:4443/crew/  (certificate SHA-256 AB:CD)\n',
+      ),
+    );
     expect(sup.status).toMatchObject({ state: 'ready', lan: { enabled: true, crewUrl: 'https://192.168.1.20:4443/crew/', problem: null } });
   });
 });
@@ -221,7 +231,10 @@ describe('host environment and banner', () => {
 
   it('when the banner says the crew port is off or failed, then the problem is reported', () => {
     expect(parseLanBanner('  crew LAN access off (--no-lan)\n')).toEqual({ crewUrl: null, problem: 'crew LAN access off (--no-lan)' });
-    expect(parseLanBanner('  crew LAN port 4443 not served: listen EADDRINUSE\n')).toEqual({ crewUrl: null, problem: 'crew LAN port 4443 not served: listen EADDRINUSE' });
+    expect(parseLanBanner('  crew LAN port 4443 not served: listen EADDRINUSE\n')).toEqual({
+      crewUrl: null,
+      problem: 'crew LAN port 4443 not served: listen EADDRINUSE',
+    });
     expect(parseLanBanner('{"level":30,"msg":"depot host ready"}')).toBeNull();
   });
 });

@@ -231,7 +231,11 @@ export class HostSupervisor {
     this.timer = null;
     this.attempt += 1;
     this.setStatus({ state: 'starting', attempt: this.attempt });
-    const child = this.utility.fork(this.o.entry, [], { env: hostEnv(this.o, this.portNow), stdio: 'pipe', serviceName: 'DepotDesk depot host' });
+    const child = this.utility.fork(this.o.entry, [], {
+      env: hostEnv(this.o, this.portNow),
+      stdio: 'pipe',
+      serviceName: 'DepotDesk depot host',
+    });
     this.child = child;
     let ready = false;
     let exited = false;
@@ -245,7 +249,8 @@ export class HostSupervisor {
     const onOutput = (chunk: Buffer | string) => {
       const text = chunk.toString();
       // The host prints its console address with `#setup=<code>` on first run: relayed masked.
-      for (const line of text.split('\n')) if (line.trim()) this.log(`[host] ${redactSecrets(line, this.setupCodeNow ? [this.setupCodeNow] : [])}`);
+      for (const line of text.split('\n'))
+        if (line.trim()) this.log(`[host] ${redactSecrets(line, this.setupCodeNow ? [this.setupCodeNow] : [])}`);
       if (banner.length < 8192) banner += text;
       const lan = parseLanBanner(banner);
       if (lan && (lan.crewUrl !== this.lan.crewUrl || lan.problem !== this.lan.problem)) {

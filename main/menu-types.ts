@@ -1,7 +1,29 @@
 /** The subset of Electron's MenuItemConstructorOptions that menu.ts and tray.ts build. */
 export interface MenuItem {
   label?: string;
-  role?: 'quit' | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'reload' | 'forceReload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen' | 'minimize' | 'close' | 'about' | 'hide' | 'hideOthers' | 'unhide' | 'appMenu' | 'windowMenu';
+  role?:
+    | 'quit'
+    | 'undo'
+    | 'redo'
+    | 'cut'
+    | 'copy'
+    | 'paste'
+    | 'selectAll'
+    | 'reload'
+    | 'forceReload'
+    | 'toggleDevTools'
+    | 'resetZoom'
+    | 'zoomIn'
+    | 'zoomOut'
+    | 'togglefullscreen'
+    | 'minimize'
+    | 'close'
+    | 'about'
+    | 'hide'
+    | 'hideOthers'
+    | 'unhide'
+    | 'appMenu'
+    | 'windowMenu';
   type?: 'normal' | 'separator' | 'checkbox';
   checked?: boolean;
   enabled?: boolean;

@@ -1,7 +1,13 @@
 // The application menu. Standard roles where the OS has them; our own items call ShellActions.
 import type { MenuItem, ShellActions } from './menu-types.js';
 
-export function applicationMenuTemplate(opts: { platform: NodeJS.Platform; lanEnabled: boolean; lanSwitchable: boolean; devTools: boolean; actions: ShellActions }): MenuItem[] {
+export function applicationMenuTemplate(opts: {
+  platform: NodeJS.Platform;
+  lanEnabled: boolean;
+  lanSwitchable: boolean;
+  devTools: boolean;
+  actions: ShellActions;
+}): MenuItem[] {
   const { actions } = opts;
   const isMac = opts.platform === 'darwin';
   const file: MenuItem = {
@@ -50,7 +56,15 @@ export function applicationMenuTemplate(opts: { platform: NodeJS.Platform; lanEn
     file,
     {
       label: 'Edit',
-      submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
     },
     view,
     depot,

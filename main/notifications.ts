@@ -8,7 +8,12 @@ export interface NotificationLike {
   show(): void;
 }
 
-export type NotificationFactory = (options: { title: string; body: string; urgency?: 'normal' | 'critical'; timeoutType?: 'default' | 'never' }) => NotificationLike;
+export type NotificationFactory = (options: {
+  title: string;
+  body: string;
+  urgency?: 'normal' | 'critical';
+  timeoutType?: 'default' | 'never';
+}) => NotificationLike;
 
 export interface Notifier {
   notify(title: string, body: string): void;
@@ -17,7 +22,12 @@ export interface Notifier {
 
 export const ALERT_REPEAT_MS = 60_000;
 
-export function createNotifier(opts: { create: NotificationFactory; supported: () => boolean; onClick: () => void; now?: () => number }): Notifier {
+export function createNotifier(opts: {
+  create: NotificationFactory;
+  supported: () => boolean;
+  onClick: () => void;
+  now?: () => number;
+}): Notifier {
   const now = opts.now ?? Date.now;
   const recent = new Map<string, number>();
   const show = (options: Parameters<NotificationFactory>[0]) => {

@@ -47,7 +47,16 @@ function fakeElectronBinary(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-fuses-'));
   tmps.push(dir);
   const file = path.join(dir, 'depotdesk');
-  fs.writeFileSync(file, Buffer.concat([Buffer.alloc(4096, 0x90), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('10110001'), Buffer.alloc(4096, 0x90)]));
+  fs.writeFileSync(
+    file,
+    Buffer.concat([
+      Buffer.alloc(4096, 0x90),
+      Buffer.from(SENTINEL),
+      Buffer.from([1, 8]),
+      Buffer.from('10110001'),
+      Buffer.alloc(4096, 0x90),
+    ]),
+  );
   return file;
 }
 
@@ -67,13 +76,26 @@ describe('electron-builder.yml', () => {
     expect(config.mac.target).toEqual(['dmg']);
     for (const bundle of ['main', 'preload', 'host', 'renderer']) expect(config.files).toContain(`dist/${bundle}/**/*`);
     expect(config.extraMetadata.main).toBe('dist/main/index.js');
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', 'node_modules/better-sqlite3/**/*', 'node_modules/@serialport/bindings-cpp/**/*', 'node_modules/@img/**/*']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining([
+        '**/*.node',
+        'node_modules/better-sqlite3/**/*',
+        'node_modules/@serialport/bindings-cpp/**/*',
+        'node_modules/@img/**/*',
+      ]),
+    );
     expect(config.npmRebuild).toBe(true);
     expect(config.extraResources).toEqual([expect.objectContaining({ from: 'resources/basemap', to: 'basemap' })]);
   });
 
   it('when the icons are looked for, then every file the config and the shell name exists', () => {
-    for (const file of [config.win.icon, config.mac.icon, path.join(config.linux.icon, '256x256.png'), 'resources/icons/png/32x32.png', 'resources/icons/png/16x16.png']) {
+    for (const file of [
+      config.win.icon,
+      config.mac.icon,
+      path.join(config.linux.icon, '256x256.png'),
+      'resources/icons/png/32x32.png',
+      'resources/icons/png/16x16.png',
+    ]) {
       expect(fs.existsSync(path.join(root, file)), file).toBe(true);
     }
     const ico = fs.readFileSync(path.join(root, config.win.icon));
@@ -95,13 +117,16 @@ describe('electron-builder.yml', () => {
   });
 
   it('when a fuse name is misspelled, then the validator refuses it (a typo cannot silently leave a fuse at its default)', async () => {
-    await expect(validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsnode: false } }, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
+    await expect(
+      validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsnode: false } }, new DebugLogger(false)),
+    ).rejects.toThrow(/electronFuses/);
   });
 
   it("when the packager's fuse step runs on an Electron binary, then the wire reads back with every fuse as configured", async () => {
     const fuses = await PlatformPackager.prototype.generateFuseConfig(config.electronFuses);
     // Every fuse of the V1 wire is stated, none left to inherit Electron's default.
-    for (const option of Object.values(FuseV1Options).filter((v): v is FuseV1Options => typeof v === 'number')) expect(fuses[option], FuseV1Options[option]).toBeTypeOf('boolean');
+    for (const option of Object.values(FuseV1Options).filter((v): v is FuseV1Options => typeof v === 'number'))
+      expect(fuses[option], FuseV1Options[option]).toBeTypeOf('boolean');
     const binary = fakeElectronBinary();
     const before = await getCurrentFuseWire(binary);
     expect(before[FuseV1Options.RunAsNode]).toBe(FuseState.ENABLE);

@@ -6,11 +6,15 @@ import path from 'node:path';
 import { IpcFailure } from './ipc/register.js';
 
 export interface DialogLike {
-  showSaveDialog(options: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<{ canceled: boolean; filePath?: string }>;
+  showSaveDialog(options: {
+    title?: string;
+    defaultPath?: string;
+    filters?: { name: string; extensions: string[] }[];
+  }): Promise<{ canceled: boolean; filePath?: string }>;
   showOpenDialog(options: {
     title?: string;
     defaultPath?: string;
-    properties: ('openFile')[];
+    properties: 'openFile'[];
     filters?: { name: string; extensions: string[] }[];
   }): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
@@ -23,8 +27,12 @@ export interface ShellLike {
 /** A file name safe on Windows, macOS and Linux: no folders, no reserved characters, not empty. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const cleaned = base.replace(/[<>:"|?*\u0000-\u001f]/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 200);
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[<>:"|?*\u0000-\u001f]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 200);
   return cleaned || 'report';
 }
 

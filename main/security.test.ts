@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { blockWebview, contentSecurityPolicy, guardNavigation, guardRedirect, guardSession, windowOpenDecision, withHeader, type GuardOptions } from './security.js';
+import {
+  blockWebview,
+  contentSecurityPolicy,
+  guardNavigation,
+  guardRedirect,
+  guardSession,
+  windowOpenDecision,
+  withHeader,
+  type GuardOptions,
+} from './security.js';
 import { FakeSession, preventable } from './testing/fake-electron.js';
 
 const ORIGIN = 'http://127.0.0.1:4400';
@@ -14,7 +23,13 @@ function guards(origin: string | null = ORIGIN) {
     guard(e, url, opts);
     return e.prevented;
   };
-  return { opts, opened, logs, navigate: (url: string) => prevented(guardNavigation, url), redirect: (url: string) => prevented(guardRedirect, url) };
+  return {
+    opts,
+    opened,
+    logs,
+    navigate: (url: string) => prevented(guardNavigation, url),
+    redirect: (url: string) => prevented(guardRedirect, url),
+  };
 }
 
 describe('navigation guards', () => {
@@ -162,7 +177,10 @@ describe('Content-Security-Policy', () => {
   it('when the console page is served, then the header is added, keeping a stricter one the host already set', () => {
     const headers = session.respond({ url: `${ORIGIN}/`, responseHeaders: { 'content-type': ['text/html'] } });
     expect(headers!['Content-Security-Policy']).toEqual([csp]);
-    const attachment = session.respond({ url: `${ORIGIN}/api/v1/attachments/1`, responseHeaders: { 'content-security-policy': ["default-src 'none'"] } });
+    const attachment = session.respond({
+      url: `${ORIGIN}/api/v1/attachments/1`,
+      responseHeaders: { 'content-security-policy': ["default-src 'none'"] },
+    });
     expect(attachment!['content-security-policy']).toEqual(["default-src 'none'", csp]);
   });
 

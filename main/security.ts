@@ -88,12 +88,21 @@ export interface PermissionDetails {
 
 /** The parts of Electron's Session that the permission, device and CSP hooks use. */
 export interface GuardedSession {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean): void;
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean,
+  ): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
-  on(event: 'select-serial-port' | 'select-hid-device' | 'select-usb-device', listener: (event: PreventableEvent, ...args: unknown[]) => void): unknown;
+  on(
+    event: 'select-serial-port' | 'select-hid-device' | 'select-usb-device',
+    listener: (event: PreventableEvent, ...args: unknown[]) => void,
+  ): unknown;
   webRequest: {
-    onHeadersReceived(listener: (details: HeadersDetails, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void): void;
+    onHeadersReceived(
+      listener: (details: HeadersDetails, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void,
+    ): void;
   };
 }
 

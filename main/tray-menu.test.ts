@@ -12,7 +12,12 @@ const actions = (): ShellActions => ({
   openApiDocs: vi.fn(),
   quit: vi.fn(),
 });
-const ready = { state: 'ready' as const, url: 'http://127.0.0.1:4400', port: 4400, lan: { enabled: true, crewUrl: 'https://192.168.1.20:4443/crew/', problem: null } };
+const ready = {
+  state: 'ready' as const,
+  url: 'http://127.0.0.1:4400',
+  port: 4400,
+  lan: { enabled: true, crewUrl: 'https://192.168.1.20:4443/crew/', problem: null },
+};
 const find = (items: MenuItem[], label: string): MenuItem | undefined =>
   items.flatMap((i) => [i, ...(i.submenu ?? [])]).find((i) => i.label === label);
 

@@ -54,12 +54,17 @@ describe('trusted external URLs', () => {
 describe('the console document', () => {
   const ORIGIN = 'http://127.0.0.1:4400';
 
-  it.each([`${ORIGIN}/`, `${ORIGIN}`, `${ORIGIN}/#/board`, `${ORIGIN}/#setup=abcdefghijklmnop1234`, `${ORIGIN}/?a=1`, `${ORIGIN}/./`, 'HTTP://127.0.0.1:4400/'])(
-    'when the URL is %s, then it is the console',
-    (url) => {
-      expect(isConsoleDocumentUrl(url, ORIGIN)).toBe(true);
-    },
-  );
+  it.each([
+    `${ORIGIN}/`,
+    `${ORIGIN}`,
+    `${ORIGIN}/#/board`,
+    `${ORIGIN}/#setup=abcdefghijklmnop1234`,
+    `${ORIGIN}/?a=1`,
+    `${ORIGIN}/./`,
+    'HTTP://127.0.0.1:4400/',
+  ])('when the URL is %s, then it is the console', (url) => {
+    expect(isConsoleDocumentUrl(url, ORIGIN)).toBe(true);
+  });
 
   it.each([
     `${ORIGIN}/api/docs`,
@@ -88,7 +93,7 @@ describe('the console document', () => {
   });
 });
 
-describe('URLs and text in main\'s log', () => {
+describe("URLs and text in main's log", () => {
   it('when a URL is logged, then its query and fragment (tokens, setup codes) are left out', () => {
     expect(urlForLog('http://127.0.0.1:4400/s/x?token=secret-1#setup=secret-2')).toBe('http://127.0.0.1:4400/s/x');
     expect(urlForLog('file:///tmp/a.html?x#y')).toBe('file:/tmp/a.html');
@@ -96,7 +101,9 @@ describe('URLs and text in main\'s log', () => {
   });
 
   it('when text carries #setup=, ?setup=, &token= or a known secret, then each is masked', () => {
-    expect(redactSecrets('  console:  http://127.0.0.1:4400/#setup=Abc_def-123456789012')).toBe('  console:  http://127.0.0.1:4400/#setup=[redacted]');
+    expect(redactSecrets('  console:  http://127.0.0.1:4400/#setup=Abc_def-123456789012')).toBe(
+      '  console:  http://127.0.0.1:4400/#setup=[redacted]',
+    );
     expect(redactSecrets('GET /ws?x=1&token=eyJhbGciOi.x.y 101')).toBe('GET /ws?x=1&token=[redacted] 101');
     expect(redactSecrets('code is Abc_def-123456789012.', ['Abc_def-123456789012'])).toBe('code is [redacted].');
   });

@@ -54,9 +54,7 @@ function overlap(a: Rect, b: Rect): number {
  * that overlaps no display at all goes back to the default place on the primary one.
  */
 export function clampToDisplays(state: WindowState, workAreas: Rect[], primary: Rect): WindowState {
-  const best = workAreas
-    .map((area) => ({ area, shared: overlap(state.bounds, area) }))
-    .sort((a, b) => b.shared - a.shared)[0];
+  const best = workAreas.map((area) => ({ area, shared: overlap(state.bounds, area) })).sort((a, b) => b.shared - a.shared)[0];
   if (!best || best.shared === 0) return { ...defaultState(primary), maximized: state.maximized };
   const { area } = best;
   const width = Math.min(Math.max(state.bounds.width, Math.min(MIN_SIZE.width, area.width)), area.width);

@@ -25,7 +25,16 @@ function make() {
 describe('the console window', () => {
   it('when the window is built, then isolation, sandbox and web security are on and Node, webviews and drag-navigation are off', () => {
     const { win } = make();
-    expect(win.options).toMatchObject({ x: 1, y: 2, width: 1300, height: 800, minWidth: 1024, minHeight: 640, show: false, icon: '/app/resources/icons/png/256x256.png' });
+    expect(win.options).toMatchObject({
+      x: 1,
+      y: 2,
+      width: 1300,
+      height: 800,
+      minWidth: 1024,
+      minHeight: 640,
+      show: false,
+      icon: '/app/resources/icons/png/256x256.png',
+    });
     expect((win.options as { webPreferences: unknown }).webPreferences).toEqual({
       preload: '/app/dist/preload/index.js',
       contextIsolation: true,
@@ -57,11 +66,16 @@ describe('the console window', () => {
   });
 
   it('when main/ is read as a scanner reads it, then the only BrowserWindow is made in windows.ts with its preferences and guards in the same function', () => {
-    const sources = fs.readdirSync(here, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('testing'));
+    const sources = fs
+      .readdirSync(here, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('testing'));
     const constructing = sources.filter((f) => /new\s+[\w.]*BrowserWindow\s*\(/.test(fs.readFileSync(path.join(here, f), 'utf8')));
     expect(constructing).toEqual(['windows.ts']);
     const source = fs.readFileSync(path.join(here, 'windows.ts'), 'utf8');
-    const body = source.slice(source.indexOf('export function createConsoleWindow'), source.indexOf('\n}\n', source.indexOf('export function createConsoleWindow')));
+    const body = source.slice(
+      source.indexOf('export function createConsoleWindow'),
+      source.indexOf('\n}\n', source.indexOf('export function createConsoleWindow')),
+    );
     for (const needle of [
       'new deps.BrowserWindow({',
       'contextIsolation: true,',
@@ -86,7 +100,8 @@ describe('the console address', () => {
   });
 
   it('when the code does not look like a setup code, then it is left out rather than put in a URL', () => {
-    for (const bad of ['short', 'a'.repeat(129), 'has space in it 12345', 'frag#ment-1234567890', '../../etc/passwd/xx']) expect(consoleUrl(ORIGIN, bad)).toBe(`${ORIGIN}/`);
+    for (const bad of ['short', 'a'.repeat(129), 'has space in it 12345', 'frag#ment-1234567890', '../../etc/passwd/xx'])
+      expect(consoleUrl(ORIGIN, bad)).toBe(`${ORIGIN}/`);
   });
 
   it('when the console fails to load, then the error is logged without the setup code', async () => {

@@ -36,11 +36,14 @@ async function loadPreloadAt(pathname: string): Promise<void> {
 }
 
 describe('preload', () => {
-  it.each(['/api/docs', '/s/abc', '/crew/', '/index.html'])('when the page is another document of the host (%s), then no bridge is exposed', async (pathname) => {
-    await loadPreloadAt(pathname);
-    expect(exposed.name).toBe('');
-    expect(exposed.api).toBeNull();
-  });
+  it.each(['/api/docs', '/s/abc', '/crew/', '/index.html'])(
+    'when the page is another document of the host (%s), then no bridge is exposed',
+    async (pathname) => {
+      await loadPreloadAt(pathname);
+      expect(exposed.name).toBe('');
+      expect(exposed.api).toBeNull();
+    },
+  );
 
   it('when loaded, then it exposes exactly the DesktopPlatform methods as window.depotdesk, and not ipcRenderer', async () => {
     await loadPreloadAt('/');
@@ -67,7 +70,9 @@ describe('preload', () => {
   });
 
   it("when main refuses, then the promise rejects with main's message and code", async () => {
-    const p = desktopPlatform({ invoke: async () => ({ ok: false, error: { code: 'untrusted_sender', message: 'Only the console may ask.' } }) });
+    const p = desktopPlatform({
+      invoke: async () => ({ ok: false, error: { code: 'untrusted_sender', message: 'Only the console may ask.' } }),
+    });
     await expect(p.saveReport('kpi.pdf', new Uint8Array(1))).rejects.toThrow('Only the console may ask. [untrusted_sender]');
     const broken = desktopPlatform({ invoke: async () => 'garbage' });
     await expect(broken.notifyAlert({ kind: 'sla_breach', title: 't', body: 'b', key: 'sla:1' })).rejects.toThrow(/bad_reply/);

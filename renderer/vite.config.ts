@@ -50,7 +50,12 @@ function crewPwa(): Plugin {
       const icons = fs.readdirSync(path.join(src, 'icons')).filter((f) => f.endsWith('.png'));
       for (const icon of icons) fs.copyFileSync(path.join(src, 'icons', icon), path.join(crewOut, 'icons', icon));
 
-      const precache = ['/crew/', '/crew/manifest.webmanifest', ...icons.map((i) => `/crew/icons/${i}`), ...[...files].sort().map((f) => `/${f}`)];
+      const precache = [
+        '/crew/',
+        '/crew/manifest.webmanifest',
+        ...icons.map((i) => `/crew/icons/${i}`),
+        ...[...files].sort().map((f) => `/${f}`),
+      ];
       const sw = fs
         .readFileSync(path.join(src, 'sw.js'), 'utf8')
         .replace("'__BUILD_ID__'", JSON.stringify(buildId))

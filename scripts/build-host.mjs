@@ -135,9 +135,11 @@ export async function buildShell(opts = {}) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  buildHost().then(() => buildShell()).catch((err) => {
-    // esbuild has already printed the located errors; this says what failed in one line.
-    console.error(`build-host: failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
-    process.exit(1);
-  });
+  buildHost()
+    .then(() => buildShell())
+    .catch((err) => {
+      // esbuild has already printed the located errors; this says what failed in one line.
+      console.error(`build-host: failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      process.exit(1);
+    });
 }

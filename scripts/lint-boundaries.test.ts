@@ -125,12 +125,27 @@ async function syntax(file: string, code: string): Promise<string[]> {
 describe('folder boundaries enforced by lint', () => {
   it('when a route runs a query on the host database, then lint refuses it; passing the handle to a repo passes', async () => {
     const file = 'server/teams/routes.ts';
-    for (const query of ['ctx.host.db.select().from(teams).all()', "host.sqlite.prepare('SELECT 1').get()", 'db.insert(teams).values(row).run()']) {
-      expect((await syntax(file, `declare const ctx: any, host: any, db: any, teams: any, row: any;\nexport const probe = ${query};\n`)).join('\n')).toMatch(/Routes never touch the database/);
+    for (const query of [
+      'ctx.host.db.select().from(teams).all()',
+      "host.sqlite.prepare('SELECT 1').get()",
+      'db.insert(teams).values(row).run()',
+    ]) {
+      expect(
+        (await syntax(file, `declare const ctx: any, host: any, db: any, teams: any, row: any;\nexport const probe = ${query};\n`)).join(
+          '\n',
+        ),
+      ).toMatch(/Routes never touch the database/);
     }
-    expect(await syntax(file, 'declare const ctx: any, listTeams: any;\nexport const probe = listTeams(ctx.host.db, ctx.orgId);\n')).toEqual([]);
+    expect(
+      await syntax(file, 'declare const ctx: any, listTeams: any;\nexport const probe = listTeams(ctx.host.db, ctx.orgId);\n'),
+    ).toEqual([]);
     // The same query outside a route file is the repo's job and passes.
-    expect(await syntax('server/teams/repo.ts', 'declare const ctx: any, teams: any;\nexport const probe = ctx.host.db.select().from(teams).all();\n')).toEqual([]);
+    expect(
+      await syntax(
+        'server/teams/repo.ts',
+        'declare const ctx: any, teams: any;\nexport const probe = ctx.host.db.select().from(teams).all();\n',
+      ),
+    ).toEqual([]);
   });
 
   for (const c of cases) {

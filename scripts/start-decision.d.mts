@@ -9,9 +9,7 @@ export interface StartProbe {
   readText: (file: string) => string | null;
 }
 
-export type StartDecision =
-  | { mode: 'electron'; electronBinary: string; mainEntry: string }
-  | { mode: 'headless'; reason: string };
+export type StartDecision = { mode: 'electron'; electronBinary: string; mainEntry: string } | { mode: 'headless'; reason: string };
 
 export declare function decideStart(probe: StartProbe): StartDecision;
 export declare function expectedConsoleUrl(args: string[], env: Record<string, string | undefined>): string;

@@ -94,7 +94,9 @@ export function explainHeadless(reason, consoleUrl) {
   return (
     `npm start tried to open the DepotDesk desktop console with Electron, but ${reason}.${why} ` +
     'It starts the headless depot host instead: the same host the desktop app runs, serving the same console to any browser. ' +
-    (/:0\/$/.test(consoleUrl) ? 'Open the console at the address it prints below (port 0 picks a free port).' : `Open the console at ${consoleUrl}`) +
+    (/:0\/$/.test(consoleUrl)
+      ? 'Open the console at the address it prints below (port 0 picks a free port).'
+      : `Open the console at ${consoleUrl}`) +
     ' (on a first run, open the console address printed below instead: it carries the one-time setup code).'
   );
 }

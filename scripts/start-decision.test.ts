@@ -8,7 +8,11 @@ const electronDir = path.join(root, 'node_modules', 'electron');
 const binary = path.join(electronDir, 'dist', 'electron');
 
 /** A probe of a tree holding exactly `files` (path → text). */
-function probe(files: Record<string, string>, env: Record<string, string | undefined> = { DISPLAY: ':0' }, platform: NodeJS.Platform = 'linux'): StartProbe {
+function probe(
+  files: Record<string, string>,
+  env: Record<string, string | undefined> = { DISPLAY: ':0' },
+  platform: NodeJS.Platform = 'linux',
+): StartProbe {
   return {
     root,
     platform,
@@ -94,16 +98,25 @@ describe('exit code passed on from the child', () => {
 describe('npm start explanation', () => {
   it('when the Electron binary was never downloaded, then the paragraph says what was tried, why it fails here and what happens instead', async () => {
     const { explainHeadless } = await import('./start-decision.mjs');
-    const text = explainHeadless('the Electron binary has not been downloaded (node_modules/electron/path.txt is missing)', 'http://127.0.0.1:4400/');
-    expect(text).toMatch(/^npm start tried to open the DepotDesk desktop console with Electron, but the Electron binary has not been downloaded/);
+    const text = explainHeadless(
+      'the Electron binary has not been downloaded (node_modules/electron/path.txt is missing)',
+      'http://127.0.0.1:4400/',
+    );
+    expect(text).toMatch(
+      /^npm start tried to open the DepotDesk desktop console with Electron, but the Electron binary has not been downloaded/,
+    );
     expect(text).toMatch(/cannot reach the download/);
     expect(text).toMatch(/headless depot host instead/);
-    expect(text).toMatch(/Open the console at http:\/\/127\.0\.0\.1:4400\/ \(on a first run, open the console address printed below instead: it carries the one-time setup code\)\.$/);
+    expect(text).toMatch(
+      /Open the console at http:\/\/127\.0\.0\.1:4400\/ \(on a first run, open the console address printed below instead: it carries the one-time setup code\)\.$/,
+    );
   });
 
   it('when the reason is something else (no display), then no download is blamed', async () => {
     const { explainHeadless } = await import('./start-decision.mjs');
-    expect(explainHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)', 'http://127.0.0.1:4400/')).not.toMatch(/download/);
+    expect(explainHeadless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)', 'http://127.0.0.1:4400/')).not.toMatch(
+      /download/,
+    );
   });
 
   it('when the port is 0 (a free one is picked), then it points at the address the host prints instead of a port-0 URL', async () => {

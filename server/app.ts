@@ -49,7 +49,9 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
       genReqId: (req) => (req as Request).requestId,
       // Tokens ride on /ws?token=, share codes in /s/<code>: never write them to the log (the logger
       // masks every line as well; this keeps the url field itself clean for any other destination).
-      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactSecrets(req.url) }) },
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactSecrets(req.url) }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );
@@ -86,10 +88,18 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
     }
     next();
   });
-  app.post(`${API_PREFIX}/auth/login`, loginRateLimiter({ perEmailPerMinute: config.loginAttemptsPerMinute, failuresPerAddressPerMinute: config.loginFailuresPerAddressPerMinute }));
+  app.post(
+    `${API_PREFIX}/auth/login`,
+    loginRateLimiter({
+      perEmailPerMinute: config.loginAttemptsPerMinute,
+      failuresPerAddressPerMinute: config.loginFailuresPerAddressPerMinute,
+    }),
+  );
   mountRoutes(app, host, config, services, routes);
   // Everything under /api (not only /api/v1: also /api/docs misses) is answered as problem+json, never HTML.
-  app.use('/api', (req, _res, next) => next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in the API. See /api/docs.`)));
+  app.use('/api', (req, _res, next) =>
+    next(new AppError(404, 'no_such_endpoint', `There is no ${req.method} ${req.originalUrl.split('?')[0]} in the API. See /api/docs.`)),
+  );
 
   // Customers' read-only status pages for share links (/s/<code>), outside the API and the console.
   mountSharePages(app, host);
@@ -113,7 +123,11 @@ function mountApiDocs(app: Express): void {
 <script src="/api/docs/init.js"></script></body></html>`);
   });
   app.get('/api/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(`window.ui = SwaggerUIBundle({ url: '${API_PREFIX}/openapi.json', dom_id: '#swagger', deepLinking: true, persistAuthorization: true });`);
+    res
+      .type('application/javascript')
+      .send(
+        `window.ui = SwaggerUIBundle({ url: '${API_PREFIX}/openapi.json', dom_id: '#swagger', deepLinking: true, persistAuthorization: true });`,
+      );
   });
   app.use('/api/docs/assets', express.static(dist, { index: false, maxAge: '1d' }));
 }

@@ -15,7 +15,10 @@ export const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted; anything bigger is refused with 413 before it is parsed. */
   bodyLimitBytes: z.coerce.number().int().positive().default(1_000_000),
-  sessionTtlHours: z.coerce.number().positive().default(24 * 14),
+  sessionTtlHours: z.coerce
+    .number()
+    .positive()
+    .default(24 * 14),
   loginAttemptsPerMinute: z.coerce.number().int().positive().default(10),
   /** Failed sign-ins per client address per minute across all e-mails (password spraying). */
   loginFailuresPerAddressPerMinute: z.coerce.number().int().positive().default(30),
@@ -68,5 +71,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid DepotDesk configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir), ...(parsed.data.backupDir ? { backupDir: path.resolve(parsed.data.backupDir) } : {}) };
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.dataDir),
+    ...(parsed.data.backupDir ? { backupDir: path.resolve(parsed.data.backupDir) } : {}),
+  };
 }

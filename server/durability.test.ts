@@ -100,7 +100,11 @@ describe('crash durability', () => {
         const n = next++;
         const title = `Burst pipe ${n}`;
         try {
-          const res = await post(`${first.url}/api/v1/work-orders`, { title, type: 'corrective', priority: 'medium', durationMin: 60 }, token);
+          const res = await post(
+            `${first.url}/api/v1/work-orders`,
+            { title, type: 'corrective', priority: 'medium', durationMin: 60 },
+            token,
+          );
           const body = (await res.json()) as { id?: string; number?: string };
           // A complete 2xx reply is an acknowledgement: the client may now rely on that write.
           if (res.ok && body.id && body.number) {
@@ -145,7 +149,11 @@ describe('crash durability', () => {
 
     // The restarted host still takes writes, and its work-order counter did not roll back under
     // numbers it had already handed out.
-    const after = await post(`${second.url}/api/v1/work-orders`, { title: 'After the crash', type: 'corrective', priority: 'medium', durationMin: 60 }, token2);
+    const after = await post(
+      `${second.url}/api/v1/work-orders`,
+      { title: 'After the crash', type: 'corrective', priority: 'medium', durationMin: 60 },
+      token2,
+    );
     expect(after.status).toBe(201);
     const afterNumber = ((await after.json()) as { number: string }).number;
     expect(acknowledged.map((a) => a.number).every((n) => n < afterNumber)).toBe(true);
@@ -160,11 +168,17 @@ describe('crash durability', () => {
       // One write path: each acknowledged work order came with its event, audit record and change-log entry.
       const ids = acknowledged.map((a) => a.id);
       const marks = ids.map(() => '?').join(',');
-      const count = (sql: string) => (sqlite.prepare(sql).pluck().get(...ids) as number);
+      const count = (sql: string) =>
+        sqlite
+          .prepare(sql)
+          .pluck()
+          .get(...ids) as number;
       expect(count(`SELECT count(*) FROM work_orders WHERE id IN (${marks})`)).toBe(ids.length);
       expect(count(`SELECT count(DISTINCT work_order_id) FROM work_order_events WHERE work_order_id IN (${marks})`)).toBe(ids.length);
       expect(count(`SELECT count(DISTINCT entity_id) FROM audit_log WHERE entity_id IN (${marks})`)).toBe(ids.length);
-      expect(count(`SELECT count(DISTINCT row_id) FROM change_log WHERE table_name = 'work_orders' AND row_id IN (${marks})`)).toBe(ids.length);
+      expect(count(`SELECT count(DISTINCT row_id) FROM change_log WHERE table_name = 'work_orders' AND row_id IN (${marks})`)).toBe(
+        ids.length,
+      );
     } finally {
       sqlite.close();
     }

@@ -31,7 +31,8 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   const opened = openDatabase(path.join(opts.dataDir, DB_FILE), { migrationsFolder: opts.migrationsFolder, now: () => clock.now() });
   const { db, sqlite } = opened;
   if (opened.backupPath) log.info({ backup: opened.backupPath }, 'database backed up before migrating');
-  if (opened.auditRowsChained) log.info({ rows: opened.auditRowsChained }, 'audit rows from before the hash chain were chained (once, in insertion order)');
+  if (opened.auditRowsChained)
+    log.info({ rows: opened.auditRowsChained }, 'audit rows from before the hash chain were chained (once, in insertion order)');
 
   // This depot's identity is made once and kept: every change-log row names its origin.
   let depotId = db.select().from(hostSettings).where(eq(hostSettings.key, 'depot_node_id')).get()?.value as string | undefined;
@@ -44,7 +45,11 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   const hlc = new Hlc(depotId, clock, lastHlc ?? null);
 
   const metrics = createMetrics();
-  const commits = new GroupCommit(sqlite, () => metrics.busyRetries.inc(), (err) => log.error({ err }, 'commit failed; the batch was rolled back'));
+  const commits = new GroupCommit(
+    sqlite,
+    () => metrics.busyRetries.inc(),
+    (err) => log.error({ err }, 'commit failed; the batch was rolled back'),
+  );
 
   return {
     db,

@@ -33,5 +33,35 @@ import { backupRoutes } from './backups/routes.js';
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
  */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes, ...demoSetupRoutes, ...pairingRoutes, ...lanInfoRoutes, ...lifecycleRoutes /* before /work-orders/:id */, ...workOrderRoutes, ...depotRoutes, ...locationRoutes, ...assetRoutes, ...userRoutes, ...crewRosterRoutes, ...skillRoutes, ...teamRoutes, ...vehicleRoutes, ...stockRoutes, ...projectRoutes, ...templateRoutes, ...slaRoutes, ...auditRoutes, ...attachmentRoutes, ...noteRoutes, ...messageRoutes, ...attendanceRoutes, ...reportExportRoutes, ...kpiRoutes, ...preferenceRoutes, ...mapRoutes, ...telemetryRoutes, ...backupRoutes];
+  return [
+    ...authRoutes,
+    ...demoSetupRoutes,
+    ...pairingRoutes,
+    ...lanInfoRoutes,
+    ...lifecycleRoutes /* before /work-orders/:id */,
+    ...workOrderRoutes,
+    ...depotRoutes,
+    ...locationRoutes,
+    ...assetRoutes,
+    ...userRoutes,
+    ...crewRosterRoutes,
+    ...skillRoutes,
+    ...teamRoutes,
+    ...vehicleRoutes,
+    ...stockRoutes,
+    ...projectRoutes,
+    ...templateRoutes,
+    ...slaRoutes,
+    ...auditRoutes,
+    ...attachmentRoutes,
+    ...noteRoutes,
+    ...messageRoutes,
+    ...attendanceRoutes,
+    ...reportExportRoutes,
+    ...kpiRoutes,
+    ...preferenceRoutes,
+    ...mapRoutes,
+    ...telemetryRoutes,
+    ...backupRoutes,
+  ];
 }

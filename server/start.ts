@@ -52,13 +52,13 @@ export interface StartOptions {
 }
 
 /** Starts the depot host: database, HTTP API, WebSocket hub. Used headless and by Electron's utility process. */
-export async function startHost(
-  config: Config,
-  opts: StartOptions = {},
-): Promise<RunningHost> {
+export async function startHost(config: Config, opts: StartOptions = {}): Promise<RunningHost> {
   const startedAt = performance.now();
   // Secrets (share, pairing and setup codes, tokens) are masked in every line: server/core/redact.ts.
-  const log = createLogger({ level: opts.quiet ? 'silent' : config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const log = createLogger({
+    level: opts.quiet ? 'silent' : config.logLevel,
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+  });
   const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
   const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
   const telemetry = startTelemetry(host, source, { serial: config.serial });
@@ -95,7 +95,11 @@ export async function startHost(
   // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
   services.scheduler = new ReportScheduler(host, () => services.reportJobs).start();
   // Nightly (catching up a night the PC was off) and on-quit backups, rotated; see server/backups/.
-  const backups = (services.backups = startBackups(host, { dir: config.backupDir ?? null, scheduled: config.backups }, opts.onRestore ? { onRestore: opts.onRestore } : {}));
+  const backups = (services.backups = startBackups(
+    host,
+    { dir: config.backupDir ?? null, scheduled: config.backups },
+    opts.onRestore ? { onRestore: opts.onRestore } : {},
+  ));
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
   return {
     url,
@@ -165,8 +169,12 @@ async function main(): Promise<void> {
   // The setup code goes to this terminal (whoever started the host is at the desk) and to the parent
   // process, never into the JSON log: it makes whoever holds it the depot's admin.
   const consoleUrl = running.setupCode ? `${running.url}/#setup=${running.setupCode}` : `${running.url}/`;
-  const firstRun = running.setupCode ? '\n  first run: open the console address above to set up this depot (its one-time setup code works only from this machine)' : '';
-  console.log(`DepotDesk depot host listening on ${running.url}\n  console:  ${consoleUrl}\n  API docs: ${running.url}/api/docs\n  data:     ${config.dataDir}\n  ${lan}${firstRun}`);
+  const firstRun = running.setupCode
+    ? '\n  first run: open the console address above to set up this depot (its one-time setup code works only from this machine)'
+    : '';
+  console.log(
+    `DepotDesk depot host listening on ${running.url}\n  console:  ${consoleUrl}\n  API docs: ${running.url}/api/docs\n  data:     ${config.dataDir}\n  ${lan}${firstRun}`,
+  );
   signalReady({ type: 'ready', url: running.url, port: running.port, ...(running.setupCode ? { setupCode: running.setupCode } : {}) });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -29,7 +29,11 @@ function apiStatus(page: Page, method: string, url: string, body: unknown): Prom
   return page.evaluate(
     async ([m, u, b]) => {
       const token = localStorage.getItem('depotdesk.token') ?? sessionStorage.getItem('depotdesk.token');
-      const res = await fetch(`/api/v1${u}`, { method: m, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      const res = await fetch(`/api/v1${u}`, {
+        method: m,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(b),
+      });
       return res.status;
     },
     [method, url, body] as const,
@@ -64,7 +68,10 @@ describe('administration', () => {
     const box = (await picker.boundingBox())!;
     await a.page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.6);
     await expect.poll(() => a.page.getByTestId('loc-lat').inputValue()).not.toBe('');
-    const picked = { lat: Number(await a.page.getByTestId('loc-lat').inputValue()), lon: Number(await a.page.getByTestId('loc-lon').inputValue()) };
+    const picked = {
+      lat: Number(await a.page.getByTestId('loc-lat').inputValue()),
+      lon: Number(await a.page.getByTestId('loc-lon').inputValue()),
+    };
     expect(picked.lat).toBeGreaterThan(50);
     expect(picked.lat).toBeLessThan(53);
     expect(picked.lon).toBeGreaterThan(-4);
@@ -136,7 +143,10 @@ describe('administration', () => {
     // Edit that person's Monday shift.
     await page.getByTestId('person-row').filter({ hasText: memberName }).click();
     const form = page.getByTestId('user-form');
-    await form.getByTestId('user-skills').getByText(/Loading/).waitFor({ state: 'detached' });
+    await form
+      .getByTestId('user-skills')
+      .getByText(/Loading/)
+      .waitFor({ state: 'detached' });
     if ((await form.getByTestId('shift-editor').count()) === 0) await form.getByTestId('shift-toggle').click();
     if ((await form.getByTestId('mon-0-start').count()) === 0) await form.getByTestId('mon-add').click();
     await form.getByTestId('mon-0-start').fill('06:15');
@@ -153,7 +163,10 @@ describe('administration', () => {
     await form.getByTestId('tue-0-start').fill('18:00');
     await form.getByTestId('tue-0-end').fill('09:00');
     await form.getByTestId('user-save').click();
-    await form.getByTestId('shift-editor').getByText(/must start before it ends/).waitFor();
+    await form
+      .getByTestId('shift-editor')
+      .getByText(/must start before it ends/)
+      .waitFor();
     await form.getByTestId('form-error').waitFor();
     await context.close();
   });
@@ -189,7 +202,12 @@ describe('administration', () => {
     await page.getByTestId('person-row').first().click();
     expect(await page.getByTestId('user-save').count()).toBe(0);
     expect(await page.getByTestId('user-name').isDisabled()).toBe(true);
-    const status = await apiStatus(page, 'POST', '/users', { email: 'sneaky@avonvale.example', password: 'a long sneaky password', name: 'Sneaky', role: 'admin' });
+    const status = await apiStatus(page, 'POST', '/users', {
+      email: 'sneaky@avonvale.example',
+      password: 'a long sneaky password',
+      name: 'Sneaky',
+      role: 'admin',
+    });
     expect(status).toBe(403);
     // The SLA matrix is read-only for a dispatcher too.
     await open(page, 'settings');

@@ -24,7 +24,10 @@ afterAll(async () => {
 describe('backups in the console', () => {
   it('when an admin backs up now, then the new set is listed as checked; restoring an older set restarts the host and the console signs in again on the restored data', async () => {
     // A backup taken by a script before this browser session existed, then a change after it.
-    const { token } = await call<{ token: string }>('POST', '/auth/login', null, { email: DEMO.admin.email, password: DEMO.admin.password });
+    const { token } = await call<{ token: string }>('POST', '/auth/login', null, {
+      email: DEMO.admin.email,
+      password: DEMO.admin.password,
+    });
     const older = await call<{ id: string }>('POST', '/backups', token);
     await call('POST', '/locations', token, { code: 'AFTER-BACKUP', name: 'Written after the backup', lat: 51.45, lon: -2.59 });
 
@@ -53,7 +56,10 @@ describe('backups in the console', () => {
     await signIn(page, DEMO.admin.email, DEMO.admin.password); // waits for the live socket too
     await openSettingsTab(page, 'backups');
     expect(await page.getByTestId('backup-epoch').getAttribute('data-epoch')).toBe('2');
-    const { token: again } = await call<{ token: string }>('POST', '/auth/login', null, { email: DEMO.admin.email, password: DEMO.admin.password });
+    const { token: again } = await call<{ token: string }>('POST', '/auth/login', null, {
+      email: DEMO.admin.email,
+      password: DEMO.admin.password,
+    });
     const codes = (await call<{ items: { code: string }[] }>('GET', '/locations?limit=500', again)).items.map((l) => l.code);
     expect(codes).not.toContain('AFTER-BACKUP');
   });

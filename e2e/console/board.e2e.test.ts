@@ -92,7 +92,10 @@ describe('SLA board', () => {
     // Plan it (assignee + planned start), then drag NEW → SCHEDULED → DISPATCHED; the supervisor's board follows.
     const users = await http.get<{ items: { id: string; name: string; role: string; active: boolean }[] }>('/users?limit=500');
     const tech = users.items.find((u) => u.role === 'technician' && u.active)!;
-    await http.post(`/work-orders/${wo.id}/assignment`, { assigneeId: tech.id, plannedStart: new Date(Date.now() + 3_600_000).toISOString() });
+    await http.post(`/work-orders/${wo.id}/assignment`, {
+      assigneeId: tech.id,
+      plannedStart: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     await expect.poll(() => A.card(wo.number).textContent()).toContain(tech.name);
 
     const timings: Record<string, number> = {};
@@ -120,8 +123,9 @@ describe('SLA board', () => {
     await expect.poll(() => A.card(wo.number).getAttribute('draggable')).toBe('true');
     await A.drag(wo.number, 'EN_ROUTE');
     await expect.poll(() => a.page.getByTestId('toast-error').last().textContent()).toContain('goes back to Dispatched');
-    console.log(`[board] API create → card in the other console: ${createdSeen} ms; drag → settled in both consoles: ${JSON.stringify(timings)} ms`);
-
+    console.log(
+      `[board] API create → card in the other console: ${createdSeen} ms; drag → settled in both consoles: ${JSON.stringify(timings)} ms`,
+    );
 
     // The breached total is a number (the seeded depot has late work).
     expect(await a.page.getByTestId('board-breached-total').textContent()).toMatch(/^\d+\+? breached$/);
@@ -129,7 +133,9 @@ describe('SLA board', () => {
     // Filters are saved on the host for the user: they survive a reload and follow them to another console.
     await a.page.getByTestId('board-filter-priority').selectOption('critical');
     await a.page.getByTestId('board-filter-type').selectOption('emergency');
-    await expect.poll(async () => (await http.get<{ value: unknown }>('/me/preferences/board.filters')).value).toEqual({ priority: 'critical', type: 'emergency' });
+    await expect
+      .poll(async () => (await http.get<{ value: unknown }>('/me/preferences/board.filters')).value)
+      .toEqual({ priority: 'critical', type: 'emergency' });
     await a.page.reload();
     await A.ready();
     expect(await a.page.getByTestId('board-filter-priority').inputValue()).toBe('critical');

@@ -32,7 +32,11 @@ async function mapCount(page: Page): Promise<number> {
 }
 
 async function login(email: string, password: string): Promise<string> {
-  const res = await fetch(`${host.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${host.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -75,7 +79,9 @@ describe('map', () => {
       // A cluster's centre can fall between sites; one of its leaves is a real work order's spot.
       let center = map.getCenter().toArray() as [number, number];
       if (first) {
-        const source = map.getSource('work-orders') as unknown as { getClusterLeaves(id: number, limit: number, offset: number): Promise<{ geometry: { coordinates: [number, number] } }[]> };
+        const source = map.getSource('work-orders') as unknown as {
+          getClusterLeaves(id: number, limit: number, offset: number): Promise<{ geometry: { coordinates: [number, number] } }[]>;
+        };
         const [leaf] = await source.getClusterLeaves(Number(first.properties.cluster_id), 1, 0);
         if (leaf) center = leaf.geometry.coordinates;
       }
@@ -85,7 +91,10 @@ describe('map', () => {
     });
     // The clustered source re-splits in its worker; wait until single points are drawn.
     const pointsDrawn = () =>
-      page.evaluate(() => (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap.queryRenderedFeatures({ layers: ['wo-points'] }).length);
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap.queryRenderedFeatures({ layers: ['wo-points'] }).length,
+      );
     await expect.poll(pointsDrawn, { timeout: 15_000 }).toBeGreaterThan(0);
     const target = await page.evaluate(() => {
       const map = (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap;
@@ -120,7 +129,9 @@ describe('map', () => {
 
     const token = await login(DEMO.dispatcher.email, DEMO.dispatcher.password);
     const auth = { authorization: `Bearer ${token}` };
-    const list = (await (await fetch(`${host.url}/api/v1/work-orders?status=NEW&limit=1`, { headers: auth })).json()) as { items: { id: string; locationId: string | null }[] };
+    const list = (await (await fetch(`${host.url}/api/v1/work-orders?status=NEW&limit=1`, { headers: auth })).json()) as {
+      items: { id: string; locationId: string | null }[];
+    };
     const victim = list.items.find((w) => w.locationId) ?? list.items[0]!;
     const res = await fetch(`${host.url}/api/v1/work-orders/${victim.id}/transitions`, {
       method: 'POST',

@@ -33,7 +33,10 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 const newJob = (title: string) => call<Wo>('POST', '/work-orders', { title, type: 'corrective', priority: 'high', durationMin: 120 });
 
 /** The London wall-clock hour of an ISO time (the demo depot's zone). */
-const londonHour = (iso: string | null) => (iso ? Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(new Date(iso))) : null);
+const londonHour = (iso: string | null) =>
+  iso
+    ? Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(new Date(iso)))
+    : null;
 
 async function openPlanning(page: Page) {
   await page.getByTestId('nav-planning').click();
@@ -42,7 +45,10 @@ async function openPlanning(page: Page) {
 
 /** Centre of the Day view's hour column labelled `hh`, and of a lane's row. */
 async function slot(page: Page, laneId: string, hh: string) {
-  const column = await page.locator('.gantt-container .lower-text', { hasText: new RegExp(`^${hh}$`) }).first().boundingBox();
+  const column = await page
+    .locator('.gantt-container .lower-text', { hasText: new RegExp(`^${hh}$`) })
+    .first()
+    .boundingBox();
   const lane = await page.locator(`[data-testid="lane-label"][data-lane-id="${laneId}"]`).boundingBox();
   if (!column || !lane) throw new Error(`no slot ${laneId} ${hh}`);
   return { x: column.x + column.width / 2, y: lane.y + lane.height / 2 };
@@ -61,7 +67,11 @@ async function dragTrayItem(page: Page, id: string, to: { x: number; y: number }
 beforeAll(async () => {
   host = await startHost({ seed: 300 });
   browser = await launchBrowser();
-  const res = await fetch(`${host.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO.dispatcher) });
+  const res = await fetch(`${host.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(DEMO.dispatcher),
+  });
   token = ((await res.json()) as { token: string }).token;
 });
 afterAll(async () => {
@@ -94,10 +104,15 @@ describe('planning (Gantt)', () => {
     // Tray → technician's lane at 10:00.
     await dragTrayItem(page, first.id, await slot(page, laneId, '10'));
     // Polled up to 20 s: on a loaded 2-core CI box the drop-to-commit path took longer than poll's 5 s default.
-    await expect.poll(async () => {
-      const wo = await call<Wo>('GET', `/work-orders/${first.id}`);
-      return [wo.assigneeId, wo.status, londonHour(wo.plannedStart), londonHour(wo.plannedEnd)];
-    }, { timeout: 20_000 }).toEqual([technicianId, 'SCHEDULED', 10, 12]);
+    await expect
+      .poll(
+        async () => {
+          const wo = await call<Wo>('GET', `/work-orders/${first.id}`);
+          return [wo.assigneeId, wo.status, londonHour(wo.plannedStart), londonHour(wo.plannedEnd)];
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual([technicianId, 'SCHEDULED', 10, 12]);
     // Playwright's request events reach this process asynchronously; under load one arrived after the host's answer.
     await expect.poll(() => writes).toEqual([`POST /api/v1/work-orders/${first.id}/plan`]);
     await page.locator(`.bar-wrapper[data-id="${first.id}"]`).waitFor();
@@ -129,10 +144,12 @@ describe('planning (Gantt)', () => {
     await page.mouse.down();
     await page.mouse.move(bar.x + 6 + (to.x - from.x), bar.y + bar.height / 2, { steps: 10 });
     await page.mouse.up();
-    await expect.poll(async () => {
-      const wo = await call<Wo>('GET', `/work-orders/${second.id}`);
-      return [londonHour(wo.plannedStart), londonHour(wo.plannedEnd), wo.assigneeId];
-    }).toEqual([13, 15, technicianId]);
+    await expect
+      .poll(async () => {
+        const wo = await call<Wo>('GET', `/work-orders/${second.id}`);
+        return [londonHour(wo.plannedStart), londonHour(wo.plannedEnd), wo.assigneeId];
+      })
+      .toEqual([13, 15, technicianId]);
     await expect.poll(() => page.locator(`[data-testid="violation"][data-kind="double_booking"][data-id="${second.id}"]`).count()).toBe(0);
     await expect.poll(() => other.page.locator(`.bar-wrapper.v-double_booking[data-id="${first.id}"]`).count()).toBe(0);
 

@@ -13,7 +13,11 @@ let token: string;
 beforeAll(async () => {
   host = await startHost({ seed: 500 });
   browser = await launchBrowser();
-  const res = await fetch(`${host.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO.viewer) });
+  const res = await fetch(`${host.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(DEMO.viewer),
+  });
   token = ((await res.json()) as { token: string }).token;
 }, 180_000);
 afterAll(async () => {
@@ -74,7 +78,7 @@ const expected = (s: Summary) => ({
 });
 
 describe('console reports', () => {
-  it('when a manager opens Reports, then the tiles show the API\'s numbers, and a filter changes both alike', async () => {
+  it("when a manager opens Reports, then the tiles show the API's numbers, and a filter changes both alike", async () => {
     const { context, page } = await desktopPage(browser, host.url);
     await signIn(page, DEMO.viewer.email, DEMO.viewer.password);
     await page.getByTestId('nav-reports').click();
@@ -101,7 +105,12 @@ describe('console reports', () => {
 
     // Type on top of the team.
     await page.getByTestId('filter-type').selectOption('emergency');
-    await page.waitForFunction((before) => document.querySelector('[data-testid="reports-view"][data-state="ready"]') && document.querySelector('[data-testid="tile-created"]')?.getAttribute('data-value') !== String(before), team.created);
+    await page.waitForFunction(
+      (before) =>
+        document.querySelector('[data-testid="reports-view"][data-state="ready"]') &&
+        document.querySelector('[data-testid="tile-created"]')?.getAttribute('data-value') !== String(before),
+      team.created,
+    );
     expect(await tiles(page)).toEqual(expected(await apiSummary(page, { teamId: teamId!, type: 'emergency' })));
     await context.close();
   });
@@ -146,7 +155,10 @@ describe('console reports', () => {
     await page.getByTestId('export-kpi-pdf').click();
     await page.locator('[data-testid="export-job"][data-state="done"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('export-download').click();
-    const saves = () => page.evaluate(() => (window as unknown as { __platformCalls: { method: string }[] }).__platformCalls.filter((c) => c.method === 'saveReport'));
+    const saves = () =>
+      page.evaluate(() =>
+        (window as unknown as { __platformCalls: { method: string }[] }).__platformCalls.filter((c) => c.method === 'saveReport'),
+      );
     await expect.poll(saves).toHaveLength(1);
     expect((await saves())[0]).toMatchObject({ name: expect.stringMatching(/^kpi-pdf-.*\.pdf$/), head: '%PDF', size: expect.any(Number) });
     await context.close();

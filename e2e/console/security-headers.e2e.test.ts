@@ -25,7 +25,9 @@ async function watch(context: BrowserContext, page: Page): Promise<{ violations:
   await context.exposeFunction('__cspViolation', (text: string) => seen.violations.push(text));
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __cspViolation(t: string): void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+      (window as unknown as { __cspViolation(t: string): void }).__cspViolation(
+        `${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   page.on('console', (m) => {
@@ -60,7 +62,9 @@ describe('security headers in the browser', () => {
 
     const { token } = await api.call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher);
     const list = await api.call<{ items: { id: string }[] }>('GET', '/work-orders?limit=1', token);
-    const share = await api.call<{ url: string }>('POST', `/work-orders/${list.items[0]!.id}/share`, token, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const share = await api.call<{ url: string }>('POST', `/work-orders/${list.items[0]!.id}/share`, token, {
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     await page.goto(share.url);
     await page.locator('h1').first().waitFor();
 
@@ -85,7 +89,9 @@ describe('security headers in the browser', () => {
     const seen = await watch(context, page);
     // A page of another origin (another port on this machine: a route-fulfilled page would count as
     // public and be stopped by Chromium's local-network checks first) framing the console.
-    const attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${host.url}/"></iframe>`));
+    const attacker = http.createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${host.url}/"></iframe>`),
+    );
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     try {
       await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
@@ -94,7 +100,12 @@ describe('security headers in the browser', () => {
       attacker.close();
     }
     const framed = page.frames().find((f) => f.url().startsWith(host.url));
-    expect(await framed?.locator('#root').count().catch(() => 0) ?? 0).toBe(0);
+    expect(
+      (await framed
+        ?.locator('#root')
+        .count()
+        .catch(() => 0)) ?? 0,
+    ).toBe(0);
     await context.close();
   });
 });

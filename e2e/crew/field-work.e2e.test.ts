@@ -131,9 +131,13 @@ describe('crew view: field work with proof, watched live from the console', () =
     await page.getByTestId('crew-step-ON_SITE').tap();
     await page.locator('[data-testid="crew-work-order"][data-host-status="ON_SITE"]').waitFor();
     await desk.page.locator('[data-testid="wo-status"]', { hasText: 'On site' }).waitFor();
-    const events = await call<{ items: { toStatus: string | null; data: { position?: { lat: number } } | null }[] }>('GET', `/work-orders/${wo!.id}/events`, dispatcher);
+    const events = await call<{ items: { toStatus: string | null; data: { position?: { lat: number } } | null }[] }>(
+      'GET',
+      `/work-orders/${wo!.id}/events`,
+      dispatcher,
+    );
     const onSite = events.items.find((e) => e.toStatus === 'ON_SITE');
-    expect(onSite?.data?.position?.lat, 'the step is stamped with the phone\'s position').toBeCloseTo(site.lat + 0.00018, 5);
+    expect(onSite?.data?.position?.lat, "the step is stamped with the phone's position").toBeCloseTo(site.lat + 0.00018, 5);
 
     // Check in: inside the site's fence.
     await page.getByTestId('crew-check-in').tap();
@@ -153,7 +157,10 @@ describe('crew view: field work with proof, watched live from the console', () =
       await row.scrollIntoViewIfNeeded();
       if (item.kind === 'yesno') await row.getByRole('button', { name: 'Yes' }).tap();
       else {
-        const value = item.kind === 'number' ? String(item.min !== undefined && item.max !== undefined ? (item.min + item.max) / 2 : (item.min ?? item.max ?? 1)) : 'Seal replaced, no leaks';
+        const value =
+          item.kind === 'number'
+            ? String(item.min !== undefined && item.max !== undefined ? (item.min + item.max) / 2 : (item.min ?? item.max ?? 1))
+            : 'Seal replaced, no leaks';
         await row.locator('input').fill(value);
         await row.getByRole('button', { name: 'Save' }).tap();
       }
@@ -281,7 +288,11 @@ describe('crew view: field work with proof, watched live from the console', () =
     await boss.page.screenshot({ path: path.join(shots, 'console-flagged-checkins.png') });
     await flaggedRow.getByTestId('attendance-review').click();
     await flaggedRow.waitFor({ state: 'detached' });
-    const open = await call<{ items: { workOrderId: string }[] }>('GET', '/attendance?fence=outside&reviewed=false', (await call<{ token: string }>('POST', '/auth/login', null, DEMO.supervisor)).token);
+    const open = await call<{ items: { workOrderId: string }[] }>(
+      'GET',
+      '/attendance?fence=outside&reviewed=false',
+      (await call<{ token: string }>('POST', '/auth/login', null, DEMO.supervisor)).token,
+    );
     expect(open.items.some((r) => r.workOrderId === wo!.id)).toBe(false);
     await boss.context.close();
   }, 120_000);

@@ -55,7 +55,9 @@ function lanRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks), headers: res.headers }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks), headers: res.headers }),
+        );
       },
     );
     req.on('error', reject);
@@ -64,7 +66,12 @@ function lanRequest(
 }
 
 /** A TLS handshake to the LAN port trusting only `ca`, checking the certificate names `name`. */
-function handshake(address: string, port: number, name: string, ca: string | undefined): Promise<{ authorized: boolean; error: string | null; peer: tls.DetailedPeerCertificate | null }> {
+function handshake(
+  address: string,
+  port: number,
+  name: string,
+  ca: string | undefined,
+): Promise<{ authorized: boolean; error: string | null; peer: tls.DetailedPeerCertificate | null }> {
   return new Promise((resolve) => {
     const isIp = /^[\d.]+$/.test(name);
     // An IP name is checked against the certificate's IP SANs (no SNI for it); a DNS name via servername.
@@ -150,7 +157,20 @@ describe('crew view over the HTTPS LAN port', () => {
     expect((await lanRequest('/crew/sw.js', { ca: caPem })).status).toBe(200);
 
     // Not served: the console and everything else, however the path is spelled.
-    for (const p of ['/', '/index.html', '/metrics', '/console/index.html', '/crewx', '/CREW/', '/crew/../', '/crew/%2e%2e/', '/api/../metrics', '//', '///', '//evil/crew/']) {
+    for (const p of [
+      '/',
+      '/index.html',
+      '/metrics',
+      '/console/index.html',
+      '/crewx',
+      '/CREW/',
+      '/crew/../',
+      '/crew/%2e%2e/',
+      '/api/../metrics',
+      '//',
+      '///',
+      '//evil/crew/',
+    ]) {
       const res = await lanRequest(p, { ca: caPem });
       expect(res.status, p).toBeGreaterThanOrEqual(400);
       expect(res.body.toString(), p).not.toContain('<title>DepotDesk</title>');
@@ -160,12 +180,19 @@ describe('crew view over the HTTPS LAN port', () => {
 
     // A page from another site (a browser sends its Origin) gets 403 and no CORS header; its own origin passes.
     for (const method of ['GET', 'POST']) {
-      const foreign = await lanRequest('/api/v1/auth/me', { ca: caPem, method, headers: { origin: 'https://evil.example', authorization: `Bearer ${dispatcher}` } });
+      const foreign = await lanRequest('/api/v1/auth/me', {
+        ca: caPem,
+        method,
+        headers: { origin: 'https://evil.example', authorization: `Bearer ${dispatcher}` },
+      });
       expect(foreign.status, method).toBe(403);
       expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
       expect(JSON.parse(foreign.body.toString())).toMatchObject({ code: 'cross_origin_refused' });
     }
-    const lookalike = await lanRequest('/api/v1/auth/me', { ca: caPem, headers: { origin: `${origin}.evil.example`, authorization: `Bearer ${dispatcher}` } });
+    const lookalike = await lanRequest('/api/v1/auth/me', {
+      ca: caPem,
+      headers: { origin: `${origin}.evil.example`, authorization: `Bearer ${dispatcher}` },
+    });
     expect(lookalike.status).toBe(403);
     const own = await lanRequest('/api/v1/auth/me', { ca: caPem, headers: { origin, authorization: `Bearer ${dispatcher}` } });
     expect(own.status).toBe(200);
@@ -226,8 +253,13 @@ describe('crew view over the HTTPS LAN port', () => {
     // with the CA installed. The chain itself is checked with node:tls in the first test.
     const leaf = new X509Certificate(fs.readFileSync(path.join(host.dataDir, 'tls', 'depot-cert.pem')));
     expect(leaf.verify(new X509Certificate(fs.readFileSync(path.join(host.dataDir, 'tls', 'depot-ca.pem'))).publicKey)).toBe(true);
-    const spki = createHash('sha256').update(leaf.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-    const trusting = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`] });
+    const spki = createHash('sha256')
+      .update(leaf.publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('base64');
+    const trusting = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
+    });
     try {
       const context = await trusting.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
       const page = await context.newPage();
@@ -237,7 +269,9 @@ describe('crew view over the HTTPS LAN port', () => {
       const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
       expect(scope).toBe(`${origin}/crew/`);
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-      const manifest = await page.evaluate(() => fetch('/crew/manifest.webmanifest').then((r) => r.json() as Promise<{ scope?: string; start_url?: string }>));
+      const manifest = await page.evaluate(() =>
+        fetch('/crew/manifest.webmanifest').then((r) => r.json() as Promise<{ scope?: string; start_url?: string }>),
+      );
       expect(manifest.start_url ?? manifest.scope).toMatch(/^\/crew\//);
       await context.close();
     } finally {

@@ -90,7 +90,16 @@ function storedActions(page: Page): Promise<StoredAction[]> {
         open.onsuccess = () => {
           const req = open.result.transaction('outbox').objectStore('outbox').getAll();
           req.onsuccess = () => {
-            resolve((req.result as StoredAction[]).sort((a, b) => a.seq - b.seq).map((a) => ({ id: a.id, seq: a.seq, kind: a.kind, request: { method: a.request.method, path: a.request.path, json: a.request.json } })));
+            resolve(
+              (req.result as StoredAction[])
+                .sort((a, b) => a.seq - b.seq)
+                .map((a) => ({
+                  id: a.id,
+                  seq: a.seq,
+                  kind: a.kind,
+                  request: { method: a.request.method, path: a.request.path, json: a.request.json },
+                })),
+            );
             open.result.close();
           };
           req.onerror = () => reject(req.error);
@@ -121,7 +130,8 @@ async function waitPersisted(page: Page, needles: string[]): Promise<void> {
   );
 }
 
-const pending = (page: Page, count: number) => page.locator(`[data-testid="crew-pending"][data-count="${count}"]`).waitFor({ state: 'attached' });
+const pending = (page: Page, count: number) =>
+  page.locator(`[data-testid="crew-pending"][data-count="${count}"]`).waitFor({ state: 'attached' });
 
 describe('crew view offline', () => {
   it('when the phone loses the network, then a status step and a checklist answer queue, survive a reload, and reach the host once each when it is back', async () => {
@@ -138,7 +148,14 @@ describe('crew view offline', () => {
     await page.locator('[data-testid="crew-pending"][data-net="offline"]').waitFor({ state: 'attached' });
     // The emulated outage reaches the service worker too, so the reload below really is served from its cache.
     const [worker] = context.serviceWorkers();
-    expect(await worker!.evaluate(() => fetch('/healthz', { cache: 'no-store' }).then(() => 'reached', () => 'failed'))).toBe('failed');
+    expect(
+      await worker!.evaluate(() =>
+        fetch('/healthz', { cache: 'no-store' }).then(
+          () => 'reached',
+          () => 'failed',
+        ),
+      ),
+    ).toBe('failed');
     await page.getByTestId('crew-step-EN_ROUTE').tap();
     await pending(page, 1);
     await page.locator('[data-testid="crew-work-order"][data-status="EN_ROUTE"]').waitFor();
@@ -253,18 +270,30 @@ describe('crew view offline', () => {
     await context.setOffline(false);
     await pending(page, 0);
     const ms = Date.now() - t0;
-    console.log(`[offline] ${N} queued checklist answers replayed in ${ms} ms (${(ms / N).toFixed(1)} ms each); ${reads.length} GETs meanwhile`);
+    console.log(
+      `[offline] ${N} queued checklist answers replayed in ${ms} ms (${(ms / N).toFixed(1)} ms each); ${reads.length} GETs meanwhile`,
+    );
     const answered = (await events(wo.id)).filter((e) => e.type === 'checklist_answered' && e.data?.itemId === yesNo.id);
     expect(answered).toHaveLength(N);
     expect(answered.map((e) => e.data?.value)).toEqual(Array.from({ length: N }, (_, i) => i % 2 === 0));
-    const list = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>('GET', `/work-orders/${wo.id}/checklist`, dispatcher);
+    const list = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>(
+      'GET',
+      `/work-orders/${wo.id}/checklist`,
+      dispatcher,
+    );
     expect(list.items.find((r) => r.item.id === yesNo.id)?.answer?.value).toBe(false);
 
     // For comparison: the same 30 writes sent straight from Node, one after the other.
     const token = await page.evaluate(() => localStorage.getItem('depotdesk.token'));
     const t1 = Date.now();
     for (let i = 0; i < N; i++) {
-      const res = await raw('PUT', `/work-orders/${wo.id}/checklist/${yesNo.id}`, token, { value: i % 2 === 0 }, { 'idempotency-key': crypto.randomUUID() });
+      const res = await raw(
+        'PUT',
+        `/work-orders/${wo.id}/checklist/${yesNo.id}`,
+        token,
+        { value: i % 2 === 0 },
+        { 'idempotency-key': crypto.randomUUID() },
+      );
       expect(res.status).toBe(200);
     }
     console.log(`[offline] the same ${N} answers sent directly (no outbox): ${Date.now() - t1} ms`);
@@ -282,7 +311,10 @@ describe('crew view offline', () => {
     const N = 6;
     for (let i = 0; i < N; i++) {
       const tab = i % 2 === 0 ? page : second;
-      await tab.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: i % 2 === 0 ? 'Yes' : 'No' }).tap();
+      await tab
+        .getByTestId(`crew-check-${yesNo.id}`)
+        .getByRole('button', { name: i % 2 === 0 ? 'Yes' : 'No' })
+        .tap();
       // Both tabs see the whole outbox (BroadcastChannel).
       await pending(page, i + 1);
       await pending(second, i + 1);
@@ -305,7 +337,11 @@ describe('crew view offline', () => {
     await page.route(`**/api/v1/work-orders/${wo.id}/checklist/${yesNo.id}`, async (route) => {
       answers.push(reply);
       if (reply === 200) return route.continue();
-      return route.fulfill({ status: reply, contentType: 'application/problem+json', body: JSON.stringify({ status: reply, code: 'x', detail: `Simulated ${reply}` }) });
+      return route.fulfill({
+        status: reply,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: reply, code: 'x', detail: `Simulated ${reply}` }),
+      });
     });
     await page.getByTestId(`crew-check-${yesNo.id}`).getByRole('button', { name: 'Yes' }).tap();
     await page.locator('[data-testid="crew-pending"][data-count="1"]').waitFor({ state: 'attached' });
@@ -382,7 +418,9 @@ describe('crew outbox bound to its technician', () => {
     const held = page.locator('[data-testid^="crew-outbox-"][data-state="held"]');
     await held.first().waitFor();
     expect(await held.count()).toBe(2);
-    expect(await held.first().getByTestId('crew-outbox-held').textContent()).toContain(`queued by ${nameA} — pair as them to send, or discard`);
+    expect(await held.first().getByTestId('crew-outbox-held').textContent()).toContain(
+      `queued by ${nameA} — pair as them to send, or discard`,
+    );
     expect(await held.first().getByTestId('crew-outbox-retry').count(), 'no "Send now" on someone else\'s action').toBe(0);
     await page.screenshot({ path: path.join(shots, 'crew-outbox-held.png') });
     // B discards A's checklist answer (with a confirmation); A's status step stays held.
@@ -390,7 +428,10 @@ describe('crew outbox bound to its technician', () => {
     await page.getByTestId('crew-outbox-discard-confirm').tap();
     await page.locator('[data-testid="crew-pending"][data-held="1"]').waitFor({ state: 'attached' });
     await page.getByTestId('crew-outbox-close').tap();
-    expect(sentForA.filter((auth) => auth !== `Bearer ${tokenA}`), 'nothing of A\'s went out under B\'s sign-in').toEqual([]);
+    expect(
+      sentForA.filter((auth) => auth !== `Bearer ${tokenA}`),
+      "nothing of A's went out under B's sign-in",
+    ).toEqual([]);
     const beforeA = await events(woA.id);
     expect(beforeA.filter((e) => e.toStatus === 'EN_ROUTE')).toHaveLength(0);
 

@@ -27,7 +27,7 @@ interface Wo {
 }
 
 describe('crew view: pairing and status steps', () => {
-  it('when a dispatcher pairs a technician\'s phone, then the phone sees its dispatched work and moves it en route and on site', async () => {
+  it("when a dispatcher pairs a technician's phone, then the phone sees its dispatched work and moves it en route and on site", async () => {
     const { token: dispatcher } = await call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher);
     const dispatched = await call<{ items: Wo[] }>('GET', '/work-orders?status=DISPATCHED&limit=100', dispatcher);
     const wo = dispatched.items.find((w) => w.assigneeId && w.checklist.some((i) => i.kind === 'yesno'));
@@ -68,10 +68,17 @@ describe('crew view: pairing and status steps', () => {
     await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-answered="yes"]`).waitFor();
     // The phone shows the answer at once; the host has it once the outbox delivered it.
     await expect
-      .poll(async () => {
-        const answered = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>('GET', `/work-orders/${wo!.id}/checklist`, dispatcher);
-        return answered.items.find((r) => r.item.id === yesNo.id)?.answer?.value ?? null;
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          const answered = await call<{ items: { item: { id: string }; answer: { value: unknown } | null }[] }>(
+            'GET',
+            `/work-orders/${wo!.id}/checklist`,
+            dispatcher,
+          );
+          return answered.items.find((r) => r.item.id === yesNo.id)?.answer?.value ?? null;
+        },
+        { timeout: 10_000 },
+      )
       .toBe(true);
 
     // On hold needs a reason; resuming returns to on site.
@@ -87,7 +94,7 @@ describe('crew view: pairing and status steps', () => {
     await context.close();
   });
 
-  it('when a code is wrong, then the phone shows the host\'s message and stays on the pair screen', async () => {
+  it("when a code is wrong, then the phone shows the host's message and stays on the pair screen", async () => {
     const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, baseURL: host.url });
     const page = await context.newPage();
     await page.goto('/crew/');

@@ -116,7 +116,10 @@ describe('IPC capabilities', () => {
     expect(r).toEqual({ ok: true, value: path.join(tmp, 'saved.pdf') });
     expect(fs.readFileSync(path.join(tmp, 'saved.pdf'), 'utf8')).toBe('%PDF');
     s.cancelSave();
-    expect(await s.ipc.invoke(CHANNELS.saveReport, { suggestedName: 'kpi.pdf', data: new Uint8Array(1) }, CONSOLE)).toEqual({ ok: true, value: null });
+    expect(await s.ipc.invoke(CHANNELS.saveReport, { suggestedName: 'kpi.pdf', data: new Uint8Array(1) }, CONSOLE)).toEqual({
+      ok: true,
+      value: null,
+    });
   });
 
   it('when the same SLA breach is notified twice within a minute, then one notification is shown', async () => {
@@ -124,7 +127,11 @@ describe('IPC capabilities', () => {
     const alert = ALERT;
     await ipc.invoke(CHANNELS.notifyAlert, alert, CONSOLE);
     await ipc.invoke(CHANNELS.notifyAlert, alert, CONSOLE);
-    await ipc.invoke(CHANNELS.notifyAlert, { ...alert, kind: 'telemetry_alert', key: 'telemetry:7', title: 'Freezer 3 above −15 °C' }, CONSOLE);
+    await ipc.invoke(
+      CHANNELS.notifyAlert,
+      { ...alert, kind: 'telemetry_alert', key: 'telemetry:7', title: 'Freezer 3 above −15 °C' },
+      CONSOLE,
+    );
     expect(shown.map((s) => s.title)).toEqual(['SLA breached', 'Freezer 3 above −15 °C']);
     expect(shown[0]).toMatchObject({ urgency: 'critical', timeoutType: 'never' });
   });

@@ -10,7 +10,10 @@ const text = (max: number) => z.string().min(1).max(max);
 
 export const PAYLOADS = {
   [CHANNELS.saveReport]: z
-    .object({ suggestedName: text(255), data: z.instanceof(Uint8Array).refine((d) => d.byteLength <= 200 * 1024 * 1024, 'larger than 200 MB') })
+    .object({
+      suggestedName: text(255),
+      data: z.instanceof(Uint8Array).refine((d) => d.byteLength <= 200 * 1024 * 1024, 'larger than 200 MB'),
+    })
     .strict(),
   [CHANNELS.notifyAlert]: z
     .object({ kind: z.enum(['sla_breach', 'telemetry_alert']), title: text(200), body: z.string().max(1000), key: text(200) })

@@ -67,7 +67,10 @@ export function handle<S extends z.ZodType, T>(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      return { ok: false, error: { code: 'invalid_payload', message: `Invalid request on ${channel}: ${where}${issue?.message ?? 'invalid'}` } };
+      return {
+        ok: false,
+        error: { code: 'invalid_payload', message: `Invalid request on ${channel}: ${where}${issue?.message ?? 'invalid'}` },
+      };
     }
     try {
       return { ok: true, value: await handler(parsed.data) };

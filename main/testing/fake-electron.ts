@@ -51,7 +51,10 @@ export class FakeSession extends EventEmitter implements GuardedSession {
   }
   /** A permission check as Electron makes it: the origin, plus the frame's URL when there is a document. */
   checkPermission(permission: string, requestingUrl: string | undefined, isMainFrame = true): boolean {
-    return this.check!(null, permission, requestingUrl ? new URL(requestingUrl).origin : '', { ...(requestingUrl ? { requestingUrl } : {}), isMainFrame });
+    return this.check!(null, permission, requestingUrl ? new URL(requestingUrl).origin : '', {
+      ...(requestingUrl ? { requestingUrl } : {}),
+      isMainFrame,
+    });
   }
   respond(details: HeadersDetails): Record<string, string[] | string> | undefined {
     let out: Record<string, string[] | string> | undefined;

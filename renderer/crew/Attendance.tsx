@@ -15,13 +15,17 @@ function FenceLine({ r }: { r: AttendanceDto }) {
       <div>
         <b>{what}</b> {formatTime(r.at)}
       </div>
-      {r.fence === 'inside' && <div className="small">At the site{r.distanceM !== null ? ` (${formatMetres(r.distanceM)} from its centre)` : ''}.</div>}
+      {r.fence === 'inside' && (
+        <div className="small">At the site{r.distanceM !== null ? ` (${formatMetres(r.distanceM)} from its centre)` : ''}.</div>
+      )}
       {r.fence === 'outside' && (
         <div className="small cp-warn">
           Outside the site{r.distanceM !== null ? `, ${formatMetres(r.distanceM)} away` : ''}: your supervisor will see this.
         </div>
       )}
-      {r.fence === 'unknown' && <div className="small cp-warn">No location, so the site could not be checked: your supervisor will see this.</div>}
+      {r.fence === 'unknown' && (
+        <div className="small cp-warn">No location, so the site could not be checked: your supervisor will see this.</div>
+      )}
     </li>
   );
 }
@@ -30,7 +34,17 @@ function FenceLine({ r }: { r: AttendanceDto }) {
  * Check in and out at the site. The position (if the phone gives one within 5 s) goes with it; the
  * host compares it with the site's fence. Outside is allowed, and flagged for the supervisor.
  */
-export function Attendance({ workOrderId, userId, pending, disabled }: { workOrderId: string; userId: string; pending: OutboxAction[]; disabled: boolean }) {
+export function Attendance({
+  workOrderId,
+  userId,
+  pending,
+  disabled,
+}: {
+  workOrderId: string;
+  userId: string;
+  pending: OutboxAction[];
+  disabled: boolean;
+}) {
   const records = useQuery(fieldQueries.attendance(workOrderId));
   const [busy, setBusy] = useState<'check_in' | 'check_out' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -57,7 +71,9 @@ export function Attendance({ workOrderId, userId, pending, disabled }: { workOrd
     <section className="crew-block" data-testid="crew-attendance-block" data-checked-in={inside ? 'yes' : 'no'}>
       <div className="crew-label">Attendance</div>
       <ul className="cp-atts">
-        {mine.slice(-4).map((r) => <FenceLine key={r.id} r={r} />)}
+        {mine.slice(-4).map((r) => (
+          <FenceLine key={r.id} r={r} />
+        ))}
         {queued.map((a) => (
           <li key={a.id} className="cp-att" data-testid="crew-attendance-pending">
             <b>{a.label}</b> {formatTime(a.createdAt)} <PendingMark action={a} />
@@ -65,7 +81,11 @@ export function Attendance({ workOrderId, userId, pending, disabled }: { workOrd
           </li>
         ))}
       </ul>
-      {error && <p role="alert" className="crew-error">{error}</p>}
+      {error && (
+        <p role="alert" className="crew-error">
+          {error}
+        </p>
+      )}
       {/* After the job is done, checking out is still right; checking in is not. */}
       {(!disabled || inside) && (
         <button

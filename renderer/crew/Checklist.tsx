@@ -24,7 +24,9 @@ function ItemRow({ workOrderId, row, pending }: { workOrderId: string; row: Row;
   const [error, setError] = useState<string | null>(null);
   const save = (value: Value) => {
     setError(null);
-    crewActions.answer(workOrderId, item.id, item.label, value).catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+    crewActions
+      .answer(workOrderId, item.id, item.label, value)
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   };
   const unit = item.unit ? ` ${item.unit}` : '';
   return (
@@ -36,15 +38,29 @@ function ItemRow({ workOrderId, row, pending }: { workOrderId: string; row: Row;
     >
       <div className="crew-check-label">
         {item.label}
-        {item.required && <span className="crew-req" title="required">*</span>}
+        {item.required && (
+          <span className="crew-req" title="required">
+            *
+          </span>
+        )}
         {item.kind === 'number' && (item.min !== undefined || item.max !== undefined) && (
-          <span className="small muted"> ({item.min ?? '…'}–{item.max ?? '…'}{unit})</span>
+          <span className="small muted">
+            {' '}
+            ({item.min ?? '…'}–{item.max ?? '…'}
+            {unit})
+          </span>
         )}
       </div>
       {item.kind === 'yesno' ? (
         <div className="crew-row-buttons">
           {[true, false].map((v) => (
-            <button key={String(v)} type="button" className={`crew-btn ${shown === v ? 'on' : ''}`} aria-pressed={shown === v} onClick={() => shown !== v && save(v)}>
+            <button
+              key={String(v)}
+              type="button"
+              className={`crew-btn ${shown === v ? 'on' : ''}`}
+              aria-pressed={shown === v}
+              onClick={() => shown !== v && save(v)}
+            >
               {v ? 'Yes' : 'No'}
             </button>
           ))}
@@ -71,14 +87,20 @@ function ItemRow({ workOrderId, row, pending }: { workOrderId: string; row: Row;
           </button>
         </form>
       )}
-      {error && <div role="alert" className="crew-error small">{error}</div>}
+      {error && (
+        <div role="alert" className="crew-error small">
+          {error}
+        </div>
+      )}
       {refused && !waiting && (
         <div role="alert" className="crew-error small" data-testid="crew-check-refused">
           Not accepted ({show(refused.preview.value as Value)}): {refused.lastError}
         </div>
       )}
       {waiting ? (
-        <div className="crew-waiting" data-testid="crew-check-waiting">{waiting.state === 'sending' ? 'Sending…' : 'Waiting to send'}</div>
+        <div className="crew-waiting" data-testid="crew-check-waiting">
+          {waiting.state === 'sending' ? 'Sending…' : 'Waiting to send'}
+        </div>
       ) : (
         answer && <div className="small muted">Answered {formatTime(answer.answeredAt)}</div>
       )}
@@ -96,11 +118,19 @@ export function Checklist({ workOrderId }: { workOrderId: string }) {
   return (
     <section className="crew-block" data-testid="crew-checklist">
       <div className="crew-label">
-        Checklist <span className="muted">{done}/{list.data.items.length}</span>
+        Checklist{' '}
+        <span className="muted">
+          {done}/{list.data.items.length}
+        </span>
       </div>
       <ul className="crew-checks">
         {list.data.items.map((row) => (
-          <ItemRow key={`${row.item.id}:${row.answer?.version ?? 0}`} workOrderId={workOrderId} row={row} pending={pendingFor(row.item.id)} />
+          <ItemRow
+            key={`${row.item.id}:${row.answer?.version ?? 0}`}
+            workOrderId={workOrderId}
+            row={row}
+            pending={pendingFor(row.item.id)}
+          />
         ))}
       </ul>
     </section>

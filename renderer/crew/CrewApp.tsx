@@ -35,12 +35,19 @@ export function CrewApp() {
   if (route.name === 'pair' || (!session.token && !session.loading)) {
     return <PairScreen initialCode={route.name === 'pair' ? route.code : ''} />;
   }
-  if (session.loading || !session.user) return <div className="crew-loading" data-testid="crew-loading">Loading…</div>;
+  if (session.loading || !session.user)
+    return (
+      <div className="crew-loading" data-testid="crew-loading">
+        Loading…
+      </div>
+    );
   return (
     <div className="crew-shell">
       <header className="crew-top">
         {route.name === 'work-order' ? (
-          <a href="#/work" className="crew-back" data-testid="crew-back" aria-label="Back to my work">‹ My work</a>
+          <a href="#/work" className="crew-back" data-testid="crew-back" aria-label="Back to my work">
+            ‹ My work
+          </a>
         ) : (
           <strong>My work</strong>
         )}

@@ -57,7 +57,11 @@ export function Documents({ workOrderId, pending, disabled }: { workOrderId: str
           </li>
         ))}
       </ul>
-      {error && <p role="alert" className="crew-error" data-testid="crew-document-error">{error}</p>}
+      {error && (
+        <p role="alert" className="crew-error" data-testid="crew-document-error">
+          {error}
+        </p>
+      )}
       {!disabled && (
         <button type="button" className="crew-big" onClick={() => input.current?.click()} data-testid="crew-document-add">
           Add document

@@ -52,21 +52,29 @@ export function Messages({ workOrderId, pending }: { workOrderId: string; pendin
           return (
             <li key={m.id} className={mine ? 'mine' : 'theirs'} data-testid="crew-message" data-mine={mine ? 'yes' : 'no'}>
               <p>{m.body}</p>
-              <span className="cp-meta">{mine ? 'You' : (m.authorName ?? 'Dispatch')} · {formatTime(m.writtenAt)}</span>
+              <span className="cp-meta">
+                {mine ? 'You' : (m.authorName ?? 'Dispatch')} · {formatTime(m.writtenAt)}
+              </span>
             </li>
           );
         })}
         {queued.map((a) => (
           <li key={a.id} className="mine pending" data-testid="crew-message-pending">
             <p>{String(a.preview.body ?? '')}</p>
-            <span className="cp-meta"><PendingMark action={a} /></span>
+            <span className="cp-meta">
+              <PendingMark action={a} />
+            </span>
             <Refused action={a} />
           </li>
         ))}
         {thread.isSuccess && !count && <li className="cp-empty small muted">No messages. Write to dispatch here.</li>}
       </ol>
       <div ref={end} />
-      {error && <p role="alert" className="crew-error">{error}</p>}
+      {error && (
+        <p role="alert" className="crew-error">
+          {error}
+        </p>
+      )}
       <form
         className="cp-compose"
         onSubmit={(e) => {
@@ -74,8 +82,18 @@ export function Messages({ workOrderId, pending }: { workOrderId: string; pendin
           void send();
         }}
       >
-        <textarea data-testid="crew-message-input" value={draft} onChange={(e) => setDraft(e.target.value)} rows={2} maxLength={2000} placeholder="Message to dispatch" aria-label="Message" />
-        <button type="submit" className="crew-btn primary" disabled={!draft.trim()} data-testid="crew-message-send">Send</button>
+        <textarea
+          data-testid="crew-message-input"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          rows={2}
+          maxLength={2000}
+          placeholder="Message to dispatch"
+          aria-label="Message"
+        />
+        <button type="submit" className="crew-btn primary" disabled={!draft.trim()} data-testid="crew-message-send">
+          Send
+        </button>
       </form>
     </section>
   );

@@ -55,7 +55,12 @@ export function MyWork() {
     // Re-run when the list itself changes (`versions` stands for work.data), not on every render.
   }, [versions, online, work.isFetchedAfterMount, queryClient]);
 
-  if (work.error && !work.data) return <p role="alert" className="crew-error pad">{work.error.message}</p>;
+  if (work.error && !work.data)
+    return (
+      <p role="alert" className="crew-error pad">
+        {work.error.message}
+      </p>
+    );
   // Restored from the phone (offline, or the depot not answering): say how old it is.
   const saved = work.data && (!online || work.error) ? formatTime(new Date(work.dataUpdatedAt).toISOString()) : null;
   const ready = Boolean(work.data) && (!locations.isPending || !online);
@@ -70,11 +75,18 @@ export function MyWork() {
       {(['today', 'upcoming'] as const).map((g) =>
         groups[g].length ? (
           <section key={g}>
-            <h2 className="crew-group">{g === 'today' ? 'Today' : 'Upcoming'} <span className="muted">{groups[g].length}</span></h2>
+            <h2 className="crew-group">
+              {g === 'today' ? 'Today' : 'Upcoming'} <span className="muted">{groups[g].length}</span>
+            </h2>
             {groups[g].map((wo) => {
               const sla = slaLine(wo, now, countdown);
               return (
-                <a key={wo.id} className={`crew-card prio-edge-${wo.priority}`} href={`#/work-orders/${wo.id}`} data-testid={`crew-wo-${wo.number}`}>
+                <a
+                  key={wo.id}
+                  className={`crew-card prio-edge-${wo.priority}`}
+                  href={`#/work-orders/${wo.id}`}
+                  data-testid={`crew-wo-${wo.number}`}
+                >
                   <div className="crew-card-row">
                     <span className="crew-num">{wo.number}</span>
                     <span className={`crew-status st-${wo.status}`}>{STATUS_LABEL[wo.status] ?? wo.status}</span>
@@ -85,7 +97,10 @@ export function MyWork() {
                     <span className="muted">{formatTime(wo.plannedStart)}</span>
                   </div>
                   {sla && (
-                    <div className={`crew-sla ${sla.paused ? 'sla-paused' : `sla-${wo.slaState ?? 'ok'}`}`} title={wo.slaState ? SLA_LABEL[wo.slaState] : undefined}>
+                    <div
+                      className={`crew-sla ${sla.paused ? 'sla-paused' : `sla-${wo.slaState ?? 'ok'}`}`}
+                      title={wo.slaState ? SLA_LABEL[wo.slaState] : undefined}
+                    >
                       {sla.label}: {sla.text}
                     </div>
                   )}

@@ -33,7 +33,9 @@ export function Notes({ workOrderId, pending }: { workOrderId: string; pending: 
         {notes.map((e) => (
           <li key={e.id} data-testid="crew-note">
             <p>{(e.data as NoteData).body}</p>
-            <span className="small muted">{e.actorName ?? ''} · {formatTime(e.at)}</span>
+            <span className="small muted">
+              {e.actorName ?? ''} · {formatTime(e.at)}
+            </span>
           </li>
         ))}
         {queued.map((a) => (
@@ -45,7 +47,11 @@ export function Notes({ workOrderId, pending }: { workOrderId: string; pending: 
         ))}
         {!notes.length && !queued.length && <li className="muted small">No notes yet.</li>}
       </ul>
-      {error && <p role="alert" className="crew-error">{error}</p>}
+      {error && (
+        <p role="alert" className="crew-error">
+          {error}
+        </p>
+      )}
       <form
         className="cp-compose"
         onSubmit={(e) => {
@@ -53,8 +59,18 @@ export function Notes({ workOrderId, pending }: { workOrderId: string; pending: 
           void add();
         }}
       >
-        <textarea data-testid="crew-note-input" value={draft} onChange={(e) => setDraft(e.target.value)} rows={2} maxLength={2000} placeholder="What did you find, what did you do?" aria-label="Note" />
-        <button type="submit" className="crew-btn" disabled={!draft.trim()} data-testid="crew-note-add">Add note</button>
+        <textarea
+          data-testid="crew-note-input"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          rows={2}
+          maxLength={2000}
+          placeholder="What did you find, what did you do?"
+          aria-label="Note"
+        />
+        <button type="submit" className="crew-btn" disabled={!draft.trim()} data-testid="crew-note-add">
+          Add note
+        </button>
       </form>
     </section>
   );

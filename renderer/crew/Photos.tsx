@@ -45,7 +45,10 @@ export function Photos({ workOrderId, pending, disabled }: { workOrderId: string
           setError(big);
           continue;
         }
-        await crewActions.upload(workOrderId, 'photo', blob, resized?.fileName ?? (file.name || 'photo'), { takenAt: takenAt(file), position });
+        await crewActions.upload(workOrderId, 'photo', blob, resized?.fileName ?? (file.name || 'photo'), {
+          takenAt: takenAt(file),
+          position,
+        });
       } catch (err) {
         setError(err instanceof Error ? err.message : String(err));
       } finally {
@@ -61,13 +64,27 @@ export function Photos({ workOrderId, pending, disabled }: { workOrderId: string
       </div>
       {(stored.length > 0 || queued.length > 0) && (
         <div className="cp-thumbs">
-          {stored.map((a) => <HostThumb key={a.id} a={a} onOpen={() => setOpen(a)} />)}
-          {queued.map((a) => <LocalThumb key={a.id} action={a} />)}
+          {stored.map((a) => (
+            <HostThumb key={a.id} a={a} onOpen={() => setOpen(a)} />
+          ))}
+          {queued.map((a) => (
+            <LocalThumb key={a.id} action={a} />
+          ))}
         </div>
       )}
-      {queued.map((a) => <Refused key={a.id} action={a} />)}
-      {error && <p role="alert" className="crew-error">{error}</p>}
-      {busy > 0 && <div className="small muted" data-testid="crew-photo-busy">Preparing {busy} photo{busy > 1 ? 's' : ''}…</div>}
+      {queued.map((a) => (
+        <Refused key={a.id} action={a} />
+      ))}
+      {error && (
+        <p role="alert" className="crew-error">
+          {error}
+        </p>
+      )}
+      {busy > 0 && (
+        <div className="small muted" data-testid="crew-photo-busy">
+          Preparing {busy} photo{busy > 1 ? 's' : ''}…
+        </div>
+      )}
       {!disabled && (
         <div className="crew-row-buttons">
           <button type="button" className="crew-big primary" onClick={() => camera.current?.click()} data-testid="crew-photo-camera">
@@ -79,8 +96,30 @@ export function Photos({ workOrderId, pending, disabled }: { workOrderId: string
         </div>
       )}
       {/* The inputs are hidden behind big buttons; `capture` opens the rear camera directly. */}
-      <input ref={camera} type="file" accept="image/*" capture="environment" hidden data-testid="crew-photo-input" onChange={(e) => { void add([...(e.target.files ?? [])]); e.target.value = ''; }} />
-      <input ref={gallery} type="file" accept="image/*" multiple hidden data-testid="crew-gallery-input" onChange={(e) => { void add([...(e.target.files ?? [])]); e.target.value = ''; }} />
+      <input
+        ref={camera}
+        type="file"
+        accept="image/*"
+        capture="environment"
+        hidden
+        data-testid="crew-photo-input"
+        onChange={(e) => {
+          void add([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
+      <input
+        ref={gallery}
+        type="file"
+        accept="image/*"
+        multiple
+        hidden
+        data-testid="crew-gallery-input"
+        onChange={(e) => {
+          void add([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
       {open && <Viewer a={open} onClose={() => setOpen(null)} />}
     </section>
   );

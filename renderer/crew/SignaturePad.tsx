@@ -84,7 +84,17 @@ function Pad({ onChange, clearRef }: { onChange(hasInk: boolean): void; clearRef
   );
 }
 
-export function SignaturePad({ workOrderId, required, pending, disabled }: { workOrderId: string; required: boolean; pending: OutboxAction[]; disabled: boolean }) {
+export function SignaturePad({
+  workOrderId,
+  required,
+  pending,
+  disabled,
+}: {
+  workOrderId: string;
+  required: boolean;
+  pending: OutboxAction[];
+  disabled: boolean;
+}) {
   const attachments = useQuery(workOrderQueries.attachments(workOrderId));
   const stored = (attachments.data?.items ?? []).filter((a) => a.kind === 'signature');
   const queued = uploadsOf(pending, 'signature');
@@ -106,7 +116,10 @@ export function SignaturePad({ workOrderId, required, pending, disabled }: { wor
     try {
       const png = await new Promise<Blob | null>((resolve) => c.toBlob(resolve, 'image/png'));
       if (!png) throw new Error('The signature could not be saved on this phone.');
-      await crewActions.upload(workOrderId, 'signature', png, 'signature.png', { signerName: name.trim(), takenAt: new Date().toISOString() });
+      await crewActions.upload(workOrderId, 'signature', png, 'signature.png', {
+        signerName: name.trim(),
+        takenAt: new Date().toISOString(),
+      });
       setSigning(false);
       setName('');
     } catch (err) {
@@ -117,10 +130,12 @@ export function SignaturePad({ workOrderId, required, pending, disabled }: { wor
   };
 
   return (
-    <section className={`crew-block ${required && !have ? 'cp-needed' : ''}`} data-testid="crew-signature" data-signed={have ? 'yes' : 'no'}>
-      <div className="crew-label">
-        Customer signature {required && <span className="crew-req">required</span>}
-      </div>
+    <section
+      className={`crew-block ${required && !have ? 'cp-needed' : ''}`}
+      data-testid="crew-signature"
+      data-signed={have ? 'yes' : 'no'}
+    >
+      <div className="crew-label">Customer signature {required && <span className="crew-req">required</span>}</div>
       {(stored.length > 0 || queued.length > 0) && (
         <div className="cp-thumbs">
           {stored.map((a) => (
@@ -132,13 +147,21 @@ export function SignaturePad({ workOrderId, required, pending, disabled }: { wor
           {queued.map((a) => (
             <div key={a.id} className="cp-sig">
               <LocalThumb action={a} />
-              <span className="small">{a.label.replace(/^Signature \((.*)\)$/, '$1')} <PendingMark action={a} /></span>
+              <span className="small">
+                {a.label.replace(/^Signature \((.*)\)$/, '$1')} <PendingMark action={a} />
+              </span>
             </div>
           ))}
         </div>
       )}
-      {queued.map((a) => <Refused key={a.id} action={a} />)}
-      {error && <p role="alert" className="crew-error">{error}</p>}
+      {queued.map((a) => (
+        <Refused key={a.id} action={a} />
+      ))}
+      {error && (
+        <p role="alert" className="crew-error">
+          {error}
+        </p>
+      )}
       {signing ? (
         <div className="cp-signing">
           <div ref={padBox} className="cp-pad-box">
@@ -148,19 +171,41 @@ export function SignaturePad({ workOrderId, required, pending, disabled }: { wor
           </div>
           <label className="crew-field">
             <span>Name of the person signing</span>
-            <input data-testid="crew-signer-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" maxLength={120} placeholder="Full name" />
+            <input
+              data-testid="crew-signer-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoComplete="name"
+              maxLength={120}
+              placeholder="Full name"
+            />
           </label>
           <div className="crew-row-buttons">
-            <button type="button" className="crew-big" onClick={() => clearRef.current?.()} data-testid="crew-signature-clear">Clear</button>
-            <button type="button" className="crew-big" onClick={() => setSigning(false)}>Cancel</button>
+            <button type="button" className="crew-big" onClick={() => clearRef.current?.()} data-testid="crew-signature-clear">
+              Clear
+            </button>
+            <button type="button" className="crew-big" onClick={() => setSigning(false)}>
+              Cancel
+            </button>
           </div>
-          <button type="button" className="crew-big primary cp-gap" disabled={busy || !hasInk || !name.trim()} onClick={() => void save()} data-testid="crew-signature-save">
+          <button
+            type="button"
+            className="crew-big primary cp-gap"
+            disabled={busy || !hasInk || !name.trim()}
+            onClick={() => void save()}
+            data-testid="crew-signature-save"
+          >
             {!hasInk ? 'Sign above first' : !name.trim() ? 'Enter the name' : 'Save signature'}
           </button>
         </div>
       ) : (
         !disabled && (
-          <button type="button" className={`crew-big ${required && !have ? 'primary' : ''}`} onClick={() => setSigning(true)} data-testid="crew-signature-start">
+          <button
+            type="button"
+            className={`crew-big ${required && !have ? 'primary' : ''}`}
+            onClick={() => setSigning(true)}
+            data-testid="crew-signature-start"
+          >
             {have ? 'Sign again' : 'Customer signs'}
           </button>
         )

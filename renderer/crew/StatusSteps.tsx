@@ -58,12 +58,19 @@ export function StatusSteps({
     }
   };
 
-  const moves = (lifecycle.data?.moves ?? []).filter((m) => m.from === shownStatus && m.allowed && m.via === 'transition' && m.to !== 'CANCELLED');
+  const moves = (lifecycle.data?.moves ?? []).filter(
+    (m) => m.from === shownStatus && m.allowed && m.via === 'transition' && m.to !== 'CANCELLED',
+  );
   // Forward steps first and big; "on hold" last.
   moves.sort((a, b) => Number(a.to === 'ON_HOLD') - Number(b.to === 'ON_HOLD'));
   const refused = pending.filter((a) => a.kind === 'transition' && a.state === 'refused');
   const waiting = pending.filter((a) => a.kind === 'transition' && a.state !== 'refused');
-  const blockComplete = wo.requiresSignature && !signatureReady ? 'Customer signature needed' : checklistOpen ? 'Answer the required checklist items first' : null;
+  const blockComplete =
+    wo.requiresSignature && !signatureReady
+      ? 'Customer signature needed'
+      : checklistOpen
+        ? 'Answer the required checklist items first'
+        : null;
 
   return (
     <section className="crew-steps" data-testid="crew-steps">
@@ -77,7 +84,11 @@ export function StatusSteps({
           {a.label}: {a.lastError ?? 'refused by the host'}
         </p>
       ))}
-      {error && <p role="alert" className="crew-error">{error}</p>}
+      {error && (
+        <p role="alert" className="crew-error">
+          {error}
+        </p>
+      )}
       {holding ? (
         <form
           onSubmit={(e) => {
@@ -87,11 +98,21 @@ export function StatusSteps({
         >
           <label className="crew-field">
             <span>Why is the work on hold?</span>
-            <input data-testid="crew-hold-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Waiting for parts, no access, …" autoFocus />
+            <input
+              data-testid="crew-hold-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="Waiting for parts, no access, …"
+              autoFocus
+            />
           </label>
           <div className="crew-row-buttons">
-            <button type="button" className="crew-big" onClick={() => setHolding(false)}>Back</button>
-            <button type="submit" className="crew-big primary" data-testid="crew-hold-confirm" disabled={!reason.trim() || busy}>Put on hold</button>
+            <button type="button" className="crew-big" onClick={() => setHolding(false)}>
+              Back
+            </button>
+            <button type="submit" className="crew-big primary" data-testid="crew-hold-confirm" disabled={!reason.trim() || busy}>
+              Put on hold
+            </button>
           </div>
         </form>
       ) : (
@@ -108,7 +129,11 @@ export function StatusSteps({
               >
                 {stepLabel(m.from, m.to)}
               </button>
-              {blocked && <div className="cp-blocked" data-testid={`crew-step-${m.to}-blocked`}>{blocked}</div>}
+              {blocked && (
+                <div className="cp-blocked" data-testid={`crew-step-${m.to}-blocked`}>
+                  {blocked}
+                </div>
+              )}
             </div>
           );
         })

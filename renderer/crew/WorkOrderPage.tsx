@@ -38,7 +38,11 @@ function LocationBlock({ loc }: { loc: LocationDto }) {
         <div>
           <div className="crew-strong">{loc.name}</div>
           {loc.address && <div className="small muted">{loc.address}</div>}
-          {pos && <div className="small" data-testid="crew-distance">{formatDistance(distanceM(pos, loc))} away</div>}
+          {pos && (
+            <div className="small" data-testid="crew-distance">
+              {formatDistance(distanceM(pos, loc))} away
+            </div>
+          )}
         </div>
         <a className="crew-btn" data-testid="crew-directions" href={directionsHref(loc, navigator.userAgent)}>
           Directions
@@ -83,16 +87,25 @@ export function WorkOrderPage({ id }: { id: string }) {
   const now = useNow(30_000);
 
   // A saved copy (offline, or the host unreachable) is still worth showing; only no data at all is an error.
-  if (wo.error && !wo.data) return <p role="alert" className="crew-error pad">{wo.error.message}</p>;
+  if (wo.error && !wo.data)
+    return (
+      <p role="alert" className="crew-error pad">
+        {wo.error.message}
+      </p>
+    );
   if (!wo.data) return <div className="crew-loading">Loading…</div>;
   const w = wo.data;
   const loc = w.locationId ? locations.data?.find((l) => l.id === w.locationId) : undefined;
   const sla = slaLine(w, now, countdown);
-  const stamps = (events.data?.items ?? []).filter((e) => e.toStatus).slice(-6).reverse();
+  const stamps = (events.data?.items ?? [])
+    .filter((e) => e.toStatus)
+    .slice(-6)
+    .reverse();
   const shown = status.shown;
   const waiting = pending.filter((a) => a.state !== 'refused');
   const signatureReady =
-    (attachments.data?.items ?? []).some((a) => a.kind === 'signature') || uploadsOf(pending, 'signature').some((a) => a.state !== 'refused');
+    (attachments.data?.items ?? []).some((a) => a.kind === 'signature') ||
+    uploadsOf(pending, 'signature').some((a) => a.state !== 'refused');
   const checklistOpen = checklist.data?.complete === false && !ofKind(pending, 'checklist').some((a) => a.state !== 'refused');
   const done = DONE.includes(shown);
   return (
@@ -107,9 +120,15 @@ export function WorkOrderPage({ id }: { id: string }) {
       <section className="crew-block">
         <div className="crew-card-row">
           <span className="crew-num">{w.number}</span>
-          <span className={`crew-status st-${shown}`} data-testid="crew-status">{STATUS_LABEL[shown] ?? shown}</span>
+          <span className={`crew-status st-${shown}`} data-testid="crew-status">
+            {STATUS_LABEL[shown] ?? shown}
+          </span>
         </div>
-        {shown !== w.status && <div className="cp-waiting cp-right" data-testid="crew-status-waiting">waiting to send</div>}
+        {shown !== w.status && (
+          <div className="cp-waiting cp-right" data-testid="crew-status-waiting">
+            waiting to send
+          </div>
+        )}
         <h1 className="crew-h1">{w.title}</h1>
         <div className="crew-card-row small">
           <span className="muted">
@@ -118,7 +137,11 @@ export function WorkOrderPage({ id }: { id: string }) {
           <span className="muted">{formatTime(w.plannedStart)}</span>
         </div>
         {sla && (
-          <div className={`crew-sla ${sla.paused ? 'sla-paused' : `sla-${w.slaState ?? 'ok'}`}`} data-testid="crew-sla" data-paused={sla.paused ? 'yes' : 'no'}>
+          <div
+            className={`crew-sla ${sla.paused ? 'sla-paused' : `sla-${w.slaState ?? 'ok'}`}`}
+            data-testid="crew-sla"
+            data-paused={sla.paused ? 'yes' : 'no'}
+          >
             {sla.label} {sla.text}
             {w.slaState && !sla.paused && <span> · {SLA_LABEL[w.slaState]}</span>}
           </div>
@@ -131,7 +154,14 @@ export function WorkOrderPage({ id }: { id: string }) {
         )}
       </section>
 
-      <StatusSteps wo={w} shownStatus={shown} pending={pending} signatureReady={signatureReady} checklistOpen={checklistOpen} onTapped={status.tapped} />
+      <StatusSteps
+        wo={w}
+        shownStatus={shown}
+        pending={pending}
+        signatureReady={signatureReady}
+        checklistOpen={checklistOpen}
+        onTapped={status.tapped}
+      />
 
       {loc && <LocationBlock loc={loc} />}
       <Attendance workOrderId={w.id} userId={session.user?.id ?? ''} pending={pending} disabled={done} />
@@ -160,7 +190,10 @@ export function WorkOrderPage({ id }: { id: string }) {
           {stamps.map((e) => (
             <div key={e.id} className="crew-card-row small">
               <span>{STATUS_LABEL[e.toStatus!] ?? e.toStatus}</span>
-              <span className="muted">{formatTime(e.at)}{e.actorName ? ` · ${e.actorName}` : ''}</span>
+              <span className="muted">
+                {formatTime(e.at)}
+                {e.actorName ? ` · ${e.actorName}` : ''}
+              </span>
             </div>
           ))}
         </section>

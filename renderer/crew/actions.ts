@@ -16,7 +16,12 @@ export interface Position {
 const now = () => new Date().toISOString();
 
 export const crewActions = {
-  transition(workOrderId: string, to: string, label: string, opts: { reason?: string; position?: Position | null } = {}): Promise<OutboxAction> {
+  transition(
+    workOrderId: string,
+    to: string,
+    label: string,
+    opts: { reason?: string; position?: Position | null } = {},
+  ): Promise<OutboxAction> {
     const occurredAt = now();
     return outbox.enqueue({
       kind: 'transition',
@@ -98,7 +103,13 @@ export const crewActions = {
       workOrderId,
       label,
       preview: { kind, fileName },
-      request: { method: 'POST', path: `/work-orders/${workOrderId}/attachments`, blob: file, contentType: file.type || 'application/octet-stream', query },
+      request: {
+        method: 'POST',
+        path: `/work-orders/${workOrderId}/attachments`,
+        blob: file,
+        contentType: file.type || 'application/octet-stream',
+        query,
+      },
     });
   },
 };

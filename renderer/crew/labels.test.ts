@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { countdown } from '../shared/work-orders/labels';
 import { slaLine } from './labels';
 
-const base = { respondedAt: '2026-11-20T08:30:00Z', responseDueAt: '2026-11-20T09:00:00Z', resolutionDueAt: '2026-11-20T12:00:00Z', onHoldSince: null };
+const base = {
+  respondedAt: '2026-11-20T08:30:00Z',
+  responseDueAt: '2026-11-20T09:00:00Z',
+  resolutionDueAt: '2026-11-20T12:00:00Z',
+  onHoldSince: null,
+};
 const now = Date.parse('2026-11-20T13:00:00Z');
 
 describe('the crew SLA line', () => {
@@ -16,6 +21,8 @@ describe('the crew SLA line', () => {
   });
 
   it('when nobody has responded yet, then the response clock is shown', () => {
-    expect(slaLine({ ...base, status: 'DISPATCHED', respondedAt: null }, Date.parse('2026-11-20T08:00:00Z'), countdown)?.label).toBe('Response');
+    expect(slaLine({ ...base, status: 'DISPATCHED', respondedAt: null }, Date.parse('2026-11-20T08:00:00Z'), countdown)?.label).toBe(
+      'Response',
+    );
   });
 });

@@ -2,7 +2,10 @@
 import type { WorkOrderDto } from './queries';
 
 /** The clock that matters now: response until someone is on site, then resolution. */
-export function activeDue(wo: Pick<WorkOrderDto, 'respondedAt' | 'responseDueAt' | 'resolutionDueAt'>): { label: string; due: string | null } {
+export function activeDue(wo: Pick<WorkOrderDto, 'respondedAt' | 'responseDueAt' | 'resolutionDueAt'>): {
+  label: string;
+  due: string | null;
+} {
   if (!wo.respondedAt && wo.responseDueAt) return { label: 'Response', due: wo.responseDueAt };
   return { label: 'Resolution', due: wo.resolutionDueAt };
 }

@@ -25,7 +25,11 @@ export function blobOf(action: OutboxAction): Blob | null {
 /** "waiting to send" / "sending…" under something the host does not have yet. */
 export function PendingMark({ action }: { action: OutboxAction }) {
   if (action.state === 'refused') return null;
-  return <span className="cp-pending" data-testid="crew-pending-mark">{action.state === 'sending' ? 'sending…' : 'waiting to send'}</span>;
+  return (
+    <span className="cp-pending" data-testid="crew-pending-mark">
+      {action.state === 'sending' ? 'sending…' : 'waiting to send'}
+    </span>
+  );
 }
 
 /** The host refused it: its words, and what the crew can do about it. */
@@ -33,10 +37,16 @@ export function Refused({ action }: { action: OutboxAction }) {
   if (action.state !== 'refused') return null;
   return (
     <div role="alert" className="crew-error cp-refused" data-testid="crew-refused">
-      <div><b>{action.label}</b> was not accepted: {action.lastError ?? 'refused by the host'}</div>
+      <div>
+        <b>{action.label}</b> was not accepted: {action.lastError ?? 'refused by the host'}
+      </div>
       <div className="crew-row-buttons">
-        <button type="button" className="crew-btn" onClick={() => void outbox.discard(action.id)}>Discard</button>
-        <button type="button" className="crew-btn" onClick={() => void outbox.retry(action.id)}>Try again</button>
+        <button type="button" className="crew-btn" onClick={() => void outbox.discard(action.id)}>
+          Discard
+        </button>
+        <button type="button" className="crew-btn" onClick={() => void outbox.retry(action.id)}>
+          Try again
+        </button>
       </div>
     </div>
   );
@@ -58,7 +68,11 @@ export function HostThumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
   const thumb = useQuery({ ...workOrderQueries.file(a.id, 'thumbnail'), enabled: a.hasThumbnail });
   return (
     <button type="button" className="cp-thumb" onClick={onOpen} data-testid="crew-photo" data-id={a.id} aria-label={`Open ${a.fileName}`}>
-      {thumb.data ? <img src={thumb.data} alt={a.fileName} /> : <span className="cp-thumb-empty">{a.kind === 'signature' ? '✍' : '…'}</span>}
+      {thumb.data ? (
+        <img src={thumb.data} alt={a.fileName} />
+      ) : (
+        <span className="cp-thumb-empty">{a.kind === 'signature' ? '✍' : '…'}</span>
+      )}
     </button>
   );
 }
@@ -68,8 +82,18 @@ export function Viewer({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
   const file = useQuery(workOrderQueries.file(a.id, 'content'));
   return (
     <div className="cp-viewer" role="dialog" aria-label={a.fileName} onClick={onClose} data-testid="crew-viewer">
-      {file.data && a.mimeType.startsWith('image/') ? <img src={file.data} alt={a.fileName} /> : file.data ? <a href={file.data} download={a.fileName}>Download {a.fileName}</a> : <span>Loading…</span>}
-      <button type="button" className="crew-big" onClick={onClose}>Close</button>
+      {file.data && a.mimeType.startsWith('image/') ? (
+        <img src={file.data} alt={a.fileName} />
+      ) : file.data ? (
+        <a href={file.data} download={a.fileName}>
+          Download {a.fileName}
+        </a>
+      ) : (
+        <span>Loading…</span>
+      )}
+      <button type="button" className="crew-big" onClick={onClose}>
+        Close
+      </button>
     </div>
   );
 }

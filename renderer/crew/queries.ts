@@ -32,7 +32,8 @@ export const crewQueries = {
   messages: fieldQueries.messages,
   attendance: fieldQueries.attendance,
   locations: catalogQueries.locations,
-  asset: (id: string) => queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 300_000 }),
+  asset: (id: string) =>
+    queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 300_000 }),
 };
 
 export interface PairingClaimed {

@@ -13,7 +13,8 @@ export const PHOTO_QUALITY = 0.85;
  * aspect ratio; never enlarged; each side at least 1 px. Pure: tested under Node.
  */
 export function fitWithin(width: number, height: number, max = MAX_PHOTO_SIDE): { width: number; height: number; scaled: boolean } {
-  if (!(width > 0) || !(height > 0) || !Number.isFinite(width) || !Number.isFinite(height)) throw new RangeError(`bad image size ${width}×${height}`);
+  if (!(width > 0) || !(height > 0) || !Number.isFinite(width) || !Number.isFinite(height))
+    throw new RangeError(`bad image size ${width}×${height}`);
   const long = Math.max(width, height);
   if (long <= max) return { width: Math.round(width), height: Math.round(height), scaled: false };
   const k = max / long;

@@ -13,7 +13,8 @@ beforeAll(async () => {
   t = await startTestHost();
   ({ token: admin } = await t.setupOrg());
   tokens = await roleTokens(t, admin, 'assets');
-  locationId = (await t.api('POST', '/api/v1/locations', { token: admin, body: { code: 'PS-9', name: 'Pump station 9', lat: 1, lon: 1 } })).body.id;
+  locationId = (await t.api('POST', '/api/v1/locations', { token: admin, body: { code: 'PS-9', name: 'Pump station 9', lat: 1, lon: 1 } }))
+    .body.id;
 });
 afterAll(() => t.close());
 
@@ -21,11 +22,22 @@ describe('assets', () => {
   it('when an asset is created at a location, then it is stored with ISO times and attributes, audited, and filterable', async () => {
     const res = await t.api('POST', A, {
       token: tokens.supervisor,
-      body: { tag: 'PMP-001', name: 'Duty pump', category: 'pump', locationId, serialNumber: 'SN-77A', installedAt: '2019-04-01T00:00:00Z', attributes: { kW: 55, phase: '3' } },
+      body: {
+        tag: 'PMP-001',
+        name: 'Duty pump',
+        category: 'pump',
+        locationId,
+        serialNumber: 'SN-77A',
+        installedAt: '2019-04-01T00:00:00Z',
+        attributes: { kW: 55, phase: '3' },
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'in_service', installedAt: '2019-04-01T00:00:00.000Z', attributes: { kW: 55, phase: '3' } });
-    expect(historyOf(t, res.body.id)).toEqual({ audit: [{ action: 'assets.insert', entity: 'assets' }], changes: [{ tableName: 'assets', op: 'insert' }] });
+    expect(historyOf(t, res.body.id)).toEqual({
+      audit: [{ action: 'assets.insert', entity: 'assets' }],
+      changes: [{ tableName: 'assets', op: 'insert' }],
+    });
     await t.api('POST', A, { token: admin, body: { tag: 'VLV-001', name: 'Valve', category: 'valve', status: 'maintenance' } });
     const byLoc = await t.api('GET', `${A}?locationId=${locationId}`, { token: admin });
     expect(byLoc.body.items.map((a: { tag: string }) => a.tag)).toEqual(['PMP-001']);
@@ -48,6 +60,8 @@ describe('assets', () => {
   });
 
   it('when each role writes assets, then admins, dispatchers and supervisors may', async () => {
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor'], (token, role) => t.api('POST', A, { token, body: { tag: `A-${role}`, name: role, category: 'misc' } }));
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor'], (token, role) =>
+      t.api('POST', A, { token, body: { tag: `A-${role}`, name: role, category: 'misc' } }),
+    );
   });
 });

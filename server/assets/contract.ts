@@ -15,7 +15,10 @@ const fields = {
   serialNumber: OptionalText(120),
   installedAt: IsoTime.nullable().optional(),
   /** Free-form technical attributes (rated voltage, pipe diameter, ...). */
-  attributes: z.record(z.string().max(60), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).nullable().optional(),
+  attributes: z
+    .record(z.string().max(60), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+    .nullable()
+    .optional(),
 };
 
 export const AssetCreate = z.strictObject(fields).meta({ id: 'AssetCreate' });

@@ -50,23 +50,40 @@ describe('work-order attachments (read side)', () => {
     const photo = attach(a, wo.id);
     store(`${wo.id}/valve.png`, PNG);
     store(`${wo.id}/valve.thumb.png`, PNG);
-    const doc = attach(a, wo.id, { kind: 'document', fileName: 'report.html', mimeType: 'text/html', storageKey: `${wo.id}/report.html`, thumbnailKey: null });
+    const doc = attach(a, wo.id, {
+      kind: 'document',
+      fileName: 'report.html',
+      mimeType: 'text/html',
+      storageKey: `${wo.id}/report.html`,
+      thumbnailKey: null,
+    });
     store(`${wo.id}/report.html`, Buffer.from('<script>alert(1)</script>'));
 
     const list = await t.api('GET', `/api/v1/work-orders/${wo.id}/attachments`, { token: a.tokens.viewer });
     expect(list.status).toBe(200);
     expect(list.body.items).toMatchObject([
-      { id: photo.id, kind: 'photo', fileName: 'valve.png', mimeType: 'image/png', hasThumbnail: true, uploadedByName: 'tech1 of Riverside' },
+      {
+        id: photo.id,
+        kind: 'photo',
+        fileName: 'valve.png',
+        mimeType: 'image/png',
+        hasThumbnail: true,
+        uploadedByName: 'tech1 of Riverside',
+      },
       { id: doc.id, kind: 'document', hasThumbnail: false },
     ]);
 
-    const content = await fetch(`${t.url}/api/v1/attachments/${photo.id}/content`, { headers: { authorization: `Bearer ${a.tokens.viewer}` } });
+    const content = await fetch(`${t.url}/api/v1/attachments/${photo.id}/content`, {
+      headers: { authorization: `Bearer ${a.tokens.viewer}` },
+    });
     expect(content.status).toBe(200);
     expect(content.headers.get('content-type')).toBe('image/png');
     expect(content.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await content.arrayBuffer()).equals(PNG)).toBe(true);
 
-    const thumb = await fetch(`${t.url}/api/v1/attachments/${photo.id}/thumbnail`, { headers: { authorization: `Bearer ${a.tokens.viewer}` } });
+    const thumb = await fetch(`${t.url}/api/v1/attachments/${photo.id}/thumbnail`, {
+      headers: { authorization: `Bearer ${a.tokens.viewer}` },
+    });
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/png');
 
@@ -96,7 +113,7 @@ describe('work-order attachments (read side)', () => {
     expect((await t.api('GET', `/api/v1/work-orders/${theirs.id}/attachments`, token)).status).toBe(404);
   });
 
-  it('when a technician asks for another team\'s attachment, then it does not exist for them', async () => {
+  it("when a technician asks for another team's attachment, then it does not exist for them", async () => {
     const wo = await createVia(t, a, { teamId: a.teams.alpha });
     const photo = attach(a, wo.id, { storageKey: `${wo.id}/p.png` });
     store(`${wo.id}/p.png`, PNG);

@@ -27,7 +27,7 @@ export const Attachment = z
     workOrderId: Id,
     kind: AttachmentKindSchema,
     fileName: z.string(),
-    mimeType: z.string().meta({ description: 'The sniffed type of the original bytes (never the client\'s claim)' }),
+    mimeType: z.string().meta({ description: "The sniffed type of the original bytes (never the client's claim)" }),
     sizeBytes: z.number().int(),
     sha256: z.string().meta({ description: 'Of the original bytes' }),
     hasThumbnail: z.boolean().meta({ description: 'GET /attachments/{id}/thumbnail serves a small preview' }),

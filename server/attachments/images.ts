@@ -36,7 +36,10 @@ function decodeFailure(err: unknown, kind: AttachmentKind, mime: string): AppErr
     return new AppError(413, 'payload_too_large', `This image has more than ${MAX_PIXELS / 1_000_000} megapixels; send a smaller one.`);
   }
   if (HEIF_TYPES.has(mime)) return new UnsupportedTypeError(heifAdvice(kind, mime));
-  return new UnprocessableError('unreadable_image', `This ${kind} looks like ${mime} but could not be decoded (the file may be damaged or cut off). Take or export it again.`);
+  return new UnprocessableError(
+    'unreadable_image',
+    `This ${kind} looks like ${mime} but could not be decoded (the file may be damaged or cut off). Take or export it again.`,
+  );
 }
 
 function xml(text: string): string {
@@ -64,7 +67,12 @@ function watermarkBand(width: number, height: number, text: WatermarkText): Buff
  * A photo: the display copy (≤ 2048 px long side, JPEG, EXIF rotation applied, watermark band) and
  * a 320 px thumbnail. The original file is not touched.
  */
-export async function processPhoto(src: string, mime: string, out: { display: string; thumb: string }, text: WatermarkText): Promise<ImageFacts> {
+export async function processPhoto(
+  src: string,
+  mime: string,
+  out: { display: string; thumb: string },
+  text: WatermarkText,
+): Promise<ImageFacts> {
   try {
     const meta = await open(src).metadata();
     const upright = meta.autoOrient ?? { width: meta.width, height: meta.height };
@@ -108,7 +116,14 @@ export function localStamp(ms: number, timeZone: string): string {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
     });
   } catch {
     return localStamp(ms, 'UTC');

@@ -74,7 +74,11 @@ export function hasSignature(ctx: Ctx, workOrderId: string): boolean {
 /** The zone local times on a work order are shown in: its depot's, else the organization's. */
 export function timeZoneOf(ctx: Ctx, wo: WorkOrderRow): string {
   const depot = wo.depotId
-    ? ctx.host.db.select({ tz: depots.timeZone }).from(depots).where(and(eq(depots.id, wo.depotId), eq(depots.orgId, ctx.orgId))).get()
+    ? ctx.host.db
+        .select({ tz: depots.timeZone })
+        .from(depots)
+        .where(and(eq(depots.id, wo.depotId), eq(depots.orgId, ctx.orgId)))
+        .get()
     : undefined;
   if (depot) return depot.tz;
   const org = ctx.host.db.select({ tz: organizations.timeZone }).from(organizations).where(eq(organizations.id, ctx.orgId)).get();

@@ -41,7 +41,7 @@ function withExt(name: string, ext: string): string {
 async function sendFile(ctx: Ctx, res: Response, row: AttachmentRow, which: Which): Promise<void> {
   // "display" is what people see: the watermarked copy of a photo, else the file itself.
   const derived = which === 'thumbnail' ? row.thumbnailKey : which === 'display' ? row.displayKey : null;
-  const key = which === 'thumbnail' ? row.thumbnailKey : derived ?? row.storageKey;
+  const key = which === 'thumbnail' ? row.thumbnailKey : (derived ?? row.storageKey);
   const file = key ? storedFile(ctx.host.dataDir, key) : null;
   if (!key || !file) throw new NotFoundError(which === 'thumbnail' ? 'attachment thumbnail' : 'attachment file', row.id);
   const type = derived ? imageType(key) : row.mimeType;
@@ -69,30 +69,49 @@ function declaredSize(req: Request): number | undefined {
 
 export const attachmentRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/work-orders/:id/attachments', tag: TAG, access: 'workorder:read',
+    method: 'get',
+    path: '/work-orders/:id/attachments',
+    tag: TAG,
+    access: 'workorder:read',
     summary: 'Photos, documents and signatures of a work order (metadata), oldest first',
-    params: IdParams, response: page(Attachment),
+    params: IdParams,
+    response: page(Attachment),
     handler: ({ ctx, params }) => {
       getWorkOrder(ctx, params.id);
       return { items: listAttachments(ctx, params.id), nextCursor: null };
     },
   }),
   defineRoute({
-    method: 'post', path: '/work-orders/:id/attachments', tag: TAG, access: 'workorder:field', raw: true, status: 201,
+    method: 'post',
+    path: '/work-orders/:id/attachments',
+    tag: TAG,
+    access: 'workorder:field',
+    raw: true,
+    status: 201,
     summary:
-      'Upload a photo, document or signature: the request body is the file\'s raw bytes (any Content-Type; the host judges the content). ' +
+      "Upload a photo, document or signature: the request body is the file's raw bytes (any Content-Type; the host judges the content). " +
       'Limits: photo ≤ 15 MiB JPEG/PNG/WebP; document ≤ 20 MiB PDF/JPEG/PNG/WebP/plain text; signature ≤ 1 MiB PNG with signerName. ' +
       'Photos get a watermarked display copy and a thumbnail; the original is kept. The same Idempotency-Key returns the first upload (Idempotent-Replayed: true).',
-    params: IdParams, query: UploadQuery, response: Attachment, errors: [409, 413, 415, 422],
+    params: IdParams,
+    query: UploadQuery,
+    response: Attachment,
+    errors: [409, 413, 415, 422],
     handler: async ({ ctx, params, query, req, res }) => {
       try {
         // express.json() already ate a body sent as JSON: those bytes are gone, so say how to send a file.
         if (req.body !== undefined) {
-          throw new AppError(415, 'unsupported_media_type', 'Send the file\'s raw bytes with its own Content-Type (or application/octet-stream), not as application/json.');
+          throw new AppError(
+            415,
+            'unsupported_media_type',
+            "Send the file's raw bytes with its own Content-Type (or application/octet-stream), not as application/json.",
+          );
         }
         const claim = readClaim(req);
         const { attachment, replayed } = await uploadAttachment(ctx, params.id, {
-          query, body: req, declaredSize: declaredSize(req), idempotencyKey: claim?.key,
+          query,
+          body: req,
+          declaredSize: declaredSize(req),
+          idempotencyKey: claim?.key,
         });
         countUpload(ctx.host, query.kind, replayed ? 'replayed' : 'stored');
         res
@@ -111,15 +130,29 @@ export const attachmentRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/attachments/:id/content', tag: TAG, access: 'workorder:read', raw: true, status: 200,
-    summary: 'The attachment file: for photos the watermarked display copy, ?variant=original the bytes as uploaded (images, PDFs and text inline, anything else as a download)',
-    params: IdParams, query: ContentQuery, response: null,
+    method: 'get',
+    path: '/attachments/:id/content',
+    tag: TAG,
+    access: 'workorder:read',
+    raw: true,
+    status: 200,
+    summary:
+      'The attachment file: for photos the watermarked display copy, ?variant=original the bytes as uploaded (images, PDFs and text inline, anything else as a download)',
+    params: IdParams,
+    query: ContentQuery,
+    response: null,
     handler: ({ ctx, params, query, res }) => sendFile(ctx, res, attachmentRow(ctx, params.id), query.variant),
   }),
   defineRoute({
-    method: 'get', path: '/attachments/:id/thumbnail', tag: TAG, access: 'workorder:read', raw: true, status: 200,
+    method: 'get',
+    path: '/attachments/:id/thumbnail',
+    tag: TAG,
+    access: 'workorder:read',
+    raw: true,
+    status: 200,
     summary: 'A small preview image of a photo, signature or image document; 404 when it has none',
-    params: IdParams, response: null,
+    params: IdParams,
+    response: null,
     handler: ({ ctx, params, res }) => sendFile(ctx, res, attachmentRow(ctx, params.id), 'thumbnail'),
   }),
 ];

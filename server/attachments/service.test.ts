@@ -13,7 +13,8 @@ import { download, flatJpeg, png, storedFiles, upload } from './test-helpers.js'
 let t: TestHost;
 let a: World;
 
-const rows = (workOrderId: string) => t.host.sqlite.prepare('SELECT count(*) FROM attachments WHERE work_order_id = ?').pluck().get(workOrderId) as number;
+const rows = (workOrderId: string) =>
+  t.host.sqlite.prepare('SELECT count(*) FROM attachments WHERE work_order_id = ?').pluck().get(workOrderId) as number;
 
 beforeAll(async () => {
   t = await startTestHost();
@@ -53,7 +54,14 @@ describe('upload edge cases', () => {
 
   it('when a client sends the file as application/json, then 415 explains how to send bytes', async () => {
     const wo = workOrderAt(a, 'ON_SITE');
-    const res = await upload(t, a.tokens.tech1, wo.id, Buffer.from('{"a":1}'), { kind: 'document', fileName: 'x.json' }, { 'content-type': 'application/json' });
+    const res = await upload(
+      t,
+      a.tokens.tech1,
+      wo.id,
+      Buffer.from('{"a":1}'),
+      { kind: 'document', fileName: 'x.json' },
+      { 'content-type': 'application/json' },
+    );
     expect(res.status).toBe(415);
     expect(res.body.detail).toMatch(/raw bytes/);
   });
@@ -84,7 +92,7 @@ describe('upload edge cases', () => {
 });
 
 describe('watermark text', () => {
-  it('when a time is stamped, then it reads in the depot\'s zone, falling back to the org\'s', () => {
+  it("when a time is stamped, then it reads in the depot's zone, falling back to the org's", () => {
     const summer = Date.parse('2026-07-01T12:05:00Z');
     expect(localStamp(summer, 'Europe/London')).toBe('2026-07-01 13:05 BST');
     expect(localStamp(summer, 'UTC')).toBe('2026-07-01 12:05 UTC');
@@ -105,9 +113,12 @@ describe('API description', () => {
   it('when the OpenAPI document is read, then the upload lists its query and its refusals', async () => {
     const doc = await t.api('GET', '/api/v1/openapi.json');
     const op = doc.body.paths['/api/v1/work-orders/{id}/attachments'].post;
-    expect(op.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort()).toEqual(
-      ['accuracyM', 'fileName', 'kind', 'lat', 'lon', 'signerName', 'takenAt'],
-    );
+    expect(
+      op.parameters
+        .filter((p: { in: string }) => p.in === 'query')
+        .map((p: { name: string }) => p.name)
+        .sort(),
+    ).toEqual(['accuracyM', 'fileName', 'kind', 'lat', 'lon', 'signerName', 'takenAt']);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['201', '409', '413', '415', '422']));
     const content = doc.body.paths['/api/v1/attachments/{id}/content'].get;
     expect(content.parameters.map((p: { name: string }) => p.name)).toContain('variant');

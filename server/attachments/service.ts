@@ -54,7 +54,11 @@ function assertAcceptsUploads(wo: WorkOrderRow): void {
 
 function replayOf(ctx: Ctx, workOrderId: string, row: AttachmentRow): UploadResult {
   if (row.workOrderId !== workOrderId) {
-    throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for an upload to another work order. Use a new key for a new upload.');
+    throw new AppError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for an upload to another work order. Use a new key for a new upload.',
+    );
   }
   return { attachment: dtoOf(ctx, row), replayed: true };
 }
@@ -63,12 +67,16 @@ function replayOf(ctx: Ctx, workOrderId: string, row: AttachmentRow): UploadResu
 function checkBeforeReading(ctx: Ctx, req: UploadRequest): void {
   const { query } = req;
   if (query.kind === 'signature' && !query.signerName) {
-    throw new UnprocessableError('signer_name_required', 'A signature needs the name of the person who signed: send signerName (1–120 characters).', [
-      { field: 'query.signerName', message: 'required for a signature' },
-    ]);
+    throw new UnprocessableError(
+      'signer_name_required',
+      'A signature needs the name of the person who signed: send signerName (1–120 characters).',
+      [{ field: 'query.signerName', message: 'required for a signature' }],
+    );
   }
   if (query.takenAt && Date.parse(query.takenAt) > ctx.host.clock.now() + FUTURE_SLACK_MS) {
-    throw new UnprocessableError('taken_at_in_future', 'takenAt is in the future; check the phone\'s clock.', [{ field: 'query.takenAt', message: 'must not be in the future' }]);
+    throw new UnprocessableError('taken_at_in_future', "takenAt is in the future; check the phone's clock.", [
+      { field: 'query.takenAt', message: 'must not be in the future' },
+    ]);
   }
   const limit = UPLOAD_LIMITS[query.kind];
   if (req.declaredSize !== undefined && req.declaredSize > limit) throw new PayloadTooLargeError(limit, KIND_LABEL[query.kind]);
@@ -76,7 +84,7 @@ function checkBeforeReading(ctx: Ctx, req: UploadRequest): void {
 }
 
 function emptyUpload(): AppError {
-  return new UnprocessableError('empty_upload', 'The upload is empty: send the file\'s bytes as the request body.');
+  return new UnprocessableError('empty_upload', "The upload is empty: send the file's bytes as the request body.");
 }
 
 export async function uploadAttachment(ctx: Ctx, workOrderId: string, req: UploadRequest): Promise<UploadResult> {
@@ -126,43 +134,56 @@ export async function uploadAttachment(ctx: Ctx, workOrderId: string, req: Uploa
       lat: query.lat ?? null,
       lon: query.lon ?? null,
       accuracyM: query.accuracyM ?? null,
-      signerName: query.kind === 'signature' ? query.signerName ?? null : null,
+      signerName: query.kind === 'signature' ? (query.signerName ?? null) : null,
       width: facts?.width ?? null,
       height: facts?.height ?? null,
       watermarked: keys.display !== null,
       hasOriginal: keys.display !== null,
     };
-    const result = mutate(ctx, 'attachment.added', (w): { row: AttachmentRow; replayed: boolean } => {
-      const current = loadForWrite(ctx, w, workOrderId);
-      if (req.idempotencyKey) {
-        // Two sends of the same upload can race past the first check; the loser returns the winner's row.
-        const earlier = attachmentForKey(ctx, req.idempotencyKey);
-        if (earlier) return { row: earlier, replayed: true };
-      }
-      assertAcceptsUploads(current);
-      const row = w.insert(attachments, {
-        id,
-        workOrderId,
-        kind: query.kind,
-        fileName: query.fileName,
-        mimeType: type.mime,
-        sizeBytes: received.size,
-        sha256: received.sha256,
-        storageKey: keys.original,
-        thumbnailKey: keys.thumb,
-        displayKey: keys.display,
-        meta,
-        uploadedBy: ctx.actor.userId,
-      });
-      if (req.idempotencyKey && ctx.actor.userId) {
-        // Host-local bookkeeping like the HTTP idempotency store: not a domain row, so no audit or change-log entry.
-        ctx.host.db.insert(uploadKeys).values({ orgId: ctx.orgId, userId: ctx.actor.userId, key: req.idempotencyKey, attachmentId: id, createdAt: w.now }).run();
-      }
-      w.event(workOrderId, 'attachment_added', {
-        data: { attachmentId: id, kind: query.kind, fileName: query.fileName, ...(query.kind === 'signature' ? { signerName: query.signerName } : {}) },
-      });
-      return { row, replayed: false };
-    }, { workOrderId });
+    const result = mutate(
+      ctx,
+      'attachment.added',
+      (w): { row: AttachmentRow; replayed: boolean } => {
+        const current = loadForWrite(ctx, w, workOrderId);
+        if (req.idempotencyKey) {
+          // Two sends of the same upload can race past the first check; the loser returns the winner's row.
+          const earlier = attachmentForKey(ctx, req.idempotencyKey);
+          if (earlier) return { row: earlier, replayed: true };
+        }
+        assertAcceptsUploads(current);
+        const row = w.insert(attachments, {
+          id,
+          workOrderId,
+          kind: query.kind,
+          fileName: query.fileName,
+          mimeType: type.mime,
+          sizeBytes: received.size,
+          sha256: received.sha256,
+          storageKey: keys.original,
+          thumbnailKey: keys.thumb,
+          displayKey: keys.display,
+          meta,
+          uploadedBy: ctx.actor.userId,
+        });
+        if (req.idempotencyKey && ctx.actor.userId) {
+          // Host-local bookkeeping like the HTTP idempotency store: not a domain row, so no audit or change-log entry.
+          ctx.host.db
+            .insert(uploadKeys)
+            .values({ orgId: ctx.orgId, userId: ctx.actor.userId, key: req.idempotencyKey, attachmentId: id, createdAt: w.now })
+            .run();
+        }
+        w.event(workOrderId, 'attachment_added', {
+          data: {
+            attachmentId: id,
+            kind: query.kind,
+            fileName: query.fileName,
+            ...(query.kind === 'signature' ? { signerName: query.signerName } : {}),
+          },
+        });
+        return { row, replayed: false };
+      },
+      { workOrderId },
+    );
     if (result.replayed) {
       removeQuietly(written);
       return replayOf(ctx, workOrderId, result.row);

@@ -25,16 +25,30 @@ export function storeSignaturePng(ctx: Ctx, workOrderId: string, signerName: str
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, png);
   try {
-    return mutate(ctx, 'attachment.added', (w) => {
-      assertOpen(loadForWrite(ctx, w, workOrderId), 'add an attachment', true);
-      const row = w.insert(attachments, {
-        id, workOrderId, kind: 'signature', fileName: 'signature.png', mimeType: 'image/png', sizeBytes: png.length,
-        sha256: createHash('sha256').update(png).digest('hex'), storageKey: key, thumbnailKey: key, displayKey: null,
-        meta: { signerName, watermarked: false, hasOriginal: false }, uploadedBy: ctx.actor.userId,
-      });
-      w.event(workOrderId, 'attachment_added', { data: { attachmentId: id, kind: 'signature', fileName: 'signature.png', signerName } });
-      return row;
-    }, { workOrderId });
+    return mutate(
+      ctx,
+      'attachment.added',
+      (w) => {
+        assertOpen(loadForWrite(ctx, w, workOrderId), 'add an attachment', true);
+        const row = w.insert(attachments, {
+          id,
+          workOrderId,
+          kind: 'signature',
+          fileName: 'signature.png',
+          mimeType: 'image/png',
+          sizeBytes: png.length,
+          sha256: createHash('sha256').update(png).digest('hex'),
+          storageKey: key,
+          thumbnailKey: key,
+          displayKey: null,
+          meta: { signerName, watermarked: false, hasOriginal: false },
+          uploadedBy: ctx.actor.userId,
+        });
+        w.event(workOrderId, 'attachment_added', { data: { attachmentId: id, kind: 'signature', fileName: 'signature.png', signerName } });
+        return row;
+      },
+      { workOrderId },
+    );
   } catch (err) {
     removeQuietly([file]);
     throw err;

@@ -54,6 +54,8 @@ export async function sniff(file: string, kind: AttachmentKind, isText: boolean)
 }
 
 export function heifAdvice(kind: AttachmentKind, mime: string): string {
-  return `This ${kind} is ${mime} (an iPhone camera format) and cannot be stored here: send it as JPEG. ` +
-    'The crew view converts photos to JPEG by itself; on the phone, Settings → Camera → Formats → "Most Compatible" does too.';
+  return (
+    `This ${kind} is ${mime} (an iPhone camera format) and cannot be stored here: send it as JPEG. ` +
+    'The crew view converts photos to JPEG by itself; on the phone, Settings → Camera → Formats → "Most Compatible" does too.'
+  );
 }

@@ -94,7 +94,8 @@ export async function receiveBody(body: Readable, dataDir: string, limit: number
   // The request is piped, not pipelined: pipeline() would destroy it on a 413 and take the socket
   // (and the answer) with it. A client that vanishes mid-upload ends the wait through 'close'.
   const onClose = () => {
-    if (!body.readableEnded) meter.destroy(new AppError(400, 'upload_interrupted', 'The upload stopped before the whole file arrived; send it again.'));
+    if (!body.readableEnded)
+      meter.destroy(new AppError(400, 'upload_interrupted', 'The upload stopped before the whole file arrived; send it again.'));
   };
   body.once('close', onClose);
   body.pipe(meter);

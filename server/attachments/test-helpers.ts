@@ -44,13 +44,17 @@ export async function download(t: TestHost, token: string, url: string): Promise
 
 /** A flat-coloured JPEG: any watermark pixel stands out against it. */
 export function flatJpeg(width: number, height: number, rgb = { r: 120, g: 200, b: 120 }): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: rgb } }).jpeg({ quality: 95 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: rgb } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 }
 
 /** Left half red, right half blue, with an EXIF orientation tag (6 = the camera was turned: rotate 90° clockwise to view). */
 export async function orientedJpeg(width: number, height: number, orientation: number): Promise<Buffer> {
   const half = Math.floor(width / 2);
-  const blue = await sharp({ create: { width: width - half, height, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toBuffer();
+  const blue = await sharp({ create: { width: width - half, height, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width, height, channels: 3, background: { r: 255, g: 0, b: 0 } } })
     .composite([{ input: blue, left: half, top: 0 }])
     .withMetadata({ orientation })
@@ -60,7 +64,13 @@ export async function orientedJpeg(width: number, height: number, orientation: n
 
 export function png(width: number, height: number): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
-    .composite([{ input: Buffer.from(`<svg width="${width}" height="${height}"><path d="M5 ${height - 5} L${width - 5} 5" stroke="black" stroke-width="3"/></svg>`) }])
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg width="${width}" height="${height}"><path d="M5 ${height - 5} L${width - 5} 5" stroke="black" stroke-width="3"/></svg>`,
+        ),
+      },
+    ])
     .png()
     .toBuffer();
 }
@@ -82,7 +92,9 @@ export async function phonePhoto(width = 4000, height = 3000): Promise<Buffer> {
       raw[i + 2] = Math.min(255, ((x + y) * 127) / (width + height) + n);
     }
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** Files in the attachments folder (recursively), relative paths. */

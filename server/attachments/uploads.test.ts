@@ -12,7 +12,8 @@ let a: World;
 let b: World;
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const rows = (workOrderId: string) => t.host.sqlite.prepare('SELECT count(*) FROM attachments WHERE work_order_id = ?').pluck().get(workOrderId) as number;
+const rows = (workOrderId: string) =>
+  t.host.sqlite.prepare('SELECT count(*) FROM attachments WHERE work_order_id = ?').pluck().get(workOrderId) as number;
 const tmpFiles = () => storedFiles(t.dataDir, 'tmp');
 
 beforeAll(async () => {
@@ -31,9 +32,25 @@ describe('photo uploads', () => {
     expect(res.status).toBe(201);
     expect(Attachment.safeParse(res.body).success).toBe(true);
     expect(res.body).toMatchObject({
-      workOrderId: wo.id, kind: 'photo', fileName: 'valve.jpg', mimeType: 'image/jpeg', sizeBytes: source.length, sha256: sha(source),
-      hasThumbnail: true, uploadedBy: a.people.tech1, uploadedByName: 'tech1 of Riverside',
-      meta: { takenAt: '2026-11-16T08:55:00.000Z', lat: 51.5, lon: -0.1, accuracyM: 12, width: 3000, height: 2000, watermarked: true, hasOriginal: true },
+      workOrderId: wo.id,
+      kind: 'photo',
+      fileName: 'valve.jpg',
+      mimeType: 'image/jpeg',
+      sizeBytes: source.length,
+      sha256: sha(source),
+      hasThumbnail: true,
+      uploadedBy: a.people.tech1,
+      uploadedByName: 'tech1 of Riverside',
+      meta: {
+        takenAt: '2026-11-16T08:55:00.000Z',
+        lat: 51.5,
+        lon: -0.1,
+        accuracyM: 12,
+        width: 3000,
+        height: 2000,
+        watermarked: true,
+        hasOriginal: true,
+      },
     });
     const id = res.body.id as string;
 
@@ -61,9 +78,11 @@ describe('photo uploads', () => {
     const small = await sharp(thumb.bytes).metadata();
     expect(Math.max(small.width, small.height)).toBe(320);
 
-    expect(storedFiles(t.dataDir).filter((f) => f.includes(id)).sort()).toEqual(
-      [`2026/11/${id}-display.jpg`, `2026/11/${id}-thumb.jpg`, `2026/11/${id}.jpg`].map((f) => f.split('/').join(path.sep)).sort(),
-    );
+    expect(
+      storedFiles(t.dataDir)
+        .filter((f) => f.includes(id))
+        .sort(),
+    ).toEqual([`2026/11/${id}-display.jpg`, `2026/11/${id}-thumb.jpg`, `2026/11/${id}.jpg`].map((f) => f.split('/').join(path.sep)).sort());
     expect(tmpFiles()).toEqual([]);
 
     const events = await t.api('GET', `/api/v1/work-orders/${wo.id}/events`, { token: a.tokens.dispatcher });
@@ -101,7 +120,11 @@ describe('types are judged by content', () => {
 
   it('when a ".jpg" photo holds PDF, ZIP or EXE bytes, then 415 names the real type and nothing is stored', async () => {
     const wo = workOrderAt(a, 'ON_SITE');
-    for (const [bytes, named] of [[PDF, 'application/pdf'], [ZIP, 'application/zip'], [EXE, 'application/x-msdownload']] as const) {
+    for (const [bytes, named] of [
+      [PDF, 'application/pdf'],
+      [ZIP, 'application/zip'],
+      [EXE, 'application/x-msdownload'],
+    ] as const) {
       const res = await upload(t, a.tokens.tech1, wo.id, bytes, { kind: 'photo', fileName: 'photo.jpg' }, { 'content-type': 'image/jpeg' });
       expect(res.status, named).toBe(415);
       expect(res.body).toMatchObject({ code: 'unsupported_media_type' });
@@ -114,9 +137,22 @@ describe('types are judged by content', () => {
   it('when a PNG named .pdf is uploaded as a document, then it is stored as image/png with a thumbnail', async () => {
     const wo = workOrderAt(a, 'ON_SITE');
     const bytes = await png(600, 300);
-    const res = await upload(t, a.tokens.dispatcher, wo.id, bytes, { kind: 'document', fileName: 'scan.pdf' }, { 'content-type': 'application/pdf' });
+    const res = await upload(
+      t,
+      a.tokens.dispatcher,
+      wo.id,
+      bytes,
+      { kind: 'document', fileName: 'scan.pdf' },
+      { 'content-type': 'application/pdf' },
+    );
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ kind: 'document', fileName: 'scan.pdf', mimeType: 'image/png', hasThumbnail: true, meta: { width: 600, height: 300, watermarked: false } });
+    expect(res.body).toMatchObject({
+      kind: 'document',
+      fileName: 'scan.pdf',
+      mimeType: 'image/png',
+      hasThumbnail: true,
+      meta: { width: 600, height: 300, watermarked: false },
+    });
     const content = await download(t, a.tokens.viewer, `/attachments/${res.body.id}/content`);
     expect(content.headers.get('content-type')).toBe('image/png');
     expect(content.bytes.equals(bytes)).toBe(true);
@@ -129,7 +165,11 @@ describe('types are judged by content', () => {
     const text = Buffer.from('Pressure log\n3.4 bar ✓ — Zürich\n');
     const log = await upload(t, a.tokens.tech1, wo.id, text, { kind: 'document', fileName: 'log.txt' });
     expect(log.body).toMatchObject({ mimeType: 'text/plain', sizeBytes: text.length });
-    const bad = [Buffer.from([0x68, 0x69, 0xff, 0xfe, 0x0a]), Buffer.from('nul\0inside'), Buffer.from('ends mid-character \xe2\x82', 'latin1')];
+    const bad = [
+      Buffer.from([0x68, 0x69, 0xff, 0xfe, 0x0a]),
+      Buffer.from('nul\0inside'),
+      Buffer.from('ends mid-character \xe2\x82', 'latin1'),
+    ];
     for (const bytes of bad) {
       const res = await upload(t, a.tokens.tech1, wo.id, bytes, { kind: 'document', fileName: 'notes.txt' });
       expect(res.status).toBe(415);
@@ -222,7 +262,10 @@ describe('replays and scope', () => {
     expect(again.body).toEqual(first.body);
     expect(rows(wo.id)).toBe(1);
     expect(storedFiles(t.dataDir).length).toBe(files);
-    const events = t.host.sqlite.prepare("SELECT count(*) FROM work_order_events WHERE work_order_id = ? AND type = 'attachment_added'").pluck().get(wo.id);
+    const events = t.host.sqlite
+      .prepare("SELECT count(*) FROM work_order_events WHERE work_order_id = ? AND type = 'attachment_added'")
+      .pluck()
+      .get(wo.id);
     expect(events).toBe(1);
 
     // Another person's key is theirs alone; the same key on another work order is a client bug.
@@ -234,7 +277,7 @@ describe('replays and scope', () => {
     expect(reused.body.code).toBe('idempotency_key_reused');
   });
 
-  it('when the work order is another org\'s or another team\'s, then 404; a viewer gets 403; no token 401', async () => {
+  it("when the work order is another org's or another team's, then 404; a viewer gets 403; no token 401", async () => {
     const bytes = await flatJpeg(64, 64);
     const q = { kind: 'photo', fileName: 'p.jpg' };
     const theirs = await createVia(t, b, {}, b.tokens.dispatcher);
@@ -265,8 +308,13 @@ describe('signatures and completion', () => {
   it('when the template asks for a signature, then completing without one is 409 and with one succeeds', async () => {
     const wo = workOrderAt(a, 'ON_SITE', { templateId: a.template, type: undefined, priority: undefined });
     expect(wo.requiresSignature).toBe(true);
-    for (const [itemId, value] of [['isolated', true], ['pressure', 4]] as const) {
-      expect((await t.api('PUT', `/api/v1/work-orders/${wo.id}/checklist/${itemId}`, { token: a.tokens.tech1, body: { value } })).status).toBe(200);
+    for (const [itemId, value] of [
+      ['isolated', true],
+      ['pressure', 4],
+    ] as const) {
+      expect(
+        (await t.api('PUT', `/api/v1/work-orders/${wo.id}/checklist/${itemId}`, { token: a.tokens.tech1, body: { value } })).status,
+      ).toBe(200);
     }
     const move = () => t.api('POST', `/api/v1/work-orders/${wo.id}/transitions`, { token: a.tokens.tech1, body: { to: 'COMPLETED' } });
     const refused = await move();
@@ -278,14 +326,31 @@ describe('signatures and completion', () => {
     await upload(t, a.tokens.tech1, wo.id, await flatJpeg(64, 64), { kind: 'photo', fileName: 'p.jpg' });
     expect((await move()).status).toBe(409);
 
-    const sig = await upload(t, a.tokens.tech1, wo.id, await png(400, 150), { kind: 'signature', fileName: 'signature.png', signerName: ' Pat Customer ' });
+    const sig = await upload(t, a.tokens.tech1, wo.id, await png(400, 150), {
+      kind: 'signature',
+      fileName: 'signature.png',
+      signerName: ' Pat Customer ',
+    });
     expect(sig.status).toBe(201);
-    expect(sig.body).toMatchObject({ kind: 'signature', mimeType: 'image/png', hasThumbnail: true, meta: { signerName: 'Pat Customer', watermarked: false } });
+    expect(sig.body).toMatchObject({
+      kind: 'signature',
+      mimeType: 'image/png',
+      hasThumbnail: true,
+      meta: { signerName: 'Pat Customer', watermarked: false },
+    });
     const thumb = await download(t, a.tokens.tech1, `/attachments/${sig.body.id}/thumbnail`);
     expect(thumb.headers.get('content-type')).toBe('image/png');
     expect((await sharp(thumb.bytes).metadata()).hasAlpha).toBe(true);
-    const event = t.host.sqlite.prepare("SELECT data FROM work_order_events WHERE work_order_id = ? AND type = 'attachment_added' ORDER BY at DESC, id DESC LIMIT 1").pluck().get(wo.id) as string;
-    expect(JSON.parse(event)).toEqual({ attachmentId: sig.body.id, kind: 'signature', fileName: 'signature.png', signerName: 'Pat Customer' });
+    const event = t.host.sqlite
+      .prepare("SELECT data FROM work_order_events WHERE work_order_id = ? AND type = 'attachment_added' ORDER BY at DESC, id DESC LIMIT 1")
+      .pluck()
+      .get(wo.id) as string;
+    expect(JSON.parse(event)).toEqual({
+      attachmentId: sig.body.id,
+      kind: 'signature',
+      fileName: 'signature.png',
+      signerName: 'Pat Customer',
+    });
 
     const done = await move();
     expect(done.status).toBe(200);

@@ -15,10 +15,18 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** The fixture sites sit at 51.5, -0.1 with the default 100 m fence; this is `m` metres due north. */
-const north = (m: number, accuracyM?: number) => ({ lat: 51.5 + m / 111_195.08, lon: -0.1, ...(accuracyM === undefined ? {} : { accuracyM }) });
+const north = (m: number, accuracyM?: number) => ({
+  lat: 51.5 + m / 111_195.08,
+  lon: -0.1,
+  ...(accuracyM === undefined ? {} : { accuracyM }),
+});
 const onSite = () => workOrderAt(w, 'ON_SITE', { locationId: w.loc1 });
 const post = (id: string, body: unknown, token = w.tokens.tech1) => t.api('POST', `/api/v1/work-orders/${id}/attendance`, { token, body });
-const timeline = async (id: string) => (await t.api('GET', `/api/v1/work-orders/${id}/events`, { token: w.tokens.dispatcher })).body.items as { type: string; data: Record<string, unknown> }[];
+const timeline = async (id: string) =>
+  (await t.api('GET', `/api/v1/work-orders/${id}/events`, { token: w.tokens.dispatcher })).body.items as {
+    type: string;
+    data: Record<string, unknown>;
+  }[];
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field).sort();
 
 describe('check-in and check-out', () => {
@@ -47,7 +55,9 @@ describe('check-in and check-out', () => {
     });
     const events = (await timeline(wo.id)).filter((e) => e.type === 'attendance');
     expect(events).toEqual([
-      expect.objectContaining({ data: { attendanceId: res.body.id, kind: 'check_in', fence: 'inside', distanceM: 55, occurredAt: '2026-11-16T08:58:00.000Z' } }),
+      expect.objectContaining({
+        data: { attendanceId: res.body.id, kind: 'check_in', fence: 'inside', distanceM: 55, occurredAt: '2026-11-16T08:58:00.000Z' },
+      }),
     ]);
     const listed = await t.api('GET', `/api/v1/work-orders/${wo.id}/attendance`, { token: w.tokens.viewer });
     expect(listed.body).toEqual({ items: [res.body], nextCursor: null });
@@ -139,7 +149,7 @@ describe('check-in and check-out', () => {
     expect((await t.api('GET', `/api/v1/work-orders/${wo.id}/attendance`, { token: w.tokens.tech1 })).body.items).toEqual([]);
   });
 
-  it('when the work order is another team\'s or another org\'s, then 404; a viewer gets 403', async () => {
+  it("when the work order is another team's or another org's, then 404; a viewer gets 403", async () => {
     const wo = onSite();
     expect((await post(wo.id, { kind: 'check_in' }, w.tokens.tech2)).status).toBe(404);
     expect((await t.api('GET', `/api/v1/work-orders/${wo.id}/attendance`, { token: w.tokens.tech2 })).status).toBe(404);
@@ -173,7 +183,12 @@ describe('flagged attendance for supervisors', () => {
     expect(second.body.nextCursor).toBeNull();
 
     expect((await list('fence=inside')).body.items.map((a: { id: string }) => a.id)).toEqual([inside.body.id]);
-    expect((await list('fence=inside,outside,unknown&sort=at')).body.items.map((a: { at: string }) => a.at.slice(11, 16))).toEqual(['07:00', '07:30', '08:00', '08:30']);
+    expect((await list('fence=inside,outside,unknown&sort=at')).body.items.map((a: { at: string }) => a.at.slice(11, 16))).toEqual([
+      '07:00',
+      '07:30',
+      '08:00',
+      '08:30',
+    ]);
     expect((await list('fence=unknown&kind=check_in')).body.items).toHaveLength(1);
     expect((await list(`userId=${w.people.tech2}`)).body.items).toEqual([]);
     expect((await list('', w.tokens.dispatcher)).body.items).toHaveLength(3);
@@ -194,10 +209,13 @@ describe('flagged attendance for supervisors', () => {
     const wo = onSite();
     const flagged = (await post(wo.id, { kind: 'check_in', position: north(5000) })).body;
     const unreviewed = async () =>
-      (await t.api('GET', `/api/v1/attendance?workOrderId=${wo.id}&reviewed=false`, { token: w.tokens.supervisor })).body.items.map((a: { id: string }) => a.id);
+      (await t.api('GET', `/api/v1/attendance?workOrderId=${wo.id}&reviewed=false`, { token: w.tokens.supervisor })).body.items.map(
+        (a: { id: string }) => a.id,
+      );
     expect(await unreviewed()).toEqual([flagged.id]);
 
-    const review = (token: string, headers: Record<string, string> = {}) => t.api('POST', `/api/v1/attendance/${flagged.id}/review`, { token, headers });
+    const review = (token: string, headers: Record<string, string> = {}) =>
+      t.api('POST', `/api/v1/attendance/${flagged.id}/review`, { token, headers });
     expect((await review(w.tokens.dispatcher)).status).toBe(403);
     expect((await review(w.tokens.tech1)).status).toBe(403);
     expect((await review(other.tokens.supervisor)).status).toBe(404);
@@ -206,7 +224,13 @@ describe('flagged attendance for supervisors', () => {
     t.clock.set('2026-11-16T09:10:00Z');
     const done = await review(w.tokens.supervisor, { 'if-match': '"1"' });
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ id: flagged.id, reviewedBy: w.people.supervisor, reviewedAt: '2026-11-16T09:10:00.000Z', version: 2, userName: 'tech1 of Riverside' });
+    expect(done.body).toMatchObject({
+      id: flagged.id,
+      reviewedBy: w.people.supervisor,
+      reviewedAt: '2026-11-16T09:10:00.000Z',
+      version: 2,
+      userName: 'tech1 of Riverside',
+    });
     expect(await unreviewed()).toEqual([]);
     const reviewed = await t.api('GET', `/api/v1/attendance?workOrderId=${wo.id}&reviewed=true`, { token: w.tokens.supervisor });
     expect(reviewed.body.items).toEqual([done.body]);
@@ -215,7 +239,10 @@ describe('flagged attendance for supervisors', () => {
     expect(again.body.code).toBe('already_reviewed');
     const events = (await timeline(wo.id)).filter((e) => e.type === 'attendance_reviewed');
     expect(events).toEqual([expect.objectContaining({ data: { attendanceId: flagged.id, kind: 'check_in', fence: 'outside' } })]);
-    const audit = t.host.sqlite.prepare("SELECT action FROM audit_log WHERE entity = 'attendance' AND entity_id = ? ORDER BY at").pluck().all(flagged.id);
+    const audit = t.host.sqlite
+      .prepare("SELECT action FROM audit_log WHERE entity = 'attendance' AND entity_id = ? ORDER BY at")
+      .pluck()
+      .all(flagged.id);
     expect(audit).toEqual(['attendance.insert', 'attendance.update']);
     t.clock.set('2026-11-16T09:00:00Z');
   });

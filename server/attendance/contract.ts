@@ -10,7 +10,9 @@ export const AttendanceKindSchema = z.enum(['check_in', 'check_out']);
 export const AttendanceRequest = z
   .strictObject({
     kind: AttendanceKindSchema,
-    position: Position.optional().meta({ description: 'Without it the record is stored with fence "unknown" (flagged: it cannot be verified)' }),
+    position: Position.optional().meta({
+      description: 'Without it the record is stored with fence "unknown" (flagged: it cannot be verified)',
+    }),
     occurredAt: OccurredAt.optional(),
   })
   .meta({ id: 'AttendanceRequest' });
@@ -25,12 +27,15 @@ export const Attendance = z
     userName: z.string().nullable(),
     locationId: Id.nullable(),
     kind: AttendanceKindSchema,
-    at: IsoTime.meta({ description: 'When the person tapped (the phone\'s occurredAt, else when the host received it)' }),
+    at: IsoTime.meta({ description: "When the person tapped (the phone's occurredAt, else when the host received it)" }),
     lat: z.number().nullable(),
     lon: z.number().nullable(),
     accuracyM: z.number().nullable(),
-    distanceM: z.number().nullable().meta({ description: 'Metres from the site\'s centre; null without a position or a site' }),
-    fence: FenceSchema.meta({ description: 'inside: within the geofence radius + the reading\'s accuracy (at most 100 m); outside: flagged for a supervisor; unknown: no position or no site (also flagged)' }),
+    distanceM: z.number().nullable().meta({ description: "Metres from the site's centre; null without a position or a site" }),
+    fence: FenceSchema.meta({
+      description:
+        "inside: within the geofence radius + the reading's accuracy (at most 100 m); outside: flagged for a supervisor; unknown: no position or no site (also flagged)",
+    }),
     reviewedBy: Id.nullable(),
     reviewedAt: IsoTime.nullable(),
     createdAt: IsoTime,
@@ -44,14 +49,28 @@ export const ATTENDANCE_SORT_KEYS = ['at', 'createdAt'] as const;
 const fenceList = z
   .string()
   .max(40)
-  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(FenceSchema).min(1));
 
 export const AttendanceListQuery = z.strictObject({
   ...ListQueryBase,
-  sort: z.string().max(20).optional().meta({ description: `One of ${ATTENDANCE_SORT_KEYS.join(', ')}; "-" prefix for descending. Default -at` }),
-  fence: fenceList.optional().meta({ description: 'Comma-separated; default "outside,unknown" (the flagged records). Give "inside,outside,unknown" for all' }),
-  reviewed: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  sort: z
+    .string()
+    .max(20)
+    .optional()
+    .meta({ description: `One of ${ATTENDANCE_SORT_KEYS.join(', ')}; "-" prefix for descending. Default -at` }),
+  fence: fenceList
+    .optional()
+    .meta({ description: 'Comma-separated; default "outside,unknown" (the flagged records). Give "inside,outside,unknown" for all' }),
+  reviewed: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   userId: Id.optional(),
   workOrderId: Id.optional(),
   kind: AttendanceKindSchema.optional(),

@@ -18,7 +18,10 @@ export interface FenceVerdict {
  * Inside when the reading lies within the site's radius plus its own accuracy (capped at
  * MAX_TOLERANCE_M). Without a reading or a site there is nothing to compare: "unknown".
  */
-export function fenceOf(site: (LatLon & { radiusM: number }) | null, reading: (LatLon & { accuracyM?: number | undefined }) | null): FenceVerdict {
+export function fenceOf(
+  site: (LatLon & { radiusM: number }) | null,
+  reading: (LatLon & { accuracyM?: number | undefined }) | null,
+): FenceVerdict {
   if (!site || !reading) return { fence: 'unknown', distanceM: null };
   const distanceM = Math.round(haversineM(site, reading) * 10) / 10;
   const tolerance = Math.min(reading.accuracyM ?? 0, MAX_TOLERANCE_M);

@@ -43,7 +43,11 @@ type Joined = { a: AttendanceRow; number: string; userName: string | null };
 const dto = (r: Joined) => toAttendanceDto(r.a, r.number, r.userName);
 
 export function attendanceRow(ctx: Ctx, id: string): AttendanceRow | undefined {
-  return ctx.host.db.select().from(attendance).where(and(eq(attendance.id, id), eq(attendance.orgId, ctx.orgId))).get();
+  return ctx.host.db
+    .select()
+    .from(attendance)
+    .where(and(eq(attendance.id, id), eq(attendance.orgId, ctx.orgId)))
+    .get();
 }
 
 /**
@@ -62,7 +66,12 @@ export function lastAttendance(ctx: Ctx, workOrderId: string, userId: string): A
 
 const SORTS = { at: attendance.at, createdAt: attendance.createdAt };
 
-function listWhere(ctx: Ctx, conds: (SQL | undefined)[], q: { limit: number; cursor?: string | undefined; sort?: string | undefined }, fallback: string) {
+function listWhere(
+  ctx: Ctx,
+  conds: (SQL | undefined)[],
+  q: { limit: number; cursor?: string | undefined; sort?: string | undefined },
+  fallback: string,
+) {
   const spec = parseSort(q.sort, SORTS, fallback);
   const rows = withNames(ctx)
     .where(and(eq(attendance.orgId, ctx.orgId), ...conds, afterCursor(spec, attendance.id, q.cursor)))
@@ -91,6 +100,8 @@ export function listAttendance(ctx: Ctx, f: AttendanceListFilter) {
 }
 
 export function getAttendanceDto(ctx: Ctx, id: string): AttendanceDto | undefined {
-  const row = withNames(ctx).where(and(eq(attendance.id, id), eq(attendance.orgId, ctx.orgId))).get();
+  const row = withNames(ctx)
+    .where(and(eq(attendance.id, id), eq(attendance.orgId, ctx.orgId)))
+    .get();
   return row ? dto(row) : undefined;
 }

@@ -23,7 +23,12 @@ describe('audit log', () => {
     const res = await t.api('GET', `/api/v1/audit?entity=skills&entityId=${skill.id}`, { token: tokens.viewer });
     expect(res.status).toBe(200);
     expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['skills.update', 'skills.insert']);
-    expect(res.body.items[0]).toMatchObject({ actorName: 'Ada Admin', at: '2026-11-16T10:05:00.000Z', before: { category: null }, after: { category: 'misc' } });
+    expect(res.body.items[0]).toMatchObject({
+      actorName: 'Ada Admin',
+      at: '2026-11-16T10:05:00.000Z',
+      before: { category: null },
+      after: { category: 'misc' },
+    });
   });
 
   it('when paging with a cursor, then every entry comes once, newest first, with no secrets', async () => {
@@ -36,7 +41,10 @@ describe('audit log', () => {
       expect(JSON.stringify(res.body)).not.toContain('scrypt$');
       cursor = res.body.nextCursor;
     } while (cursor);
-    const total = t.host.sqlite.prepare('SELECT count(*) FROM audit_log WHERE org_id = (SELECT org_id FROM users WHERE role = ? LIMIT 1)').pluck().get('admin');
+    const total = t.host.sqlite
+      .prepare('SELECT count(*) FROM audit_log WHERE org_id = (SELECT org_id FROM users WHERE role = ? LIMIT 1)')
+      .pluck()
+      .get('admin');
     expect(seen).toHaveLength(total as number);
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort().reverse()).toEqual(seen);

@@ -48,7 +48,8 @@ export class ChainChecker {
         reason: `${missing === 1 ? `row ${expected} is` : `rows ${expected}–${row.seq - 1} are`} missing before this one (${missing} deleted)`,
       };
     }
-    if (row.seq < expected) return { kind: 'duplicate', reason: `position ${row.seq} occurs twice: a row was inserted with a position already taken` };
+    if (row.seq < expected)
+      return { kind: 'duplicate', reason: `position ${row.seq} occurs twice: a row was inserted with a position already taken` };
     const prevHash = prev?.hash ?? GENESIS_HASH;
     if (row.prevHash !== prevHash) {
       return {
@@ -59,7 +60,8 @@ export class ChainChecker {
       };
     }
     const actual = auditHash({ ...row, seq: row.seq, prevHash: row.prevHash });
-    if (actual !== row.hash) return { kind: 'changed', reason: 'its fields no longer match its hash: the row was changed after it was written' };
+    if (actual !== row.hash)
+      return { kind: 'changed', reason: 'its fields no longer match its hash: the row was changed after it was written' };
     return null;
   }
 }

@@ -29,7 +29,11 @@ export const AuditVerification = z
     rowsChecked: z.number().int(),
     brokenRows: z.number().int(),
     head: z
-      .object({ seq: z.number().int().meta({ description: 'position of the last row = rows in the chain' }), hash: z.string(), at: IsoTime })
+      .object({
+        seq: z.number().int().meta({ description: 'position of the last row = rows in the chain' }),
+        hash: z.string(),
+        at: IsoTime,
+      })
       .nullable()
       .meta({ description: 'the last row of the chain; print or send it elsewhere to witness everything before it' }),
     firstBroken: z

@@ -5,7 +5,10 @@ import { iso } from '../http/contract-common.js';
 import { afterCursor, orderBy, parseSort, toPage } from '../http/pagination.js';
 
 /** The org's audit trail, newest first (served by audit_log_org_at_idx / audit_log_entity_idx). */
-export function listAudit(ctx: Ctx, q: { limit: number; cursor?: string | undefined; entity?: string | undefined; entityId?: string | undefined }) {
+export function listAudit(
+  ctx: Ctx,
+  q: { limit: number; cursor?: string | undefined; entity?: string | undefined; entityId?: string | undefined },
+) {
   const spec = parseSort('-at', { at: auditLog.at }, '-at');
   const rows = ctx.host.db
     .select({ entry: auditLog, actorName: users.name })
@@ -26,8 +29,16 @@ export function listAudit(ctx: Ctx, q: { limit: number; cursor?: string | undefi
   const p = toPage(rows, q.limit, spec, (r) => r.at);
   return {
     items: p.items.map((r) => ({
-      id: r.id, actorId: r.actorId, actorName: r.actorName, action: r.action, entity: r.entity, entityId: r.entityId,
-      before: r.before, after: r.after, requestId: r.requestId, at: iso(r.at),
+      id: r.id,
+      actorId: r.actorId,
+      actorName: r.actorName,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entityId,
+      before: r.before,
+      after: r.after,
+      requestId: r.requestId,
+      at: iso(r.at),
     })),
     nextCursor: p.nextCursor,
   };

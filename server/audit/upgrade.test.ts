@@ -63,7 +63,10 @@ describe('audit chain on upgrade', () => {
     const opened = openDatabase(file);
     try {
       expect(opened.auditRowsChained).toBe(50);
-      for (const [org, mine] of [[ORG_A, ids.filter((_, i) => i % 3 !== 0)], [ORG_B, ids.filter((_, i) => i % 3 === 0)]] as const) {
+      for (const [org, mine] of [
+        [ORG_A, ids.filter((_, i) => i % 3 !== 0)],
+        [ORG_B, ids.filter((_, i) => i % 3 === 0)],
+      ] as const) {
         const chain = opened.sqlite.prepare('SELECT id FROM audit_log WHERE org_id = ? ORDER BY seq').pluck().all(org);
         expect(chain).toEqual(mine);
         // A small batch makes the walk cross several pages.
@@ -84,7 +87,9 @@ describe('audit chain on upgrade', () => {
     openDatabase(file).sqlite.close();
     const raw = new Database(file);
     raw.exec('DROP TRIGGER audit_log_chained');
-    raw.prepare("INSERT INTO audit_log (id, org_id, action, entity, entity_id, at) VALUES ('slipped', ?, 'users.update', 'users', 'u', 1)").run(ORG_A);
+    raw
+      .prepare("INSERT INTO audit_log (id, org_id, action, entity, entity_id, at) VALUES ('slipped', ?, 'users.update', 'users', 'u', 1)")
+      .run(ORG_A);
     raw.close();
     const again = openDatabase(file);
     try {

@@ -23,7 +23,18 @@ function chainOf(n: number): Sqlite {
   open.push({ sqlite, dir });
   sqlite.transaction(() => {
     for (let i = 1; i <= n; i++) {
-      appendAudit(sqlite, { id: `row-${i}`, orgId: ORG, actorId: null, action: 'test.note', entity: 'notes', entityId: `n${i}`, before: null, after: `{"i":${i}}`, requestId: null, at: 1_790_000_000_000 + i });
+      appendAudit(sqlite, {
+        id: `row-${i}`,
+        orgId: ORG,
+        actorId: null,
+        action: 'test.note',
+        entity: 'notes',
+        entityId: `n${i}`,
+        before: null,
+        after: `{"i":${i}}`,
+        requestId: null,
+        at: 1_790_000_000_000 + i,
+      });
     }
   })();
   return sqlite;

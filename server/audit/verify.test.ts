@@ -27,14 +27,25 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface Row { id: string; seq: number; action: string; at: number; hash: string; prev_hash: string }
+interface Row {
+  id: string;
+  seq: number;
+  action: string;
+  at: number;
+  hash: string;
+  prev_hash: string;
+}
 
 /** A fresh org per scenario, with `n` audit rows of its own, so one test's damage stays in its org. */
 async function orgWithAudit(n: number, name: string) {
   const org = await secondOrg(t, name);
-  for (let i = 0; i < n; i++) mutate(systemCtx(t.host, org.orgId), 'test.note', (w) => w.audit('test.note', 'notes', `note-${i}`, null, { i }));
+  for (let i = 0; i < n; i++)
+    mutate(systemCtx(t.host, org.orgId), 'test.note', (w) => w.audit('test.note', 'notes', `note-${i}`, null, { i }));
   await t.host.commits.durable();
-  const rows = () => t.host.sqlite.prepare('SELECT id, seq, action, at, hash, prev_hash FROM audit_log WHERE org_id = ? ORDER BY seq').all(org.orgId) as Row[];
+  const rows = () =>
+    t.host.sqlite
+      .prepare('SELECT id, seq, action, at, hash, prev_hash FROM audit_log WHERE org_id = ? ORDER BY seq')
+      .all(org.orgId) as Row[];
   return { ...org, rows };
 }
 
@@ -42,7 +53,9 @@ async function orgWithAudit(n: number, name: string) {
 function tamper(sql: string, ...params: unknown[]): void {
   const db = new Database(path.join(t.dataDir, DB_FILE));
   try {
-    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; DROP TRIGGER IF EXISTS audit_log_chained');
+    db.exec(
+      'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; DROP TRIGGER IF EXISTS audit_log_chained',
+    );
     db.prepare(sql).run(...params);
   } finally {
     db.close();
@@ -68,7 +81,13 @@ describe('audit chain verification', () => {
     const rows = org.rows();
     const last = rows.at(-1)!;
     expect(rows.length).toBeGreaterThan(5);
-    expect(res.body).toMatchObject({ ok: true, rowsChecked: rows.length, brokenRows: 0, firstBroken: null, head: { seq: rows.length, hash: last.hash, at: new Date(last.at).toISOString() } });
+    expect(res.body).toMatchObject({
+      ok: true,
+      rowsChecked: rows.length,
+      brokenRows: 0,
+      firstBroken: null,
+      head: { seq: rows.length, hash: last.hash, at: new Date(last.at).toISOString() },
+    });
   });
 
   it('when an audit row is updated after dropping the trigger, then verify names that row and says it changed', async () => {
@@ -76,7 +95,11 @@ describe('audit chain verification', () => {
     const victim = org.rows()[4]!;
     tamper(`UPDATE audit_log SET after = '{"i":999}' WHERE id = ?`, victim.id);
     const res = await verify(org.token);
-    expect(res.body).toMatchObject({ ok: false, brokenRows: 1, firstBroken: { id: victim.id, seq: victim.seq, action: 'test.note', kind: 'changed', at: new Date(victim.at).toISOString() } });
+    expect(res.body).toMatchObject({
+      ok: false,
+      brokenRows: 1,
+      firstBroken: { id: victim.id, seq: victim.seq, action: 'test.note', kind: 'changed', at: new Date(victim.at).toISOString() },
+    });
     expect(res.body.firstBroken.reason).toMatch(/changed after it was written/);
   });
 
@@ -86,7 +109,12 @@ describe('audit chain verification', () => {
     const total = org.rows().length;
     tamper('DELETE FROM audit_log WHERE id = ?', gone.id);
     const res = await verify(org.token);
-    expect(res.body).toMatchObject({ ok: false, rowsChecked: total - 1, brokenRows: 1, firstBroken: { id: next.id, seq: next.seq, kind: 'gap' } });
+    expect(res.body).toMatchObject({
+      ok: false,
+      rowsChecked: total - 1,
+      brokenRows: 1,
+      firstBroken: { id: next.id, seq: next.seq, kind: 'gap' },
+    });
     expect(res.body.firstBroken.reason).toContain(`row ${gone.seq} is missing`);
   });
 
@@ -97,10 +125,17 @@ describe('audit chain verification', () => {
     const forged = '01900000-0000-7000-8000-00000000f00d';
     tamper(
       "INSERT INTO audit_log (id, org_id, actor_id, action, entity, entity_id, before, after, request_id, at) VALUES (?, ?, NULL, 'users.update', 'users', 'x', NULL, '{\"role\":\"admin\"}', NULL, ?)",
-      forged, org.orgId, Math.floor((a.at + b.at) / 2),
+      forged,
+      org.orgId,
+      Math.floor((a.at + b.at) / 2),
     );
     const res = await verify(org.token);
-    expect(res.body).toMatchObject({ ok: false, brokenRows: 1, rowsChecked: total + 1, firstBroken: { id: forged, seq: null, action: 'users.update', kind: 'unchained' } });
+    expect(res.body).toMatchObject({
+      ok: false,
+      brokenRows: 1,
+      rowsChecked: total + 1,
+      firstBroken: { id: forged, seq: null, action: 'users.update', kind: 'unchained' },
+    });
   });
 
   it('when a forger inserts a self-consistent row in the middle and renumbers the rest, then verify names the row after it and the forged row', async () => {
@@ -108,14 +143,35 @@ describe('audit chain verification', () => {
     const rows = org.rows();
     const before = rows[3]!;
     const after = rows[4]!;
-    const forged = { id: '01900000-0000-7000-8000-00000000beef', orgId: org.orgId, actorId: null, action: 'users.update', entity: 'users', entityId: 'x',
-      before: null, after: '{"role":"admin"}', requestId: null, at: before.at, seq: before.seq + 1, prevHash: before.hash };
+    const forged = {
+      id: '01900000-0000-7000-8000-00000000beef',
+      orgId: org.orgId,
+      actorId: null,
+      action: 'users.update',
+      entity: 'users',
+      entityId: 'x',
+      before: null,
+      after: '{"role":"admin"}',
+      requestId: null,
+      at: before.at,
+      seq: before.seq + 1,
+      prevHash: before.hash,
+    };
     // Make room (two steps: the unique index is checked row by row), then insert with a correct hash of its own.
     tamper('UPDATE audit_log SET seq = -seq WHERE org_id = ? AND seq > ?', org.orgId, before.seq);
     tamper('UPDATE audit_log SET seq = 1 - seq WHERE org_id = ? AND seq < 0', org.orgId);
     tamper(
       'INSERT INTO audit_log (id, org_id, actor_id, action, entity, entity_id, before, after, request_id, at, seq, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?)',
-      forged.id, forged.orgId, forged.action, forged.entity, forged.entityId, forged.after, forged.at, forged.seq, forged.prevHash, auditHash(forged),
+      forged.id,
+      forged.orgId,
+      forged.action,
+      forged.entity,
+      forged.entityId,
+      forged.after,
+      forged.at,
+      forged.seq,
+      forged.prevHash,
+      auditHash(forged),
     );
     const res = await verify(org.token);
     expect(res.body).toMatchObject({ ok: false, firstBroken: { id: after.id, kind: 'link' } });
@@ -128,7 +184,8 @@ describe('audit chain verification', () => {
     const count = (id: string) => t.host.sqlite.prepare('SELECT count(*) FROM audit_log WHERE org_id = ?').pluck().get(id) as number;
     const [baseA, baseB] = [count(a.orgId), count(b.orgId)];
     for (let i = 0; i < 10; i++) {
-      for (const org of [a, b]) mutate(systemCtx(t.host, org.orgId), 'test.note', (w) => w.audit('test.note', 'notes', `n-${i}`, null, { i }));
+      for (const org of [a, b])
+        mutate(systemCtx(t.host, org.orgId), 'test.note', (w) => w.audit('test.note', 'notes', `n-${i}`, null, { i }));
     }
     await t.host.commits.durable();
     const okA = (await verify(a.token)).body;
@@ -160,7 +217,12 @@ describe('audit chain verification', () => {
     const res = await verify(org.token);
     expect(res.body).toMatchObject({ ok: true, rowsChecked: base + 2, head: { seq: base + 2 } });
     expect(org.rows().map((r) => r.seq)).toEqual(Array.from({ length: base + 2 }, (_, i) => i + 1));
-    expect(org.rows().slice(-2).map((r) => r.action)).toEqual(['test.note', 'test.note']);
+    expect(
+      org
+        .rows()
+        .slice(-2)
+        .map((r) => r.action),
+    ).toEqual(['test.note', 'test.note']);
   });
 
   it("when another org's admin verifies, then it gets its own chain and nothing of this org's", async () => {

@@ -20,7 +20,11 @@ describe('first-run setup and sign-in', () => {
 
   it('when setup is posted again, then it is refused with 409 and nothing changes', async () => {
     const res = await t.api('POST', '/api/v1/setup', {
-      body: { setupCode: 'any-code-at-all', organization: { name: 'Other' }, admin: { name: 'X', email: 'x@example.test', password: 'long enough pw' } },
+      body: {
+        setupCode: 'any-code-at-all',
+        organization: { name: 'Other' },
+        admin: { name: 'X', email: 'x@example.test', password: 'long enough pw' },
+      },
     });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -47,7 +51,9 @@ describe('first-run setup and sign-in', () => {
 
   it('when the token is stored, then only its hash is in the database', async () => {
     const login = await t.api('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password } });
-    const dump = JSON.stringify(t.host.sqlite.prepare('SELECT * FROM sessions').all()) + JSON.stringify(t.host.sqlite.prepare('SELECT * FROM audit_log').all());
+    const dump =
+      JSON.stringify(t.host.sqlite.prepare('SELECT * FROM sessions').all()) +
+      JSON.stringify(t.host.sqlite.prepare('SELECT * FROM audit_log').all());
     expect(dump).not.toContain(login.body.token);
     expect(dump).not.toContain('scrypt$');
   });

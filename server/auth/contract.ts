@@ -17,9 +17,7 @@ export const SessionUser = z.object({
   teamIds: z.array(Id),
 });
 
-export const LoginResponse = z
-  .object({ token: z.string(), expiresAt: IsoTime, user: SessionUser })
-  .meta({ id: 'LoginResponse' });
+export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoTime, user: SessionUser }).meta({ id: 'LoginResponse' });
 
 export const SetupStatus = z.object({ needed: z.boolean() });
 

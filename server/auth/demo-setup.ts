@@ -44,8 +44,13 @@ function runSeeder(host: Host): Promise<void> {
 
 export const demoSetupRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'post', path: '/setup/demo', tag: 'Sign-in', access: 'public', status: 201,
-    summary: 'First run, at the desk only: load the demo depot (Bristol & Bath) instead of an empty organization with the one-time setup code; signs in as its admin',
+    method: 'post',
+    path: '/setup/demo',
+    tag: 'Sign-in',
+    access: 'public',
+    status: 201,
+    summary:
+      'First run, at the desk only: load the demo depot (Bristol & Bath) instead of an empty organization with the one-time setup code; signs in as its admin',
     body: DemoSetupRequest,
     response: LoginResponse.extend({ logins: z.array(z.object({ role: z.string(), email: z.string(), password: z.string() })) }),
     errors: [403, 409],
@@ -67,7 +72,11 @@ export const demoSetupRoutes: AnyRoute[] = [
       const session = await login(host, DEMO_ADMIN, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours });
       return {
         ...session,
-        logins: (['admin', 'dispatcher', 'supervisor', 'viewer'] as const).map((role) => ({ role, email: demoEmail(role), password: DEMO_PASSWORDS[role] })),
+        logins: (['admin', 'dispatcher', 'supervisor', 'viewer'] as const).map((role) => ({
+          role,
+          email: demoEmail(role),
+          password: DEMO_PASSWORDS[role],
+        })),
       };
     },
   }),

@@ -10,15 +10,24 @@ import { assertSessionInOrg, describeUser, listSessions, login, revokeSession, s
 
 export const authRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/setup', tag: 'Sign-in', access: 'public',
+    method: 'get',
+    path: '/setup',
+    tag: 'Sign-in',
+    access: 'public',
     summary: 'Whether this host still needs first-run setup',
     response: SetupStatus,
     handler: ({ host }) => ({ needed: setupNeeded(host) }),
   }),
   defineRoute({
-    method: 'post', path: '/setup', tag: 'Sign-in', access: 'public',
-    summary: 'First run, at the desk only: create the organization, its first depot and its admin with the one-time setup code the host printed (refused once set up)',
-    body: SetupRequest, response: LoginResponse, errors: [403, 409],
+    method: 'post',
+    path: '/setup',
+    tag: 'Sign-in',
+    access: 'public',
+    summary:
+      'First run, at the desk only: create the organization, its first depot and its admin with the one-time setup code the host printed (refused once set up)',
+    body: SetupRequest,
+    response: LoginResponse,
+    errors: [403, 409],
     // Retry-safe without a key: a second setup is refused with 409, and the reply holds a token.
     idempotent: false,
     handler: async ({ host, config, req, body }) => {
@@ -29,15 +38,25 @@ export const authRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'post', path: '/auth/login', tag: 'Sign-in', access: 'public', status: 200,
+    method: 'post',
+    path: '/auth/login',
+    tag: 'Sign-in',
+    access: 'public',
+    status: 200,
     summary: 'Sign in with e-mail and password; returns an opaque bearer token',
-    body: LoginRequest, response: LoginResponse, errors: [429],
+    body: LoginRequest,
+    response: LoginResponse,
+    errors: [429],
     // Retry-safe without a key (a retry just opens another session); replaying would store the token.
     idempotent: false,
-    handler: ({ host, config, req, body }) => login(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
+    handler: ({ host, config, req, body }) =>
+      login(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours }),
   }),
   defineRoute({
-    method: 'post', path: '/auth/logout', tag: 'Sign-in', access: 'signed-in',
+    method: 'post',
+    path: '/auth/logout',
+    tag: 'Sign-in',
+    access: 'signed-in',
     summary: 'Sign out: revokes the token used for this request',
     response: null,
     handler: ({ ctx }) => {
@@ -46,21 +65,31 @@ export const authRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/auth/me', tag: 'Sign-in', access: 'signed-in',
+    method: 'get',
+    path: '/auth/me',
+    tag: 'Sign-in',
+    access: 'signed-in',
     summary: 'The signed-in user, role and permissions',
     response: SessionUser,
     handler: ({ ctx }) => describeUser((ctx as AuthedCtx).actor, ctx.orgId),
   }),
   defineRoute({
-    method: 'get', path: '/sessions', tag: 'Sign-in', access: 'session:manage',
+    method: 'get',
+    path: '/sessions',
+    tag: 'Sign-in',
+    access: 'session:manage',
     summary: 'Active sessions of this organization (consoles, crew phones, scripts)',
     response: z.object({ items: z.array(SessionInfo) }),
     handler: ({ ctx }) => ({ items: listSessions(ctx as AuthedCtx) }),
   }),
   defineRoute({
-    method: 'delete', path: '/sessions/:id', tag: 'Sign-in', access: 'session:manage',
+    method: 'delete',
+    path: '/sessions/:id',
+    tag: 'Sign-in',
+    access: 'session:manage',
     summary: 'Revoke a session: its token stops working at once',
-    params: IdParams, response: null,
+    params: IdParams,
+    response: null,
     handler: ({ ctx, params }) => {
       assertSessionInOrg(ctx, params.id);
       revokeSession(ctx, params.id);
@@ -78,7 +107,8 @@ export const authRoutes: AnyRoute[] = [
  * through its own prefix to escape the limit.
  */
 export function loginRateLimiter(limits: { perEmailPerMinute: number; failuresPerAddressPerMinute: number }): RequestHandler[] {
-  const refuse: RequestHandler = (_req, _res, next) => next(new TooManyRequestsError('Too many sign-in attempts. Wait a minute and try again.'));
+  const refuse: RequestHandler = (_req, _res, next) =>
+    next(new TooManyRequestsError('Too many sign-in attempts. Wait a minute and try again.'));
   return [
     rateLimit({
       windowMs: 60_000,

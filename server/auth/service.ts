@@ -30,7 +30,14 @@ export function setupNeeded(host: Host): boolean {
 }
 
 function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'org';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'org'
+  );
 }
 
 /** First run: creates the organization, its first depot and its admin. Refused once any org exists. */
@@ -42,7 +49,12 @@ export async function setup(host: Host, input: z.infer<typeof SetupRequest>, met
   mutate(ctx, 'org.setup', (w) => {
     // Re-checked inside the write lock: two first-run requests racing must not make two orgs.
     if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
-    w.insert(organizations, { id: orgId, name: input.organization.name, slug: slugify(input.organization.name), timeZone: input.organization.timeZone });
+    w.insert(organizations, {
+      id: orgId,
+      name: input.organization.name,
+      slug: slugify(input.organization.name),
+      timeZone: input.organization.timeZone,
+    });
     const depot = input.depot ?? { name: `${input.organization.name} depot`, code: 'MAIN' };
     w.insert(depots, { name: depot.name, code: depot.code, timeZone: input.organization.timeZone });
     w.insert(users, { email: input.admin.email, name: input.admin.name, role: 'admin', passwordHash });
@@ -156,7 +168,12 @@ export function loadActor(host: Host, token: string): LoadedSession | null {
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     .get();
   if (!row || !row.user.active) return null;
-  const teamIds = host.db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.userId, row.user.id)).all().map((t) => t.teamId);
+  const teamIds = host.db
+    .select({ teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(eq(teamMembers.userId, row.user.id))
+    .all()
+    .map((t) => t.teamId);
   const session: LoadedSession = {
     orgId: row.user.orgId,
     actor: {
@@ -214,6 +231,10 @@ export function listSessions(ctx: AuthedCtx) {
 }
 
 export function assertSessionInOrg(ctx: Ctx, sessionId: string): void {
-  const s = ctx.host.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.orgId, ctx.orgId))).get();
+  const s = ctx.host.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.orgId, ctx.orgId)))
+    .get();
   if (!s) throw new NotFoundError('session', sessionId);
 }

@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const login = (from: string, email: string, password: string) =>
-  requestFrom(from, `${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  requestFrom(from, `${t.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
 
 describe('password spraying', () => {
   it('when one address tries 120 different e-mails, then it gets 429 after 30 failures, while another address still signs in', async () => {

@@ -10,7 +10,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The restore CLI in its own process, as `npm run restore` runs it: file locks are per process, so this is the real case. */
 function restoreCli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/backups/cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/backups/cli.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -26,10 +26,19 @@ export function describe(r: RestoreReport): string {
 }
 
 /** Returns the process exit code: 0 restored, 1 refused or failed (nothing changed), 2 usage. */
-export async function runRestoreCli(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runRestoreCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   let values: { from?: string; 'data-dir'?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { from: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { from: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
   } catch (e) {
     err(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -51,9 +60,16 @@ export async function runRestoreCli(argv: string[], env: NodeJS.ProcessEnv, out:
 
 // Bundled as dist/host/restore.js (scripts/build-host.mjs names the entry); from source, compare with argv[1].
 const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
-const isEntry = bundledAs ? bundledAs === 'restore' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+const isEntry = bundledAs
+  ? bundledAs === 'restore'
+  : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 if (isEntry) {
-  void runRestoreCli(process.argv.slice(2), process.env, (l) => console.log(l), (l) => console.error(l)).then((code) => {
+  void runRestoreCli(
+    process.argv.slice(2),
+    process.env,
+    (l) => console.log(l),
+    (l) => console.error(l),
+  ).then((code) => {
     process.exitCode = code;
   });
 }

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const BackupKind = z.enum(['daily', 'weekly', 'quit', 'manual']).meta({ id: 'BackupKind' });
 
-export const BackupId = z.string().regex(/^\d{8}-\d{6}(?:-\d{1,3})?-(?:daily|weekly|quit|manual)$/, 'not a backup id').meta({ example: '20261116-020000-daily' });
+export const BackupId = z
+  .string()
+  .regex(/^\d{8}-\d{6}(?:-\d{1,3})?-(?:daily|weekly|quit|manual)$/, 'not a backup id')
+  .meta({ example: '20261116-020000-daily' });
 
 export const BackupItem = z
   .object({

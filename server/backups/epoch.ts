@@ -20,7 +20,9 @@ export function readEpoch(sqlite: Database.Database): number {
 
 export function writeEpoch(sqlite: Database.Database, epoch: number): void {
   // host_settings.value is a JSON column (drizzle mode 'json'), so the integer is stored as JSON text.
-  sqlite.prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(EPOCH_KEY, JSON.stringify(epoch));
+  sqlite
+    .prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    .run(EPOCH_KEY, JSON.stringify(epoch));
 }
 
 /** Called when the host opens its database: records epoch 1 the first time, returns the current one. */

@@ -67,11 +67,16 @@ export function inspectDepotDatabase(file: string, opts: { migrationsFolder?: st
     const depotRaw = sqlite.prepare("SELECT value FROM host_settings WHERE key = 'depot_node_id'").pluck().get() as string | undefined;
     if (!depotRaw) throw new NotRestorableError(`${file} is not a DepotDesk database (it names no depot).`);
     const integrity = integrityOf(sqlite);
-    if (!integrity.ok) throw new NotRestorableError(`${file} is damaged (integrity_check: ${integrity.messages.slice(0, 3).join('; ')}). Choose another backup.`);
+    if (!integrity.ok)
+      throw new NotRestorableError(
+        `${file} is damaged (integrity_check: ${integrity.messages.slice(0, 3).join('; ')}). Choose another backup.`,
+      );
     const migrations = sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number;
     const known = knownMigrations(opts.migrationsFolder);
     if (migrations > known) {
-      throw new NotRestorableError(`${file} was written by a newer version of DepotDesk (schema ${migrations}, this build knows ${known}). Update DepotDesk first.`);
+      throw new NotRestorableError(
+        `${file} was written by a newer version of DepotDesk (schema ${migrations}, this build knows ${known}). Update DepotDesk first.`,
+      );
     }
     return { depotId: String(JSON.parse(depotRaw)), epoch: readEpoch(sqlite), migrations, integrity };
   } finally {

@@ -33,7 +33,12 @@ describe('online backup', () => {
     const before = count(host.sqlite);
     let done = false;
     const backup = writeBackupSet({
-      dbFile: path.join(dataDir, 'depotdesk.sqlite'), dataDir, backupDir: path.join(dataDir, 'backups'), createParents: true, kind: 'manual', now: () => Date.now(),
+      dbFile: path.join(dataDir, 'depotdesk.sqlite'),
+      dataDir,
+      backupDir: path.join(dataDir, 'backups'),
+      createParents: true,
+      kind: 'manual',
+      now: () => Date.now(),
     }).finally(() => (done = true));
     // A steady stream of commits for as long as the copy runs. Without the copy's held read
     // transaction every one of them restarts the backup, and this never ends (the test times out).
@@ -49,7 +54,10 @@ describe('online backup', () => {
     const copy = new Database(path.join(dataDir, 'backups', set.id, SET_DB), { readonly: true });
     const inCopy = count(copy);
     // Numbered without gaps, so a consistent snapshot is exactly a prefix: filler-0 … filler-(n-1).
-    const maxKey = copy.prepare("SELECT max(CAST(substr(key, 8) AS INTEGER)) FROM host_settings WHERE key LIKE 'filler-%'").pluck().get() as number;
+    const maxKey = copy
+      .prepare("SELECT max(CAST(substr(key, 8) AS INTEGER)) FROM host_settings WHERE key LIKE 'filler-%'")
+      .pluck()
+      .get() as number;
     copy.close();
     expect(inCopy).toBeGreaterThanOrEqual(before);
     expect(inCopy).toBeLessThanOrEqual(before + written);
@@ -63,7 +71,9 @@ describe('backup configuration', () => {
     expect(loadConfig([], base)).toMatchObject({ backups: true });
     expect(loadConfig([], base).backupDir).toBeUndefined();
     expect(loadConfig([], { ...base, DEPOTDESK_BACKUP_DIR: '/media/usb/depot' }).backupDir).toBe('/media/usb/depot');
-    expect(loadConfig(['--backup-dir', 'rel/backups'], { ...base, DEPOTDESK_BACKUP_DIR: '/media/usb/depot' }).backupDir).toBe(path.resolve('rel/backups'));
+    expect(loadConfig(['--backup-dir', 'rel/backups'], { ...base, DEPOTDESK_BACKUP_DIR: '/media/usb/depot' }).backupDir).toBe(
+      path.resolve('rel/backups'),
+    );
     expect(loadConfig(['--no-backups'], base).backups).toBe(false);
     expect(loadConfig([], { ...base, DEPOTDESK_BACKUPS: '0' }).backups).toBe(false);
   });

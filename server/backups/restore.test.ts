@@ -19,12 +19,13 @@ let backups: BackupService;
 beforeEach(async () => {
   t = await startTestHost();
   a = await seedWorld(t, 'Riverside');
-  backups = (t.services.backups = startBackups(t.host, { dir: null, scheduled: false }));
+  backups = t.services.backups = startBackups(t.host, { dir: null, scheduled: false });
 });
 afterEach(() => t.close());
 
-const workOrderIds = (sqlite: Database.Database) => (sqlite.prepare('SELECT id FROM work_orders ORDER BY id').pluck().all() as string[]);
-const storedKeys = (sqlite: Database.Database) => (sqlite.prepare('SELECT storage_key FROM attachments ORDER BY storage_key').pluck().all() as string[]);
+const workOrderIds = (sqlite: Database.Database) => sqlite.prepare('SELECT id FROM work_orders ORDER BY id').pluck().all() as string[];
+const storedKeys = (sqlite: Database.Database) =>
+  sqlite.prepare('SELECT storage_key FROM attachments ORDER BY storage_key').pluck().all() as string[];
 const attachmentFile = (dataDir: string, key: string) => path.join(dataDir, 'attachments', ...key.split('/'));
 
 async function photo(workOrderId: string, name: string) {
@@ -82,11 +83,15 @@ describe('backup and restore', () => {
     t.host.close();
     expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() })).epoch.now).toBe(2);
     // The same (epoch 1) backup again: the database being replaced is at epoch 2, so 3, never 2 again.
-    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id, SET_DB), now: () => t.clock.now() + 1000 })).epoch).toEqual({ backup: 1, replaced: 2, recorded: 2, now: 3 });
+    expect(
+      (await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id, SET_DB), now: () => t.clock.now() + 1000 })).epoch,
+    ).toEqual({ backup: 1, replaced: 2, recorded: 2, now: 3 });
     // The disaster case: the live database is destroyed, so its epoch (3) cannot be read. The data
     // dir's record of the highest epoch handed out still keeps the restore from reusing 3.
     fs.writeFileSync(path.join(t.dataDir, 'depotdesk.sqlite'), 'overwritten by a failing disk');
-    expect((await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() + 2000 })).epoch).toEqual({ backup: 1, replaced: null, recorded: 3, now: 4 });
+    expect(
+      (await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() + 2000 })).epoch,
+    ).toEqual({ backup: 1, replaced: null, recorded: 3, now: 4 });
   });
 
   it('when the file given is not a DepotDesk database (random bytes, an empty SQLite file, a damaged copy), then the restore refuses with a clear reason and the data dir is untouched', async () => {
@@ -106,7 +111,11 @@ describe('backup and restore', () => {
     fs.cpSync(path.join(backups.dir, set.id), damaged, { recursive: true });
     corrupt(path.join(damaged, SET_DB));
 
-    const snapshot = () => fs.readdirSync(t.dataDir).sort().map((n) => `${n}:${fs.statSync(path.join(t.dataDir, n)).mtimeMs}`);
+    const snapshot = () =>
+      fs
+        .readdirSync(t.dataDir)
+        .sort()
+        .map((n) => `${n}:${fs.statSync(path.join(t.dataDir, n)).mtimeMs}`);
     const liveBytes = () => fs.readFileSync(path.join(t.dataDir, 'depotdesk.sqlite'));
     const filesBefore = snapshot();
     const dbBefore = liveBytes();

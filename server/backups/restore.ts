@@ -20,7 +20,9 @@ export const EPOCH_FILE = 'node-epoch';
 /** A depot host is using the data dir: restoring under it would corrupt both. */
 export class HostRunningError extends Error {
   constructor(dataDir: string) {
-    super(`A DepotDesk host is running on ${dataDir} (its database is in use). Quit DepotDesk (or stop \`npm run serve\`) and run the restore again, or restore from the console's Backups screen.`);
+    super(
+      `A DepotDesk host is running on ${dataDir} (its database is in use). Quit DepotDesk (or stop \`npm run serve\`) and run the restore again, or restore from the console's Backups screen.`,
+    );
     this.name = 'HostRunningError';
   }
 }
@@ -78,7 +80,12 @@ function stamp(at: number): string {
  * refusal or failure leaves the data dir as it was. The restored database starts a new node epoch
  * above both the backup's and the replaced database's, so its change-log (epoch, seq) pairs are new.
  */
-export async function restoreBackup(o: { dataDir: string; from: string; now: () => number; migrationsFolder?: string }): Promise<RestoreReport> {
+export async function restoreBackup(o: {
+  dataDir: string;
+  from: string;
+  now: () => number;
+  migrationsFolder?: string;
+}): Promise<RestoreReport> {
   const src = resolveSource(o.from);
   assertNoHostRunning(o.dataDir);
   const live = path.join(o.dataDir, LIVE_DB);
@@ -99,8 +106,10 @@ export async function restoreBackup(o: { dataDir: string; from: string; now: () 
     try {
       db.transaction(() => {
         writeEpoch(db, epoch);
-        db.prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-          .run(LAST_RESTORE_KEY, JSON.stringify({ at: o.now(), from: src.dbFile, epoch }));
+        db.prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+          LAST_RESTORE_KEY,
+          JSON.stringify({ at: o.now(), from: src.dbFile, epoch }),
+        );
       })();
     } finally {
       db.close();
@@ -111,7 +120,8 @@ export async function restoreBackup(o: { dataDir: string; from: string; now: () 
     const suffix = `.before-restore-${stamp(o.now())}`;
     const moves: [string, string][] = [];
     for (const ext of ['', '-wal', '-shm']) if (fs.existsSync(live + ext)) moves.push([live + ext, `${live}${suffix}${ext}`]);
-    if (copied && fs.existsSync(attachmentsRoot(o.dataDir))) moves.push([attachmentsRoot(o.dataDir), `${attachmentsRoot(o.dataDir)}${suffix}`]);
+    if (copied && fs.existsSync(attachmentsRoot(o.dataDir)))
+      moves.push([attachmentsRoot(o.dataDir), `${attachmentsRoot(o.dataDir)}${suffix}`]);
     moves.push([staged, live]);
     if (copied) moves.push([stagedAttachments, attachmentsRoot(o.dataDir)]);
     const done: [string, string][] = [];

@@ -22,22 +22,32 @@ let token: string;
  * One connection per request (no keep-alive pool): the restart closes every connection, and a
  * pooled socket the client has not yet seen closed would fail the first request after it.
  */
-function api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+function api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(url + route, {
-      method, agent: false,
-      headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-    });
+    const req = http.request(
+      url + route,
+      {
+        method,
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (text += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
 }
 
-const locationCodes = async () => ((await api('GET', '/api/v1/locations?limit=100')).body.items as { code: string }[]).map((l) => l.code).sort();
+const locationCodes = async () =>
+  ((await api('GET', '/api/v1/locations?limit=100')).body.items as { code: string }[]).map((l) => l.code).sort();
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-restore-api-'));
@@ -45,8 +55,13 @@ beforeAll(async () => {
   sup = await superviseHost(config, startHost, { clock: new ManualClock(Date.parse('2026-11-16T09:00:00Z')), quiet: true });
   url = sup.current.url;
   const setup = await fetch(`${url}/api/v1/setup`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ setupCode: setupCodeFor(sup.current.host), organization: { name: 'Riverside Public Works', timeZone: 'Europe/London' }, admin: ADMIN }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      setupCode: setupCodeFor(sup.current.host),
+      organization: { name: 'Riverside Public Works', timeZone: 'Europe/London' },
+      admin: ADMIN,
+    }),
   });
   expect(setup.status).toBe(201);
   token = ((await setup.json()) as { token: string }).token;

@@ -15,8 +15,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export function toItem(m: Manifest): z.infer<typeof BackupItem> {
   return {
-    id: m.id, kind: m.kind, createdAt: iso(m.createdAt), sizeBytes: m.dbBytes + m.attachmentBytes, durationMs: m.durationMs,
-    attachmentFiles: m.attachmentFiles, integrity: m.integrity, epoch: m.epoch,
+    id: m.id,
+    kind: m.kind,
+    createdAt: iso(m.createdAt),
+    sizeBytes: m.dbBytes + m.attachmentBytes,
+    durationMs: m.durationMs,
+    attachmentFiles: m.attachmentFiles,
+    integrity: m.integrity,
+    epoch: m.epoch,
   };
 }
 
@@ -30,7 +36,10 @@ function service(services: Services, host: Host, config: Config): BackupService 
 
 export const backupRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/backups', tag: 'Backups', access: 'backup:manage',
+    method: 'get',
+    path: '/backups',
+    tag: 'Backups',
+    access: 'backup:manage',
     summary: 'Backup sets in the backup folder (newest first), the folder, the schedule and the last error',
     response: BackupList,
     handler: ({ host, config, services }) => {
@@ -39,18 +48,27 @@ export const backupRoutes: AnyRoute[] = [
       const restore = s.lastRestore();
       return {
         status: {
-          dir: s.dir, scheduled: s.settings.scheduled, running: s.running, nextNightlyAt: next === null ? null : iso(next),
+          dir: s.dir,
+          scheduled: s.settings.scheduled,
+          running: s.running,
+          nextNightlyAt: next === null ? null : iso(next),
           lastError: s.lastError ? { at: iso(s.lastError.at), message: s.lastError.message } : null,
-          epoch: host.epoch, bootId: s.bootId, lastRestore: restore ? { ...restore, at: iso(restore.at) } : null,
+          epoch: host.epoch,
+          bootId: s.bootId,
+          lastRestore: restore ? { ...restore, at: iso(restore.at) } : null,
         },
         items: s.list().map(toItem),
       };
     },
   }),
   defineRoute({
-    method: 'post', path: '/backups', tag: 'Backups', access: 'backup:manage',
+    method: 'post',
+    path: '/backups',
+    tag: 'Backups',
+    access: 'backup:manage',
     summary: 'Back up now: an online copy of the database and the attachments, checked with integrity_check',
-    response: BackupItem, errors: [503],
+    response: BackupItem,
+    errors: [503],
     handler: async ({ host, config, services }) => {
       try {
         return toItem(await service(services, host, config).backUp('manual'));
@@ -61,14 +79,27 @@ export const backupRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'post', path: '/backups/:id/restore', tag: 'Backups', access: 'backup:manage',
-    summary: 'Restore a backup set: the host answers 202, closes the database, swaps in the backup (the current one is kept aside) and restarts on the same port',
-    params: z.object({ id: BackupId }), body: RestoreRequest, status: 202, response: RestoreAccepted, errors: [409, 422],
+    method: 'post',
+    path: '/backups/:id/restore',
+    tag: 'Backups',
+    access: 'backup:manage',
+    summary:
+      'Restore a backup set: the host answers 202, closes the database, swaps in the backup (the current one is kept aside) and restarts on the same port',
+    params: z.object({ id: BackupId }),
+    body: RestoreRequest,
+    status: 202,
+    response: RestoreAccepted,
+    errors: [409, 422],
     // Replaying a stored answer after the database was swapped would be meaningless: never stored.
     idempotent: false,
     handler: ({ host, config, services, params, res }) => {
       const s = service(services, host, config);
-      if (!s.canRestore) throw new AppError(409, 'restore_unavailable', 'This host cannot restart itself; stop it and run `npm run restore -- --from <backup folder>`.');
+      if (!s.canRestore)
+        throw new AppError(
+          409,
+          'restore_unavailable',
+          'This host cannot restart itself; stop it and run `npm run restore -- --from <backup folder>`.',
+        );
       const dir = s.setDir(params.id);
       if (!dir) throw new AppError(404, 'not_found', `There is no backup ${params.id} in ${s.dir}.`);
       try {

@@ -41,7 +41,9 @@ describe('backup schedule and rotation', () => {
     for (let i = 1; i < weeklyTimes.length; i++) expect(weeklyTimes[i]! - weeklyTimes[i - 1]!).toBe(7 * DAY);
     // Kept: the newest 7 nights that were not weekly ones (every 7th night from the first is weekly).
     const at = (night: number) => start + night * DAY + 5 * 60_000;
-    const dailyNights = Array.from({ length: 36 }, (_, n) => n).filter((n) => n % 7 !== 0).slice(-7);
+    const dailyNights = Array.from({ length: 36 }, (_, n) => n)
+      .filter((n) => n % 7 !== 0)
+      .slice(-7);
     expect(daily.map((m) => m.createdAt).sort((x, y) => x - y)).toEqual(dailyNights.map(at));
     expect(weeklyTimes).toEqual([14, 21, 28, 35].map(at));
     // Rotated sets are really gone from the folder.

@@ -113,7 +113,10 @@ export class BackupService {
         if (manifest.integrity.ok) {
           this.lastError = null;
           this.lastFailureAt = null;
-          this.host.log.info({ id: manifest.id, dir: this.dir, ms: manifest.durationMs, bytes: manifest.dbBytes + manifest.attachmentBytes }, 'backup written and checked');
+          this.host.log.info(
+            { id: manifest.id, dir: this.dir, ms: manifest.durationMs, bytes: manifest.dbBytes + manifest.attachmentBytes },
+            'backup written and checked',
+          );
         } else {
           this.recordError(`Backup ${manifest.id} failed its integrity check: ${manifest.integrity.messages.slice(0, 3).join('; ')}`);
         }
@@ -139,10 +142,13 @@ export class BackupService {
 
   /** The restore the host's last start recorded (a restore writes it into the restored database). */
   lastRestore(): { at: number; from: string; epoch: number } | null {
-    const raw = this.host.sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(LAST_RESTORE_KEY) as string | undefined;
+    const raw = this.host.sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(LAST_RESTORE_KEY) as
+      string | undefined;
     if (!raw) return null;
     const v = JSON.parse(raw) as { at?: unknown; from?: unknown; epoch?: unknown };
-    return typeof v.at === 'number' && typeof v.from === 'string' && typeof v.epoch === 'number' ? { at: v.at, from: v.from, epoch: v.epoch } : null;
+    return typeof v.at === 'number' && typeof v.from === 'string' && typeof v.epoch === 'number'
+      ? { at: v.at, from: v.from, epoch: v.epoch }
+      : null;
   }
 
   /** The folder of a listed set, or null. The id was validated by the route's schema (no path tricks). */
@@ -190,7 +196,8 @@ export class BackupService {
 
   /** "02:00" is the depot's 02:00: the organization's time zone, else this PC's. */
   private zone(): string {
-    const tz = this.host.sqlite.prepare('SELECT time_zone FROM organizations ORDER BY created_at LIMIT 1').pluck().get() as string | undefined;
+    const tz = this.host.sqlite.prepare('SELECT time_zone FROM organizations ORDER BY created_at LIMIT 1').pluck().get() as
+      string | undefined;
     return tz && DateTime.local().setZone(tz).isValid ? tz : DateTime.local().zoneName;
   }
 }

@@ -28,7 +28,9 @@ export function ensureBackupDir(dir: string, opts: { createParents: boolean }): 
     } else if (opts.createParents || fs.existsSync(path.dirname(dir))) {
       makePrivateDir(dir);
     } else {
-      throw new BackupFolderError(`Backup folder ${dir} is not reachable: ${path.dirname(dir)} does not exist (is the drive connected or the share mounted?).`);
+      throw new BackupFolderError(
+        `Backup folder ${dir} is not reachable: ${path.dirname(dir)} does not exist (is the drive connected or the share mounted?).`,
+      );
     }
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
@@ -97,7 +99,10 @@ export async function writeBackupSet(o: WriteOptions): Promise<Manifest> {
 }
 
 /** integrity_check (on a worker), then the facts the manifest records, read from the copy itself. */
-async function checkCopy(file: string, beforeCheck?: (file: string) => void): Promise<{ integrity: IntegrityResult; epoch: number; depotId: string; migrations: number }> {
+async function checkCopy(
+  file: string,
+  beforeCheck?: (file: string) => void,
+): Promise<{ integrity: IntegrityResult; epoch: number; depotId: string; migrations: number }> {
   beforeCheck?.(file);
   const integrity = await checkIntegrity(file);
   if (!integrity.ok) return { integrity, epoch: 1, depotId: '', migrations: 0 };

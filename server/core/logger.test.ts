@@ -22,13 +22,22 @@ interface Res {
   body: Record<string, unknown>;
 }
 
-async function call(method: string, route: string, o: { token?: string; body?: unknown; form?: string; cookie?: string } = {}): Promise<Res> {
+async function call(
+  method: string,
+  route: string,
+  o: { token?: string; body?: unknown; form?: string; cookie?: string } = {},
+): Promise<Res> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.cookie) headers.cookie = o.cookie;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   if (o.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const res = await fetch(running.url + route, { method, headers, body: o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body)), redirect: 'manual' });
+  const res = await fetch(running.url + route, {
+    method,
+    headers,
+    body: o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+    redirect: 'manual',
+  });
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {
@@ -58,7 +67,11 @@ describe('secrets in the log', () => {
     await call('GET', `/api/v1/setup?setup=${setupCode}`);
     await call('GET', `/?setup=${setupCode}`);
     const setup = await call('POST', '/api/v1/setup', {
-      body: { setupCode, organization: { name: 'Log Depot', timeZone: 'UTC' }, admin: { name: 'Ada', email: 'ada@log.test', password: 'log test password' } },
+      body: {
+        setupCode,
+        organization: { name: 'Log Depot', timeZone: 'UTC' },
+        admin: { name: 'Ada', email: 'ada@log.test', password: 'log test password' },
+      },
     });
     expect(setup.status).toBe(201);
     const admin = (secrets.adminToken = setup.body.token as string);
@@ -96,7 +109,10 @@ describe('secrets in the log', () => {
     await call('GET', `/s/${shareCode}/jobcard.pdf`, { cookie });
     await call('GET', `/s/${shareCode}%ff`);
     // An error log line that names the request, as the error middleware writes for a 500.
-    running.host.log.error({ err: new Error(`failed on /s/${shareCode}?token=${admin}`), url: `/s/${shareCode}/jobcard.pdf` }, 'jobcard failed');
+    running.host.log.error(
+      { err: new Error(`failed on /s/${shareCode}?token=${admin}`), url: `/s/${shareCode}/jobcard.pdf` },
+      'jobcard failed',
+    );
 
     // The lines were written (the test would prove nothing on a silent log)...
     expect(logText()).toContain('/s/[redacted]');

@@ -32,7 +32,12 @@ describe('the one write path', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]!.action).toBe('depots.insert');
     expect(JSON.parse(audit[0]!.after)).toMatchObject({ code: 'A' });
-    const changes = t.host.sqlite.prepare('SELECT * FROM change_log WHERE row_id = ?').all(depot.id) as { op: string; hlc: string; origin_depot: string; row: string }[];
+    const changes = t.host.sqlite.prepare('SELECT * FROM change_log WHERE row_id = ?').all(depot.id) as {
+      op: string;
+      hlc: string;
+      origin_depot: string;
+      row: string;
+    }[];
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ op: 'insert', origin_depot: t.host.depotId });
     expect(JSON.parse(changes[0]!.row)).toMatchObject({ id: depot.id, code: 'A' });

@@ -76,7 +76,9 @@ type NewRow<T extends ManagedTable> = InferInsertModel<T>;
 type Change = ChangeMessage['data']['changes'][number];
 type AutoColumns = 'id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version';
 /** What a service supplies for a new row: everything but the columns the writer stamps itself. */
-export type InsertValues<T extends ManagedTable> = { [K in keyof NewRow<T> as K extends AutoColumns ? never : K]: NewRow<T>[K] } & { id?: string };
+export type InsertValues<T extends ManagedTable> = { [K in keyof NewRow<T> as K extends AutoColumns ? never : K]: NewRow<T>[K] } & {
+  id?: string;
+};
 
 function hasColumn(table: SQLiteTable, key: string): boolean {
   return key in table;
@@ -100,9 +102,11 @@ export class Writer {
 
   /** Reads a row of this org inside the transaction; another org's id is "not found". */
   find<T extends ManagedTable>(table: T, id: string): Row<T> | undefined {
-    return this.db.select().from(table as SQLiteTable).where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId))).get() as
-      | Row<T>
-      | undefined;
+    return this.db
+      .select()
+      .from(table as SQLiteTable)
+      .where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId)))
+      .get() as Row<T> | undefined;
   }
 
   get<T extends ManagedTable>(table: T, id: string, entity: string = getTableName(table)): Row<T> {
@@ -117,7 +121,11 @@ export class Writer {
     if (hasColumn(table, 'createdAt')) full.createdAt = this.now;
     if (hasColumn(table, 'updatedAt')) full.updatedAt = this.now;
     if (hasColumn(table, 'version')) full.version = 1;
-    const row = this.db.insert(table).values(full as NewRow<T>).returning().get() as Row<T>;
+    const row = this.db
+      .insert(table)
+      .values(full as NewRow<T>)
+      .returning()
+      .get() as Row<T>;
     this.record(table, 'insert', row.id as string, null, row);
     return row;
   }
@@ -162,10 +170,16 @@ export class Writer {
   remove<T extends ManagedTable>(table: T, id: string): Row<T> {
     const before = this.get(table, id);
     try {
-      this.db.delete(table).where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId))).run();
+      this.db
+        .delete(table)
+        .where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId)))
+        .run();
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw new ConflictError('in_use', `This ${getTableName(table)} is still referenced by other records; retire it instead of deleting it.`);
+        throw new ConflictError(
+          'in_use',
+          `This ${getTableName(table)} is still referenced by other records; retire it instead of deleting it.`,
+        );
       }
       throw err;
     }

@@ -51,7 +51,8 @@ describe('private data dir', () => {
       fs.mkdirSync(path.join(dir, 'attachments', 'ab'), { recursive: true });
       fs.writeFileSync(path.join(dir, 'attachments', 'ab', 'photo.jpg'), 'x');
       for (const p of [dir, path.join(dir, 'attachments'), path.join(dir, 'attachments', 'ab')]) fs.chmodSync(p, 0o755);
-      for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) if (fs.statSync(path.join(dir, f)).isFile()) fs.chmodSync(path.join(dir, f), 0o644);
+      for (const f of fs.readdirSync(dir, { recursive: true }) as string[])
+        if (fs.statSync(path.join(dir, f)).isFile()) fs.chmodSync(path.join(dir, f), 0o644);
       expect(notPrivate(dir).length).toBeGreaterThanOrEqual(5);
 
       const lines: string[] = [];

@@ -50,6 +50,11 @@ export function securePrivateTree(dataDir: string): RepairReport {
 }
 
 export function logRepair(log: Logger, dataDir: string, report: RepairReport): void {
-  if (report.repaired > 0) log.warn({ dataDir, repaired: report.repaired }, `made ${report.repaired} files and folders in the data dir private to this account (they were readable by other users)`);
-  if (report.failed.length > 0) log.error({ dataDir, failed: report.failed.slice(0, 20) }, `could not make ${report.failed.length} paths in the data dir private`);
+  if (report.repaired > 0)
+    log.warn(
+      { dataDir, repaired: report.repaired },
+      `made ${report.repaired} files and folders in the data dir private to this account (they were readable by other users)`,
+    );
+  if (report.failed.length > 0)
+    log.error({ dataDir, failed: report.failed.slice(0, 20) }, `could not make ${report.failed.length} paths in the data dir private`);
 }

@@ -40,7 +40,11 @@ describe('redactSecrets', () => {
   });
 
   it('when a JSON log line is redacted, then it is still valid JSON', () => {
-    const line = JSON.stringify({ req: { url: '/s/Ab3dEf6hIj9k?token=a"b\\c' }, res: { headers: { location: '/s/Ab3dEf6hIj9k', 'set-cookie': 'dd_share=x' } }, msg: 'request completed' });
+    const line = JSON.stringify({
+      req: { url: '/s/Ab3dEf6hIj9k?token=a"b\\c' },
+      res: { headers: { location: '/s/Ab3dEf6hIj9k', 'set-cookie': 'dd_share=x' } },
+      msg: 'request completed',
+    });
     const parsed = JSON.parse(redactSecrets(line)) as { req: { url: string } };
     expect(parsed.req.url).toBe('/s/[redacted]?token=[redacted]');
   });

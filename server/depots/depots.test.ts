@@ -19,10 +19,20 @@ describe('depots', () => {
   it('when the org is set up, then its first depot is listed; a second one can be added, changed and is audited', async () => {
     const first = await t.api('GET', D, { token: tokens.viewer });
     expect(first.body.items).toEqual([expect.objectContaining({ code: 'MAIN', timeZone: 'Europe/London' })]);
-    const res = await t.api('POST', D, { token: admin, body: { code: 'EAST', name: 'East yard', timeZone: 'Europe/London', lat: 51.5, lon: 0.1 } });
+    const res = await t.api('POST', D, {
+      token: admin,
+      body: { code: 'EAST', name: 'East yard', timeZone: 'Europe/London', lat: 51.5, lon: 0.1 },
+    });
     expect(res.status).toBe(201);
-    expect(historyOf(t, res.body.id)).toEqual({ audit: [{ action: 'depots.insert', entity: 'depots' }], changes: [{ tableName: 'depots', op: 'insert' }] });
-    const upd = await t.api('PATCH', `${D}/${res.body.id}`, { token: admin, body: { address: '9 Dock St' }, headers: { 'if-match': res.headers.get('etag') ?? '' } });
+    expect(historyOf(t, res.body.id)).toEqual({
+      audit: [{ action: 'depots.insert', entity: 'depots' }],
+      changes: [{ tableName: 'depots', op: 'insert' }],
+    });
+    const upd = await t.api('PATCH', `${D}/${res.body.id}`, {
+      token: admin,
+      body: { address: '9 Dock St' },
+      headers: { 'if-match': res.headers.get('etag') ?? '' },
+    });
     expect(upd.body).toMatchObject({ address: '9 Dock St', version: 2 });
   });
 
@@ -46,7 +56,9 @@ describe('depots', () => {
   });
 
   it('when each role manages depots, then only admins may', async () => {
-    await expectRoleMatrix(tokens, ['admin'], (token, role) => t.api('POST', D, { token, body: { code: `D-${role}`, name: role, timeZone: 'UTC' } }));
+    await expectRoleMatrix(tokens, ['admin'], (token, role) =>
+      t.api('POST', D, { token, body: { code: `D-${role}`, name: role, timeZone: 'UTC' } }),
+    );
     await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'], (token) => t.api('GET', D, { token }));
   });
 });

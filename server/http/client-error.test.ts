@@ -17,7 +17,9 @@ let dataDir: string;
 let ca: string;
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-clienterror-'));
-  running = await startHost(ConfigSchema.parse({ dataDir, port: 0, lanPort: 0, logLevel: 'silent', serial: false, backups: false }), { quiet: true });
+  running = await startHost(ConfigSchema.parse({ dataDir, port: 0, lanPort: 0, logLevel: 'silent', serial: false, backups: false }), {
+    quiet: true,
+  });
   ca = fs.readFileSync(path.join(dataDir, 'tls', 'depot-ca.pem'), 'utf8');
 });
 afterAll(async () => {
@@ -27,7 +29,14 @@ afterAll(async () => {
 
 function oversized(port: number, lan: boolean): Promise<{ status: number; type: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const opts = { host: '127.0.0.1', port, path: '/api/v1/work-orders', headers: { 'x-padding': 'p'.repeat(20_000) }, agent: false as const, ...(lan ? { ca, servername: 'localhost' } : {}) };
+    const opts = {
+      host: '127.0.0.1',
+      port,
+      path: '/api/v1/work-orders',
+      headers: { 'x-padding': 'p'.repeat(20_000) },
+      agent: false as const,
+      ...(lan ? { ca, servername: 'localhost' } : {}),
+    };
     const req = (lan ? https : http).get(opts, (res) => {
       let body = '';
       res.setEncoding('utf8');

@@ -20,9 +20,19 @@ interface ClientProblem {
 function classify(err: NodeJS.ErrnoException): ClientProblem {
   switch (err.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, title: 'Request Header Fields Too Large', code: 'headers_too_large', detail: 'The request headers are larger than this host accepts. Send fewer or shorter headers (cookies included).' };
+      return {
+        status: 431,
+        title: 'Request Header Fields Too Large',
+        code: 'headers_too_large',
+        detail: 'The request headers are larger than this host accepts. Send fewer or shorter headers (cookies included).',
+      };
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return { status: 413, title: 'Content Too Large', code: 'chunk_extensions_too_large', detail: 'The chunk extensions of this request are larger than this host accepts.' };
+      return {
+        status: 413,
+        title: 'Content Too Large',
+        code: 'chunk_extensions_too_large',
+        detail: 'The chunk extensions of this request are larger than this host accepts.',
+      };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return { status: 408, title: 'Request Timeout', code: 'request_timeout', detail: 'The request was not received in time.' };
     default:
@@ -33,7 +43,13 @@ function classify(err: NodeJS.ErrnoException): ClientProblem {
 /** The raw HTTP/1.1 response, with a body, for a request Node's parser refused. Exported for tests. */
 export function clientErrorResponse(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
   const p = classify(err);
-  const body = JSON.stringify({ type: `https://depotdesk.invalid/problems/${p.code}`, title: p.title, status: p.status, detail: p.detail, code: p.code });
+  const body = JSON.stringify({
+    type: `https://depotdesk.invalid/problems/${p.code}`,
+    title: p.title,
+    status: p.status,
+    detail: p.detail,
+    code: p.code,
+  });
   // A response to HEAD has no body (RFC 9110 §9.3.2); a client reading one would take it for the next response.
   const head = err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
   return [

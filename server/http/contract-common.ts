@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const Id = z.uuid({ error: 'must be a UUID' }).meta({ description: 'UUIDv7 id' });
 export const IdParams = z.strictObject({ id: Id });
 export const IsoTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO-8601 timestamp' });
-export const Email = z.email().max(254).transform((s) => s.toLowerCase());
+export const Email = z
+  .email()
+  .max(254)
+  .transform((s) => s.toLowerCase());
 export const Name = z.string().trim().min(1).max(200);
 export const LatLon = { lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) };
 

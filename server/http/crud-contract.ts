@@ -28,4 +28,9 @@ export const QueryBool = z.enum(['true', 'false']).transform((v) => v === 'true'
 export const OptionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
 /** A short unique code such as a depot or location code. */
-export const Code = z.string().trim().min(1).max(40).regex(/^[\w.\-/]+$/, 'letters, digits, "_", "-", "." and "/" only');
+export const Code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\w.\-/]+$/, 'letters, digits, "_", "-", "." and "/" only');

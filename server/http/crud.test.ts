@@ -87,7 +87,11 @@ describe('CRUD factory: get, update, delete', () => {
   });
 
   it('when patched with a current If-Match, then it changes and the ETag moves on; a stale one gets 409 and nothing changes', async () => {
-    const ok = await t.api('PATCH', `${L}/${id}`, { token, body: { name: 'Renamed', notes: 'gate code 1234' }, headers: { 'if-match': '"1"' } });
+    const ok = await t.api('PATCH', `${L}/${id}`, {
+      token,
+      body: { name: 'Renamed', notes: 'gate code 1234' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ name: 'Renamed', notes: 'gate code 1234', version: 2, geofenceRadiusM: 100 });
     expect(ok.headers.get('etag')).toBe('"2"');

@@ -46,7 +46,10 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpper
 export function uniqueViolation(err: unknown, entity: string): DuplicateError | null {
   const e = err as { code?: string; message?: string } | null;
   if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
-  const cols = (e.message ?? '').replace(/^.*constraint failed:\s*/i, '').split(',').map((c) => c.trim().split('.').pop() ?? '');
+  const cols = (e.message ?? '')
+    .replace(/^.*constraint failed:\s*/i, '')
+    .split(',')
+    .map((c) => c.trim().split('.').pop() ?? '');
   const fields = cols.filter((c) => c && c !== 'org_id').map(camel);
   return new DuplicateError(entity, fields.length ? fields : ['value']);
 }
@@ -132,7 +135,9 @@ export interface CrudConfig<T extends CrudTable, C extends z.ZodType, U extends 
 
 export type CrudOp = 'list' | 'get' | 'create' | 'update' | 'delete';
 
-export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z.ZodType, D extends z.ZodType>(cfg: CrudConfig<T, C, U, D>) {
+export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z.ZodType, D extends z.ZodType>(
+  cfg: CrudConfig<T, C, U, D>,
+) {
   const { table, entity } = cfg;
   const col = (key: string) => (table as unknown as Record<string, SQLiteColumn>)[key];
   const field = (row: unknown, key: string) => (row as Values)[key];
@@ -155,7 +160,11 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
     const id = String(params.id);
     const conds = [eq(table.id, id), eq(table.orgId, ctx.orgId)];
     if (cfg.parent && parentColumn) conds.push(eq(parentColumn, String(params[cfg.parent.param])));
-    const row = ctx.host.db.select().from(table as SQLiteTable).where(and(...conds)).get();
+    const row = ctx.host.db
+      .select()
+      .from(table as SQLiteTable)
+      .where(and(...conds))
+      .get();
     if (!row) throw new NotFoundError(entity, id);
     return row as Row<T>;
   }
@@ -246,7 +255,11 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
   for (const [key, f] of Object.entries(cfg.filters ?? {})) filterShape[key] = f.schema.optional();
   const ListQuery = z.strictObject({
     ...ListQueryBase,
-    sort: z.string().max(60).optional().meta({ description: `One of ${Object.keys(cfg.sort.keys).join(', ')}; prefix "-" for descending` }),
+    sort: z
+      .string()
+      .max(60)
+      .optional()
+      .meta({ description: `One of ${Object.keys(cfg.sort.keys).join(', ')}; prefix "-" for descending` }),
     ...(cfg.search ? { q: z.string().trim().max(200).optional() } : {}),
     ...filterShape,
   });
@@ -255,42 +268,68 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
 
   const routes: Record<CrudOp, AnyRoute> = {
     list: defineRoute({
-      method: 'get', path: cfg.path, tag: cfg.tag, access: cfg.read,
+      method: 'get',
+      path: cfg.path,
+      tag: cfg.tag,
+      access: cfg.read,
       summary: `List ${entity} records (keyset paging, filters, sort)`,
-      params: CollectionParams, query: ListQuery, response: page(cfg.dto),
+      params: CollectionParams,
+      query: ListQuery,
+      response: page(cfg.dto),
       handler: ({ ctx, params, query }) => service.list(ctx, params, query),
     }),
     get: defineRoute({
-      method: 'get', path: item, tag: cfg.tag, access: cfg.read,
+      method: 'get',
+      path: item,
+      tag: cfg.tag,
+      access: cfg.read,
       summary: `One ${entity}; its ETag is the version to send back in If-Match`,
-      params: ItemParams, response: cfg.dto,
+      params: ItemParams,
+      response: cfg.dto,
       handler: ({ ctx, params }) => {
         const row = service.get(ctx, params);
         return new Reply(200, toDto(row), etag(row.version as number));
       },
     }),
     create: defineRoute({
-      method: 'post', path: cfg.path, tag: cfg.tag, access: cfg.write,
+      method: 'post',
+      path: cfg.path,
+      tag: cfg.tag,
+      access: cfg.write,
       summary: `Create a ${entity}`,
-      params: CollectionParams, body: cfg.create, response: cfg.dto, errors: [409],
+      params: CollectionParams,
+      body: cfg.create,
+      response: cfg.dto,
+      errors: [409],
       handler: async ({ ctx, params, body }) => {
         const row = await service.create(ctx, params, body);
         return new Reply(201, toDto(row), etag(row.version as number));
       },
     }),
     update: defineRoute({
-      method: 'patch', path: item, tag: cfg.tag, access: cfg.write,
+      method: 'patch',
+      path: item,
+      tag: cfg.tag,
+      access: cfg.write,
       summary: `Change a ${entity}; send If-Match with the ETag you read to refuse a stale edit (409)`,
-      params: ItemParams, body: cfg.update, response: cfg.dto, errors: [409],
+      params: ItemParams,
+      body: cfg.update,
+      response: cfg.dto,
+      errors: [409],
       handler: async ({ ctx, params, body, req }) => {
         const row = await service.update(ctx, params, body, parseIfMatch(req.get('if-match')));
         return new Reply(200, toDto(row), etag(row.version as number));
       },
     }),
     delete: defineRoute({
-      method: 'delete', path: item, tag: cfg.tag, access: cfg.write,
+      method: 'delete',
+      path: item,
+      tag: cfg.tag,
+      access: cfg.write,
       summary: `Delete a ${entity} (409 in_use while other records still refer to it)`,
-      params: ItemParams, response: null, errors: [409],
+      params: ItemParams,
+      response: null,
+      errors: [409],
       handler: ({ ctx, params }) => {
         service.remove(ctx, params);
         return new Reply(204, undefined);

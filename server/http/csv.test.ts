@@ -76,7 +76,9 @@ describe('Accept: text/csv on lists', () => {
     const before = process.memoryUsage().heapUsed;
     let peak = before;
     const started = performance.now();
-    const res = await fetch(`${t.url}/api/v1/work-orders?sort=number`, { headers: { accept: 'text/csv', authorization: `Bearer ${world.tokens.dispatcher}` } });
+    const res = await fetch(`${t.url}/api/v1/work-orders?sort=number`, {
+      headers: { accept: 'text/csv', authorization: `Bearer ${world.tokens.dispatcher}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="work-orders.csv"');
@@ -123,7 +125,12 @@ describe('Accept: text/csv on lists', () => {
   it('when a catalog list is asked for as CSV, then it streams too, and JSON is unchanged without the header', async () => {
     const rows = parse((await csvOf('/api/v1/teams', world.tokens.dispatcher)).slice(1));
     expect(rows[0]).toContain('name');
-    expect(rows.slice(1).map((r) => r[rows[0]!.indexOf('name')]).sort()).toEqual(['Alpha', 'Bravo']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[rows[0]!.indexOf('name')])
+        .sort(),
+    ).toEqual(['Alpha', 'Bravo']);
     const json = await t.api('GET', '/api/v1/teams', { token: world.tokens.dispatcher });
     expect(json.body.items).toHaveLength(2);
   });

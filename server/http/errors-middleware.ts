@@ -2,9 +2,19 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AppError } from '../errors.js';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
@@ -51,7 +61,12 @@ function fromParserError(err: { type?: string; status?: number; message?: string
 function fromFrameworkError(err: { status?: unknown; statusCode?: unknown; name?: string }): AppError | null {
   const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : null;
   if (status === null || status < 400 || status > 499) return null;
-  if (err.name === 'URIError') return new AppError(400, 'malformed_path', 'The request path holds a malformed %-escape (e.g. "%ff" or a cut-off "%E0%A4"). Percent-encode it as UTF-8.');
+  if (err.name === 'URIError')
+    return new AppError(
+      400,
+      'malformed_path',
+      'The request path holds a malformed %-escape (e.g. "%ff" or a cut-off "%E0%A4"). Percent-encode it as UTF-8.',
+    );
   // The framework's own message may quote internals (file paths): say only what the status means.
   return new AppError(status, status === 400 ? 'bad_request' : `http_${status}`, TITLES[status] ?? 'The request was refused.');
 }
@@ -69,5 +84,9 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   req.log?.error({ err }, 'unhandled error');
-  sendProblem(req, res, new AppError(500, 'internal_error', 'Something went wrong on the depot host. The error was logged with this request id.'));
+  sendProblem(
+    req,
+    res,
+    new AppError(500, 'internal_error', 'Something went wrong on the depot host. The error was logged with this request id.'),
+  );
 };

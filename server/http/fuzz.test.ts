@@ -52,11 +52,14 @@ describe('malformed requests', () => {
     expect(problemOf(res).code).toBe('malformed_path');
   });
 
-  it.each(['__proto__', '-constructor', 'toString'])('when a list is sorted by %s (a member of every object), then 400 naming the sortable keys', async (key) => {
-    const res = await get(`/api/v1/teams?sort=${key}`, 'admin');
-    expect(res.status).toBe(400);
-    expect(problemOf(res).code).toBe('validation_failed');
-  });
+  it.each(['__proto__', '-constructor', 'toString'])(
+    'when a list is sorted by %s (a member of every object), then 400 naming the sortable keys',
+    async (key) => {
+      const res = await get(`/api/v1/teams?sort=${key}`, 'admin');
+      expect(res.status).toBe(400);
+      expect(problemOf(res).code).toBe('validation_failed');
+    },
+  );
 
   it.each(['/api/nope', '/api/v2/work-orders', '/api/docs/nope', '/api/docs/assets/nope.js', '/api/v1/nope'])(
     'when %s does not exist, then 404 as problem+json, not an HTML page',
@@ -74,7 +77,12 @@ describe('malformed requests', () => {
   });
 
   it('when a HEAD request has too large headers, then 431 with no body (one would be read as the next response)', async () => {
-    const res = await send(target.base, { method: 'HEAD', path: '/api/v1/work-orders', auth: 'none', headers: { 'x-padding': 'p'.repeat(20_000) }, body: null }, '', new http.Agent({ keepAlive: false }));
+    const res = await send(
+      target.base,
+      { method: 'HEAD', path: '/api/v1/work-orders', auth: 'none', headers: { 'x-padding': 'p'.repeat(20_000) }, body: null },
+      '',
+      new http.Agent({ keepAlive: false }),
+    );
     expect(res.status).toBe(431);
     expect(res.contentType).toMatch(/^application\/problem\+json/);
     expect(res.body).toBe('');
@@ -95,12 +103,8 @@ describe('malformed requests', () => {
 });
 
 describe('property-based fuzz of every OpenAPI operation', () => {
-  it(
-    `when ${RUNS} random requests (path params, queries, bodies, credentials) hit the API, then none gets a 5xx or a non-problem error`,
-    async () => {
-      expect(target.ids.length).toBeGreaterThan(10);
-      await assertFuzz(target, RUNS, SEED);
-    },
-    180_000,
-  );
+  it(`when ${RUNS} random requests (path params, queries, bodies, credentials) hit the API, then none gets a 5xx or a non-problem error`, async () => {
+    expect(target.ids.length).toBeGreaterThan(10);
+    await assertFuzz(target, RUNS, SEED);
+  }, 180_000);
 });

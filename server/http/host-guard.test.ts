@@ -36,7 +36,9 @@ function request(port: number, p: string, headers: Record<string, string>, lan =
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], hsts: res.headers['strict-transport-security'], body }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], hsts: res.headers['strict-transport-security'], body }),
+      );
     });
     req.on('error', reject);
   });
@@ -49,7 +51,13 @@ function handshake(port: number, headers: Record<string, string>): Promise<numbe
       host: '127.0.0.1',
       port,
       path: '/ws',
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
     req.on('response', (res) => resolve(res.statusCode ?? 0));
     req.on('upgrade', (res) => resolve(res.statusCode ?? 0));
@@ -73,7 +81,9 @@ describe('DNS rebinding', () => {
 
   it('when a WebSocket handshake to the desk port comes from another origin or names another host, then it is refused', async () => {
     expect(await handshake(running.port, { host: `127.0.0.1:${running.port}`, origin: `http://evil.example:${running.port}` })).toBe(403);
-    expect(await handshake(running.port, { host: `evil.example:${running.port}`, origin: `http://evil.example:${running.port}` })).toBe(421);
+    expect(await handshake(running.port, { host: `evil.example:${running.port}`, origin: `http://evil.example:${running.port}` })).toBe(
+      421,
+    );
     // Its own origin passes the checks and meets sign-in (no token here).
     expect(await handshake(running.port, { host: `127.0.0.1:${running.port}`, origin: `http://127.0.0.1:${running.port}` })).toBe(401);
   });

@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const count = (sql: string, ...args: unknown[]) => t.host.sqlite.prepare(sql).pluck().get(...args) as number;
+const count = (sql: string, ...args: unknown[]) =>
+  t.host.sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
 
 describe('replayed crew actions', () => {
   it('when a message POST is replayed with its Idempotency-Key, then one message is stored and the replay returns the first answer', async () => {

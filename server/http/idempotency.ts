@@ -47,7 +47,11 @@ export function lookup(host: Host, claim: IdempotencyClaim): StoredResponse | nu
     .get();
   if (!row || host.clock.now() - row.createdAt > IDEMPOTENCY_TTL_MS) return null;
   if (row.requestHash !== claim.requestHash) {
-    throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request. Use a new key for a new request.');
+    throw new AppError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+    );
   }
   return { status: row.status, body: row.body };
 }
@@ -57,10 +61,16 @@ export function remember(host: Host, claim: IdempotencyClaim, response: StoredRe
   host.db
     .insert(idempotencyKeys)
     .values({ ...claim, ...response, createdAt: now })
-    .onConflictDoUpdate({ target: [idempotencyKeys.scope, idempotencyKeys.key], set: { ...response, requestHash: claim.requestHash, createdAt: now } })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.scope, idempotencyKeys.key],
+      set: { ...response, requestHash: claim.requestHash, createdAt: now },
+    })
     .run();
 }
 
 export function pruneExpired(host: Host): number {
-  return host.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, host.clock.now() - IDEMPOTENCY_TTL_MS)).run().changes;
+  return host.db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, host.clock.now() - IDEMPOTENCY_TTL_MS))
+    .run().changes;
 }

@@ -32,7 +32,8 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
         checkAccess(route, req.ctx);
         // POSTs honour Idempotency-Key always; PUT and PATCH when a client sends one (a phone's outbox
         // replays checklist answers and edits with the key it stored, so each applies once).
-        const keyed = route.method === 'post' || ((route.method === 'put' || route.method === 'patch') && req.get('idempotency-key') !== undefined);
+        const keyed =
+          route.method === 'post' || ((route.method === 'put' || route.method === 'patch') && req.get('idempotency-key') !== undefined);
         const claim = keyed && !route.raw && route.idempotent !== false ? readClaim(req) : null;
         if (claim) {
           const stored = lookup(host, claim);
@@ -46,7 +47,8 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
         const query = parsePart('query', route.query, req.query);
         const body = parsePart('body', route.body, route.body ? req.body : undefined);
         // Accept: text/csv on a list streams every page as CSV (server/http/csv-stream.ts).
-        if (wantsCsv(req, route)) return await streamCsv(route, { ctx: req.ctx as Ctx, host, config, services, params, query, body, req, res }, req.query);
+        if (wantsCsv(req, route))
+          return await streamCsv(route, { ctx: req.ctx as Ctx, host, config, services, params, query, body, req, res }, req.query);
         const out = await route.handler({ ctx: req.ctx as Ctx, host, config, services, params, query, body, req, res });
         if (route.raw) {
           await host.commits.durable();

@@ -44,7 +44,10 @@ export function buildOpenApi(routes: AnyRoute[], version: string) {
     if (r.query) requestParams.query = r.query;
     if (r.method === 'post' && r.idempotent !== false) {
       requestParams.header = z.object({
-        'idempotency-key': z.string().optional().meta({ description: 'Retrying with the same key replays the first answer instead of acting twice' }),
+        'idempotency-key': z
+          .string()
+          .optional()
+          .meta({ description: 'Retrying with the same key replays the first answer instead of acting twice' }),
       });
     }
     if (Object.keys(requestParams).length) op.requestParams = requestParams;
@@ -54,7 +57,11 @@ export function buildOpenApi(routes: AnyRoute[], version: string) {
   }
   return createDocument({
     openapi: '3.1.0',
-    info: { title: 'DepotDesk depot host API', version, description: 'API v1 of the DepotDesk depot host. Errors are RFC 9457 problem+json.' },
+    info: {
+      title: 'DepotDesk depot host API',
+      version,
+      description: 'API v1 of the DepotDesk depot host. Errors are RFC 9457 problem+json.',
+    },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],

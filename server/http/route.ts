@@ -59,7 +59,9 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
    * tokens are stored only hashed). Such routes must be safe to retry on their own.
    */
   idempotent?: false;
-  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => z.infer<R> | Reply<z.infer<R>> | Promise<z.infer<R> | Reply<z.infer<R>>> | void;
+  handler: (
+    input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>,
+  ) => z.infer<R> | Reply<z.infer<R>> | Promise<z.infer<R> | Reply<z.infer<R>>> | void;
 }
 
 // The registry holds routes of many shapes; each was type-checked against its own schemas at defineRoute().

@@ -32,7 +32,10 @@ function mountCrewPwa(app: Express, crewDir: string): void {
   const manifest = path.join(crewDir, 'manifest.webmanifest');
   if (fs.existsSync(manifest)) {
     app.get('/crew/manifest.webmanifest', (_req, res) =>
-      res.sendFile(manifest, { dotfiles: 'allow', headers: { 'Content-Type': 'application/manifest+json; charset=utf-8', 'Cache-Control': 'no-cache' } }),
+      res.sendFile(manifest, {
+        dotfiles: 'allow',
+        headers: { 'Content-Type': 'application/manifest+json; charset=utf-8', 'Cache-Control': 'no-cache' },
+      }),
     );
   }
   // Icons keep their names across builds, so they are revalidated rather than cached for long.
@@ -48,12 +51,16 @@ export function mountStatic(app: Express): void {
   if (dir) {
     // Vite puts hashed assets in /assets (cacheable for long) and each app's index.html in its folder.
     app.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '30d', index: false }));
-    app.get('/', (_req, res) => res.sendFile(path.join(dir, 'console', 'index.html'), { dotfiles: 'allow', headers: { 'Cache-Control': 'no-cache' } }));
+    app.get('/', (_req, res) =>
+      res.sendFile(path.join(dir, 'console', 'index.html'), { dotfiles: 'allow', headers: { 'Cache-Control': 'no-cache' } }),
+    );
     // The crew view (phones, on the LAN port). Exactly these paths, so other /crew/* routes
     // (the depot CA download) are not shadowed; an older build without crew/ just has no route.
     const crewIndex = path.join(dir, 'crew', 'index.html');
     if (fs.existsSync(crewIndex)) {
-      app.get(['/crew/', '/crew/index.html'], (_req, res) => res.sendFile(crewIndex, { dotfiles: 'allow', headers: { 'Cache-Control': 'no-cache' } }));
+      app.get(['/crew/', '/crew/index.html'], (_req, res) =>
+        res.sendFile(crewIndex, { dotfiles: 'allow', headers: { 'Cache-Control': 'no-cache' } }),
+      );
       mountCrewPwa(app, path.join(dir, 'crew'));
     }
     return;

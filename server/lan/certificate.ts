@@ -87,7 +87,11 @@ function writeAtomic(file: string, text: string, mode: number): void {
 }
 
 /** Why a certificate cannot be used as it is, or null when it can. */
-function staleReason(cert: X509Certificate | null, now: number, wants?: { ips: string[]; dns: string[]; ca: X509Certificate }): string | null {
+function staleReason(
+  cert: X509Certificate | null,
+  now: number,
+  wants?: { ips: string[]; dns: string[]; ca: X509Certificate },
+): string | null {
   if (!cert) return 'missing or unreadable';
   if (Date.parse(cert.validFrom) > now) return `not valid before ${cert.validFrom}`;
   if (Date.parse(cert.validTo) - RENEW_BEFORE < now) return `expires ${cert.validTo}`;
@@ -126,21 +130,31 @@ export async function ensureCertificate(dataDir: string, opts: CertificateOption
   const firstRun = !caKey && !caPem;
   const caWhy = caKey ? staleReason(parse(caPem), now) : 'key missing';
   if (caWhy) {
-    const ca = await generate([{ name: 'commonName', value: `DepotDesk CA ${depotName}`.slice(0, 64) }, { name: 'organizationName', value: 'DepotDesk' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      ...validity(CA_DAYS),
-      extensions: [
-        { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    const ca = await generate(
+      [
+        { name: 'commonName', value: `DepotDesk CA ${depotName}`.slice(0, 64) },
+        { name: 'organizationName', value: 'DepotDesk' },
       ],
-    });
+      {
+        keyType: 'ec',
+        curve: 'P-256',
+        algorithm: 'sha256',
+        ...validity(CA_DAYS),
+        extensions: [
+          { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+        ],
+      },
+    );
     caKey = ca.private;
     caPem = ca.cert;
     writeAtomic(files.caKey, caKey, 0o600);
     writeAtomic(files.caCert, caPem, 0o644);
-    actions.push(firstRun ? 'created the depot CA (first run); phones trust it once to use the crew view' : `created a new depot CA (previous one ${caWhy}); phones must trust the new one`);
+    actions.push(
+      firstRun
+        ? 'created the depot CA (first run); phones trust it once to use the crew view'
+        : `created a new depot CA (previous one ${caWhy}); phones must trust the new one`,
+    );
   }
   const ca = parse(caPem);
   if (!ca || !caKey || !caPem) throw new Error(`The depot CA in ${dir} cannot be read after writing it`);
@@ -149,24 +163,35 @@ export async function ensureCertificate(dataDir: string, opts: CertificateOption
   let cert = readIfExists(files.cert);
   const serverWhy = key ? staleReason(parse(cert), now, { ips, dns, ca }) : 'key missing';
   if (serverWhy) {
-    const issued = await generate([{ name: 'commonName', value: `DepotDesk ${depotName}`.slice(0, 64) }, { name: 'organizationName', value: 'DepotDesk' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      ca: { key: caKey, cert: caPem },
-      ...validity(SERVER_DAYS),
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
+    const issued = await generate(
+      [
+        { name: 'commonName', value: `DepotDesk ${depotName}`.slice(0, 64) },
+        { name: 'organizationName', value: 'DepotDesk' },
       ],
-    });
+      {
+        keyType: 'ec',
+        curve: 'P-256',
+        algorithm: 'sha256',
+        ca: { key: caKey, cert: caPem },
+        ...validity(SERVER_DAYS),
+        extensions: [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+          { name: 'extKeyUsage', serverAuth: true },
+          {
+            name: 'subjectAltName',
+            altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))],
+          },
+        ],
+      },
+    );
     key = issued.private;
     cert = issued.cert;
     writeAtomic(files.key, key, 0o600);
     writeAtomic(files.cert, cert, 0o644);
-    actions.push(`issued a${firstRun ? '' : ' new'} server certificate for ${[...dns, ...ips].join(', ')}${firstRun ? '' : ` (previous one ${serverWhy})`}`);
+    actions.push(
+      `issued a${firstRun ? '' : ' new'} server certificate for ${[...dns, ...ips].join(', ')}${firstRun ? '' : ` (previous one ${serverWhy})`}`,
+    );
   }
   if (!key || !cert) throw new Error(`The server certificate in ${dir} cannot be read after writing it`);
   return { dir, key, cert, caCert: caPem, fingerprint: ca.fingerprint256, names: { dns, ips }, actions };

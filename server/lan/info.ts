@@ -20,7 +20,10 @@ export const LanInfoResponse = z.object({
 
 export const lanInfoRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/lan', tag: 'Crews', access: 'session:manage',
+    method: 'get',
+    path: '/lan',
+    tag: 'Crews',
+    access: 'session:manage',
     summary: "Where crews reach this depot on the LAN (for pairing QR codes) and the certificate's fingerprint",
     response: LanInfoResponse,
     // The app is built before the crew listener opens (it serves the same app): start.ts fills this in afterwards.

@@ -21,7 +21,11 @@ function tmpDir(): string {
 }
 
 /** GET over HTTPS trusting only the depot CA, so a certificate problem fails the request. */
-function lanGet(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function lanGet(
+  url: string,
+  ca: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     https
       .get(url, { ca, headers }, (res) => {
@@ -139,7 +143,9 @@ describe('the crew LAN port', () => {
     const rawStatus = (target: string, upgrade = false) =>
       new Promise<number>((resolve, reject) => {
         const socket = tls.connect({ host: '127.0.0.1', port: running.lan!.port, ca }, () => {
-          const extra = upgrade ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' : 'Connection: close\r\n';
+          const extra = upgrade
+            ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'
+            : 'Connection: close\r\n';
           socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
         });
         socket.once('data', (d: Buffer) => {
@@ -148,7 +154,17 @@ describe('the crew LAN port', () => {
         });
         socket.once('error', reject);
       });
-    for (const target of ['//', '///', '//evil/crew/', '/crew/../metrics', '/crew/%2e%2e/metrics', '/crew/..%2fmetrics', '/crew/%zz', 'https://evil.example/crew/', '/crew\\..\\metrics']) {
+    for (const target of [
+      '//',
+      '///',
+      '//evil/crew/',
+      '/crew/../metrics',
+      '/crew/%2e%2e/metrics',
+      '/crew/..%2fmetrics',
+      '/crew/%zz',
+      'https://evil.example/crew/',
+      '/crew\\..\\metrics',
+    ]) {
       expect(await rawStatus(target), target).toBe(400);
     }
     for (const target of ['//', '///', '//evil/ws']) expect(await rawStatus(target, true), `upgrade ${target}`).toBe(404);
@@ -172,7 +188,12 @@ describe('the crew LAN port', () => {
 
     // The console asks where crews connect, to draw the pairing QR code.
     const info = await fetch(`${running.url}/api/v1/lan`, { headers: { authorization: `Bearer ${token}` } });
-    expect(await info.json()).toEqual({ crewUrl: running.lan!.crewUrl, origins: running.lan!.origins, fingerprint: running.lan!.fingerprint, problem: null });
+    expect(await info.json()).toEqual({
+      crewUrl: running.lan!.crewUrl,
+      origins: running.lan!.origins,
+      fingerprint: running.lan!.fingerprint,
+      problem: null,
+    });
 
     const ws = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], { ca });
     const [raw] = (await once(ws, 'message')) as [Buffer];
@@ -185,10 +206,16 @@ describe('the crew LAN port', () => {
     expect(res.statusCode).toBe(401);
 
     // A page from another site must not open a socket with a token it got hold of.
-    const foreign = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], { ca, origin: 'https://evil.example' });
+    const foreign = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], {
+      ca,
+      origin: 'https://evil.example',
+    });
     const [, refused] = (await once(foreign, 'unexpected-response')) as [unknown, { statusCode: number }];
     expect(refused.statusCode).toBe(403);
-    const own = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], { ca, origin: running.lan!.origins.find((o) => o.includes('127.0.0.1'))! });
+    const own = new WebSocket(`wss://127.0.0.1:${running.lan?.port}/ws`, [`depotdesk.bearer.${token}`], {
+      ca,
+      origin: running.lan!.origins.find((o) => o.includes('127.0.0.1'))!,
+    });
     const [ownRaw] = (await once(own, 'message')) as [Buffer];
     expect(JSON.parse(ownRaw.toString())).toMatchObject({ type: 'hello' });
     own.close();

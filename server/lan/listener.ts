@@ -65,7 +65,13 @@ export interface LanListener {
  * HTTPS on all interfaces for crews, serving the same Express app as the loopback port behind a gate
  * (path allowlist, same-origin only) and with its own attachment to the realtime hub for wss://.
  */
-export async function startLanListener(opts: { app: Express; host: Host; tls: DepotTls; port: number; bind?: string }): Promise<LanListener> {
+export async function startLanListener(opts: {
+  app: Express;
+  host: Host;
+  tls: DepotTls;
+  port: number;
+  bind?: string;
+}): Promise<LanListener> {
   // Filled in once the port is known (port 0 in tests); requests cannot arrive before that.
   const allowedOrigins = new Set<string>();
   const caDer = new X509Certificate(opts.tls.caCert).raw;
@@ -86,7 +92,12 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
       return writeProblem(res, 400, 'bad_request_target', 'This request path is not accepted on the crew LAN port.');
     }
     if (!servedOnLan(pathname)) {
-      return writeProblem(res, 404, 'not_on_lan', `${pathname} is not served on the crew LAN port. Crews open /crew/; the dispatch console runs on the depot desk itself.`);
+      return writeProblem(
+        res,
+        404,
+        'not_on_lan',
+        `${pathname} is not served on the crew LAN port. Crews open /crew/; the dispatch console runs on the depot desk itself.`,
+      );
     }
     // No CORS at all: browsers send Origin on cross-origin requests and on same-origin writes, so
     // anything not from one of this listener's own origins is refused before it reaches a route.
@@ -96,7 +107,11 @@ export async function startLanListener(opts: { app: Express; host: Host; tls: De
     }
     if (pathname === CA_DOWNLOAD_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       // DER with this type is what Android's certificate installer and iOS profile install expect.
-      res.writeHead(200, { 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="depotdesk-ca.crt"', 'Content-Length': caDer.length });
+      res.writeHead(200, {
+        'Content-Type': 'application/x-x509-ca-cert',
+        'Content-Disposition': 'attachment; filename="depotdesk-ca.crt"',
+        'Content-Length': caDer.length,
+      });
       return res.end(req.method === 'HEAD' ? undefined : caDer);
     }
     opts.app(req, res);

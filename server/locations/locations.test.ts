@@ -18,10 +18,16 @@ afterAll(() => t.close());
 
 describe('locations', () => {
   it('when a site is created with a geofence, then it is stored, audited, and found by kind and by address text', async () => {
-    const res = await t.api('POST', L, { token: tokens.dispatcher, body: { code: 'WTW-1', name: 'Water works', kind: 'plant', address: '4 Mill Lane', lat: 52.1, lon: -1.2, geofenceRadiusM: 250 } });
+    const res = await t.api('POST', L, {
+      token: tokens.dispatcher,
+      body: { code: 'WTW-1', name: 'Water works', kind: 'plant', address: '4 Mill Lane', lat: 52.1, lon: -1.2, geofenceRadiusM: 250 },
+    });
     expect(res.status).toBe(201);
     expect(res.body.geofenceRadiusM).toBe(250);
-    expect(historyOf(t, res.body.id)).toEqual({ audit: [{ action: 'locations.insert', entity: 'locations' }], changes: [{ tableName: 'locations', op: 'insert' }] });
+    expect(historyOf(t, res.body.id)).toEqual({
+      audit: [{ action: 'locations.insert', entity: 'locations' }],
+      changes: [{ tableName: 'locations', op: 'insert' }],
+    });
     expect((await t.api('GET', `${L}?kind=plant`, { token: admin })).body.items).toHaveLength(1);
     expect((await t.api('GET', `${L}?q=mill`, { token: admin })).body.items[0].code).toBe('WTW-1');
     expect((await t.api('GET', `${L}?kind=hydrant`, { token: admin })).body.items).toHaveLength(0);
@@ -34,7 +40,9 @@ describe('locations', () => {
   });
 
   it('when each role writes locations, then admins, dispatchers and supervisors may', async () => {
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor'], (token, role) => t.api('POST', L, { token, body: { code: `L-${role}`, name: role, lat: 1, lon: 1 } }));
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor'], (token, role) =>
+      t.api('POST', L, { token, body: { code: `L-${role}`, name: role, lat: 1, lon: 1 } }),
+    );
     await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'], (token) => t.api('GET', L, { token }));
   });
 });

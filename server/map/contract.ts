@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const TilesetName = z
   .string()
   .max(120)
-  .regex(/^[\w][\w.-]*\.(mbtiles|pmtiles)$/, 'a file name in the data folder\'s tiles/ folder, ending in .mbtiles or .pmtiles');
+  .regex(/^[\w][\w.-]*\.(mbtiles|pmtiles)$/, "a file name in the data folder's tiles/ folder, ending in .mbtiles or .pmtiles");
 
 export const Tileset = z
   .object({
@@ -24,7 +24,10 @@ export const Tileset = z
   .meta({ id: 'Tileset' });
 export type TilesetDto = z.infer<typeof Tileset>;
 
-export const TilesetList = z.object({ items: z.array(Tileset), folder: z.string().meta({ description: 'Where to put region tile files' }) });
+export const TilesetList = z.object({
+  items: z.array(Tileset),
+  folder: z.string().meta({ description: 'Where to put region tile files' }),
+});
 
 export const TileParams = z.strictObject({
   name: TilesetName,

@@ -12,7 +12,9 @@ let token: string;
 /** A two-tile vector MBTiles, written the way tippecanoe/OpenMapTiles write theirs (gzip, TMS rows). */
 function writeMbtiles(file: string): void {
   const db = new Database(file);
-  db.exec('CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);');
+  db.exec(
+    'CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);',
+  );
   const meta = db.prepare('INSERT INTO metadata VALUES (?, ?)');
   meta.run('name', 'Bristol test');
   meta.run('format', 'pbf');
@@ -48,14 +50,21 @@ describe('region tile files', () => {
     const names = res.body.items.map((i: { name: string }) => i.name);
     expect(names).toEqual(['bristol.mbtiles', 'region.pmtiles']);
     expect(res.body.items[0]).toMatchObject({
-      container: 'mbtiles', tileFormat: 'pbf', minzoom: 0, maxzoom: 14, bounds: [-2.8, 51.3, -2.3, 51.6],
-      vectorLayers: ['roads', 'water'], url: '/api/v1/map/tilesets/bristol.mbtiles/tiles/{z}/{x}/{y}',
+      container: 'mbtiles',
+      tileFormat: 'pbf',
+      minzoom: 0,
+      maxzoom: 14,
+      bounds: [-2.8, 51.3, -2.3, 51.6],
+      vectorLayers: ['roads', 'water'],
+      url: '/api/v1/map/tilesets/bristol.mbtiles/tiles/{z}/{x}/{y}',
     });
     expect(res.body.items[1]).toMatchObject({ container: 'pmtiles', url: '/api/v1/map/tilesets/region.pmtiles/file' });
   });
 
   it('when a tile is asked for by XYZ, then the TMS row is served, gzip-encoded as stored', async () => {
-    const res = await fetch(`${t.url}/api/v1/map/tilesets/bristol.mbtiles/tiles/14/8078/5448`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${t.url}/api/v1/map/tilesets/bristol.mbtiles/tiles/14/8078/5448`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     expect(res.headers.get('content-encoding')).toBe('gzip');
@@ -68,7 +77,9 @@ describe('region tile files', () => {
   });
 
   it('when a PMTiles file is read with a Range header, then only those bytes come back', async () => {
-    const res = await fetch(`${t.url}/api/v1/map/tilesets/region.pmtiles/file`, { headers: { authorization: `Bearer ${token}`, range: 'bytes=0-6' } });
+    const res = await fetch(`${t.url}/api/v1/map/tilesets/region.pmtiles/file`, {
+      headers: { authorization: `Bearer ${token}`, range: 'bytes=0-6' },
+    });
     expect(res.status).toBe(206);
     expect(await res.text()).toBe('PMTiles');
   });

@@ -6,7 +6,7 @@ export const mapRoutes: AnyRoute[] = [
   defineRoute({
     method: 'get',
     path: '/map/tilesets',
-    summary: 'Region tile files (MBTiles, PMTiles) found in the data folder\'s tiles/ folder',
+    summary: "Region tile files (MBTiles, PMTiles) found in the data folder's tiles/ folder",
     tag: 'Map',
     access: 'catalog:read',
     response: TilesetList,
@@ -45,7 +45,11 @@ export const mapRoutes: AnyRoute[] = [
     handler: ({ host, params, res }) =>
       new Promise<void>((resolve, reject) => {
         const file = resolveTileset(host.dataDir, params.name);
-        res.sendFile(file, { dotfiles: 'allow', acceptRanges: true, cacheControl: false, headers: { 'Cache-Control': 'private, max-age=3600' } }, (err) => (err && !res.headersSent ? reject(err) : resolve()));
+        res.sendFile(
+          file,
+          { dotfiles: 'allow', acceptRanges: true, cacheControl: false, headers: { 'Cache-Control': 'private, max-age=3600' } },
+          (err) => (err && !res.headersSent ? reject(err) : resolve()),
+        );
       }),
   }),
 ];

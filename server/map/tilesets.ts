@@ -35,7 +35,9 @@ function mbtiles(file: string): OpenMbtiles {
   if (cached && cached.mtimeMs === mtimeMs) return cached;
   cached?.db.close();
   const db = new Database(file, { readonly: true, fileMustExist: true });
-  const get = db.prepare<[number, number, number], { tile_data: Buffer }>('SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?');
+  const get = db.prepare<[number, number, number], { tile_data: Buffer }>(
+    'SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
+  );
   const entry = { db, mtimeMs, get };
   open.set(file, entry);
   return entry;
@@ -77,7 +79,18 @@ export function listTilesets(dataDir: string): TilesetDto[] {
     const sizeBytes = fs.statSync(file).size;
     const base = `${API_PREFIX}/map/tilesets/${encodeURIComponent(name)}`;
     if (match[1] === 'pmtiles') {
-      out.push({ name, container: 'pmtiles', sizeBytes, tileFormat: null, minzoom: null, maxzoom: null, bounds: null, vectorLayers: [], attribution: null, url: `${base}/file` });
+      out.push({
+        name,
+        container: 'pmtiles',
+        sizeBytes,
+        tileFormat: null,
+        minzoom: null,
+        maxzoom: null,
+        bounds: null,
+        vectorLayers: [],
+        attribution: null,
+        url: `${base}/file`,
+      });
       continue;
     }
     try {
@@ -109,14 +122,22 @@ export interface Tile {
   gzip: boolean;
 }
 
-const CONTENT_TYPES: Record<string, string> = { pbf: 'application/x-protobuf', mvt: 'application/x-protobuf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
+const CONTENT_TYPES: Record<string, string> = {
+  pbf: 'application/x-protobuf',
+  mvt: 'application/x-protobuf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
 
 /** One tile by its XYZ address; MBTiles stores rows in TMS order (y counted from the south). */
 export function readTile(file: string, z: number, x: number, y: number): Tile | null {
   const entry = mbtiles(file);
   const row = entry.get.get(z, x, 2 ** z - 1 - y);
   if (!row) return null;
-  const format = (entry.db.prepare("SELECT value FROM metadata WHERE name = 'format'").get() as { value: string } | undefined)?.value ?? 'pbf';
+  const format =
+    (entry.db.prepare("SELECT value FROM metadata WHERE name = 'format'").get() as { value: string } | undefined)?.value ?? 'pbf';
   const gzip = row.tile_data[0] === 0x1f && row.tile_data[1] === 0x8b;
   return { data: row.tile_data, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream', gzip };
 }

@@ -10,7 +10,9 @@ import { OccurredAt } from '../work-orders/contract-field.js';
 export const PostMessageRequest = z
   .strictObject({
     body: z.string().trim().min(1, 'must not be empty').max(2000),
-    occurredAt: OccurredAt.optional().meta({ description: 'When it was written (a phone offline in the yard sends it later); default: when the host got it' }),
+    occurredAt: OccurredAt.optional().meta({
+      description: 'When it was written (a phone offline in the yard sends it later); default: when the host got it',
+    }),
   })
   .meta({ id: 'PostMessage' });
 export type PostMessageInput = z.infer<typeof PostMessageRequest>;

@@ -19,7 +19,8 @@ afterAll(() => t.close());
 const url = (id: string, q = '') => `/api/v1/work-orders/${id}/messages${q}`;
 const post = (id: string, body: unknown, token = w.tokens.tech1) => t.api('POST', url(id), { token, body });
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field).sort();
-const stored = (id: string) => t.host.sqlite.prepare('SELECT count(*) FROM work_order_messages WHERE work_order_id = ?').pluck().get(id) as number;
+const stored = (id: string) =>
+  t.host.sqlite.prepare('SELECT count(*) FROM work_order_messages WHERE work_order_id = ?').pluck().get(id) as number;
 
 describe('the thread of a work order', () => {
   it('when the crew and the dispatcher write, then the thread lists both oldest first with author name and role', async () => {
@@ -37,7 +38,11 @@ describe('the thread of a work order', () => {
       createdAt: '2026-11-16T09:00:00.000Z',
     });
     const reply = await post(wo.id, { body: 'Site office, ask for Sam.' }, w.tokens.dispatcher);
-    expect(reply.body).toMatchObject({ authorRole: 'dispatcher', authorName: 'dispatcher of Riverside', writtenAt: '2026-11-16T09:00:00.000Z' });
+    expect(reply.body).toMatchObject({
+      authorRole: 'dispatcher',
+      authorName: 'dispatcher of Riverside',
+      writtenAt: '2026-11-16T09:00:00.000Z',
+    });
 
     for (const token of [w.tokens.tech1, w.tokens.viewer, w.tokens.supervisor]) {
       const thread = await t.api('GET', url(wo.id), { token });
@@ -51,7 +56,13 @@ describe('the thread of a work order', () => {
     const res = await post(wo.id, { body: long });
     const events = (await t.api('GET', `/api/v1/work-orders/${wo.id}/events`, { token: w.tokens.dispatcher })).body.items;
     const messageEvents = events.filter((e: { type: string }) => e.type === 'message');
-    expect(messageEvents).toEqual([expect.objectContaining({ actorId: w.people.tech1, actorName: 'tech1 of Riverside', data: { messageId: res.body.id, excerpt: expect.any(String) } })]);
+    expect(messageEvents).toEqual([
+      expect.objectContaining({
+        actorId: w.people.tech1,
+        actorName: 'tech1 of Riverside',
+        data: { messageId: res.body.id, excerpt: expect.any(String) },
+      }),
+    ]);
     const shown = messageEvents[0].data.excerpt as string;
     expect(Array.from(shown)).toHaveLength(80);
     expect(shown.startsWith('Pump housing cracked along the flange; xxx')).toBe(true);
@@ -105,7 +116,7 @@ describe('the thread of a work order', () => {
     expect((await post(wo.id, { body: 'x'.repeat(2000) })).status).toBe(201);
   });
 
-  it('when the work order is another team\'s or another org\'s, then 404; a viewer may read but not write (403)', async () => {
+  it("when the work order is another team's or another org's, then 404; a viewer may read but not write (403)", async () => {
     const wo = workOrderAt(w, 'EN_ROUTE');
     expect((await post(wo.id, { body: 'hello' }, w.tokens.tech2)).status).toBe(404);
     expect((await t.api('GET', url(wo.id), { token: w.tokens.tech2 })).status).toBe(404);
@@ -119,10 +130,14 @@ describe('the thread of a work order', () => {
 });
 
 describe('live', () => {
-  it('when a technician posts, then a dispatcher\'s socket hears a change of table work_order_messages for that work order', async () => {
+  it("when a technician posts, then a dispatcher's socket hears a change of table work_order_messages for that work order", async () => {
     const wo = workOrderAt(w, 'ON_SITE');
     const ws = new WebSocket(`${t.url.replace('http', 'ws')}/ws`, [`depotdesk.bearer.${w.tokens.dispatcher}`]);
-    const heard: { type: string; orgId: string; data: { tables: string[]; workOrderId?: string; changes: { table: string; id: string }[] } }[] = [];
+    const heard: {
+      type: string;
+      orgId: string;
+      data: { tables: string[]; workOrderId?: string; changes: { table: string; id: string }[] };
+    }[] = [];
     const hello = new Promise<void>((resolve) =>
       ws.on('message', (raw) => {
         const msg = JSON.parse(raw.toString());

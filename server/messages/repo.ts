@@ -34,11 +34,21 @@ export function listMessages(ctx: Ctx, workOrderId: string, q: { limit: number; 
     .select({ m: workOrderMessages, name: users.name, role: users.role })
     .from(workOrderMessages)
     .leftJoin(users, eq(users.id, workOrderMessages.authorId))
-    .where(and(eq(workOrderMessages.orgId, ctx.orgId), eq(workOrderMessages.workOrderId, workOrderId), afterCursor(spec, workOrderMessages.id, q.cursor)))
+    .where(
+      and(
+        eq(workOrderMessages.orgId, ctx.orgId),
+        eq(workOrderMessages.workOrderId, workOrderId),
+        afterCursor(spec, workOrderMessages.id, q.cursor),
+      ),
+    )
     .orderBy(...orderBy(spec, workOrderMessages.id))
     .limit(q.limit + 1)
     .all()
-    .map((r) => ({ id: r.m.id, dto: toMessageDto(r.m, r.name !== null && r.role !== null ? { name: r.name, role: r.role } : null), createdAt: r.m.createdAt }));
+    .map((r) => ({
+      id: r.m.id,
+      dto: toMessageDto(r.m, r.name !== null && r.role !== null ? { name: r.name, role: r.role } : null),
+      createdAt: r.m.createdAt,
+    }));
   const page = toPage(rows, q.limit, spec, (r) => r.createdAt);
   return { items: page.items.map((r) => r.dto), nextCursor: page.nextCursor };
 }

@@ -19,13 +19,18 @@ export function excerpt(body: string): string {
  * excerpt) so the console's history shows the conversation beside the status steps.
  */
 export function postMessage(ctx: Ctx, workOrderId: string, input: PostMessageInput): MessageDto {
-  return mutate(ctx, 'work_order.message_posted', (w) => {
-    loadForWrite(ctx, w, workOrderId);
-    // Threads stay open on finished work: "the customer says the leak is back" belongs right here.
-    const writtenAt = clientTime(ctx, input.occurredAt) ?? w.now;
-    const row = w.insert(workOrderMessages, { workOrderId, authorId: ctx.actor.userId, body: input.body, writtenAt });
-    w.event(workOrderId, 'message', { data: { messageId: row.id, excerpt: excerpt(input.body) } });
-    const author = ctx.actor.userId && ctx.actor.role !== 'system' ? { name: ctx.actor.name, role: ctx.actor.role } : null;
-    return toMessageDto(row, author);
-  }, { workOrderId });
+  return mutate(
+    ctx,
+    'work_order.message_posted',
+    (w) => {
+      loadForWrite(ctx, w, workOrderId);
+      // Threads stay open on finished work: "the customer says the leak is back" belongs right here.
+      const writtenAt = clientTime(ctx, input.occurredAt) ?? w.now;
+      const row = w.insert(workOrderMessages, { workOrderId, authorId: ctx.actor.userId, body: input.body, writtenAt });
+      w.event(workOrderId, 'message', { data: { messageId: row.id, excerpt: excerpt(input.body) } });
+      const author = ctx.actor.userId && ctx.actor.role !== 'system' ? { name: ctx.actor.name, role: ctx.actor.role } : null;
+      return toMessageDto(row, author);
+    },
+    { workOrderId },
+  );
 }

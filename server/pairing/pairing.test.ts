@@ -85,10 +85,17 @@ describe('pairing a crew phone', () => {
   });
 
   it('when the technician is deactivated after the code was made, then the claim is refused with 401', async () => {
-    const res = await t.api('POST', '/api/v1/users', { token: tokens.admin, body: { email: 'leaver@example.test', name: 'Leaving Tech', role: 'technician', password: 'temporary password' } });
+    const res = await t.api('POST', '/api/v1/users', {
+      token: tokens.admin,
+      body: { email: 'leaver@example.test', name: 'Leaving Tech', role: 'technician', password: 'temporary password' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const created = await newCode({ userId: res.body.id });
-    const off = await t.api('PATCH', `/api/v1/users/${res.body.id}`, { token: tokens.admin, body: { active: false }, headers: { 'if-match': '"1"' } });
+    const off = await t.api('PATCH', `/api/v1/users/${res.body.id}`, {
+      token: tokens.admin,
+      body: { active: false },
+      headers: { 'if-match': '"1"' },
+    });
     expect(off.status).toBe(200);
     expect((await t.api('POST', CLAIM, { body: { code: created.code } })).status).toBe(401);
     const again = await t.api('POST', CODES, { token: tokens.dispatcher, body: { userId: res.body.id } });
@@ -107,7 +114,9 @@ describe('pairing a crew phone', () => {
     expect(dump).not.toContain(token);
     // The hash is in pairing_codes (to look the code up) but nowhere else.
     const hashes = t.host.sqlite.prepare('SELECT code_hash FROM pairing_codes').pluck().all() as string[];
-    const logs = JSON.stringify(t.host.sqlite.prepare('SELECT * FROM audit_log').all()) + JSON.stringify(t.host.sqlite.prepare('SELECT * FROM change_log').all());
+    const logs =
+      JSON.stringify(t.host.sqlite.prepare('SELECT * FROM audit_log').all()) +
+      JSON.stringify(t.host.sqlite.prepare('SELECT * FROM change_log').all());
     for (const h of hashes) expect(logs).not.toContain(h);
   });
 });
@@ -129,7 +138,10 @@ describe('who may make codes, and for whom', () => {
 
   it('when the user or code belongs to another org, then 404', async () => {
     const other = await secondOrg(t);
-    const theirTech = await t.api('POST', '/api/v1/users', { token: other.token, body: { email: 'tech@hilltop.example.test', name: 'Hill Tech', role: 'technician', password: 'temporary password' } });
+    const theirTech = await t.api('POST', '/api/v1/users', {
+      token: other.token,
+      body: { email: 'tech@hilltop.example.test', name: 'Hill Tech', role: 'technician', password: 'temporary password' },
+    });
     expect(theirTech.status).toBe(201);
     expect((await t.api('POST', CODES, { token: tokens.dispatcher, body: { userId: theirTech.body.id } })).status).toBe(404);
     const theirs = await newCode({ userId: theirTech.body.id }, other.token);
@@ -138,7 +150,11 @@ describe('who may make codes, and for whom', () => {
   });
 
   it('when ttlMinutes is out of range or a field is unknown, then 400', async () => {
-    for (const body of [{ userId: techId, ttlMinutes: 0 }, { userId: techId, ttlMinutes: 61 }, { userId: techId, code: 'AAAA-AAAA' }]) {
+    for (const body of [
+      { userId: techId, ttlMinutes: 0 },
+      { userId: techId, ttlMinutes: 61 },
+      { userId: techId, code: 'AAAA-AAAA' },
+    ]) {
       expect((await t.api('POST', CODES, { token: tokens.dispatcher, body })).status, JSON.stringify(body)).toBe(400);
     }
   });

@@ -31,7 +31,11 @@ export function codeByHash(host: Host, hash: string) {
 }
 
 export function userInOrg(ctx: Ctx, userId: string) {
-  return ctx.host.db.select().from(users).where(and(eq(users.id, userId), eq(users.orgId, ctx.orgId))).get();
+  return ctx.host.db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.orgId, ctx.orgId)))
+    .get();
 }
 
 export function userById(host: Host, userId: string) {

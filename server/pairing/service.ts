@@ -44,7 +44,9 @@ export function createPairingCode(ctx: AuthedCtx, input: z.infer<typeof PairingC
     ]);
   }
   if (!user.active) {
-    throw new ValidationError('This technician is deactivated and cannot be paired.', [{ field: 'body.userId', message: 'is deactivated' }]);
+    throw new ValidationError('This technician is deactivated and cannot be paired.', [
+      { field: 'body.userId', message: 'is deactivated' },
+    ]);
   }
   const raw = newCode();
   const row = mutate(ctx, 'pairing.code_created', (w) =>

@@ -21,7 +21,10 @@ export const UserCreate = z
     path: ['password'],
     message: 'required for every role but technician (technicians may sign in by pairing a phone instead)',
   })
-  .meta({ id: 'UserCreate', description: 'A new user with an initial password (they should change it); optional for technicians, who can pair a phone instead.' });
+  .meta({
+    id: 'UserCreate',
+    description: 'A new user with an initial password (they should change it); optional for technicians, who can pair a phone instead.',
+  });
 export const UserUpdate = patchSchema({ ...editable, active: z.boolean() }).meta({
   id: 'UserUpdate',
   description: 'Deactivating a user (active: false) also signs them out everywhere.',
@@ -40,7 +43,9 @@ export const User = z
   })
   .meta({ id: 'User' });
 
-export const UserSkill = z.object({ skillId: Id, name: z.string(), category: z.string().nullable(), level: z.number().int() }).meta({ id: 'UserSkill' });
+export const UserSkill = z
+  .object({ skillId: Id, name: z.string(), category: z.string().nullable(), level: z.number().int() })
+  .meta({ id: 'UserSkill' });
 
 export const UserDetail = User.extend({ skills: z.array(UserSkill), teamIds: z.array(Id) }).meta({ id: 'UserDetail' });
 

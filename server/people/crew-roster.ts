@@ -9,7 +9,10 @@ import { defineRoute, type AnyRoute } from '../http/route.js';
  */
 export const crewRosterRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/crew-roster', tag: 'Users', access: 'catalog:read',
+    method: 'get',
+    path: '/crew-roster',
+    tag: 'Users',
+    access: 'catalog:read',
     summary: "Every user's skill levels and team memberships (for planning)",
     response: CrewRoster,
     handler: ({ ctx }) => ({

@@ -21,7 +21,10 @@ export async function roleTokens(t: TestHost, adminToken: string, tag: string): 
   const tokens = { admin: adminToken } as Record<Role, string>;
   for (const role of ALL_ROLES.filter((r) => r !== 'admin')) {
     const email = `${role}.${tag}@example.test`;
-    const res = await t.api('POST', '/api/v1/users', { token: adminToken, body: { email, name: `${role} ${tag}`, role, password: PASSWORD } });
+    const res = await t.api('POST', '/api/v1/users', {
+      token: adminToken,
+      body: { email, name: `${role} ${tag}`, role, password: PASSWORD },
+    });
     if (res.status !== 201) throw new Error(`creating the ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
     tokens[role] = await login(t, email);
   }
@@ -43,7 +46,13 @@ export async function expectRoleMatrix(
     const res = await call(tokens[role], role);
     seen[role] = res.status;
     const ok = res.status !== 401 && res.status !== 403 && res.status < 500;
-    expected[role] = allowed.includes(role) ? (ok ? 'allowed' : `allowed but got ${res.status}`) : res.status === 403 ? 'refused' : `should be refused but got ${res.status}`;
+    expected[role] = allowed.includes(role)
+      ? ok
+        ? 'allowed'
+        : `allowed but got ${res.status}`
+      : res.status === 403
+        ? 'refused'
+        : `should be refused but got ${res.status}`;
   }
   expect(expected).toEqual(Object.fromEntries(ALL_ROLES.map((r) => [r, allowed.includes(r) ? 'allowed' : 'refused'])));
 }
@@ -62,7 +71,12 @@ export async function secondOrg(t: TestHost, name = 'Hilltop Utilities'): Promis
 
 /** Rows in the audit log and change log for one entity row (a create must leave both). */
 export function historyOf(t: TestHost, entityId: string) {
-  const audit = t.host.sqlite.prepare('SELECT action, entity FROM audit_log WHERE entity_id = ? ORDER BY at, id').all(entityId) as { action: string; entity: string }[];
-  const changes = t.host.sqlite.prepare('SELECT table_name AS tableName, op FROM change_log WHERE row_id = ? ORDER BY seq').all(entityId) as { tableName: string; op: string }[];
+  const audit = t.host.sqlite.prepare('SELECT action, entity FROM audit_log WHERE entity_id = ? ORDER BY at, id').all(entityId) as {
+    action: string;
+    entity: string;
+  }[];
+  const changes = t.host.sqlite
+    .prepare('SELECT table_name AS tableName, op FROM change_log WHERE row_id = ? ORDER BY seq')
+    .all(entityId) as { tableName: string; op: string }[];
   return { audit, changes };
 }

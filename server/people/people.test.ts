@@ -17,7 +17,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const newUser = (email: string, extra: Record<string, unknown> = {}) => ({ email, name: 'Tess Tech', role: 'technician', password: 'initial password 1', ...extra });
+const newUser = (email: string, extra: Record<string, unknown> = {}) => ({
+  email,
+  name: 'Tess Tech',
+  role: 'technician',
+  password: 'initial password 1',
+  ...extra,
+});
 
 describe('users', () => {
   it('when an admin creates a user, then 201 without any password hash, audited and in the change log, and the user can sign in', async () => {
@@ -66,7 +72,10 @@ describe('users', () => {
     const res = await t.api('PATCH', `${U}/${created.body.id}`, { token: admin, body: { active: false }, headers: { 'if-match': '"1"' } });
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
-    const revoked = t.host.sqlite.prepare('SELECT count(*) FROM sessions WHERE user_id = ? AND revoked_at IS NULL').pluck().get(created.body.id);
+    const revoked = t.host.sqlite
+      .prepare('SELECT count(*) FROM sessions WHERE user_id = ? AND revoked_at IS NULL')
+      .pluck()
+      .get(created.body.id);
     expect(revoked).toBe(0);
     expect((await t.api('GET', '/api/v1/auth/me', { token: theirToken })).status).toBe(401);
     const again = await t.api('POST', '/api/v1/auth/login', { body: { email: 'leaver@example.test', password: 'initial password 1' } });
@@ -101,11 +110,16 @@ describe('users', () => {
 
   it('when an admin resets a password, then the old one and old sessions stop working', async () => {
     const user = (await t.api('POST', U, { token: admin, body: newUser('forgetful@example.test') })).body;
-    const old = (await t.api('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.test', password: 'initial password 1' } })).body.token;
+    const old = (await t.api('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.test', password: 'initial password 1' } }))
+      .body.token;
     expect((await t.api('POST', `${U}/${user.id}/password`, { token: admin, body: { password: 'brand new password' } })).status).toBe(204);
     expect((await t.api('GET', '/api/v1/auth/me', { token: old })).status).toBe(401);
-    expect((await t.api('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.test', password: 'initial password 1' } })).status).toBe(401);
-    expect((await t.api('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.test', password: 'brand new password' } })).status).toBe(200);
+    expect(
+      (await t.api('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.test', password: 'initial password 1' } })).status,
+    ).toBe(401);
+    expect(
+      (await t.api('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.test', password: 'brand new password' } })).status,
+    ).toBe(200);
     const audit = JSON.stringify(t.host.sqlite.prepare('SELECT before, after FROM audit_log WHERE entity_id = ?').all(user.id));
     expect(audit).not.toContain('scrypt$');
   });
@@ -114,7 +128,9 @@ describe('users', () => {
     const other = await secondOrg(t);
     expect((await t.api('GET', `${U}/${other.userId}`, { token: admin })).status).toBe(404);
     expect((await t.api('PATCH', `${U}/${other.userId}`, { token: admin, body: { name: 'x' } })).status).toBe(404);
-    expect((await t.api('POST', `${U}/${other.userId}/password`, { token: admin, body: { password: 'hijacked password' } })).status).toBe(404);
+    expect((await t.api('POST', `${U}/${other.userId}/password`, { token: admin, body: { password: 'hijacked password' } })).status).toBe(
+      404,
+    );
     const theirSkill = (await t.api('POST', '/api/v1/skills', { token: other.token, body: { name: 'Theirs' } })).body.id;
     expect((await t.api('PUT', `${U}/${adminId}/skills/${theirSkill}`, { token: admin, body: { level: 2 } })).status).toBe(404);
   });
@@ -124,7 +140,9 @@ describe('users', () => {
     await expectRoleMatrix(tokens, ['admin'], (token, role) => t.api('POST', U, { token, body: newUser(`m-${role}@example.test`) }));
     await expectRoleMatrix(tokens, ['admin'], (token) => t.api('PATCH', `${U}/${adminId}`, { token, body: { phone: '1' } }));
     const target = (await t.api('POST', U, { token: admin, body: newUser('target@example.test') })).body.id;
-    await expectRoleMatrix(tokens, ['admin'], (token) => t.api('POST', `${U}/${target}/password`, { token, body: { password: 'a new password 2' } }));
+    await expectRoleMatrix(tokens, ['admin'], (token) =>
+      t.api('POST', `${U}/${target}/password`, { token, body: { password: 'a new password 2' } }),
+    );
     expect(t.host.sqlite.prepare("SELECT count(*) FROM users WHERE email LIKE 'm-%'").pluck().get()).toBe(1);
   });
 });

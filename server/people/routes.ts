@@ -20,13 +20,22 @@ export const userCrud = defineCrud({
   // Explicit fields, so passwordHash can never reach a response.
   toDto: (r) => ({
     ...trackedDto(r),
-    email: r.email, name: r.name, role: r.role, phone: r.phone, homeDepotId: r.homeDepotId, active: r.active,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    phone: r.phone,
+    homeDepotId: r.homeDepotId,
+    active: r.active,
     shift: r.shift === null ? null : WorkingHoursSchema.parse(r.shift),
   }),
   read: 'catalog:read',
   write: 'user:manage',
   sort: { keys: { name: users.name, email: users.email, role: users.role, createdAt: users.createdAt }, default: 'name' },
-  filters: { role: { column: users.role, schema: RoleSchema }, active: { column: users.active, schema: QueryBool }, homeDepotId: { column: users.homeDepotId, schema: Id } },
+  filters: {
+    role: { column: users.role, schema: RoleSchema },
+    active: { column: users.active, schema: QueryBool },
+    homeDepotId: { column: users.homeDepotId, schema: Id },
+  },
   search: [users.name, users.email],
   refs: { homeDepotId: { table: depots, entity: 'depot' } },
   // scrypt is async and must not run inside the synchronous transaction.
@@ -43,33 +52,55 @@ export const userCrud = defineCrud({
 export const userRoutes: AnyRoute[] = [
   ...userCrud.routes('get', 'delete'),
   defineRoute({
-    method: 'get', path: '/users/:id', tag: 'Users', access: 'catalog:read',
+    method: 'get',
+    path: '/users/:id',
+    tag: 'Users',
+    access: 'catalog:read',
     summary: 'One user with their skills and teams; the ETag is the version for If-Match',
-    params: IdParams, response: UserDetail,
+    params: IdParams,
+    response: UserDetail,
     handler: ({ ctx, params }) => {
       const row = userCrud.service.get(ctx, params);
-      return new Reply(200, { ...userCrud.toDto(row), skills: userSkillsOf(ctx, row.id), teamIds: teamIdsOf(ctx, row.id) }, etag(row.version));
+      return new Reply(
+        200,
+        { ...userCrud.toDto(row), skills: userSkillsOf(ctx, row.id), teamIds: teamIdsOf(ctx, row.id) },
+        etag(row.version),
+      );
     },
   }),
   defineRoute({
-    method: 'put', path: '/users/:id/skills/:skillId', tag: 'Users', access: 'user:manage',
+    method: 'put',
+    path: '/users/:id/skills/:skillId',
+    tag: 'Users',
+    access: 'user:manage',
     summary: "Set a user's level (1–5) in a skill",
-    params: UserSkillParams, body: UserSkillPut, response: UserSkill,
+    params: UserSkillParams,
+    body: UserSkillPut,
+    response: UserSkill,
     handler: ({ ctx, params, body }) => setUserSkill(ctx, params.id, params.skillId, body.level),
   }),
   defineRoute({
-    method: 'delete', path: '/users/:id/skills/:skillId', tag: 'Users', access: 'user:manage',
+    method: 'delete',
+    path: '/users/:id/skills/:skillId',
+    tag: 'Users',
+    access: 'user:manage',
     summary: 'Remove a skill from a user',
-    params: UserSkillParams, response: null,
+    params: UserSkillParams,
+    response: null,
     handler: ({ ctx, params }) => {
       removeUserSkill(ctx, params.id, params.skillId);
       return new Reply(204, undefined);
     },
   }),
   defineRoute({
-    method: 'post', path: '/users/:id/password', tag: 'Users', access: 'user:manage',
+    method: 'post',
+    path: '/users/:id/password',
+    tag: 'Users',
+    access: 'user:manage',
     summary: "Admin reset of a user's password; signs them out everywhere",
-    params: IdParams, body: PasswordReset, response: null,
+    params: IdParams,
+    body: PasswordReset,
+    response: null,
     handler: async ({ ctx, params, body }) => {
       await resetPassword(ctx, params.id, body.password);
       return new Reply(204, undefined);

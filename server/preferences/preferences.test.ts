@@ -26,7 +26,10 @@ describe('user preferences', () => {
     const first = await t.api('PUT', url('board.filters'), { token: a.tokens.dispatcher, body: { value: { priority: 'high' } } });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ key: 'board.filters', value: { priority: 'high' }, version: 1 });
-    const second = await t.api('PUT', url('board.filters'), { token: a.tokens.dispatcher, body: { value: { priority: 'low', teamId: null } } });
+    const second = await t.api('PUT', url('board.filters'), {
+      token: a.tokens.dispatcher,
+      body: { value: { priority: 'low', teamId: null } },
+    });
     expect(second.body).toMatchObject({ value: { priority: 'low', teamId: null }, version: 2 });
 
     const read = await t.api('GET', url('board.filters'), { token: a.tokens.dispatcher });

@@ -18,36 +18,56 @@ afterAll(() => t.close());
 
 describe('projects, phases and milestones', () => {
   it('when a project is created with phases and milestones, then each lists under its project, in order', async () => {
-    const res = await t.api('POST', P, { token: tokens.dispatcher, body: { code: 'MAINS-26', name: 'Mains renewal 2026', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-12-31T00:00:00Z' } });
+    const res = await t.api('POST', P, {
+      token: tokens.dispatcher,
+      body: { code: 'MAINS-26', name: 'Mains renewal 2026', startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-12-31T00:00:00Z' },
+    });
     expect(res.status).toBe(201);
     projectId = res.body.id;
     expect(res.body).toMatchObject({ status: 'planned', startsAt: '2026-01-01T00:00:00.000Z' });
-    expect(historyOf(t, projectId)).toEqual({ audit: [{ action: 'projects.insert', entity: 'projects' }], changes: [{ tableName: 'projects', op: 'insert' }] });
+    expect(historyOf(t, projectId)).toEqual({
+      audit: [{ action: 'projects.insert', entity: 'projects' }],
+      changes: [{ tableName: 'projects', op: 'insert' }],
+    });
     const p2 = await t.api('POST', `${P}/${projectId}/phases`, { token: admin, body: { name: 'Dig', position: 2 } });
     const p1 = await t.api('POST', `${P}/${projectId}/phases`, { token: admin, body: { name: 'Survey', position: 1 } });
     expect(p1.status).toBe(201);
     expect(p1.body.projectId).toBe(projectId);
     const phases = await t.api('GET', `${P}/${projectId}/phases`, { token: tokens.viewer });
     expect(phases.body.items.map((p: { name: string }) => p.name)).toEqual(['Survey', 'Dig']);
-    const m = await t.api('POST', `${P}/${projectId}/milestones`, { token: admin, body: { name: 'Survey signed off', phaseId: p1.body.id, dueAt: '2026-03-01T00:00:00Z' } });
+    const m = await t.api('POST', `${P}/${projectId}/milestones`, {
+      token: admin,
+      body: { name: 'Survey signed off', phaseId: p1.body.id, dueAt: '2026-03-01T00:00:00Z' },
+    });
     expect(m.status).toBe(201);
-    const reached = await t.api('PATCH', `${P}/${projectId}/milestones/${m.body.id}`, { token: admin, body: { reachedAt: '2026-02-27T12:00:00Z' } });
+    const reached = await t.api('PATCH', `${P}/${projectId}/milestones/${m.body.id}`, {
+      token: admin,
+      body: { reachedAt: '2026-02-27T12:00:00Z' },
+    });
     expect(reached.body.reachedAt).toBe('2026-02-27T12:00:00.000Z');
-    expect((await t.api('PATCH', `${P}/${projectId}/phases/${p2.body.id}`, { token: admin, body: { status: 'active' } })).body.status).toBe('active');
+    expect((await t.api('PATCH', `${P}/${projectId}/phases/${p2.body.id}`, { token: admin, body: { status: 'active' } })).body.status).toBe(
+      'active',
+    );
   });
 
   it('when dates are reversed, then 400 — also when a patch moves one end past the stored other end', async () => {
-    const res = await t.api('POST', P, { token: admin, body: { code: 'BAD', name: 'Bad', startsAt: '2026-05-01T00:00:00Z', endsAt: '2026-04-01T00:00:00Z' } });
+    const res = await t.api('POST', P, {
+      token: admin,
+      body: { code: 'BAD', name: 'Bad', startsAt: '2026-05-01T00:00:00Z', endsAt: '2026-04-01T00:00:00Z' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('body.endsAt');
     const patch = await t.api('PATCH', `${P}/${projectId}`, { token: admin, body: { startsAt: '2027-06-01T00:00:00Z' } });
     expect(patch.status).toBe(400);
   });
 
-  it("when a phase of another project is named, or a phase is addressed under the wrong project, then 400 / 404", async () => {
+  it('when a phase of another project is named, or a phase is addressed under the wrong project, then 400 / 404', async () => {
     const other = (await t.api('POST', P, { token: admin, body: { code: 'OTHER', name: 'Other' } })).body.id;
     const foreignPhase = (await t.api('POST', `${P}/${other}/phases`, { token: admin, body: { name: 'Elsewhere', position: 1 } })).body.id;
-    const res = await t.api('POST', `${P}/${projectId}/milestones`, { token: admin, body: { name: 'x', phaseId: foreignPhase, dueAt: '2026-03-01T00:00:00Z' } });
+    const res = await t.api('POST', `${P}/${projectId}/milestones`, {
+      token: admin,
+      body: { name: 'x', phaseId: foreignPhase, dueAt: '2026-03-01T00:00:00Z' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('body.phaseId');
     expect((await t.api('GET', `${P}/${projectId}/phases/${foreignPhase}`, { token: admin })).status).toBe(404);
@@ -68,8 +88,12 @@ describe('projects, phases and milestones', () => {
   });
 
   it('when each role writes projects, then admins and dispatchers may', async () => {
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token, role) => t.api('POST', P, { token, body: { code: `P-${role}`, name: role } }));
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token, role) =>
+      t.api('POST', P, { token, body: { code: `P-${role}`, name: role } }),
+    );
     const pid = (await t.api('GET', P, { token: admin })).body.items[0].id;
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token) => t.api('POST', `${P}/${pid}/phases`, { token, body: { name: 'Phase', position: 1 } }));
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token) =>
+      t.api('POST', `${P}/${pid}/phases`, { token, body: { name: 'Phase', position: 1 } }),
+    );
   });
 });

@@ -6,7 +6,17 @@ import { milestones, projectPhases } from '../../db/schema/index.js';
 export function partsOf(db: Db, orgId: string, projectId: string): { milestoneIds: string[]; phaseIds: string[] } {
   const scope = <T extends typeof milestones | typeof projectPhases>(t: T) => and(eq(t.orgId, orgId), eq(t.projectId, projectId));
   return {
-    milestoneIds: db.select({ id: milestones.id }).from(milestones).where(scope(milestones)).all().map((m) => m.id),
-    phaseIds: db.select({ id: projectPhases.id }).from(projectPhases).where(scope(projectPhases)).all().map((p) => p.id),
+    milestoneIds: db
+      .select({ id: milestones.id })
+      .from(milestones)
+      .where(scope(milestones))
+      .all()
+      .map((m) => m.id),
+    phaseIds: db
+      .select({ id: projectPhases.id })
+      .from(projectPhases)
+      .where(scope(projectPhases))
+      .all()
+      .map((p) => p.id),
   };
 }

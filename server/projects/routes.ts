@@ -5,7 +5,16 @@ import { iso } from '../http/contract-common.js';
 import { assertSameOrg, defineCrud, trackedDto } from '../http/crud.js';
 import type { AnyRoute } from '../http/route.js';
 import {
-  Milestone, MilestoneCreate, MilestoneUpdate, Phase, PhaseCreate, PhaseUpdate, Project, ProjectCreate, ProjectStatusSchema, ProjectUpdate,
+  Milestone,
+  MilestoneCreate,
+  MilestoneUpdate,
+  Phase,
+  PhaseCreate,
+  PhaseUpdate,
+  Project,
+  ProjectCreate,
+  ProjectStatusSchema,
+  ProjectUpdate,
 } from './contract.js';
 import { partsOf } from './repo.js';
 
@@ -26,7 +35,9 @@ function checkSpan(values: Record<string, unknown>, before?: { startsAt: number 
   const startsAt = values.startsAt !== undefined ? (values.startsAt as number | null) : (before?.startsAt ?? null);
   const endsAt = values.endsAt !== undefined ? (values.endsAt as number | null) : (before?.endsAt ?? null);
   if (startsAt !== null && endsAt !== null && startsAt > endsAt) {
-    throw new AppError(400, 'validation_failed', 'startsAt must not be after endsAt.', [{ field: 'body.endsAt', message: 'must not be before startsAt' }]);
+    throw new AppError(400, 'validation_failed', 'startsAt must not be after endsAt.', [
+      { field: 'body.endsAt', message: 'must not be before startsAt' },
+    ]);
   }
 }
 
@@ -45,7 +56,15 @@ export const projectCrud = defineCrud({
   create: ProjectCreate,
   update: ProjectUpdate,
   dto: Project,
-  toDto: (r) => ({ ...trackedDto(r), code: r.code, name: r.name, description: r.description, status: r.status, startsAt: iso(r.startsAt), endsAt: iso(r.endsAt) }),
+  toDto: (r) => ({
+    ...trackedDto(r),
+    code: r.code,
+    name: r.name,
+    description: r.description,
+    status: r.status,
+    startsAt: iso(r.startsAt),
+    endsAt: iso(r.endsAt),
+  }),
   read: 'catalog:read',
   write: 'project:write',
   sort: { keys: { code: projects.code, name: projects.name, startsAt: projects.startsAt, createdAt: projects.createdAt }, default: 'code' },
@@ -67,10 +86,21 @@ export const phaseCrud = defineCrud({
   create: PhaseCreate,
   update: PhaseUpdate,
   dto: Phase,
-  toDto: (r) => ({ ...trackedDto(r), projectId: r.projectId, name: r.name, position: r.position, status: r.status, startsAt: iso(r.startsAt), endsAt: iso(r.endsAt) }),
+  toDto: (r) => ({
+    ...trackedDto(r),
+    projectId: r.projectId,
+    name: r.name,
+    position: r.position,
+    status: r.status,
+    startsAt: iso(r.startsAt),
+    endsAt: iso(r.endsAt),
+  }),
   read: 'catalog:read',
   write: 'project:write',
-  sort: { keys: { position: projectPhases.position, startsAt: projectPhases.startsAt, createdAt: projectPhases.createdAt }, default: 'position' },
+  sort: {
+    keys: { position: projectPhases.position, startsAt: projectPhases.startsAt, createdAt: projectPhases.createdAt },
+    default: 'position',
+  },
   filters: { status: { column: projectPhases.status, schema: ProjectStatusSchema } },
   parent,
   toCreateRow: toRow,
@@ -86,7 +116,14 @@ export const milestoneCrud = defineCrud({
   create: MilestoneCreate,
   update: MilestoneUpdate,
   dto: Milestone,
-  toDto: (r) => ({ ...trackedDto(r), projectId: r.projectId, phaseId: r.phaseId, name: r.name, dueAt: iso(r.dueAt), reachedAt: iso(r.reachedAt) }),
+  toDto: (r) => ({
+    ...trackedDto(r),
+    projectId: r.projectId,
+    phaseId: r.phaseId,
+    name: r.name,
+    dueAt: iso(r.dueAt),
+    reachedAt: iso(r.reachedAt),
+  }),
   read: 'catalog:read',
   write: 'project:write',
   sort: { keys: { dueAt: milestones.dueAt, createdAt: milestones.createdAt }, default: 'dueAt' },
@@ -100,7 +137,9 @@ export const milestoneCrud = defineCrud({
     const phase = assertSameOrg(w, projectPhases, phaseId, 'phaseId', 'phase');
     const projectId = (values.projectId as string | undefined) ?? before?.projectId;
     if (phase.projectId !== projectId) {
-      throw new AppError(400, 'unknown_reference', 'That phase belongs to another project.', [{ field: 'body.phaseId', message: 'not a phase of this project' }]);
+      throw new AppError(400, 'unknown_reference', 'That phase belongs to another project.', [
+        { field: 'body.phaseId', message: 'not a phase of this project' },
+      ]);
     }
   },
 });

@@ -12,7 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface Msg { type: string; data: Record<string, unknown> }
+interface Msg {
+  type: string;
+  data: Record<string, unknown>;
+}
 
 /** Opens a socket and collects what it hears until `until` matches a message (or the deadline passes). */
 async function listen(token: string) {
@@ -59,7 +62,12 @@ describe('what a technician’s socket hears', () => {
     const tech1 = await listen(w.tokens.tech1);
     const desk = await listen(w.tokens.dispatcher);
     const at = new Date().toISOString();
-    t.host.bus.publish({ type: 'vehicle_position', orgId: w.orgId, data: { tables: [], changes: [], vehicleId: 'v1', lat: 51.45, lon: -2.59 }, at });
+    t.host.bus.publish({
+      type: 'vehicle_position',
+      orgId: w.orgId,
+      data: { tables: [], changes: [], vehicleId: 'v1', lat: 51.45, lon: -2.59 },
+      at,
+    });
     t.host.bus.publish({ type: 'telemetry', orgId: w.orgId, data: { tables: [], changes: [], deviceId: 'd1', values: [] }, at });
     // A change notice after them: once the crew has heard it, anything sent earlier has arrived too.
     workOrderAt(w, 'NEW');

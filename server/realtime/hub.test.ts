@@ -55,7 +55,14 @@ describe('the /ws hub', () => {
   it('when a handshake names no proper path ("//"), then it is refused with 404 and the host keeps serving', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${t.url}//`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+      const req = request(`${t.url}//`, {
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      });
       req.on('response', (res) => resolve(res.statusCode ?? 0));
       req.on('error', reject);
       req.end();
@@ -78,14 +85,18 @@ describe('the /ws hub', () => {
       const m = JSON.parse(raw.toString());
       if (m.type === 'depot.create') bHeard.push(m.data.changes[0].id);
     });
-    const depotA = mutate(systemCtx(t.host, orgA.orgId), 'depot.create', (w) => w.insert(depots, { code: 'WS', name: 'Realtime depot', timeZone: 'UTC' }));
+    const depotA = mutate(systemCtx(t.host, orgA.orgId), 'depot.create', (w) =>
+      w.insert(depots, { code: 'WS', name: 'Realtime depot', timeZone: 'UTC' }),
+    );
     const msg = await heardByA;
     expect(msg).toMatchObject({ type: 'depot.create', orgId: orgA.orgId, data: { tables: ['depots'] } });
     expect(Date.parse(msg.at)).toBe(t.clock.now());
 
     // A change in org B reaches B; by then B has processed everything before it, so it never saw A's change.
     const heardByB = nextMessage(b, 'depot.create');
-    const depotB = mutate(systemCtx(t.host, orgB), 'depot.create', (w) => w.insert(depots, { code: 'WSB', name: 'B depot', timeZone: 'UTC' }));
+    const depotB = mutate(systemCtx(t.host, orgB), 'depot.create', (w) =>
+      w.insert(depots, { code: 'WSB', name: 'B depot', timeZone: 'UTC' }),
+    );
     expect((await heardByB).orgId).toBe(orgB);
     expect(bHeard).toEqual([depotB.id]);
     expect(bHeard).not.toContain(depotA.id);

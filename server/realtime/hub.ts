@@ -29,7 +29,11 @@ interface BusMessage {
  * order outside their scope is reduced to "these tables changed" (no type, ids or details), so the
  * phone still refreshes (work reassigned away disappears) without learning about others' jobs.
  */
-function crewView(message: BusMessage, client: Client, scopeOf: (id: string) => { assigneeId: string | null; teamId: string | null } | undefined): string | null {
+function crewView(
+  message: BusMessage,
+  client: Client,
+  scopeOf: (id: string) => { assigneeId: string | null; teamId: string | null } | undefined,
+): string | null {
   const tables = message.data.tables;
   if (!Array.isArray(tables) || tables.length === 0) return null;
   const ids = new Set<string>();
@@ -111,7 +115,14 @@ export function attachRealtime(server: Server, host: Host, opts: RealtimeOptions
         if (clients.delete(client)) host.metrics.openSockets.dec();
       });
       ws.on('error', () => ws.terminate());
-      ws.send(JSON.stringify({ type: 'hello', orgId: session.orgId, data: { userId: session.actor.userId }, at: new Date(host.clock.now()).toISOString() }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          orgId: session.orgId,
+          data: { userId: session.actor.userId },
+          at: new Date(host.clock.now()).toISOString(),
+        }),
+      );
     });
   };
   server.on('upgrade', onUpgrade);

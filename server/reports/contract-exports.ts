@@ -24,7 +24,7 @@ export const CreateReportJobRequest = z
     from: IsoTime.optional().meta({ description: 'Period start (inclusive); default 30 days before `to`' }),
     to: IsoTime.optional().meta({ description: 'Period end (exclusive); default now' }),
     filters: ReportFilters.default({}),
-    workOrderId: Id.optional().meta({ description: 'jobcard: one work order; without it, the period\'s work orders (up to 200)' }),
+    workOrderId: Id.optional().meta({ description: "jobcard: one work order; without it, the period's work orders (up to 200)" }),
   })
   .refine((r) => !r.from || !r.to || Date.parse(r.from) < Date.parse(r.to), { message: 'from must be before to', path: ['from'] });
 
@@ -77,7 +77,7 @@ export const ReportSchedule = z
   .object({
     id: Id,
     name: z.string(),
-    slug: z.string().meta({ description: 'The end of its files\' names: <kind>-<yyyy-mm-dd>-<slug>.<ext>' }),
+    slug: z.string().meta({ description: "The end of its files' names: <kind>-<yyyy-mm-dd>-<slug>.<ext>" }),
     kind: ReportKindSchema,
     cadence: ReportCadenceSchema,
     filters: ReportFilters,

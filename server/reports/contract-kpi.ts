@@ -22,7 +22,10 @@ export const KpiQuerySchema = KpiFiltersSchema.extend({
   to: IsoTime.meta({ description: 'Period end (exclusive)' }),
 })
   .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: '"to" must be after "from"', path: ['to'] })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_SPAN_DAYS * 86_400_000, { message: `the period may span at most ${MAX_SPAN_DAYS} days`, path: ['to'] });
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_SPAN_DAYS * 86_400_000, {
+    message: `the period may span at most ${MAX_SPAN_DAYS} days`,
+    path: ['to'],
+  });
 export type KpiQueryInput = z.infer<typeof KpiQuerySchema>;
 
 const RatioSchema = z.object({ numerator: z.number(), denominator: z.number(), value: z.number().nullable() });
@@ -50,7 +53,13 @@ export const KpiSummarySchema = z.object(SummaryFields).meta({ id: 'KpiSummary',
 export const KPI_DIMENSIONS = ['team', 'technician', 'type', 'location', 'asset'] as const;
 export const KpiRowSchema = z.object({ dimension: z.enum(KPI_DIMENSIONS), key: z.string(), label: z.string(), ...SummaryFields });
 
-const TrendPointSchema = z.object({ at: IsoTime, created: z.number().int(), completed: z.number().int(), backlog: z.number().int(), slaResolution: RatioSchema });
+const TrendPointSchema = z.object({
+  at: IsoTime,
+  created: z.number().int(),
+  completed: z.number().int(),
+  backlog: z.number().int(),
+  slaResolution: RatioSchema,
+});
 
 export const KpiReportSchema = z
   .object({

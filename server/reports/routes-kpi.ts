@@ -19,7 +19,13 @@ const point = (p: TrendPoint) => ({ ...p, at: iso(p.at) });
 
 export function kpiReportDto(r: KpiReport, computeMs: number): KpiReportDto {
   return {
-    query: { from: iso(r.query.from), to: iso(r.query.to), now: iso(r.query.now), zone: r.query.zone, filters: r.query.filters as KpiReportDto['query']['filters'] },
+    query: {
+      from: iso(r.query.from),
+      to: iso(r.query.to),
+      now: iso(r.query.now),
+      zone: r.query.zone,
+      filters: r.query.filters as KpiReportDto['query']['filters'],
+    },
     generatedAt: iso(r.generatedAt),
     summary: r.summary,
     byDimension: r.byDimension,
@@ -34,9 +40,14 @@ export function kpiReportDto(r: KpiReport, computeMs: number): KpiReportDto {
 
 export const kpiRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/reports/kpis', tag: 'Reports', access: 'kpi:read',
-    summary: 'KPIs of a period [from, to): counts, backlog, SLA compliance, MTTR, MTBF, first-time fix, utilisation; per team, technician, type, location and asset; daily and weekly trends; breached work orders',
-    query: KpiQuerySchema, response: KpiReportSchema,
+    method: 'get',
+    path: '/reports/kpis',
+    tag: 'Reports',
+    access: 'kpi:read',
+    summary:
+      'KPIs of a period [from, to): counts, backlog, SLA compliance, MTTR, MTBF, first-time fix, utilisation; per team, technician, type, location and asset; daily and weekly trends; breached work orders',
+    query: KpiQuerySchema,
+    response: KpiReportSchema,
     // Computed by the KPI worker thread (server/reports/kpi/pool.ts): a year of 100k work orders
     // takes over a second of SQL that must not stall the event loop, other requests or /ws.
     handler: async ({ ctx, services, query }) => {

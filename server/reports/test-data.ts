@@ -12,18 +12,26 @@ import type { Services } from '../services.js';
  * SQLite: 100k rows through mutate() would take minutes, and these tests measure exports, not
  * writes. Audit and change log are deliberately left out.
  */
-export function bulkWorkOrders(host: Host, orgId: string, n: number, opts: { start: number; teamId?: string | null; assigneeId?: string | null; prefix?: string }): void {
+export function bulkWorkOrders(
+  host: Host,
+  orgId: string,
+  n: number,
+  opts: { start: number; teamId?: string | null; assigneeId?: string | null; prefix?: string },
+): void {
   const wo = host.sqlite.prepare(
     `INSERT INTO work_orders (id, org_id, number, seq, title, description, type, priority, status, team_id, assignee_id, required_skills, checklist,
        requires_signature, planned_start, planned_end, duration_min, response_due_at, resolution_due_at, responded_at, completed_at, sla_paused_ms,
        created_at, updated_at, version)
      VALUES (?, ?, ?, ?, ?, ?, 'corrective', 'high', ?, ?, ?, '[]', '[]', 0, ?, ?, 60, ?, ?, ?, ?, 0, ?, ?, 1)`,
   );
-  const ev = host.sqlite.prepare("INSERT INTO work_order_events (id, org_id, work_order_id, type, at, data) VALUES (?, ?, ?, 'created', ?, NULL)");
+  const ev = host.sqlite.prepare(
+    "INSERT INTO work_order_events (id, org_id, work_order_id, type, at, data) VALUES (?, ?, ?, 'created', ?, NULL)",
+  );
   const base = (host.sqlite.prepare('SELECT coalesce(max(seq), 0) FROM work_orders WHERE org_id = ?').pluck().get(orgId) as number) + 1;
   // The full-text index is not what these tests exercise and its trigger is most of the insert cost:
   // it is set aside during the load (those rows are simply not searchable) and put back after.
-  const fts = host.sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'work_orders_fts_ai'").pluck().get() as string | undefined;
+  const fts = host.sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'work_orders_fts_ai'").pluck().get() as
+    string | undefined;
   host.sqlite.transaction(() => {
     if (fts) host.sqlite.exec('DROP TRIGGER work_orders_fts_ai');
     for (let i = 0; i < n; i++) {
@@ -32,9 +40,23 @@ export function bulkWorkOrders(host: Host, orgId: string, n: number, opts: { sta
       const done = i % 3 === 0;
       const seq = base + i;
       wo.run(
-        id, orgId, `${opts.prefix ?? 'WO'}-${String(seq).padStart(6, '0')}`, seq, i % 50 === 0 ? `=HYPERLINK("x") job ${i}, "quoted"` : `Job ${i}`,
-        i % 7 === 0 ? 'line one\nline two' : null, done ? 'COMPLETED' : 'DISPATCHED', opts.teamId ?? null, opts.assigneeId ?? null,
-        at + 3_600_000, at + 7_200_000, at + 7_200_000, at + 86_400_000, done ? at + 5_000_000 : null, done ? at + 9_000_000 : null, at, at,
+        id,
+        orgId,
+        `${opts.prefix ?? 'WO'}-${String(seq).padStart(6, '0')}`,
+        seq,
+        i % 50 === 0 ? `=HYPERLINK("x") job ${i}, "quoted"` : `Job ${i}`,
+        i % 7 === 0 ? 'line one\nline two' : null,
+        done ? 'COMPLETED' : 'DISPATCHED',
+        opts.teamId ?? null,
+        opts.assigneeId ?? null,
+        at + 3_600_000,
+        at + 7_200_000,
+        at + 7_200_000,
+        at + 86_400_000,
+        done ? at + 5_000_000 : null,
+        done ? at + 9_000_000 : null,
+        at,
+        at,
       );
       ev.run(newId(), orgId, id, at);
     }

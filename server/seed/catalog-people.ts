@@ -65,7 +65,14 @@ export function seedPeople(w: Writer, prng: Prng, orgId: string, hashes: Record<
   w.insert(organizations, { id: orgId, name: REGION.orgName, slug: 'avon-vale-public-works', timeZone: REGION.timeZone });
   const depotIds = {} as Record<'AVM' | 'BTH', string>;
   for (const d of DEPOTS) {
-    depotIds[d.code] = w.insert(depots, { code: d.code, name: d.name, timeZone: REGION.timeZone, address: d.address, lat: d.lat, lon: d.lon }).id;
+    depotIds[d.code] = w.insert(depots, {
+      code: d.code,
+      name: d.name,
+      timeZone: REGION.timeZone,
+      address: d.address,
+      lat: d.lat,
+      lon: d.lon,
+    }).id;
   }
 
   const usedNames = new Set<string>();
@@ -94,10 +101,14 @@ export function seedPeople(w: Writer, prng: Prng, orgId: string, hashes: Record<
   const at = (local: string) => `${local}@${REGION.emailDomain}`;
   const office = weekly(MON_FRI, '08:00', '17:00');
   const admin = addUser('admin', at('admin'), personName(), 'AVM', office);
-  const dispatchers = [addUser('dispatcher', at('dispatcher'), personName(), 'AVM', weekly(MON_FRI, '07:00', '15:30')),
-    addUser('dispatcher', at('dispatcher2'), personName(), 'BTH', weekly(MON_FRI, '09:30', '18:00'))];
-  const supervisors = [addUser('supervisor', at('supervisor'), personName(), 'AVM', office),
-    addUser('supervisor', at('supervisor2'), personName(), 'BTH', office)];
+  const dispatchers = [
+    addUser('dispatcher', at('dispatcher'), personName(), 'AVM', weekly(MON_FRI, '07:00', '15:30')),
+    addUser('dispatcher', at('dispatcher2'), personName(), 'BTH', weekly(MON_FRI, '09:30', '18:00')),
+  ];
+  const supervisors = [
+    addUser('supervisor', at('supervisor'), personName(), 'AVM', office),
+    addUser('supervisor', at('supervisor2'), personName(), 'BTH', office),
+  ];
   const viewer = addUser('viewer', at('viewer'), personName(), 'AVM', null);
 
   const skillIds: Record<string, string> = {};
@@ -121,7 +132,17 @@ export function seedPeople(w: Writer, prng: Prng, orgId: string, hashes: Record<
       for (const s of SKILLS) {
         const own = s.team === t.key;
         // Everyone has the team's trade (the lead at expert level); safety tickets are common, cross-skills rare.
-        const level = own ? (isLead ? prng.int(4, 5) : prng.int(2, 5)) : s.team === null ? (prng.chance(0.7) ? prng.int(1, 3) : 0) : prng.chance(0.1) ? prng.int(1, 2) : 0;
+        const level = own
+          ? isLead
+            ? prng.int(4, 5)
+            : prng.int(2, 5)
+          : s.team === null
+            ? prng.chance(0.7)
+              ? prng.int(1, 3)
+              : 0
+            : prng.chance(0.1)
+              ? prng.int(1, 2)
+              : 0;
         if (level === 0) continue;
         mine.set(s.key, level);
         w.insert(userSkills, { userId: tech.id, skillId: skillIds[s.key] as string, level });

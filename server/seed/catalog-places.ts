@@ -41,8 +41,28 @@ export function seedPlaces(w: Writer, prng: Prng, people: People, now: number): 
 
   for (const d of DEPOTS) {
     const depotId = people.depots[d.code];
-    const row = w.insert(locations, { depotId, code: `DP-${d.code}`, name: d.name, kind: 'depot', address: d.address, lat: d.lat, lon: d.lon, geofenceRadiusM: 150, notes: null });
-    out.push({ id: row.id, kind: 'facility', team: 'facilities', depotId, name: d.name, town: d.address, lat: d.lat, lon: d.lon, assets: [] });
+    const row = w.insert(locations, {
+      depotId,
+      code: `DP-${d.code}`,
+      name: d.name,
+      kind: 'depot',
+      address: d.address,
+      lat: d.lat,
+      lon: d.lon,
+      geofenceRadiusM: 150,
+      notes: null,
+    });
+    out.push({
+      id: row.id,
+      kind: 'facility',
+      team: 'facilities',
+      depotId,
+      name: d.name,
+      town: d.address,
+      lat: d.lat,
+      lon: d.lon,
+      assets: [],
+    });
   }
 
   for (const [kind, spec] of Object.entries(SITE_KINDS) as [SiteKind, (typeof SITE_KINDS)[SiteKind]][]) {
@@ -71,7 +91,17 @@ export function seedPlaces(w: Writer, prng: Prng, people: People, now: number): 
         geofenceRadiusM: kind === 'park' ? 250 : 100,
         notes: kind === 'pumping_station' && prng.chance(0.3) ? 'Key safe at gate; confined-space permit needed for the wet well.' : null,
       });
-      const loc: SeedLocation = { id: row.id, kind, team: spec.team, depotId, name, town: area.town, lat: row.lat, lon: row.lon, assets: [] };
+      const loc: SeedLocation = {
+        id: row.id,
+        kind,
+        team: spec.team,
+        depotId,
+        name,
+        town: area.town,
+        lat: row.lat,
+        lon: row.lon,
+        assets: [],
+      };
       for (const [category, min, max] of spec.assets) {
         const count = prng.int(min, max);
         const k = ASSET_KINDS[category];
@@ -79,7 +109,11 @@ export function seedPlaces(w: Writer, prng: Prng, people: People, now: number): 
           const serial = (tagCounters.get(k.prefix) ?? 0) + 1;
           tagCounters.set(k.prefix, serial);
           const [maker, models] = prng.pick(k.makers);
-          const status: (typeof ASSET_STATUSES)[number] = prng.weighted([['in_service', 90], ['maintenance', 6], ['out_of_service', 4]] as const);
+          const status: (typeof ASSET_STATUSES)[number] = prng.weighted([
+            ['in_service', 90],
+            ['maintenance', 6],
+            ['out_of_service', 4],
+          ] as const);
           const asset = w.insert(assets, {
             tag: `${k.prefix}-${String(serial).padStart(4, '0')}`,
             name: `${name} \u2013 ${k.label} ${i}`,
@@ -103,14 +137,22 @@ export function seedPlaces(w: Writer, prng: Prng, people: People, now: number): 
 
 function assetAttributes(prng: Prng, category: AssetCategory): Record<string, unknown> {
   switch (category) {
-    case 'pump': return { ratedPowerKw: prng.pick([5.5, 7.5, 11, 15, 22, 37]), duty: prng.pick(['duty', 'assist', 'standby']) };
-    case 'valve': return { diameterMm: prng.pick([100, 150, 225, 300, 450]), normallyOpen: prng.chance(0.85) };
-    case 'generator': return { ratedKva: prng.pick([60, 110, 165, 250]), fuel: 'diesel' };
-    case 'transformer': return { ratedKva: prng.pick([315, 500, 630, 800, 1000]), voltage: '11kV/415V' };
-    case 'switchgear': return { voltage: '11kV', ways: prng.pick([3, 4]) };
-    case 'streetlight': return { columnHeightM: prng.pick([5, 6, 8, 10]), wattage: prng.pick([24, 36, 52, 70, 150]), led: prng.chance(0.6) };
-    case 'hvac': return { capacityKw: prng.pick([7, 14, 22, 45]), refrigerant: prng.pick(['R32', 'R410A']) };
-    case 'sensor': return { rangeM: prng.pick([3, 6, 10]) };
+    case 'pump':
+      return { ratedPowerKw: prng.pick([5.5, 7.5, 11, 15, 22, 37]), duty: prng.pick(['duty', 'assist', 'standby']) };
+    case 'valve':
+      return { diameterMm: prng.pick([100, 150, 225, 300, 450]), normallyOpen: prng.chance(0.85) };
+    case 'generator':
+      return { ratedKva: prng.pick([60, 110, 165, 250]), fuel: 'diesel' };
+    case 'transformer':
+      return { ratedKva: prng.pick([315, 500, 630, 800, 1000]), voltage: '11kV/415V' };
+    case 'switchgear':
+      return { voltage: '11kV', ways: prng.pick([3, 4]) };
+    case 'streetlight':
+      return { columnHeightM: prng.pick([5, 6, 8, 10]), wattage: prng.pick([24, 36, 52, 70, 150]), led: prng.chance(0.6) };
+    case 'hvac':
+      return { capacityKw: prng.pick([7, 14, 22, 45]), refrigerant: prng.pick(['R32', 'R410A']) };
+    case 'sensor':
+      return { rangeM: prng.pick([3, 6, 10]) };
   }
 }
 
@@ -126,7 +168,11 @@ export function seedFleetAndStock(w: Writer, prng: Prng, people: People, places:
       seq.set(v.team, n);
       const depot = DEPOTS.find((d) => d.code === team.depot) ?? DEPOTS[0];
       const out = prng.chance(0.6) ? prng.pick(places.filter((p) => p.team === v.team)) : null;
-      const status = prng.weighted([['in_use', 55], ['available', 38], ['maintenance', 7]] as const);
+      const status = prng.weighted([
+        ['in_use', 55],
+        ['available', 38],
+        ['maintenance', 7],
+      ] as const);
       const base = out ?? { lat: depot.lat, lon: depot.lon };
       w.insert(vehicles, {
         depotId: people.depots[team.depot],

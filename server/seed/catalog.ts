@@ -1,4 +1,14 @@
-import { milestones, projectPhases, projects, slaCalendars, slaPolicies, taskTemplates, PRIORITIES, WORK_ORDER_TYPES, type Role } from '../../db/schema/index.js';
+import {
+  milestones,
+  projectPhases,
+  projects,
+  slaCalendars,
+  slaPolicies,
+  taskTemplates,
+  PRIORITIES,
+  WORK_ORDER_TYPES,
+  type Role,
+} from '../../db/schema/index.js';
 import type { Writer } from '../core/mutate.js';
 import { mutate } from '../core/mutate.js';
 import { systemCtx, type Host } from '../core/context.js';
@@ -107,8 +117,32 @@ function seedTemplates(w: Writer, people: People): SeedTemplate[] {
 
 function seedProjects(w: Writer, now: number): SeedProject[] {
   const specs = [
-    { code: 'LED-BATH', name: 'LED street lighting retrofit \u2013 Bath', template: 'LED lantern installation', description: 'Replace 1,900 SON lanterns across Bath with LED units on the central management system.', start: -70, phases: [['Survey and design', 21], ['Phase 1 \u2013 city centre', 42], ['Phase 2 \u2013 outer Bath', 56], ['Snagging and handover', 21]] as const },
-    { code: 'AVM-PS-REFURB', name: 'Avonmouth pumping stations refurbishment', template: 'Pump fault investigation', description: 'Replace duty/assist pumps and controls at six Avonmouth and Shirehampton stations.', start: -30, phases: [['Condition survey', 14], ['Mechanical works', 45], ['Electrical and controls', 30], ['Commissioning', 14]] as const },
+    {
+      code: 'LED-BATH',
+      name: 'LED street lighting retrofit \u2013 Bath',
+      template: 'LED lantern installation',
+      description: 'Replace 1,900 SON lanterns across Bath with LED units on the central management system.',
+      start: -70,
+      phases: [
+        ['Survey and design', 21],
+        ['Phase 1 \u2013 city centre', 42],
+        ['Phase 2 \u2013 outer Bath', 56],
+        ['Snagging and handover', 21],
+      ] as const,
+    },
+    {
+      code: 'AVM-PS-REFURB',
+      name: 'Avonmouth pumping stations refurbishment',
+      template: 'Pump fault investigation',
+      description: 'Replace duty/assist pumps and controls at six Avonmouth and Shirehampton stations.',
+      start: -30,
+      phases: [
+        ['Condition survey', 14],
+        ['Mechanical works', 45],
+        ['Electrical and controls', 30],
+        ['Commissioning', 14],
+      ] as const,
+    },
   ];
   return specs.map((p) => {
     const startsAt = now + p.start * DAY;
@@ -120,7 +154,13 @@ function seedProjects(w: Writer, now: number): SeedProject[] {
       const phaseEnd = cursor + days * DAY;
       const status = phaseEnd < now ? 'done' : cursor <= now ? 'active' : 'planned';
       const phase = w.insert(projectPhases, { projectId: id, name, position, startsAt: cursor, endsAt: phaseEnd, status });
-      w.insert(milestones, { projectId: id, phaseId: phase.id, name: `${name} complete`, dueAt: phaseEnd, reachedAt: phaseEnd < now ? phaseEnd - DAY : null });
+      w.insert(milestones, {
+        projectId: id,
+        phaseId: phase.id,
+        name: `${name} complete`,
+        dueAt: phaseEnd,
+        reachedAt: phaseEnd < now ? phaseEnd - DAY : null,
+      });
       const out = { id: phase.id, startsAt: cursor, endsAt: phaseEnd };
       cursor = phaseEnd;
       return out;
@@ -142,7 +182,11 @@ export async function seedCatalog(host: Host, prng: Prng, now: number, technicia
   const people = mutate(ctx, 'seed.catalog', (w) => seedPeople(w, prng, orgId, hashes, techniciansPerTeam));
   const locations = mutate(ctx, 'seed.catalog', (w) => seedPlaces(w, prng, people, now));
   const stock = mutate(ctx, 'seed.catalog', (w) => seedFleetAndStock(w, prng, people, locations, now));
-  const rest = mutate(ctx, 'seed.catalog', (w) => ({ calendars: seedSla(w), templates: seedTemplates(w, people), projects: seedProjects(w, now) }));
+  const rest = mutate(ctx, 'seed.catalog', (w) => ({
+    calendars: seedSla(w),
+    templates: seedTemplates(w, people),
+    projects: seedProjects(w, now),
+  }));
   host.commits.flush();
 
   const staff = [people.admin, ...people.dispatchers, ...people.supervisors, people.viewer];

@@ -63,10 +63,17 @@ export function report(summary: SeedSummary, dataDir: string): string {
     `Demo depot ready in ${dataDir} (${summary.seconds.total.toFixed(1)} s: catalog ${summary.seconds.catalog.toFixed(1)} s, work orders ${summary.seconds.drive.toFixed(1)} s).`,
     `  ${c.users} users in ${c.teams} teams, ${c.locations} locations, ${c.assets} assets, ${c.vehicles} vehicles, ${c.stock_items} stock items`,
     `  ${c.work_orders} work orders, ${c.work_order_events} events, ${c.audit_log} audit rows; integrity check: ${summary.integrity}`,
-    `  by status: ${Object.entries(summary.statuses).map(([s, n]) => `${s} ${n}`).join(', ')}`,
+    `  by status: ${Object.entries(summary.statuses)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}`,
   ];
-  out.push(`  ${summary.steps} work-order service calls${summary.skipped ? ` (${summary.skipped} material bookings skipped: not enough stock)` : ''}`);
-  if (summary.failed) out.push(`  ${summary.failed} work-order steps were refused by the service: ${summary.errors.map(([k, n]) => `${k} ×${n}`).join('; ')}`);
+  out.push(
+    `  ${summary.steps} work-order service calls${summary.skipped ? ` (${summary.skipped} material bookings skipped: not enough stock)` : ''}`,
+  );
+  if (summary.failed)
+    out.push(
+      `  ${summary.failed} work-order steps were refused by the service: ${summary.errors.map(([k, n]) => `${k} ×${n}`).join('; ')}`,
+    );
   out.push('', 'Demo logins:', table([['role', 'e-mail', 'password'], ...summary.logins.map((l) => [l.role, l.email, l.password])]));
   return out.join('\n');
 }
@@ -93,7 +100,9 @@ async function main(): Promise<void> {
 // Bundled, every module shares the bundle's import.meta.url, so the build names the entry in
 // DEPOTDESK_BUNDLE_ENTRY; from source, compare with argv[1]. Importing this file never runs main().
 const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
-const isEntry = bundledAs ? bundledAs === 'seed' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+const isEntry = bundledAs
+  ? bundledAs === 'seed'
+  : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 if (isEntry) {
   main().catch((err: unknown) => {
     console.error(err instanceof SeedRefusedError ? err.message : `Seeding failed: ${err instanceof Error ? err.stack : String(err)}`);

@@ -68,7 +68,13 @@ function run(ctx: Ctx, plan: WoPlan, step: Step): void {
  * Plays every story through the real work-order service in time order, moving the clock to each
  * step, so events, audit rows, SLA instants and the change log read as if it all happened live.
  */
-export function drive(host: Host, clock: ManualClock, catalog: Catalog, plans: WoPlan[], onProgress?: (done: number, total: number) => void): DriveResult {
+export function drive(
+  host: Host,
+  clock: ManualClock,
+  catalog: Catalog,
+  plans: WoPlan[],
+  onProgress?: (done: number, total: number) => void,
+): DriveResult {
   const ctxs = contexts(host, catalog);
   const steps: Step[] = [];
   for (const plan of plans) for (const step of plan.steps) steps.push(step);

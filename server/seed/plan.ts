@@ -16,7 +16,21 @@ import { CANCEL_REASONS, DESCRIPTIONS, HOLD_REASONS, SIGNERS, answerFor } from '
 type Priority = 'critical' | 'high' | 'medium' | 'low';
 
 export type Action =
-  | { kind: 'create'; input: { title: string; description?: string; type: SeedTemplate['spec']['type']; priority: Priority; templateId: string; locationId: string; assetId?: string; teamId?: string; projectId?: string; phaseId?: string } }
+  | {
+      kind: 'create';
+      input: {
+        title: string;
+        description?: string;
+        type: SeedTemplate['spec']['type'];
+        priority: Priority;
+        templateId: string;
+        locationId: string;
+        assetId?: string;
+        teamId?: string;
+        projectId?: string;
+        phaseId?: string;
+      };
+    }
   | { kind: 'assign'; input: { assigneeId: string; teamId: string; plannedStart: string; plannedEnd: string } }
   | { kind: 'transition'; to: WorkOrderStatus; reason?: string; note?: string }
   | { kind: 'answer'; itemId: string; value: boolean | number | string }
@@ -52,18 +66,34 @@ interface Job {
 
 const ORDER_OF_PRIORITY: Priority[] = ['critical', 'high', 'medium', 'low'];
 /** States the "live" orders are cut in, so the board has work in every column right now. */
-const LIVE_TARGETS: [WorkOrderStatus, number][] = [['DISPATCHED', 30], ['EN_ROUTE', 15], ['ON_SITE', 20], ['ON_HOLD', 15], ['COMPLETED', 10], ['SCHEDULED', 10]];
+const LIVE_TARGETS: [WorkOrderStatus, number][] = [
+  ['DISPATCHED', 30],
+  ['EN_ROUTE', 15],
+  ['ON_SITE', 20],
+  ['ON_HOLD', 15],
+  ['COMPLETED', 10],
+  ['SCHEDULED', 10],
+];
 
 export class Planner {
   private readonly jobs: Job[];
   private readonly dispatchers: SeedUser[];
 
   /** Materials are booked only on recent jobs, so the seeded stock levels stay believable. */
-  constructor(private readonly prng: Prng, private readonly catalog: Catalog, private readonly time: LocalTime, private readonly materialsFrom: number) {
-    this.jobs = catalog.templates.map((template) => ({
-      template,
-      sites: catalog.locations.filter((l) => template.spec.sites.includes(l.kind) && (!template.spec.asset || l.assets.some((a) => a.category === template.spec.asset))),
-    })).filter((j) => j.sites.length > 0);
+  constructor(
+    private readonly prng: Prng,
+    private readonly catalog: Catalog,
+    private readonly time: LocalTime,
+    private readonly materialsFrom: number,
+  ) {
+    this.jobs = catalog.templates
+      .map((template) => ({
+        template,
+        sites: catalog.locations.filter(
+          (l) => template.spec.sites.includes(l.kind) && (!template.spec.asset || l.assets.some((a) => a.category === template.spec.asset)),
+        ),
+      }))
+      .filter((j) => j.sites.length > 0);
     this.dispatchers = catalog.dispatchers;
   }
 
@@ -97,9 +127,17 @@ export class Planner {
     const base = job.template.spec.priority;
     const i = ORDER_OF_PRIORITY.indexOf(base);
     const planned = ['preventive', 'inspection', 'installation'].includes(job.template.spec.type);
-    const priority = job.template.spec.type === 'emergency'
-      ? prng.weighted([['critical', 75], ['high', 25]] as const)
-      : prng.weighted([[base, 70], [ORDER_OF_PRIORITY[Math.max(0, i - 1)] as Priority, planned ? 0 : 15], [ORDER_OF_PRIORITY[Math.min(3, i + 1)] as Priority, 15]] as const);
+    const priority =
+      job.template.spec.type === 'emergency'
+        ? prng.weighted([
+            ['critical', 75],
+            ['high', 25],
+          ] as const)
+        : prng.weighted([
+            [base, 70],
+            [ORDER_OF_PRIORITY[Math.max(0, i - 1)] as Priority, planned ? 0 : 15],
+            [ORDER_OF_PRIORITY[Math.min(3, i + 1)] as Priority, 15],
+          ] as const);
     return { job, site, priority, urgent: priority === 'critical' || job.template.spec.type === 'emergency' };
   }
 
@@ -128,7 +166,9 @@ export class Planner {
 
   private technicianFor(job: Job): SeedUser {
     const team = this.catalog.teams[job.template.spec.team];
-    const qualified = team.technicians.filter((t) => job.template.spec.skills.every(([key, min]) => (this.catalog.levels.get(t.id)?.get(key) ?? 0) >= min));
+    const qualified = team.technicians.filter((t) =>
+      job.template.spec.skills.every(([key, min]) => (this.catalog.levels.get(t.id)?.get(key) ?? 0) >= min),
+    );
     return this.prng.pick(qualified.length ? qualified : team.technicians);
   }
 
@@ -147,7 +187,11 @@ export class Planner {
     const creator = prng.chance(0.9) ? dispatcher : prng.pick(this.catalog.supervisors).id;
     add(t, creator, this.createAction(job, site, priority, t));
     if (!force.noCancel && prng.chance(0.05)) {
-      add(time.snapToWorking(t + prng.int(10, 24 * 60) * MIN, prng), dispatcher, { kind: 'transition', to: 'CANCELLED', reason: prng.pick(CANCEL_REASONS) });
+      add(time.snapToWorking(t + prng.int(10, 24 * 60) * MIN, prng), dispatcher, {
+        kind: 'transition',
+        to: 'CANCELLED',
+        reason: prng.pick(CANCEL_REASONS),
+      });
       return plan;
     }
     const tech = this.technicianFor(job);
@@ -165,31 +209,57 @@ export class Planner {
         plannedStart = time.snapToWorking(t + prng.int(45, 180) * MIN, prng);
       } else {
         // Working days ahead, within what the SLA allows (the late ones below are what breach).
-        const lead = planned ? (priority === 'high' ? prng.int(0, 3) : priority === 'medium' ? prng.int(1, 7) : prng.int(2, 14)) : priority === 'medium' ? prng.int(0, 1) : prng.int(1, 4);
+        const lead = planned
+          ? priority === 'high'
+            ? prng.int(0, 3)
+            : priority === 'medium'
+              ? prng.int(1, 7)
+              : prng.int(2, 14)
+          : priority === 'medium'
+            ? prng.int(0, 1)
+            : prng.int(1, 4);
         plannedStart = time.slotAfter(t, lead, prng);
         if (plannedStart < t + 30 * MIN) plannedStart = time.slotAfter(t, lead + 1, prng);
       }
       assignAt = t;
     }
     const plannedEnd = plannedStart + spec.durationMin * MIN;
-    add(assignAt, dispatcher, { kind: 'assign', input: { assigneeId: tech.id, teamId, plannedStart: new Date(plannedStart).toISOString(), plannedEnd: new Date(plannedEnd).toISOString() } });
+    add(assignAt, dispatcher, {
+      kind: 'assign',
+      input: {
+        assigneeId: tech.id,
+        teamId,
+        plannedStart: new Date(plannedStart).toISOString(),
+        plannedEnd: new Date(plannedEnd).toISOString(),
+      },
+    });
     add(t + MIN, dispatcher, { kind: 'transition', to: 'SCHEDULED' });
     if (!urgent && !force.noCancel && prng.chance(0.04)) {
       add(t + prng.int(1, 48) * HOUR, dispatcher, { kind: 'transition', to: 'CANCELLED', reason: prng.pick(CANCEL_REASONS) });
       return plan;
     }
     if (!urgent && prng.chance(0.02)) {
-      add(t + prng.int(1, 20) * HOUR, dispatcher, { kind: 'transition', to: 'ON_HOLD', reason: 'Access not possible: site closed for an event' });
+      add(t + prng.int(1, 20) * HOUR, dispatcher, {
+        kind: 'transition',
+        to: 'ON_HOLD',
+        reason: 'Access not possible: site closed for an event',
+      });
       add(time.snapToWorking(t + prng.int(1, 3) * DAY, prng), dispatcher, { kind: 'transition', to: 'SCHEDULED' });
     }
     // Lateness (no crew free, traffic, a long previous job) is what produces the SLA breaches.
     const delay = late ? (urgent ? prng.int(60, 300) * MIN : prng.int(1, 4) * DAY) : 0;
-    add(urgent ? t + prng.int(1, 5) * MIN : plannedStart + delay - prng.int(15, 90) * MIN, dispatcher, { kind: 'transition', to: 'DISPATCHED' });
+    add(urgent ? t + prng.int(1, 5) * MIN : plannedStart + delay - prng.int(15, 90) * MIN, dispatcher, {
+      kind: 'transition',
+      to: 'DISPATCHED',
+    });
     if (prng.chance(0.02)) {
       add(t + prng.int(5, 30) * MIN, tech.id, { kind: 'transition', to: 'ON_HOLD', reason: 'Vehicle off the road' });
       add(t + prng.int(2, 24) * HOUR, tech.id, { kind: 'transition', to: 'DISPATCHED' });
     }
-    add(urgent ? t + prng.int(2, 8) * MIN + (late ? delay : 0) : Math.max(t, plannedStart + delay) - prng.int(0, 20) * MIN, tech.id, { kind: 'transition', to: 'EN_ROUTE' });
+    add(urgent ? t + prng.int(2, 8) * MIN + (late ? delay : 0) : Math.max(t, plannedStart + delay) - prng.int(0, 20) * MIN, tech.id, {
+      kind: 'transition',
+      to: 'EN_ROUTE',
+    });
     add(t + prng.int(10, 45) * MIN, tech.id, { kind: 'transition', to: 'ON_SITE' });
     if (force.hold || prng.chance(0.06)) {
       add(t + prng.int(15, 60) * MIN, tech.id, { kind: 'transition', to: 'ON_HOLD', reason: prng.pick(HOLD_REASONS) });
@@ -206,14 +276,24 @@ export class Planner {
       const team = TEAMS.find((x) => x.key === spec.team);
       const sku = team ? prng.pick(team.parts) : undefined;
       const itemId = sku ? this.catalog.stock[sku] : undefined;
-      if (team && itemId) add(t + prng.int(1, 5) * MIN, tech.id, { kind: 'material', itemId, depotId: this.catalog.depots[team.depot], quantity: prng.int(1, 2) });
+      if (team && itemId)
+        add(t + prng.int(1, 5) * MIN, tech.id, {
+          kind: 'material',
+          itemId,
+          depotId: this.catalog.depots[team.depot],
+          quantity: prng.int(1, 2),
+        });
     }
     const work = () => Math.max(10, Math.round(prng.around(spec.durationMin, spec.durationMin * 0.5))) * MIN;
     if (job.template.spec.requiresSignature) add(t + work(), tech.id, { kind: 'sign', signerName: prng.pick(SIGNERS) });
     add(t + (job.template.spec.requiresSignature ? prng.int(1, 5) * MIN : work()), tech.id, { kind: 'transition', to: 'COMPLETED' });
     const supervisor = prng.pick(this.catalog.supervisors).id;
     if (prng.chance(0.04)) {
-      add(time.snapToWorking(t + prng.int(30, 30 * 60) * MIN, prng), supervisor, { kind: 'closure', decision: 'rejected', comment: 'Checklist readings missing; please go back and complete them.' });
+      add(time.snapToWorking(t + prng.int(30, 30 * 60) * MIN, prng), supervisor, {
+        kind: 'closure',
+        decision: 'rejected',
+        comment: 'Checklist readings missing; please go back and complete them.',
+      });
       add(time.snapToWorking(t + prng.int(1, 20) * HOUR, prng), tech.id, { kind: 'transition', to: 'EN_ROUTE' });
       add(t + prng.int(10, 45) * MIN, tech.id, { kind: 'transition', to: 'ON_SITE' });
       add(t + work() / 2, tech.id, { kind: 'transition', to: 'COMPLETED' });
@@ -235,7 +315,12 @@ export class Planner {
       const start = time.slotAfter(plannedAt, 0, prng);
       const end = start + job.template.spec.durationMin * MIN;
       const teamId = this.catalog.teams[job.template.spec.team].id;
-      const input = { assigneeId: this.technicianFor(job).id, teamId, plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString() };
+      const input = {
+        assigneeId: this.technicianFor(job).id,
+        teamId,
+        plannedStart: new Date(start).toISOString(),
+        plannedEnd: new Date(end).toISOString(),
+      };
       plan.steps.push({ at: assignAt, actorId: dispatcher, action: { kind: 'assign', input }, plan });
       plan.steps.push({ at: assignAt + MIN, actorId: dispatcher, action: { kind: 'transition', to: 'SCHEDULED' }, plan });
     }

@@ -33,7 +33,11 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const count = (sql: string, ...params: unknown[]) => db.prepare(sql).pluck().get(...params) as number;
+const count = (sql: string, ...params: unknown[]) =>
+  db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
 
 describe('the demo depot', () => {
   it('when seeded, then every step went through the service and the file is intact', () => {
@@ -61,7 +65,11 @@ describe('the demo depot', () => {
     expect(count('SELECT count(*) FROM stock_levels')).toBe(2 * count('SELECT count(*) FROM stock_items'));
     expect(count('SELECT count(*) FROM sla_calendars')).toBe(2);
     expect(count('SELECT count(*) FROM sla_policies')).toBe(20);
-    expect(count("SELECT count(*) FROM sla_policies p JOIN sla_calendars c ON c.id = p.calendar_id WHERE (p.type = 'emergency' OR p.priority = 'critical') AND c.name <> '24/7'")).toBe(0);
+    expect(
+      count(
+        "SELECT count(*) FROM sla_policies p JOIN sla_calendars c ON c.id = p.calendar_id WHERE (p.type = 'emergency' OR p.priority = 'critical') AND c.name <> '24/7'",
+      ),
+    ).toBe(0);
     expect(count('SELECT count(*) FROM task_templates')).toBeGreaterThanOrEqual(10);
     expect(count('SELECT count(*) FROM project_phases')).toBeGreaterThan(count('SELECT count(*) FROM projects'));
   });
@@ -78,7 +86,9 @@ describe('the demo depot', () => {
 
   it('when an order is in a status, then its timeline of status changes leads exactly there', () => {
     const orders = db.prepare('SELECT id, status FROM work_orders').all() as { id: string; status: string }[];
-    const events = db.prepare("SELECT type, from_status AS fromStatus, to_status AS toStatus FROM work_order_events WHERE work_order_id = ? AND type IN ('created', 'status_changed') ORDER BY at, id");
+    const events = db.prepare(
+      "SELECT type, from_status AS fromStatus, to_status AS toStatus FROM work_order_events WHERE work_order_id = ? AND type IN ('created', 'status_changed') ORDER BY at, id",
+    );
     for (const wo of orders) {
       const timeline = events.all(wo.id) as { type: string; fromStatus: string | null; toStatus: string }[];
       expect(timeline[0]).toMatchObject({ type: 'created', toStatus: 'NEW' });
@@ -88,12 +98,23 @@ describe('the demo depot', () => {
   });
 
   it('when an order is closed, then it was completed, approved by a supervisor, and audited', () => {
-    const closed = db.prepare("SELECT id, completed_at, closed_at FROM work_orders WHERE status = 'CLOSED'").all() as { id: string; completed_at: number; closed_at: number }[];
+    const closed = db.prepare("SELECT id, completed_at, closed_at FROM work_orders WHERE status = 'CLOSED'").all() as {
+      id: string;
+      completed_at: number;
+      closed_at: number;
+    }[];
     expect(closed.length).toBeGreaterThan(0);
     for (const wo of closed) {
       expect(wo.closed_at).toBeGreaterThanOrEqual(wo.completed_at);
-      expect(count("SELECT count(*) FROM closure_approvals a JOIN users u ON u.id = a.decided_by WHERE a.work_order_id = ? AND a.decision = 'approved' AND u.role = 'supervisor'", wo.id)).toBe(1);
-      expect(count("SELECT count(*) FROM audit_log WHERE entity = 'work_orders' AND entity_id = ? AND action = 'work_orders.insert'", wo.id)).toBe(1);
+      expect(
+        count(
+          "SELECT count(*) FROM closure_approvals a JOIN users u ON u.id = a.decided_by WHERE a.work_order_id = ? AND a.decision = 'approved' AND u.role = 'supervisor'",
+          wo.id,
+        ),
+      ).toBe(1);
+      expect(
+        count("SELECT count(*) FROM audit_log WHERE entity = 'work_orders' AND entity_id = ? AND action = 'work_orders.insert'", wo.id),
+      ).toBe(1);
     }
     expect(count('SELECT count(*) FROM change_log')).toBeGreaterThan(count('SELECT count(*) FROM work_order_events'));
   });
@@ -120,7 +141,9 @@ describe('the demo depot', () => {
       });
       expect(login.status).toBe(200);
       const { token } = (await login.json()) as { token: string };
-      const list = await fetch(`${running.url}/api/v1/work-orders?status=CLOSED&limit=5`, { headers: { authorization: `Bearer ${token}` } });
+      const list = await fetch(`${running.url}/api/v1/work-orders?status=CLOSED&limit=5`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(list.status).toBe(200);
       const body = (await list.json()) as { items: { status: string }[] };
       expect(body.items).toHaveLength(5);
@@ -131,7 +154,9 @@ describe('the demo depot', () => {
   });
 
   it('when seeding into a depot that has data, then it refuses unless forced', async () => {
-    await expect(seedDemo({ dataDir, size: 'small', workOrders: 20, seed: 1, force: false, now: NOW })).rejects.toBeInstanceOf(SeedRefusedError);
+    await expect(seedDemo({ dataDir, size: 'small', workOrders: 20, seed: 1, force: false, now: NOW })).rejects.toBeInstanceOf(
+      SeedRefusedError,
+    );
     expect(count('SELECT count(*) FROM work_orders')).toBe(200);
   });
 });

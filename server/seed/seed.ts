@@ -46,9 +46,31 @@ const SIZES: Record<SeedSize, { workOrders: number; backDays: number; aheadDays:
   large: { workOrders: 100_000, backDays: 365, aheadDays: 21 },
 };
 
-const COUNTED = ['users', 'teams', 'team_members', 'skills', 'user_skills', 'locations', 'assets', 'vehicles', 'stock_items', 'stock_levels',
-  'sla_calendars', 'sla_policies', 'task_templates', 'projects', 'project_phases', 'milestones', 'work_orders', 'work_order_events',
-  'checklist_results', 'closure_approvals', 'material_usages', 'audit_log', 'change_log'];
+const COUNTED = [
+  'users',
+  'teams',
+  'team_members',
+  'skills',
+  'user_skills',
+  'locations',
+  'assets',
+  'vehicles',
+  'stock_items',
+  'stock_levels',
+  'sla_calendars',
+  'sla_policies',
+  'task_templates',
+  'projects',
+  'project_phases',
+  'milestones',
+  'work_orders',
+  'work_order_events',
+  'checklist_results',
+  'closure_approvals',
+  'material_usages',
+  'audit_log',
+  'change_log',
+];
 
 function removeDatabase(dataDir: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dataDir, DB_FILE + suffix), { force: true });
@@ -68,7 +90,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     const empty = setupNeeded(existing);
     existing.close();
     if (!empty && !opts.force) {
-      throw new SeedRefusedError(`${path.join(opts.dataDir, DB_FILE)} already holds a depot. Pass --force to replace it with the demo (its data will be deleted).`);
+      throw new SeedRefusedError(
+        `${path.join(opts.dataDir, DB_FILE)} already holds a depot. Pass --force to replace it with the demo (its data will be deleted).`,
+      );
     }
     // History tables are append-only by trigger, so replacing means a fresh file, not DELETEs.
     // An empty database is seeded in place: a running host (first-run "load the demo") keeps its
@@ -89,7 +113,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     const prng = new Prng(opts.seed);
     const catalog = await seedCatalog(host, prng, now);
     const catalogDone = performance.now();
-    log(`Catalog: ${catalog.locations.length} locations, ${catalog.templates.length} task templates (${((catalogDone - started) / 1000).toFixed(1)} s).`);
+    log(
+      `Catalog: ${catalog.locations.length} locations, ${catalog.templates.length} task templates (${((catalogDone - started) / 1000).toFixed(1)} s).`,
+    );
 
     const planner = new Planner(prng, catalog, new LocalTime(REGION.timeZone), now - 14 * DAY);
     const plans = planner.plan({ count, now, backDays: size.backDays, aheadDays: size.aheadDays });
@@ -99,7 +125,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
       if (total < 50_000 || now - lastShown < 15_000) return;
       lastShown = now;
       const rate = done / ((now - catalogDone) / 1000);
-      log(`  ${Math.floor((done / total) * 100)} % of ${total} service calls, ${Math.round(rate)}/s, about ${Math.ceil((total - done) / rate / 60)} min to go`);
+      log(
+        `  ${Math.floor((done / total) * 100)} % of ${total} service calls, ${Math.round(rate)}/s, about ${Math.ceil((total - done) / rate / 60)} min to go`,
+      );
     });
     const driveDone = performance.now();
     clock.set(now);
@@ -114,7 +142,12 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     const counts: Record<string, number> = {};
     for (const table of COUNTED) counts[table] = host.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
     const statuses = Object.fromEntries(
-      (host.sqlite.prepare('SELECT status, count(*) AS n FROM work_orders WHERE org_id = ? GROUP BY status').all(catalog.orgId) as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+      (
+        host.sqlite.prepare('SELECT status, count(*) AS n FROM work_orders WHERE org_id = ? GROUP BY status').all(catalog.orgId) as {
+          status: string;
+          n: number;
+        }[]
+      ).map((r) => [r.status, r.n]),
     );
     return {
       orgId: catalog.orgId,

@@ -29,7 +29,13 @@ export const CANCEL_REASONS = [
   'Asset is the utility company\u2019s responsibility',
 ];
 
-const NOTES = ['All in order.', 'Minor wear noted, no action needed.', 'Cleaned and re-tested.', 'Replaced worn part from van stock.', 'Photos taken.'];
+const NOTES = [
+  'All in order.',
+  'Minor wear noted, no action needed.',
+  'Cleaned and re-tested.',
+  'Replaced worn part from van stock.',
+  'Photos taken.',
+];
 
 /** A plausible answer for a checklist item: mostly "yes", numbers inside the item's range. */
 export function answerFor(prng: Prng, item: ChecklistItem): boolean | number | string {

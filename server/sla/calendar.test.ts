@@ -153,7 +153,13 @@ describe('addBusinessTime and businessTimeBetween agree', () => {
     // Sunday night shifts straddle Sydney's 02:00/03:00 changes (2026-04-05 and 2026-10-04).
     {
       timeZone: 'Australia/Sydney',
-      workingHours: { ...weekdays(['07:00', '24:00']), sun: [['00:00', '02:30'], ['22:00', '24:00']] },
+      workingHours: {
+        ...weekdays(['07:00', '24:00']),
+        sun: [
+          ['00:00', '02:30'],
+          ['22:00', '24:00'],
+        ],
+      },
       holidays: [],
     },
   ];

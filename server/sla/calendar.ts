@@ -45,9 +45,7 @@ class CompiledCalendar {
     this.calendar = calendar;
     this.zone = IANAZone.create(calendar.timeZone);
     this.minutesByDayIndex = WEEKDAY_OF_DAY_NUMBER.map((weekday) =>
-      (calendar.workingHours[weekday] ?? []).map(
-        ([start, end]) => [minutesOfDay(start), minutesOfDay(end)] as const,
-      ),
+      (calendar.workingHours[weekday] ?? []).map(([start, end]) => [minutesOfDay(start), minutesOfDay(end)] as const),
     );
     this.holidays = new Set(calendar.holidays.map((h) => dayNumberOf(h.date)));
   }

@@ -1,16 +1,15 @@
 import { describe, it, expect } from 'vitest';
-import {
-  ALWAYS_OPEN,
-  CalendarSchema,
-  HolidaySchema,
-  WorkingHoursSchema,
-  isValidTimeZone,
-  type Calendar,
-} from './contract.js';
+import { ALWAYS_OPEN, CalendarSchema, HolidaySchema, WorkingHoursSchema, isValidTimeZone, type Calendar } from './contract.js';
 
 const office: Calendar = {
   timeZone: 'Europe/London',
-  workingHours: { mon: [['08:00', '17:00']], fri: [['08:00', '12:00'], ['13:00', '17:00']] },
+  workingHours: {
+    mon: [['08:00', '17:00']],
+    fri: [
+      ['08:00', '12:00'],
+      ['13:00', '17:00'],
+    ],
+  },
   holidays: [{ date: '2026-12-25', name: 'Christmas Day' }],
 };
 
@@ -21,7 +20,13 @@ function problems(result: { success: boolean; error?: { issues: { path: Property
 
 describe('WorkingHoursSchema', () => {
   it('when intervals are valid (including end "24:00" and touching intervals), then they parse', () => {
-    const hours = { sat: [['00:00', '12:00'], ['12:00', '24:00']], sun: [] };
+    const hours = {
+      sat: [
+        ['00:00', '12:00'],
+        ['12:00', '24:00'],
+      ],
+      sun: [],
+    };
     expect(WorkingHoursSchema.parse(hours)).toEqual(hours);
   });
 
@@ -34,18 +39,32 @@ describe('WorkingHoursSchema', () => {
   });
 
   it('when an interval does not start before it ends, then it is rejected', () => {
-    for (const interval of [['17:00', '08:00'], ['09:00', '09:00'], ['24:00', '24:00']]) {
+    for (const interval of [
+      ['17:00', '08:00'],
+      ['09:00', '09:00'],
+      ['24:00', '24:00'],
+    ]) {
       const result = WorkingHoursSchema.safeParse({ tue: [interval] });
       expect(problems(result).join('\n')).toMatch(/^tue\.0: the interval must start before it ends/m);
     }
   });
 
   it('when intervals overlap or are out of order, then the offending interval is named', () => {
-    const overlapping = WorkingHoursSchema.safeParse({ wed: [['08:00', '12:00'], ['11:00', '17:00']] });
+    const overlapping = WorkingHoursSchema.safeParse({
+      wed: [
+        ['08:00', '12:00'],
+        ['11:00', '17:00'],
+      ],
+    });
     expect(problems(overlapping)).toEqual([
       'wed.1: intervals must be sorted by start time and must not overlap: 11:00–17:00 starts before the previous interval ends at 12:00',
     ]);
-    const unsorted = WorkingHoursSchema.safeParse({ wed: [['13:00', '17:00'], ['08:00', '12:00']] });
+    const unsorted = WorkingHoursSchema.safeParse({
+      wed: [
+        ['13:00', '17:00'],
+        ['08:00', '12:00'],
+      ],
+    });
     expect(problems(unsorted)[0]).toMatch(/^wed\.1: intervals must be sorted/);
   });
 
@@ -57,20 +76,14 @@ describe('WorkingHoursSchema', () => {
 
 describe('HolidaySchema', () => {
   it('when the date is not a real date, then it is rejected', () => {
-    expect(problems(HolidaySchema.safeParse({ date: '2026-02-29', name: 'x' }))).toEqual([
-      'date: must be a real calendar date',
-    ]);
+    expect(problems(HolidaySchema.safeParse({ date: '2026-02-29', name: 'x' }))).toEqual(['date: must be a real calendar date']);
     expect(HolidaySchema.safeParse({ date: '2028-02-29', name: 'Leap day' }).success).toBe(true);
-    expect(problems(HolidaySchema.safeParse({ date: '26-12-25', name: 'x' }))[0]).toBe(
-      'date: must be a date "YYYY-MM-DD"',
-    );
+    expect(problems(HolidaySchema.safeParse({ date: '26-12-25', name: 'x' }))[0]).toBe('date: must be a date "YYYY-MM-DD"');
   });
 
   it('when the name is empty or longer than 120 characters, then it is rejected', () => {
     expect(problems(HolidaySchema.safeParse({ date: '2026-12-25', name: '  ' }))).toEqual(['name: must not be empty']);
-    expect(problems(HolidaySchema.safeParse({ date: '2026-12-25', name: 'x'.repeat(121) }))).toEqual([
-      'name: at most 120 characters',
-    ]);
+    expect(problems(HolidaySchema.safeParse({ date: '2026-12-25', name: 'x'.repeat(121) }))).toEqual(['name: at most 120 characters']);
   });
 });
 
@@ -91,9 +104,7 @@ describe('CalendarSchema', () => {
 
   it('when no weekday has a working interval, then the calendar is rejected as having no working time', () => {
     const result = CalendarSchema.safeParse({ ...office, workingHours: { mon: [], sat: [] } });
-    expect(problems(result)).toEqual([
-      'workingHours: the calendar has no working time: give at least one weekday a working interval',
-    ]);
+    expect(problems(result)).toEqual(['workingHours: the calendar has no working time: give at least one weekday a working interval']);
   });
 
   it('when there are more than 1000 holidays, then the list is rejected', () => {

@@ -16,9 +16,7 @@ export function minutesOfDay(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-export const TimeOfDaySchema = z
-  .string()
-  .regex(TIME_OF_DAY, 'must be a 24-hour time "HH:MM" between "00:00" and "24:00"');
+export const TimeOfDaySchema = z.string().regex(TIME_OF_DAY, 'must be a 24-hour time "HH:MM" between "00:00" and "24:00"');
 
 export const WorkingIntervalSchema = z
   .tuple([TimeOfDaySchema, TimeOfDaySchema])
@@ -146,7 +144,11 @@ export const SlaCalendar = z
   .object({ ...TrackedDto, name: z.string(), timeZone: z.string(), workingHours: WorkingHoursSchema, holidays: z.array(HolidaySchema) })
   .meta({ id: 'SlaCalendar' });
 
-const Minutes = z.number().int().min(1).max(365 * 24 * 60);
+const Minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(365 * 24 * 60);
 const policyFields = {
   name: Name,
   type: WorkOrderTypeSchema,
@@ -160,8 +162,13 @@ export const SlaPolicyCreate = z.strictObject(policyFields).meta({ id: 'SlaPolic
 export const SlaPolicyUpdate = patchSchema(policyFields).meta({ id: 'SlaPolicyUpdate' });
 export const SlaPolicy = z
   .object({
-    ...TrackedDto, name: z.string(), type: WorkOrderTypeSchema, priority: PrioritySchema, calendarId: Id.nullable(),
-    responseMinutes: z.number().int(), resolutionMinutes: z.number().int(),
+    ...TrackedDto,
+    name: z.string(),
+    type: WorkOrderTypeSchema,
+    priority: PrioritySchema,
+    calendarId: Id.nullable(),
+    responseMinutes: z.number().int(),
+    resolutionMinutes: z.number().int(),
   })
   .meta({ id: 'SlaPolicy' });
 export const SlaMatrix = z

@@ -1,14 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import { ALWAYS_OPEN, type Calendar } from './contract.js';
-import {
-  AT_RISK_FRACTION,
-  SLA_STATES,
-  computeDueTimes,
-  extendForHold,
-  slaState,
-  type SlaWorkOrder,
-} from './engine.js';
+import { AT_RISK_FRACTION, SLA_STATES, computeDueTimes, extendForHold, slaState, type SlaWorkOrder } from './engine.js';
 
 const HOUR = 3_600_000;
 const LONDON = 'Europe/London';
@@ -50,9 +43,7 @@ describe('computeDueTimes', () => {
 
   it('when a target is negative or not a number, then a RangeError is thrown', () => {
     expect(() => computeDueTimes(office, { responseMinutes: -1, resolutionMinutes: 60 }, 0)).toThrow(RangeError);
-    expect(() => computeDueTimes(office, { responseMinutes: 60, resolutionMinutes: Number.NaN }, 0)).toThrow(
-      /resolutionMinutes/,
-    );
+    expect(() => computeDueTimes(office, { responseMinutes: 60, resolutionMinutes: Number.NaN }, 0)).toThrow(/resolutionMinutes/);
   });
 });
 

@@ -13,15 +13,7 @@ export type SlaState = (typeof SLA_STATES)[number];
 
 // Mirrors the work-order lifecycle in DESIGN.md; kept here so this module stays dependency-free.
 export type WorkOrderStatus =
-  | 'NEW'
-  | 'SCHEDULED'
-  | 'DISPATCHED'
-  | 'EN_ROUTE'
-  | 'ON_SITE'
-  | 'ON_HOLD'
-  | 'COMPLETED'
-  | 'CLOSED'
-  | 'CANCELLED';
+  'NEW' | 'SCHEDULED' | 'DISPATCHED' | 'EN_ROUTE' | 'ON_SITE' | 'ON_HOLD' | 'COMPLETED' | 'CLOSED' | 'CANCELLED';
 
 export type SlaTargets = { responseMinutes: number; resolutionMinutes: number };
 

@@ -6,5 +6,10 @@ export type SlaPolicyRow = typeof slaPolicies.$inferSelect;
 
 /** Every policy of the org; an org has at most types × priorities (20) of them. */
 export function allPolicies(ctx: Ctx): SlaPolicyRow[] {
-  return ctx.host.db.select().from(slaPolicies).where(eq(slaPolicies.orgId, ctx.orgId)).orderBy(asc(slaPolicies.type), asc(slaPolicies.priority)).all();
+  return ctx.host.db
+    .select()
+    .from(slaPolicies)
+    .where(eq(slaPolicies.orgId, ctx.orgId))
+    .orderBy(asc(slaPolicies.type), asc(slaPolicies.priority))
+    .all();
 }

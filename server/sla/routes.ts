@@ -3,7 +3,16 @@ import { Id } from '../http/contract-common.js';
 import { PrioritySchema, WorkOrderTypeSchema } from '../work-orders/contract-domain.js';
 import { defineCrud, trackedDto } from '../http/crud.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
-import { CalendarSchema, SlaCalendar, SlaCalendarCreate, SlaCalendarUpdate, SlaMatrix, SlaPolicy, SlaPolicyCreate, SlaPolicyUpdate } from './contract.js';
+import {
+  CalendarSchema,
+  SlaCalendar,
+  SlaCalendarCreate,
+  SlaCalendarUpdate,
+  SlaMatrix,
+  SlaPolicy,
+  SlaPolicyCreate,
+  SlaPolicyUpdate,
+} from './contract.js';
 import { checkTargets, policyMatrix } from './service.js';
 
 export const calendarCrud = defineCrud({
@@ -34,13 +43,22 @@ export const policyCrud = defineCrud({
   update: SlaPolicyUpdate,
   dto: SlaPolicy,
   toDto: (r) => ({
-    ...trackedDto(r), name: r.name, type: r.type, priority: r.priority, calendarId: r.calendarId,
-    responseMinutes: r.responseMinutes, resolutionMinutes: r.resolutionMinutes,
+    ...trackedDto(r),
+    name: r.name,
+    type: r.type,
+    priority: r.priority,
+    calendarId: r.calendarId,
+    responseMinutes: r.responseMinutes,
+    resolutionMinutes: r.resolutionMinutes,
   }),
   read: 'catalog:read',
   write: 'sla:manage',
   sort: { keys: { name: slaPolicies.name, type: slaPolicies.type, createdAt: slaPolicies.createdAt }, default: 'type' },
-  filters: { type: { column: slaPolicies.type, schema: WorkOrderTypeSchema }, priority: { column: slaPolicies.priority, schema: PrioritySchema }, calendarId: { column: slaPolicies.calendarId, schema: Id } },
+  filters: {
+    type: { column: slaPolicies.type, schema: WorkOrderTypeSchema },
+    priority: { column: slaPolicies.priority, schema: PrioritySchema },
+    calendarId: { column: slaPolicies.calendarId, schema: Id },
+  },
   refs: { calendarId: { table: slaCalendars, entity: 'SLA calendar' } },
   validate: (_w, values, before) => checkTargets(values, before),
 });
@@ -49,7 +67,10 @@ export const slaRoutes: AnyRoute[] = [
   ...calendarCrud.routes(),
   ...policyCrud.routes(),
   defineRoute({
-    method: 'get', path: '/sla/matrix', tag: 'SLA', access: 'catalog:read',
+    method: 'get',
+    path: '/sla/matrix',
+    tag: 'SLA',
+    access: 'catalog:read',
     summary: 'All SLA policies as a work-order type × priority grid (null where none applies)',
     response: SlaMatrix,
     handler: ({ ctx }) => policyMatrix(ctx, policyCrud.toDto),

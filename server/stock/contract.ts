@@ -26,7 +26,10 @@ export const StockLevelPut = z
 
 export const StockAdjust = z
   .strictObject({
-    delta: z.number().finite().refine((d) => d !== 0, 'must not be 0'),
+    delta: z
+      .number()
+      .finite()
+      .refine((d) => d !== 0, 'must not be 0'),
     reason: z.string().trim().min(1).max(300),
   })
   .meta({ id: 'StockAdjust', description: 'Adds (delta > 0) or takes (delta < 0) stock; the quantity may not go below 0.' });

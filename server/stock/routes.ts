@@ -18,14 +18,20 @@ export const stockItemCrud = defineCrud({
   read: 'catalog:read',
   write: 'stock:write',
   sort: { keys: { sku: stockItems.sku, name: stockItems.name, createdAt: stockItems.createdAt }, default: 'sku' },
-  filters: { kind: { column: stockItems.kind, schema: StockKindSchema }, category: { column: stockItems.category, schema: z.string().max(60) } },
+  filters: {
+    kind: { column: stockItems.kind, schema: StockKindSchema },
+    category: { column: stockItems.category, schema: z.string().max(60) },
+  },
   search: [stockItems.sku, stockItems.name],
 });
 
 type LevelRow = typeof stockLevels.$inferSelect;
 const levelDto = (r: LevelRow) => ({
   ...trackedDto(r),
-  depotId: r.depotId, itemId: r.itemId, quantity: r.quantity, reorderLevel: r.reorderLevel,
+  depotId: r.depotId,
+  itemId: r.itemId,
+  quantity: r.quantity,
+  reorderLevel: r.reorderLevel,
   belowReorder: r.reorderLevel !== null && r.quantity <= r.reorderLevel,
 });
 
@@ -41,7 +47,10 @@ export const stockLevelCrud = defineCrud({
   toDto: levelDto,
   read: 'catalog:read',
   write: 'stock:write',
-  sort: { keys: { quantity: stockLevels.quantity, updatedAt: stockLevels.updatedAt, createdAt: stockLevels.createdAt }, default: 'createdAt' },
+  sort: {
+    keys: { quantity: stockLevels.quantity, updatedAt: stockLevels.updatedAt, createdAt: stockLevels.createdAt },
+    default: 'createdAt',
+  },
   filters: { depotId: { column: stockLevels.depotId, schema: Id }, itemId: { column: stockLevels.itemId, schema: Id } },
 });
 
@@ -49,18 +58,30 @@ export const stockRoutes: AnyRoute[] = [
   ...stockItemCrud.routes(),
   ...stockLevelCrud.routes('create', 'update', 'delete'),
   defineRoute({
-    method: 'put', path: '/stock-levels', tag: 'Stock', access: 'stock:write',
+    method: 'put',
+    path: '/stock-levels',
+    tag: 'Stock',
+    access: 'stock:write',
     summary: 'Set the quantity of an item at a depot (a stock count); 201 when the level is new',
-    body: StockLevelPut, response: StockLevel, errors: [409],
+    body: StockLevelPut,
+    response: StockLevel,
+    errors: [409],
     handler: ({ ctx, body, req }) => {
       const { row, created } = putLevel(ctx, body, parseIfMatch(req.get('if-match')));
       return new Reply(created ? 201 : 200, levelDto(row), etag(row.version));
     },
   }),
   defineRoute({
-    method: 'post', path: '/stock-levels/:id/adjust', tag: 'Stock', access: 'stock:write', status: 200,
+    method: 'post',
+    path: '/stock-levels/:id/adjust',
+    tag: 'Stock',
+    access: 'stock:write',
+    status: 200,
     summary: 'Add or take stock with a reason; 409 insufficient_stock rather than going below 0',
-    params: IdParams, body: StockAdjust, response: StockLevel, errors: [409],
+    params: IdParams,
+    body: StockAdjust,
+    response: StockLevel,
+    errors: [409],
     handler: ({ ctx, params, body, req }) => {
       const row = adjustLevel(ctx, params.id, body.delta, body.reason, parseIfMatch(req.get('if-match')));
       return new Reply(200, levelDto(row), etag(row.version));

@@ -32,7 +32,9 @@ export function adjustLevel(ctx: Ctx, id: string, delta: number, reason: string,
     const before = w.get(stockLevels, id, 'stock level');
     const quantity = before.quantity + delta;
     if (quantity < 0) {
-      throw new ConflictError('insufficient_stock', `Only ${before.quantity} in stock; cannot take ${-delta}.`, { available: before.quantity });
+      throw new ConflictError('insufficient_stock', `Only ${before.quantity} in stock; cannot take ${-delta}.`, {
+        available: before.quantity,
+      });
     }
     const { after } = w.update(stockLevels, id, { quantity }, { before, expectedVersion });
     // The row keeps no reason column, so the reason gets its own audit entry in the same transaction.

@@ -19,11 +19,20 @@ afterAll(() => t.close());
 
 describe('stock items and levels', () => {
   it('when an item is created, then it is audited and its SKU is unique', async () => {
-    const res = await t.api('POST', '/api/v1/stock-items', { token: tokens.dispatcher, body: { sku: 'PIPE-110', name: 'PE pipe 110mm', kind: 'material', unit: 'm' } });
+    const res = await t.api('POST', '/api/v1/stock-items', {
+      token: tokens.dispatcher,
+      body: { sku: 'PIPE-110', name: 'PE pipe 110mm', kind: 'material', unit: 'm' },
+    });
     expect(res.status).toBe(201);
     itemId = res.body.id;
-    expect(historyOf(t, itemId)).toEqual({ audit: [{ action: 'stock_items.insert', entity: 'stock_items' }], changes: [{ tableName: 'stock_items', op: 'insert' }] });
-    const dup = await t.api('POST', '/api/v1/stock-items', { token: admin, body: { sku: 'PIPE-110', name: 'x', kind: 'material', unit: 'm' } });
+    expect(historyOf(t, itemId)).toEqual({
+      audit: [{ action: 'stock_items.insert', entity: 'stock_items' }],
+      changes: [{ tableName: 'stock_items', op: 'insert' }],
+    });
+    const dup = await t.api('POST', '/api/v1/stock-items', {
+      token: admin,
+      body: { sku: 'PIPE-110', name: 'x', kind: 'material', unit: 'm' },
+    });
     expect(dup.body.errors).toEqual([{ field: 'body.sku', message: 'already used by another stock item' }]);
   });
 
@@ -40,16 +49,24 @@ describe('stock items and levels', () => {
 
   it('when stock is adjusted, then the quantity moves and the reason is in the audit log; going below 0 is 409 and changes nothing', async () => {
     const level = (await t.api('GET', `/api/v1/stock-levels?itemId=${itemId}`, { token: admin })).body.items[0];
-    const take = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: -5, reason: 'used on WO-000001' } });
+    const take = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, {
+      token: admin,
+      body: { delta: -5, reason: 'used on WO-000001' },
+    });
     expect(take.status).toBe(200);
     expect(take.body.quantity).toBe(3);
-    const reasons = t.host.sqlite.prepare("SELECT after FROM audit_log WHERE entity_id = ? AND action = 'stock.adjusted'").pluck().all(level.id) as string[];
+    const reasons = t.host.sqlite
+      .prepare("SELECT after FROM audit_log WHERE entity_id = ? AND action = 'stock.adjusted'")
+      .pluck()
+      .all(level.id) as string[];
     expect(reasons.map((r) => JSON.parse(r))).toEqual([{ quantity: 3, delta: -5, reason: 'used on WO-000001' }]);
     const tooMuch = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: -4, reason: 'oops' } });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body).toMatchObject({ code: 'insufficient_stock', available: 3 });
     expect((await t.api('GET', `/api/v1/stock-levels/${level.id}`, { token: admin })).body.quantity).toBe(3);
-    expect((await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: 0, reason: 'x' } })).status).toBe(400);
+    expect((await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: 0, reason: 'x' } })).status).toBe(
+      400,
+    );
     expect((await t.api('PUT', '/api/v1/stock-levels', { token: admin, body: { depotId, itemId, quantity: -1 } })).status).toBe(400);
   });
 
@@ -59,14 +76,22 @@ describe('stock items and levels', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('body.depotId');
     const level = (await t.api('GET', '/api/v1/stock-levels', { token: admin })).body.items[0].id;
-    expect((await t.api('POST', `/api/v1/stock-levels/${level}/adjust`, { token: other.token, body: { delta: 1, reason: 'x' } })).status).toBe(404);
+    expect(
+      (await t.api('POST', `/api/v1/stock-levels/${level}/adjust`, { token: other.token, body: { delta: 1, reason: 'x' } })).status,
+    ).toBe(404);
     expect((await t.api('GET', '/api/v1/stock-levels', { token: other.token })).body.items).toEqual([]);
   });
 
   it('when each role writes stock, then admins and dispatchers may', async () => {
     const level = (await t.api('GET', '/api/v1/stock-levels', { token: admin })).body.items[0].id;
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token, role) => t.api('POST', '/api/v1/stock-items', { token, body: { sku: `S-${role}`, name: role, kind: 'equipment', unit: 'pcs' } }));
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token) => t.api('POST', `/api/v1/stock-levels/${level}/adjust`, { token, body: { delta: 1, reason: 'delivery' } }));
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token) => t.api('PUT', '/api/v1/stock-levels', { token, body: { depotId, itemId, quantity: 5 } }));
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token, role) =>
+      t.api('POST', '/api/v1/stock-items', { token, body: { sku: `S-${role}`, name: role, kind: 'equipment', unit: 'pcs' } }),
+    );
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token) =>
+      t.api('POST', `/api/v1/stock-levels/${level}/adjust`, { token, body: { delta: 1, reason: 'delivery' } }),
+    );
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher'], (token) =>
+      t.api('PUT', '/api/v1/stock-levels', { token, body: { depotId, itemId, quantity: 5 } }),
+    );
   });
 });

@@ -10,7 +10,9 @@ const fields = {
 
 export const TeamCreate = z.strictObject(fields).meta({ id: 'TeamCreate' });
 export const TeamUpdate = patchSchema(fields).meta({ id: 'TeamUpdate' });
-export const Team = z.object({ ...TrackedDto, name: z.string(), depotId: Id.nullable(), color: z.string().nullable() }).meta({ id: 'Team' });
+export const Team = z
+  .object({ ...TrackedDto, name: z.string(), depotId: Id.nullable(), color: z.string().nullable() })
+  .meta({ id: 'Team' });
 
 export const TeamMemberAdd = z.strictObject({ userId: Id, isLead: z.boolean().default(false) });
 export const TeamMemberParams = z.strictObject({ id: Id, userId: Id });

@@ -29,24 +29,38 @@ const Members = z.object({ items: z.array(TeamMember) });
 export const teamRoutes: AnyRoute[] = [
   ...teamCrud.routes(),
   defineRoute({
-    method: 'get', path: '/teams/:id/members', tag: 'Teams', access: 'catalog:read',
+    method: 'get',
+    path: '/teams/:id/members',
+    tag: 'Teams',
+    access: 'catalog:read',
     summary: "A team's members (leads flagged)",
-    params: IdParams, response: Members,
+    params: IdParams,
+    response: Members,
     handler: ({ ctx, params }) => {
       teamCrud.service.get(ctx, params);
       return { items: listMembers(ctx, params.id) };
     },
   }),
   defineRoute({
-    method: 'post', path: '/teams/:id/members', tag: 'Teams', access: 'catalog:manage',
+    method: 'post',
+    path: '/teams/:id/members',
+    tag: 'Teams',
+    access: 'catalog:manage',
     summary: 'Add a user to a team (or change their lead flag); returns the members',
-    params: IdParams, body: TeamMemberAdd, response: Members, status: 200,
+    params: IdParams,
+    body: TeamMemberAdd,
+    response: Members,
+    status: 200,
     handler: ({ ctx, params, body }) => ({ items: addMember(ctx, params.id, body.userId, body.isLead) }),
   }),
   defineRoute({
-    method: 'delete', path: '/teams/:id/members/:userId', tag: 'Teams', access: 'catalog:manage',
+    method: 'delete',
+    path: '/teams/:id/members/:userId',
+    tag: 'Teams',
+    access: 'catalog:manage',
     summary: 'Remove a user from a team',
-    params: TeamMemberParams, response: null,
+    params: TeamMemberParams,
+    response: null,
     handler: ({ ctx, params }) => {
       removeMember(ctx, params.id, params.userId);
       return new Reply(204, undefined);

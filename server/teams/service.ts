@@ -47,6 +47,10 @@ export function removeMember(ctx: Ctx, teamId: string, userId: string): void {
 
 /** A team's memberships belong to it: deleting the team removes them (each is audited). */
 export function removeAllMembers(w: Writer, teamId: string): void {
-  const rows = w.ctx.host.db.select({ id: teamMembers.id }).from(teamMembers).where(and(eq(teamMembers.orgId, w.ctx.orgId), eq(teamMembers.teamId, teamId))).all();
+  const rows = w.ctx.host.db
+    .select({ id: teamMembers.id })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.orgId, w.ctx.orgId), eq(teamMembers.teamId, teamId)))
+    .all();
   for (const r of rows) w.remove(teamMembers, r.id);
 }

@@ -22,7 +22,10 @@ describe('teams and members', () => {
     const depotId = (await t.api('GET', '/api/v1/depots', { token: admin })).body.items[0].id;
     const team = await t.api('POST', T, { token: admin, body: { name: 'Water crew', depotId, color: '#1f77b4' } });
     expect(team.status).toBe(201);
-    expect(historyOf(t, team.body.id)).toEqual({ audit: [{ action: 'teams.insert', entity: 'teams' }], changes: [{ tableName: 'teams', op: 'insert' }] });
+    expect(historyOf(t, team.body.id)).toEqual({
+      audit: [{ action: 'teams.insert', entity: 'teams' }],
+      changes: [{ tableName: 'teams', op: 'insert' }],
+    });
     const add = await t.api('POST', `${T}/${team.body.id}/members`, { token: admin, body: { userId: techId, isLead: true } });
     expect(add.status).toBe(200);
     expect(add.body.items).toEqual([expect.objectContaining({ userId: techId, role: 'technician', isLead: true })]);
@@ -62,7 +65,9 @@ describe('teams and members', () => {
 
   it('when each role manages teams, then only admins may (everyone may read)', async () => {
     const team = (await t.api('GET', T, { token: admin })).body.items[0].id;
-    await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'], (token) => t.api('GET', `${T}/${team}/members`, { token }));
+    await expectRoleMatrix(tokens, ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'], (token) =>
+      t.api('GET', `${T}/${team}/members`, { token }),
+    );
     await expectRoleMatrix(tokens, ['admin'], (token, role) => t.api('POST', T, { token, body: { name: `Team ${role}` } }));
     await expectRoleMatrix(tokens, ['admin'], (token) => t.api('POST', `${T}/${team}/members`, { token, body: { userId: techId } }));
     await expectRoleMatrix(tokens, ['admin'], (token) => t.api('PATCH', `${T}/${team}`, { token, body: { color: '#000000' } }));

@@ -3,7 +3,17 @@ import { telemetryDevices, telemetryRules } from '../../db/schema/index.js';
 import { Id, IdParams, ListQueryBase, page } from '../http/contract-common.js';
 import { defineCrud, etag } from '../http/crud.js';
 import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
-import { Device, DeviceCreate, DeviceUpdate, ProtocolSchema, Rule, RuleCreate, RuleKindSchema, RuleUpdate, type DeviceDto } from './contract.js';
+import {
+  Device,
+  DeviceCreate,
+  DeviceUpdate,
+  ProtocolSchema,
+  Rule,
+  RuleCreate,
+  RuleKindSchema,
+  RuleUpdate,
+  type DeviceDto,
+} from './contract.js';
 import { toDeviceDto, toRuleDto, toStatusDto } from './dto.js';
 import type { Services } from '../services.js';
 import { validateDevice, validateRule } from './service.js';
@@ -53,18 +63,26 @@ const DeviceListQuery = z.strictObject({
 
 const deviceReadRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/telemetry/devices', tag: 'Telemetry', access: 'telemetry:read',
+    method: 'get',
+    path: '/telemetry/devices',
+    tag: 'Telemetry',
+    access: 'telemetry:read',
     summary: 'List telemetry devices with their live state (connected, silent, error, disabled), last frame and counters',
-    query: DeviceListQuery, response: page(Device),
+    query: DeviceListQuery,
+    response: page(Device),
     handler: ({ ctx, services, query }) => {
       const p = deviceCrud.service.list(ctx, {}, query) as { items: DeviceDto[]; nextCursor: string | null };
       return { items: p.items.map((d) => withLive(services, d)), nextCursor: p.nextCursor };
     },
   }),
   defineRoute({
-    method: 'get', path: '/telemetry/devices/:id', tag: 'Telemetry', access: 'telemetry:read',
+    method: 'get',
+    path: '/telemetry/devices/:id',
+    tag: 'Telemetry',
+    access: 'telemetry:read',
     summary: 'One telemetry device with its live state; its ETag is the version to send back in If-Match',
-    params: IdParams, response: Device,
+    params: IdParams,
+    response: Device,
     handler: ({ ctx, services, params }) => {
       const row = deviceCrud.service.get(ctx, params);
       return new Reply(200, withLive(services, toDeviceDto(row)), etag(row.version));

@@ -19,7 +19,11 @@ export const SerialSettingsSchema = z
   .meta({ id: 'SerialSettings' });
 
 export const ModbusRegisterSchema = z.strictObject({
-  name: z.string().trim().toLowerCase().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'lower-case dotted name, e.g. pump.pressure'),
+  name: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'lower-case dotted name, e.g. pump.pressure'),
   unit: z.string().max(20).nullable().default(null),
   function: z.union([z.literal(3), z.literal(4)]),
   address: z.number().int().min(0).max(65535),
@@ -39,14 +43,22 @@ export const ModbusSettingsSchema = z
   })
   .meta({ id: 'ModbusSettings' });
 
-const HexId = z.string().trim().toLowerCase().regex(/^[0-9a-f]{1,8}$/, 'hex, e.g. 0403').nullable().optional();
+const HexId = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{1,8}$/, 'hex, e.g. 0403')
+  .nullable()
+  .optional();
 
 const deviceFields = {
   name: z.string().trim().min(1).max(100),
   vendorId: HexId,
   productId: HexId,
   serialNumber: OptionalText(100),
-  path: OptionalText(300).meta({ description: 'Fallback when the adapter has no vendor/product/serial identity (and for pseudo-terminals)' }),
+  path: OptionalText(300).meta({
+    description: 'Fallback when the adapter has no vendor/product/serial identity (and for pseudo-terminals)',
+  }),
   protocol: ProtocolSchema,
   serial: SerialSettingsSchema.default({ baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none' }),
   modbus: ModbusSettingsSchema.nullable().optional(),
@@ -135,7 +147,9 @@ export const ReadingsQuery = z
     resolution: z.enum(RESOLUTIONS).optional().meta({ description: 'Default: raw up to 6 h, minute up to 7 days, hour beyond' }),
     limit: z.coerce.number().int().min(1).max(20_000).default(5000),
   })
-  .refine((q) => [q.assetId, q.vehicleId, q.deviceId].filter(Boolean).length === 1, { message: 'give exactly one of assetId, vehicleId, deviceId' })
+  .refine((q) => [q.assetId, q.vehicleId, q.deviceId].filter(Boolean).length === 1, {
+    message: 'give exactly one of assetId, vehicleId, deviceId',
+  })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] });
 
 export const ReadingPoint = z.object({
@@ -147,7 +161,13 @@ export const ReadingPoint = z.object({
   last: z.number().optional(),
 });
 export const ReadingsResponse = z
-  .object({ metric: z.string(), unit: z.string().nullable(), resolution: z.enum(RESOLUTIONS), points: z.array(ReadingPoint), truncated: z.boolean() })
+  .object({
+    metric: z.string(),
+    unit: z.string().nullable(),
+    resolution: z.enum(RESOLUTIONS),
+    points: z.array(ReadingPoint),
+    truncated: z.boolean(),
+  })
   .meta({ id: 'TelemetryReadings' });
 
 export const LatestResponse = z
@@ -245,7 +265,13 @@ export const AlertListQuery = z.strictObject({
 
 const Days = z.number().int().min(1).max(3650);
 export const Settings = z
-  .object({ rawRetentionDays: Days, minuteRetentionDays: Days, hourRetentionDays: Days, version: z.number().int(), updatedAt: IsoTime.nullable() })
+  .object({
+    rawRetentionDays: Days,
+    minuteRetentionDays: Days,
+    hourRetentionDays: Days,
+    version: z.number().int(),
+    updatedAt: IsoTime.nullable(),
+  })
   .meta({ id: 'TelemetrySettings' });
 export const SettingsUpdate = z
   .strictObject({ rawRetentionDays: Days.optional(), minuteRetentionDays: Days.optional(), hourRetentionDays: Days.optional() })

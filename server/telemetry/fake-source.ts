@@ -26,8 +26,16 @@ export class FakeSource implements TelemetrySource {
     for (const d of devices) {
       const prev = this.status.get(d.id);
       this.status.set(d.id, {
-        deviceId: d.id, state: d.enabled ? (prev?.state === 'disabled' || !prev ? 'connected' : prev.state) : 'disabled',
-        path: d.path, lastFrameAt: prev?.lastFrameAt ?? null, lastError: null, frames: prev?.frames ?? 0, errors: 0, rejected: prev?.rejected ?? {}, bytes: prev?.bytes ?? 0, reconnects: 0,
+        deviceId: d.id,
+        state: d.enabled ? (prev?.state === 'disabled' || !prev ? 'connected' : prev.state) : 'disabled',
+        path: d.path,
+        lastFrameAt: prev?.lastFrameAt ?? null,
+        lastError: null,
+        frames: prev?.frames ?? 0,
+        errors: 0,
+        rejected: prev?.rejected ?? {},
+        bytes: prev?.bytes ?? 0,
+        reconnects: 0,
       });
     }
   }
@@ -57,7 +65,25 @@ export class FakeSource implements TelemetrySource {
     this.emit(deviceId, { kind: 'metrics', at, metrics: Object.entries(metrics).map(([name, value]) => ({ name, value, unit })) });
   }
 
-  position(deviceId: string, at: number, lat: number, lon: number, extra: Partial<Extract<TelemetryFrame, { kind: 'position' }>> = {}): void {
-    this.emit(deviceId, { kind: 'position', at, lat, lon, speedKmh: 30, headingDeg: 90, fixQuality: 1, satellites: 8, hdop: 0.9, altitudeM: 12, ...extra });
+  position(
+    deviceId: string,
+    at: number,
+    lat: number,
+    lon: number,
+    extra: Partial<Extract<TelemetryFrame, { kind: 'position' }>> = {},
+  ): void {
+    this.emit(deviceId, {
+      kind: 'position',
+      at,
+      lat,
+      lon,
+      speedKmh: 30,
+      headingDeg: 90,
+      fixQuality: 1,
+      satellites: 8,
+      hdop: 0.9,
+      altitudeM: 12,
+      ...extra,
+    });
   }
 }

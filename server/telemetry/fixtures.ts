@@ -41,9 +41,27 @@ export async function telemetryWorld(t: TestHost, opts: Partial<TelemetryOptions
   // On the services object, where the routes find it (as server/start.ts does).
   const telemetry = (t.services.telemetry = startTelemetry(t.host, source, { retentionIntervalMs: 0, ...opts }));
   const sensor = await post('/telemetry/devices', { name: 'Pump sensor', path: '/dev/ttyUSB0', protocol: 'kv', assetId: asset.id });
-  const gps = await post('/telemetry/devices', { name: 'Van GPS', vendorId: '1546', productId: '01a7', serialNumber: 'G1', protocol: 'nmea', vehicleId: vehicle.id });
+  const gps = await post('/telemetry/devices', {
+    name: 'Van GPS',
+    vendorId: '1546',
+    productId: '01a7',
+    serialNumber: 'G1',
+    protocol: 'nmea',
+    vehicleId: vehicle.id,
+  });
   return {
-    token, orgId, userId, locationId: location.id, assetId: asset.id, teamId: team.id, vehicleId: vehicle.id, templateId: template.id,
-    sensorId: sensor.id, gpsId: gps.id, source, telemetry, site,
+    token,
+    orgId,
+    userId,
+    locationId: location.id,
+    assetId: asset.id,
+    teamId: team.id,
+    vehicleId: vehicle.id,
+    templateId: template.id,
+    sensorId: sensor.id,
+    gpsId: gps.id,
+    source,
+    telemetry,
+    site,
   };
 }

@@ -71,9 +71,18 @@ export function activeAlerts(db: Db): AlertRow[] {
 
 /** The rule's active alert for a subject (and, for geofence rules, a site). */
 export function activeAlertFor(db: Db, orgId: string, ruleId: string, subjectId: string, locationId?: string): AlertRow | undefined {
-  const conds = [eq(telemetryAlerts.orgId, orgId), eq(telemetryAlerts.ruleId, ruleId), eq(telemetryAlerts.subjectId, subjectId), eq(telemetryAlerts.state, 'active')];
+  const conds = [
+    eq(telemetryAlerts.orgId, orgId),
+    eq(telemetryAlerts.ruleId, ruleId),
+    eq(telemetryAlerts.subjectId, subjectId),
+    eq(telemetryAlerts.state, 'active'),
+  ];
   if (locationId) conds.push(eq(telemetryAlerts.locationId, locationId));
-  return db.select().from(telemetryAlerts).where(and(...conds)).get();
+  return db
+    .select()
+    .from(telemetryAlerts)
+    .where(and(...conds))
+    .get();
 }
 
 const FINISHED = ['COMPLETED', 'CLOSED', 'CANCELLED'];
@@ -89,7 +98,10 @@ export function openWorkOrderOfRule(db: Db, orgId: string, ruleId: string, subje
         eq(telemetryAlerts.orgId, orgId),
         eq(telemetryAlerts.ruleId, ruleId),
         eq(telemetryAlerts.subjectId, subjectId),
-        sql`${workOrders.status} NOT IN (${sql.join(FINISHED.map((s) => sql`${s}`), sql`, `)})`,
+        sql`${workOrders.status} NOT IN (${sql.join(
+          FINISHED.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
       ),
     )
     .orderBy(desc(telemetryAlerts.raisedAt))
@@ -98,7 +110,11 @@ export function openWorkOrderOfRule(db: Db, orgId: string, ruleId: string, subje
 
 /** A vehicle's open work orders at a site: where a geofence crossing is written to the timeline. */
 export function openWorkOrdersAt(db: Db, orgId: string, vehicleId: string, locationId: string): string[] {
-  const vehicle = db.select({ teamId: vehicles.teamId }).from(vehicles).where(and(eq(vehicles.id, vehicleId), eq(vehicles.orgId, orgId))).get();
+  const vehicle = db
+    .select({ teamId: vehicles.teamId })
+    .from(vehicles)
+    .where(and(eq(vehicles.id, vehicleId), eq(vehicles.orgId, orgId)))
+    .get();
   if (!vehicle?.teamId) return [];
   return db
     .select({ id: workOrders.id })
@@ -108,7 +124,10 @@ export function openWorkOrdersAt(db: Db, orgId: string, vehicleId: string, locat
         eq(workOrders.orgId, orgId),
         eq(workOrders.teamId, vehicle.teamId),
         eq(workOrders.locationId, locationId),
-        sql`${workOrders.status} NOT IN (${sql.join(FINISHED.map((s) => sql`${s}`), sql`, `)})`,
+        sql`${workOrders.status} NOT IN (${sql.join(
+          FINISHED.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
       ),
     )
     .all()
@@ -118,7 +137,12 @@ export function openWorkOrdersAt(db: Db, orgId: string, vehicleId: string, locat
 export type Subject = { assetId?: string | undefined; vehicleId?: string | undefined; deviceId?: string | undefined };
 
 export function rawReadings(db: Db, orgId: string, s: Subject, metric: string, from: number, to: number, limit: number) {
-  const conds: SQL[] = [eq(telemetryReadings.orgId, orgId), eq(telemetryReadings.metric, metric), gte(telemetryReadings.at, from), lt(telemetryReadings.at, to)];
+  const conds: SQL[] = [
+    eq(telemetryReadings.orgId, orgId),
+    eq(telemetryReadings.metric, metric),
+    gte(telemetryReadings.at, from),
+    lt(telemetryReadings.at, to),
+  ];
   if (s.assetId) conds.push(eq(telemetryReadings.assetId, s.assetId));
   else if (s.vehicleId) conds.push(eq(telemetryReadings.vehicleId, s.vehicleId));
   else if (s.deviceId) conds.push(eq(telemetryReadings.deviceId, s.deviceId));
@@ -131,7 +155,16 @@ export function rawReadings(db: Db, orgId: string, s: Subject, metric: string, f
     .all();
 }
 
-export function rollups(db: Db, orgId: string, subjectId: string, metric: string, resolution: 'minute' | 'hour', from: number, to: number, limit: number) {
+export function rollups(
+  db: Db,
+  orgId: string,
+  subjectId: string,
+  metric: string,
+  resolution: 'minute' | 'hour',
+  from: number,
+  to: number,
+  limit: number,
+) {
   return db
     .select()
     .from(telemetryRollups)
@@ -177,7 +210,13 @@ export function latestPositions(db: Db, orgId: string): PositionRow[] {
   const ids = db.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.orgId, orgId)).all();
   const out: PositionRow[] = [];
   for (const { id } of ids) {
-    const row = db.select().from(vehiclePositions).where(and(eq(vehiclePositions.orgId, orgId), eq(vehiclePositions.vehicleId, id))).orderBy(desc(vehiclePositions.at), desc(vehiclePositions.id)).limit(1).get();
+    const row = db
+      .select()
+      .from(vehiclePositions)
+      .where(and(eq(vehiclePositions.orgId, orgId), eq(vehiclePositions.vehicleId, id)))
+      .orderBy(desc(vehiclePositions.at), desc(vehiclePositions.id))
+      .limit(1)
+      .get();
     if (row) out.push(row);
   }
   return out;
@@ -187,7 +226,14 @@ export function track(db: Db, orgId: string, vehicleId: string, from: number, to
   return db
     .select()
     .from(vehiclePositions)
-    .where(and(eq(vehiclePositions.orgId, orgId), eq(vehiclePositions.vehicleId, vehicleId), gte(vehiclePositions.at, from), lt(vehiclePositions.at, to)))
+    .where(
+      and(
+        eq(vehiclePositions.orgId, orgId),
+        eq(vehiclePositions.vehicleId, vehicleId),
+        gte(vehiclePositions.at, from),
+        lt(vehiclePositions.at, to),
+      ),
+    )
     .orderBy(asc(vehiclePositions.at), asc(vehiclePositions.id))
     .limit(limit)
     .all();
@@ -199,11 +245,21 @@ export function devicesOf(db: Db, orgId: string): DeviceRow[] {
 }
 
 export function alertOf(db: Db, orgId: string, id: string): AlertRow | undefined {
-  return db.select().from(telemetryAlerts).where(and(eq(telemetryAlerts.id, id), eq(telemetryAlerts.orgId, orgId))).get();
+  return db
+    .select()
+    .from(telemetryAlerts)
+    .where(and(eq(telemetryAlerts.id, id), eq(telemetryAlerts.orgId, orgId)))
+    .get();
 }
 
 /** Whether the asset or vehicle a telemetry query names exists in this org (else the route answers 404). */
 export function subjectExists(db: Db, orgId: string, kind: 'asset' | 'vehicle', id: string): boolean {
   const table = kind === 'asset' ? assets : vehicles;
-  return db.select({ id: table.id }).from(table).where(and(eq(table.id, id), eq(table.orgId, orgId))).get() !== undefined;
+  return (
+    db
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.id, id), eq(table.orgId, orgId)))
+      .get() !== undefined
+  );
 }

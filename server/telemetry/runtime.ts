@@ -78,7 +78,18 @@ export function startTelemetry(host: Host, source: TelemetrySource, options: Par
     geofences.setRules(rules);
   };
   const loadSites = () => {
-    geofences.setSites(host.db.select({ id: locations.id, orgId: locations.orgId, lat: locations.lat, lon: locations.lon, geofenceRadiusM: locations.geofenceRadiusM }).from(locations).all());
+    geofences.setSites(
+      host.db
+        .select({
+          id: locations.id,
+          orgId: locations.orgId,
+          lat: locations.lat,
+          lon: locations.lon,
+          geofenceRadiusM: locations.geofenceRadiusM,
+        })
+        .from(locations)
+        .all(),
+    );
   };
   loadDevices();
   loadRules();

@@ -16,22 +16,31 @@ type Values = Record<string, unknown>;
  * missing one (422 unknown_reference), so nothing leaks about other tenants.
  */
 function checkRef(w: Writer, table: ManagedTable, id: unknown, field: string, entity: string, errors: FieldError[]) {
-  if (typeof id === 'string' && !w.find(table, id)) errors.push({ field: `body.${field}`, message: `no such ${entity} in this organization` });
+  if (typeof id === 'string' && !w.find(table, id))
+    errors.push({ field: `body.${field}`, message: `no such ${entity} in this organization` });
 }
 
 function throwIf(errors: FieldError[]) {
-  if (errors.length) throw new UnprocessableError('unknown_reference', `The request refers to records that do not exist: ${errors.map((e) => e.field).join(', ')}.`, errors);
+  if (errors.length)
+    throw new UnprocessableError(
+      'unknown_reference',
+      `The request refers to records that do not exist: ${errors.map((e) => e.field).join(', ')}.`,
+      errors,
+    );
 }
 
 /** Device checks inside the write transaction (create and PATCH: the merged row is checked). */
 export function validateDevice(w: Writer, values: Values, before?: Values): void {
   const merged = { ...(before ?? {}), ...values };
   const shape: FieldError[] = [];
-  if (merged.assetId && merged.vehicleId) shape.push({ field: 'body.vehicleId', message: 'bind a device to an asset or a vehicle, not both' });
+  if (merged.assetId && merged.vehicleId)
+    shape.push({ field: 'body.vehicleId', message: 'bind a device to an asset or a vehicle, not both' });
   if (merged.protocol === 'modbus' && !merged.modbus) shape.push({ field: 'body.modbus', message: 'required for protocol "modbus"' });
   if (merged.protocol !== 'modbus' && merged.modbus) shape.push({ field: 'body.modbus', message: 'only for protocol "modbus"' });
-  if (merged.protocol === 'nmea' && merged.assetId) shape.push({ field: 'body.assetId', message: 'a GPS (nmea) device gives positions: bind it to a vehicle' });
-  if (!merged.path && !merged.vendorId && !merged.serialNumber) shape.push({ field: 'body.path', message: 'give a path or a USB identity (vendorId/productId/serialNumber)' });
+  if (merged.protocol === 'nmea' && merged.assetId)
+    shape.push({ field: 'body.assetId', message: 'a GPS (nmea) device gives positions: bind it to a vehicle' });
+  if (!merged.path && !merged.vendorId && !merged.serialNumber)
+    shape.push({ field: 'body.path', message: 'give a path or a USB identity (vendorId/productId/serialNumber)' });
   if (shape.length) throw new ValidationError('The device settings do not fit together.', shape);
   const refs: FieldError[] = [];
   checkRef(w, assets, values.assetId, 'assetId', 'asset', refs);
@@ -52,7 +61,8 @@ export function validateRule(w: Writer, values: Values, before?: Values): void {
     if (r.kind === 'outside_band') {
       need('low', 'required for an outside_band rule');
       need('high', 'required for an outside_band rule');
-      if (typeof r.low === 'number' && typeof r.high === 'number' && r.low >= r.high) e.push({ field: 'body.high', message: 'must be greater than low' });
+      if (typeof r.low === 'number' && typeof r.high === 'number' && r.low >= r.high)
+        e.push({ field: 'body.high', message: 'must be greater than low' });
     } else need('threshold', `required for a "${String(r.kind)}" rule`);
     if (r.locationId) e.push({ field: 'body.locationId', message: 'only for geofence rules' });
     if (r.assetId && r.vehicleId) e.push({ field: 'body.vehicleId', message: 'watch an asset or a vehicle, not both' });
@@ -61,7 +71,8 @@ export function validateRule(w: Writer, values: Values, before?: Values): void {
   } else {
     if (r.metric) e.push({ field: 'body.metric', message: 'geofence rules watch positions, not a metric' });
     if (r.assetId) e.push({ field: 'body.assetId', message: 'geofence rules watch vehicles' });
-    if (r.opensWorkOrder) e.push({ field: 'body.opensWorkOrder', message: 'geofence rules write to the timeline of open work; they do not open work orders' });
+    if (r.opensWorkOrder)
+      e.push({ field: 'body.opensWorkOrder', message: 'geofence rules write to the timeline of open work; they do not open work orders' });
   }
   if (r.templateId && !r.opensWorkOrder) e.push({ field: 'body.templateId', message: 'only used when opensWorkOrder is true' });
   if (e.length) throw new ValidationError('The rule is incomplete or contradictory.', e);
@@ -75,7 +86,13 @@ export function validateRule(w: Writer, values: Values, before?: Values): void {
 
 export function getSettings(ctx: Ctx): SettingsDto {
   const s = settingsOf(ctx.host.db, ctx.orgId);
-  return { rawRetentionDays: s.rawRetentionDays, minuteRetentionDays: s.minuteRetentionDays, hourRetentionDays: s.hourRetentionDays, version: s.version, updatedAt: iso(s.updatedAt) };
+  return {
+    rawRetentionDays: s.rawRetentionDays,
+    minuteRetentionDays: s.minuteRetentionDays,
+    hourRetentionDays: s.hourRetentionDays,
+    version: s.version,
+    updatedAt: iso(s.updatedAt),
+  };
 }
 
 export function updateSettings(
@@ -98,7 +115,8 @@ export function updateSettings(
       ]);
     }
     if (row) w.update(telemetrySettings, row.id, next, { expectedVersion, before: row });
-    else if (expectedVersion !== undefined && expectedVersion !== 0) throw new VersionConflictError('The settings were never saved; send If-Match "0" or none.', { currentVersion: 0 });
+    else if (expectedVersion !== undefined && expectedVersion !== 0)
+      throw new VersionConflictError('The settings were never saved; send If-Match "0" or none.', { currentVersion: 0 });
     else w.insert(telemetrySettings, next);
   });
   return getSettings(ctx);
@@ -113,7 +131,18 @@ export function acknowledgeAlert(ctx: Ctx, id: string): AlertDto {
   });
 }
 
-export function listAlerts(ctx: Ctx, q: { limit: number; cursor?: string | undefined; sort?: string | undefined; state?: string | undefined; ruleId?: string | undefined; assetId?: string | undefined; vehicleId?: string | undefined }) {
+export function listAlerts(
+  ctx: Ctx,
+  q: {
+    limit: number;
+    cursor?: string | undefined;
+    sort?: string | undefined;
+    state?: string | undefined;
+    ruleId?: string | undefined;
+    assetId?: string | undefined;
+    vehicleId?: string | undefined;
+  },
+) {
   const spec = parseSort(q.sort, { raisedAt: telemetryAlerts.raisedAt }, '-raisedAt');
   const conds: (SQL | undefined)[] = [eq(telemetryAlerts.orgId, ctx.orgId)];
   if (q.state) conds.push(eq(telemetryAlerts.state, q.state as 'active' | 'cleared'));
@@ -121,7 +150,13 @@ export function listAlerts(ctx: Ctx, q: { limit: number; cursor?: string | undef
   if (q.assetId) conds.push(eq(telemetryAlerts.assetId, q.assetId));
   if (q.vehicleId) conds.push(eq(telemetryAlerts.vehicleId, q.vehicleId));
   conds.push(afterCursor(spec, telemetryAlerts.id, q.cursor));
-  const rows = ctx.host.db.select().from(telemetryAlerts).where(and(...conds)).orderBy(...orderBy(spec, telemetryAlerts.id)).limit(q.limit + 1).all();
+  const rows = ctx.host.db
+    .select()
+    .from(telemetryAlerts)
+    .where(and(...conds))
+    .orderBy(...orderBy(spec, telemetryAlerts.id))
+    .limit(q.limit + 1)
+    .all();
   const p = toPage(rows, q.limit, spec, (r) => r.raisedAt);
   return { items: p.items.map(toAlertDto), nextCursor: p.nextCursor };
 }
@@ -138,7 +173,13 @@ export function readings(ctx: Ctx, q: ReadingsQueryInput) {
     const rows = rawReadings(ctx.host.db, ctx.orgId, q, q.metric, from, to, q.limit + 1);
     const truncated = rows.length > q.limit;
     const kept = rows.slice(0, q.limit);
-    return { metric: q.metric, unit: kept.find((r) => r.unit)?.unit ?? null, resolution, truncated, points: kept.map((r) => ({ at: iso(r.at), value: r.value })) };
+    return {
+      metric: q.metric,
+      unit: kept.find((r) => r.unit)?.unit ?? null,
+      resolution,
+      truncated,
+      points: kept.map((r) => ({ at: iso(r.at), value: r.value })),
+    };
   }
   const subjectId = (q.assetId ?? q.vehicleId ?? q.deviceId)!;
   const rows = rollups(ctx.host.db, ctx.orgId, subjectId, q.metric, resolution, from, to, q.limit + 1);

@@ -41,7 +41,17 @@ export type TelemetryFrame =
  * Why input was rejected. 'nofix': a well-formed GPS sentence without a valid fix (counted so "no
  * fix" is visible; not bad input). 'overflow': bytes dropped because a device flooded beyond its cap.
  */
-export const REJECTION_REASONS = ['checksum', 'overlong', 'malformed', 'binary', 'unsupported', 'timeout', 'exception', 'nofix', 'overflow'] as const;
+export const REJECTION_REASONS = [
+  'checksum',
+  'overlong',
+  'malformed',
+  'binary',
+  'unsupported',
+  'timeout',
+  'exception',
+  'nofix',
+  'overflow',
+] as const;
 
 /** A rejected piece of input: counted per device and reason, a short printable sample kept for the console. */
 export interface Rejection {
@@ -136,6 +146,8 @@ export interface TelemetrySource {
   configure(devices: DeviceConfig[]): void;
   statuses(): DeviceStatus[];
   /** Ports visible now (SerialPort.list()), for the console's "add device" picker. */
-  listPorts(): Promise<Array<{ path: string; vendorId: string | null; productId: string | null; serialNumber: string | null; manufacturer: string | null }>>;
+  listPorts(): Promise<
+    Array<{ path: string; vendorId: string | null; productId: string | null; serialNumber: string | null; manufacturer: string | null }>
+  >;
   close(): Promise<void>;
 }

@@ -13,7 +13,11 @@ const fields = {
   description: OptionalText(5000),
   type: WorkOrderTypeSchema,
   priority: PrioritySchema,
-  durationMin: z.number().int().min(1).max(7 * 24 * 60),
+  durationMin: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   requiredSkills: RequiredSkills.default([]),
   checklist: ChecklistSchema.default([]),
   requiresSignature: z.boolean().default(false),

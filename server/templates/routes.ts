@@ -15,7 +15,11 @@ export const templateCrud = defineCrud({
   dto: TaskTemplate,
   toDto: (r) => ({
     ...trackedDto(r),
-    name: r.name, description: r.description, type: r.type, priority: r.priority, durationMin: r.durationMin,
+    name: r.name,
+    description: r.description,
+    type: r.type,
+    priority: r.priority,
+    durationMin: r.durationMin,
     // Stored JSON is validated on the way out too (STYLE 8): a bad row fails loudly, not in the planner.
     requiredSkills: z.array(RequiredSkillSchema).parse(r.requiredSkills),
     checklist: ChecklistSchema.parse(r.checklist),
@@ -24,7 +28,10 @@ export const templateCrud = defineCrud({
   read: 'catalog:read',
   write: 'catalog:manage',
   sort: { keys: { name: taskTemplates.name, type: taskTemplates.type, createdAt: taskTemplates.createdAt }, default: 'name' },
-  filters: { type: { column: taskTemplates.type, schema: WorkOrderTypeSchema }, priority: { column: taskTemplates.priority, schema: PrioritySchema } },
+  filters: {
+    type: { column: taskTemplates.type, schema: WorkOrderTypeSchema },
+    priority: { column: taskTemplates.priority, schema: PrioritySchema },
+  },
   search: [taskTemplates.name, taskTemplates.description],
   validate: (w, values) => {
     const required = values.requiredSkills as { skillId: string }[] | undefined;

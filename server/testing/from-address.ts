@@ -13,7 +13,15 @@ export function requestFrom(
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: o.method ?? 'GET', headers: o.headers, localAddress, agent: false },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: o.method ?? 'GET',
+        headers: o.headers,
+        localAddress,
+        agent: false,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -21,7 +21,12 @@ export interface Response<T = unknown> {
   body: T;
 }
 
-export type Api = <T = any>(method: string, url: string, opts?: { body?: unknown; token?: string | null; headers?: Record<string, string>; rawBody?: string }) => Promise<Response<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+export type Api = <T = any>(
+  method: string,
+  url: string,
+  opts?: { body?: unknown; token?: string | null; headers?: Record<string, string>; rawBody?: string },
+) => Promise<Response<T>>;
 
 /**
  * A real host on a temp data dir, HTTP on port 0, a pinned clock. Each test file gets its own.
@@ -30,7 +35,13 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-test-'));
   const clock = new ManualClock(Date.parse(opts.now ?? '2026-11-16T09:00:00Z'));
   const host = createHost({ dataDir, clock });
-  const config = ConfigSchema.parse({ dataDir, port: 0, loginAttemptsPerMinute: 1000, loginFailuresPerAddressPerMinute: 1000, ...opts.config });
+  const config = ConfigSchema.parse({
+    dataDir,
+    port: 0,
+    loginAttemptsPerMinute: 1000,
+    loginFailuresPerAddressPerMinute: 1000,
+    ...opts.config,
+  });
   // Nothing is started here (no telemetry, scheduler or backups); a test starts what it needs and
   // puts it on `services`, where the routes find it.
   const services = createServices(host);

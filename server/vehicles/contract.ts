@@ -26,6 +26,8 @@ export const Vehicle = z
     depotId: Id.nullable(),
     teamId: Id.nullable(),
     /** Last GPS fix (written by telemetry, read-only here). */
-    lastFix: z.object({ lat: z.number(), lon: z.number(), speedKmh: z.number().nullable(), headingDeg: z.number().nullable(), at: IsoTime }).nullable(),
+    lastFix: z
+      .object({ lat: z.number(), lon: z.number(), speedKmh: z.number().nullable(), headingDeg: z.number().nullable(), at: IsoTime })
+      .nullable(),
   })
   .meta({ id: 'Vehicle' });

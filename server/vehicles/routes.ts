@@ -15,7 +15,12 @@ export const vehicleCrud = defineCrud({
   dto: Vehicle,
   toDto: (r) => ({
     ...trackedDto(r),
-    callSign: r.callSign, plate: r.plate, kind: r.kind, status: r.status, depotId: r.depotId, teamId: r.teamId,
+    callSign: r.callSign,
+    plate: r.plate,
+    kind: r.kind,
+    status: r.status,
+    depotId: r.depotId,
+    teamId: r.teamId,
     lastFix:
       r.lastLat !== null && r.lastLon !== null && r.lastFixAt !== null
         ? { lat: r.lastLat, lon: r.lastLon, speedKmh: r.lastSpeedKmh, headingDeg: r.lastHeadingDeg, at: iso(r.lastFixAt) }
@@ -23,7 +28,10 @@ export const vehicleCrud = defineCrud({
   }),
   read: 'catalog:read',
   write: 'catalog:manage',
-  sort: { keys: { callSign: vehicles.callSign, kind: vehicles.kind, status: vehicles.status, createdAt: vehicles.createdAt }, default: 'callSign' },
+  sort: {
+    keys: { callSign: vehicles.callSign, kind: vehicles.kind, status: vehicles.status, createdAt: vehicles.createdAt },
+    default: 'callSign',
+  },
   filters: {
     depotId: { column: vehicles.depotId, schema: Id },
     teamId: { column: vehicles.teamId, schema: Id },

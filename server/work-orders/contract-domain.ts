@@ -4,7 +4,15 @@ import { z } from 'zod';
 export const WorkOrderTypeSchema = z.enum(['corrective', 'preventive', 'inspection', 'installation', 'emergency']);
 export const PrioritySchema = z.enum(['critical', 'high', 'medium', 'low']);
 export const WorkOrderStatusSchema = z.enum([
-  'NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD', 'COMPLETED', 'CLOSED', 'CANCELLED',
+  'NEW',
+  'SCHEDULED',
+  'DISPATCHED',
+  'EN_ROUTE',
+  'ON_SITE',
+  'ON_HOLD',
+  'COMPLETED',
+  'CLOSED',
+  'CANCELLED',
 ]);
 export const SlaStateSchema = z.enum(['ok', 'at_risk', 'breached', 'met']);
 
@@ -16,7 +24,12 @@ export const RequiredSkillSchema = z.strictObject({
 /** One checklist line of a template, copied onto each work order made from it. */
 export const ChecklistItemSchema = z
   .strictObject({
-    id: z.string().trim().min(1).max(40).regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only'),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only'),
     label: z.string().trim().min(1).max(300),
     kind: z.enum(['yesno', 'number', 'text']),
     required: z.boolean().default(false),

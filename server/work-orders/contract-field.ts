@@ -10,7 +10,12 @@ export const Position = z
   .strictObject({
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),
-    accuracyM: z.number().min(0).max(100_000).optional().meta({ description: 'Radius of the reading\'s uncertainty in metres (as the browser reports it)' }),
+    accuracyM: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .meta({ description: "Radius of the reading's uncertainty in metres (as the browser reports it)" }),
   })
   .meta({ id: 'Position', description: 'A geolocation reading (WGS 84)' });
 export type PositionInput = z.infer<typeof Position>;

@@ -11,12 +11,15 @@ export const LifecycleRequirement = z.object({
 export const LifecycleMove = z.object({
   from: WorkOrderStatusSchema,
   to: WorkOrderStatusSchema,
-  allowed: z.boolean().meta({ description: 'The lifecycle has this move AND the caller\'s role may make it' }),
+  allowed: z.boolean().meta({ description: "The lifecycle has this move AND the caller's role may make it" }),
   via: z.enum(['transition', 'closure']).nullable().meta({
-    description: 'transition: POST /work-orders/{id}/transitions; closure: POST /work-orders/{id}/closure (approve → CLOSED, reject → DISPATCHED); null when not in the lifecycle',
+    description:
+      'transition: POST /work-orders/{id}/transitions; closure: POST /work-orders/{id}/closure (approve → CLOSED, reject → DISPATCHED); null when not in the lifecycle',
   }),
   reason: z.string().nullable().meta({ description: 'Why the caller cannot make this move (null when allowed)' }),
-  requires: z.array(LifecycleRequirement).meta({ description: 'Preconditions that depend on the work order (checked by the host on the move)' }),
+  requires: z
+    .array(LifecycleRequirement)
+    .meta({ description: 'Preconditions that depend on the work order (checked by the host on the move)' }),
 });
 export type LifecycleMoveDto = z.infer<typeof LifecycleMove>;
 

@@ -14,7 +14,11 @@ import { OccurredAt, Position } from './contract-field.js';
 
 const Title = z.string().trim().min(1, 'must not be empty').max(200);
 const Description = z.string().max(10_000);
-const DurationMin = z.number().int().min(1).max(60 * 24 * 30);
+const DurationMin = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 30);
 
 /**
  * The status is never edited in place: the lifecycle (roles, preconditions, SLA clocks) lives on
@@ -80,7 +84,9 @@ export const AssignmentRequest = z
     plannedStart: IsoTime.nullable().optional(),
     plannedEnd: IsoTime.nullable().optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give at least one of assigneeId, teamId, plannedStart, plannedEnd' })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'give at least one of assigneeId, teamId, plannedStart, plannedEnd',
+  })
   .meta({ id: 'WorkOrderAssignment' });
 export type AssignmentInput = z.infer<typeof AssignmentRequest>;
 
@@ -111,14 +117,23 @@ export type MaterialUsageInput = z.infer<typeof MaterialUsageRequest>;
 
 export const ChecklistItemParams = z.strictObject({
   id: Id,
-  itemId: z.string().min(1).max(40).regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only'),
+  itemId: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[\w-]+$/, 'letters, digits, "_" and "-" only'),
 });
 
 function commaList<T extends z.ZodType<string, string>>(values: T) {
   return z
     .string()
     .max(500)
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(values).min(1));
 }
 
@@ -126,13 +141,20 @@ export const WORK_ORDER_SORT_KEYS = ['createdAt', 'updatedAt', 'priority', 'dueA
 
 export const WorkOrderListQuery = z.strictObject({
   ...ListQueryBase,
-  sort: z.string().max(40).optional().meta({ description: `One of ${WORK_ORDER_SORT_KEYS.join(', ')}; "-" prefix for descending. Default -createdAt` }),
+  sort: z
+    .string()
+    .max(40)
+    .optional()
+    .meta({ description: `One of ${WORK_ORDER_SORT_KEYS.join(', ')}; "-" prefix for descending. Default -createdAt` }),
   status: commaList(WorkOrderStatusSchema).optional().meta({ description: 'Comma-separated statuses' }),
   priority: commaList(PrioritySchema).optional(),
   type: commaList(WorkOrderTypeSchema).optional(),
   teamId: Id.optional(),
   assigneeId: Id.optional(),
-  unassigned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unassigned: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   locationId: Id.optional(),
   assetId: Id.optional(),
   projectId: Id.optional(),

@@ -13,7 +13,13 @@ type Policy = typeof slaPolicies.$inferSelect;
 
 export type SlaFields = Pick<WorkOrderRow, 'slaPolicyId' | 'responseDueAt' | 'responseAtRiskAt' | 'resolutionDueAt' | 'resolutionAtRiskAt'>;
 
-const NO_SLA: SlaFields = { slaPolicyId: null, responseDueAt: null, responseAtRiskAt: null, resolutionDueAt: null, resolutionAtRiskAt: null };
+const NO_SLA: SlaFields = {
+  slaPolicyId: null,
+  responseDueAt: null,
+  responseAtRiskAt: null,
+  resolutionDueAt: null,
+  resolutionAtRiskAt: null,
+};
 
 export function policyFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrderRow['priority']): Policy | undefined {
   return ctx.host.db
@@ -35,14 +41,21 @@ export function calendarOf(ctx: Ctx, calendarId: string | null): Calendar {
   // Stored JSON is validated before use (STYLE 8): a broken calendar must not yield silent due times.
   const parsed = CalendarSchema.safeParse({ timeZone: row.timeZone, workingHours: row.workingHours, holidays: row.holidays });
   if (!parsed.success) {
-    throw new ConflictError('invalid_sla_calendar', `The SLA calendar "${row.name}" is not valid (${parsed.error.issues[0]?.message ?? 'unknown problem'}); fix it before creating work under its policy.`);
+    throw new ConflictError(
+      'invalid_sla_calendar',
+      `The SLA calendar "${row.name}" is not valid (${parsed.error.issues[0]?.message ?? 'unknown problem'}); fix it before creating work under its policy.`,
+    );
   }
   return parsed.data;
 }
 
 function policyCalendar(ctx: Ctx, policyId: string | null): Calendar {
   if (!policyId) return ALWAYS_OPEN;
-  const policy = ctx.host.db.select({ calendarId: slaPolicies.calendarId }).from(slaPolicies).where(and(eq(slaPolicies.id, policyId), eq(slaPolicies.orgId, ctx.orgId))).get();
+  const policy = ctx.host.db
+    .select({ calendarId: slaPolicies.calendarId })
+    .from(slaPolicies)
+    .where(and(eq(slaPolicies.id, policyId), eq(slaPolicies.orgId, ctx.orgId)))
+    .get();
   return calendarOf(ctx, policy?.calendarId ?? null);
 }
 
@@ -54,7 +67,11 @@ export function slaFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrder
   const policy = policyFor(ctx, type, priority);
   if (!policy) return NO_SLA;
   const cal = calendarOf(ctx, policy.calendarId);
-  const due: DueTimes = computeDueTimes(cal, { responseMinutes: policy.responseMinutes, resolutionMinutes: policy.resolutionMinutes }, startMs);
+  const due: DueTimes = computeDueTimes(
+    cal,
+    { responseMinutes: policy.responseMinutes, resolutionMinutes: policy.resolutionMinutes },
+    startMs,
+  );
   if (pausedMs > 0) {
     due.resolutionDueAt = addBusinessTime(cal, due.resolutionDueAt, pausedMs);
     due.resolutionAtRiskAt = addBusinessTime(cal, due.resolutionAtRiskAt, pausedMs);

@@ -57,7 +57,9 @@ describe('checklist', () => {
 
     const view = await t.api('GET', url(wo.id, '/checklist'), { token: w.tokens.tech1 });
     expect(view.body.complete).toBe(true);
-    expect(view.body.items.map((i: { item: { id: string }; answer: { value: unknown } | null }) => [i.item.id, i.answer?.value ?? null])).toEqual([
+    expect(
+      view.body.items.map((i: { item: { id: string }; answer: { value: unknown } | null }) => [i.item.id, i.answer?.value ?? null]),
+    ).toEqual([
       ['isolated', true],
       ['pressure', 4.5],
       ['remarks', null],
@@ -77,7 +79,10 @@ describe('materials', () => {
   it('when material is used, then stock goes down in the same mutation and the usage is listed', async () => {
     const wo = workOrderAt(w, 'ON_SITE');
     const before = stock();
-    const res = await t.api('POST', url(wo.id, '/materials'), { token: w.tokens.tech1, body: { itemId: w.item, depotId: w.depot, quantity: 3 } });
+    const res = await t.api('POST', url(wo.id, '/materials'), {
+      token: w.tokens.tech1,
+      body: { itemId: w.item, depotId: w.depot, quantity: 3 },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ sku: 'GASKET-50', quantity: 3, usedBy: w.people.tech1 });
     expect(stock()).toBe(before - 3);
@@ -90,12 +95,18 @@ describe('materials', () => {
   it('when there is not enough stock, then 409 insufficient_stock and nothing is recorded', async () => {
     const wo = workOrderAt(w, 'ON_SITE');
     const before = stock();
-    const res = await t.api('POST', url(wo.id, '/materials'), { token: w.tokens.tech1, body: { itemId: w.item, depotId: w.depot, quantity: before + 1 } });
+    const res = await t.api('POST', url(wo.id, '/materials'), {
+      token: w.tokens.tech1,
+      body: { itemId: w.item, depotId: w.depot, quantity: before + 1 },
+    });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'insufficient_stock', available: before, requested: before + 1 });
     expect(stock()).toBe(before);
     expect((await t.api('GET', url(wo.id, '/materials'), { token: w.tokens.viewer })).body.items).toEqual([]);
-    const bad = await t.api('POST', url(wo.id, '/materials'), { token: w.tokens.tech1, body: { itemId: w.depot, depotId: w.depot, quantity: 1 } });
+    const bad = await t.api('POST', url(wo.id, '/materials'), {
+      token: w.tokens.tech1,
+      body: { itemId: w.depot, depotId: w.depot, quantity: 1 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'body.itemId', message: expect.any(String) }]);
   });
@@ -107,11 +118,16 @@ describe('closure approval', () => {
     const bare = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.supervisor, body: { decision: 'rejected' } });
     expect(bare.status).toBe(400);
     expect(bare.body.errors).toEqual([{ field: 'body.comment', message: expect.any(String) }]);
-    const res = await t.api('POST', url(wo.id, '/closure'), { token: w.tokens.supervisor, body: { decision: 'rejected', comment: 'Photos missing' } });
+    const res = await t.api('POST', url(wo.id, '/closure'), {
+      token: w.tokens.supervisor,
+      body: { decision: 'rejected', comment: 'Photos missing' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'DISPATCHED', completedAt: null, closedAt: null });
     const approvals = await t.api('GET', url(wo.id, '/closure'), { token: w.tokens.tech1 });
-    expect(approvals.body.items).toEqual([expect.objectContaining({ decision: 'rejected', comment: 'Photos missing', decidedBy: w.people.supervisor })]);
+    expect(approvals.body.items).toEqual([
+      expect.objectContaining({ decision: 'rejected', comment: 'Photos missing', decidedBy: w.people.supervisor }),
+    ]);
 
     // The crew finishes again: a second pending request, approved this time.
     for (const to of ['EN_ROUTE', 'ON_SITE', 'COMPLETED']) expect((await move(t, w.tokens.tech1, wo.id, to)).status).toBe(200);

@@ -37,25 +37,30 @@ export function answerChecklistItem(
   itemId: string,
   input: ChecklistAnswerInput & { expectedVersion?: number | undefined },
 ): ChecklistAnswerDto {
-  return mutate(ctx, 'work_order.checklist_answered', (w) => {
-    const wo = loadForWrite(ctx, w, id, input.expectedVersion);
-    assertOpen(wo, 'answer its checklist');
-    const item = checklistOf(wo).find((i) => i.id === itemId);
-    if (!item) throw new NotFoundError(`checklist item on ${wo.number}`, itemId);
-    const problem = valueProblem(item, input.value);
-    if (problem) throw new ValidationError(`"${item.label}": ${problem}.`, [{ field: 'body.value', message: problem }]);
-    const existing = ctx.host.db
-      .select()
-      .from(checklistResults)
-      .where(and(eq(checklistResults.workOrderId, id), eq(checklistResults.itemId, itemId), eq(checklistResults.orgId, ctx.orgId)))
-      .get();
-    const answer = { value: input.value, note: input.note ?? null, answeredBy: ctx.actor.userId, answeredAt: w.now };
-    const row = existing
-      ? w.update(checklistResults, existing.id, answer, { before: existing }).after
-      : w.insert(checklistResults, { workOrderId: id, itemId, ...answer });
-    w.event(id, 'checklist_answered', { data: { itemId, label: item.label, value: input.value, previous: existing?.value ?? null } });
-    return toAnswerDto(row);
-  }, { workOrderId: id });
+  return mutate(
+    ctx,
+    'work_order.checklist_answered',
+    (w) => {
+      const wo = loadForWrite(ctx, w, id, input.expectedVersion);
+      assertOpen(wo, 'answer its checklist');
+      const item = checklistOf(wo).find((i) => i.id === itemId);
+      if (!item) throw new NotFoundError(`checklist item on ${wo.number}`, itemId);
+      const problem = valueProblem(item, input.value);
+      if (problem) throw new ValidationError(`"${item.label}": ${problem}.`, [{ field: 'body.value', message: problem }]);
+      const existing = ctx.host.db
+        .select()
+        .from(checklistResults)
+        .where(and(eq(checklistResults.workOrderId, id), eq(checklistResults.itemId, itemId), eq(checklistResults.orgId, ctx.orgId)))
+        .get();
+      const answer = { value: input.value, note: input.note ?? null, answeredBy: ctx.actor.userId, answeredAt: w.now };
+      const row = existing
+        ? w.update(checklistResults, existing.id, answer, { before: existing }).after
+        : w.insert(checklistResults, { workOrderId: id, itemId, ...answer });
+      w.event(id, 'checklist_answered', { data: { itemId, label: item.label, value: input.value, previous: existing?.value ?? null } });
+      return toAnswerDto(row);
+    },
+    { workOrderId: id },
+  );
 }
 
 export function getChecklist(ctx: Ctx, id: string) {
@@ -70,50 +75,57 @@ export function getChecklist(ctx: Ctx, id: string) {
 
 /** Material used on the job leaves the depot's stock in the same transaction, or not at all. */
 export function recordMaterialUsage(ctx: Ctx, id: string, input: MaterialUsageInput) {
-  return mutate(ctx, 'work_order.material_used', (w) => {
-    const wo = loadForWrite(ctx, w, id);
-    assertOpen(wo, 'record material on it');
-    const errors: FieldError[] = [];
-    const item = w.find(stockItems, input.itemId);
-    if (!item) errors.push({ field: 'body.itemId', message: 'no such stock item in this organization' });
-    if (!w.find(depots, input.depotId)) errors.push({ field: 'body.depotId', message: 'no such depot in this organization' });
-    throwIfErrors(errors);
-    const level = ctx.host.db
-      .select()
-      .from(stockLevels)
-      .where(and(eq(stockLevels.depotId, input.depotId), eq(stockLevels.itemId, input.itemId), eq(stockLevels.orgId, ctx.orgId)))
-      .get();
-    const available = level?.quantity ?? 0;
-    if (!level || available < input.quantity) {
-      throw new ConflictError(
-        'insufficient_stock',
-        `Not enough ${item!.name} in that depot: ${available} ${item!.unit} available, ${input.quantity} requested.`,
-        { available, requested: input.quantity },
-      );
-    }
-    // Rounded so repeated decimal withdrawals do not leave 0.30000000000000004 on the shelf.
-    const remaining = Math.round((available - input.quantity) * 1e6) / 1e6;
-    w.update(stockLevels, level.id, { quantity: remaining }, { before: level });
-    const usage = w.insert(materialUsages, {
-      workOrderId: id,
-      itemId: input.itemId,
-      depotId: input.depotId,
-      quantity: input.quantity,
-      usedBy: ctx.actor.userId,
-      usedAt: w.now,
-    });
-    w.event(id, 'material_used', { data: { usageId: usage.id, itemId: item!.id, sku: item!.sku, quantity: input.quantity, depotId: input.depotId } });
-    return {
-      id: usage.id,
-      workOrderId: id,
-      itemId: item!.id,
-      sku: item!.sku,
-      name: item!.name,
-      unit: item!.unit,
-      depotId: usage.depotId,
-      quantity: usage.quantity,
-      usedBy: usage.usedBy,
-      usedAt: iso(usage.usedAt),
-    };
-  }, { workOrderId: id });
+  return mutate(
+    ctx,
+    'work_order.material_used',
+    (w) => {
+      const wo = loadForWrite(ctx, w, id);
+      assertOpen(wo, 'record material on it');
+      const errors: FieldError[] = [];
+      const item = w.find(stockItems, input.itemId);
+      if (!item) errors.push({ field: 'body.itemId', message: 'no such stock item in this organization' });
+      if (!w.find(depots, input.depotId)) errors.push({ field: 'body.depotId', message: 'no such depot in this organization' });
+      throwIfErrors(errors);
+      const level = ctx.host.db
+        .select()
+        .from(stockLevels)
+        .where(and(eq(stockLevels.depotId, input.depotId), eq(stockLevels.itemId, input.itemId), eq(stockLevels.orgId, ctx.orgId)))
+        .get();
+      const available = level?.quantity ?? 0;
+      if (!level || available < input.quantity) {
+        throw new ConflictError(
+          'insufficient_stock',
+          `Not enough ${item!.name} in that depot: ${available} ${item!.unit} available, ${input.quantity} requested.`,
+          { available, requested: input.quantity },
+        );
+      }
+      // Rounded so repeated decimal withdrawals do not leave 0.30000000000000004 on the shelf.
+      const remaining = Math.round((available - input.quantity) * 1e6) / 1e6;
+      w.update(stockLevels, level.id, { quantity: remaining }, { before: level });
+      const usage = w.insert(materialUsages, {
+        workOrderId: id,
+        itemId: input.itemId,
+        depotId: input.depotId,
+        quantity: input.quantity,
+        usedBy: ctx.actor.userId,
+        usedAt: w.now,
+      });
+      w.event(id, 'material_used', {
+        data: { usageId: usage.id, itemId: item!.id, sku: item!.sku, quantity: input.quantity, depotId: input.depotId },
+      });
+      return {
+        id: usage.id,
+        workOrderId: id,
+        itemId: item!.id,
+        sku: item!.sku,
+        name: item!.name,
+        unit: item!.unit,
+        depotId: usage.depotId,
+        quantity: usage.quantity,
+        usedBy: usage.usedBy,
+        usedAt: iso(usage.usedAt),
+      };
+    },
+    { workOrderId: id },
+  );
 }

@@ -92,8 +92,22 @@ export async function seedWorld(t: TestHost, name = 'Riverside') {
     }).id;
     const calendar = w.insert(slaCalendars, { name: 'Office hours', ...MON_FRI_9_TO_5 }).id;
     // corrective/high: 2 business hours to respond, 8 (one working day) to resolve.
-    w.insert(slaPolicies, { name: 'Corrective high', type: 'corrective', priority: 'high', calendarId: calendar, responseMinutes: 120, resolutionMinutes: 480 });
-    w.insert(slaPolicies, { name: 'Emergency', type: 'emergency', priority: 'critical', calendarId: null, responseMinutes: 60, resolutionMinutes: 240 });
+    w.insert(slaPolicies, {
+      name: 'Corrective high',
+      type: 'corrective',
+      priority: 'high',
+      calendarId: calendar,
+      responseMinutes: 120,
+      resolutionMinutes: 480,
+    });
+    w.insert(slaPolicies, {
+      name: 'Emergency',
+      type: 'emergency',
+      priority: 'critical',
+      calendarId: null,
+      responseMinutes: 60,
+      resolutionMinutes: 240,
+    });
     const item = w.insert(stockItems, { sku: 'GASKET-50', name: 'Gasket 50 mm', kind: 'material', unit: 'pcs' }).id;
     w.insert(stockLevels, { depotId: depot.id, itemId: item, quantity: 10, reorderLevel: 2 });
     return { depot: depot.id, people, teams: { alpha, bravo }, loc1, loc2, asset, project, phase, otherProject, template, calendar, item };
@@ -101,7 +115,9 @@ export async function seedWorld(t: TestHost, name = 'Riverside') {
 
   const tokens = {} as Record<keyof typeof ids.people, string>;
   for (const key of Object.keys(ids.people) as (keyof typeof ids.people)[]) {
-    const res = await t.api<{ token: string }>('POST', '/api/v1/auth/login', { body: { email: `${key}@${slug}.test`, password: PASSWORD } });
+    const res = await t.api<{ token: string }>('POST', '/api/v1/auth/login', {
+      body: { email: `${key}@${slug}.test`, password: PASSWORD },
+    });
     if (res.status !== 200) throw new Error(`login of ${key} failed: ${res.status} ${JSON.stringify(res.body)}`);
     tokens[key] = res.body.token;
   }
@@ -110,13 +126,23 @@ export async function seedWorld(t: TestHost, name = 'Riverside') {
 
 /** Shortcut: create via the API as the dispatcher and return the body. */
 export async function createVia(t: TestHost, world: World, body: Record<string, unknown>, token = world.tokens.dispatcher) {
-  const res = await t.api('POST', '/api/v1/work-orders', { token, body: { title: 'Leaking valve', type: 'corrective', priority: 'high', ...body } });
+  const res = await t.api('POST', '/api/v1/work-orders', {
+    token,
+    body: { title: 'Leaking valve', type: 'corrective', priority: 'high', ...body },
+  });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; version: number; number: string } & Record<string, unknown>;
 }
 
 /** POSTs a transition and returns the response. */
-export function move(t: TestHost, token: string, id: string, to: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+export function move(
+  t: TestHost,
+  token: string,
+  id: string,
+  to: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   return t.api('POST', `/api/v1/work-orders/${id}/transitions`, { token, body: { to, ...extra }, headers });
 }
 
@@ -136,7 +162,8 @@ export function workOrderAt(world: World, status: WorkOrderStatus, input: Partia
     plannedStart: '2026-11-17T09:00:00Z',
     ...input,
   });
-  const steps = status === 'ON_HOLD' ? ['SCHEDULED', 'ON_HOLD'] : status === 'CANCELLED' ? ['CANCELLED'] : PATH.slice(0, PATH.indexOf(status) + 1);
+  const steps =
+    status === 'ON_HOLD' ? ['SCHEDULED', 'ON_HOLD'] : status === 'CANCELLED' ? ['CANCELLED'] : PATH.slice(0, PATH.indexOf(status) + 1);
   let current = wo;
   for (const to of steps as WorkOrderStatus[]) {
     current =

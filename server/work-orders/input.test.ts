@@ -41,9 +41,18 @@ describe('bad input to work orders', () => {
   });
 
   it('when a template is named, then it fills type, priority, duration and checklist', async () => {
-    const res = await t.api('POST', '/api/v1/work-orders', { token: w.tokens.dispatcher, body: { title: 'Service pump 1', templateId: w.template } });
+    const res = await t.api('POST', '/api/v1/work-orders', {
+      token: w.tokens.dispatcher,
+      body: { title: 'Service pump 1', templateId: w.template },
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ type: 'preventive', priority: 'medium', durationMin: 90, requiresSignature: true, description: 'Quarterly pump service' });
+    expect(res.body).toMatchObject({
+      type: 'preventive',
+      priority: 'medium',
+      durationMin: 90,
+      requiresSignature: true,
+      description: 'Quarterly pump service',
+    });
     expect(res.body.checklist.map((i: { id: string }) => i.id)).toEqual(['isolated', 'pressure', 'remarks']);
   });
 
@@ -63,7 +72,10 @@ describe('bad input to work orders', () => {
   });
 
   it('when the body is too large, then 413', async () => {
-    const res = await t.api('POST', '/api/v1/work-orders', { token: w.tokens.dispatcher, body: { title: 'x', description: 'y'.repeat(1_100_000) } });
+    const res = await t.api('POST', '/api/v1/work-orders', {
+      token: w.tokens.dispatcher,
+      body: { title: 'x', description: 'y'.repeat(1_100_000) },
+    });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('body_too_large');
   });
@@ -79,7 +91,14 @@ describe('bad input to work orders', () => {
     const events = await t.api('GET', `/api/v1/work-orders/${wo.id}/events`, { token: w.tokens.viewer });
     expect(events.body.items.at(-1)).toMatchObject({
       type: 'updated',
-      data: { changed: { description: { from: 'old', to: 'new' }, durationMin: { from: 60, to: 45 }, phaseId: { from: null, to: w.phase }, projectId: { from: null, to: w.project } } },
+      data: {
+        changed: {
+          description: { from: 'old', to: 'new' },
+          durationMin: { from: 60, to: 45 },
+          phaseId: { from: null, to: w.phase },
+          projectId: { from: null, to: w.project },
+        },
+      },
     });
     const moved = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.dispatcher, body: { projectId: w.otherProject } });
     expect(moved.body).toMatchObject({ projectId: w.otherProject, phaseId: null });
@@ -92,10 +111,18 @@ describe('optimistic concurrency', () => {
     const read = await t.api('GET', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.dispatcher });
     const etag = read.headers.get('etag')!;
     expect(etag).toBe('"1"');
-    const first = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.dispatcher, body: { title: 'First edit' }, headers: { 'if-match': etag } });
+    const first = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, {
+      token: w.tokens.dispatcher,
+      body: { title: 'First edit' },
+      headers: { 'if-match': etag },
+    });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBe('"2"');
-    const second = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.supervisor, body: { title: 'Second edit' }, headers: { 'if-match': etag } });
+    const second = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, {
+      token: w.tokens.supervisor,
+      body: { title: 'Second edit' },
+      headers: { 'if-match': etag },
+    });
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ code: 'version_conflict', currentVersion: 2 });
     const stale = await move(t, w.tokens.dispatcher, wo.id, 'CANCELLED', {}, { 'if-match': etag });
@@ -103,7 +130,11 @@ describe('optimistic concurrency', () => {
     const now = await t.api('GET', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.dispatcher });
     expect(now.body).toMatchObject({ title: 'First edit', status: 'NEW', version: 2 });
     expect((await move(t, w.tokens.dispatcher, wo.id, 'CANCELLED', {}, { 'if-match': '"2"' })).status).toBe(200);
-    const bad = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.dispatcher, body: { title: 'x' }, headers: { 'if-match': 'yesterday' } });
+    const bad = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, {
+      token: w.tokens.dispatcher,
+      body: { title: 'x' },
+      headers: { 'if-match': 'yesterday' },
+    });
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(['header.if-match']);
   });
@@ -113,7 +144,11 @@ describe('Idempotency-Key', () => {
   it('when the same POST is sent twice with one key, then one work order exists and the replay is identical', async () => {
     const before = count('work_orders');
     const send = () =>
-      t.api('POST', '/api/v1/work-orders', { token: w.tokens.dispatcher, body: { title: 'Once only', type: 'corrective', priority: 'high' }, headers: { 'idempotency-key': 'create-once-1' } });
+      t.api('POST', '/api/v1/work-orders', {
+        token: w.tokens.dispatcher,
+        body: { title: 'Once only', type: 'corrective', priority: 'high' },
+        headers: { 'idempotency-key': 'create-once-1' },
+      });
     const first = await send();
     const second = await send();
     expect(first.status).toBe(201);

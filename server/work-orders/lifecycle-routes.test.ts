@@ -25,11 +25,23 @@ describe('GET /work-orders/lifecycle', () => {
     const { body, move } = await lifecycleAs(a.tokens.dispatcher);
     expect(body.role).toBe('dispatcher');
     expect(body.moves).toHaveLength(9 * 8);
-    const allowed = body.moves.filter((m) => m.allowed).map((m) => `${m.from}>${m.to}`).sort();
-    const expected = TRANSITIONS.filter((r) => r.roles.includes('dispatcher')).map((r) => `${r.from}>${r.to}`).sort();
+    const allowed = body.moves
+      .filter((m) => m.allowed)
+      .map((m) => `${m.from}>${m.to}`)
+      .sort();
+    const expected = TRANSITIONS.filter((r) => r.roles.includes('dispatcher'))
+      .map((r) => `${r.from}>${r.to}`)
+      .sort();
     expect(allowed).toEqual(expected);
-    expect(move('NEW', 'SCHEDULED')).toMatchObject({ allowed: true, via: 'transition', reason: null, requires: [{ kind: 'plannedStart' }] });
-    expect(move('SCHEDULED', 'DISPATCHED').requires[0]!.message).toBe('Dispatched needs an assignee first: assign someone in the work order.');
+    expect(move('NEW', 'SCHEDULED')).toMatchObject({
+      allowed: true,
+      via: 'transition',
+      reason: null,
+      requires: [{ kind: 'plannedStart' }],
+    });
+    expect(move('SCHEDULED', 'DISPATCHED').requires[0]!.message).toBe(
+      'Dispatched needs an assignee first: assign someone in the work order.',
+    );
     expect(move('DISPATCHED', 'ON_HOLD').requires.map((r) => r.kind)).toEqual(['reason']);
     expect(move('NEW', 'COMPLETED')).toMatchObject({
       allowed: false,
@@ -38,7 +50,11 @@ describe('GET /work-orders/lifecycle', () => {
     });
     expect(move('CLOSED', 'NEW').reason).toBe('Closed is final: closed work does not move.');
     // Closure is an approver's decision, made through its own endpoint.
-    expect(move('COMPLETED', 'CLOSED')).toMatchObject({ allowed: false, via: 'closure', reason: expect.stringContaining('Dispatchers cannot approve closures') });
+    expect(move('COMPLETED', 'CLOSED')).toMatchObject({
+      allowed: false,
+      via: 'closure',
+      reason: expect.stringContaining('Dispatchers cannot approve closures'),
+    });
   });
 
   it('when a technician asks, then cancelling is refused with the roles that may', async () => {

@@ -11,11 +11,23 @@ import { TRANSITIONS, type TransitionRule } from './lifecycle.js';
  */
 
 const LABEL: Record<WorkOrderStatus, string> = {
-  NEW: 'New', SCHEDULED: 'Scheduled', DISPATCHED: 'Dispatched', EN_ROUTE: 'En route', ON_SITE: 'On site',
-  ON_HOLD: 'On hold', COMPLETED: 'Completed', CLOSED: 'Closed', CANCELLED: 'Cancelled',
+  NEW: 'New',
+  SCHEDULED: 'Scheduled',
+  DISPATCHED: 'Dispatched',
+  EN_ROUTE: 'En route',
+  ON_SITE: 'On site',
+  ON_HOLD: 'On hold',
+  COMPLETED: 'Completed',
+  CLOSED: 'Closed',
+  CANCELLED: 'Cancelled',
 };
 const PLURAL: Record<Role | 'system', string> = {
-  admin: 'Admins', dispatcher: 'Dispatchers', supervisor: 'Supervisors', technician: 'Technicians', viewer: 'Viewers', system: 'The system',
+  admin: 'Admins',
+  dispatcher: 'Dispatchers',
+  supervisor: 'Supervisors',
+  technician: 'Technicians',
+  viewer: 'Viewers',
+  system: 'The system',
 };
 
 function orList(items: readonly string[]): string {
@@ -33,14 +45,21 @@ function what(from: WorkOrderStatus, to: WorkOrderStatus): string {
 function requirements(rule: TransitionRule): LifecycleMoveDto['requires'] {
   const out: LifecycleMoveDto['requires'] = [];
   for (const req of rule.requires ?? []) {
-    if (req === 'plannedStart') out.push({ kind: req, message: `${LABEL[rule.to]} needs a planned start first: plan the work in the work order or the planning view.` });
-    if (req === 'assignee') out.push({ kind: req, message: `${LABEL[rule.to]} needs an assignee first: assign someone in the work order.` });
+    if (req === 'plannedStart')
+      out.push({
+        kind: req,
+        message: `${LABEL[rule.to]} needs a planned start first: plan the work in the work order or the planning view.`,
+      });
+    if (req === 'assignee')
+      out.push({ kind: req, message: `${LABEL[rule.to]} needs an assignee first: assign someone in the work order.` });
     if (req === 'reason') out.push({ kind: req, message: 'Say why the work is put on hold.' });
     if (req === 'heldFrom') out.push({ kind: req, message: 'On-hold work resumes only to the status it was held from.' });
     if (req === 'checklist') out.push({ kind: req, message: `${LABEL[rule.to]} needs every required checklist item answered.` });
-    if (req === 'signature') out.push({ kind: req, message: `${LABEL[rule.to]} needs the customer's signature where the work order asks for one.` });
+    if (req === 'signature')
+      out.push({ kind: req, message: `${LABEL[rule.to]} needs the customer's signature where the work order asks for one.` });
   }
-  if (rule.viaClosure && rule.to === 'DISPATCHED') out.push({ kind: 'comment', message: 'Rejecting a closure needs a comment for the crew.' });
+  if (rule.viaClosure && rule.to === 'DISPATCHED')
+    out.push({ kind: 'comment', message: 'Rejecting a closure needs a comment for the crew.' });
   return out;
 }
 
@@ -78,7 +97,10 @@ export function lifecycleFor(role: Role | 'system'): LifecycleDto {
 
 export const lifecycleRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'get', path: '/work-orders/lifecycle', tag: 'Work orders', access: 'workorder:read',
+    method: 'get',
+    path: '/work-orders/lifecycle',
+    tag: 'Work orders',
+    access: 'workorder:read',
     summary: 'The lifecycle as your role may use it: every status pair, allowed or why not, and its preconditions',
     response: Lifecycle,
     handler: ({ ctx }) => lifecycleFor(ctx.actor.role),

@@ -91,7 +91,9 @@ export function ruleFor(
     );
   }
   if (actor.role !== 'system' && !rule.roles.includes(actor.role)) {
-    throw new ForbiddenError(`Your role (${actor.role}) may not move a work order from ${wo.status} to ${to}; only ${roleList(rule.roles)} may.`);
+    throw new ForbiddenError(
+      `Your role (${actor.role}) may not move a work order from ${wo.status} to ${to}; only ${roleList(rule.roles)} may.`,
+    );
   }
   return rule;
 }
@@ -104,14 +106,20 @@ export function checkRequirements(
 ): void {
   for (const req of rule.requires ?? []) {
     if (req === 'plannedStart' && wo.plannedStart === null) {
-      throw new AppError(409, 'transition_blocked', `Plan the work first: ${rule.from} → ${rule.to} needs a planned start (POST /work-orders/{id}/assignment or PATCH).`, [
-        { field: 'plannedStart', message: 'required before scheduling' },
-      ]);
+      throw new AppError(
+        409,
+        'transition_blocked',
+        `Plan the work first: ${rule.from} → ${rule.to} needs a planned start (POST /work-orders/{id}/assignment or PATCH).`,
+        [{ field: 'plannedStart', message: 'required before scheduling' }],
+      );
     }
     if (req === 'assignee' && wo.assigneeId === null) {
-      throw new AppError(409, 'transition_blocked', `Assign someone first: ${rule.from} → ${rule.to} needs an assignee (POST /work-orders/{id}/assignment).`, [
-        { field: 'assigneeId', message: 'required before dispatching' },
-      ]);
+      throw new AppError(
+        409,
+        'transition_blocked',
+        `Assign someone first: ${rule.from} → ${rule.to} needs an assignee (POST /work-orders/{id}/assignment).`,
+        [{ field: 'assigneeId', message: 'required before dispatching' }],
+      );
     }
     if (req === 'reason' && !input.reason) {
       throw new AppError(400, 'validation_failed', 'Say why the work is put on hold: "reason" is required for ON_HOLD.', [

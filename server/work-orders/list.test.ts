@@ -14,11 +14,33 @@ beforeAll(async () => {
   const base = { type: 'corrective' as const, priority: 'low' as const };
   const specs = [
     { status: 'NEW', input: { ...base, title: 'Hydrant leaking on Elm Street', assigneeId: undefined, teamId: undefined } },
-    { status: 'NEW', input: { ...base, title: 'Streetlight flicker', priority: 'high' as const, assigneeId: undefined, teamId: undefined, locationId: w.loc2 } },
-    { status: 'SCHEDULED', input: { ...base, title: 'Pump vibration', assetId: w.asset, locationId: w.loc1, plannedStart: '2026-11-20T09:00:00Z' } },
-    { status: 'DISPATCHED', input: { ...base, title: 'Gully blocked', type: 'inspection' as const, teamId: w.teams.bravo, assigneeId: w.people.tech2 } },
-    { status: 'EN_ROUTE', input: { ...base, title: 'Sign knocked over', priority: 'critical' as const, type: 'emergency' as const, projectId: w.project } },
-    { status: 'ON_SITE', input: { ...base, title: 'Manhole cover rattles', priority: 'medium' as const, description: 'Loud "clunk" when buses pass' } },
+    {
+      status: 'NEW',
+      input: {
+        ...base,
+        title: 'Streetlight flicker',
+        priority: 'high' as const,
+        assigneeId: undefined,
+        teamId: undefined,
+        locationId: w.loc2,
+      },
+    },
+    {
+      status: 'SCHEDULED',
+      input: { ...base, title: 'Pump vibration', assetId: w.asset, locationId: w.loc1, plannedStart: '2026-11-20T09:00:00Z' },
+    },
+    {
+      status: 'DISPATCHED',
+      input: { ...base, title: 'Gully blocked', type: 'inspection' as const, teamId: w.teams.bravo, assigneeId: w.people.tech2 },
+    },
+    {
+      status: 'EN_ROUTE',
+      input: { ...base, title: 'Sign knocked over', priority: 'critical' as const, type: 'emergency' as const, projectId: w.project },
+    },
+    {
+      status: 'ON_SITE',
+      input: { ...base, title: 'Manhole cover rattles', priority: 'medium' as const, description: 'Loud "clunk" when buses pass' },
+    },
     { status: 'ON_HOLD', input: { ...base, title: 'Bench repaint', type: 'preventive' as const } },
     { status: 'COMPLETED', input: { ...base, title: 'Valve exercise', priority: 'high' as const } },
     { status: 'CLOSED', input: { ...base, title: 'Leak survey', plannedStart: '2026-11-30T09:00:00Z' } },
@@ -164,7 +186,10 @@ describe('listing work orders', () => {
       const res = await t.api('GET', `/api/v1/work-orders?${query}`, { token: w.tokens.viewer });
       expect(res.status, query).toBe(400);
       const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
-      expect(fields.some((f) => f === field || f.startsWith(`${field}.`)), `${query}: ${fields.join()}`).toBe(true);
+      expect(
+        fields.some((f) => f === field || f.startsWith(`${field}.`)),
+        `${query}: ${fields.join()}`,
+      ).toBe(true);
     }
   });
 });

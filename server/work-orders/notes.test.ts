@@ -14,14 +14,18 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type Event = { id: string; type: string; toStatus: string | null; actorName: string | null; data: Record<string, unknown> };
-const events = async (id: string) => (await t.api('GET', `/api/v1/work-orders/${id}/events`, { token: w.tokens.viewer })).body.items as Event[];
+const events = async (id: string) =>
+  (await t.api('GET', `/api/v1/work-orders/${id}/events`, { token: w.tokens.viewer })).body.items as Event[];
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field).sort();
 const note = (id: string, body: unknown, token = w.tokens.tech1) => t.api('POST', `/api/v1/work-orders/${id}/notes`, { token, body });
 
 describe('stamped status steps', () => {
-  it('when a step carries a position and occurredAt, then both are in the event data, and the SLA clock uses the host\'s time', async () => {
+  it("when a step carries a position and occurredAt, then both are in the event data, and the SLA clock uses the host's time", async () => {
     const wo = workOrderAt(w, 'EN_ROUTE');
-    const res = await move(t, w.tokens.tech1, wo.id, 'ON_SITE', { position: { lat: 51.5001, lon: -0.1002, accuracyM: 8.5 }, occurredAt: '2026-11-16T08:52:30+01:00' });
+    const res = await move(t, w.tokens.tech1, wo.id, 'ON_SITE', {
+      position: { lat: 51.5001, lon: -0.1002, accuracyM: 8.5 },
+      occurredAt: '2026-11-16T08:52:30+01:00',
+    });
     expect(res.status).toBe(200);
     expect(res.body.respondedAt).toBe('2026-11-16T09:00:00.000Z');
     const step = (await events(wo.id)).find((e) => e.toStatus === 'ON_SITE')!;
@@ -119,7 +123,7 @@ describe('notes', () => {
     expect((await events(wo.id)).filter((e) => e.type === 'note')).toEqual([]);
   });
 
-  it('when the work order is another team\'s or another org\'s, then 404; a viewer gets 403', async () => {
+  it("when the work order is another team's or another org's, then 404; a viewer gets 403", async () => {
     const wo = workOrderAt(w, 'ON_SITE');
     expect((await note(wo.id, { body: 'hi' }, w.tokens.tech2)).status).toBe(404);
     expect((await note(workOrderAt(other, 'ON_SITE').id, { body: 'hi' }, w.tokens.admin)).status).toBe(404);

@@ -32,10 +32,22 @@ describe('planning in one request', () => {
       headers: { 'if-match': `"${wo.version}"` },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ status: 'SCHEDULED', assigneeId: w.people.tech1, teamId: w.teams.alpha, plannedStart: '2026-11-18T09:00:00.000Z', version: wo.version + 1 });
+    expect(res.body).toMatchObject({
+      status: 'SCHEDULED',
+      assigneeId: w.people.tech1,
+      teamId: w.teams.alpha,
+      plannedStart: '2026-11-18T09:00:00.000Z',
+      version: wo.version + 1,
+    });
     expect(res.headers.get('etag')).toBe(`"${wo.version + 1}"`);
     const events = await t.api('GET', url(wo.id, '/events'), { token: w.tokens.viewer });
-    expect(events.body.items.map((e: { type: string; fromStatus: string | null; toStatus: string | null }) => [e.type, e.fromStatus, e.toStatus])).toEqual([
+    expect(
+      events.body.items.map((e: { type: string; fromStatus: string | null; toStatus: string | null }) => [
+        e.type,
+        e.fromStatus,
+        e.toStatus,
+      ]),
+    ).toEqual([
       ['created', null, 'NEW'],
       ['assigned', null, null],
       ['status_changed', 'NEW', 'SCHEDULED'],
@@ -54,7 +66,9 @@ describe('planning in one request', () => {
   it('when the status change fails after the assignment is written, then the assignment rolls back with it', async () => {
     const wo = await createVia(t, w, { locationId: w.loc1 });
     const before = snapshot(wo.id);
-    t.host.sqlite.exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON work_order_events WHEN NEW.to_status = 'SCHEDULED' BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+    t.host.sqlite.exec(
+      "CREATE TEMP TRIGGER boom BEFORE INSERT ON work_order_events WHEN NEW.to_status = 'SCHEDULED' BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+    );
     try {
       const res = await t.api('POST', url(wo.id, '/plan'), { token: w.tokens.dispatcher, body: { assigneeId: w.people.tech1, ...window } });
       expect(res.status).toBe(500);
@@ -66,7 +80,10 @@ describe('planning in one request', () => {
 
   it('when work already past NEW is re-planned, then only who and when change', async () => {
     const wo = workOrderAt(w, 'DISPATCHED');
-    const res = await t.api('POST', url(wo.id, '/plan'), { token: w.tokens.dispatcher, body: { assigneeId: w.people.tech2, teamId: w.teams.bravo, ...window } });
+    const res = await t.api('POST', url(wo.id, '/plan'), {
+      token: w.tokens.dispatcher,
+      body: { assigneeId: w.people.tech2, teamId: w.teams.bravo, ...window },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ status: 'DISPATCHED', assigneeId: w.people.tech2, teamId: w.teams.bravo, version: wo.version + 1 });
   });

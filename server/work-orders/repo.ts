@@ -130,7 +130,9 @@ function textSearch(ctx: Ctx, q: string): SQL {
   const match = ftsQuery(q);
   // "123", "WO-123" and "WO-000123" all mean work order number 123.
   const num = /^(?:wo-?)?0*(\d{1,9})$/i.exec(q.trim());
-  const byNumber = num ? sql`SELECT rowid FROM ${workOrders} WHERE ${workOrders.orgId} = ${ctx.orgId} AND ${workOrders.seq} = ${Number(num[1])}` : undefined;
+  const byNumber = num
+    ? sql`SELECT rowid FROM ${workOrders} WHERE ${workOrders.orgId} = ${ctx.orgId} AND ${workOrders.seq} = ${Number(num[1])}`
+    : undefined;
   if (!match) return byNumber ? sql`${workOrders}.rowid IN (${byNumber})` : sql`0`;
   const bySearch = sql`SELECT rowid FROM work_orders_fts WHERE work_orders_fts MATCH ${match}`;
   const rowids = byNumber ? sql`${bySearch} UNION ALL ${byNumber}` : bySearch;
@@ -166,7 +168,9 @@ export function listWorkOrders(ctx: Ctx, f: WorkOrderListFilter) {
   if (f.q) conds.push(textSearch(ctx, f.q));
   const byPriority = spec.key === 'priority';
   conds.push(byPriority ? afterPriorityCursor(spec, f.cursor) : afterCursor(spec, workOrders.id, f.cursor));
-  const order = byPriority ? [...orderBy(spec, workOrders.createdAt), (spec.direction === 'asc' ? asc : desc)(workOrders.id)] : orderBy(spec, workOrders.id);
+  const order = byPriority
+    ? [...orderBy(spec, workOrders.createdAt), (spec.direction === 'asc' ? asc : desc)(workOrders.id)]
+    : orderBy(spec, workOrders.id);
   const rows = ctx.host.db
     .select()
     .from(workOrders)

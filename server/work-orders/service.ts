@@ -17,7 +17,9 @@ const DEFAULT_DURATION_MIN = 60;
 function nextNumber(ctx: Ctx): { seq: number; number: string } {
   // The counter is a host-local sequence, not a synced entity, so it bypasses Writer's audit/change log.
   const seq = ctx.host.sqlite
-    .prepare("INSERT INTO counters (org_id, name, value) VALUES (?, 'work_order', 1) ON CONFLICT (org_id, name) DO UPDATE SET value = value + 1 RETURNING value")
+    .prepare(
+      "INSERT INTO counters (org_id, name, value) VALUES (?, 'work_order', 1) ON CONFLICT (org_id, name) DO UPDATE SET value = value + 1 RETURNING value",
+    )
     .pluck()
     .get(ctx.orgId) as number;
   return { seq, number: `WO-${String(seq).padStart(6, '0')}` };
@@ -40,9 +42,14 @@ export function createWorkOrder(ctx: Ctx, input: CreateWorkOrderInput): WorkOrde
     checkPlannedRange(plannedStart, plannedEnd, errors);
     throwIfErrors(errors);
 
-    const defaults = template ? TemplateDefaults.safeParse(template) : { success: true as const, data: { requiredSkills: [], checklist: [] } };
+    const defaults = template
+      ? TemplateDefaults.safeParse(template)
+      : { success: true as const, data: { requiredSkills: [], checklist: [] } };
     if (!defaults.success) {
-      throw new ConflictError('invalid_template', `Task template "${template?.name}" has an invalid checklist or skill list; fix the template first.`);
+      throw new ConflictError(
+        'invalid_template',
+        `Task template "${template?.name}" has an invalid checklist or skill list; fix the template first.`,
+      );
     }
     const { seq, number } = nextNumber(ctx);
     const row = w.insert(workOrders, {
@@ -76,53 +83,90 @@ export function createWorkOrder(ctx: Ctx, input: CreateWorkOrderInput): WorkOrde
   });
 }
 
-const EDITABLE = ['title', 'description', 'priority', 'type', 'locationId', 'assetId', 'durationMin', 'plannedStart', 'plannedEnd', 'projectId', 'phaseId'] as const;
+const EDITABLE = [
+  'title',
+  'description',
+  'priority',
+  'type',
+  'locationId',
+  'assetId',
+  'durationMin',
+  'plannedStart',
+  'plannedEnd',
+  'projectId',
+  'phaseId',
+] as const;
 type Editable = (typeof EDITABLE)[number];
 
-export function updateWorkOrder(ctx: Ctx, id: string, input: UpdateWorkOrderInput, opts: { expectedVersion?: number | undefined } = {}): WorkOrderDto {
-  return mutate(ctx, 'work_order.updated', (w) => {
-    const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
-    assertOpen(wo, 'edit it');
-    const errors: FieldError[] = [];
-    const next: Partial<Pick<WorkOrderRow, Editable>> = {};
-    for (const key of EDITABLE) {
-      const value = input[key];
-      if (value === undefined) continue;
-      (next as Record<string, unknown>)[key] = key === 'plannedStart' || key === 'plannedEnd' ? parseTime(value as string | null) : value;
-    }
-    // Keep project and phase consistent: a phase implies its project; a new project drops a foreign phase.
-    const { phase } = checkRefs(ctx, w, { locationId: next.locationId, assetId: next.assetId, projectId: next.projectId, phaseId: next.phaseId }, errors);
-    if (next.projectId === null && next.phaseId) errors.push({ field: 'body.phaseId', message: 'a phase needs its project; do not clear projectId while setting a phase' });
-    if (next.projectId === null) next.phaseId = null;
-    if (phase && input.projectId === undefined) next.projectId = phase.projectId;
-    if (next.projectId && next.phaseId === undefined && wo.phaseId) {
-      const current = checkRefs(ctx, w, { phaseId: wo.phaseId }).phase;
-      if (current?.projectId !== next.projectId) next.phaseId = null;
-    }
-    checkPlannedRange(next.plannedStart !== undefined ? next.plannedStart : wo.plannedStart, next.plannedEnd !== undefined ? next.plannedEnd : wo.plannedEnd, errors);
-    throwIfErrors(errors);
+export function updateWorkOrder(
+  ctx: Ctx,
+  id: string,
+  input: UpdateWorkOrderInput,
+  opts: { expectedVersion?: number | undefined } = {},
+): WorkOrderDto {
+  return mutate(
+    ctx,
+    'work_order.updated',
+    (w) => {
+      const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
+      assertOpen(wo, 'edit it');
+      const errors: FieldError[] = [];
+      const next: Partial<Pick<WorkOrderRow, Editable>> = {};
+      for (const key of EDITABLE) {
+        const value = input[key];
+        if (value === undefined) continue;
+        (next as Record<string, unknown>)[key] = key === 'plannedStart' || key === 'plannedEnd' ? parseTime(value as string | null) : value;
+      }
+      // Keep project and phase consistent: a phase implies its project; a new project drops a foreign phase.
+      const { phase } = checkRefs(
+        ctx,
+        w,
+        { locationId: next.locationId, assetId: next.assetId, projectId: next.projectId, phaseId: next.phaseId },
+        errors,
+      );
+      if (next.projectId === null && next.phaseId)
+        errors.push({ field: 'body.phaseId', message: 'a phase needs its project; do not clear projectId while setting a phase' });
+      if (next.projectId === null) next.phaseId = null;
+      if (phase && input.projectId === undefined) next.projectId = phase.projectId;
+      if (next.projectId && next.phaseId === undefined && wo.phaseId) {
+        const current = checkRefs(ctx, w, { phaseId: wo.phaseId }).phase;
+        if (current?.projectId !== next.projectId) next.phaseId = null;
+      }
+      checkPlannedRange(
+        next.plannedStart !== undefined ? next.plannedStart : wo.plannedStart,
+        next.plannedEnd !== undefined ? next.plannedEnd : wo.plannedEnd,
+        errors,
+      );
+      throwIfErrors(errors);
 
-    const changed: Record<string, { from: unknown; to: unknown }> = {};
-    for (const [key, value] of Object.entries(next)) {
-      const before = wo[key as Editable];
-      if (before !== value) changed[key] = { from: before, to: value };
-    }
-    if (Object.keys(changed).length === 0) return toWorkOrderDto(wo, w.now);
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [key, value] of Object.entries(next)) {
+        const before = wo[key as Editable];
+        if (before !== value) changed[key] = { from: before, to: value };
+      }
+      if (Object.keys(changed).length === 0) return toWorkOrderDto(wo, w.now);
 
-    const patch: Partial<WorkOrderRow> = {};
-    for (const key of Object.keys(changed)) (patch as Record<string, unknown>)[key] = next[key as Editable];
-    if (changed.priority || changed.type) {
-      // The SLA is fixed by type × priority, counted from creation; business time spent on hold still counts as paused.
-      Object.assign(patch, slaFor(ctx, next.type ?? wo.type, next.priority ?? wo.priority, wo.createdAt, wo.slaPausedMs));
-    }
-    const { after } = w.update(workOrders, id, patch, { before: wo });
-    w.event(id, 'updated', { data: { changed } });
-    return toWorkOrderDto(after, w.now);
-  }, { workOrderId: id });
+      const patch: Partial<WorkOrderRow> = {};
+      for (const key of Object.keys(changed)) (patch as Record<string, unknown>)[key] = next[key as Editable];
+      if (changed.priority || changed.type) {
+        // The SLA is fixed by type × priority, counted from creation; business time spent on hold still counts as paused.
+        Object.assign(patch, slaFor(ctx, next.type ?? wo.type, next.priority ?? wo.priority, wo.createdAt, wo.slaPausedMs));
+      }
+      const { after } = w.update(workOrders, id, patch, { before: wo });
+      w.event(id, 'updated', { data: { changed } });
+      return toWorkOrderDto(after, w.now);
+    },
+    { workOrderId: id },
+  );
 }
 
 /** The columns an assignment sets (who and when), checked; shared by assignment and planning (plan.ts). */
-export function assignmentPatch(ctx: Ctx, w: Writer, wo: WorkOrderRow, input: AssignmentInput): Pick<WorkOrderRow, 'assigneeId' | 'teamId' | 'plannedStart' | 'plannedEnd'> {
+export function assignmentPatch(
+  ctx: Ctx,
+  w: Writer,
+  wo: WorkOrderRow,
+  input: AssignmentInput,
+): Pick<WorkOrderRow, 'assigneeId' | 'teamId' | 'plannedStart' | 'plannedEnd'> {
   const errors: FieldError[] = [];
   const assigneeId = input.assigneeId !== undefined ? input.assigneeId : wo.assigneeId;
   checkRefs(ctx, w, { teamId: input.teamId, assigneeId: input.teamId ? assigneeId : input.assigneeId }, errors);
@@ -131,7 +175,10 @@ export function assignmentPatch(ctx: Ctx, w: Writer, wo: WorkOrderRow, input: As
   checkPlannedRange(plannedStart, plannedEnd, errors);
   throwIfErrors(errors);
   if (assigneeId === null && ['DISPATCHED', 'EN_ROUTE', 'ON_SITE'].includes(wo.status)) {
-    throw new ConflictError('transition_blocked', `Work order ${wo.number} is ${wo.status} and must keep an assignee; assign someone else instead of nobody.`);
+    throw new ConflictError(
+      'transition_blocked',
+      `Work order ${wo.number} is ${wo.status} and must keep an assignee; assign someone else instead of nobody.`,
+    );
   }
   return { assigneeId, teamId: input.teamId !== undefined ? input.teamId : wo.teamId, plannedStart, plannedEnd };
 }
@@ -148,14 +195,24 @@ export function assignedEventData(before: WorkOrderRow, after: WorkOrderRow): Re
 }
 
 /** Who does the work and when. The team check applies when a team is given with the call. */
-export function assignWorkOrder(ctx: Ctx, id: string, input: AssignmentInput, opts: { expectedVersion?: number | undefined } = {}): WorkOrderDto {
-  return mutate(ctx, 'work_order.assigned', (w) => {
-    const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
-    assertOpen(wo, 'assign it');
-    const { after } = w.update(workOrders, id, assignmentPatch(ctx, w, wo, input), { before: wo });
-    w.event(id, 'assigned', { data: assignedEventData(wo, after) });
-    return toWorkOrderDto(after, w.now);
-  }, { workOrderId: id });
+export function assignWorkOrder(
+  ctx: Ctx,
+  id: string,
+  input: AssignmentInput,
+  opts: { expectedVersion?: number | undefined } = {},
+): WorkOrderDto {
+  return mutate(
+    ctx,
+    'work_order.assigned',
+    (w) => {
+      const wo = loadForWrite(ctx, w, id, opts.expectedVersion);
+      assertOpen(wo, 'assign it');
+      const { after } = w.update(workOrders, id, assignmentPatch(ctx, w, wo, input), { before: wo });
+      w.event(id, 'assigned', { data: assignedEventData(wo, after) });
+      return toWorkOrderDto(after, w.now);
+    },
+    { workOrderId: id },
+  );
 }
 
 // One import point for callers such as the demo seeder, which drives the real lifecycle.

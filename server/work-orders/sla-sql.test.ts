@@ -14,7 +14,17 @@ sqlite.exec(`CREATE TABLE work_orders (
 const db = drizzle(sqlite);
 afterAll(() => sqlite.close());
 
-const STATUSES: WorkOrderStatus[] = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD', 'COMPLETED', 'CLOSED', 'CANCELLED'];
+const STATUSES: WorkOrderStatus[] = [
+  'NEW',
+  'SCHEDULED',
+  'DISPATCHED',
+  'EN_ROUTE',
+  'ON_SITE',
+  'ON_HOLD',
+  'COMPLETED',
+  'CLOSED',
+  'CANCELLED',
+];
 const NOW = 1_000_000;
 
 /** A small deterministic PRNG, so a failure can be replayed. */
@@ -53,14 +63,25 @@ describe('slaState in SQL', () => {
 
     const seen = new Set<string | null>();
     for (const now of [NOW - 1, NOW, NOW + 1, NOW + 1000]) {
-      const fromSql = new Map(db.select({ id: workOrders.id, state: slaStateSql(now) }).from(workOrders).all().map((r) => [r.id, r.state]));
+      const fromSql = new Map(
+        db
+          .select({ id: workOrders.id, state: slaStateSql(now) })
+          .from(workOrders)
+          .all()
+          .map((r) => [r.id, r.state]),
+      );
       for (const row of rows) {
         const expected = slaState(row, now);
         seen.add(expected);
         expect(fromSql.get(row.id) ?? null, `row ${JSON.stringify(row)} at ${now}`).toBe(expected);
       }
       for (const state of SLA_STATES) {
-        const ids = db.select({ id: workOrders.id }).from(workOrders).where(slaStateIs(state, now)).all().map((r) => r.id);
+        const ids = db
+          .select({ id: workOrders.id })
+          .from(workOrders)
+          .where(slaStateIs(state, now))
+          .all()
+          .map((r) => r.id);
         expect(ids.sort()).toEqual(rows.filter((r) => slaState(r, now) === state).map((r) => r.id));
       }
     }

@@ -33,6 +33,11 @@ const FINISHED = sql.raw(`('COMPLETED', 'CLOSED')`);
  * unlike the CASE, an index can use it: "at risk" among years of closed work reads only open rows.
  */
 export function slaStateIs(state: SlaState, nowMs: number): SQL {
-  const byStatus = state === 'met' ? sql`${wo.status} IN ${FINISHED}` : state === 'breached' ? sql`${wo.status} <> 'CANCELLED'` : sql`${wo.status} IN ${OPEN}`;
+  const byStatus =
+    state === 'met'
+      ? sql`${wo.status} IN ${FINISHED}`
+      : state === 'breached'
+        ? sql`${wo.status} <> 'CANCELLED'`
+        : sql`${wo.status} IN ${OPEN}`;
   return sql`(${byStatus} AND ${slaStateSql(nowMs)} = ${state})`;
 }

@@ -66,7 +66,11 @@ describe('SLA due times', () => {
     t.clock.set('2026-11-16T14:00:00Z');
     const res = await t.api('PATCH', `/api/v1/work-orders/${wo.id}`, { token: w.tokens.dispatcher, body: { priority: 'high' } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ responseDueAt: '2026-11-16T12:00:00.000Z', resolutionDueAt: '2026-11-17T10:00:00.000Z', slaState: 'breached' });
+    expect(res.body).toMatchObject({
+      responseDueAt: '2026-11-16T12:00:00.000Z',
+      resolutionDueAt: '2026-11-17T10:00:00.000Z',
+      slaState: 'breached',
+    });
   });
 });
 
@@ -116,7 +120,9 @@ describe('SLA states over a pinned clock', () => {
     t.clock.set('2026-11-16T11:00:00Z');
     expect((await move(t, w.tokens.tech1, wo.id, 'ON_SITE')).status).toBe(200);
     t.clock.set('2026-11-16T13:00:00Z');
-    expect((await move(t, w.tokens.tech1, wo.id, 'ON_HOLD', { reason: 'customer not home' })).body.onHoldSince).toBe('2026-11-16T13:00:00.000Z');
+    expect((await move(t, w.tokens.tech1, wo.id, 'ON_HOLD', { reason: 'customer not home' })).body.onHoldSince).toBe(
+      '2026-11-16T13:00:00.000Z',
+    );
 
     // Past the original resolution due time (Tue 10:00), yet judged as of the hold: still ok.
     t.clock.set('2026-11-17T12:00:00Z');

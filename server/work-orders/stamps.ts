@@ -17,14 +17,18 @@ export function clientTime(ctx: Ctx, occurredAt: string | undefined, field = 'bo
   const at = Date.parse(occurredAt);
   const now = ctx.host.clock.now();
   if (at > now + MAX_AHEAD_MS) {
-    throw new UnprocessableError('occurred_at_out_of_range', `occurredAt (${occurredAt}) is more than 5 minutes ahead of the depot's clock; check the phone's date and time.`, [
-      { field, message: 'must not be more than 5 minutes in the future' },
-    ]);
+    throw new UnprocessableError(
+      'occurred_at_out_of_range',
+      `occurredAt (${occurredAt}) is more than 5 minutes ahead of the depot's clock; check the phone's date and time.`,
+      [{ field, message: 'must not be more than 5 minutes in the future' }],
+    );
   }
   if (at < now - MAX_AGE_MS) {
-    throw new UnprocessableError('occurred_at_out_of_range', `occurredAt (${occurredAt}) is more than 7 days old; record it as a note instead.`, [
-      { field, message: 'must not be more than 7 days old' },
-    ]);
+    throw new UnprocessableError(
+      'occurred_at_out_of_range',
+      `occurredAt (${occurredAt}) is more than 7 days old; record it as a note instead.`,
+      [{ field, message: 'must not be more than 7 days old' }],
+    );
   }
   return at;
 }

@@ -17,7 +17,8 @@ import { clientTime, positionData } from './stamps.js';
 /** The work order's checklist, validated (stored JSON is checked before it is trusted, STYLE 8). */
 export function checklistOf(wo: WorkOrderRow): ChecklistItem[] {
   const parsed = ChecklistSchema.safeParse(wo.checklist ?? []);
-  if (!parsed.success) throw new ConflictError('invalid_checklist', `The checklist stored on ${wo.number} is not valid; ask an admin to fix its template.`);
+  if (!parsed.success)
+    throw new ConflictError('invalid_checklist', `The checklist stored on ${wo.number} is not valid; ask an admin to fix its template.`);
   return parsed.data;
 }
 
@@ -44,7 +45,13 @@ function assertChecklistComplete(ctx: Ctx, wo: WorkOrderRow): void {
 }
 
 /** The columns a move to `to` sets besides the status: the SLA clocks and the hold bookkeeping (also used by plan.ts). */
-export function statusPatch(ctx: Ctx, wo: WorkOrderRow, to: WorkOrderRow['status'], reason: string | undefined, now: number): Partial<WorkOrderRow> {
+export function statusPatch(
+  ctx: Ctx,
+  wo: WorkOrderRow,
+  to: WorkOrderRow['status'],
+  reason: string | undefined,
+  now: number,
+): Partial<WorkOrderRow> {
   const patch: Partial<WorkOrderRow> = { status: to };
   if (wo.status === 'ON_HOLD') {
     if (to !== 'CANCELLED') {
@@ -88,63 +95,73 @@ export function statusPatch(ctx: Ctx, wo: WorkOrderRow, to: WorkOrderRow['status
 }
 
 export function transitionWorkOrder(ctx: Ctx, id: string, input: TransitionInput): WorkOrderDto {
-  return mutate(ctx, 'work_order.status_changed', (w) => {
-    const wo = loadForWrite(ctx, w, id, input.expectedVersion);
-    const occurredAt = clientTime(ctx, input.occurredAt);
-    const rule = ruleFor(wo, input.to, ctx.actor, 'transition');
-    checkRequirements(rule, wo, input);
-    if (rule.requires?.includes('checklist')) assertChecklistComplete(ctx, wo);
-    if (input.to === 'COMPLETED') assertSignedIfRequired(ctx, wo);
-    const { after } = w.update(workOrders, id, statusPatch(ctx, wo, input.to, input.reason, w.now), { before: wo });
-    if (input.to === 'COMPLETED') {
-      w.insert(closureApprovals, {
-        workOrderId: id,
-        requestedBy: ctx.actor.userId,
-        requestedAt: w.now,
-        decision: 'pending',
-        decidedBy: null,
-        decidedAt: null,
-        comment: null,
-      });
-    }
-    const data: Record<string, unknown> = {};
-    if (input.reason) data.reason = input.reason;
-    if (input.note) data.note = input.note;
-    // The crew's stamp travels with the event only: the SLA clocks above run on the host's time.
-    if (input.position) data.position = positionData(input.position);
-    if (occurredAt !== null) data.occurredAt = new Date(occurredAt).toISOString();
-    w.event(id, 'status_changed', { from: wo.status, to: input.to, data });
-    return toWorkOrderDto(after, w.now);
-  }, { workOrderId: id });
+  return mutate(
+    ctx,
+    'work_order.status_changed',
+    (w) => {
+      const wo = loadForWrite(ctx, w, id, input.expectedVersion);
+      const occurredAt = clientTime(ctx, input.occurredAt);
+      const rule = ruleFor(wo, input.to, ctx.actor, 'transition');
+      checkRequirements(rule, wo, input);
+      if (rule.requires?.includes('checklist')) assertChecklistComplete(ctx, wo);
+      if (input.to === 'COMPLETED') assertSignedIfRequired(ctx, wo);
+      const { after } = w.update(workOrders, id, statusPatch(ctx, wo, input.to, input.reason, w.now), { before: wo });
+      if (input.to === 'COMPLETED') {
+        w.insert(closureApprovals, {
+          workOrderId: id,
+          requestedBy: ctx.actor.userId,
+          requestedAt: w.now,
+          decision: 'pending',
+          decidedBy: null,
+          decidedAt: null,
+          comment: null,
+        });
+      }
+      const data: Record<string, unknown> = {};
+      if (input.reason) data.reason = input.reason;
+      if (input.note) data.note = input.note;
+      // The crew's stamp travels with the event only: the SLA clocks above run on the host's time.
+      if (input.position) data.position = positionData(input.position);
+      if (occurredAt !== null) data.occurredAt = new Date(occurredAt).toISOString();
+      w.event(id, 'status_changed', { from: wo.status, to: input.to, data });
+      return toWorkOrderDto(after, w.now);
+    },
+    { workOrderId: id },
+  );
 }
 
 /** A supervisor's verdict on completed work: approved → CLOSED, rejected (with a comment) → DISPATCHED. */
 export function decideClosure(ctx: Ctx, id: string, input: ClosureInput & { expectedVersion?: number | undefined }): WorkOrderDto {
-  return mutate(ctx, 'work_order.closure_decided', (w) => {
-    const wo = loadForWrite(ctx, w, id, input.expectedVersion);
-    const to = input.decision === 'approved' ? 'CLOSED' : 'DISPATCHED';
-    ruleFor(wo, to, ctx.actor, 'closure');
-    if (input.decision === 'rejected' && !input.comment) {
-      throw new ValidationError('Say what is still wrong: a rejection needs a comment for the crew.', [
-        { field: 'body.comment', message: 'required when the decision is "rejected"' },
-      ]);
-    }
-    const decided = { decision: input.decision, decidedBy: ctx.actor.userId, decidedAt: w.now, comment: input.comment ?? null };
-    const pending = ctx.host.db
-      .select()
-      .from(closureApprovals)
-      .where(and(eq(closureApprovals.workOrderId, id), eq(closureApprovals.orgId, ctx.orgId), eq(closureApprovals.decision, 'pending')))
-      .orderBy(desc(closureApprovals.requestedAt))
-      .get();
-    // Work completed before approvals were recorded has no pending row; the decision still leaves one.
-    const approval = pending
-      ? w.update(closureApprovals, pending.id, decided, { before: pending }).after
-      : w.insert(closureApprovals, { workOrderId: id, requestedBy: null, requestedAt: wo.completedAt ?? w.now, ...decided });
-    const { after } = w.update(workOrders, id, statusPatch(ctx, wo, to, undefined, w.now), { before: wo });
-    w.event(id, input.decision === 'approved' ? 'closure_approved' : 'closure_rejected', {
-      data: { approvalId: approval.id, comment: approval.comment },
-    });
-    w.event(id, 'status_changed', { from: wo.status, to, data: { via: 'closure', decision: input.decision } });
-    return toWorkOrderDto(after, w.now);
-  }, { workOrderId: id });
+  return mutate(
+    ctx,
+    'work_order.closure_decided',
+    (w) => {
+      const wo = loadForWrite(ctx, w, id, input.expectedVersion);
+      const to = input.decision === 'approved' ? 'CLOSED' : 'DISPATCHED';
+      ruleFor(wo, to, ctx.actor, 'closure');
+      if (input.decision === 'rejected' && !input.comment) {
+        throw new ValidationError('Say what is still wrong: a rejection needs a comment for the crew.', [
+          { field: 'body.comment', message: 'required when the decision is "rejected"' },
+        ]);
+      }
+      const decided = { decision: input.decision, decidedBy: ctx.actor.userId, decidedAt: w.now, comment: input.comment ?? null };
+      const pending = ctx.host.db
+        .select()
+        .from(closureApprovals)
+        .where(and(eq(closureApprovals.workOrderId, id), eq(closureApprovals.orgId, ctx.orgId), eq(closureApprovals.decision, 'pending')))
+        .orderBy(desc(closureApprovals.requestedAt))
+        .get();
+      // Work completed before approvals were recorded has no pending row; the decision still leaves one.
+      const approval = pending
+        ? w.update(closureApprovals, pending.id, decided, { before: pending }).after
+        : w.insert(closureApprovals, { workOrderId: id, requestedBy: null, requestedAt: wo.completedAt ?? w.now, ...decided });
+      const { after } = w.update(workOrders, id, statusPatch(ctx, wo, to, undefined, w.now), { before: wo });
+      w.event(id, input.decision === 'approved' ? 'closure_approved' : 'closure_rejected', {
+        data: { approvalId: approval.id, comment: approval.comment },
+      });
+      w.event(id, 'status_changed', { from: wo.status, to, data: { via: 'closure', decision: input.decision } });
+      return toWorkOrderDto(after, w.now);
+    },
+    { workOrderId: id },
+  );
 }

@@ -46,17 +46,26 @@ describe('work-order lifecycle', () => {
       expect(res.headers.get('etag')).toBe(`"${res.body.version}"`);
     }
     const completed = await t.api('GET', url(wo.id), { token: tokens.viewer });
-    expect(completed.body).toMatchObject({ status: 'COMPLETED', respondedAt: expect.any(String), completedAt: expect.any(String), onHoldSince: null, heldFromStatus: null });
+    expect(completed.body).toMatchObject({
+      status: 'COMPLETED',
+      respondedAt: expect.any(String),
+      completedAt: expect.any(String),
+      onHoldSince: null,
+      heldFromStatus: null,
+    });
 
-    const closure = await t.api('POST', url(wo.id, '/closure'), { token: tokens.supervisor, body: { decision: 'approved', comment: 'good job' } });
+    const closure = await t.api('POST', url(wo.id, '/closure'), {
+      token: tokens.supervisor,
+      body: { decision: 'approved', comment: 'good job' },
+    });
     expect(closure.status).toBe(200);
     expect(closure.body).toMatchObject({ status: 'CLOSED', closedAt: expect.any(String) });
 
     const events = await t.api('GET', url(wo.id, '/events'), { token: tokens.viewer });
     expect(events.status).toBe(200);
-    const timeline = (events.body.items as { type: string; fromStatus: string | null; toStatus: string | null; actorName: string | null }[]).map(
-      (e) => [e.type, e.fromStatus, e.toStatus, e.actorName],
-    );
+    const timeline = (
+      events.body.items as { type: string; fromStatus: string | null; toStatus: string | null; actorName: string | null }[]
+    ).map((e) => [e.type, e.fromStatus, e.toStatus, e.actorName]);
     expect(timeline).toEqual([
       ['created', null, 'NEW', 'dispatcher of Riverside'],
       ['assigned', null, null, 'dispatcher of Riverside'],
@@ -92,7 +101,11 @@ describe('work-order lifecycle', () => {
     const wrong = await move(t, a.tokens.tech1, wo.id, 'ON_SITE');
     expect(wrong.status).toBe(409);
     expect(wrong.body).toMatchObject({ code: 'illegal_transition', allowed: ['EN_ROUTE', 'CANCELLED'] });
-    expect((await move(t, a.tokens.tech1, wo.id, 'EN_ROUTE')).body).toMatchObject({ status: 'EN_ROUTE', heldFromStatus: null, holdReason: null });
+    expect((await move(t, a.tokens.tech1, wo.id, 'EN_ROUTE')).body).toMatchObject({
+      status: 'EN_ROUTE',
+      heldFromStatus: null,
+      holdReason: null,
+    });
   });
 
   it('when a hold has no reason, then 400 names the field', async () => {
@@ -148,7 +161,10 @@ describe('who may do what', () => {
   it('when a viewer tries to change anything, then 403; reading is fine', async () => {
     const wo = workOrderAt(a, 'NEW');
     expect((await t.api('GET', url(wo.id), { token: a.tokens.viewer })).status).toBe(200);
-    expect((await t.api('POST', '/api/v1/work-orders', { token: a.tokens.viewer, body: { title: 'x', type: 'corrective', priority: 'low' } })).status).toBe(403);
+    expect(
+      (await t.api('POST', '/api/v1/work-orders', { token: a.tokens.viewer, body: { title: 'x', type: 'corrective', priority: 'low' } }))
+        .status,
+    ).toBe(403);
     expect((await move(t, a.tokens.viewer, wo.id, 'CANCELLED')).status).toBe(403);
     expect((await t.api('PATCH', url(wo.id), { token: a.tokens.viewer, body: { title: 'y' } })).status).toBe(403);
   });
@@ -180,7 +196,10 @@ describe('who may do what', () => {
     const teamWork = workOrderAt(a, 'DISPATCHED', { assigneeId: a.people.dispatcher, teamId: undefined });
     expect((await move(t, a.tokens.tech1, teamWork.id, 'EN_ROUTE')).status).toBe(404);
     const alphaWork = workOrderAt(a, 'DISPATCHED', { assigneeId: a.people.tech1, teamId: a.teams.alpha });
-    const byTeam = await t.api('POST', url(alphaWork.id, '/assignment'), { token: a.tokens.dispatcher, body: { assigneeId: a.people.tech2 } });
+    const byTeam = await t.api('POST', url(alphaWork.id, '/assignment'), {
+      token: a.tokens.dispatcher,
+      body: { assigneeId: a.people.tech2 },
+    });
     expect(byTeam.status).toBe(200);
     expect((await move(t, a.tokens.tech1, alphaWork.id, 'EN_ROUTE')).status).toBe(200);
   });
@@ -208,7 +227,7 @@ describe('scoping', () => {
     const list = await t.api('GET', '/api/v1/work-orders?limit=500', { token: tok });
     expect((list.body.items as { id: string }[]).map((i) => i.id)).not.toContain(wo.id);
     const own = await t.api('GET', '/api/v1/work-orders?limit=500', { token: a.tokens.tech1 });
-    const ownIds = (own.body.items as { id: string; assigneeId: string | null; teamId: string | null }[]);
+    const ownIds = own.body.items as { id: string; assigneeId: string | null; teamId: string | null }[];
     expect(ownIds.map((i) => i.id)).toContain(wo.id);
     expect(ownIds.every((i) => i.assigneeId === a.people.tech1 || i.teamId === a.teams.alpha)).toBe(true);
   });
@@ -234,9 +253,15 @@ describe('scoping', () => {
     const foreign = await t.api('POST', url(wo.id, '/assignment'), { token: a.tokens.dispatcher, body: { assigneeId: b.people.tech1 } });
     expect(foreign.status).toBe(400);
     expect(foreign.body.errors).toEqual([{ field: 'body.assigneeId', message: 'no such user in this organization' }]);
-    const outsider = await t.api('POST', url(wo.id, '/assignment'), { token: a.tokens.dispatcher, body: { assigneeId: a.people.tech2, teamId: a.teams.alpha } });
+    const outsider = await t.api('POST', url(wo.id, '/assignment'), {
+      token: a.tokens.dispatcher,
+      body: { assigneeId: a.people.tech2, teamId: a.teams.alpha },
+    });
     expect(outsider.status).toBe(400);
-    expect(outsider.body.errors[0]).toMatchObject({ field: 'body.assigneeId', message: expect.stringMatching(/not a member of team Alpha/) });
+    expect(outsider.body.errors[0]).toMatchObject({
+      field: 'body.assigneeId',
+      message: expect.stringMatching(/not a member of team Alpha/),
+    });
     const create = await t.api('POST', '/api/v1/work-orders', {
       token: a.tokens.dispatcher,
       body: { title: 'x', type: 'corrective', priority: 'low', locationId: b.loc1, teamId: b.teams.alpha },

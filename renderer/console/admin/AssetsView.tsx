@@ -11,7 +11,12 @@ import './admin.css';
 // maplibre is large: load it with the picker, not with the console's first screen.
 const LocationPicker = lazy(() => import('./LocationPicker').then((m) => ({ default: m.LocationPicker })));
 
-const ASSET_STATUS: Record<string, string> = { in_service: 'In service', maintenance: 'Maintenance', out_of_service: 'Out of service', retired: 'Retired' };
+const ASSET_STATUS: Record<string, string> = {
+  in_service: 'In service',
+  maintenance: 'Maintenance',
+  out_of_service: 'Out of service',
+  retired: 'Retired',
+};
 
 /** Keyset-paged table data (the host's `{ items, nextCursor }`), 100 rows a page. */
 function usePaged<T>(table: string, path: string, filters: Query) {
@@ -26,7 +31,16 @@ function usePaged<T>(table: string, path: string, filters: Query) {
 
 export function AssetsView() {
   const [tab, setTab] = useState<'locations' | 'assets'>('locations');
-  const tabs = <Tabs<'locations' | 'assets'> tabs={[['locations', 'Locations'], ['assets', 'Assets']]} value={tab} onChange={setTab} />;
+  const tabs = (
+    <Tabs<'locations' | 'assets'>
+      tabs={[
+        ['locations', 'Locations'],
+        ['assets', 'Assets'],
+      ]}
+      value={tab}
+      onChange={setTab}
+    />
+  );
   return tab === 'locations' ? <LocationsTab tabs={tabs} /> : <AssetsTab tabs={tabs} />;
 }
 
@@ -49,26 +63,55 @@ function LocationsTab({ tabs }: { tabs: React.ReactNode }) {
         <input placeholder="Code, name or address" onChange={set('q')} data-testid="loc-filter-q" />
         <select onChange={set('kind')} aria-label="Kind" data-testid="loc-filter-kind">
           <option value="">Any kind</option>
-          {(kinds.data ?? []).map((k) => <option key={k}>{k}</option>)}
+          {(kinds.data ?? []).map((k) => (
+            <option key={k}>{k}</option>
+          ))}
         </select>
         <span className="spacer" />
-        <span className="muted">{list.rows.length}{list.hasNextPage ? '+' : ''} shown</span>
-        {canWrite && <button className="primary" onClick={() => setEditing('new')} data-testid="new-location">New location</button>}
+        <span className="muted">
+          {list.rows.length}
+          {list.hasNextPage ? '+' : ''} shown
+        </span>
+        {canWrite && (
+          <button className="primary" onClick={() => setEditing('new')} data-testid="new-location">
+            New location
+          </button>
+        )}
       </div>
       <div className="adm-body">
         <div className="table-wrap">
           <table className="grid" data-testid="locations-table">
             <thead>
-              <tr><th>Code</th><th>Name</th><th>Kind</th><th>Depot</th><th>Address</th><th className="num">Lat</th><th className="num">Lon</th><th className="num">Geofence</th></tr>
+              <tr>
+                <th>Code</th>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>Depot</th>
+                <th>Address</th>
+                <th className="num">Lat</th>
+                <th className="num">Lon</th>
+                <th className="num">Geofence</th>
+              </tr>
             </thead>
             <tbody>
               {list.rows.map((l) => (
-                <tr key={l.id} className={`clickable${editing !== 'new' && editing?.id === l.id ? ' selected' : ''}`} onClick={() => setEditing(l)} data-testid="location-row">
-                  <td><b>{l.code}</b></td>
-                  <td className="name" title={l.name}>{l.name}</td>
+                <tr
+                  key={l.id}
+                  className={`clickable${editing !== 'new' && editing?.id === l.id ? ' selected' : ''}`}
+                  onClick={() => setEditing(l)}
+                  data-testid="location-row"
+                >
+                  <td>
+                    <b>{l.code}</b>
+                  </td>
+                  <td className="name" title={l.name}>
+                    {l.name}
+                  </td>
                   <td>{l.kind ?? '—'}</td>
                   <td>{(l.depotId && depotName.get(l.depotId)) ?? '—'}</td>
-                  <td className="muted addr" title={l.address ?? ''}>{l.address ?? '—'}</td>
+                  <td className="muted addr" title={l.address ?? ''}>
+                    {l.address ?? '—'}
+                  </td>
                   <td className="num">{l.lat.toFixed(5)}</td>
                   <td className="num">{l.lon.toFixed(5)}</td>
                   <td className="num">{l.geofenceRadiusM} m</td>
@@ -76,9 +119,22 @@ function LocationsTab({ tabs }: { tabs: React.ReactNode }) {
               ))}
             </tbody>
           </table>
-          {list.hasNextPage && <div className="pad"><button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</button></div>}
+          {list.hasNextPage && (
+            <div className="pad">
+              <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                Load more
+              </button>
+            </div>
+          )}
         </div>
-        {editing && <LocationForm key={editing === 'new' ? 'new' : editing.id} location={editing === 'new' ? null : editing} readOnly={!canWrite} onClose={() => setEditing(null)} />}
+        {editing && (
+          <LocationForm
+            key={editing === 'new' ? 'new' : editing.id}
+            location={editing === 'new' ? null : editing}
+            readOnly={!canWrite}
+            onClose={() => setEditing(null)}
+          />
+        )}
       </div>
     </div>
   );
@@ -100,51 +156,104 @@ function LocationForm({ location, readOnly, onClose }: { location: LocationDto |
     notes: location?.notes ?? '',
   });
   const up = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
-  const others = useMemo(() => (all.data ?? []).filter((l) => l.id !== location?.id).map((l) => ({ lat: l.lat, lon: l.lon, name: l.name })), [all.data, location?.id]);
-  const save = useWrite(['locations'], () =>
-    saveRecord<LocationDto>('/locations', location?.id, location?.version, {
-      code: f.code, name: f.name, kind: orNull(f.kind), depotId: f.depotId || null, address: orNull(f.address),
-      lat: num(f.lat), lon: num(f.lon), geofenceRadiusM: num(f.geofenceRadiusM), notes: orNull(f.notes),
-    }), (saved) => {
-    toasts.push({ kind: 'success', text: `Location ${saved.code} saved` });
-    onClose();
-  });
+  const others = useMemo(
+    () => (all.data ?? []).filter((l) => l.id !== location?.id).map((l) => ({ lat: l.lat, lon: l.lon, name: l.name })),
+    [all.data, location?.id],
+  );
+  const save = useWrite(
+    ['locations'],
+    () =>
+      saveRecord<LocationDto>('/locations', location?.id, location?.version, {
+        code: f.code,
+        name: f.name,
+        kind: orNull(f.kind),
+        depotId: f.depotId || null,
+        address: orNull(f.address),
+        lat: num(f.lat),
+        lon: num(f.lon),
+        geofenceRadiusM: num(f.geofenceRadiusM),
+        notes: orNull(f.notes),
+      }),
+    (saved) => {
+      toasts.push({ kind: 'success', text: `Location ${saved.code} saved` });
+      onClose();
+    },
+  );
   const errs = fieldErrors(save.error);
   return (
     <SidePanel
       title={readOnly ? (location?.name ?? '') : location ? `Edit ${location.code}` : 'New location'}
       onClose={onClose}
       testId="location-form"
-      footer={!readOnly && (
-        <>
-          <button onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="location-save">{location ? 'Save changes' : 'Create location'}</button>
-        </>
-      )}
+      footer={
+        !readOnly && (
+          <>
+            <button onClick={onClose}>Cancel</button>
+            <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="location-save">
+              {location ? 'Save changes' : 'Create location'}
+            </button>
+          </>
+        )
+      }
     >
       <fieldset disabled={readOnly} className="adm-grid">
-        <Field label="Code" error={errs.code}><input value={f.code} onChange={up('code')} data-testid="loc-code" /></Field>
-        <Field label="Kind" error={errs.kind}><input value={f.kind} onChange={up('kind')} list="loc-kinds" data-testid="loc-kind" /></Field>
-        <Field label="Name" error={errs.name} wide><input value={f.name} onChange={up('name')} data-testid="loc-name" /></Field>
-        <Field label="Address" error={errs.address} wide><input value={f.address} onChange={up('address')} /></Field>
+        <Field label="Code" error={errs.code}>
+          <input value={f.code} onChange={up('code')} data-testid="loc-code" />
+        </Field>
+        <Field label="Kind" error={errs.kind}>
+          <input value={f.kind} onChange={up('kind')} list="loc-kinds" data-testid="loc-kind" />
+        </Field>
+        <Field label="Name" error={errs.name} wide>
+          <input value={f.name} onChange={up('name')} data-testid="loc-name" />
+        </Field>
+        <Field label="Address" error={errs.address} wide>
+          <input value={f.address} onChange={up('address')} />
+        </Field>
         <Field label="Depot" error={errs.depotId}>
           <select value={f.depotId} onChange={up('depotId')}>
             <option value="">—</option>
-            {(depots.data ?? []).map((d) => <option key={d.id} value={d.id}>{d.code} · {d.name}</option>)}
+            {(depots.data ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.code} · {d.name}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field label="Geofence radius (m)" error={errs.geofenceRadiusM}><input type="number" min={10} step={10} value={f.geofenceRadiusM} onChange={up('geofenceRadiusM')} data-testid="loc-radius" /></Field>
+        <Field label="Geofence radius (m)" error={errs.geofenceRadiusM}>
+          <input type="number" min={10} step={10} value={f.geofenceRadiusM} onChange={up('geofenceRadiusM')} data-testid="loc-radius" />
+        </Field>
         <div className="wide">
           <Suspense fallback={<div className="muted small">Loading map…</div>}>
-            <LocationPicker lat={num(f.lat)} lon={num(f.lon)} radiusM={num(f.geofenceRadiusM)} others={others} readOnly={readOnly} onPick={(lat, lon) => setF((cur) => ({ ...cur, lat: String(lat), lon: String(lon) }))} />
+            <LocationPicker
+              lat={num(f.lat)}
+              lon={num(f.lon)}
+              radiusM={num(f.geofenceRadiusM)}
+              others={others}
+              readOnly={readOnly}
+              onPick={(lat, lon) => setF((cur) => ({ ...cur, lat: String(lat), lon: String(lon) }))}
+            />
           </Suspense>
-          {!readOnly && <div className="muted small">Click the map or drag the pin to place the location; fine-tune below. Grey dots are your other locations.</div>}
+          {!readOnly && (
+            <div className="muted small">
+              Click the map or drag the pin to place the location; fine-tune below. Grey dots are your other locations.
+            </div>
+          )}
         </div>
-        <Field label="Latitude" error={errs.lat}><input type="number" step="0.000001" value={f.lat} onChange={up('lat')} data-testid="loc-lat" /></Field>
-        <Field label="Longitude" error={errs.lon}><input type="number" step="0.000001" value={f.lon} onChange={up('lon')} data-testid="loc-lon" /></Field>
-        <Field label="Notes" error={errs.notes} wide><textarea rows={2} value={f.notes} onChange={up('notes')} /></Field>
+        <Field label="Latitude" error={errs.lat}>
+          <input type="number" step="0.000001" value={f.lat} onChange={up('lat')} data-testid="loc-lat" />
+        </Field>
+        <Field label="Longitude" error={errs.lon}>
+          <input type="number" step="0.000001" value={f.lon} onChange={up('lon')} data-testid="loc-lon" />
+        </Field>
+        <Field label="Notes" error={errs.notes} wide>
+          <textarea rows={2} value={f.notes} onChange={up('notes')} />
+        </Field>
       </fieldset>
-      <datalist id="loc-kinds">{[...new Set((all.data ?? []).map((l) => l.kind).filter(Boolean))].map((k) => <option key={k} value={k ?? ''} />)}</datalist>
+      <datalist id="loc-kinds">
+        {[...new Set((all.data ?? []).map((l) => l.kind).filter(Boolean))].map((k) => (
+          <option key={k} value={k ?? ''} />
+        ))}
+      </datalist>
       <FormError error={save.error} shown={['code', 'name', 'kind', 'address', 'depotId', 'lat', 'lon', 'geofenceRadiusM', 'notes']} />
     </SidePanel>
   );
@@ -169,33 +278,67 @@ function AssetsTab({ tabs }: { tabs: React.ReactNode }) {
         <input placeholder="Tag, name or serial" onChange={set('q')} data-testid="asset-filter-q" />
         <select onChange={set('locationId')} aria-label="Location" data-testid="asset-filter-location">
           <option value="">Any location</option>
-          {locations.map((l) => <option key={l.id} value={l.id}>{l.code} · {l.name}</option>)}
+          {locations.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.code} · {l.name}
+            </option>
+          ))}
         </select>
         <select onChange={set('category')} aria-label="Category">
           <option value="">Any category</option>
-          {(categories.data ?? []).map((c) => <option key={c}>{c}</option>)}
+          {(categories.data ?? []).map((c) => (
+            <option key={c}>{c}</option>
+          ))}
         </select>
         <select onChange={set('status')} aria-label="Status">
           <option value="">Any status</option>
-          {Object.entries(ASSET_STATUS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          {Object.entries(ASSET_STATUS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
         </select>
         <span className="spacer" />
-        <span className="muted">{list.rows.length}{list.hasNextPage ? '+' : ''} shown</span>
-        {canWrite && <button className="primary" onClick={() => setEditing('new')} data-testid="new-asset">New asset</button>}
+        <span className="muted">
+          {list.rows.length}
+          {list.hasNextPage ? '+' : ''} shown
+        </span>
+        {canWrite && (
+          <button className="primary" onClick={() => setEditing('new')} data-testid="new-asset">
+            New asset
+          </button>
+        )}
       </div>
       <div className="adm-body">
         <div className="table-wrap">
           <table className="grid" data-testid="assets-table">
             <thead>
-              <tr><th>Tag</th><th>Name</th><th>Category</th><th>Status</th><th>Location</th><th>Make / model</th><th>Serial</th></tr>
+              <tr>
+                <th>Tag</th>
+                <th>Name</th>
+                <th>Category</th>
+                <th>Status</th>
+                <th>Location</th>
+                <th>Make / model</th>
+                <th>Serial</th>
+              </tr>
             </thead>
             <tbody>
               {list.rows.map((a) => (
-                <tr key={a.id} className={`clickable${editing !== 'new' && editing?.id === a.id ? ' selected' : ''}`} onClick={() => setEditing(a)} data-testid="asset-row">
-                  <td><b>{a.tag}</b></td>
+                <tr
+                  key={a.id}
+                  className={`clickable${editing !== 'new' && editing?.id === a.id ? ' selected' : ''}`}
+                  onClick={() => setEditing(a)}
+                  data-testid="asset-row"
+                >
+                  <td>
+                    <b>{a.tag}</b>
+                  </td>
                   <td title={a.name}>{a.name}</td>
                   <td>{a.category}</td>
-                  <td><span className={`badge asset-${a.status}`}>{ASSET_STATUS[a.status]}</span></td>
+                  <td>
+                    <span className={`badge asset-${a.status}`}>{ASSET_STATUS[a.status]}</span>
+                  </td>
                   <td>{(a.locationId && lookups.locations.get(a.locationId)?.name) ?? '—'}</td>
                   <td className="muted">{[a.manufacturer, a.model].filter(Boolean).join(' ') || '—'}</td>
                   <td className="muted">{a.serialNumber ?? '—'}</td>
@@ -203,15 +346,42 @@ function AssetsTab({ tabs }: { tabs: React.ReactNode }) {
               ))}
             </tbody>
           </table>
-          {list.hasNextPage && <div className="pad"><button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</button></div>}
+          {list.hasNextPage && (
+            <div className="pad">
+              <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                Load more
+              </button>
+            </div>
+          )}
         </div>
-        {editing && <AssetForm key={editing === 'new' ? 'new' : editing.id} asset={editing === 'new' ? null : editing} locations={locations} categories={categories.data ?? []} readOnly={!canWrite} onClose={() => setEditing(null)} />}
+        {editing && (
+          <AssetForm
+            key={editing === 'new' ? 'new' : editing.id}
+            asset={editing === 'new' ? null : editing}
+            locations={locations}
+            categories={categories.data ?? []}
+            readOnly={!canWrite}
+            onClose={() => setEditing(null)}
+          />
+        )}
       </div>
     </div>
   );
 }
 
-function AssetForm({ asset, locations, categories, readOnly, onClose }: { asset: AssetDto | null; locations: LocationDto[]; categories: string[]; readOnly: boolean; onClose(): void }) {
+function AssetForm({
+  asset,
+  locations,
+  categories,
+  readOnly,
+  onClose,
+}: {
+  asset: AssetDto | null;
+  locations: LocationDto[];
+  categories: string[];
+  readOnly: boolean;
+  onClose(): void;
+}) {
   const toasts = useToasts();
   const [f, setF] = useState({
     tag: asset?.tag ?? '',
@@ -225,53 +395,100 @@ function AssetForm({ asset, locations, categories, readOnly, onClose }: { asset:
     installedAt: asset?.installedAt?.slice(0, 10) ?? '',
   });
   const up = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
-  const save = useWrite(['assets'], () =>
-    saveRecord<AssetDto>('/assets', asset?.id, asset?.version, {
-      tag: f.tag, name: f.name, category: f.category, status: f.status, locationId: f.locationId || null,
-      manufacturer: orNull(f.manufacturer), model: orNull(f.model), serialNumber: orNull(f.serialNumber),
-      installedAt: f.installedAt ? new Date(`${f.installedAt}T00:00:00Z`).toISOString() : null,
-    }), (saved) => {
-    toasts.push({ kind: 'success', text: `Asset ${saved.tag} saved` });
-    onClose();
-  });
+  const save = useWrite(
+    ['assets'],
+    () =>
+      saveRecord<AssetDto>('/assets', asset?.id, asset?.version, {
+        tag: f.tag,
+        name: f.name,
+        category: f.category,
+        status: f.status,
+        locationId: f.locationId || null,
+        manufacturer: orNull(f.manufacturer),
+        model: orNull(f.model),
+        serialNumber: orNull(f.serialNumber),
+        installedAt: f.installedAt ? new Date(`${f.installedAt}T00:00:00Z`).toISOString() : null,
+      }),
+    (saved) => {
+      toasts.push({ kind: 'success', text: `Asset ${saved.tag} saved` });
+      onClose();
+    },
+  );
   const errs = fieldErrors(save.error);
   return (
     <SidePanel
       title={readOnly ? (asset?.name ?? '') : asset ? `Edit ${asset.tag}` : 'New asset'}
       onClose={onClose}
       testId="asset-form"
-      footer={!readOnly && (
-        <>
-          <button onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="asset-save">{asset ? 'Save changes' : 'Create asset'}</button>
-        </>
-      )}
+      footer={
+        !readOnly && (
+          <>
+            <button onClick={onClose}>Cancel</button>
+            <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="asset-save">
+              {asset ? 'Save changes' : 'Create asset'}
+            </button>
+          </>
+        )
+      }
     >
       <fieldset disabled={readOnly} className="adm-grid">
-        <Field label="Tag" error={errs.tag}><input value={f.tag} onChange={up('tag')} data-testid="asset-tag" /></Field>
+        <Field label="Tag" error={errs.tag}>
+          <input value={f.tag} onChange={up('tag')} data-testid="asset-tag" />
+        </Field>
         <Field label="Status" error={errs.status}>
           <select value={f.status} onChange={up('status')} data-testid="asset-status">
-            {Object.entries(ASSET_STATUS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            {Object.entries(ASSET_STATUS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field label="Name" error={errs.name} wide><input value={f.name} onChange={up('name')} data-testid="asset-name" /></Field>
-        <Field label="Category" error={errs.category}><input value={f.category} onChange={up('category')} list="asset-categories" /></Field>
-        <Field label="Installed" error={errs.installedAt}><input type="date" value={f.installedAt} onChange={up('installedAt')} /></Field>
+        <Field label="Name" error={errs.name} wide>
+          <input value={f.name} onChange={up('name')} data-testid="asset-name" />
+        </Field>
+        <Field label="Category" error={errs.category}>
+          <input value={f.category} onChange={up('category')} list="asset-categories" />
+        </Field>
+        <Field label="Installed" error={errs.installedAt}>
+          <input type="date" value={f.installedAt} onChange={up('installedAt')} />
+        </Field>
         <Field label="Location" error={errs.locationId} wide>
           <select value={f.locationId} onChange={up('locationId')}>
             <option value="">—</option>
-            {locations.map((l) => <option key={l.id} value={l.id}>{l.code} · {l.name}</option>)}
+            {locations.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.code} · {l.name}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field label="Manufacturer" error={errs.manufacturer}><input value={f.manufacturer} onChange={up('manufacturer')} /></Field>
-        <Field label="Model" error={errs.model}><input value={f.model} onChange={up('model')} /></Field>
-        <Field label="Serial number" error={errs.serialNumber} wide><input value={f.serialNumber} onChange={up('serialNumber')} /></Field>
+        <Field label="Manufacturer" error={errs.manufacturer}>
+          <input value={f.manufacturer} onChange={up('manufacturer')} />
+        </Field>
+        <Field label="Model" error={errs.model}>
+          <input value={f.model} onChange={up('model')} />
+        </Field>
+        <Field label="Serial number" error={errs.serialNumber} wide>
+          <input value={f.serialNumber} onChange={up('serialNumber')} />
+        </Field>
       </fieldset>
-      <datalist id="asset-categories">{categories.map((c) => <option key={c} value={c} />)}</datalist>
+      <datalist id="asset-categories">
+        {categories.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
       {asset?.attributes && Object.keys(asset.attributes).length > 0 && (
         <div className="adm-attrs">
           <h4>Attributes</h4>
-          <dl>{Object.entries(asset.attributes).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>)}</dl>
+          <dl>
+            {Object.entries(asset.attributes).map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{String(v)}</dd>
+              </div>
+            ))}
+          </dl>
         </div>
       )}
       <FormError error={save.error} shown={Object.keys(f)} />

@@ -22,9 +22,9 @@ export function AuditTrailTab({ toolbar }: { toolbar: ReactNode }) {
       </div>
       <div className="adm-audit" data-testid="audit-verification" data-result={state}>
         <p className="muted">
-          Every change is recorded in the audit trail, and each entry is chained to the one before it by a SHA-256 hash. Verifying recomputes the
-          whole chain: an entry edited, deleted or slipped in outside DepotDesk breaks it. Compare the head with the one printed in the footer of
-          a KPI report or jobcard: a different hash for the same row count means the history was rewritten.
+          Every change is recorded in the audit trail, and each entry is chained to the one before it by a SHA-256 hash. Verifying
+          recomputes the whole chain: an entry edited, deleted or slipped in outside DepotDesk breaks it. Compare the head with the one
+          printed in the footer of a KPI report or jobcard: a different hash for the same row count means the history was rewritten.
         </p>
         {verify.error && <FormError error={verify.error} shown={[]} />}
         {verify.data && <Result r={verify.data} />}
@@ -37,14 +37,17 @@ function Result({ r }: { r: AuditVerificationDto }) {
   const head = r.head && (
     <div data-testid="audit-head">
       {/* Worded like the footer of the printed reports, so the two can be compared at a glance. */}
-      Audit chain: {r.head.seq.toLocaleString()} rows · head <code title={r.head.hash}>{r.head.hash.slice(0, 16)}</code> · {formatTime(r.head.at)}
+      Audit chain: {r.head.seq.toLocaleString()} rows · head <code title={r.head.hash}>{r.head.hash.slice(0, 16)}</code> ·{' '}
+      {formatTime(r.head.at)}
     </div>
   );
   if (r.ok) {
     return (
       <div className="adm-audit-result sla-ok">
         <b>Audit trail intact</b>
-        <div>All {r.rowsChecked.toLocaleString()} entries check out ({(r.durationMs / 1000).toFixed(1)} s).</div>
+        <div>
+          All {r.rowsChecked.toLocaleString()} entries check out ({(r.durationMs / 1000).toFixed(1)} s).
+        </div>
         {head}
       </div>
     );
@@ -53,10 +56,13 @@ function Result({ r }: { r: AuditVerificationDto }) {
   return (
     <div className="adm-audit-result sla-breached">
       <b>Audit trail broken</b>
-      <div>{r.brokenRows.toLocaleString()} of {r.rowsChecked.toLocaleString()} entries do not check out.</div>
+      <div>
+        {r.brokenRows.toLocaleString()} of {r.rowsChecked.toLocaleString()} entries do not check out.
+      </div>
       {b && (
         <div data-testid="audit-first-broken">
-          First broken entry: <code>{b.id}</code> ({b.action}{b.seq === null ? '' : `, #${b.seq}`}, {b.at ? formatTime(b.at) : 'no valid time'}): {b.reason}.
+          First broken entry: <code>{b.id}</code> ({b.action}
+          {b.seq === null ? '' : `, #${b.seq}`}, {b.at ? formatTime(b.at) : 'no valid time'}): {b.reason}.
         </div>
       )}
       {head}

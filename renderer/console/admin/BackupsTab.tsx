@@ -29,7 +29,10 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
   const now = useMutation({
     mutationFn: backUpNow,
     onSuccess: (b) => {
-      toasts.push({ kind: b.integrity.ok ? 'success' : 'error', text: b.integrity.ok ? `Backup ${b.id} written and checked` : `Backup ${b.id} failed its integrity check` });
+      toasts.push({
+        kind: b.integrity.ok ? 'success' : 'error',
+        text: b.integrity.ok ? `Backup ${b.id} written and checked` : `Backup ${b.id} failed its integrity check`,
+      });
       void qc.invalidateQueries({ queryKey: ['backups'] });
     },
     onError: () => void qc.invalidateQueries({ queryKey: ['backups'] }),
@@ -49,15 +52,31 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
           {status && (
             <dl className="adm-backup-status" data-testid="backup-status">
               <dt>Backup folder</dt>
-              <dd><code data-testid="backup-dir">{status.dir}</code></dd>
+              <dd>
+                <code data-testid="backup-dir">{status.dir}</code>
+              </dd>
               <dt>Schedule</dt>
-              <dd>{status.scheduled ? `Nightly at 02:00 and when DepotDesk quits; next ${formatTime(status.nextNightlyAt)}. Kept: 7 daily, 4 weekly.` : 'Off (started with --no-backups): only manual backups.'}</dd>
+              <dd>
+                {status.scheduled
+                  ? `Nightly at 02:00 and when DepotDesk quits; next ${formatTime(status.nextNightlyAt)}. Kept: 7 daily, 4 weekly.`
+                  : 'Off (started with --no-backups): only manual backups.'}
+              </dd>
               <dt>Node epoch</dt>
-              <dd data-testid="backup-epoch" data-epoch={status.epoch}>{status.epoch}{status.lastRestore && <span className="muted"> · restored {formatTime(status.lastRestore.at)} from {status.lastRestore.from}</span>}</dd>
+              <dd data-testid="backup-epoch" data-epoch={status.epoch}>
+                {status.epoch}
+                {status.lastRestore && (
+                  <span className="muted">
+                    {' '}
+                    · restored {formatTime(status.lastRestore.at)} from {status.lastRestore.from}
+                  </span>
+                )}
+              </dd>
               {status.lastError && (
                 <>
                   <dt>Last error</dt>
-                  <dd className="adm-backup-error" role="alert" data-testid="backup-error">{formatTime(status.lastError.at)}: {status.lastError.message}</dd>
+                  <dd className="adm-backup-error" role="alert" data-testid="backup-error">
+                    {formatTime(status.lastError.at)}: {status.lastError.message}
+                  </dd>
                 </>
               )}
             </dl>
@@ -65,7 +84,16 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
           <FormError error={now.error ?? list.error} shown={[]} />
           <div className="table-wrap">
             <table className="grid" data-testid="backups-table">
-              <thead><tr><th>Time</th><th>Kind</th><th className="num">Size</th><th className="num">Attachments</th><th>Integrity</th><th /></tr></thead>
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Kind</th>
+                  <th className="num">Size</th>
+                  <th className="num">Attachments</th>
+                  <th>Integrity</th>
+                  <th />
+                </tr>
+              </thead>
               <tbody>
                 {(list.data?.items ?? []).map((b) => (
                   <tr key={b.id} data-testid="backup-row" data-id={b.id}>
@@ -74,19 +102,35 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
                     <td className="num">{size(b.sizeBytes)}</td>
                     <td className="num">{b.attachmentFiles.toLocaleString()}</td>
                     <td>
-                      <span className={`badge ${b.integrity.ok ? 'sla-ok' : 'sla-breached'}`} title={b.integrity.messages.join('\n')} data-testid="backup-integrity">
+                      <span
+                        className={`badge ${b.integrity.ok ? 'sla-ok' : 'sla-breached'}`}
+                        title={b.integrity.messages.join('\n')}
+                        data-testid="backup-integrity"
+                      >
                         {b.integrity.ok ? 'ok' : 'failed'}
                       </span>
                     </td>
-                    <td><button disabled={!b.integrity.ok} onClick={() => setConfirming(b)} data-testid="backup-restore">Restore…</button></td>
+                    <td>
+                      <button disabled={!b.integrity.ok} onClick={() => setConfirming(b)} data-testid="backup-restore">
+                        Restore…
+                      </button>
+                    </td>
                   </tr>
                 ))}
-                {list.data?.items.length === 0 && <tr><td colSpan={6} className="muted">No backups in this folder yet.</td></tr>}
+                {list.data?.items.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="muted">
+                      No backups in this folder yet.
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </div>
         </div>
-        {confirming && <ConfirmRestore key={confirming.id} backup={confirming} bootId={status?.bootId ?? ''} onClose={() => setConfirming(null)} />}
+        {confirming && (
+          <ConfirmRestore key={confirming.id} backup={confirming} bootId={status?.bootId ?? ''} onClose={() => setConfirming(null)} />
+        )}
       </div>
     </div>
   );
@@ -108,20 +152,33 @@ function ConfirmRestore({ backup, bootId, onClose }: { backup: BackupItemDto; bo
       title="Restore this backup?"
       onClose={onClose}
       testId="restore-confirm"
-      footer={phase === 'ask' && (
-        <>
-          <button onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={restore.isPending} onClick={() => restore.mutate()} data-testid="restore-confirm-button">Restore and restart</button>
-        </>
-      )}
+      footer={
+        phase === 'ask' && (
+          <>
+            <button onClick={onClose}>Cancel</button>
+            <button className="primary" disabled={restore.isPending} onClick={() => restore.mutate()} data-testid="restore-confirm-button">
+              Restore and restart
+            </button>
+          </>
+        )
+      }
     >
       {phase === 'ask' ? (
         <div className="adm-audit">
-          <p>The depot's data goes back to the <b>{KIND[backup.kind].toLowerCase()}</b> backup of <b>{stamp.format(new Date(backup.createdAt))}</b>.</p>
-          <p>Everything written since then leaves the live depot: the current database and attachments are kept aside in the data folder (renamed, not deleted). The host restarts; crews and dispatchers reconnect, and anyone whose sign-in is newer than the backup signs in again.</p>
+          <p>
+            The depot's data goes back to the <b>{KIND[backup.kind].toLowerCase()}</b> backup of{' '}
+            <b>{stamp.format(new Date(backup.createdAt))}</b>.
+          </p>
+          <p>
+            Everything written since then leaves the live depot: the current database and attachments are kept aside in the data folder
+            (renamed, not deleted). The host restarts; crews and dispatchers reconnect, and anyone whose sign-in is newer than the backup
+            signs in again.
+          </p>
         </div>
       ) : (
-        <p className="adm-audit" data-testid="restore-progress" role="status">Restoring… the depot host is restarting. This page reloads when it is back.</p>
+        <p className="adm-audit" data-testid="restore-progress" role="status">
+          Restoring… the depot host is restarting. This page reloads when it is back.
+        </p>
       )}
       <FormError error={restore.error} shown={[]} />
     </SidePanel>

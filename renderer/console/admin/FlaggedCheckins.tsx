@@ -17,22 +17,40 @@ export function FlaggedCheckins() {
   const items = flagged.data?.items ?? [];
   if (!allowed || flagged.isError) return null;
   return (
-    <details className="fx-flagged" data-testid="flagged-checkins" data-count={items.length} data-state={flagged.isSuccess ? 'ready' : 'loading'} open={items.length > 0}>
+    <details
+      className="fx-flagged"
+      data-testid="flagged-checkins"
+      data-count={items.length}
+      data-state={flagged.isSuccess ? 'ready' : 'loading'}
+      open={items.length > 0}
+    >
       <summary>
-        Flagged check-ins: {flagged.isSuccess ? (items.length ? `${items.length} outside the site fence or without a location, not reviewed` : 'none') : '…'}
+        Flagged check-ins:{' '}
+        {flagged.isSuccess ? (items.length ? `${items.length} outside the site fence or without a location, not reviewed` : 'none') : '…'}
       </summary>
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="grid wo-mini fx-att">
             <thead>
-              <tr><th>Work order</th><th>What</th><th>Who</th><th>When</th><th>Site fence</th><th /></tr>
+              <tr>
+                <th>Work order</th>
+                <th>What</th>
+                <th>Who</th>
+                <th>When</th>
+                <th>Site fence</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {items.map((r) => (
                 <AttendanceRow
                   key={r.id}
                   r={r}
-                  showWorkOrder={<button type="button" className="link" onClick={() => openWorkOrder(r.workOrderId)}>{r.workOrderNumber}</button>}
+                  showWorkOrder={
+                    <button type="button" className="link" onClick={() => openWorkOrder(r.workOrderId)}>
+                      {r.workOrderNumber}
+                    </button>
+                  }
                 />
               ))}
             </tbody>

@@ -26,9 +26,21 @@ function pickerStyle(): StyleSpecification {
     sources: { ...base.sources, others: { type: 'geojson', data: empty }, fence: { type: 'geojson', data: empty } },
     layers: [
       ...base.layers,
-      { id: 'others', type: 'circle', source: 'others', paint: { 'circle-radius': 3.5, 'circle-color': '#7b8a9c', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+      {
+        id: 'others',
+        type: 'circle',
+        source: 'others',
+        paint: { 'circle-radius': 3.5, 'circle-color': '#7b8a9c', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 },
+      },
       // Names from city zoom, so a click can be placed relative to known sites (no glyphs URL needed).
-      { id: 'others-label', type: 'symbol', source: 'others', minzoom: 12, layout: { 'text-field': ['get', 'name'], 'text-size': 10, 'text-offset': [0, 0.9], 'text-anchor': 'top' }, paint: { 'text-color': '#5b6b7d', 'text-halo-color': '#fff', 'text-halo-width': 1 } },
+      {
+        id: 'others-label',
+        type: 'symbol',
+        source: 'others',
+        minzoom: 12,
+        layout: { 'text-field': ['get', 'name'], 'text-size': 10, 'text-offset': [0, 0.9], 'text-anchor': 'top' },
+        paint: { 'text-color': '#5b6b7d', 'text-halo-color': '#fff', 'text-halo-width': 1 },
+      },
       { id: 'fence-fill', type: 'fill', source: 'fence', paint: { 'fill-color': '#2563a8', 'fill-opacity': 0.15 } },
       { id: 'fence-line', type: 'line', source: 'fence', paint: { 'line-color': '#2563a8', 'line-width': 1.5 } },
     ],
@@ -49,7 +61,21 @@ function circle(lat: number, lon: number, radiusM: number) {
 
 const valid = (lat: number, lon: number) => Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
 
-export function LocationPicker({ lat, lon, radiusM, others, onPick, readOnly }: { lat: number; lon: number; radiusM: number; others: PickerPoint[]; onPick(lat: number, lon: number): void; readOnly?: boolean }) {
+export function LocationPicker({
+  lat,
+  lon,
+  radiusM,
+  others,
+  onPick,
+  readOnly,
+}: {
+  lat: number;
+  lon: number;
+  radiusM: number;
+  others: PickerPoint[];
+  onPick(lat: number, lon: number): void;
+  readOnly?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibre | null>(null);
   const marker = useRef<Marker | null>(null);
@@ -67,10 +93,17 @@ export function LocationPicker({ lat, lon, radiusM, others, onPick, readOnly }: 
     const { lat: la, lon: lo, radiusM: r, others: pts } = latest.current;
     (m.getSource('others') as GeoJSONSource | undefined)?.setData({
       type: 'FeatureCollection',
-      features: pts.map((p) => ({ type: 'Feature', properties: { name: p.name }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } })),
+      features: pts.map((p) => ({
+        type: 'Feature',
+        properties: { name: p.name },
+        geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+      })),
     });
     const ok = valid(la, lo);
-    (m.getSource('fence') as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: ok && r > 0 ? [circle(la, lo, r)] : [] });
+    (m.getSource('fence') as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: ok && r > 0 ? [circle(la, lo, r)] : [],
+    });
     if (ok) {
       if (!marker.current) {
         const mk = new Marker({ color: '#c0392b', draggable: !readOnlyRef.current }).setLngLat([lo, la]).addTo(m);
@@ -90,14 +123,27 @@ export function LocationPicker({ lat, lon, radiusM, others, onPick, readOnly }: 
   useEffect(() => {
     if (!box.current) return;
     const { lat: la, lon: lo, others: pts } = latest.current;
-    const m = new MapLibre({ container: box.current, style: pickerStyle(), attributionControl: false, center: [0, 0], zoom: 1, dragRotate: false });
+    const m = new MapLibre({
+      container: box.current,
+      style: pickerStyle(),
+      attributionControl: false,
+      center: [0, 0],
+      zoom: 1,
+      dragRotate: false,
+    });
     map.current = m;
     // Frame the picked point, or else the org's locations, so the picker opens somewhere useful.
     if (valid(la, lo)) m.jumpTo({ center: [lo, la], zoom: 13 });
     else if (pts.length) {
       const lats = pts.map((p) => p.lat);
       const lons = pts.map((p) => p.lon);
-      m.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 24, duration: 0, maxZoom: 14 });
+      m.fitBounds(
+        [
+          [Math.min(...lons), Math.min(...lats)],
+          [Math.max(...lons), Math.max(...lats)],
+        ],
+        { padding: 24, duration: 0, maxZoom: 14 },
+      );
     }
     m.on('load', () => {
       loaded.current = true;

@@ -56,10 +56,18 @@ export function PairPhone({ userId, userName }: { userId: string; userName: stri
         <div className="pair-box">
           {qr && <img src={qr} width={180} height={180} alt={`QR code to pair a phone: ${link}`} data-testid="pair-qr" />}
           <div>
-            <div className="pair-code" data-testid="pair-code">{pairing.code}</div>
-            <div className="muted small">On the depot Wi-Fi, scan the code or open <code>{link}</code> and enter the code.</div>
+            <div className="pair-code" data-testid="pair-code">
+              {pairing.code}
+            </div>
+            <div className="muted small">
+              On the depot Wi-Fi, scan the code or open <code>{link}</code> and enter the code.
+            </div>
             <div className="muted small">One use only · {countdown(pairing.expiresAt, now)}</div>
-            {lan.data?.fingerprint && <div className="muted small" title={lan.data.fingerprint}>Certificate {lan.data.fingerprint.slice(0, 23)}…</div>}
+            {lan.data?.fingerprint && (
+              <div className="muted small" title={lan.data.fingerprint}>
+                Certificate {lan.data.fingerprint.slice(0, 23)}…
+              </div>
+            )}
           </div>
         </div>
       )}

@@ -4,7 +4,16 @@ import { api } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
 import { Field, FormError, num, SidePanel } from './forms';
-import { adminQueries, fieldErrors, saveRecord, useWrite, type Holiday, type SlaCalendarDto, type SlaPolicyDto, type WorkingHours } from './queries';
+import {
+  adminQueries,
+  fieldErrors,
+  saveRecord,
+  useWrite,
+  type Holiday,
+  type SlaCalendarDto,
+  type SlaPolicyDto,
+  type WorkingHours,
+} from './queries';
 
 /**
  * SLA targets count working minutes of the cell's calendar, so "2d" would mislead on a 10-hour
@@ -29,7 +38,12 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
   const m = matrix.data;
   const current = cell && m ? (m.cells[cell.type]?.[cell.priority] ?? null) : null;
   return (
-    <div className="adm-view" data-testid="admin-settings" data-tab="sla" data-state={matrix.isPending || calendars.isPending ? 'loading' : 'ready'}>
+    <div
+      className="adm-view"
+      data-testid="admin-settings"
+      data-tab="sla"
+      data-state={matrix.isPending || calendars.isPending ? 'loading' : 'ready'}
+    >
       <div className="toolbar">
         {toolbar}
         <span className="spacer" />
@@ -39,10 +53,22 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
         <div className="adm-scroll">
           {m && (
             <div className="adm-card">
-              <h3>SLA matrix <span className="muted small" style={{ fontWeight: 400 }}>{canEdit ? 'click a cell to edit' : 'read only'}</span></h3>
+              <h3>
+                SLA matrix{' '}
+                <span className="muted small" style={{ fontWeight: 400 }}>
+                  {canEdit ? 'click a cell to edit' : 'read only'}
+                </span>
+              </h3>
               <table className="matrix" data-testid="sla-matrix">
                 <thead>
-                  <tr><th>Type \ priority</th>{m.priorities.map((p) => <th key={p}><span className={`badge prio-${p}`}>{p}</span></th>)}</tr>
+                  <tr>
+                    <th>Type \ priority</th>
+                    {m.priorities.map((p) => (
+                      <th key={p}>
+                        <span className={`badge prio-${p}`}>{p}</span>
+                      </th>
+                    ))}
+                  </tr>
                 </thead>
                 <tbody>
                   {m.types.map((t) => (
@@ -52,11 +78,20 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
                         const pol = m.cells[t]?.[p] ?? null;
                         const selected = cell?.type === t && cell.priority === p;
                         return (
-                          <td key={p} className={`cell${canEdit ? ' editable' : ''}${selected ? ' selected' : ''}`} onClick={() => canEdit && setCell({ type: t, priority: p })} data-testid={`sla-cell-${t}-${p}`}>
+                          <td
+                            key={p}
+                            className={`cell${canEdit ? ' editable' : ''}${selected ? ' selected' : ''}`}
+                            onClick={() => canEdit && setCell({ type: t, priority: p })}
+                            data-testid={`sla-cell-${t}-${p}`}
+                          >
                             {pol ? (
                               <>
-                                <div className="targets">{fmtTarget(pol.responseMinutes)} / {fmtTarget(pol.resolutionMinutes)}</div>
-                                <div className="cal">{pol.calendarId ? `${calName.get(pol.calendarId) ?? 'calendar'}` : 'round the clock'}</div>
+                                <div className="targets">
+                                  {fmtTarget(pol.responseMinutes)} / {fmtTarget(pol.resolutionMinutes)}
+                                </div>
+                                <div className="cal">
+                                  {pol.calendarId ? `${calName.get(pol.calendarId) ?? 'calendar'}` : 'round the clock'}
+                                </div>
                               </>
                             ) : (
                               <span className="none">no target</span>
@@ -71,7 +106,12 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
             </div>
           )}
           <div className="adm-card">
-            <h3>Calendars <span className="muted small" style={{ fontWeight: 400 }}>edit them on the Calendars tab</span></h3>
+            <h3>
+              Calendars{' '}
+              <span className="muted small" style={{ fontWeight: 400 }}>
+                edit them on the Calendars tab
+              </span>
+            </h3>
             <table className="matrix">
               <tbody>
                 {(calendars.data ?? []).map((c) => (
@@ -86,17 +126,39 @@ export function SlaMatrixTab({ toolbar }: { toolbar: ReactNode }) {
             </table>
           </div>
           <p className="muted small" style={{ margin: '0 2px' }}>
-            Each cell is “response / resolution” in working hours of its calendar. The response clock stops when the crew is on site, the resolution clock when the work is completed;
-            a work order turns “at risk” at 75 % of its target. A cell without a target gives work orders of that kind no due times.
+            Each cell is “response / resolution” in working hours of its calendar. The response clock stops when the crew is on site, the
+            resolution clock when the work is completed; a work order turns “at risk” at 75 % of its target. A cell without a target gives
+            work orders of that kind no due times.
           </p>
         </div>
-        {cell && canEdit && <PolicyForm key={`${cell.type}-${cell.priority}-${current?.version ?? 0}`} type={cell.type} priority={cell.priority} policy={current} calendars={calendars.data ?? []} onClose={() => setCell(null)} />}
+        {cell && canEdit && (
+          <PolicyForm
+            key={`${cell.type}-${cell.priority}-${current?.version ?? 0}`}
+            type={cell.type}
+            priority={cell.priority}
+            policy={current}
+            calendars={calendars.data ?? []}
+            onClose={() => setCell(null)}
+          />
+        )}
       </div>
     </div>
   );
 }
 
-function PolicyForm({ type, priority, policy, calendars, onClose }: { type: string; priority: string; policy: SlaPolicyDto | null; calendars: SlaCalendarDto[]; onClose(): void }) {
+function PolicyForm({
+  type,
+  priority,
+  policy,
+  calendars,
+  onClose,
+}: {
+  type: string;
+  priority: string;
+  policy: SlaPolicyDto | null;
+  calendars: SlaCalendarDto[];
+  onClose(): void;
+}) {
   const toasts = useToasts();
   const [f, setF] = useState({
     name: policy?.name ?? `${type[0]!.toUpperCase()}${type.slice(1)} · ${priority}`,
@@ -104,14 +166,27 @@ function PolicyForm({ type, priority, policy, calendars, onClose }: { type: stri
     resolutionMinutes: String(policy?.resolutionMinutes ?? 1440),
     calendarId: policy?.calendarId ?? '',
   });
-  const save = useWrite(['sla_policies'], () =>
-    saveRecord<SlaPolicyDto>('/sla/policies', policy?.id, policy?.version, {
-      name: f.name, type, priority, calendarId: f.calendarId || null, responseMinutes: num(f.responseMinutes), resolutionMinutes: num(f.resolutionMinutes),
-    }), () => {
-    toasts.push({ kind: 'success', text: `SLA for ${type} · ${priority} saved; new work orders use it` });
-    onClose();
-  });
-  const remove = useWrite(['sla_policies'], () => api.delete(`/sla/policies/${policy!.id}`), () => onClose());
+  const save = useWrite(
+    ['sla_policies'],
+    () =>
+      saveRecord<SlaPolicyDto>('/sla/policies', policy?.id, policy?.version, {
+        name: f.name,
+        type,
+        priority,
+        calendarId: f.calendarId || null,
+        responseMinutes: num(f.responseMinutes),
+        resolutionMinutes: num(f.resolutionMinutes),
+      }),
+    () => {
+      toasts.push({ kind: 'success', text: `SLA for ${type} · ${priority} saved; new work orders use it` });
+      onClose();
+    },
+  );
+  const remove = useWrite(
+    ['sla_policies'],
+    () => api.delete(`/sla/policies/${policy!.id}`),
+    () => onClose(),
+  );
   const errs = fieldErrors(save.error);
   return (
     <SidePanel
@@ -120,22 +195,50 @@ function PolicyForm({ type, priority, policy, calendars, onClose }: { type: stri
       testId="policy-form"
       footer={
         <>
-          {policy && <button style={{ marginRight: 'auto' }} onClick={() => remove.mutate(undefined, { onError: (e) => toasts.error(e) })}>Remove target</button>}
+          {policy && (
+            <button style={{ marginRight: 'auto' }} onClick={() => remove.mutate(undefined, { onError: (e) => toasts.error(e) })}>
+              Remove target
+            </button>
+          )}
           <button onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="policy-save">Save</button>
+          <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="policy-save">
+            Save
+          </button>
         </>
       }
     >
       <fieldset className="adm-grid">
-        <Field label="Name" error={errs.name} wide><input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} /></Field>
-        <Field label="Response (minutes)" error={errs.responseMinutes}><input type="number" min={1} value={f.responseMinutes} onChange={(e) => setF({ ...f, responseMinutes: e.target.value })} data-testid="policy-response" /></Field>
-        <Field label="Resolution (minutes)" error={errs.resolutionMinutes}><input type="number" min={1} value={f.resolutionMinutes} onChange={(e) => setF({ ...f, resolutionMinutes: e.target.value })} data-testid="policy-resolution" /></Field>
+        <Field label="Name" error={errs.name} wide>
+          <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
+        </Field>
+        <Field label="Response (minutes)" error={errs.responseMinutes}>
+          <input
+            type="number"
+            min={1}
+            value={f.responseMinutes}
+            onChange={(e) => setF({ ...f, responseMinutes: e.target.value })}
+            data-testid="policy-response"
+          />
+        </Field>
+        <Field label="Resolution (minutes)" error={errs.resolutionMinutes}>
+          <input
+            type="number"
+            min={1}
+            value={f.resolutionMinutes}
+            onChange={(e) => setF({ ...f, resolutionMinutes: e.target.value })}
+            data-testid="policy-resolution"
+          />
+        </Field>
         <div className="muted small">= {Number.isFinite(num(f.responseMinutes)) ? fmtTarget(num(f.responseMinutes)) : '—'}</div>
         <div className="muted small">= {Number.isFinite(num(f.resolutionMinutes)) ? fmtTarget(num(f.resolutionMinutes)) : '—'}</div>
         <Field label="Calendar" error={errs.calendarId} wide>
           <select value={f.calendarId} onChange={(e) => setF({ ...f, calendarId: e.target.value })} data-testid="policy-calendar">
             <option value="">24/7 — every minute counts</option>
-            {calendars.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.timeZone})</option>)}
+            {calendars.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.timeZone})
+              </option>
+            ))}
           </select>
         </Field>
       </fieldset>
@@ -156,18 +259,39 @@ export function CalendarsTab({ toolbar }: { toolbar: ReactNode }) {
       <div className="toolbar">
         {toolbar}
         <span className="spacer" />
-        {canEdit && <button className="primary" onClick={() => setEditing('new')} data-testid="new-calendar">New calendar</button>}
+        {canEdit && (
+          <button className="primary" onClick={() => setEditing('new')} data-testid="new-calendar">
+            New calendar
+          </button>
+        )}
       </div>
       <div className="adm-body">
         <div className="table-wrap">
           <table className="grid" data-testid="calendars-table">
-            <thead><tr><th>Name</th><th>Time zone</th><th>Working hours</th><th className="num">h/week</th><th className="num">Holidays</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Time zone</th>
+                <th>Working hours</th>
+                <th className="num">h/week</th>
+                <th className="num">Holidays</th>
+              </tr>
+            </thead>
             <tbody>
               {(calendars.data ?? []).map((c) => (
-                <tr key={c.id} className={`clickable${editing !== 'new' && editing?.id === c.id ? ' selected' : ''}`} onClick={() => setEditing(c)} data-testid="calendar-row">
-                  <td><b>{c.name}</b></td>
+                <tr
+                  key={c.id}
+                  className={`clickable${editing !== 'new' && editing?.id === c.id ? ' selected' : ''}`}
+                  onClick={() => setEditing(c)}
+                  data-testid="calendar-row"
+                >
+                  <td>
+                    <b>{c.name}</b>
+                  </td>
                   <td>{c.timeZone}</td>
-                  <td className="muted" title={weekSummary(c.workingHours)}>{weekSummary(c.workingHours)}</td>
+                  <td className="muted" title={weekSummary(c.workingHours)}>
+                    {weekSummary(c.workingHours)}
+                  </td>
                   <td className="num">{weeklyHours(c.workingHours).toFixed(1)}</td>
                   <td className="num">{c.holidays.length}</td>
                 </tr>
@@ -175,7 +299,14 @@ export function CalendarsTab({ toolbar }: { toolbar: ReactNode }) {
             </tbody>
           </table>
         </div>
-        {editing && <CalendarForm key={editing === 'new' ? 'new' : editing.id} calendar={editing === 'new' ? null : editing} readOnly={!canEdit} onClose={() => setEditing(null)} />}
+        {editing && (
+          <CalendarForm
+            key={editing === 'new' ? 'new' : editing.id}
+            calendar={editing === 'new' ? null : editing}
+            readOnly={!canEdit}
+            onClose={() => setEditing(null)}
+          />
+        )}
       </div>
     </div>
   );
@@ -187,12 +318,24 @@ function CalendarForm({ calendar, readOnly, onClose }: { calendar: SlaCalendarDt
   const toasts = useToasts();
   const [name, setName] = useState(calendar?.name ?? '');
   const [timeZone, setTimeZone] = useState(calendar?.timeZone ?? BROWSER_ZONE);
-  const [hours, setHours] = useState<WorkingHours>(calendar?.workingHours ?? { mon: [['08:00', '18:00']], tue: [['08:00', '18:00']], wed: [['08:00', '18:00']], thu: [['08:00', '18:00']], fri: [['08:00', '18:00']] });
+  const [hours, setHours] = useState<WorkingHours>(
+    calendar?.workingHours ?? {
+      mon: [['08:00', '18:00']],
+      tue: [['08:00', '18:00']],
+      wed: [['08:00', '18:00']],
+      thu: [['08:00', '18:00']],
+      fri: [['08:00', '18:00']],
+    },
+  );
   const [holidays, setHolidays] = useState<Holiday[]>([...(calendar?.holidays ?? [])].sort((a, b) => a.date.localeCompare(b.date)));
-  const save = useWrite(['sla_calendars'], () => saveRecord<SlaCalendarDto>('/sla/calendars', calendar?.id, calendar?.version, { name, timeZone, workingHours: hours, holidays }), (c) => {
-    toasts.push({ kind: 'success', text: `Calendar ${c.name} saved` });
-    onClose();
-  });
+  const save = useWrite(
+    ['sla_calendars'],
+    () => saveRecord<SlaCalendarDto>('/sla/calendars', calendar?.id, calendar?.version, { name, timeZone, workingHours: hours, holidays }),
+    (c) => {
+      toasts.push({ kind: 'success', text: `Calendar ${c.name} saved` });
+      onClose();
+    },
+  );
   const errs = fieldErrors(save.error);
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   return (
@@ -200,13 +343,30 @@ function CalendarForm({ calendar, readOnly, onClose }: { calendar: SlaCalendarDt
       title={readOnly ? (calendar?.name ?? '') : calendar ? `Edit ${calendar.name}` : 'New calendar'}
       onClose={onClose}
       testId="calendar-form"
-      footer={!readOnly && <><button onClick={onClose}>Cancel</button><button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="calendar-save">{calendar ? 'Save changes' : 'Create calendar'}</button></>}
+      footer={
+        !readOnly && (
+          <>
+            <button onClick={onClose}>Cancel</button>
+            <button className="primary" disabled={save.isPending} onClick={() => save.mutate(undefined)} data-testid="calendar-save">
+              {calendar ? 'Save changes' : 'Create calendar'}
+            </button>
+          </>
+        )
+      }
     >
       <fieldset disabled={readOnly} className="adm-grid">
-        <Field label="Name" error={errs.name}><input value={name} onChange={(e) => setName(e.target.value)} data-testid="calendar-name" /></Field>
-        <Field label="Time zone" error={errs.timeZone}><input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} list="tz-list" /></Field>
+        <Field label="Name" error={errs.name}>
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="calendar-name" />
+        </Field>
+        <Field label="Time zone" error={errs.timeZone}>
+          <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} list="tz-list" />
+        </Field>
       </fieldset>
-      <datalist id="tz-list">{zones.map((z) => <option key={z} value={z} />)}</datalist>
+      <datalist id="tz-list">
+        {zones.map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
       <div>
         <h4>Working hours</h4>
         <WeekEditor value={hours} onChange={setHours} errors={errs} prefix="workingHours" readOnly={readOnly} />
@@ -220,16 +380,36 @@ function CalendarForm({ calendar, readOnly, onClose }: { calendar: SlaCalendarDt
             return (
               <div key={i}>
                 <div className="row">
-                  <input type="date" value={h.date} onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))} aria-label="Date" />
-                  <input value={h.name} onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} aria-label="Holiday name" />
-                  {!readOnly && <button className="link" onClick={() => setHolidays(holidays.filter((_x, j) => j !== i))} title="Remove">✕</button>}
+                  <input
+                    type="date"
+                    value={h.date}
+                    onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))}
+                    aria-label="Date"
+                  />
+                  <input
+                    value={h.name}
+                    onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                    aria-label="Holiday name"
+                  />
+                  {!readOnly && (
+                    <button className="link" onClick={() => setHolidays(holidays.filter((_x, j) => j !== i))} title="Remove">
+                      ✕
+                    </button>
+                  )}
                 </div>
                 {err && <em className="adm-field-error small">{err}</em>}
               </div>
             );
           })}
         </fieldset>
-        {!readOnly && <button className="link small" onClick={() => setHolidays([...holidays, { date: new Date().toISOString().slice(0, 10), name: 'Holiday' }])}>+ holiday</button>}
+        {!readOnly && (
+          <button
+            className="link small"
+            onClick={() => setHolidays([...holidays, { date: new Date().toISOString().slice(0, 10), name: 'Holiday' }])}
+          >
+            + holiday
+          </button>
+        )}
       </div>
       <FormError error={save.error} shown={['name', 'timeZone', 'workingHours', 'holidays']} />
     </SidePanel>

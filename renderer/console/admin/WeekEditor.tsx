@@ -32,7 +32,21 @@ const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
  * Weekly intervals ("HH:MM"–"HH:MM", end may be "24:00"), the shape of WorkingHoursSchema. The
  * host validates (sorted, non-overlapping); its messages are shown under the day they concern.
  */
-export function WeekEditor({ value, onChange, errors = {}, prefix, readOnly, testId }: { value: WorkingHours; onChange(v: WorkingHours): void; errors?: Record<string, string>; prefix: string; readOnly?: boolean; testId?: string }) {
+export function WeekEditor({
+  value,
+  onChange,
+  errors = {},
+  prefix,
+  readOnly,
+  testId,
+}: {
+  value: WorkingHours;
+  onChange(v: WorkingHours): void;
+  errors?: Record<string, string>;
+  prefix: string;
+  readOnly?: boolean;
+  testId?: string;
+}) {
   const setDay = (d: (typeof DAYS)[number], intervals: [string, string][]) => {
     const next: WorkingHours = { ...value };
     if (intervals.length) next[d] = intervals;
@@ -52,14 +66,52 @@ export function WeekEditor({ value, onChange, errors = {}, prefix, readOnly, tes
                 {list.length === 0 && <span className="closed">off</span>}
                 {list.map(([a, b], i) => (
                   <span className="adm-interval" key={i}>
-                    <input aria-label={`${d} start ${i + 1}`} value={a} disabled={readOnly} onChange={(e) => setDay(d, list.map((x, j) => (j === i ? [e.target.value, x[1]] : x)))} data-testid={`${d}-${i}-start`} />
+                    <input
+                      aria-label={`${d} start ${i + 1}`}
+                      value={a}
+                      disabled={readOnly}
+                      onChange={(e) =>
+                        setDay(
+                          d,
+                          list.map((x, j) => (j === i ? [e.target.value, x[1]] : x)),
+                        )
+                      }
+                      data-testid={`${d}-${i}-start`}
+                    />
                     –
-                    <input aria-label={`${d} end ${i + 1}`} value={b} disabled={readOnly} onChange={(e) => setDay(d, list.map((x, j) => (j === i ? [x[0], e.target.value] : x)))} data-testid={`${d}-${i}-end`} />
-                    {!readOnly && <button title="Remove interval" onClick={() => setDay(d, list.filter((_x, j) => j !== i))}>✕</button>}
+                    <input
+                      aria-label={`${d} end ${i + 1}`}
+                      value={b}
+                      disabled={readOnly}
+                      onChange={(e) =>
+                        setDay(
+                          d,
+                          list.map((x, j) => (j === i ? [x[0], e.target.value] : x)),
+                        )
+                      }
+                      data-testid={`${d}-${i}-end`}
+                    />
+                    {!readOnly && (
+                      <button
+                        title="Remove interval"
+                        onClick={() =>
+                          setDay(
+                            d,
+                            list.filter((_x, j) => j !== i),
+                          )
+                        }
+                      >
+                        ✕
+                      </button>
+                    )}
                   </span>
                 ))}
                 {!readOnly && (
-                  <button className="add-int" onClick={() => setDay(d, [...list, list.length ? [list[list.length - 1]![1], '24:00'] : ['08:00', '16:00']])} data-testid={`${d}-add`}>
+                  <button
+                    className="add-int"
+                    onClick={() => setDay(d, [...list, list.length ? [list[list.length - 1]![1], '24:00'] : ['08:00', '16:00']])}
+                    data-testid={`${d}-add`}
+                  >
                     + interval
                   </button>
                 )}

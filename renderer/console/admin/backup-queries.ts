@@ -13,14 +13,18 @@ export const backupQueries = {
 
 export const backUpNow = () => api.post<BackupItemDto>('/backups');
 
-export const restoreBackup = (id: string) => api.post<z.infer<typeof RestoreAccepted>>(`/backups/${encodeURIComponent(id)}/restore`, { confirm: true });
+export const restoreBackup = (id: string) =>
+  api.post<z.infer<typeof RestoreAccepted>>(`/backups/${encodeURIComponent(id)}/restore`, { confirm: true });
 
 /**
  * Resolves once the host answers again after a restore's restart: a new boot id, or 401 when the
  * restored sessions do not know this token (then the console signs in again). Connection errors
  * while it restarts are expected and waited out.
  */
-export async function waitForRestart(oldBootId: string, opts: { intervalMs?: number; timeoutMs?: number } = {}): Promise<'restarted' | 'signed-out'> {
+export async function waitForRestart(
+  oldBootId: string,
+  opts: { intervalMs?: number; timeoutMs?: number } = {},
+): Promise<'restarted' | 'signed-out'> {
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   while (Date.now() < deadline) {
     try {

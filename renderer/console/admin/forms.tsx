@@ -8,7 +8,11 @@ export function Field({ label, error, children, wide }: { label: string; error?:
     <label className={`adm-field${wide ? ' wide' : ''}${error ? ' has-error' : ''}`}>
       <span>{label}</span>
       {children}
-      {error && <em className="adm-field-error" data-testid="field-error">{error}</em>}
+      {error && (
+        <em className="adm-field-error" data-testid="field-error">
+          {error}
+        </em>
+      )}
     </label>
   );
 }
@@ -38,7 +42,19 @@ export function FormError({ error, shown = [] }: { error: unknown; shown?: strin
 }
 
 /** The side form used for create/edit across the admin views. */
-export function SidePanel({ title, onClose, children, footer, testId }: { title: string; onClose(): void; children: ReactNode; footer?: ReactNode; testId?: string }) {
+export function SidePanel({
+  title,
+  onClose,
+  children,
+  footer,
+  testId,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  footer?: ReactNode;
+  testId?: string;
+}) {
   return (
     <aside className="adm-panel" data-testid={testId}>
       <header>
@@ -63,7 +79,14 @@ export function Tabs<T extends string>({ tabs, value, onChange }: { tabs: [T, st
   return (
     <div className="adm-tabs" role="tablist">
       {tabs.map(([id, label]) => (
-        <button key={id} role="tab" aria-selected={value === id} className={value === id ? 'active' : ''} onClick={() => onChange(id)} data-testid={`tab-${id}`}>
+        <button
+          key={id}
+          role="tab"
+          aria-selected={value === id}
+          className={value === id ? 'active' : ''}
+          onClick={() => onChange(id)}
+          data-testid={`tab-${id}`}
+        >
           {label}
         </button>
       ))}

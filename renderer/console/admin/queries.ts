@@ -29,7 +29,10 @@ export const adminQueries = {
   locationKinds: () =>
     queryOptions({
       queryKey: ['locations', 'kinds'],
-      queryFn: async () => [...new Set((await getAll<{ kind: string | null }>('/locations')).map((l) => l.kind).filter((k): k is string => Boolean(k)))].sort(),
+      queryFn: async () =>
+        [
+          ...new Set((await getAll<{ kind: string | null }>('/locations')).map((l) => l.kind).filter((k): k is string => Boolean(k))),
+        ].sort(),
       staleTime: 300_000,
     }),
   assetCategories: () =>

@@ -39,7 +39,9 @@ describe('SLA breaches', () => {
   });
 
   it('when a work order joins the breached list, then one SLA alert names it', () => {
-    expect(newBreachAlerts(new Set(['1']), [wo('1'), wo('2')])).toEqual([{ kind: 'sla_breach', title: 'SLA breached: WO-2', body: 'Boiler 2', key: 'sla:2' }]);
+    expect(newBreachAlerts(new Set(['1']), [wo('1'), wo('2')])).toEqual([
+      { kind: 'sla_breach', title: 'SLA breached: WO-2', body: 'Boiler 2', key: 'sla:2' },
+    ]);
   });
 });
 
@@ -67,7 +69,11 @@ describe('watching for alerts (what the desktop console runs)', () => {
       const { platform, shown } = fakePlatform();
       let listener: ((m: LiveMessage) => void) | null = null;
       let breached: BreachedWork[] = [{ id: '1', number: 'WO-1', title: 'Late already' }];
-      const stop = watchAlerts({ onLiveMessage: (l) => ((listener = l), () => (listener = null)), breached: async () => breached }, platform, 60_000);
+      const stop = watchAlerts(
+        { onLiveMessage: (l) => ((listener = l), () => (listener = null)), breached: async () => breached },
+        platform,
+        60_000,
+      );
       await vi.advanceTimersByTimeAsync(0);
       expect(shown).toEqual([]);
 

@@ -15,7 +15,12 @@ export function telemetryAlertsOf(message: LiveMessage): DesktopAlert[] {
   if (message.type !== TELEMETRY_ALERT_ACTION) return [];
   return (message.data.changes ?? [])
     .filter((c) => c.table === 'telemetry_alerts' && c.op === 'insert')
-    .map((c) => ({ kind: 'telemetry_alert', title: 'Telemetry alert', body: 'A sensor reading crossed a telemetry rule. See Telemetry for details.', key: `telemetry:${c.id}` }));
+    .map((c) => ({
+      kind: 'telemetry_alert',
+      title: 'Telemetry alert',
+      body: 'A sensor reading crossed a telemetry rule. See Telemetry for details.',
+      key: `telemetry:${c.id}`,
+    }));
 }
 
 export interface BreachedWork {

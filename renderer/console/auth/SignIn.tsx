@@ -33,16 +33,35 @@ export function SignIn() {
         <p className="muted">Sign in to the depot console</p>
         <label>
           E-mail
-          <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus data-testid="email" />
+          <input
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+            autoFocus
+            data-testid="email"
+          />
         </label>
         <label>
           Password
-          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="password" />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            data-testid="password"
+          />
         </label>
         <label className="check">
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Keep me signed in on this computer
         </label>
-        {message && <div className="form-error" role="alert">{message}</div>}
+        {message && (
+          <div className="form-error" role="alert">
+            {message}
+          </div>
+        )}
         <button className="primary" type="submit" disabled={login.isPending} data-testid="sign-in-submit">
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>

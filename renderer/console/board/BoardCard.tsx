@@ -44,13 +44,23 @@ export const BoardCard = memo(function BoardCard({ wo, now, location, assignee, 
           {clock.text}
         </span>
       </div>
-      <div className="bc-title" title={wo.title}>{wo.title}</div>
-      <div className="bc-where" title={location ?? undefined}>{location ?? 'No location'}</div>
+      <div className="bc-title" title={wo.title}>
+        {wo.title}
+      </div>
+      <div className="bc-where" title={location ?? undefined}>
+        {location ?? 'No location'}
+      </div>
       <div className="bc-meta">
         <span className={`badge prio-${wo.priority}`}>{wo.priority}</span>
-        <span className={assignee ? 'bc-who' : 'bc-who unassigned'} title={assignee ?? undefined}>{assignee ?? 'Unassigned'}</span>
+        <span className={assignee ? 'bc-who' : 'bc-who unassigned'} title={assignee ?? undefined}>
+          {assignee ?? 'Unassigned'}
+        </span>
       </div>
-      {wo.status === 'ON_HOLD' && wo.holdReason && <div className="bc-hold" title={wo.holdReason}>{wo.holdReason}</div>}
+      {wo.status === 'ON_HOLD' && wo.holdReason && (
+        <div className="bc-hold" title={wo.holdReason}>
+          {wo.holdReason}
+        </div>
+      )}
     </article>
   );
 });

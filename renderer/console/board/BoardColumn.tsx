@@ -19,7 +19,20 @@ interface Props {
 }
 
 /** A status column: sticky header with its count and breached count, its cards, and (when dragging) whether it accepts the card. */
-export function BoardColumn({ status, count, more, breached, breachedMore, verdict, over, loading, onDragOver, onDrop, children, footer }: Props) {
+export function BoardColumn({
+  status,
+  count,
+  more,
+  breached,
+  breachedMore,
+  verdict,
+  over,
+  loading,
+  onDragOver,
+  onDrop,
+  children,
+  footer,
+}: Props) {
   const dropState = verdict === null ? undefined : verdict.ok ? 'accepts' : 'refuses';
   // Every column lets the drop happen, even a refusing one (a "none" drop effect would swallow the
   // drop event), so the board can say why it refused; the column itself looks refusing meanwhile.
@@ -44,16 +57,30 @@ export function BoardColumn({ status, count, more, breached, breachedMore, verdi
       aria-label={STATUS_LABEL[status]}
     >
       <header className="board-col-head">
-        <span className="bch-name" title={STATUS_LABEL[status]}>{STATUS_LABEL[status]}</span>
-        <span className="bch-count" data-testid="board-column-count">{count}{more ? '+' : ''}</span>
+        <span className="bch-name" title={STATUS_LABEL[status]}>
+          {STATUS_LABEL[status]}
+        </span>
+        <span className="bch-count" data-testid="board-column-count">
+          {count}
+          {more ? '+' : ''}
+        </span>
         {breached > 0 && (
-          <span className="bch-breached" title={`${breached}${breachedMore ? '+' : ''} breached in ${STATUS_LABEL[status]}`} data-testid="board-column-breached">
-            {breached}{breachedMore ? '+' : ''}
+          <span
+            className="bch-breached"
+            title={`${breached}${breachedMore ? '+' : ''} breached in ${STATUS_LABEL[status]}`}
+            data-testid="board-column-breached"
+          >
+            {breached}
+            {breachedMore ? '+' : ''}
           </span>
         )}
         {loading && <span className="bch-loading" aria-label="Refreshing" />}
       </header>
-      {over && verdict && !verdict.ok && <div className="board-col-refusal" role="note">{verdict.reason}</div>}
+      {over && verdict && !verdict.ok && (
+        <div className="board-col-refusal" role="note">
+          {verdict.reason}
+        </div>
+      )}
       <div className="board-col-body">
         {children}
         {count === 0 && <div className="board-empty">Nothing here</div>}

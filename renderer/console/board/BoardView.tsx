@@ -131,8 +131,7 @@ export function BoardView() {
     else void perform(wo, to, via);
   };
 
-  const ready =
-    filters !== null && lifecycle.isSuccess && lookups.ready && breached.isSuccess && results.every((r) => r.isSuccess);
+  const ready = filters !== null && lifecycle.isSuccess && lookups.ready && breached.isSuccess && results.every((r) => r.isSuccess);
   const savingList = [...saving.values()];
   const openCount = OPEN_COLUMNS.reduce((sum, s) => {
     const i = columns.indexOf(s);
@@ -174,7 +173,11 @@ export function BoardView() {
               footer={
                 more &&
                 (limit < MAX_PAGE ? (
-                  <button className="board-more" onClick={() => setLimits({ ...limits, [status]: Math.min(MAX_PAGE, limit + PAGE) })} data-testid="board-show-more">
+                  <button
+                    className="board-more"
+                    onClick={() => setLimits({ ...limits, [status]: Math.min(MAX_PAGE, limit + PAGE) })}
+                    data-testid="board-show-more"
+                  >
                     Show more
                   </button>
                 ) : (

@@ -11,12 +11,45 @@ const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
 
 function wo(patch: Partial<WorkOrderDto>): WorkOrderDto {
   return {
-    id: '0190aaaa-0000-7000-8000-000000000001', number: 'WO-000001', title: 'Leak', description: null, type: 'corrective', priority: 'high',
-    status: 'NEW', depotId: null, locationId: null, assetId: null, projectId: null, phaseId: null, templateId: null, teamId: null,
-    assigneeId: null, requiredSkills: [], checklist: [], requiresSignature: false, plannedStart: null, plannedEnd: null, durationMin: 60,
-    slaPolicyId: null, slaState: 'ok', responseDueAt: at(90), responseAtRiskAt: at(30), resolutionDueAt: at(600), resolutionAtRiskAt: at(450),
-    respondedAt: null, completedAt: null, closedAt: null, cancelledAt: null, onHoldSince: null, heldFromStatus: null, holdReason: null,
-    slaPausedMs: 0, createdBy: null, createdAt: at(-60), updatedAt: at(-60), version: 1,
+    id: '0190aaaa-0000-7000-8000-000000000001',
+    number: 'WO-000001',
+    title: 'Leak',
+    description: null,
+    type: 'corrective',
+    priority: 'high',
+    status: 'NEW',
+    depotId: null,
+    locationId: null,
+    assetId: null,
+    projectId: null,
+    phaseId: null,
+    templateId: null,
+    teamId: null,
+    assigneeId: null,
+    requiredSkills: [],
+    checklist: [],
+    requiresSignature: false,
+    plannedStart: null,
+    plannedEnd: null,
+    durationMin: 60,
+    slaPolicyId: null,
+    slaState: 'ok',
+    responseDueAt: at(90),
+    responseAtRiskAt: at(30),
+    resolutionDueAt: at(600),
+    resolutionAtRiskAt: at(450),
+    respondedAt: null,
+    completedAt: null,
+    closedAt: null,
+    cancelledAt: null,
+    onHoldSince: null,
+    heldFromStatus: null,
+    holdReason: null,
+    slaPausedMs: 0,
+    createdBy: null,
+    createdAt: at(-60),
+    updatedAt: at(-60),
+    version: 1,
     ...patch,
   };
 }
@@ -59,9 +92,15 @@ describe('board drops', () => {
   });
 
   it('when the card lacks what the move needs, then the drop says what to do first', () => {
-    expect(judgeDrop(dispatcher, wo({}), 'SCHEDULED')).toMatchObject({ ok: false, reason: expect.stringContaining('needs a planned start') });
+    expect(judgeDrop(dispatcher, wo({}), 'SCHEDULED')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('needs a planned start'),
+    });
     expect(judgeDrop(dispatcher, wo({ plannedStart: at(60) }), 'SCHEDULED')).toMatchObject({ ok: true, ask: null });
-    expect(judgeDrop(dispatcher, wo({ status: 'SCHEDULED' }), 'DISPATCHED')).toMatchObject({ ok: false, reason: 'Dispatched needs an assignee first: assign someone in the work order.' });
+    expect(judgeDrop(dispatcher, wo({ status: 'SCHEDULED' }), 'DISPATCHED')).toMatchObject({
+      ok: false,
+      reason: 'Dispatched needs an assignee first: assign someone in the work order.',
+    });
     expect(judgeDrop(dispatcher, wo({ status: 'ON_HOLD', heldFromStatus: 'DISPATCHED' }), 'EN_ROUTE')).toMatchObject({
       ok: false,
       reason: expect.stringContaining('goes back to Dispatched'),
@@ -74,9 +113,16 @@ describe('board drops', () => {
       reason: 'Technicians cannot cancel work orders: only admins, dispatchers or supervisors may.',
     });
     expect(judgeDrop(technician, wo({ status: 'DISPATCHED' }), 'ON_HOLD')).toMatchObject({ ok: true, ask: 'reason' });
-    expect(judgeDrop(dispatcher, wo({ status: 'COMPLETED' }), 'CLOSED')).toMatchObject({ ok: false, reason: expect.stringContaining('only admins or supervisors') });
+    expect(judgeDrop(dispatcher, wo({ status: 'COMPLETED' }), 'CLOSED')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('only admins or supervisors'),
+    });
     const supervisor = indexMoves(lifecycleFor('supervisor'));
-    expect(judgeDrop(supervisor, wo({ status: 'COMPLETED' }), 'CLOSED')).toMatchObject({ ok: true, ask: 'confirm', move: { via: 'closure' } });
+    expect(judgeDrop(supervisor, wo({ status: 'COMPLETED' }), 'CLOSED')).toMatchObject({
+      ok: true,
+      ask: 'confirm',
+      move: { via: 'closure' },
+    });
     expect(judgeDrop(supervisor, wo({ status: 'COMPLETED' }), 'DISPATCHED')).toMatchObject({ ok: true, ask: 'comment' });
   });
 });

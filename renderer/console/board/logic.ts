@@ -30,7 +30,12 @@ export function clockOf(wo: WorkOrderDto, now: number): ClockView {
   }
   const responding = wo.respondedAt === null;
   if (!responding && wo.status === 'ON_HOLD') {
-    return { label: 'Resolution', text: 'Paused', state: host, title: `Resolution clock paused while on hold${wo.holdReason ? `: ${wo.holdReason}` : ''}` };
+    return {
+      label: 'Resolution',
+      text: 'Paused',
+      state: host,
+      title: `Resolution clock paused while on hold${wo.holdReason ? `: ${wo.holdReason}` : ''}`,
+    };
   }
   const due = responding ? wo.responseDueAt : wo.resolutionDueAt;
   const risk = responding ? wo.responseAtRiskAt : wo.resolutionAtRiskAt;
@@ -64,8 +69,7 @@ export function indexMoves(lifecycle: LifecycleDto | undefined): MoveIndex {
 }
 
 export type DropVerdict =
-  | { ok: true; move: LifecycleMoveDto; ask: null | 'reason' | 'comment' | 'confirm' }
-  | { ok: false; reason: string };
+  { ok: true; move: LifecycleMoveDto; ask: null | 'reason' | 'comment' | 'confirm' } | { ok: false; reason: string };
 
 /**
  * What dropping `wo` on column `to` would do, judged before asking the host: the lifecycle and the
@@ -84,6 +88,12 @@ export function judgeDrop(moves: MoveIndex, wo: WorkOrderDto, to: string): DropV
     }
   }
   const kinds = move.requires.map((r) => r.kind);
-  const ask = kinds.includes('reason') ? 'reason' : kinds.includes('comment') ? 'comment' : to === 'CANCELLED' || move.via === 'closure' ? 'confirm' : null;
+  const ask = kinds.includes('reason')
+    ? 'reason'
+    : kinds.includes('comment')
+      ? 'comment'
+      : to === 'CANCELLED' || move.via === 'closure'
+        ? 'confirm'
+        : null;
   return { ok: true, move, ask };
 }

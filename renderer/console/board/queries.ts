@@ -58,7 +58,8 @@ export const boardQueries = {
   breached: (filters: Query) =>
     queryOptions({
       queryKey: ['work_orders', 'board', 'breached', filters],
-      queryFn: () => api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, slaState: 'breached', status: [...OPEN_COLUMNS], limit: MAX_PAGE }),
+      queryFn: () =>
+        api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, slaState: 'breached', status: [...OPEN_COLUMNS], limit: MAX_PAGE }),
       placeholderData: (previous) => previous,
     }),
   preference: (key: string) =>

@@ -96,7 +96,8 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
       zoom: camera.current?.zoom ?? 9.5,
       attributionControl: false,
       // Region tiles come from the host's API, which wants the sign-in token.
-      transformRequest: (url) => (url.startsWith(`${location.origin}/api/`) ? { url, headers: { authorization: `Bearer ${getToken() ?? ''}` } } : { url }),
+      transformRequest: (url) =>
+        url.startsWith(`${location.origin}/api/`) ? { url, headers: { authorization: `Bearer ${getToken() ?? ''}` } } : { url },
     });
     mapRef.current = map;
     window.__depotdeskMap = map;
@@ -115,7 +116,9 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
       // An online style that cannot be reached leaves a blank map: fall back to the offline one.
       if (!fellBack && baseChoice.base === 'online' && !map.isStyleLoaded()) {
         fellBack = true;
-        latest.current.onFallback(`The online map style could not be loaded (${e.error?.message ?? 'no network'}); showing the offline basemap.`);
+        latest.current.onFallback(
+          `The online map style could not be loaded (${e.error?.message ?? 'no network'}); showing the offline basemap.`,
+        );
         map.setStyle(baseStyle(baseChoice, true));
       }
     });
@@ -213,7 +216,9 @@ function pushData(map: MapLibre, data: MapData | null, pushed: Map<string, unkno
   if (bounds && pushed.get('graticule') !== bounds) {
     pushed.set('graticule', bounds);
     const pad = 0.3;
-    (map.getSource('graticule') as GeoJSONSource | undefined)?.setData(graticule([bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad], 0.05));
+    (map.getSource('graticule') as GeoJSONSource | undefined)?.setData(
+      graticule([bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad], 0.05),
+    );
   }
 }
 

@@ -69,11 +69,14 @@ export function MapSettingsPanel({ settings, tilesets, onClose, onSaved }: Props
         ))}
       </select>
       <div className="muted small">
-        MBTiles or PMTiles placed in <code>{tilesets?.folder ?? '<data dir>/tiles'}</code> on the depot host, drawn over the offline basemap.
+        MBTiles or PMTiles placed in <code>{tilesets?.folder ?? '<data dir>/tiles'}</code> on the depot host, drawn over the offline
+        basemap.
       </div>
       <div className="settings-actions">
         <button onClick={onClose}>Cancel</button>
-        <button className="primary" onClick={() => void save()} disabled={saving || !urlOk} data-testid="map-settings-save">Save</button>
+        <button className="primary" onClick={() => void save()} disabled={saving || !urlOk} data-testid="map-settings-save">
+          Save
+        </button>
       </div>
     </section>
   );

@@ -6,7 +6,17 @@ import { openWorkOrder } from '../shell/router';
 import { useToasts } from '../shell/toasts';
 import { useNow } from '../../ui/useNow';
 import { PRIORITIES, SLA_LABEL, STATUS_LABEL, TYPES } from '../../shared/work-orders/labels';
-import { crewFeatures, CREW_COLOR, locationFeatures, serviceAreas, SLA_COLORS, VEHICLE_COLOR, vehicleFeatures, workOrderFeatures, type OverlayId } from './layers';
+import {
+  crewFeatures,
+  CREW_COLOR,
+  locationFeatures,
+  serviceAreas,
+  SLA_COLORS,
+  VEHICLE_COLOR,
+  vehicleFeatures,
+  workOrderFeatures,
+  type OverlayId,
+} from './layers';
 import type { BaseChoice, MapData } from './MapCanvas';
 import { MapSettingsPanel } from './MapSettingsPanel';
 import { mapQueries, OPEN_STATUSES } from './queries';
@@ -91,7 +101,9 @@ export function MapView() {
     const locs = locationsList.data;
     let bounds: MapData['bounds'] = null;
     for (const l of locs) {
-      bounds = bounds ? [Math.min(bounds[0], l.lon), Math.min(bounds[1], l.lat), Math.max(bounds[2], l.lon), Math.max(bounds[3], l.lat)] : [l.lon, l.lat, l.lon, l.lat];
+      bounds = bounds
+        ? [Math.min(bounds[0], l.lon), Math.min(bounds[1], l.lat), Math.max(bounds[2], l.lon), Math.max(bounds[3], l.lat)]
+        : [l.lon, l.lat, l.lon, l.lat];
     }
     return {
       locations: locationFeatures(locs),
@@ -122,32 +134,60 @@ export function MapView() {
         <h2>Map</h2>
         <select value={filters.status} onChange={set('status')} aria-label="Status" data-testid="map-filter-status">
           <option value="">All open</option>
-          {OPEN_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+          {OPEN_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABEL[s]}
+            </option>
+          ))}
         </select>
         <select value={filters.teamId} onChange={set('teamId')} aria-label="Team" data-testid="map-filter-team">
           <option value="">Any team</option>
-          {lookups.teamsList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          {lookups.teamsList.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
         </select>
         <select value={filters.priority} onChange={set('priority')} aria-label="Priority" data-testid="map-filter-priority">
           <option value="">Any priority</option>
-          {PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
         </select>
         <select value={filters.type} onChange={set('type')} aria-label="Type" data-testid="map-filter-type">
           <option value="">Any type</option>
-          {TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+          {TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
         </select>
         <select value={filters.slaState} onChange={set('slaState')} aria-label="SLA" data-testid="map-filter-sla">
           <option value="">Any SLA state</option>
-          {Object.entries(SLA_LABEL).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          {Object.entries(SLA_LABEL).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
         </select>
-        {filtered && <button className="link" onClick={() => setFilters(NO_FILTERS)}>Clear</button>}
+        {filtered && (
+          <button className="link" onClick={() => setFilters(NO_FILTERS)}>
+            Clear
+          </button>
+        )}
         <span className="spacer" />
         <span className="muted small" data-testid="map-count">
-          {workOrders.isFetching && !workOrders.data ? 'Loading work orders…' : `${(placed?.fc.features.length ?? 0).toLocaleString()} work orders on the map`}
+          {workOrders.isFetching && !workOrders.data
+            ? 'Loading work orders…'
+            : `${(placed?.fc.features.length ?? 0).toLocaleString()} work orders on the map`}
           {placed && placed.unplaced > 0 && ` · ${placed.unplaced.toLocaleString()} without a location`}
           {workOrders.data?.truncated && ' · showing the first 25,000'}
         </span>
-        <button onClick={() => setShowSettings(!showSettings)} aria-expanded={showSettings} data-testid="map-settings-toggle">Map settings</button>
+        <button onClick={() => setShowSettings(!showSettings)} aria-expanded={showSettings} data-testid="map-settings-toggle">
+          Map settings
+        </button>
       </div>
       <div className="map-body">
         {baseKnown ? (

@@ -33,10 +33,30 @@ export function graticule(bounds: [number, number, number, number], step: number
   const features: GeoJSON.Feature[] = [];
   const start = (v: number) => Math.floor(v / step) * step;
   for (let x = start(w); x <= e; x += step) {
-    features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[x, s], [x, n]] } });
+    features.push({
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [x, s],
+          [x, n],
+        ],
+      },
+    });
   }
   for (let y = start(s); y <= n; y += step) {
-    features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[w, y], [e, y]] } });
+    features.push({
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [w, y],
+          [e, y],
+        ],
+      },
+    });
   }
   return { type: 'FeatureCollection', features };
 }
@@ -55,10 +75,28 @@ export function offlineBasemap(): StyleSpecification {
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': BASEMAP_COLORS.water } },
       { id: 'world-land', type: 'fill', source: 'world-land', maxzoom: 5, paint: { 'fill-color': BASEMAP_COLORS.land } },
-      { id: 'world-borders', type: 'line', source: 'world-borders', maxzoom: 5, paint: { 'line-color': BASEMAP_COLORS.border, 'line-width': 0.6 } },
+      {
+        id: 'world-borders',
+        type: 'line',
+        source: 'world-borders',
+        maxzoom: 5,
+        paint: { 'line-color': BASEMAP_COLORS.border, 'line-width': 0.6 },
+      },
       { id: 'region-land', type: 'fill', source: 'region-land', minzoom: 5, paint: { 'fill-color': BASEMAP_COLORS.land } },
-      { id: 'region-coast', type: 'line', source: 'region-land', minzoom: 5, paint: { 'line-color': BASEMAP_COLORS.coast, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.5, 12, 1.4] } },
-      { id: 'region-borders', type: 'line', source: 'region-borders', minzoom: 5, paint: { 'line-color': BASEMAP_COLORS.border, 'line-width': 1, 'line-dasharray': [3, 2] } },
+      {
+        id: 'region-coast',
+        type: 'line',
+        source: 'region-land',
+        minzoom: 5,
+        paint: { 'line-color': BASEMAP_COLORS.coast, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.5, 12, 1.4] },
+      },
+      {
+        id: 'region-borders',
+        type: 'line',
+        source: 'region-borders',
+        minzoom: 5,
+        paint: { 'line-color': BASEMAP_COLORS.border, 'line-width': 1, 'line-dasharray': [3, 2] },
+      },
     ],
   };
 }
@@ -90,13 +128,30 @@ export function regionLayers(region: RegionSource): { source: SourceSpecificatio
     ...(region.attribution ? { attribution: region.attribution } : {}),
   };
   if (region.kind === 'raster') {
-    return { source: { type: 'raster', tileSize: 256, ...common }, layers: [{ id: 'region-raster', type: 'raster', source: 'region', paint: { 'raster-opacity': 0.9 } }] };
+    return {
+      source: { type: 'raster', tileSize: 256, ...common },
+      layers: [{ id: 'region-raster', type: 'raster', source: 'region', paint: { 'raster-opacity': 0.9 } }],
+    };
   }
   const polygons: FilterSpecification = ['==', ['geometry-type'], 'Polygon'];
   const linesOnly: FilterSpecification = ['==', ['geometry-type'], 'LineString'];
   const layers: LayerSpecification[] = region.vectorLayers.flatMap((id): LayerSpecification[] => [
-    { id: `region-${id}-fill`, type: 'fill', source: 'region', 'source-layer': id, filter: polygons, paint: { 'fill-color': '#e9e6df', 'fill-outline-color': '#d8d3c8', 'fill-opacity': 0.7 } },
-    { id: `region-${id}-line`, type: 'line', source: 'region', 'source-layer': id, filter: linesOnly, paint: { 'line-color': '#c9ced6', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.4, 16, 2] } },
+    {
+      id: `region-${id}-fill`,
+      type: 'fill',
+      source: 'region',
+      'source-layer': id,
+      filter: polygons,
+      paint: { 'fill-color': '#e9e6df', 'fill-outline-color': '#d8d3c8', 'fill-opacity': 0.7 },
+    },
+    {
+      id: `region-${id}-line`,
+      type: 'line',
+      source: 'region',
+      'source-layer': id,
+      filter: linesOnly,
+      paint: { 'line-color': '#c9ced6', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.4, 16, 2] },
+    },
   ]);
   return { source: { type: 'vector', ...common }, layers };
 }

@@ -14,8 +14,16 @@ export const SLA_COLORS = { breached: '#c0392b', at_risk: '#d08700', ok: '#2f8f5
 /** Worse is higher; a cluster shows the worst state inside it (clusterProperties "worst"). */
 const SLA_RANK: Record<string, number> = { none: 0, met: 1, ok: 2, at_risk: 3, breached: 4 };
 const RANK_COLOR: ExpressionSpecification = [
-  'match', ['get', 'worst'],
-  4, SLA_COLORS.breached, 3, SLA_COLORS.at_risk, 2, SLA_COLORS.ok, 1, SLA_COLORS.met,
+  'match',
+  ['get', 'worst'],
+  4,
+  SLA_COLORS.breached,
+  3,
+  SLA_COLORS.at_risk,
+  2,
+  SLA_COLORS.ok,
+  1,
+  SLA_COLORS.met,
   SLA_COLORS.none,
 ];
 export const VEHICLE_COLOR = '#1d2a38';
@@ -26,7 +34,8 @@ const point = (lon: number, lat: number): GeoJSON.Point => ({ type: 'Point', coo
 
 export function locationFeatures(locations: Iterable<LocationDto>): FC {
   const features: GeoJSON.Feature<GeoJSON.Point>[] = [];
-  for (const l of locations) features.push({ type: 'Feature', geometry: point(l.lon, l.lat), properties: { id: l.id, name: l.name, depot: l.kind === 'depot' } });
+  for (const l of locations)
+    features.push({ type: 'Feature', geometry: point(l.lon, l.lat), properties: { id: l.id, name: l.name, depot: l.kind === 'depot' } });
   return { type: 'FeatureCollection', features };
 }
 
@@ -55,7 +64,16 @@ export function workOrderFeatures(workOrders: MapWorkOrder[], locations: Map<str
     features.push({
       type: 'Feature',
       geometry: point(lon, lat),
-      properties: { id: w.id, number: w.number, title: w.title, sla, rank: SLA_RANK[sla] ?? 0, priority: w.priority, status: w.status, critical: w.priority === 'critical' },
+      properties: {
+        id: w.id,
+        number: w.number,
+        title: w.title,
+        sla,
+        rank: SLA_RANK[sla] ?? 0,
+        priority: w.priority,
+        status: w.status,
+        critical: w.priority === 'critical',
+      },
     });
   }
   return { fc: { type: 'FeatureCollection', features }, unplaced };
@@ -90,7 +108,11 @@ export function crewFeatures(onSite: MapWorkOrder[], locations: Map<string, Loca
     if (!loc) continue;
     seen.add(w.assigneeId);
     const name = users.get(w.assigneeId)?.name ?? 'Crew';
-    features.push({ type: 'Feature', geometry: point(loc.lon, loc.lat), properties: { id: w.assigneeId, name, workOrderId: w.id, number: w.number } });
+    features.push({
+      type: 'Feature',
+      geometry: point(loc.lon, loc.lat),
+      properties: { id: w.assigneeId, name, workOrderId: w.id, number: w.number },
+    });
   }
   return { type: 'FeatureCollection', features };
 }
@@ -108,14 +130,19 @@ export function serviceAreas(locations: Iterable<LocationDto>, depotNames: Map<s
   for (const [depotId, pts] of byDepot) {
     if (pts.length < 3) continue;
     const hull = convexHull(pts);
-    features.push({ type: 'Feature', properties: { name: depotNames.get(depotId) ?? '' }, geometry: { type: 'Polygon', coordinates: [[...hull, hull[0]!]] } });
+    features.push({
+      type: 'Feature',
+      properties: { name: depotNames.get(depotId) ?? '' },
+      geometry: { type: 'Polygon', coordinates: [[...hull, hull[0]!]] },
+    });
   }
   return { type: 'FeatureCollection', features };
 }
 
 function convexHull(points: [number, number][]): [number, number][] {
   const p = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const cross = (o: [number, number], a: [number, number], b: [number, number]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const cross = (o: [number, number], a: [number, number], b: [number, number]) =>
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
   const lower: [number, number][] = [];
   for (const pt of p) {
     while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, pt) <= 0) lower.pop();
@@ -162,28 +189,59 @@ const TEXT_HALO = { 'text-halo-color': 'rgba(255,255,255,0.92)', 'text-halo-widt
 
 export const OVERLAY_LAYERS: LayerSpecification[] = [
   { id: 'graticule', type: 'line', source: 'graticule', minzoom: 8, paint: { 'line-color': BASEMAP_COLORS.graticule, 'line-width': 1 } },
-  { id: 'areas-fill', type: 'fill', source: 'areas', paint: { 'fill-color': BASEMAP_COLORS.area, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.07, 14, 0.03] } },
-  { id: 'areas-line', type: 'line', source: 'areas', paint: { 'line-color': BASEMAP_COLORS.area, 'line-opacity': 0.35, 'line-width': 1, 'line-dasharray': [4, 3] } },
   {
-    id: 'locations-dot', type: 'circle', source: 'locations', filter: ['!', ['get', 'depot']],
-    paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 15, 4], 'circle-color': '#ffffff', 'circle-stroke-color': '#8696a8', 'circle-stroke-width': 1 },
+    id: 'areas-fill',
+    type: 'fill',
+    source: 'areas',
+    paint: { 'fill-color': BASEMAP_COLORS.area, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.07, 14, 0.03] },
   },
   {
-    id: 'locations-label', type: 'symbol', source: 'locations', minzoom: 14, filter: ['!', ['get', 'depot']],
+    id: 'areas-line',
+    type: 'line',
+    source: 'areas',
+    paint: { 'line-color': BASEMAP_COLORS.area, 'line-opacity': 0.35, 'line-width': 1, 'line-dasharray': [4, 3] },
+  },
+  {
+    id: 'locations-dot',
+    type: 'circle',
+    source: 'locations',
+    filter: ['!', ['get', 'depot']],
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 15, 4],
+      'circle-color': '#ffffff',
+      'circle-stroke-color': '#8696a8',
+      'circle-stroke-width': 1,
+    },
+  },
+  {
+    id: 'locations-label',
+    type: 'symbol',
+    source: 'locations',
+    minzoom: 14,
+    filter: ['!', ['get', 'depot']],
     layout: { 'text-field': ['get', 'name'], 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
     paint: { 'text-color': '#66768a', ...TEXT_HALO },
   },
   {
-    id: 'depots-dot', type: 'circle', source: 'locations', filter: ['get', 'depot'],
+    id: 'depots-dot',
+    type: 'circle',
+    source: 'locations',
+    filter: ['get', 'depot'],
     paint: { 'circle-radius': 7, 'circle-color': '#1d2a38', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
   },
   {
-    id: 'depots-label', type: 'symbol', source: 'locations', filter: ['get', 'depot'],
+    id: 'depots-label',
+    type: 'symbol',
+    source: 'locations',
+    filter: ['get', 'depot'],
     layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-offset': [0, 1.2], 'text-anchor': 'top', 'text-allow-overlap': true },
     paint: { 'text-color': '#1d2a38', ...TEXT_HALO },
   },
   {
-    id: 'wo-clusters', type: 'circle', source: 'work-orders', filter: ['has', 'point_count'],
+    id: 'wo-clusters',
+    type: 'circle',
+    source: 'work-orders',
+    filter: ['has', 'point_count'],
     paint: {
       'circle-color': RANK_COLOR,
       'circle-opacity': 0.88,
@@ -193,40 +251,90 @@ export const OVERLAY_LAYERS: LayerSpecification[] = [
     },
   },
   {
-    id: 'wo-cluster-count', type: 'symbol', source: 'work-orders', filter: ['has', 'point_count'],
+    id: 'wo-cluster-count',
+    type: 'symbol',
+    source: 'work-orders',
+    filter: ['has', 'point_count'],
     layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-size': 11, 'text-allow-overlap': true },
     paint: { 'text-color': '#ffffff' },
   },
   {
-    id: 'wo-points', type: 'circle', source: 'work-orders', filter: ['!', ['has', 'point_count']],
+    id: 'wo-points',
+    type: 'circle',
+    source: 'work-orders',
+    filter: ['!', ['has', 'point_count']],
     paint: {
-      'circle-color': ['match', ['get', 'sla'], 'breached', SLA_COLORS.breached, 'at_risk', SLA_COLORS.at_risk, 'ok', SLA_COLORS.ok, 'met', SLA_COLORS.met, SLA_COLORS.none],
+      'circle-color': [
+        'match',
+        ['get', 'sla'],
+        'breached',
+        SLA_COLORS.breached,
+        'at_risk',
+        SLA_COLORS.at_risk,
+        'ok',
+        SLA_COLORS.ok,
+        'met',
+        SLA_COLORS.met,
+        SLA_COLORS.none,
+      ],
       'circle-radius': ['case', ['get', 'critical'], 7, 5.5],
       'circle-stroke-color': ['case', ['get', 'critical'], '#1d2a38', '#ffffff'],
       'circle-stroke-width': 1.5,
     },
   },
   {
-    id: 'wo-labels', type: 'symbol', source: 'work-orders', minzoom: 16, filter: ['!', ['has', 'point_count']],
+    id: 'wo-labels',
+    type: 'symbol',
+    source: 'work-orders',
+    minzoom: 16,
+    filter: ['!', ['has', 'point_count']],
     layout: { 'text-field': ['get', 'number'], 'text-size': 10, 'text-offset': [0, 1.2], 'text-anchor': 'top', 'text-optional': true },
     paint: { 'text-color': '#1f2933', ...TEXT_HALO },
   },
   {
-    id: 'crews-dot', type: 'circle', source: 'crews',
-    paint: { 'circle-radius': 6, 'circle-color': CREW_COLOR, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2, 'circle-translate': [9, -9] },
+    id: 'crews-dot',
+    type: 'circle',
+    source: 'crews',
+    paint: {
+      'circle-radius': 6,
+      'circle-color': CREW_COLOR,
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 2,
+      'circle-translate': [9, -9],
+    },
   },
   {
-    id: 'crews-label', type: 'symbol', source: 'crews', minzoom: 12,
+    id: 'crews-label',
+    type: 'symbol',
+    source: 'crews',
+    minzoom: 12,
     layout: { 'text-field': ['get', 'name'], 'text-size': 11, 'text-offset': [1.4, -0.8], 'text-anchor': 'left', 'text-optional': true },
     paint: { 'text-color': CREW_COLOR, ...TEXT_HALO },
   },
   {
-    id: 'vehicles-dot', type: 'circle', source: 'vehicles',
-    paint: { 'circle-radius': 6, 'circle-color': VEHICLE_COLOR, 'circle-opacity': ['case', ['get', 'stale'], 0.45, 1], 'circle-stroke-color': '#9cc3ee', 'circle-stroke-width': 2 },
+    id: 'vehicles-dot',
+    type: 'circle',
+    source: 'vehicles',
+    paint: {
+      'circle-radius': 6,
+      'circle-color': VEHICLE_COLOR,
+      'circle-opacity': ['case', ['get', 'stale'], 0.45, 1],
+      'circle-stroke-color': '#9cc3ee',
+      'circle-stroke-width': 2,
+    },
   },
   {
-    id: 'vehicles-label', type: 'symbol', source: 'vehicles', minzoom: 10,
-    layout: { 'text-field': ['get', 'callSign'], 'text-size': 11, 'text-offset': [0, -1.3], 'text-anchor': 'bottom', 'text-optional': true },
+    id: 'vehicles-label',
+    type: 'symbol',
+    source: 'vehicles',
+    minzoom: 10,
+    layout: {
+      'text-field': ['get', 'callSign'],
+      'text-size': 11,
+      'text-offset': [0, -1.3],
+      'text-anchor': 'bottom',
+      'text-optional': true,
+    },
     paint: { 'text-color': VEHICLE_COLOR, ...TEXT_HALO },
   },
 ];

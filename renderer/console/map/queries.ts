@@ -26,9 +26,22 @@ async function allOpenWorkOrders(filters: Query): Promise<{ items: MapWorkOrder[
   const items: MapWorkOrder[] = [];
   let cursor: string | null = null;
   do {
-    const page: Page<WorkOrderDto> = await api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, limit: 500, cursor: cursor ?? undefined });
+    const page: Page<WorkOrderDto> = await api.get<Page<WorkOrderDto>>('/work-orders', {
+      ...filters,
+      limit: 500,
+      cursor: cursor ?? undefined,
+    });
     for (const w of page.items) {
-      items.push({ id: w.id, number: w.number, title: w.title, slaState: w.slaState, priority: w.priority, status: w.status, locationId: w.locationId, assigneeId: w.assigneeId });
+      items.push({
+        id: w.id,
+        number: w.number,
+        title: w.title,
+        slaState: w.slaState,
+        priority: w.priority,
+        status: w.status,
+        locationId: w.locationId,
+        assigneeId: w.assigneeId,
+      });
     }
     cursor = page.nextCursor;
   } while (cursor && items.length < MAP_MAX_WORK_ORDERS);
@@ -123,13 +136,25 @@ export const mapQueries = {
     queryOptions({ queryKey: ['work_orders', 'map', filters], queryFn: () => allOpenWorkOrders(filters), staleTime: 10_000 }),
   /** Who is on site where: the crews layer, independent of the filters. */
   onSite: () =>
-    queryOptions({ queryKey: ['work_orders', 'map', 'on-site'], queryFn: () => allOpenWorkOrders({ status: 'ON_SITE' }), staleTime: 10_000 }),
+    queryOptions({
+      queryKey: ['work_orders', 'map', 'on-site'],
+      queryFn: () => allOpenWorkOrders({ status: 'ON_SITE' }),
+      staleTime: 10_000,
+    }),
   vehicles: () => queryOptions({ queryKey: ['vehicles', 'all'], queryFn: () => getAll<VehicleDto>('/vehicles') }),
   depots: () => queryOptions({ queryKey: ['depots', 'all'], queryFn: () => getAll<DepotDto>('/depots'), staleTime: 300_000 }),
   settings: () => queryOptions({ queryKey: ['user_preferences', SETTINGS_KEY], queryFn: loadSettings, staleTime: Infinity }),
   // Files in the data folder, not a table: no change message ever names them, so this is fetched on demand.
   tilesets: () =>
-    queryOptions({ queryKey: ['map_tilesets'], queryFn: () => api.get<{ items: TilesetDto[]; folder: string }>('/map/tilesets'), staleTime: 60_000 }),
+    queryOptions({
+      queryKey: ['map_tilesets'],
+      queryFn: () => api.get<{ items: TilesetDto[]; folder: string }>('/map/tilesets'),
+      staleTime: 60_000,
+    }),
   region: (tileset: TilesetDto | null) =>
-    queryOptions({ queryKey: ['map_tilesets', 'source', tileset?.name ?? null], queryFn: () => (tileset ? regionSource(tileset) : null), staleTime: Infinity }),
+    queryOptions({
+      queryKey: ['map_tilesets', 'source', tileset?.name ?? null],
+      queryFn: () => (tileset ? regionSource(tileset) : null),
+      staleTime: Infinity,
+    }),
 };

@@ -66,7 +66,8 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
   // One mapping per range; a new range makes a new chart (below), so old bars never mix with new dates.
   const mapRef = useRef<{ range: Range; map: TimeMap } | null>(null);
   const mapFor = (range: Range) => {
-    if (!mapRef.current || mapRef.current.range.from !== range.from || mapRef.current.range.to !== range.to) mapRef.current = { range, map: timeMap(range) };
+    if (!mapRef.current || mapRef.current.range.from !== range.from || mapRef.current.range.to !== range.to)
+      mapRef.current = { range, map: timeMap(range) };
     return mapRef.current.map;
   };
   const tasks = (): LaneTask[] => {
@@ -80,7 +81,14 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
       progress: 0,
     }));
   };
-  const layout = () => ({ laneCount: propsRef.current.laneCount, range: propsRef.current.range, view: propsRef.current.view, zone: propsRef.current.zone, columnWidth: propsRef.current.columnWidth, map: mapFor(propsRef.current.range) });
+  const layout = () => ({
+    laneCount: propsRef.current.laneCount,
+    range: propsRef.current.range,
+    view: propsRef.current.view,
+    zone: propsRef.current.zone,
+    columnWidth: propsRef.current.columnWidth,
+    map: mapFor(propsRef.current.range),
+  });
 
   const decorate = () => {
     const g = ganttRef.current;
@@ -132,9 +140,19 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
     const g = ganttRef.current;
     const p = propsRef.current;
     const cur = g?.layout;
-    if (!g || !cur || cur.view !== p.view || cur.zone !== p.zone || cur.columnWidth !== p.columnWidth || cur.map !== mapFor(p.range) || cur.laneCount !== p.laneCount) return false;
+    if (
+      !g ||
+      !cur ||
+      cur.view !== p.view ||
+      cur.zone !== p.zone ||
+      cur.columnWidth !== p.columnWidth ||
+      cur.map !== mapFor(p.range) ||
+      cur.laneCount !== p.laneCount
+    )
+      return false;
     const before = drawnBars.current;
-    if (drawnShape.current !== shapeOf(p) || before.size !== p.bars.length || p.bars.some((b) => before.get(b.id)?.lane !== b.lane)) return false;
+    if (drawnShape.current !== shapeOf(p) || before.size !== p.bars.length || p.bars.some((b) => before.get(b.id)?.lane !== b.lane))
+      return false;
     const stepMs = VIEWS[p.view].stepHours * 3_600_000;
     const { toDisplay } = mapFor(p.range);
     const byId = new Map(g.bars.map((bar) => [bar.task.id, bar]));
@@ -146,7 +164,10 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
         bar.task._start = toDisplay(b.start);
         bar.task._end = toDisplay(b.end);
         // frappe skips x when it is 0 (falsy): nudge it.
-        bar.update_bar_position({ x: ((b.start - p.range.from) / stepMs) * p.columnWidth || 0.01, width: ((b.end - b.start) / stepMs) * p.columnWidth });
+        bar.update_bar_position({
+          x: ((b.start - p.range.from) / stepMs) * p.columnWidth || 0.01,
+          width: ((b.end - b.start) / stepMs) * p.columnWidth,
+        });
       }
       if (old.className !== b.className) {
         bar.group.setAttribute('class', `bar-wrapper ${b.className}`);
@@ -172,7 +193,13 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
       return;
     }
     const cur = ganttRef.current?.layout;
-    if (!ganttRef.current || cur?.view !== p.view || cur.zone !== p.zone || cur.columnWidth !== p.columnWidth || cur.map !== mapFor(p.range)) {
+    if (
+      !ganttRef.current ||
+      cur?.view !== p.view ||
+      cur.zone !== p.zone ||
+      cur.columnWidth !== p.columnWidth ||
+      cur.map !== mapFor(p.range)
+    ) {
       host.innerHTML = '';
       ganttRef.current = new LaneGantt(host, tasks(), layout(), {
         bar_height: BAR_HEIGHT,
@@ -213,7 +240,18 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
     if (gesture.current) stale.current = true;
     else render();
     // Deps: render reads the latest props through propsRef
-  }, [props.view, props.zone, props.range.from, props.range.to, props.laneCount, props.columnWidth, props.bars, props.now, props.readonly, props.revision]);
+  }, [
+    props.view,
+    props.zone,
+    props.range.from,
+    props.range.to,
+    props.laneCount,
+    props.columnWidth,
+    props.bars,
+    props.now,
+    props.readonly,
+    props.revision,
+  ]);
 
   useEffect(() => {
     const host = hostRef.current!;
@@ -251,8 +289,8 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
       const laneChanged = (at && at.lane !== bar.lane) || Boolean(label);
       if (g.start === undefined && !laneChanged) return;
       // frappe-gantt rounds both ends to whole hours; a move keeps the job's own duration, a resize moves one end.
-      const start = g.resize === 'right' ? bar.start : g.start ?? bar.start;
-      const end = g.resize === null ? start + (bar.end - bar.start) : g.resize === 'left' ? bar.end : g.end ?? bar.end;
+      const start = g.resize === 'right' ? bar.start : (g.start ?? bar.start);
+      const end = g.resize === null ? start + (bar.end - bar.start) : g.resize === 'left' ? bar.end : (g.end ?? bar.end);
       propsRef.current.onChange({
         id: g.id,
         start,
@@ -289,7 +327,8 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
     if (!g) return null;
     const box = g.$svg.getBoundingClientRect();
     const scroller = g.$container.getBoundingClientRect();
-    if (clientX < scroller.left || clientX > scroller.right || clientY < scroller.top + HEADER_HEIGHT || clientY > scroller.bottom) return null;
+    if (clientX < scroller.left || clientX > scroller.right || clientY < scroller.top + HEADER_HEIGHT || clientY > scroller.bottom)
+      return null;
     const p = propsRef.current;
     const lane = Math.floor((clientY - box.top - HEADER_HEIGHT) / ROW_HEIGHT);
     if (lane < 0 || lane >= p.laneCount) return null;

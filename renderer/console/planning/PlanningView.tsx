@@ -32,7 +32,9 @@ export function PlanningView() {
   const zone = depots.data?.find((d) => d.id === me?.homeDepotId)?.timeZone ?? depots.data?.[0]?.timeZone ?? 'UTC';
 
   // The dispatcher's last view is remembered on this machine.
-  const [view, setView] = useState<ViewName>(() => (['Day', 'Week', 'Month'].find((v) => v === localStorage.getItem(VIEW_KEY)) as ViewName | undefined) ?? 'Day');
+  const [view, setView] = useState<ViewName>(
+    () => (['Day', 'Week', 'Month'].find((v) => v === localStorage.getItem(VIEW_KEY)) as ViewName | undefined) ?? 'Day',
+  );
   const [dates, setDates] = useState<{ fromDate: string; toDate: string } | null>(null);
   useEffect(() => {
     if (!dates && depots.isSuccess) setDates(defaultRange(view, todayIn(zone), zone));
@@ -66,7 +68,11 @@ export function PlanningView() {
   const lanes = useMemo(() => {
     const q = crewFilter.trim().toLowerCase();
     if (!q) return allLanes;
-    return allLanes.filter((l) => l.label.toLowerCase().includes(q) || (l.teamId && allLanes.some((t) => t.kind === 'team' && t.teamId === l.teamId && t.label.toLowerCase().includes(q))));
+    return allLanes.filter(
+      (l) =>
+        l.label.toLowerCase().includes(q) ||
+        (l.teamId && allLanes.some((t) => t.kind === 'team' && t.teamId === l.teamId && t.label.toLowerCase().includes(q))),
+    );
   }, [allLanes, crewFilter]);
 
   const ruleCtx = useMemo(
@@ -74,7 +80,10 @@ export function PlanningView() {
     [lookups.usersList, roster.data, skills.data, zone],
   );
   const violations = useMemo(() => {
-    const jobs = workOrders.filter((w) => OPEN_STATUSES.has(w.status)).map(toJob).filter((j): j is PlannedJob => j !== null);
+    const jobs = workOrders
+      .filter((w) => OPEN_STATUSES.has(w.status))
+      .map(toJob)
+      .filter((j): j is PlannedJob => j !== null);
     return checkRules(jobs, ruleCtx);
   }, [workOrders, ruleCtx]);
 
@@ -116,13 +125,23 @@ export function PlanningView() {
         start: job.start,
         end: job.end,
         label: `${v.length ? '⚠ ' : ''}${w.number}`,
-        className: [`wo-${w.priority}`, `wo-st-${w.status}`, OPEN_STATUSES.has(w.status) ? '' : 'wo-done', v.length ? 'wo-conflict' : '', ...kinds.map((k) => `v-${k}`)].filter(Boolean).join(' '),
+        className: [
+          `wo-${w.priority}`,
+          `wo-st-${w.status}`,
+          OPEN_STATUSES.has(w.status) ? '' : 'wo-done',
+          v.length ? 'wo-conflict' : '',
+          ...kinds.map((k) => `v-${k}`),
+        ]
+          .filter(Boolean)
+          .join(' '),
       });
     }
     return out;
   }, [workOrders, windowLanes, violations, zone]);
 
-  const loaded = Boolean(range && list.isSuccess && !list.isPlaceholderData && lookups.ready && roster.isSuccess && depots.isSuccess && tray.isSuccess);
+  const loaded = Boolean(
+    range && list.isSuccess && !list.isPlaceholderData && lookups.ready && roster.isSuccess && depots.isSuccess && tray.isSuccess,
+  );
   // "ready" once the chart has drawn the loaded data (tests and the bench wait on it).
   const [drawn, setDrawn] = useState<{ bars: ChartBar[] | null; ms: number }>({ bars: null, ms: 0 });
   const tooltipFor = useCallback(
@@ -132,7 +151,12 @@ export function PlanningView() {
       if (!w || !job) return '';
       const v = violations.get(id) ?? [];
       const who = w.assigneeId ? lookups.users.get(w.assigneeId)?.name : lookups.teams.get(w.teamId ?? '')?.name;
-      return [`${w.number} · ${w.title}`, `${STATUS_LABEL[w.status]} · ${w.priority}${who ? ` · ${who}` : ''}`, `${formatIn(job.start, zone)} – ${formatIn(job.end, zone, 'HH:mm')}`, ...v.map((x) => `⚠ ${x.message}`)].join('\n');
+      return [
+        `${w.number} · ${w.title}`,
+        `${STATUS_LABEL[w.status]} · ${w.priority}${who ? ` · ${who}` : ''}`,
+        `${formatIn(job.start, zone)} – ${formatIn(job.end, zone, 'HH:mm')}`,
+        ...v.map((x) => `⚠ ${x.message}`),
+      ].join('\n');
     },
     [byId, violations, lookups, zone],
   );
@@ -155,8 +179,16 @@ export function PlanningView() {
         else return toasts.push({ kind: 'error', text: 'Drop on a team or a technician.' });
       }
       // The rules, checked before saving; a violation is a warning the dispatcher sees, never a block.
-      const proposed = { ...w, assigneeId: lane.kind === 'user' ? lane.userId : null, plannedStart: body.plannedStart as string, plannedEnd: body.plannedEnd as string };
-      const others = workOrders.filter((x) => x.id !== w.id && OPEN_STATUSES.has(x.status)).map(toJob).filter((j): j is PlannedJob => j !== null);
+      const proposed = {
+        ...w,
+        assigneeId: lane.kind === 'user' ? lane.userId : null,
+        plannedStart: body.plannedStart as string,
+        plannedEnd: body.plannedEnd as string,
+      };
+      const others = workOrders
+        .filter((x) => x.id !== w.id && OPEN_STATUSES.has(x.status))
+        .map(toJob)
+        .filter((j): j is PlannedJob => j !== null);
       const found = checkRules([...others, toJob(proposed)!], ruleCtx).get(w.id) ?? [];
       const t0 = performance.now();
       try {
@@ -164,12 +196,21 @@ export function PlanningView() {
         if (range) {
           queryClient.setQueryData(planningQueries.range(range.from, range.to).queryKey, (old) =>
             // The host's change message may have refetched it already: then keep the array, and skip a redraw.
-            !old || old.some((x) => x.id === dto.id && x.version >= dto.version) ? old : old.some((x) => x.id === dto.id) ? old.map((x) => (x.id === dto.id ? dto : x)) : [...old, dto],
+            !old || old.some((x) => x.id === dto.id && x.version >= dto.version)
+              ? old
+              : old.some((x) => x.id === dto.id)
+                ? old.map((x) => (x.id === dto.id ? dto : x))
+                : [...old, dto],
           );
         }
         queryClient.setQueryData(planningQueries.tray().queryKey, (old) => old?.filter((x) => x.id !== dto.id));
         // No refetch here: the host's change message does that (live.ts), for this console and every other.
-        if (found.length) toasts.push({ kind: 'info', text: `${dto.number} saved with ${found.length === 1 ? 'a warning' : `${found.length} warnings`}`, detail: found.map((v) => v.message).join('\n') });
+        if (found.length)
+          toasts.push({
+            kind: 'info',
+            text: `${dto.number} saved with ${found.length === 1 ? 'a warning' : `${found.length} warnings`}`,
+            detail: found.map((v) => v.message).join('\n'),
+          });
         setApiMs(performance.now() - t0);
         setSaves((n) => n + 1);
       } catch (err) {
@@ -185,7 +226,9 @@ export function PlanningView() {
     (c: BarChange) => {
       const w = byId.get(c.id);
       if (!w) return;
-      const target = (c.laneId ? lanes.find((l) => l.id === c.laneId) : c.lane !== null ? windowLanes[c.lane] : undefined) ?? lanes.find((l) => l.id === laneIdOf(w));
+      const target =
+        (c.laneId ? lanes.find((l) => l.id === c.laneId) : c.lane !== null ? windowLanes[c.lane] : undefined) ??
+        lanes.find((l) => l.id === laneIdOf(w));
       if (!target) return setNonce((n) => n + 1);
       void save(w, target, c.start, c.end);
     },
@@ -233,7 +276,12 @@ export function PlanningView() {
     }
     // Double bookings and SLA breaches first: those are the ones a dispatcher must act on.
     const weight = { double_booking: 0, sla: 1, skills: 2, shift: 3 } as const;
-    return rows.sort((a, b) => weight[a.kind] - weight[b.kind] || (a.wo.plannedStart ?? '').localeCompare(b.wo.plannedStart ?? '') || a.wo.number.localeCompare(b.wo.number));
+    return rows.sort(
+      (a, b) =>
+        weight[a.kind] - weight[b.kind] ||
+        (a.wo.plannedStart ?? '').localeCompare(b.wo.plannedStart ?? '') ||
+        a.wo.number.localeCompare(b.wo.number),
+    );
   }, [violations, byId]);
   const showLane = (laneId: string | null) => {
     const i = lanes.findIndex((l) => l.id === laneId);
@@ -241,24 +289,59 @@ export function PlanningView() {
   };
 
   return (
-    <div className="planning" data-testid="planning" data-state={ready ? 'ready' : 'loading'} data-saves={saves} data-render-ms={Math.round(drawn.ms)} data-bars={bars.length} data-column-px={columnWidth} data-api-ms={Math.round(apiMs)}>
+    <div
+      className="planning"
+      data-testid="planning"
+      data-state={ready ? 'ready' : 'loading'}
+      data-saves={saves}
+      data-render-ms={Math.round(drawn.ms)}
+      data-bars={bars.length}
+      data-column-px={columnWidth}
+      data-api-ms={Math.round(apiMs)}
+    >
       <div className="toolbar">
         <h2>Planning</h2>
         <div className="seg" role="group" aria-label="View">
           {(['Day', 'Week', 'Month'] as const).map((v) => (
-            <button key={v} className={v === view ? 'on' : ''} onClick={() => pickView(v)} data-testid={`view-${v.toLowerCase()}`}>{v}</button>
+            <button key={v} className={v === view ? 'on' : ''} onClick={() => pickView(v)} data-testid={`view-${v.toLowerCase()}`}>
+              {v}
+            </button>
           ))}
         </div>
-        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, -1, zone))} aria-label="Earlier" title="Earlier">‹</button>
-        <button onClick={() => setDates(defaultRange(view, todayIn(zone), zone))} data-testid="plan-today">Today</button>
-        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, 1, zone))} aria-label="Later" title="Later">›</button>
+        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, -1, zone))} aria-label="Earlier" title="Earlier">
+          ‹
+        </button>
+        <button onClick={() => setDates(defaultRange(view, todayIn(zone), zone))} data-testid="plan-today">
+          Today
+        </button>
+        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, 1, zone))} aria-label="Later" title="Later">
+          ›
+        </button>
         <label className="range">
-          From <input type="date" value={dates?.fromDate ?? ''} onChange={(e) => e.target.value && dates && setDates({ ...dates, fromDate: e.target.value })} data-testid="plan-from" />
+          From{' '}
+          <input
+            type="date"
+            value={dates?.fromDate ?? ''}
+            onChange={(e) => e.target.value && dates && setDates({ ...dates, fromDate: e.target.value })}
+            data-testid="plan-from"
+          />
         </label>
         <label className="range">
-          to <input type="date" value={dates?.toDate ?? ''} onChange={(e) => e.target.value && dates && setDates({ ...dates, toDate: e.target.value })} data-testid="plan-to" />
+          to{' '}
+          <input
+            type="date"
+            value={dates?.toDate ?? ''}
+            onChange={(e) => e.target.value && dates && setDates({ ...dates, toDate: e.target.value })}
+            data-testid="plan-to"
+          />
         </label>
-        <input className="crew-filter" placeholder="Filter crews" value={crewFilter} onChange={(e) => setCrewFilter(e.target.value)} data-testid="plan-crew-filter" />
+        <input
+          className="crew-filter"
+          placeholder="Filter crews"
+          value={crewFilter}
+          onChange={(e) => setCrewFilter(e.target.value)}
+          data-testid="plan-crew-filter"
+        />
         <span className="spacer" />
         <span className="muted small" data-testid="plan-count">
           {workOrders.length} work orders · {lanes.length} lanes · times in {zone}
@@ -267,8 +350,12 @@ export function PlanningView() {
       </div>
       <div className="pl-body">
         <aside className="pl-tray" data-testid="plan-tray">
-          <h3>Unscheduled <span className="badge">{tray.data?.length ?? 0}</span></h3>
-          <p className="muted small">{canAssign ? 'Drag onto a crew’s lane at a time, or onto a crew’s name.' : 'Your role cannot assign work.'}</p>
+          <h3>
+            Unscheduled <span className="badge">{tray.data?.length ?? 0}</span>
+          </h3>
+          <p className="muted small">
+            {canAssign ? 'Drag onto a crew’s lane at a time, or onto a crew’s name.' : 'Your role cannot assign work.'}
+          </p>
           <ul>
             {(tray.data ?? []).map((w) => (
               <li
@@ -299,7 +386,9 @@ export function PlanningView() {
           <div className="pl-spacer" style={{ height: HEADER_HEIGHT + lanes.length * ROW_HEIGHT + 16 }}>
             <div className="pl-stage">
               <div className="pl-labels">
-                <div className="pl-labels-head" style={{ height: HEADER_HEIGHT }}>Crew</div>
+                <div className="pl-labels-head" style={{ height: HEADER_HEIGHT }}>
+                  Crew
+                </div>
                 {windowLanes.map((l) => (
                   <div
                     key={l.id}
@@ -336,18 +425,29 @@ export function PlanningView() {
           </div>
         </div>
         <aside className="pl-violations" data-testid="plan-violations">
-          <h3>Rule check <span className={`badge ${violationList.length ? 'sla-breached' : 'sla-ok'}`}>{violationList.length}</span></h3>
+          <h3>
+            Rule check <span className={`badge ${violationList.length ? 'sla-breached' : 'sla-ok'}`}>{violationList.length}</span>
+          </h3>
           {violationList.length === 0 && <p className="muted small">No conflicts in this range.</p>}
           <ul>
             {violationList.slice(0, 300).map((v, i) => (
-              <li key={`${v.workOrderId}-${v.kind}-${i}`} className={`violation v-${v.kind}`} data-testid="violation" data-kind={v.kind} data-id={v.workOrderId} onClick={() => showLane(laneIdOf(v.wo))} onDoubleClick={() => openWorkOrder(v.wo.id)}>
+              <li
+                key={`${v.workOrderId}-${v.kind}-${i}`}
+                className={`violation v-${v.kind}`}
+                data-testid="violation"
+                data-kind={v.kind}
+                data-id={v.workOrderId}
+                onClick={() => showLane(laneIdOf(v.wo))}
+                onDoubleClick={() => openWorkOrder(v.wo.id)}
+              >
                 <div className="row1">
                   <span className="kind">{VIOLATION_LABEL[v.kind]}</span>
                   <span className="num">{v.wo.number}</span>
                 </div>
                 <div className="small">{v.message}</div>
                 <div className="muted small">
-                  {v.wo.assigneeId ? lookups.users.get(v.wo.assigneeId)?.name : lookups.teams.get(v.wo.teamId ?? '')?.name} · {v.wo.plannedStart ? formatIn(Date.parse(v.wo.plannedStart), zone) : ''}
+                  {v.wo.assigneeId ? lookups.users.get(v.wo.assigneeId)?.name : lookups.teams.get(v.wo.teamId ?? '')?.name} ·{' '}
+                  {v.wo.plannedStart ? formatIn(Date.parse(v.wo.plannedStart), zone) : ''}
                 </div>
               </li>
             ))}

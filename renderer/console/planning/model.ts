@@ -25,7 +25,14 @@ export function buildLanes(users: UserDto[], teams: TeamDto[], roster: CrewRoste
   const techs = users.filter((u) => u.role === 'technician' && u.active).sort(byName);
   const lanes: Lane[] = [];
   const placed = new Set<string>();
-  const userLane = (u: UserDto, teamId: string | null): Lane => ({ id: `user:${u.id}`, kind: 'user', label: u.name, teamId, userId: u.id, shift: u.shift });
+  const userLane = (u: UserDto, teamId: string | null): Lane => ({
+    id: `user:${u.id}`,
+    kind: 'user',
+    label: u.name,
+    teamId,
+    userId: u.id,
+    shift: u.shift,
+  });
   for (const team of [...teams].sort(byName)) {
     lanes.push({ id: `team:${team.id}`, kind: 'team', label: team.name, teamId: team.id, userId: null, shift: null });
     for (const u of techs) {

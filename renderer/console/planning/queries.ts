@@ -21,12 +21,16 @@ export const planningQueries = {
     queryOptions({
       queryKey: ['work_orders', 'planning', from, to],
       queryFn: () =>
-        getAll<WorkOrderDto>('/work-orders', {
-          plannedFrom: new Date(from - LOOKBACK_MS).toISOString(),
-          plannedTo: new Date(to).toISOString(),
-          status: SHOWN_STATUSES,
-          sort: 'plannedStart',
-        }, 10_000),
+        getAll<WorkOrderDto>(
+          '/work-orders',
+          {
+            plannedFrom: new Date(from - LOOKBACK_MS).toISOString(),
+            plannedTo: new Date(to).toISOString(),
+            status: SHOWN_STATUSES,
+            sort: 'plannedStart',
+          },
+          10_000,
+        ),
       placeholderData: (previous) => previous,
     }),
   tray: () =>
@@ -38,7 +42,8 @@ export const planningQueries = {
         return page.items.filter((w) => !w.plannedStart || !w.teamId);
       },
     }),
-  roster: () => queryOptions({ queryKey: ['user_skills', 'roster'], queryFn: () => api.get<CrewRosterDto>('/crew-roster'), staleTime: 60_000 }),
+  roster: () =>
+    queryOptions({ queryKey: ['user_skills', 'roster'], queryFn: () => api.get<CrewRosterDto>('/crew-roster'), staleTime: 60_000 }),
   skills: () => queryOptions({ queryKey: ['skills', 'all'], queryFn: () => getAll<SkillDto>('/skills'), staleTime: 300_000 }),
   depots: () => queryOptions({ queryKey: ['depots', 'all'], queryFn: () => getAll<DepotDto>('/depots'), staleTime: 300_000 }),
 };

@@ -143,7 +143,11 @@ export function checkRules(jobs: PlannedJob[], ctx: RuleContext): Map<string, Vi
       }
       const intervals = shifts.get(j.assigneeId!);
       if (crew.shift && intervals && j.end > j.start && !covered(intervals, j.start, j.end)) {
-        add({ kind: 'shift', workOrderId: j.id, message: `Outside the crew's shift (${fmt(j.start, ctx.zone)}–${DateTime.fromMillis(j.end, { zone: ctx.zone }).toFormat('HH:mm')})` });
+        add({
+          kind: 'shift',
+          workOrderId: j.id,
+          message: `Outside the crew's shift (${fmt(j.start, ctx.zone)}–${DateTime.fromMillis(j.end, { zone: ctx.zone }).toFormat('HH:mm')})`,
+        });
       }
     }
     if (j.resolutionDueAt !== null && j.end > j.resolutionDueAt) {

@@ -25,7 +25,9 @@ export function ExportButtons({ params }: { params: KpiParams }) {
   return (
     <div className="rep-export">
       {KINDS.map((k) => (
-        <button key={k.kind} onClick={() => void start(k.kind)} data-testid={`export-${k.kind}`}>{k.label}</button>
+        <button key={k.kind} onClick={() => void start(k.kind)} data-testid={`export-${k.kind}`}>
+          {k.label}
+        </button>
       ))}
       {jobId && <JobProgress id={jobId} onDismiss={() => setJobId(null)} />}
     </div>
@@ -37,9 +39,10 @@ function JobProgress({ id, onDismiss }: { id: string; onDismiss(): void }) {
   const queryClient = useQueryClient();
   const job = useQuery(reportQueries.job(id));
   useEffect(
-    () => onLiveMessage((m) => {
-      if (m.type === 'report_job' && m.data.id === id) void queryClient.invalidateQueries({ queryKey: ['report_runs', id] });
-    }),
+    () =>
+      onLiveMessage((m) => {
+        if (m.type === 'report_job' && m.data.id === id) void queryClient.invalidateQueries({ queryKey: ['report_runs', id] });
+      }),
     [id, queryClient],
   );
   const j = job.data;
@@ -58,12 +61,26 @@ function JobProgress({ id, onDismiss }: { id: string; onDismiss(): void }) {
         <>
           <progress max={1} value={j.progress} />
           <span className="small muted">{j.message ?? j.state}</span>
-          <button className="link" onClick={() => void cancelJob(id).catch(toasts.error)}>Cancel</button>
+          <button className="link" onClick={() => void cancelJob(id).catch(toasts.error)}>
+            Cancel
+          </button>
         </>
       )}
-      {j.state === 'done' && <button className="link" onClick={() => void download()} data-testid="export-download">Download {j.fileName}</button>}
-      {(j.state === 'failed' || j.state === 'cancelled') && <span className={j.state === 'failed' ? 'rep-bad small' : 'muted small'}>{j.state === 'failed' ? `Failed: ${j.message ?? ''}` : 'Cancelled'}</span>}
-      {!running && <button className="link small" onClick={onDismiss} aria-label="Dismiss">✕</button>}
+      {j.state === 'done' && (
+        <button className="link" onClick={() => void download()} data-testid="export-download">
+          Download {j.fileName}
+        </button>
+      )}
+      {(j.state === 'failed' || j.state === 'cancelled') && (
+        <span className={j.state === 'failed' ? 'rep-bad small' : 'muted small'}>
+          {j.state === 'failed' ? `Failed: ${j.message ?? ''}` : 'Cancelled'}
+        </span>
+      )}
+      {!running && (
+        <button className="link small" onClick={onDismiss} aria-label="Dismiss">
+          ✕
+        </button>
+      )}
     </span>
   );
 }

@@ -2,7 +2,13 @@ import { useMemo, useState } from 'react';
 import type { KpiRowDto, RatioDto } from './queries';
 import { num, pct } from './period';
 
-type Col = { key: string; label: string; value: (r: KpiRowDto) => number | null; show: (r: KpiRowDto) => string; title?: (r: KpiRowDto) => string };
+type Col = {
+  key: string;
+  label: string;
+  value: (r: KpiRowDto) => number | null;
+  show: (r: KpiRowDto) => string;
+  title?: (r: KpiRowDto) => string;
+};
 
 const ratioCol = (key: keyof KpiRowDto, label: string): Col => ({
   key,
@@ -11,7 +17,12 @@ const ratioCol = (key: keyof KpiRowDto, label: string): Col => ({
   show: (r) => pct((r[key] as RatioDto).value, 0),
   title: (r) => `${(r[key] as RatioDto).numerator} / ${(r[key] as RatioDto).denominator}`,
 });
-const countCol = (key: keyof KpiRowDto, label: string, digits = 0): Col => ({ key, label, value: (r) => r[key] as number | null, show: (r) => num(r[key] as number | null, digits) });
+const countCol = (key: keyof KpiRowDto, label: string, digits = 0): Col => ({
+  key,
+  label,
+  value: (r) => r[key] as number | null,
+  show: (r) => num(r[key] as number | null, digits),
+});
 
 const COLUMNS: Col[] = [
   countCol('created', 'Created'),
@@ -43,7 +54,8 @@ export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowD
   const header = (key: string, label: string) => (
     <th key={key} className={key === 'label' ? '' : 'num'} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
       <button className="link rep-sort" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'label' }))}>
-        {label}{sort.key === key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+        {label}
+        {sort.key === key ? (sort.desc ? ' ▾' : ' ▴') : ''}
       </button>
     </th>
   );
@@ -52,15 +64,30 @@ export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowD
       <h3>{title}</h3>
       <div className="rep-scroll">
         <table className="grid rep-table">
-          <thead><tr>{header('label', 'Name')}{COLUMNS.map((c) => header(c.key, c.label))}</tr></thead>
+          <thead>
+            <tr>
+              {header('label', 'Name')}
+              {COLUMNS.map((c) => header(c.key, c.label))}
+            </tr>
+          </thead>
           <tbody>
             {sorted.map((r) => (
               <tr key={r.key} data-key={r.key}>
                 <td title={r.label}>{r.label}</td>
-                {COLUMNS.map((c) => <td key={c.key} className="num" title={c.title?.(r)}>{c.show(r)}</td>)}
+                {COLUMNS.map((c) => (
+                  <td key={c.key} className="num" title={c.title?.(r)}>
+                    {c.show(r)}
+                  </td>
+                ))}
               </tr>
             ))}
-            {sorted.length === 0 && <tr><td colSpan={COLUMNS.length + 1} className="muted">No work in this period.</td></tr>}
+            {sorted.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length + 1} className="muted">
+                  No work in this period.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

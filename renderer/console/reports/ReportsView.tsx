@@ -47,13 +47,29 @@ export function ReportsView() {
       <div className="toolbar rep-toolbar">
         <h2>Reports</h2>
         <select value={preset} onChange={(e) => choosePreset(e.target.value as PresetId)} data-testid="period-preset" aria-label="Period">
-          {PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
         </select>
         {preset === 'custom' && (
           <>
-            <input type="date" value={toDateInput(period.from, false)} onChange={(e) => setCustom('from', e.target.value)} aria-label="From" data-testid="period-from" />
+            <input
+              type="date"
+              value={toDateInput(period.from, false)}
+              onChange={(e) => setCustom('from', e.target.value)}
+              aria-label="From"
+              data-testid="period-from"
+            />
             <span className="muted">to</span>
-            <input type="date" value={toDateInput(period.to, true)} onChange={(e) => setCustom('to', e.target.value)} aria-label="To (inclusive)" data-testid="period-to" />
+            <input
+              type="date"
+              value={toDateInput(period.to, true)}
+              onChange={(e) => setCustom('to', e.target.value)}
+              aria-label="To (inclusive)"
+              data-testid="period-to"
+            />
           </>
         )}
         {FILTERS.map((f) => (
@@ -66,13 +82,33 @@ export function ReportsView() {
             className={filters[f.key] ? 'rep-filter-on' : ''}
           >
             <option value="">{f.label}</option>
-            {options[f.key].map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+            {options[f.key].map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
           </select>
         ))}
-        {Object.values(filters).some(Boolean) && <button className="link" onClick={() => setFilters({})}>Clear filters</button>}
+        {Object.values(filters).some(Boolean) && (
+          <button className="link" onClick={() => setFilters({})}>
+            Clear filters
+          </button>
+        )}
         <span className="spacer" />
-        {r && <span className="muted small" title={`Zone ${r.query.zone}; computed in ${r.computeMs} ms`}>as of {new Date(r.generatedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</span>}
-        <button className="link" onClick={() => void report.refetch()} disabled={report.isFetching} title="Compute again" data-testid="reports-refresh">↻</button>
+        {r && (
+          <span className="muted small" title={`Zone ${r.query.zone}; computed in ${r.computeMs} ms`}>
+            as of {new Date(r.generatedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+          </span>
+        )}
+        <button
+          className="link"
+          onClick={() => void report.refetch()}
+          disabled={report.isFetching}
+          title="Compute again"
+          data-testid="reports-refresh"
+        >
+          ↻
+        </button>
         {can('report:export') && <ExportButtons params={params} />}
       </div>
       {report.isError && <div className="form-error rep-error">{report.error.message}</div>}
@@ -91,7 +127,10 @@ function useFilterOptions(): Record<keyof KpiFilters, { id: string; label: strin
     return {
       depotId: (depots.data ?? []).map((d) => ({ id: d.id, label: d.name })).sort(byLabel),
       teamId: lookups.teamsList.map((t) => ({ id: t.id, label: t.name })).sort(byLabel),
-      assigneeId: lookups.usersList.filter((u) => u.role === 'technician').map((u) => ({ id: u.id, label: u.name })).sort(byLabel),
+      assigneeId: lookups.usersList
+        .filter((u) => u.role === 'technician')
+        .map((u) => ({ id: u.id, label: u.name }))
+        .sort(byLabel),
       type: TYPES.map((t) => ({ id: t, label: t.charAt(0).toUpperCase() + t.slice(1) })),
       locationId: [...lookups.locations.values()].map((l) => ({ id: l.id, label: `${l.code} ${l.name}` })).sort(byLabel),
       assetId: (assets.data ?? []).map((a) => ({ id: a.id, label: `${a.tag} ${a.name}` })).sort(byLabel),
@@ -107,21 +146,98 @@ function ReportBody({ r }: { r: KpiReportDto }) {
     { key: 'created', label: 'Created', value: num(s.created, 0), raw: s.created },
     { key: 'completed', label: 'Completed', value: num(s.completed, 0), raw: s.completed },
     { key: 'cancelled', label: 'Cancelled', value: num(s.cancelled, 0), raw: s.cancelled },
-    { key: 'backlog', label: 'Backlog', value: num(s.backlog, 0), raw: s.backlog, sub: `age avg ${num(s.backlogAgeMeanH, 0)} h · max ${num(s.backlogAgeMaxH, 0)} h`, title: 'Open at the end of the period (or now); age since creation' },
-    { key: 'overdue', label: 'Overdue', value: num(s.overdue, 0), raw: s.overdue, tone: s.overdue > 0 ? 'bad' : undefined, sub: 'open past resolution due' },
-    { key: 'onTime', label: 'On time', value: pct(s.onTime.value), raw: s.onTime.value, title: ratioTitle(s.onTime), sub: ratioTitle(s.onTime) },
-    { key: 'slaResponse', label: 'SLA response', value: pct(s.slaResponse.value), raw: s.slaResponse.value, title: ratioTitle(s.slaResponse), sub: ratioTitle(s.slaResponse) },
-    { key: 'slaResolution', label: 'SLA resolution', value: pct(s.slaResolution.value), raw: s.slaResolution.value, title: ratioTitle(s.slaResolution), sub: ratioTitle(s.slaResolution) },
-    { key: 'mttrRespondH', label: 'Time to respond', value: `${num(s.mttrRespondH)} h`, raw: s.mttrRespondH, sub: 'mean, to first on site' },
+    {
+      key: 'backlog',
+      label: 'Backlog',
+      value: num(s.backlog, 0),
+      raw: s.backlog,
+      sub: `age avg ${num(s.backlogAgeMeanH, 0)} h · max ${num(s.backlogAgeMaxH, 0)} h`,
+      title: 'Open at the end of the period (or now); age since creation',
+    },
+    {
+      key: 'overdue',
+      label: 'Overdue',
+      value: num(s.overdue, 0),
+      raw: s.overdue,
+      tone: s.overdue > 0 ? 'bad' : undefined,
+      sub: 'open past resolution due',
+    },
+    {
+      key: 'onTime',
+      label: 'On time',
+      value: pct(s.onTime.value),
+      raw: s.onTime.value,
+      title: ratioTitle(s.onTime),
+      sub: ratioTitle(s.onTime),
+    },
+    {
+      key: 'slaResponse',
+      label: 'SLA response',
+      value: pct(s.slaResponse.value),
+      raw: s.slaResponse.value,
+      title: ratioTitle(s.slaResponse),
+      sub: ratioTitle(s.slaResponse),
+    },
+    {
+      key: 'slaResolution',
+      label: 'SLA resolution',
+      value: pct(s.slaResolution.value),
+      raw: s.slaResolution.value,
+      title: ratioTitle(s.slaResolution),
+      sub: ratioTitle(s.slaResolution),
+    },
+    {
+      key: 'mttrRespondH',
+      label: 'Time to respond',
+      value: `${num(s.mttrRespondH)} h`,
+      raw: s.mttrRespondH,
+      sub: 'mean, to first on site',
+    },
     { key: 'mttrRepairH', label: 'Time to repair', value: `${num(s.mttrRepairH)} h`, raw: s.mttrRepairH, sub: 'mean, hold time excluded' },
-    { key: 'firstTimeFix', label: 'First-time fix', value: pct(s.firstTimeFix.value), raw: s.firstTimeFix.value, title: ratioTitle(s.firstTimeFix), sub: ratioTitle(s.firstTimeFix) },
-    { key: 'plannedActual', label: 'Planned / actual', value: `${num(s.plannedMin / 60, 0)} / ${num(s.actualMin / 60, 0)} h`, raw: s.actualMin, title: `${s.plannedMin} / ${s.actualMin} min`, sub: 'on-site time vs. plan' },
-    { key: 'utilisation', label: 'Crew utilisation', value: pct(s.utilisation.value), raw: s.utilisation.value, title: `${ratioTitle(s.utilisation)} shift minutes`, sub: `${num(s.utilisation.numerator / 60, 0)} / ${num(s.utilisation.denominator / 60, 0)} h` },
+    {
+      key: 'firstTimeFix',
+      label: 'First-time fix',
+      value: pct(s.firstTimeFix.value),
+      raw: s.firstTimeFix.value,
+      title: ratioTitle(s.firstTimeFix),
+      sub: ratioTitle(s.firstTimeFix),
+    },
+    {
+      key: 'plannedActual',
+      label: 'Planned / actual',
+      value: `${num(s.plannedMin / 60, 0)} / ${num(s.actualMin / 60, 0)} h`,
+      raw: s.actualMin,
+      title: `${s.plannedMin} / ${s.actualMin} min`,
+      sub: 'on-site time vs. plan',
+    },
+    {
+      key: 'utilisation',
+      label: 'Crew utilisation',
+      value: pct(s.utilisation.value),
+      raw: s.utilisation.value,
+      title: `${ratioTitle(s.utilisation)} shift minutes`,
+      sub: `${num(s.utilisation.numerator / 60, 0)} / ${num(s.utilisation.denominator / 60, 0)} h`,
+    },
   ];
   const daily = useMemo(() => r.daily.map((p) => Date.parse(p.at) / 1000), [r]);
   const weekly = useMemo(() => r.weekly.map((p) => Date.parse(p.at) / 1000), [r]);
-  const completedSeries = useMemo<TrendSeries[]>(() => [{ label: 'Completed', color: '#2f8f5b', values: r.daily.map((p) => p.completed), bars: true }, { label: 'Created', color: '#2563a8', values: r.daily.map((p) => p.created) }], [r]);
-  const slaSeries = useMemo<TrendSeries[]>(() => [{ label: 'SLA resolution met', color: '#c07a00', values: r.weekly.map((p) => (p.slaResolution.value === null ? null : p.slaResolution.value * 100)) }], [r]);
+  const completedSeries = useMemo<TrendSeries[]>(
+    () => [
+      { label: 'Completed', color: '#2f8f5b', values: r.daily.map((p) => p.completed), bars: true },
+      { label: 'Created', color: '#2563a8', values: r.daily.map((p) => p.created) },
+    ],
+    [r],
+  );
+  const slaSeries = useMemo<TrendSeries[]>(
+    () => [
+      {
+        label: 'SLA resolution met',
+        color: '#c07a00',
+        values: r.weekly.map((p) => (p.slaResolution.value === null ? null : p.slaResolution.value * 100)),
+      },
+    ],
+    [r],
+  );
   const backlogSeries = useMemo<TrendSeries[]>(() => [{ label: 'Backlog', color: '#5b6b7d', values: r.daily.map((p) => p.backlog) }], [r]);
 
   return (
@@ -137,7 +253,13 @@ function ReportBody({ r }: { r: KpiReportDto }) {
       </div>
       <div className="rep-charts">
         <TrendChart title="Created and completed per day" times={daily} series={completedSeries} testId="chart-completed" />
-        <TrendChart title="SLA resolution compliance per week" times={weekly} series={slaSeries} yFormat={(v) => `${v.toFixed(0)}%`} testId="chart-sla" />
+        <TrendChart
+          title="SLA resolution compliance per week"
+          times={weekly}
+          series={slaSeries}
+          yFormat={(v) => `${v.toFixed(0)}%`}
+          testId="chart-sla"
+        />
         <TrendChart title="Backlog per day" times={daily} series={backlogSeries} testId="chart-backlog" />
       </div>
       <KpiTable title="By team" rows={r.byDimension.team} testId="table-team" />
@@ -145,13 +267,33 @@ function ReportBody({ r }: { r: KpiReportDto }) {
       <div className="rep-grid2">
         <Breached r={r} />
         <section className="rep-panel" data-testid="table-mtbf">
-          <h3>Mean time between failures <span className="muted small">corrective & emergency work per asset</span></h3>
+          <h3>
+            Mean time between failures <span className="muted small">corrective & emergency work per asset</span>
+          </h3>
           <div className="rep-scroll">
             <table className="grid rep-table">
-              <thead><tr><th>Asset</th><th className="num">Failures</th><th className="num">MTBF (h)</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Asset</th>
+                  <th className="num">Failures</th>
+                  <th className="num">MTBF (h)</th>
+                </tr>
+              </thead>
               <tbody>
-                {r.mtbf.slice(0, 100).map((a) => <tr key={a.assetId}><td title={a.label}>{a.label}</td><td className="num">{a.failures}</td><td className="num">{num(a.mtbfH)}</td></tr>)}
-                {r.mtbf.length === 0 && <tr><td colSpan={3} className="muted">No failures in this period.</td></tr>}
+                {r.mtbf.slice(0, 100).map((a) => (
+                  <tr key={a.assetId}>
+                    <td title={a.label}>{a.label}</td>
+                    <td className="num">{a.failures}</td>
+                    <td className="num">{num(a.mtbfH)}</td>
+                  </tr>
+                ))}
+                {r.mtbf.length === 0 && (
+                  <tr>
+                    <td colSpan={3} className="muted">
+                      No failures in this period.
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </div>
@@ -174,23 +316,51 @@ function Breached({ r }: { r: KpiReportDto }) {
   const late = (m: number) => (m >= 1440 ? `${num(m / 1440)} d` : m >= 60 ? `${num(m / 60)} h` : `${m} min`);
   return (
     <section className="rep-panel" data-testid="table-breached">
-      <h3>SLA breaches <span className="muted small">{r.breachedTotal > r.breached.length ? `${r.breached.length} most late of ${r.breachedTotal}` : `${r.breachedTotal}`}</span></h3>
+      <h3>
+        SLA breaches{' '}
+        <span className="muted small">
+          {r.breachedTotal > r.breached.length ? `${r.breached.length} most late of ${r.breachedTotal}` : `${r.breachedTotal}`}
+        </span>
+      </h3>
       <div className="rep-scroll">
         <table className="grid rep-table">
-          <thead><tr><th>Work order</th><th>SLA</th><th>Due</th><th className="num">Late by</th><th>Team</th><th>Assignee</th><th>Why</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Work order</th>
+              <th>SLA</th>
+              <th>Due</th>
+              <th className="num">Late by</th>
+              <th>Team</th>
+              <th>Assignee</th>
+              <th>Why</th>
+            </tr>
+          </thead>
           <tbody>
             {r.breached.map((b) => (
               <tr key={`${b.id}-${b.kind}`} className="clickable" onClick={() => openWorkOrder(b.id)} data-testid="breached-row">
-                <td title={b.title}><strong>{b.number}</strong> {b.title}</td>
-                <td><span className="badge sla-breached">{b.kind}</span>{b.metAt === null && <span className="muted small"> open</span>}</td>
+                <td title={b.title}>
+                  <strong>{b.number}</strong> {b.title}
+                </td>
+                <td>
+                  <span className="badge sla-breached">{b.kind}</span>
+                  {b.metAt === null && <span className="muted small"> open</span>}
+                </td>
                 <td>{when(b.dueAt)}</td>
                 <td className="num">{late(b.lateByMin)}</td>
                 <td>{b.teamName ?? '—'}</td>
                 <td>{b.assigneeName ?? '—'}</td>
-                <td className="muted" title={b.reasons.join('\n')}>{b.reasons.join('; ') || '—'}</td>
+                <td className="muted" title={b.reasons.join('\n')}>
+                  {b.reasons.join('; ') || '—'}
+                </td>
               </tr>
             ))}
-            {r.breached.length === 0 && <tr><td colSpan={7} className="muted">No SLA breaches in this period.</td></tr>}
+            {r.breached.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No SLA breaches in this period.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

@@ -2,11 +2,20 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { catalogQueries } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
-import { createSchedule, deleteSchedule, downloadReport, scheduleQueries, updateSchedule, type ScheduleDto, type ScheduleInput } from './schedule-queries';
+import {
+  createSchedule,
+  deleteSchedule,
+  downloadReport,
+  scheduleQueries,
+  updateSchedule,
+  type ScheduleDto,
+  type ScheduleInput,
+} from './schedule-queries';
 
 const KIND_LABEL = { 'kpi-pdf': 'KPI PDF', workbook: 'Excel workbook', jobcard: 'Jobcards' } as const;
 const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
-const size = (n: number | null) => (n === null ? '' : n > 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+const size = (n: number | null) =>
+  n === null ? '' : n > 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 
 /**
  * Scheduled reports: the schedules (create, edit, pause, delete) and the files in the host's reports
@@ -21,30 +30,57 @@ export function ScheduledReports() {
     <section className="rep-panel" data-testid="scheduled-reports">
       <h3>
         Scheduled reports{' '}
-        <button className="link small" onClick={() => setEditing('new')} data-testid="schedule-new">+ New schedule</button>
+        <button className="link small" onClick={() => setEditing('new')} data-testid="schedule-new">
+          + New schedule
+        </button>
       </h3>
       {editing && <ScheduleForm initial={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
       <table className="rep-table" data-testid="schedule-list">
-        <thead><tr><th>Name</th><th>Report</th><th>Every</th><th>Next run</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Report</th>
+            <th>Every</th>
+            <th>Next run</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {(schedules.data ?? []).map((s) => (
             <tr key={s.id} data-testid="schedule-row" className={s.enabled ? '' : 'muted'}>
-              <td>{s.name}<div className="muted small">…-{s.slug}</div></td>
+              <td>
+                {s.name}
+                <div className="muted small">…-{s.slug}</div>
+              </td>
               <td>{KIND_LABEL[s.kind]}</td>
               <td>{s.cadence}</td>
               <td>{s.enabled ? fmt(s.nextRunAt) : 'paused'}</td>
-              <td><button className="link small" onClick={() => setEditing(s)}>Edit</button></td>
+              <td>
+                <button className="link small" onClick={() => setEditing(s)}>
+                  Edit
+                </button>
+              </td>
             </tr>
           ))}
-          {schedules.data?.length === 0 && <tr><td colSpan={5} className="muted small">No schedules yet.</td></tr>}
+          {schedules.data?.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted small">
+                No schedules yet.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <h4>Recent files</h4>
       <ul className="rep-files" data-testid="report-files">
         {(files.data ?? []).slice(0, 20).map((f) => (
           <li key={f.runId}>
-            <button className="link" onClick={() => void downloadReport(f).catch(toasts.error)}>{f.fileName}</button>{' '}
-            <span className="muted small">{size(f.sizeBytes)} · {fmt(f.createdAt)}</span>
+            <button className="link" onClick={() => void downloadReport(f).catch(toasts.error)}>
+              {f.fileName}
+            </button>{' '}
+            <span className="muted small">
+              {size(f.sizeBytes)} · {fmt(f.createdAt)}
+            </span>
           </li>
         ))}
         {files.data?.length === 0 && <li className="muted small">No report files yet.</li>}
@@ -58,8 +94,11 @@ function ScheduleForm({ initial, onDone }: { initial: ScheduleDto | null; onDone
   const toasts = useToasts();
   const teams = useQuery(catalogQueries.teams());
   const [form, setForm] = useState<ScheduleInput>({
-    name: initial?.name ?? '', kind: initial?.kind === 'workbook' ? 'workbook' : 'kpi-pdf', cadence: initial?.cadence ?? 'weekly',
-    filters: initial?.filters ?? {}, enabled: initial?.enabled ?? true,
+    name: initial?.name ?? '',
+    kind: initial?.kind === 'workbook' ? 'workbook' : 'kpi-pdf',
+    cadence: initial?.cadence ?? 'weekly',
+    filters: initial?.filters ?? {},
+    enabled: initial?.enabled ?? true,
   });
   const save = async () => {
     try {
@@ -83,28 +122,64 @@ function ScheduleForm({ initial, onDone }: { initial: ScheduleDto | null; onDone
   };
   return (
     <form className="rep-schedule-form" data-testid="schedule-form" onSubmit={(e) => (e.preventDefault(), void save())}>
-      <label>Name <input required maxLength={120} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} data-testid="schedule-name" /></label>
-      <label>Report
+      <label>
+        Name{' '}
+        <input
+          required
+          maxLength={120}
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          data-testid="schedule-name"
+        />
+      </label>
+      <label>
+        Report
         <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as ScheduleInput['kind'] })}>
-          <option value="kpi-pdf">KPI PDF</option><option value="workbook">Excel workbook</option>
+          <option value="kpi-pdf">KPI PDF</option>
+          <option value="workbook">Excel workbook</option>
         </select>
       </label>
-      <label>Every
-        <select value={form.cadence} onChange={(e) => setForm({ ...form, cadence: e.target.value as ScheduleInput['cadence'] })} data-testid="schedule-cadence">
-          <option value="daily">day</option><option value="weekly">week (Monday)</option><option value="monthly">month</option>
+      <label>
+        Every
+        <select
+          value={form.cadence}
+          onChange={(e) => setForm({ ...form, cadence: e.target.value as ScheduleInput['cadence'] })}
+          data-testid="schedule-cadence"
+        >
+          <option value="daily">day</option>
+          <option value="weekly">week (Monday)</option>
+          <option value="monthly">month</option>
         </select>
       </label>
-      <label>Team
-        <select value={form.filters?.teamId ?? ''} onChange={(e) => setForm({ ...form, filters: { ...form.filters, teamId: e.target.value || undefined } })}>
+      <label>
+        Team
+        <select
+          value={form.filters?.teamId ?? ''}
+          onChange={(e) => setForm({ ...form, filters: { ...form.filters, teamId: e.target.value || undefined } })}
+        >
           <option value="">All teams</option>
-          {(teams.data ?? []).map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          {(teams.data ?? []).map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
         </select>
       </label>
-      <label className="row"><input type="checkbox" checked={form.enabled ?? true} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Enabled</label>
+      <label className="row">
+        <input type="checkbox" checked={form.enabled ?? true} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Enabled
+      </label>
       <div className="row">
-        <button type="submit" className="primary" data-testid="schedule-save">{initial ? 'Save' : 'Create'}</button>
-        <button type="button" onClick={onDone}>Cancel</button>
-        {initial && <button type="button" className="danger" onClick={() => void remove()}>Delete</button>}
+        <button type="submit" className="primary" data-testid="schedule-save">
+          {initial ? 'Save' : 'Create'}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        {initial && (
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Delete
+          </button>
+        )}
       </div>
     </form>
   );

@@ -11,7 +11,19 @@ export interface TrendSeries {
 }
 
 /** One small uPlot chart; re-created when the data or width changes (cheap at these sizes). */
-export function TrendChart({ title, times, series, yFormat, testId }: { title: string; times: number[]; series: TrendSeries[]; yFormat?: (v: number) => string; testId: string }) {
+export function TrendChart({
+  title,
+  times,
+  series,
+  yFormat,
+  testId,
+}: {
+  title: string;
+  times: number[];
+  series: TrendSeries[];
+  yFormat?: (v: number) => string;
+  testId: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const host = el.current;
@@ -27,9 +39,27 @@ export function TrendChart({ title, times, series, yFormat, testId }: { title: s
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
         axes: [
           { stroke: '#66768a', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#dde3ea' }, font: '11px system-ui' },
-          { stroke: '#66768a', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#dde3ea' }, font: '11px system-ui', size: 44, ...(yFormat ? { values: (_u: uPlot, vals: number[]) => vals.map(yFormat) } : {}) },
+          {
+            stroke: '#66768a',
+            grid: { stroke: '#eef1f4' },
+            ticks: { stroke: '#dde3ea' },
+            font: '11px system-ui',
+            size: 44,
+            ...(yFormat ? { values: (_u: uPlot, vals: number[]) => vals.map(yFormat) } : {}),
+          },
         ],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.bars ? 0 : 1.5, fill: s.bars ? `${s.color}cc` : undefined, paths: s.bars ? bars : undefined, points: { show: times.length < 40 }, spanGaps: true }))],
+        series: [
+          {},
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: s.bars ? 0 : 1.5,
+            fill: s.bars ? `${s.color}cc` : undefined,
+            paths: s.bars ? bars : undefined,
+            points: { show: times.length < 40 },
+            spanGaps: true,
+          })),
+        ],
       };
       return new uPlot(opts, [times, ...series.map((s) => s.values)] as uPlot.AlignedData, host);
     };

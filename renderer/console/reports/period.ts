@@ -50,4 +50,5 @@ export function toDateInput(isoTime: string, endExclusive: boolean): string {
 }
 
 export const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)} %`);
-export const num = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+export const num = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined ? '—' : v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -40,7 +40,12 @@ export const reportQueries = {
       refetchInterval: 120_000,
     }),
   assets: () => queryOptions({ queryKey: ['assets', 'all'], queryFn: () => getAll<AssetDto>('/assets'), staleTime: 300_000 }),
-  depots: () => queryOptions({ queryKey: ['depots', 'all'], queryFn: () => getAll<{ id: string; name: string; code: string }>('/depots'), staleTime: 300_000 }),
+  depots: () =>
+    queryOptions({
+      queryKey: ['depots', 'all'],
+      queryFn: () => getAll<{ id: string; name: string; code: string }>('/depots'),
+      staleTime: 300_000,
+    }),
   job: (id: string) =>
     queryOptions({
       queryKey: ['report_runs', id],

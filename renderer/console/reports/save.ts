@@ -6,7 +6,11 @@ import type { DesktopPlatform } from '../../platform/types';
  * Resolves to where it was saved, or null when the user cancelled the dialog. Dependencies are
  * passed in so a test can hand in a fake platform.
  */
-export async function saveExport(platform: Pick<DesktopPlatform, 'saveReport'>, file: Promise<Blob>, fileName: string): Promise<string | null> {
+export async function saveExport(
+  platform: Pick<DesktopPlatform, 'saveReport'>,
+  file: Promise<Blob>,
+  fileName: string,
+): Promise<string | null> {
   const blob = await file;
   return platform.saveReport(fileName, new Uint8Array(await blob.arrayBuffer()));
 }

@@ -10,12 +10,21 @@ export type ScheduleInput = z.input<typeof CreateScheduleRequest>;
 
 /** Keys start with the table they read, so report_job messages (tables: report_runs) refresh them. */
 export const scheduleQueries = {
-  list: () => queryOptions({ queryKey: ['report_schedules', 'list'], queryFn: () => api.get<Page<ScheduleDto>>('/reports/schedules').then((p) => p.items) }),
-  files: () => queryOptions({ queryKey: ['report_runs', 'files'], queryFn: () => api.get<Page<ReportFileDto>>('/reports/files').then((p) => p.items) }),
+  list: () =>
+    queryOptions({
+      queryKey: ['report_schedules', 'list'],
+      queryFn: () => api.get<Page<ScheduleDto>>('/reports/schedules').then((p) => p.items),
+    }),
+  files: () =>
+    queryOptions({
+      queryKey: ['report_runs', 'files'],
+      queryFn: () => api.get<Page<ReportFileDto>>('/reports/files').then((p) => p.items),
+    }),
 };
 
 export const createSchedule = (body: ScheduleInput) => api.post<ScheduleDto>('/reports/schedules', body);
-export const updateSchedule = (id: string, version: number, body: Partial<ScheduleInput>) => api.patch<ScheduleDto>(`/reports/schedules/${id}`, body, { ifMatch: version });
+export const updateSchedule = (id: string, version: number, body: Partial<ScheduleInput>) =>
+  api.patch<ScheduleDto>(`/reports/schedules/${id}`, body, { ifMatch: version });
 export const deleteSchedule = (id: string) => api.delete(`/reports/schedules/${id}`);
 
 /** Saves a report file from the reports folder (scheduled exports, jobcards) where the user chooses. */

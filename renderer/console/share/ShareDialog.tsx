@@ -6,7 +6,11 @@ import { createShareLink, revokeShareLink, shareQueries, type CreatedShareLinkDt
 import './share.css';
 
 const DAY = 86_400_000;
-const PRESETS = [{ label: '1 day', days: 1 }, { label: '1 week', days: 7 }, { label: '30 days', days: 30 }];
+const PRESETS = [
+  { label: '1 day', days: 1 },
+  { label: '1 week', days: 7 },
+  { label: '30 days', days: 30 },
+];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
 /** "Share" in the work-order drawer: a button that opens the share-link dialog (needs workorder:update). */
@@ -16,7 +20,9 @@ export function ShareButton({ wo }: { wo: { id: string; number: string } }) {
   if (!session.can('workorder:update')) return null;
   return (
     <>
-      <button className="small" onClick={() => setOpen(true)} data-testid="wo-share">Share</button>
+      <button className="small" onClick={() => setOpen(true)} data-testid="wo-share">
+        Share
+      </button>
       {open && <ShareDialog wo={wo} onClose={() => setOpen(false)} />}
     </>
   );
@@ -70,41 +76,105 @@ function ShareDialog({ wo, onClose }: { wo: { id: string; number: string }; onCl
 
   return (
     <div className="share-backdrop" onClick={onClose}>
-      <div className="share-dialog" role="dialog" aria-label={`Share ${wo.number}`} data-testid="share-dialog" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-        <header><h3>Share {wo.number} with a customer</h3><button className="wo-close" onClick={onClose} aria-label="Close">×</button></header>
-        <p className="muted small">A read-only page with the status, the service target and the timeline (no internal notes), and the jobcard PDF.</p>
+      <div
+        className="share-dialog"
+        role="dialog"
+        aria-label={`Share ${wo.number}`}
+        data-testid="share-dialog"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
+        <header>
+          <h3>Share {wo.number} with a customer</h3>
+          <button className="wo-close" onClick={onClose} aria-label="Close">
+            ×
+          </button>
+        </header>
+        <p className="muted small">
+          A read-only page with the status, the service target and the timeline (no internal notes), and the jobcard PDF.
+        </p>
         <form onSubmit={(e) => (e.preventDefault(), void create())} className="share-form">
           <fieldset>
             <legend>Expires</legend>
             {PRESETS.map((p) => (
-              <label key={p.days}><input type="radio" name="exp" checked={!date && days === p.days} onChange={() => (setDays(p.days), setDate(''))} /> {p.label}</label>
+              <label key={p.days}>
+                <input type="radio" name="exp" checked={!date && days === p.days} onChange={() => (setDays(p.days), setDate(''))} />{' '}
+                {p.label}
+              </label>
             ))}
-            <label>or on <input type="date" value={date} min={new Date(Date.now() + DAY).toISOString().slice(0, 10)} onChange={(e) => setDate(e.target.value)} data-testid="share-date" /></label>
+            <label>
+              or on{' '}
+              <input
+                type="date"
+                value={date}
+                min={new Date(Date.now() + DAY).toISOString().slice(0, 10)}
+                onChange={(e) => setDate(e.target.value)}
+                data-testid="share-date"
+              />
+            </label>
           </fieldset>
-          <label>Password (optional) <input type="text" autoComplete="off" minLength={4} maxLength={200} value={password} onChange={(e) => setPassword(e.target.value)} data-testid="share-password" /></label>
-          <button type="submit" className="primary" data-testid="share-create">Make link</button>
+          <label>
+            Password (optional){' '}
+            <input
+              type="text"
+              autoComplete="off"
+              minLength={4}
+              maxLength={200}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="share-password"
+            />
+          </label>
+          <button type="submit" className="primary" data-testid="share-create">
+            Make link
+          </button>
         </form>
         {made && (
           <div className="share-made" data-testid="share-made">
             <input readOnly value={url} onFocus={(e) => e.currentTarget.select()} data-testid="share-url" />
-            <button onClick={() => void copy()} data-testid="share-copy">{copied ? 'Copied' : 'Copy link'}</button>
+            <button onClick={() => void copy()} data-testid="share-copy">
+              {copied ? 'Copied' : 'Copy link'}
+            </button>
             <div className="muted small">Copy it now: for safety the full link is not shown again.</div>
           </div>
         )}
         <h4>Links</h4>
         <table className="share-links" data-testid="share-links">
-          <thead><tr><th>Link</th><th>Expires</th><th>Opens</th><th>State</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Link</th>
+              <th>Expires</th>
+              <th>Opens</th>
+              <th>State</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {(links.data ?? []).map((l) => (
               <tr key={l.id} data-testid="share-link-row" data-state={l.state}>
-                <td><code>/s/{l.codeHint}…</code>{l.hasPassword && <span className="muted small"> · password</span>}</td>
+                <td>
+                  <code>/s/{l.codeHint}…</code>
+                  {l.hasPassword && <span className="muted small"> · password</span>}
+                </td>
                 <td>{when(l.expiresAt)}</td>
                 <td data-testid="share-opens">{l.opens}</td>
                 <td>{l.state}</td>
-                <td>{l.state === 'active' && <button className="link small danger" onClick={() => void revoke(l.id)} data-testid="share-revoke">Revoke</button>}</td>
+                <td>
+                  {l.state === 'active' && (
+                    <button className="link small danger" onClick={() => void revoke(l.id)} data-testid="share-revoke">
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
-            {links.data?.length === 0 && <tr><td colSpan={5} className="muted small">No links yet.</td></tr>}
+            {links.data?.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted small">
+                  No links yet.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

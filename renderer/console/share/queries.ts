@@ -8,7 +8,10 @@ export type CreatedShareLinkDto = z.infer<typeof CreatedShareLink>;
 
 export const shareQueries = {
   list: (workOrderId: string) =>
-    queryOptions({ queryKey: ['share_links', workOrderId], queryFn: () => api.get<Page<ShareLinkDto>>(`/work-orders/${workOrderId}/share`).then((p) => p.items) }),
+    queryOptions({
+      queryKey: ['share_links', workOrderId],
+      queryFn: () => api.get<Page<ShareLinkDto>>(`/work-orders/${workOrderId}/share`).then((p) => p.items),
+    }),
 };
 
 export const createShareLink = (workOrderId: string, body: { expiresAt: string; password?: string }) =>

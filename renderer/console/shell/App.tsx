@@ -43,7 +43,8 @@ export function App() {
     let stop: (() => void) | null = null;
     let active = true;
     void import('../alerts/start').then(({ startAlerts }) => {
-      if (active) stop = startAlerts({ onLiveMessage, breached: () => queryClient.fetchQuery(boardQueries.breached({})).then((p) => p.items) });
+      if (active)
+        stop = startAlerts({ onLiveMessage, breached: () => queryClient.fetchQuery(boardQueries.breached({})).then((p) => p.items) });
     });
     return () => {
       active = false;
@@ -51,7 +52,12 @@ export function App() {
     };
   }, [signedIn, queryClient]);
   if (!session.token) return <SignIn />;
-  if (session.loading || !session.user) return <div className="splash" data-state="loading">Loading…</div>;
+  if (session.loading || !session.user)
+    return (
+      <div className="splash" data-state="loading">
+        Loading…
+      </div>
+    );
   const View = VIEW_COMPONENTS[route.view];
   return (
     <Layout view={route.view} live={live}>

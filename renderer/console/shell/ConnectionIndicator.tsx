@@ -17,7 +17,12 @@ export function ConnectionIndicator({ live }: { live: LiveState }) {
   const state = !hostOk && !health.isPending ? 'offline' : live;
   const label = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Host unreachable';
   return (
-    <div className={`conn conn-${state}`} data-testid="connection" data-state={state} title={`Host ${hostOk ? 'reachable' : 'not reachable'} · updates ${live}`}>
+    <div
+      className={`conn conn-${state}`}
+      data-testid="connection"
+      data-state={state}
+      title={`Host ${hostOk ? 'reachable' : 'not reachable'} · updates ${live}`}
+    >
       <span className="dot" /> {label}
     </div>
   );

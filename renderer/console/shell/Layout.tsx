@@ -35,7 +35,13 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
         <div className="brand">DepotDesk</div>
         <nav className="nav" aria-label="Views">
           {VIEWS.filter((v) => !VIEW_PERMISSION[v.id] || session.can(VIEW_PERMISSION[v.id]!)).map((v) => (
-            <a key={v.id} href={routeHref({ view: v.id })} className={v.id === view ? 'active' : ''} title={`Alt+${v.key}`} data-testid={`nav-${v.id}`}>
+            <a
+              key={v.id}
+              href={routeHref({ view: v.id })}
+              className={v.id === view ? 'active' : ''}
+              title={`Alt+${v.key}`}
+              data-testid={`nav-${v.id}`}
+            >
               {v.label}
             </a>
           ))}
@@ -45,10 +51,14 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
         <div className="user" title={session.user?.email}>
           <span>{session.user?.name}</span>
           <span className="role">{session.user?.role}</span>
-          <button className="link" onClick={() => void session.signOut()} data-testid="sign-out">Sign out</button>
+          <button className="link" onClick={() => void session.signOut()} data-testid="sign-out">
+            Sign out
+          </button>
         </div>
       </header>
-      <main className="content" data-testid={`view-${view}`}>{children}</main>
+      <main className="content" data-testid={`view-${view}`}>
+        {children}
+      </main>
     </div>
   );
 }

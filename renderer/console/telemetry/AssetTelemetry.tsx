@@ -6,7 +6,12 @@ import { onLiveMessage } from '../../shared/api/live';
 import { assetsQuery, telemetryQueries, type ReadingsDto, type TelemetryLiveMessage } from './queries';
 import { ago } from './Rejections';
 
-const RANGES: [number, string][] = [[3_600_000, '1 h'], [86_400_000, '24 h'], [7 * 86_400_000, '7 days'], [30 * 86_400_000, '30 days']];
+const RANGES: [number, string][] = [
+  [3_600_000, '1 h'],
+  [86_400_000, '24 h'],
+  [7 * 86_400_000, '7 days'],
+  [30 * 86_400_000, '30 days'],
+];
 
 const CHART_HEIGHT = 380;
 
@@ -14,7 +19,9 @@ type Value = { value: number; unit: string | null; at: string };
 type Live = Record<string, Value>;
 
 function formatValue(v: number): string {
-  return Math.abs(v) >= 1000 ? v.toLocaleString(undefined, { maximumFractionDigits: 0 }) : v.toLocaleString(undefined, { maximumFractionDigits: 2 });
+  return Math.abs(v) >= 1000
+    ? v.toLocaleString(undefined, { maximumFractionDigits: 0 })
+    : v.toLocaleString(undefined, { maximumFractionDigits: 2 });
 }
 
 /** Latest values (live over /ws) and a history chart of one asset's metrics. */
@@ -61,14 +68,21 @@ export function AssetTelemetry({ tabs }: { tabs: ReactNode }) {
         </select>
         {assetId && (
           <span className="muted small">
-            {boundDevices.length === 0 ? 'No device reports for this asset.' : `From ${boundDevices.map((d) => `${d.name} (${d.status?.state ?? 'unknown'})`).join(', ')}`}
+            {boundDevices.length === 0
+              ? 'No device reports for this asset.'
+              : `From ${boundDevices.map((d) => `${d.name} (${d.status?.state ?? 'unknown'})`).join(', ')}`}
           </span>
         )}
         <span className="spacer" />
         {shown && (
           <span className="adm-tabs" role="tablist" aria-label="Range">
             {RANGES.map(([ms, label]) => (
-              <button key={ms} className={ms === range ? 'active' : ''} onClick={() => setRange(ms)} data-testid={`range-${label.replace(' ', '')}`}>
+              <button
+                key={ms}
+                className={ms === range ? 'active' : ''}
+                onClick={() => setRange(ms)}
+                data-testid={`range-${label.replace(' ', '')}`}
+              >
                 {label}
               </button>
             ))}
@@ -81,7 +95,12 @@ export function AssetTelemetry({ tabs }: { tabs: ReactNode }) {
           <div className="tel-cards" data-testid="telemetry-latest">
             {latest.isSuccess && metrics.length === 0 && <p className="empty">No readings for this asset yet.</p>}
             {metrics.map((m) => (
-              <button key={m} className={`tel-card${m === shown ? ' active' : ''}`} onClick={() => setMetric(m)} data-testid={`metric-${m}`}>
+              <button
+                key={m}
+                className={`tel-card${m === shown ? ' active' : ''}`}
+                onClick={() => setMetric(m)}
+                data-testid={`metric-${m}`}
+              >
                 <span className="tel-metric">{m}</span>
                 <b data-testid="metric-value">
                   {formatValue(values[m]!.value)}
@@ -169,7 +188,8 @@ function toSeries(d: ReadingsDto): number[][] {
 function chartOptions(d: ReadingsDto, width: number): uPlot.Options {
   const label = `${d.metric}${d.unit ? ` (${d.unit})` : ''}`;
   const series: uPlot.Series[] = [{}, { label, stroke: '#2563a8', width: 1.5 }];
-  if (d.resolution !== 'raw') series.push({ label: 'min', stroke: '#9db8d9', width: 1, dash: [4, 3] }, { label: 'max', stroke: '#9db8d9', width: 1, dash: [4, 3] });
+  if (d.resolution !== 'raw')
+    series.push({ label: 'min', stroke: '#9db8d9', width: 1, dash: [4, 3] }, { label: 'max', stroke: '#9db8d9', width: 1, dash: [4, 3] });
   const grid = { stroke: '#edf1f5', width: 1 };
   return {
     width,

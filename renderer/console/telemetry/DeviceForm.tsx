@@ -6,7 +6,13 @@ import { fromDraft, ModbusEditor, toDraft } from './ModbusEditor';
 import { assetsQuery, telemetryQueries, type DeviceDto } from './queries';
 import { RejectionSummary } from './Rejections';
 
-const PROTOCOLS: [string, string][] = [['nmea', 'NMEA 0183 GPS'], ['json', 'JSON lines'], ['kv', 'key=value lines'], ['csv', 'CSV lines'], ['modbus', 'Modbus RTU (RS-485)']];
+const PROTOCOLS: [string, string][] = [
+  ['nmea', 'NMEA 0183 GPS'],
+  ['json', 'JSON lines'],
+  ['kv', 'key=value lines'],
+  ['csv', 'CSV lines'],
+  ['modbus', 'Modbus RTU (RS-485)'],
+];
 const BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
 /** Add or edit a device: where it is plugged in, how to talk to it, and what its readings belong to. */
@@ -32,21 +38,25 @@ export function DeviceForm({ device, onClose }: { device: DeviceDto | null; onCl
   const [modbus, setModbus] = useState(() => toDraft(device?.modbus));
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const isModbus = f.protocol === 'modbus';
-  const save = useWrite(['telemetry_devices'], () =>
-    saveRecord('/telemetry/devices', device?.id, device?.version, {
-      name: f.name,
-      path: orNull(f.path),
-      vendorId: orNull(f.vendorId),
-      productId: orNull(f.productId),
-      serialNumber: orNull(f.serialNumber),
-      protocol: f.protocol,
-      serial: { baudRate: num(f.baudRate), dataBits: num(f.dataBits), parity: f.parity, stopBits: num(f.stopBits) },
-      modbus: isModbus ? fromDraft(modbus) : null,
-      assetId: f.bind.startsWith('a:') ? f.bind.slice(2) : null,
-      vehicleId: f.bind.startsWith('v:') ? f.bind.slice(2) : null,
-      silenceAfterMs: Math.round(num(f.silenceAfterS) * 1000),
-      enabled: f.enabled,
-    }), onClose);
+  const save = useWrite(
+    ['telemetry_devices'],
+    () =>
+      saveRecord('/telemetry/devices', device?.id, device?.version, {
+        name: f.name,
+        path: orNull(f.path),
+        vendorId: orNull(f.vendorId),
+        productId: orNull(f.productId),
+        serialNumber: orNull(f.serialNumber),
+        protocol: f.protocol,
+        serial: { baudRate: num(f.baudRate), dataBits: num(f.dataBits), parity: f.parity, stopBits: num(f.stopBits) },
+        modbus: isModbus ? fromDraft(modbus) : null,
+        assetId: f.bind.startsWith('a:') ? f.bind.slice(2) : null,
+        vehicleId: f.bind.startsWith('v:') ? f.bind.slice(2) : null,
+        silenceAfterMs: Math.round(num(f.silenceAfterS) * 1000),
+        enabled: f.enabled,
+      }),
+    onClose,
+  );
   const errs = fieldErrors(save.error);
   const pickPort = (path: string) => {
     const p = ports.data?.items.find((x) => x.path === path);
@@ -66,14 +76,34 @@ export function DeviceForm({ device, onClose }: { device: DeviceDto | null; onCl
         </>
       }
     >
-      <FormError error={save.error} shown={['name', 'path', 'vendorId', 'productId', 'serialNumber', 'protocol', 'serial', 'modbus', 'assetId', 'vehicleId', 'silenceAfterMs']} />
+      <FormError
+        error={save.error}
+        shown={[
+          'name',
+          'path',
+          'vendorId',
+          'productId',
+          'serialNumber',
+          'protocol',
+          'serial',
+          'modbus',
+          'assetId',
+          'vehicleId',
+          'silenceAfterMs',
+        ]}
+      />
       {device?.status && <RejectionSummary status={device.status} pipeline={device.pipeline} />}
       <fieldset className="adm-grid">
         <Field label="Name" error={errs.name} wide>
           <input value={f.name} onChange={set('name')} data-testid="device-name" />
         </Field>
         <Field label={ports.data?.serial === false ? 'Connected ports (serial access is off on this host)' : 'Connected ports'} wide>
-          <select value="" onChange={(e) => pickPort(e.target.value)} data-testid="device-port-picker" disabled={ports.data?.serial === false}>
+          <select
+            value=""
+            onChange={(e) => pickPort(e.target.value)}
+            data-testid="device-port-picker"
+            disabled={ports.data?.serial === false}
+          >
             <option value="">{ports.data?.items.length ? 'Pick a port to fill in its identity…' : 'No USB/serial ports found'}</option>
             {(ports.data?.items ?? []).map((p) => (
               <option key={p.path} value={p.path} disabled={Boolean(p.deviceId && p.deviceId !== device?.id)}>
@@ -82,7 +112,11 @@ export function DeviceForm({ device, onClose }: { device: DeviceDto | null; onCl
             ))}
           </select>
         </Field>
-        <Field label="USB vendor : product : serial (survives replugging)" error={errs.vendorId ?? errs.productId ?? errs.serialNumber} wide>
+        <Field
+          label="USB vendor : product : serial (survives replugging)"
+          error={errs.vendorId ?? errs.productId ?? errs.serialNumber}
+          wide
+        >
           <span className="tel-usb">
             <input value={f.vendorId} onChange={set('vendorId')} placeholder="0403" aria-label="vendor id" />
             <input value={f.productId} onChange={set('productId')} placeholder="6001" aria-label="product id" />
@@ -94,24 +128,48 @@ export function DeviceForm({ device, onClose }: { device: DeviceDto | null; onCl
         </Field>
         <Field label="Protocol" error={errs.protocol ?? (isModbus ? undefined : errs.modbus)}>
           <select value={f.protocol} onChange={set('protocol')} data-testid="device-protocol">
-            {PROTOCOLS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {PROTOCOLS.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Baud rate" error={errs['serial.baudRate']}>
           <select value={f.baudRate} onChange={set('baudRate')} data-testid="device-baud">
-            {BAUDS.map((b) => <option key={b} value={b}>{b}</option>)}
+            {BAUDS.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field label="Framing (data bits, parity, stop bits)" error={errs['serial.dataBits'] ?? errs['serial.parity'] ?? errs['serial.stopBits']} wide>
+        <Field
+          label="Framing (data bits, parity, stop bits)"
+          error={errs['serial.dataBits'] ?? errs['serial.parity'] ?? errs['serial.stopBits']}
+          wide
+        >
           <span className="tel-usb">
             <select value={f.dataBits} onChange={set('dataBits')} aria-label="data bits">
-              {[8, 7, 6, 5].map((b) => <option key={b} value={b}>{b} data bits</option>)}
+              {[8, 7, 6, 5].map((b) => (
+                <option key={b} value={b}>
+                  {b} data bits
+                </option>
+              ))}
             </select>
             <select value={f.parity} onChange={set('parity')} aria-label="parity">
-              {['none', 'even', 'odd', 'mark', 'space'].map((p) => <option key={p} value={p}>parity {p}</option>)}
+              {['none', 'even', 'odd', 'mark', 'space'].map((p) => (
+                <option key={p} value={p}>
+                  parity {p}
+                </option>
+              ))}
             </select>
             <select value={f.stopBits} onChange={set('stopBits')} aria-label="stop bits">
-              {[1, 1.5, 2].map((b) => <option key={b} value={b}>{b} stop</option>)}
+              {[1, 1.5, 2].map((b) => (
+                <option key={b} value={b}>
+                  {b} stop
+                </option>
+              ))}
             </select>
           </span>
         </Field>
@@ -119,10 +177,18 @@ export function DeviceForm({ device, onClose }: { device: DeviceDto | null; onCl
           <select value={f.bind} onChange={set('bind')} data-testid="device-bind">
             <option value="">Nothing yet</option>
             <optgroup label="Assets">
-              {(assets.data ?? []).map((a) => <option key={a.id} value={`a:${a.id}`}>{a.tag} {a.name}</option>)}
+              {(assets.data ?? []).map((a) => (
+                <option key={a.id} value={`a:${a.id}`}>
+                  {a.tag} {a.name}
+                </option>
+              ))}
             </optgroup>
             <optgroup label="Vehicles">
-              {(vehicles.data ?? []).map((v) => <option key={v.id} value={`v:${v.id}`}>{v.callSign}</option>)}
+              {(vehicles.data ?? []).map((v) => (
+                <option key={v.id} value={`v:${v.id}`}>
+                  {v.callSign}
+                </option>
+              ))}
             </optgroup>
           </select>
         </Field>

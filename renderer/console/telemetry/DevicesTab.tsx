@@ -99,20 +99,41 @@ export function DevicesTab({ tabs }: { tabs: ReactNode }) {
                       <span className="tel-proto">{d.protocol}</span>
                     </td>
                     <td>
-                      <span className={`badge tel-${state}`} data-testid="device-state" data-value={state} title={d.status?.lastError ?? STATE_HELP[state]}>
+                      <span
+                        className={`badge tel-${state}`}
+                        data-testid="device-state"
+                        data-value={state}
+                        title={d.status?.lastError ?? STATE_HELP[state]}
+                      >
                         {state}
                       </span>
                     </td>
-                    <td className="tel-mono tel-port" title={portOf(d)}>{shortPath(portOf(d))}</td>
-                    <td className="tel-bound">{d.assetId ? (assetName.get(d.assetId) ?? 'asset') : d.vehicleId ? (vehicleName.get(d.vehicleId) ?? 'vehicle') : <span className="muted">—</span>}</td>
+                    <td className="tel-mono tel-port" title={portOf(d)}>
+                      {shortPath(portOf(d))}
+                    </td>
+                    <td className="tel-bound">
+                      {d.assetId ? (
+                        (assetName.get(d.assetId) ?? 'asset')
+                      ) : d.vehicleId ? (
+                        (vehicleName.get(d.vehicleId) ?? 'vehicle')
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                     <td data-testid="device-last-frame">{ago(d.status?.lastFrameAt ?? null)}</td>
-                    <td className="num" data-testid="device-frames">{(d.status?.frames ?? 0).toLocaleString()}</td>
+                    <td className="num" data-testid="device-frames">
+                      {(d.status?.frames ?? 0).toLocaleString()}
+                    </td>
                     <td className="num" title={d.pipeline.dropped ? `${d.pipeline.dropped} dropped under overload` : undefined}>
                       {d.pipeline.stored.toLocaleString()}
                       {d.pipeline.dropped > 0 && <span className="tel-dropped"> −{d.pipeline.dropped.toLocaleString()}</span>}
                     </td>
-                    <td><RejectionChips status={d.status} invalid={d.pipeline.invalid} /></td>
-                    <td className="tel-last-cell"><LastRejection status={d.status} /></td>
+                    <td>
+                      <RejectionChips status={d.status} invalid={d.pipeline.invalid} />
+                    </td>
+                    <td className="tel-last-cell">
+                      <LastRejection status={d.status} />
+                    </td>
                   </tr>
                 );
               })}
@@ -131,7 +152,11 @@ export function DevicesTab({ tabs }: { tabs: ReactNode }) {
         {current && canManage && <DeviceForm key={current.id} device={current} onClose={() => setSelected(null)} />}
         {current && !canManage && (
           <SidePanel title={current.name} onClose={() => setSelected(null)} testId="device-detail">
-            {current.status ? <RejectionSummary status={current.status} pipeline={current.pipeline} /> : <p className="muted">Serial access is off on this host.</p>}
+            {current.status ? (
+              <RejectionSummary status={current.status} pipeline={current.pipeline} />
+            ) : (
+              <p className="muted">Serial access is off on this host.</p>
+            )}
           </SidePanel>
         )}
       </div>
@@ -146,8 +171,9 @@ function PipelineLine() {
   if (!status.data || !p) return null;
   return (
     <p className="tel-pipeline" data-testid="telemetry-pipeline">
-      {status.data.serial ? 'Serial access on' : 'Serial access off (--no-serial)'} · {p.stored.toLocaleString()} readings and {p.positions.toLocaleString()} positions stored since
-      the host started · {p.queued.toLocaleString()} queued · last batch {p.lastFlushMs.toFixed(1)} ms
+      {status.data.serial ? 'Serial access on' : 'Serial access off (--no-serial)'} · {p.stored.toLocaleString()} readings and{' '}
+      {p.positions.toLocaleString()} positions stored since the host started · {p.queued.toLocaleString()} queued · last batch{' '}
+      {p.lastFlushMs.toFixed(1)} ms
       {p.dropped > 0 && <span className="tel-dropped"> · {p.dropped.toLocaleString()} dropped under overload</span>}
       {p.invalid > 0 && <span className="tel-dropped"> · {p.invalid.toLocaleString()} refused by the host's checks</span>}
     </p>

@@ -30,7 +30,16 @@ export interface ModbusDraft {
 }
 
 const TYPES: RegType[] = ['uint16', 'int16', 'uint32', 'int32', 'float32'];
-const blankRegister = (address = 0): RegisterDraft => ({ name: '', unit: '', function: '3', address: String(address), type: 'uint16', scale: '1', offset: '0', wordOrder: 'big' });
+const blankRegister = (address = 0): RegisterDraft => ({
+  name: '',
+  unit: '',
+  function: '3',
+  address: String(address),
+  type: 'uint16',
+  scale: '1',
+  offset: '0',
+  wordOrder: 'big',
+});
 
 export function toDraft(m: ModbusSettings | null | undefined): ModbusDraft {
   if (!m) return { unitId: '1', pollIntervalMs: '1000', timeoutMs: '500', registers: [blankRegister()] };
@@ -39,8 +48,14 @@ export function toDraft(m: ModbusSettings | null | undefined): ModbusDraft {
     pollIntervalMs: String(m.pollIntervalMs ?? 1000),
     timeoutMs: String(m.timeoutMs ?? 500),
     registers: m.registers.map((r) => ({
-      name: r.name, unit: r.unit ?? '', function: String(r.function) as '3' | '4', address: String(r.address), type: r.type,
-      scale: String(r.scale ?? 1), offset: String(r.offset ?? 0), wordOrder: r.wordOrder ?? 'big',
+      name: r.name,
+      unit: r.unit ?? '',
+      function: String(r.function) as '3' | '4',
+      address: String(r.address),
+      type: r.type,
+      scale: String(r.scale ?? 1),
+      offset: String(r.offset ?? 0),
+      wordOrder: r.wordOrder ?? 'big',
     })),
   };
 }
@@ -66,9 +81,19 @@ export function fromDraft(d: ModbusDraft): ModbusSettings {
   };
 }
 
-export function ModbusEditor({ draft, onChange, errors }: { draft: ModbusDraft; onChange(d: ModbusDraft): void; errors: Record<string, string> }) {
-  const set = (k: 'unitId' | 'pollIntervalMs' | 'timeoutMs') => (e: { target: { value: string } }) => onChange({ ...draft, [k]: e.target.value });
-  const setReg = (i: number, patch: Partial<RegisterDraft>) => onChange({ ...draft, registers: draft.registers.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+export function ModbusEditor({
+  draft,
+  onChange,
+  errors,
+}: {
+  draft: ModbusDraft;
+  onChange(d: ModbusDraft): void;
+  errors: Record<string, string>;
+}) {
+  const set = (k: 'unitId' | 'pollIntervalMs' | 'timeoutMs') => (e: { target: { value: string } }) =>
+    onChange({ ...draft, [k]: e.target.value });
+  const setReg = (i: number, patch: Partial<RegisterDraft>) =>
+    onChange({ ...draft, registers: draft.registers.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
   const remove = (i: number) => onChange({ ...draft, registers: draft.registers.filter((_, j) => j !== i) });
   const add = () => {
     const last = draft.registers.at(-1);
@@ -76,7 +101,10 @@ export function ModbusEditor({ draft, onChange, errors }: { draft: ModbusDraft; 
     const next = last ? number(last.address) + (is32(last.type) ? 2 : 1) : 0;
     onChange({ ...draft, registers: [...draft.registers, blankRegister(Number.isFinite(next) ? next : 0)] });
   };
-  const regError = (i: number) => Object.entries(errors).filter(([k]) => k.startsWith(`modbus.registers.${i}.`)).map(([k, m]) => `${k.split('.').at(-1)}: ${m}`);
+  const regError = (i: number) =>
+    Object.entries(errors)
+      .filter(([k]) => k.startsWith(`modbus.registers.${i}.`))
+      .map(([k, m]) => `${k.split('.').at(-1)}: ${m}`);
   return (
     <div className="tel-modbus" data-testid="modbus-editor">
       <h4>Modbus polling</h4>
@@ -100,13 +128,25 @@ export function ModbusEditor({ draft, onChange, errors }: { draft: ModbusDraft; 
             <div key={i} className="tel-reg" title={problems.join('\n') || undefined} data-testid="modbus-register">
               <label className="tel-reg-name">
                 <span>Metric {i + 1}</span>
-                <input value={r.name} onChange={(e) => setReg(i, { name: e.target.value })} placeholder="pump.pressure" className={bad('name')} data-testid="modbus-reg-name" />
+                <input
+                  value={r.name}
+                  onChange={(e) => setReg(i, { name: e.target.value })}
+                  placeholder="pump.pressure"
+                  className={bad('name')}
+                  data-testid="modbus-reg-name"
+                />
               </label>
               <label>
                 <span>Unit</span>
                 <input value={r.unit} onChange={(e) => setReg(i, { unit: e.target.value })} placeholder="bar" className={bad('unit')} />
               </label>
-              <button className="link tel-reg-remove" onClick={() => remove(i)} disabled={draft.registers.length === 1} aria-label={`remove register ${i + 1}`} title="Remove">
+              <button
+                className="link tel-reg-remove"
+                onClick={() => remove(i)}
+                disabled={draft.registers.length === 1}
+                aria-label={`remove register ${i + 1}`}
+                title="Remove"
+              >
                 ✕
               </button>
               <label title="3 = holding registers, 4 = input registers">
@@ -118,12 +158,22 @@ export function ModbusEditor({ draft, onChange, errors }: { draft: ModbusDraft; 
               </label>
               <label>
                 <span>Address</span>
-                <input value={r.address} onChange={(e) => setReg(i, { address: e.target.value })} inputMode="numeric" className={bad('address')} data-testid="modbus-reg-address" />
+                <input
+                  value={r.address}
+                  onChange={(e) => setReg(i, { address: e.target.value })}
+                  inputMode="numeric"
+                  className={bad('address')}
+                  data-testid="modbus-reg-address"
+                />
               </label>
               <label>
                 <span>Type</span>
                 <select value={r.type} onChange={(e) => setReg(i, { type: e.target.value as RegType })} aria-label="type">
-                  {TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+                  {TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                    </option>
+                  ))}
                 </select>
               </label>
               <label title="value = raw × scale + offset">
@@ -136,7 +186,11 @@ export function ModbusEditor({ draft, onChange, errors }: { draft: ModbusDraft; 
               </label>
               <label title="32-bit types: ABCD = first register holds the high word">
                 <span>Words</span>
-                <select value={r.wordOrder} onChange={(e) => setReg(i, { wordOrder: e.target.value as 'big' | 'little' })} disabled={!is32(r.type)}>
+                <select
+                  value={r.wordOrder}
+                  onChange={(e) => setReg(i, { wordOrder: e.target.value as 'big' | 'little' })}
+                  disabled={!is32(r.type)}
+                >
                   <option value="big">ABCD</option>
                   <option value="little">CDAB</option>
                 </select>
@@ -147,10 +201,18 @@ export function ModbusEditor({ draft, onChange, errors }: { draft: ModbusDraft; 
       </div>
       {draft.registers.some((_, i) => regError(i).length > 0) && (
         <ul className="tel-reg-errors">
-          {draft.registers.flatMap((_, i) => regError(i).map((m) => <li key={`${i}${m}`}>Register {i + 1}: {m}</li>))}
+          {draft.registers.flatMap((_, i) =>
+            regError(i).map((m) => (
+              <li key={`${i}${m}`}>
+                Register {i + 1}: {m}
+              </li>
+            )),
+          )}
         </ul>
       )}
-      <button onClick={add} disabled={draft.registers.length >= 125} data-testid="modbus-add-register">Add register</button>
+      <button onClick={add} disabled={draft.registers.length >= 125} data-testid="modbus-add-register">
+        Add register
+      </button>
     </div>
   );
 }

@@ -36,7 +36,12 @@ export function RejectionChips({ status, invalid }: { status: Status | null; inv
   return (
     <span className="tel-chips" data-testid="device-rejected">
       {counts.map(([reason, n]) => (
-        <span key={reason} className={`tel-chip${reason === 'nofix' ? ' info' : ''}`} data-reason={reason} title={REASONS[reason] ?? reason}>
+        <span
+          key={reason}
+          className={`tel-chip${reason === 'nofix' ? ' info' : ''}`}
+          data-reason={reason}
+          title={REASONS[reason] ?? reason}
+        >
           {REASONS[reason] ?? reason} <b>{n.toLocaleString()}</b>
         </span>
       ))}
@@ -54,7 +59,11 @@ export function LastRejection({ status }: { status: Status | null }) {
   const last = status?.lastRejection;
   if (!last) return <span className="muted">—</span>;
   return (
-    <span className="tel-sample" title={`${REASONS[last.reason] ?? last.reason} ${ago(last.at)}:\n${last.detail}`} data-testid="device-last-rejection">
+    <span
+      className="tel-sample"
+      title={`${REASONS[last.reason] ?? last.reason} ${ago(last.at)}:\n${last.detail}`}
+      data-testid="device-last-rejection"
+    >
       <b>{REASONS[last.reason] ?? last.reason}</b> <code>{last.detail}</code> <small className="muted">{ago(last.at)}</small>
     </span>
   );
@@ -66,21 +75,50 @@ export function RejectionSummary({ status, pipeline }: { status: Status; pipelin
   return (
     <section className="tel-summary" data-testid="device-summary">
       <dl>
-        <div><dt>State</dt><dd><span className={`badge tel-${status.state}`}>{status.state}</span></dd></div>
-        <div><dt>Last frame</dt><dd>{ago(status.lastFrameAt)}</dd></div>
-        <div><dt>Frames</dt><dd>{status.frames.toLocaleString()}</dd></div>
-        <div><dt>Bytes</dt><dd>{status.bytes.toLocaleString()}</dd></div>
-        <div><dt>Stored</dt><dd>{pipeline.stored.toLocaleString()}</dd></div>
-        <div><dt>Dropped (overload)</dt><dd>{pipeline.dropped.toLocaleString()}</dd></div>
-        <div><dt>Errors</dt><dd>{status.errors.toLocaleString()}</dd></div>
-        <div><dt>Reconnects</dt><dd>{status.reconnects.toLocaleString()}</dd></div>
+        <div>
+          <dt>State</dt>
+          <dd>
+            <span className={`badge tel-${status.state}`}>{status.state}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Last frame</dt>
+          <dd>{ago(status.lastFrameAt)}</dd>
+        </div>
+        <div>
+          <dt>Frames</dt>
+          <dd>{status.frames.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Bytes</dt>
+          <dd>{status.bytes.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Stored</dt>
+          <dd>{pipeline.stored.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Dropped (overload)</dt>
+          <dd>{pipeline.dropped.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Errors</dt>
+          <dd>{status.errors.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Reconnects</dt>
+          <dd>{status.reconnects.toLocaleString()}</dd>
+        </div>
       </dl>
       {status.lastError && <p className="tel-error-line">Last port error: {status.lastError}</p>}
       {counts.length > 0 && (
         <table className="tel-reasons">
           <tbody>
             {counts.map(([reason, n]) => (
-              <tr key={reason}><td>{REASONS[reason] ?? reason}</td><td className="num">{n.toLocaleString()}</td></tr>
+              <tr key={reason}>
+                <td>{REASONS[reason] ?? reason}</td>
+                <td className="num">{n.toLocaleString()}</td>
+              </tr>
             ))}
           </tbody>
         </table>

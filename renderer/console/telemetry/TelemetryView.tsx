@@ -18,6 +18,15 @@ export function TelemetryView() {
       </div>
     );
   }
-  const tabs = <Tabs<'devices' | 'assets'> tabs={[['devices', 'Devices'], ['assets', 'Asset readings']]} value={tab} onChange={setTab} />;
+  const tabs = (
+    <Tabs<'devices' | 'assets'>
+      tabs={[
+        ['devices', 'Devices'],
+        ['assets', 'Asset readings'],
+      ]}
+      value={tab}
+      onChange={setTab}
+    />
+  );
   return tab === 'devices' ? <DevicesTab tabs={tabs} /> : <AssetTelemetry tabs={tabs} />;
 }

@@ -52,7 +52,12 @@ export function useLiveVehicles(vehicles: VehicleDto[] | undefined): VehicleDto[
   return useMemo(() => {
     if (!vehicles) return vehicles;
     const newest = (a: Fix | null | undefined, b: Fix | null | undefined) => (!a ? (b ?? null) : !b ? a : a.at >= b.at ? a : b);
-    const fromHistory = new Map((latest.data?.items ?? []).map((p) => [p.vehicleId, { lat: p.lat, lon: p.lon, speedKmh: p.speedKmh, headingDeg: p.headingDeg, at: p.at }]));
+    const fromHistory = new Map(
+      (latest.data?.items ?? []).map((p) => [
+        p.vehicleId,
+        { lat: p.lat, lon: p.lon, speedKmh: p.speedKmh, headingDeg: p.headingDeg, at: p.at },
+      ]),
+    );
     return vehicles.map((v) => ({ ...v, lastFix: newest(newest(v.lastFix, fromHistory.get(v.id)), live[v.id]) }));
   }, [vehicles, latest.data, live]);
 }

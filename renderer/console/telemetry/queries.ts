@@ -1,6 +1,13 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { Device, LatestResponse, PipelineStats, PortsResponse, ReadingsResponse, TelemetryLiveMessage } from '../../../server/telemetry/contract';
+import type {
+  Device,
+  LatestResponse,
+  PipelineStats,
+  PortsResponse,
+  ReadingsResponse,
+  TelemetryLiveMessage,
+} from '../../../server/telemetry/contract';
 import { api, getAll } from '../../shared/api/client';
 import type { AssetDto } from '../admin/queries';
 
@@ -16,7 +23,8 @@ export type { TelemetryLiveMessage };
  * change live; the request is cheap: a few dozen rows).
  */
 export const telemetryQueries = {
-  devices: () => queryOptions({ queryKey: ['telemetry_devices', 'all'], queryFn: () => getAll<DeviceDto>('/telemetry/devices'), refetchInterval: 2000 }),
+  devices: () =>
+    queryOptions({ queryKey: ['telemetry_devices', 'all'], queryFn: () => getAll<DeviceDto>('/telemetry/devices'), refetchInterval: 2000 }),
   status: () =>
     queryOptions({
       queryKey: ['telemetry_readings', 'status'],
@@ -25,16 +33,25 @@ export const telemetryQueries = {
     }),
   ports: () => queryOptions({ queryKey: ['telemetry_ports'], queryFn: () => api.get<PortsDto>('/telemetry/ports'), staleTime: 0 }),
   latest: (assetId: string) =>
-    queryOptions({ queryKey: ['telemetry_readings', 'latest', assetId], queryFn: () => api.get<LatestDto>(`/assets/${assetId}/telemetry/latest`) }),
+    queryOptions({
+      queryKey: ['telemetry_readings', 'latest', assetId],
+      queryFn: () => api.get<LatestDto>(`/assets/${assetId}/telemetry/latest`),
+    }),
   history: (assetId: string, metric: string, rangeMs: number) =>
     queryOptions({
       queryKey: ['telemetry_readings', 'history', assetId, metric, rangeMs],
       queryFn: () => {
         const to = Date.now();
-        return api.get<ReadingsDto>('/telemetry/readings', { assetId, metric, from: new Date(to - rangeMs).toISOString(), to: new Date(to).toISOString() });
+        return api.get<ReadingsDto>('/telemetry/readings', {
+          assetId,
+          metric,
+          from: new Date(to - rangeMs).toISOString(),
+          to: new Date(to).toISOString(),
+        });
       },
       refetchInterval: 30_000,
     }),
 };
 
-export const assetsQuery = () => queryOptions({ queryKey: ['assets', 'all'], queryFn: () => getAll<AssetDto>('/assets'), staleTime: 300_000 });
+export const assetsQuery = () =>
+  queryOptions({ queryKey: ['assets', 'all'], queryFn: () => getAll<AssetDto>('/assets'), staleTime: 300_000 });

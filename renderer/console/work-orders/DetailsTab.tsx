@@ -14,7 +14,10 @@ type Lookups = ReturnType<typeof useLookups>;
 
 function useLocationOptions(lookups: Lookups) {
   return useMemo(
-    () => [...lookups.locations.values()].map((l) => ({ id: l.id, label: l.name, hint: l.code })).sort((a, b) => a.label.localeCompare(b.label)),
+    () =>
+      [...lookups.locations.values()]
+        .map((l) => ({ id: l.id, label: l.name, hint: l.code }))
+        .sort((a, b) => a.label.localeCompare(b.label)),
     [lookups.locations],
   );
 }
@@ -28,7 +31,7 @@ function Facts({ wo, lookups }: { wo: WorkOrderDto; lookups: Lookups }) {
   const rows: [string, React.ReactNode][] = [
     ['Type', <span className="cap">{wo.type}</span>],
     ['Location', name(lookups.locations, wo.locationId) ?? <span className="muted">—</span>],
-    ['Asset', wo.assetId ? (asset.data ? `${asset.data.tag} · ${asset.data.name}` : '…') : <span className="muted">—</span>],
+    ['Asset', wo.assetId ? asset.data ? `${asset.data.tag} · ${asset.data.name}` : '…' : <span className="muted">—</span>],
     ['Team', name(lookups.teams, wo.teamId) ?? <span className="muted">—</span>],
     ['Assignee', name(lookups.users, wo.assigneeId) ?? <span className="muted">Unassigned</span>],
     ['Duration', `${wo.durationMin} min`],
@@ -51,7 +54,9 @@ function Facts({ wo, lookups }: { wo: WorkOrderDto; lookups: Lookups }) {
             <dt>Skills</dt>
             <dd>
               {wo.requiredSkills.map((s) => (
-                <span key={s.skillId} className="badge wo-skill">{skillName(s.skillId)} ≥{s.minLevel}</span>
+                <span key={s.skillId} className="badge wo-skill">
+                  {skillName(s.skillId)} ≥{s.minLevel}
+                </span>
               ))}
             </dd>
           </div>
@@ -163,9 +168,13 @@ function EditForm({ wo, lastActor, onDone }: { wo: WorkOrderDto; lastActor: stri
       {conflict ? (
         <div className="wo-banner wo-banner-conflict" role="alert" data-testid="wo-conflict">
           <span>
-            <b>Changed by someone else</b>{lastActor ? ` (${lastActor})` : ''} since you started editing — reload to see their version. <span className="muted small">{conflict}</span>
+            <b>Changed by someone else</b>
+            {lastActor ? ` (${lastActor})` : ''} since you started editing — reload to see their version.{' '}
+            <span className="muted small">{conflict}</span>
           </span>
-          <button type="button" onClick={reload} data-testid="wo-conflict-reload">Reload</button>
+          <button type="button" onClick={reload} data-testid="wo-conflict-reload">
+            Reload
+          </button>
         </div>
       ) : (
         changedUnderneath && (
@@ -182,25 +191,38 @@ function EditForm({ wo, lastActor, onDone }: { wo: WorkOrderDto; lastActor: stri
       <label>
         Type
         <select value={draft.type} onChange={(e) => set('type', e.target.value)}>
-          {TYPES.map((t) => <option key={t}>{t}</option>)}
+          {TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
         </select>
       </label>
       <label>
         Priority
         <select value={draft.priority} onChange={(e) => set('priority', e.target.value)} data-testid="wo-edit-priority">
-          {PRIORITIES.map((p) => <option key={p}>{p}</option>)}
+          {PRIORITIES.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
         </select>
       </label>
       <label>
         Location
-        <SearchSelect options={locationOptions} value={draft.locationId} onChange={(id) => setDraft((d) => ({ ...d, locationId: id, assetId: id === d.locationId ? d.assetId : null }))} placeholder="Search locations…" />
+        <SearchSelect
+          options={locationOptions}
+          value={draft.locationId}
+          onChange={(id) => setDraft((d) => ({ ...d, locationId: id, assetId: id === d.locationId ? d.assetId : null }))}
+          placeholder="Search locations…"
+        />
         <FieldError text={errors.locationId} />
       </label>
       <label>
         Asset
         <select value={draft.assetId ?? ''} onChange={(e) => set('assetId', e.target.value || null)} disabled={!draft.locationId}>
           <option value="">{draft.locationId ? 'No asset' : 'Pick a location first'}</option>
-          {assets.data?.map((a) => <option key={a.id} value={a.id}>{a.tag} · {a.name}</option>)}
+          {assets.data?.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.tag} · {a.name}
+            </option>
+          ))}
         </select>
         <FieldError text={errors.assetId} />
       </label>
@@ -215,8 +237,12 @@ function EditForm({ wo, lastActor, onDone }: { wo: WorkOrderDto; lastActor: stri
         <FieldError text={errors.description} />
       </label>
       <div className="wo-form-actions wide">
-        <button type="submit" className="primary" disabled={saving || Boolean(conflict)} data-testid="wo-edit-save">{saving ? 'Saving…' : 'Save'}</button>
-        <button type="button" onClick={onDone}>Cancel</button>
+        <button type="submit" className="primary" disabled={saving || Boolean(conflict)} data-testid="wo-edit-save">
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
         <span className="muted small">Editing version {base.version}</span>
       </div>
     </form>
@@ -229,7 +255,12 @@ function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
   const toasts = useToasts();
   const queryClient = useQueryClient();
   const initial = useMemo(
-    () => ({ teamId: wo.teamId ?? '', assigneeId: wo.assigneeId ?? '', plannedStart: toLocalInput(wo.plannedStart), plannedEnd: toLocalInput(wo.plannedEnd) }),
+    () => ({
+      teamId: wo.teamId ?? '',
+      assigneeId: wo.assigneeId ?? '',
+      plannedStart: toLocalInput(wo.plannedStart),
+      plannedEnd: toLocalInput(wo.plannedEnd),
+    }),
     [wo.teamId, wo.assigneeId, wo.plannedStart, wo.plannedEnd],
   );
   const [draft, setDraft] = useState(initial);
@@ -259,7 +290,12 @@ function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
         plannedEnd: fromLocalInput(draft.plannedEnd),
       });
       queryClient.setQueryData(workOrderQueries.detail(wo.id).queryKey, saved);
-      setDraft({ teamId: saved.teamId ?? '', assigneeId: saved.assigneeId ?? '', plannedStart: toLocalInput(saved.plannedStart), plannedEnd: toLocalInput(saved.plannedEnd) });
+      setDraft({
+        teamId: saved.teamId ?? '',
+        assigneeId: saved.assigneeId ?? '',
+        plannedStart: toLocalInput(saved.plannedStart),
+        plannedEnd: toLocalInput(saved.plannedEnd),
+      });
     } catch (err) {
       setErrors(fieldErrors(err));
       toasts.error(err);
@@ -280,44 +316,90 @@ function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
       <h4 className="wide">Assignment</h4>
       <label>
         Team
-        <select value={draft.teamId} disabled={!open} onChange={(e) => setDraft({ ...draft, teamId: e.target.value, assigneeId: '' })} data-testid="wo-assign-team">
+        <select
+          value={draft.teamId}
+          disabled={!open}
+          onChange={(e) => setDraft({ ...draft, teamId: e.target.value, assigneeId: '' })}
+          data-testid="wo-assign-team"
+        >
           <option value="">No team</option>
-          {lookups.teamsList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          {lookups.teamsList.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
         </select>
         <FieldError text={errors.teamId} />
       </label>
       <label>
         Assignee
-        <select value={draft.assigneeId} disabled={!open} onChange={(e) => setDraft({ ...draft, assigneeId: e.target.value })} data-testid="wo-assign-assignee">
+        <select
+          value={draft.assigneeId}
+          disabled={!open}
+          onChange={(e) => setDraft({ ...draft, assigneeId: e.target.value })}
+          data-testid="wo-assign-assignee"
+        >
           <option value="">Unassigned</option>
           {draft.assigneeId && !people.some((p) => p.id === draft.assigneeId) && (
             <option value={draft.assigneeId}>{lookups.users.get(draft.assigneeId)?.name ?? '…'}</option>
           )}
-          {people.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          {people.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
         </select>
         <FieldError text={errors.assigneeId} />
       </label>
       <label>
         Planned start
-        <input type="datetime-local" value={draft.plannedStart} disabled={!open} onChange={(e) => setDraft({ ...draft, plannedStart: e.target.value })} data-testid="wo-assign-start" />
+        <input
+          type="datetime-local"
+          value={draft.plannedStart}
+          disabled={!open}
+          onChange={(e) => setDraft({ ...draft, plannedStart: e.target.value })}
+          data-testid="wo-assign-start"
+        />
         <FieldError text={errors.plannedStart} />
       </label>
       <label>
         Planned end
-        <input type="datetime-local" value={draft.plannedEnd} disabled={!open} onChange={(e) => setDraft({ ...draft, plannedEnd: e.target.value })} data-testid="wo-assign-end" />
+        <input
+          type="datetime-local"
+          value={draft.plannedEnd}
+          disabled={!open}
+          onChange={(e) => setDraft({ ...draft, plannedEnd: e.target.value })}
+          data-testid="wo-assign-end"
+        />
         <FieldError text={errors.plannedEnd} />
       </label>
       {open && (
         <div className="wo-form-actions wide">
-          <button type="submit" className="primary" disabled={!dirty || saving} data-testid="wo-assign-save">{saving ? 'Saving…' : 'Save assignment'}</button>
-          {dirty && <button type="button" onClick={() => setDraft(initial)}>Undo</button>}
+          <button type="submit" className="primary" disabled={!dirty || saving} data-testid="wo-assign-save">
+            {saving ? 'Saving…' : 'Save assignment'}
+          </button>
+          {dirty && (
+            <button type="button" onClick={() => setDraft(initial)}>
+              Undo
+            </button>
+          )}
         </div>
       )}
     </form>
   );
 }
 
-export function DetailsTab({ wo, editing, setEditing, lastActor }: { wo: WorkOrderDto; editing: boolean; setEditing(v: boolean): void; lastActor: string | null }) {
+export function DetailsTab({
+  wo,
+  editing,
+  setEditing,
+  lastActor,
+}: {
+  wo: WorkOrderDto;
+  editing: boolean;
+  setEditing(v: boolean): void;
+  lastActor: string | null;
+}) {
   const session = useSession();
   const lookups = useLookups();
   const final = ['CLOSED', 'CANCELLED'].includes(wo.status);
@@ -330,7 +412,9 @@ export function DetailsTab({ wo, editing, setEditing, lastActor }: { wo: WorkOrd
           <Facts wo={wo} lookups={lookups} />
           {session.can('workorder:update') && !final && (
             <div className="wo-form-actions">
-              <button onClick={() => setEditing(true)} data-testid="wo-edit" title="Edit (E)">Edit details</button>
+              <button onClick={() => setEditing(true)} data-testid="wo-edit" title="Edit (E)">
+                Edit details
+              </button>
             </div>
           )}
         </>
@@ -345,4 +429,3 @@ export function useLastActor(id: string): string | null {
   const items = events.data?.items;
   return items?.length ? (items[items.length - 1]!.actorName ?? null) : null;
 }
-

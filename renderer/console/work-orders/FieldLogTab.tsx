@@ -2,7 +2,16 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
-import { ATTENDANCE_LABEL, FENCE_LABEL, fieldQueries, fieldWrites, formatMetres, notesOf, type AttendanceDto, type NoteData } from '../../shared/work-orders/field-queries';
+import {
+  ATTENDANCE_LABEL,
+  FENCE_LABEL,
+  fieldQueries,
+  fieldWrites,
+  formatMetres,
+  notesOf,
+  type AttendanceDto,
+  type NoteData,
+} from '../../shared/work-orders/field-queries';
 import { formatTime } from '../../shared/work-orders/labels';
 import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
@@ -34,14 +43,24 @@ export function AttendanceRow({ r, showWorkOrder }: { r: AttendanceDto; showWork
       <td className="fx-when">{formatTime(r.at)}</td>
       <td>
         <span className={`badge fx-badge-${r.fence}`}>{FENCE_LABEL[r.fence]}</span>
-        {r.distanceM !== null && <span className="muted small"> {formatMetres(r.distanceM)}{r.accuracyM ? ` ±${Math.round(r.accuracyM)} m` : ''}</span>}
+        {r.distanceM !== null && (
+          <span className="muted small">
+            {' '}
+            {formatMetres(r.distanceM)}
+            {r.accuracyM ? ` ±${Math.round(r.accuracyM)} m` : ''}
+          </span>
+        )}
       </td>
       <td>
         {flagged &&
           (r.reviewedAt ? (
-            <span className="muted small" title={formatTime(r.reviewedAt)}>reviewed</span>
+            <span className="muted small" title={formatTime(r.reviewedAt)}>
+              reviewed
+            </span>
           ) : canReview ? (
-            <button type="button" className="fx-review" onClick={() => void review()} disabled={busy} data-testid="attendance-review">Review</button>
+            <button type="button" className="fx-review" onClick={() => void review()} disabled={busy} data-testid="attendance-review">
+              Review
+            </button>
           ) : (
             <span className="fx-flag small">flagged</span>
           ))}
@@ -86,10 +105,18 @@ export function FieldLogTab({ wo }: { wo: WorkOrderDto }) {
       {records.length ? (
         <table className="grid wo-mini fx-att">
           <thead>
-            <tr><th>What</th><th>Who</th><th>When</th><th>Site fence</th><th /></tr>
+            <tr>
+              <th>What</th>
+              <th>Who</th>
+              <th>When</th>
+              <th>Site fence</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
-            {records.map((r) => <AttendanceRow key={r.id} r={r} />)}
+            {records.map((r) => (
+              <AttendanceRow key={r.id} r={r} />
+            ))}
           </tbody>
         </table>
       ) : (
@@ -105,13 +132,24 @@ export function FieldLogTab({ wo }: { wo: WorkOrderDto }) {
             void add();
           }}
         >
-          <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={2} maxLength={2000} placeholder="Add a note" aria-label="Note" data-testid="wo-note-input" />
+          <textarea
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            rows={2}
+            maxLength={2000}
+            placeholder="Add a note"
+            aria-label="Note"
+            data-testid="wo-note-input"
+          />
           <div className="fx-note-actions">
             <label className="fx-check" title="Internal notes are for the desk: the crew's phones do not show them">
-              <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} data-testid="wo-note-internal" /> Internal (desk only)
+              <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} data-testid="wo-note-internal" />{' '}
+              Internal (desk only)
             </label>
             <span className="spacer" />
-            <button type="submit" className="primary" disabled={busy || !draft.trim()} data-testid="wo-note-add">Add note</button>
+            <button type="submit" className="primary" disabled={busy || !draft.trim()} data-testid="wo-note-add">
+              Add note
+            </button>
           </div>
         </form>
       )}

@@ -44,16 +44,28 @@ function ChecklistRow({ wo, row, editable }: { wo: WorkOrderDto; row: Row; edita
     <li className={`wo-check ${answer ? 'answered' : ''}`} data-testid="wo-check-item" data-item={item.id}>
       <div className="wo-check-label">
         <span>{item.label}</span>
-        {item.required && <span className="wo-required" title="Required before completion">required</span>}
+        {item.required && (
+          <span className="wo-required" title="Required before completion">
+            required
+          </span>
+        )}
         {item.kind === 'number' && (item.min !== undefined || item.max !== undefined) && (
-          <span className="muted small">{item.min ?? '…'}–{item.max ?? '…'} {item.unit}</span>
+          <span className="muted small">
+            {item.min ?? '…'}–{item.max ?? '…'} {item.unit}
+          </span>
         )}
       </div>
       <div className="wo-check-value">
         {item.kind === 'yesno' ? (
           <span className="wo-seg">
             {[true, false].map((v) => (
-              <button key={String(v)} type="button" disabled={!editable} className={answer?.value === v ? 'on' : ''} onClick={() => void save(v)}>
+              <button
+                key={String(v)}
+                type="button"
+                disabled={!editable}
+                className={answer?.value === v ? 'on' : ''}
+                onClick={() => void save(v)}
+              >
                 {v ? 'Yes' : 'No'}
               </button>
             ))}
@@ -74,7 +86,13 @@ function ChecklistRow({ wo, row, editable }: { wo: WorkOrderDto; row: Row; edita
         {item.kind === 'number' && item.unit && <span className="muted small">{item.unit}</span>}
       </div>
       <div className="wo-check-meta muted small">
-        {error ? <span className="wo-field-error">{error}</span> : answer ? `${answer.answeredBy ? (lookups.users.get(answer.answeredBy)?.name ?? '') : ''} ${formatTime(answer.answeredAt)}` : ''}
+        {error ? (
+          <span className="wo-field-error">{error}</span>
+        ) : answer ? (
+          `${answer.answeredBy ? (lookups.users.get(answer.answeredBy)?.name ?? '') : ''} ${formatTime(answer.answeredAt)}`
+        ) : (
+          ''
+        )}
       </div>
     </li>
   );
@@ -90,11 +108,17 @@ export function ChecklistTab({ wo }: { wo: WorkOrderDto }) {
   return (
     <div className="wo-tab" data-testid="wo-checklist">
       <div className="wo-tab-head">
-        <span>{done} of {checklist.data.items.length} answered</span>
-        <span className={`badge ${checklist.data.complete ? 'sla-ok' : 'sla-at_risk'}`}>{checklist.data.complete ? 'Required items done' : 'Required items open'}</span>
+        <span>
+          {done} of {checklist.data.items.length} answered
+        </span>
+        <span className={`badge ${checklist.data.complete ? 'sla-ok' : 'sla-at_risk'}`}>
+          {checklist.data.complete ? 'Required items done' : 'Required items open'}
+        </span>
       </div>
       <ul className="wo-checklist">
-        {checklist.data.items.map((row) => <ChecklistRow key={row.item.id} wo={wo} row={row} editable={editable} />)}
+        {checklist.data.items.map((row) => (
+          <ChecklistRow key={row.item.id} wo={wo} row={row} editable={editable} />
+        ))}
       </ul>
     </div>
   );
@@ -133,13 +157,22 @@ export function MaterialsTab({ wo }: { wo: WorkOrderDto }) {
       {rows.length ? (
         <table className="grid wo-mini">
           <thead>
-            <tr><th>Item</th><th className="num">Qty</th><th>Used by</th><th>When</th></tr>
+            <tr>
+              <th>Item</th>
+              <th className="num">Qty</th>
+              <th>Used by</th>
+              <th>When</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((m) => (
               <tr key={m.id}>
-                <td><b>{m.sku}</b> {m.name}</td>
-                <td className="num">{m.quantity} {m.unit}</td>
+                <td>
+                  <b>{m.sku}</b> {m.name}
+                </td>
+                <td className="num">
+                  {m.quantity} {m.unit}
+                </td>
                 <td>{m.usedBy ? (lookups.users.get(m.usedBy)?.name ?? '…') : '—'}</td>
                 <td>{formatTime(m.usedAt)}</td>
               </tr>
@@ -159,13 +192,32 @@ export function MaterialsTab({ wo }: { wo: WorkOrderDto }) {
         >
           <select value={itemId} onChange={(e) => setItemId(e.target.value)} required aria-label="Item">
             <option value="">Material…</option>
-            {items.data?.map((i) => <option key={i.id} value={i.id}>{i.sku} · {i.name}</option>)}
+            {items.data?.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.sku} · {i.name}
+              </option>
+            ))}
           </select>
           <select value={depot} onChange={(e) => setDepotId(e.target.value)} aria-label="From depot">
-            {depots.data?.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+            {depots.data?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
           </select>
-          <input className="num" type="number" min="0" step="any" value={quantity} onChange={(e) => setQuantity(e.target.value)} aria-label="Quantity" style={{ width: 80 }} />
-          <button type="submit" disabled={busy || !itemId}>Record use</button>
+          <input
+            className="num"
+            type="number"
+            min="0"
+            step="any"
+            value={quantity}
+            onChange={(e) => setQuantity(e.target.value)}
+            aria-label="Quantity"
+            style={{ width: 80 }}
+          />
+          <button type="submit" disabled={busy || !itemId}>
+            Record use
+          </button>
         </form>
       )}
     </div>

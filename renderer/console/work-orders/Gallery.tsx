@@ -31,11 +31,21 @@ function Thumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
   const thumb = useQuery({ ...workOrderQueries.file(a.id, 'thumbnail'), enabled: a.hasThumbnail });
   const m = metaOf(a);
   return (
-    <button type="button" className={`wo-thumb fx-thumb fx-${a.kind}`} onClick={onOpen} title={`${a.fileName} · ${(a.sizeBytes / 1024).toFixed(0)} KB`} data-testid="wo-attachment" data-kind={a.kind} data-id={a.id}>
+    <button
+      type="button"
+      className={`wo-thumb fx-thumb fx-${a.kind}`}
+      onClick={onOpen}
+      title={`${a.fileName} · ${(a.sizeBytes / 1024).toFixed(0)} KB`}
+      data-testid="wo-attachment"
+      data-kind={a.kind}
+      data-id={a.id}
+    >
       {a.hasThumbnail && thumb.data ? (
         <img src={thumb.data} alt={a.fileName} data-testid="wo-attachment-img" />
       ) : (
-        <span className="wo-file-icon">{a.kind === 'signature' ? '✍' : (a.mimeType.split('/')[1]?.slice(0, 4).toUpperCase() ?? 'FILE')}</span>
+        <span className="wo-file-icon">
+          {a.kind === 'signature' ? '✍' : (a.mimeType.split('/')[1]?.slice(0, 4).toUpperCase() ?? 'FILE')}
+        </span>
       )}
       <span className="wo-thumb-name">{caption(a)}</span>
       <span className="fx-thumb-sub muted">
@@ -64,19 +74,35 @@ function Lightbox({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
         {file.isError && <div className="form-error">{file.error.message}</div>}
         {file.data && image && <img src={file.data} alt={a.fileName} data-testid="wo-lightbox-img" />}
         {file.data && !image && (
-          <a href={file.data} download={a.fileName}>Download {a.fileName}</a>
+          <a href={file.data} download={a.fileName}>
+            Download {a.fileName}
+          </a>
         )}
         <div className="wo-lightbox-cap">
           <span>
             {caption(a)}
-            {m.lat != null && m.lon != null && <span className="muted"> · {m.lat.toFixed(5)}, {m.lon.toFixed(5)}</span>}
-            {m.width && m.height ? <span className="muted"> · {m.width}×{m.height}</span> : null}
+            {m.lat != null && m.lon != null && (
+              <span className="muted">
+                {' '}
+                · {m.lat.toFixed(5)}, {m.lon.toFixed(5)}
+              </span>
+            )}
+            {m.width && m.height ? (
+              <span className="muted">
+                {' '}
+                · {m.width}×{m.height}
+              </span>
+            ) : null}
           </span>
-          <span className="muted">{a.uploadedByName ?? ''} · received {formatTime(a.createdAt)}</span>
+          <span className="muted">
+            {a.uploadedByName ?? ''} · received {formatTime(a.createdAt)}
+          </span>
           {hasOriginal && (
             <span>
               {original.data ? (
-                <a href={original.data} download={a.fileName} data-testid="wo-original-link">Original (no watermark)</a>
+                <a href={original.data} download={a.fileName} data-testid="wo-original-link">
+                  Original (no watermark)
+                </a>
               ) : (
                 <button type="button" className="link" onClick={() => void openOriginal()} data-testid="wo-original-link">
                   Original (no watermark)
@@ -104,9 +130,13 @@ export function Gallery({ wo }: { wo: WorkOrderDto }) {
         if (!group.length) return null;
         return (
           <section key={kind} className="fx-group">
-            <h4 className="fx-h">{KIND_LABEL[kind]} <span className="muted">{group.length}</span></h4>
+            <h4 className="fx-h">
+              {KIND_LABEL[kind]} <span className="muted">{group.length}</span>
+            </h4>
             <div className="wo-thumbs">
-              {group.map((a) => <Thumb key={a.id} a={a} onOpen={() => setOpen(a)} />)}
+              {group.map((a) => (
+                <Thumb key={a.id} a={a} onOpen={() => setOpen(a)} />
+              ))}
             </div>
           </section>
         );

@@ -6,7 +6,11 @@ import { workOrderQueries, type WorkOrderDto, type WorkOrderEventDto } from '../
 type Lookups = ReturnType<typeof useLookups>;
 
 function timeOf(v: unknown): string {
-  return typeof v === 'number' ? formatTime(new Date(v).toISOString()) : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatTime(v) : '';
+  return typeof v === 'number'
+    ? formatTime(new Date(v).toISOString())
+    : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)
+      ? formatTime(v)
+      : '';
 }
 
 /** A short plain sentence for each kind of event. */
@@ -20,7 +24,8 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
     case 'status_changed':
       return (
         <>
-          <span className="wo-status-pill">{STATUS_LABEL[e.fromStatus ?? ''] ?? e.fromStatus}</span> → <span className="wo-status-pill">{STATUS_LABEL[e.toStatus ?? ''] ?? e.toStatus}</span>
+          <span className="wo-status-pill">{STATUS_LABEL[e.fromStatus ?? ''] ?? e.fromStatus}</span> →{' '}
+          <span className="wo-status-pill">{STATUS_LABEL[e.toStatus ?? ''] ?? e.toStatus}</span>
           {typeof d.reason === 'string' && <span className="muted"> — {d.reason}</span>}
           {typeof d.note === 'string' && <span className="muted"> — {d.note}</span>}
         </>
@@ -29,7 +34,13 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
       return (
         <>
           Assigned to <b>{person(d.assigneeId)}</b> ({team(d.teamId)})
-          {d.plannedStart ? <span className="muted"> · planned {timeOf(d.plannedStart)}{d.plannedEnd ? `–${timeOf(d.plannedEnd)}` : ''}</span> : null}
+          {d.plannedStart ? (
+            <span className="muted">
+              {' '}
+              · planned {timeOf(d.plannedStart)}
+              {d.plannedEnd ? `–${timeOf(d.plannedEnd)}` : ''}
+            </span>
+          ) : null}
         </>
       );
     case 'updated': {
@@ -37,13 +48,25 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
       return <>Edited {changed.join(', ')}</>;
     }
     case 'checklist_answered':
-      return <>Checklist “{String(d.label ?? d.itemId)}”: <b>{d.value === true ? 'yes' : d.value === false ? 'no' : String(d.value)}</b></>;
+      return (
+        <>
+          Checklist “{String(d.label ?? d.itemId)}”: <b>{d.value === true ? 'yes' : d.value === false ? 'no' : String(d.value)}</b>
+        </>
+      );
     case 'material_used':
-      return <>Used {String(d.quantity)} × {String(d.sku)}</>;
+      return (
+        <>
+          Used {String(d.quantity)} × {String(d.sku)}
+        </>
+      );
     case 'closure_approved':
       return <>Closure approved{typeof d.comment === 'string' && d.comment ? <span className="muted"> — {d.comment}</span> : null}</>;
     case 'closure_rejected':
-      return <>Closure rejected<span className="muted"> — {String(d.comment ?? '')}</span></>;
+      return (
+        <>
+          Closure rejected<span className="muted"> — {String(d.comment ?? '')}</span>
+        </>
+      );
     default:
       return <>{e.type.replace(/_/g, ' ')}</>;
   }
@@ -99,7 +122,9 @@ export function AuditTab({ wo }: { wo: WorkOrderDto }) {
   const audit = useQuery(workOrderQueries.audit(wo.id));
   const items = [...(audit.data?.items ?? [])].reverse();
   const nameOf = (key: string, v: unknown) =>
-    typeof v === 'string' && /Id$|By$/.test(key) ? (lookups.users.get(v)?.name ?? lookups.teams.get(v)?.name ?? lookups.locations.get(v)?.name ?? show(v)) : show(v);
+    typeof v === 'string' && /Id$|By$/.test(key)
+      ? (lookups.users.get(v)?.name ?? lookups.teams.get(v)?.name ?? lookups.locations.get(v)?.name ?? show(v))
+      : show(v);
   return (
     <div className="wo-tab" data-testid="wo-audit">
       {items.map((a) => {
@@ -114,7 +139,9 @@ export function AuditTab({ wo }: { wo: WorkOrderDto }) {
             <div className="wo-audit-head">
               <b title={a.action}>{actionText(a.entity, a.action)}</b>
               <span className="spacer" />
-              <span className="muted small">{a.actorName ?? 'system'} · {formatTime(a.at)}</span>
+              <span className="muted small">
+                {a.actorName ?? 'system'} · {formatTime(a.at)}
+              </span>
             </div>
             {!created && keys.length > 0 && (
               <table className="wo-diff">

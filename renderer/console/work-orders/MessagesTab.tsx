@@ -56,15 +56,23 @@ export function MessagesTab({ wo }: { wo: WorkOrderDto }) {
                 <b>{m.authorName ?? 'Someone'}</b>
                 <span className="muted">{crew ? 'crew' : (m.authorRole ?? '')}</span>
                 <span className="spacer" />
-                <time dateTime={m.writtenAt} title={late ? `Written ${formatTime(m.writtenAt)}, received ${formatTime(m.createdAt)} (the phone was offline)` : undefined}>
-                  {formatTime(m.writtenAt)}{late ? ' ⧗' : ''}
+                <time
+                  dateTime={m.writtenAt}
+                  title={
+                    late ? `Written ${formatTime(m.writtenAt)}, received ${formatTime(m.createdAt)} (the phone was offline)` : undefined
+                  }
+                >
+                  {formatTime(m.writtenAt)}
+                  {late ? ' ⧗' : ''}
                 </time>
               </div>
               <p>{m.body}</p>
             </li>
           );
         })}
-        {thread.isSuccess && !items.length && <li className="fx-empty muted">No messages yet. Write to the crew below; they see it on their phone at once.</li>}
+        {thread.isSuccess && !items.length && (
+          <li className="fx-empty muted">No messages yet. Write to the crew below; they see it on their phone at once.</li>
+        )}
       </ol>
       {canWrite && (
         <form
@@ -90,7 +98,9 @@ export function MessagesTab({ wo }: { wo: WorkOrderDto }) {
             aria-label="Message to the crew"
             data-testid="wo-message-input"
           />
-          <button type="submit" className="primary" disabled={busy || !draft.trim()} data-testid="wo-message-send">Send</button>
+          <button type="submit" className="primary" disabled={busy || !draft.trim()} data-testid="wo-message-send">
+            Send
+          </button>
         </form>
       )}
     </div>

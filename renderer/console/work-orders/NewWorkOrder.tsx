@@ -34,7 +34,17 @@ interface Draft {
 /** Fields with a place for the host's message next to them; other messages go in the banner. */
 const SHOWN_FIELDS = ['title', 'templateId', 'type', 'priority', 'locationId', 'assetId', 'teamId', 'durationMin', 'description'];
 
-const EMPTY: Draft = { title: '', type: 'corrective', priority: 'medium', templateId: '', locationId: null, assetId: '', teamId: '', description: '', durationMin: '60' };
+const EMPTY: Draft = {
+  title: '',
+  type: 'corrective',
+  priority: 'medium',
+  templateId: '',
+  locationId: null,
+  assetId: '',
+  teamId: '',
+  description: '',
+  durationMin: '60',
+};
 
 function NewWorkOrderForm({ onClose }: { onClose(): void }) {
   const lookups = useLookups();
@@ -47,7 +57,10 @@ function NewWorkOrderForm({ onClose }: { onClose(): void }) {
   const [saving, setSaving] = useState(false);
   const assets = useQuery({ ...formQueries.assetsAt(draft.locationId ?? ''), enabled: Boolean(draft.locationId) });
   const locationOptions = useMemo(
-    () => [...lookups.locations.values()].map((l) => ({ id: l.id, label: l.name, hint: l.code })).sort((a, b) => a.label.localeCompare(b.label)),
+    () =>
+      [...lookups.locations.values()]
+        .map((l) => ({ id: l.id, label: l.name, hint: l.code }))
+        .sort((a, b) => a.label.localeCompare(b.label)),
     [lookups.locations],
   );
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
@@ -61,7 +74,15 @@ function NewWorkOrderForm({ onClose }: { onClose(): void }) {
     const t = templates.data?.find((x) => x.id === templateId);
     setDraft((d) =>
       t
-        ? { ...d, templateId, type: t.type, priority: t.priority, durationMin: String(t.durationMin), description: d.description || (t.description ?? ''), title: d.title || t.name }
+        ? {
+            ...d,
+            templateId,
+            type: t.type,
+            priority: t.priority,
+            durationMin: String(t.durationMin),
+            description: d.description || (t.description ?? ''),
+            title: d.title || t.name,
+          }
         : { ...d, templateId: '' },
     );
   };
@@ -117,44 +138,77 @@ function NewWorkOrderForm({ onClose }: { onClose(): void }) {
           <h3>New work order</h3>
           <span className="muted small">Enter to create · Esc to close</span>
         </header>
-        {failure && !Object.keys(errors).some((k) => SHOWN_FIELDS.includes(k)) && <div className="form-error wide" role="alert" data-testid="new-wo-error">{failure}</div>}
+        {failure && !Object.keys(errors).some((k) => SHOWN_FIELDS.includes(k)) && (
+          <div className="form-error wide" role="alert" data-testid="new-wo-error">
+            {failure}
+          </div>
+        )}
         <label className="wide">
           Title
-          <input autoFocus value={draft.title} onChange={(e) => set('title', e.target.value)} placeholder="What needs doing, where" data-testid="new-wo-title" />
+          <input
+            autoFocus
+            value={draft.title}
+            onChange={(e) => set('title', e.target.value)}
+            placeholder="What needs doing, where"
+            data-testid="new-wo-title"
+          />
           <FieldError text={errors.title} />
         </label>
         <label className="wide">
           Template
           <select value={draft.templateId} onChange={(e) => applyTemplate(e.target.value)} data-testid="new-wo-template">
             <option value="">No template</option>
-            {templates.data?.map((t) => <option key={t.id} value={t.id}>{t.name} · {t.type}, {t.durationMin} min{t.checklist.length ? `, ${t.checklist.length} checks` : ''}</option>)}
+            {templates.data?.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name} · {t.type}, {t.durationMin} min{t.checklist.length ? `, ${t.checklist.length} checks` : ''}
+              </option>
+            ))}
           </select>
           <FieldError text={errors.templateId} />
         </label>
         <label>
           Type
           <select value={draft.type} onChange={(e) => set('type', e.target.value)} data-testid="new-wo-type">
-            {TYPES.map((t) => <option key={t}>{t}</option>)}
+            {TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
           </select>
           <FieldError text={errors.type} />
         </label>
         <label>
           Priority
           <select value={draft.priority} onChange={(e) => set('priority', e.target.value)} data-testid="new-wo-priority">
-            {PRIORITIES.map((p) => <option key={p}>{p}</option>)}
+            {PRIORITIES.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
           </select>
           <FieldError text={errors.priority} />
         </label>
         <label>
           Location
-          <SearchSelect options={locationOptions} value={draft.locationId} onChange={(id) => setDraft((d) => ({ ...d, locationId: id, assetId: '' }))} placeholder="Search locations…" testId="new-wo-location" />
+          <SearchSelect
+            options={locationOptions}
+            value={draft.locationId}
+            onChange={(id) => setDraft((d) => ({ ...d, locationId: id, assetId: '' }))}
+            placeholder="Search locations…"
+            testId="new-wo-location"
+          />
           <FieldError text={errors.locationId} />
         </label>
         <label>
           Asset
-          <select value={draft.assetId} onChange={(e) => set('assetId', e.target.value)} disabled={!draft.locationId} data-testid="new-wo-asset">
+          <select
+            value={draft.assetId}
+            onChange={(e) => set('assetId', e.target.value)}
+            disabled={!draft.locationId}
+            data-testid="new-wo-asset"
+          >
             <option value="">{draft.locationId ? (assets.data?.length ? 'No asset' : 'No assets here') : 'Pick a location first'}</option>
-            {assets.data?.map((a) => <option key={a.id} value={a.id}>{a.tag} · {a.name}</option>)}
+            {assets.data?.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.tag} · {a.name}
+              </option>
+            ))}
           </select>
           <FieldError text={errors.assetId} />
         </label>
@@ -162,23 +216,42 @@ function NewWorkOrderForm({ onClose }: { onClose(): void }) {
           Team
           <select value={draft.teamId} onChange={(e) => set('teamId', e.target.value)} data-testid="new-wo-team">
             <option value="">No team yet</option>
-            {lookups.teamsList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+            {lookups.teamsList.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
           </select>
           <FieldError text={errors.teamId} />
         </label>
         <label>
           Duration (min)
-          <input type="number" min={1} value={draft.durationMin} onChange={(e) => set('durationMin', e.target.value)} data-testid="new-wo-duration" />
+          <input
+            type="number"
+            min={1}
+            value={draft.durationMin}
+            onChange={(e) => set('durationMin', e.target.value)}
+            data-testid="new-wo-duration"
+          />
           <FieldError text={errors.durationMin} />
         </label>
         <label className="wide">
           Description
-          <textarea rows={4} value={draft.description} onChange={(e) => set('description', e.target.value)} data-testid="new-wo-description" />
+          <textarea
+            rows={4}
+            value={draft.description}
+            onChange={(e) => set('description', e.target.value)}
+            data-testid="new-wo-description"
+          />
           <FieldError text={errors.description} />
         </label>
         <div className="wo-form-actions wide">
-          <button type="submit" className="primary" disabled={saving} data-testid="new-wo-submit">{saving ? 'Creating…' : 'Create work order'}</button>
-          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={saving} data-testid="new-wo-submit">
+            {saving ? 'Creating…' : 'Create work order'}
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </div>

@@ -85,7 +85,14 @@ export function SearchSelect({
         }}
       />
       {allowClear && selected && !disabled && (
-        <button type="button" className="wo-combo-clear" aria-label="Clear" tabIndex={-1} onMouseDown={(e) => e.preventDefault()} onClick={() => pick(null)}>
+        <button
+          type="button"
+          className="wo-combo-clear"
+          aria-label="Clear"
+          tabIndex={-1}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => pick(null)}
+        >
           ×
         </button>
       )}

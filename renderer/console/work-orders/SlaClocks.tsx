@@ -14,9 +14,25 @@ function stateOf(due: string | null, atRisk: string | null, stoppedAt: string | 
   return 'ok';
 }
 
-const STATE_TEXT: Record<ClockState, string> = { ok: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met', paused: 'Paused', none: 'No SLA' };
+const STATE_TEXT: Record<ClockState, string> = {
+  ok: 'On track',
+  at_risk: 'At risk',
+  breached: 'Breached',
+  met: 'Met',
+  paused: 'Paused',
+  none: 'No SLA',
+};
 
-function Clock({ label, due, atRisk, stoppedAt, stopLabel, paused, now, testId }: {
+function Clock({
+  label,
+  due,
+  atRisk,
+  stoppedAt,
+  stopLabel,
+  paused,
+  now,
+  testId,
+}: {
   label: string;
   due: string | null;
   atRisk: string | null;
@@ -55,7 +71,15 @@ export function SlaClocks({ wo }: { wo: WorkOrderDto }) {
   const final = ['CLOSED', 'CANCELLED'].includes(wo.status);
   return (
     <section className="wo-clocks" aria-label="SLA clocks">
-      <Clock label="Response" due={wo.responseDueAt} atRisk={wo.responseAtRiskAt} stoppedAt={wo.respondedAt ?? (final ? wo.cancelledAt : null)} stopLabel={wo.respondedAt ? 'On site' : 'Cancelled'} now={now} testId="wo-clock-response" />
+      <Clock
+        label="Response"
+        due={wo.responseDueAt}
+        atRisk={wo.responseAtRiskAt}
+        stoppedAt={wo.respondedAt ?? (final ? wo.cancelledAt : null)}
+        stopLabel={wo.respondedAt ? 'On site' : 'Cancelled'}
+        now={now}
+        testId="wo-clock-response"
+      />
       <Clock
         label="Resolution"
         due={wo.resolutionDueAt}

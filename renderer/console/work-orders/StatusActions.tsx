@@ -19,7 +19,11 @@ export function StatusActions({ wo }: { wo: WorkOrderDto }) {
   const toasts = useToasts();
   const queryClient = useQueryClient();
   const role = session.user?.role ?? '';
-  const lifecycle = useQuery({ ...workOrderQueries.lifecycle(), select: (answer) => toMoves(answer, role), enabled: Boolean(session.user) });
+  const lifecycle = useQuery({
+    ...workOrderQueries.lifecycle(),
+    select: (answer) => toMoves(answer, role),
+    enabled: Boolean(session.user),
+  });
   const [asking, setAsking] = useState<'ON_HOLD' | 'CANCELLED' | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
@@ -79,13 +83,24 @@ export function StatusActions({ wo }: { wo: WorkOrderDto }) {
             data-testid="wo-move-reason"
             required={asking === 'ON_HOLD'}
           />
-          <button type="submit" className={asking === 'CANCELLED' ? 'danger' : 'primary'} disabled={busy !== null} data-testid="wo-move-confirm">
+          <button
+            type="submit"
+            className={asking === 'CANCELLED' ? 'danger' : 'primary'}
+            disabled={busy !== null}
+            data-testid="wo-move-confirm"
+          >
             {asking === 'ON_HOLD' ? 'Put on hold' : 'Cancel work order'}
           </button>
-          <button type="button" onClick={() => setAsking(null)}>Back</button>
+          <button type="button" onClick={() => setAsking(null)}>
+            Back
+          </button>
         </form>
       )}
-      {refusal && <div className="wo-refusal" role="alert" data-testid="wo-refusal">{refusal}</div>}
+      {refusal && (
+        <div className="wo-refusal" role="alert" data-testid="wo-refusal">
+          {refusal}
+        </div>
+      )}
     </div>
   );
 }
@@ -136,13 +151,23 @@ export function ClosurePanel({ wo }: { wo: WorkOrderDto }) {
     <div className="wo-closure" data-testid="wo-closure">
       <div>
         <b>Awaiting closure approval</b>
-        {pending && <span className="muted"> · completed {formatTime(pending.requestedAt)}{pending.requestedBy ? ` by ${who(pending.requestedBy)}` : ''}</span>}
+        {pending && (
+          <span className="muted">
+            {' '}
+            · completed {formatTime(pending.requestedAt)}
+            {pending.requestedBy ? ` by ${who(pending.requestedBy)}` : ''}
+          </span>
+        )}
       </div>
       {canApprove ? (
         <>
           <div className="wo-actions-row">
-            <button className="primary" disabled={busy} onClick={() => void decide('approved')} data-testid="wo-closure-approve">Approve & close</button>
-            <button disabled={busy} onClick={() => setRejecting((r) => !r)} data-testid="wo-closure-reject">Reject…</button>
+            <button className="primary" disabled={busy} onClick={() => void decide('approved')} data-testid="wo-closure-approve">
+              Approve & close
+            </button>
+            <button disabled={busy} onClick={() => setRejecting((r) => !r)} data-testid="wo-closure-reject">
+              Reject…
+            </button>
           </div>
           {rejecting && (
             <form
@@ -152,11 +177,24 @@ export function ClosurePanel({ wo }: { wo: WorkOrderDto }) {
                 void decide('rejected');
               }}
             >
-              <input autoFocus value={comment} onChange={(e) => setComment(e.target.value)} placeholder="What is still wrong? (required)" required data-testid="wo-closure-comment" />
-              <button type="submit" className="danger" disabled={busy}>Reject → {STATUS_LABEL.DISPATCHED}</button>
+              <input
+                autoFocus
+                value={comment}
+                onChange={(e) => setComment(e.target.value)}
+                placeholder="What is still wrong? (required)"
+                required
+                data-testid="wo-closure-comment"
+              />
+              <button type="submit" className="danger" disabled={busy}>
+                Reject → {STATUS_LABEL.DISPATCHED}
+              </button>
             </form>
           )}
-          {refusal && <div className="wo-refusal" role="alert">{refusal}</div>}
+          {refusal && (
+            <div className="wo-refusal" role="alert">
+              {refusal}
+            </div>
+          )}
         </>
       ) : (
         <div className="muted small">A supervisor approves or rejects completed work.</div>

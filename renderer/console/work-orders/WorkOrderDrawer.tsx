@@ -29,7 +29,10 @@ function useAuditRefresh(id: string) {
   useEffect(
     () =>
       onLiveMessage((m) => {
-        if (m.data.changes?.some((c) => c.id === id) || (m.data.tables ?? []).some((t) => ['checklist_results', 'closure_approvals', 'material_usages', 'attachments'].includes(t))) {
+        if (
+          m.data.changes?.some((c) => c.id === id) ||
+          (m.data.tables ?? []).some((t) => ['checklist_results', 'closure_approvals', 'material_usages', 'attachments'].includes(t))
+        ) {
           void queryClient.invalidateQueries({ queryKey: workOrderQueries.audit(id).queryKey });
         }
       }),
@@ -75,7 +78,13 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
 
   const tabs: { id: Tab; label: string; count?: number | string }[] = [
     { id: 'details', label: 'Details' },
-    { id: 'checklist', label: 'Checklist', count: checklist.data?.items.length ? `${checklist.data.items.filter((r) => r.answer).length}/${checklist.data.items.length}` : undefined },
+    {
+      id: 'checklist',
+      label: 'Checklist',
+      count: checklist.data?.items.length
+        ? `${checklist.data.items.filter((r) => r.answer).length}/${checklist.data.items.length}`
+        : undefined,
+    },
     { id: 'materials', label: 'Materials' },
     { id: 'files', label: 'Files', count: attachments.data?.items.length || undefined },
     { id: 'messages', label: 'Messages', count: messages.data?.items.length || undefined },
@@ -85,10 +94,21 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
   ];
 
   return (
-    <aside className="drawer wo-drawer" data-testid="wo-drawer" data-id={id} data-state={wo ? 'ready' : detail.isError ? 'error' : 'loading'} aria-label="Work order">
+    <aside
+      className="drawer wo-drawer"
+      data-testid="wo-drawer"
+      data-id={id}
+      data-state={wo ? 'ready' : detail.isError ? 'error' : 'loading'}
+      aria-label="Work order"
+    >
       {detail.isError && (
         <div className="pad">
-          <div className="wo-drawer-top"><span className="spacer" /><button className="wo-close" onClick={onClose} aria-label="Close">×</button></div>
+          <div className="wo-drawer-top">
+            <span className="spacer" />
+            <button className="wo-close" onClick={onClose} aria-label="Close">
+              ×
+            </button>
+          </div>
           <div className="form-error">{detail.error.message}</div>
         </div>
       )}
@@ -97,16 +117,30 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
         <>
           <header className="wo-head">
             <div className="wo-drawer-top">
-              <span className="wo-number" data-testid="wo-number">{wo.number}</span>
-              <span className={`badge wo-status wo-status-${wo.status}`} data-testid="wo-status">{STATUS_LABEL[wo.status]}</span>
+              <span className="wo-number" data-testid="wo-number">
+                {wo.number}
+              </span>
+              <span className={`badge wo-status wo-status-${wo.status}`} data-testid="wo-status">
+                {STATUS_LABEL[wo.status]}
+              </span>
               <span className={`badge prio-${wo.priority}`}>{wo.priority}</span>
-              {wo.slaState && <span className={`badge sla-${wo.slaState}`} data-testid="wo-sla">{SLA_LABEL[wo.slaState]}</span>}
+              {wo.slaState && (
+                <span className={`badge sla-${wo.slaState}`} data-testid="wo-sla">
+                  {SLA_LABEL[wo.slaState]}
+                </span>
+              )}
               <span className="spacer" />
               <ShareButton wo={wo} />
-              <span className="muted small" title="Version (ETag)">v{wo.version}</span>
-              <button className="wo-close" onClick={onClose} aria-label="Close (Esc)" title="Close (Esc)">×</button>
+              <span className="muted small" title="Version (ETag)">
+                v{wo.version}
+              </span>
+              <button className="wo-close" onClick={onClose} aria-label="Close (Esc)" title="Close (Esc)">
+                ×
+              </button>
             </div>
-            <h2 className="wo-title" data-testid="wo-title">{wo.title}</h2>
+            <h2 className="wo-title" data-testid="wo-title">
+              {wo.title}
+            </h2>
             <div className="wo-sub muted">
               <span className="cap">{wo.type}</span>
               {wo.locationId && <> · {lookups.locations.get(wo.locationId)?.name ?? '…'}</>}
@@ -120,7 +154,14 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
           <SlaClocks wo={wo} />
           <nav className="wo-tabs" role="tablist">
             {tabs.map((t) => (
-              <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'active' : ''} onClick={() => setTab(t.id)} data-testid={`wo-tab-${t.id}`}>
+              <button
+                key={t.id}
+                role="tab"
+                aria-selected={tab === t.id}
+                className={tab === t.id ? 'active' : ''}
+                onClick={() => setTab(t.id)}
+                data-testid={`wo-tab-${t.id}`}
+              >
                 {t.label}
                 {t.count !== undefined && <span className="wo-tab-count">{t.count}</span>}
               </button>

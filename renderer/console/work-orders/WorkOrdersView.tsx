@@ -28,23 +28,39 @@ export function WorkOrdersView() {
         <input placeholder="Text or number" onChange={set('q')} data-testid="wo-filter-q" />
         <select onChange={set('status')} aria-label="Status">
           <option value="">Any status</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABEL[s]}
+            </option>
+          ))}
         </select>
         <select onChange={set('priority')} aria-label="Priority">
           <option value="">Any priority</option>
-          {PRIORITIES.map((p) => <option key={p}>{p}</option>)}
+          {PRIORITIES.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
         </select>
         <select onChange={set('type')} aria-label="Type">
           <option value="">Any type</option>
-          {TYPES.map((t) => <option key={t}>{t}</option>)}
+          {TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
         </select>
         <select onChange={set('teamId')} aria-label="Team">
           <option value="">Any team</option>
-          {lookups.teamsList.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          {lookups.teamsList.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
         </select>
         <select onChange={set('slaState')} aria-label="SLA">
           <option value="">Any SLA state</option>
-          {Object.entries(SLA_LABEL).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          {Object.entries(SLA_LABEL).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
         </select>
         <select value={String(filters.sort)} onChange={set('sort')} aria-label="Sort">
           <option value="-createdAt">Newest</option>
@@ -53,23 +69,42 @@ export function WorkOrdersView() {
           <option value="-number">Number</option>
         </select>
         <span className="spacer" />
-        <span className="muted">{rows.length}{list.hasNextPage ? '+' : ''} shown</span>
+        <span className="muted">
+          {rows.length}
+          {list.hasNextPage ? '+' : ''} shown
+        </span>
         {session.can('workorder:create') && (
-          <button className="primary" onClick={openNewWorkOrder} title="New work order (N)" data-testid="new-wo">New work order</button>
+          <button className="primary" onClick={openNewWorkOrder} title="New work order (N)" data-testid="new-wo">
+            New work order
+          </button>
         )}
       </div>
       <div className="table-wrap" data-state={list.isPending ? 'loading' : 'ready'}>
         <table className="grid" data-testid="wo-table">
           <thead>
-            <tr><th>Number</th><th>Title</th><th>Status</th><th>Priority</th><th>SLA</th><th>Location</th><th>Assignee</th><th>Due</th><th>Planned</th></tr>
+            <tr>
+              <th>Number</th>
+              <th>Title</th>
+              <th>Status</th>
+              <th>Priority</th>
+              <th>SLA</th>
+              <th>Location</th>
+              <th>Assignee</th>
+              <th>Due</th>
+              <th>Planned</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((w) => (
               <tr key={w.id} className="clickable" onClick={() => openWorkOrder(w.id)} data-testid="wo-row">
-                <td><b>{w.number}</b></td>
+                <td>
+                  <b>{w.number}</b>
+                </td>
                 <td title={w.title}>{w.title}</td>
                 <td>{STATUS_LABEL[w.status]}</td>
-                <td><span className={`badge prio-${w.priority}`}>{w.priority}</span></td>
+                <td>
+                  <span className={`badge prio-${w.priority}`}>{w.priority}</span>
+                </td>
                 <td>{w.slaState && <span className={`badge sla-${w.slaState}`}>{SLA_LABEL[w.slaState]}</span>}</td>
                 <td>{(w.locationId && lookups.locations.get(w.locationId)?.name) ?? '—'}</td>
                 <td>{(w.assigneeId && lookups.users.get(w.assigneeId)?.name) ?? <span className="muted">Unassigned</span>}</td>
@@ -80,7 +115,11 @@ export function WorkOrdersView() {
           </tbody>
         </table>
         {list.hasNextPage && (
-          <div className="pad"><button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</button></div>
+          <div className="pad">
+            <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              Load more
+            </button>
+          </div>
         )}
       </div>
     </>

@@ -25,7 +25,8 @@ export interface StockItemDto extends NamedRow {
 
 /** Catalog reads the work-order forms need beyond catalog/queries.ts. */
 export const formQueries = {
-  templates: () => queryOptions({ queryKey: ['task_templates', 'all'], queryFn: () => getAll<TaskTemplateDto>('/task-templates'), staleTime: 300_000 }),
+  templates: () =>
+    queryOptions({ queryKey: ['task_templates', 'all'], queryFn: () => getAll<TaskTemplateDto>('/task-templates'), staleTime: 300_000 }),
   assetsAt: (locationId: string) =>
     queryOptions({ queryKey: ['assets', 'at', locationId], queryFn: () => getAll<AssetDto>('/assets', { locationId }), staleTime: 60_000 }),
   teamMembers: (teamId: string) =>
@@ -34,22 +35,30 @@ export const formQueries = {
       queryFn: () => api.get<{ items: TeamMemberDto[] }>(`/teams/${teamId}/members`),
       staleTime: 60_000,
     }),
-  stockItems: () => queryOptions({ queryKey: ['stock_items', 'all'], queryFn: () => getAll<StockItemDto>('/stock-items'), staleTime: 300_000 }),
+  stockItems: () =>
+    queryOptions({ queryKey: ['stock_items', 'all'], queryFn: () => getAll<StockItemDto>('/stock-items'), staleTime: 300_000 }),
   depots: () => queryOptions({ queryKey: ['depots', 'all'], queryFn: () => getAll<NamedRow>('/depots'), staleTime: 300_000 }),
   skills: () => queryOptions({ queryKey: ['skills', 'all'], queryFn: () => getAll<NamedRow>('/skills'), staleTime: 300_000 }),
-  asset: (id: string) => queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 60_000 }),
+  asset: (id: string) =>
+    queryOptions({ queryKey: ['assets', 'one', id], queryFn: () => api.get<AssetDto>(`/assets/${id}`), staleTime: 60_000 }),
 };
 
 /** Writes. Each returns the host's answer; callers let live updates (and setQueryData) refresh the screen. */
 export const workOrderWrites = {
   create: (body: CreateWorkOrderInput) => api.post<WorkOrderDto>('/work-orders', body),
-  update: (id: string, version: number, body: UpdateWorkOrderInput) => api.patch<WorkOrderDto>(`/work-orders/${id}`, body, { ifMatch: version }),
-  assign: (id: string, version: number, body: { assigneeId?: string | null; teamId?: string | null; plannedStart?: string | null; plannedEnd?: string | null }) =>
-    api.post<WorkOrderDto>(`/work-orders/${id}/assignment`, body, { ifMatch: version }),
+  update: (id: string, version: number, body: UpdateWorkOrderInput) =>
+    api.patch<WorkOrderDto>(`/work-orders/${id}`, body, { ifMatch: version }),
+  assign: (
+    id: string,
+    version: number,
+    body: { assigneeId?: string | null; teamId?: string | null; plannedStart?: string | null; plannedEnd?: string | null },
+  ) => api.post<WorkOrderDto>(`/work-orders/${id}/assignment`, body, { ifMatch: version }),
   transition: (id: string, version: number, body: { to: string; reason?: string; note?: string }) =>
     api.post<WorkOrderDto>(`/work-orders/${id}/transitions`, body, { ifMatch: version }),
   closure: (id: string, version: number, body: { decision: 'approved' | 'rejected'; comment?: string }) =>
     api.post<WorkOrderDto>(`/work-orders/${id}/closure`, body, { ifMatch: version }),
-  answer: (id: string, itemId: string, value: boolean | number | string) => api.put<ChecklistAnswerDto>(`/work-orders/${id}/checklist/${itemId}`, { value }),
-  useMaterial: (id: string, body: { itemId: string; depotId: string; quantity: number }) => api.post<MaterialUsageDto>(`/work-orders/${id}/materials`, body),
+  answer: (id: string, itemId: string, value: boolean | number | string) =>
+    api.put<ChecklistAnswerDto>(`/work-orders/${id}/checklist/${itemId}`, { value }),
+  useMaterial: (id: string, body: { itemId: string; depotId: string; quantity: number }) =>
+    api.post<MaterialUsageDto>(`/work-orders/${id}/materials`, body),
 };

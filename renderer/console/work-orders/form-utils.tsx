@@ -43,5 +43,9 @@ export function durationText(ms: number): string {
 }
 
 export function FieldError({ text }: { text: string | undefined }) {
-  return text ? <span className="wo-field-error" role="alert">{text}</span> : null;
+  return text ? (
+    <span className="wo-field-error" role="alert">
+      {text}
+    </span>
+  ) : null;
 }

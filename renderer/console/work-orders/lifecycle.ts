@@ -33,9 +33,16 @@ export function moveLabel(from: string, to: string): string {
   if (from === 'ON_HOLD' && to !== 'CANCELLED') return 'Resume';
   if (from === 'SCHEDULED' && to === 'NEW') return 'Unschedule';
   return (
-    { SCHEDULED: 'Schedule', DISPATCHED: 'Dispatch', EN_ROUTE: 'En route', ON_SITE: 'On site', COMPLETED: 'Complete', ON_HOLD: 'Put on hold', CANCELLED: 'Cancel work' } as Record<
-      string,
-      string
-    >
-  )[to] ?? to;
+    (
+      {
+        SCHEDULED: 'Schedule',
+        DISPATCHED: 'Dispatch',
+        EN_ROUTE: 'En route',
+        ON_SITE: 'On site',
+        COMPLETED: 'Complete',
+        ON_HOLD: 'Put on hold',
+        CANCELLED: 'Cancel work',
+      } as Record<string, string>
+    )[to] ?? to
+  );
 }

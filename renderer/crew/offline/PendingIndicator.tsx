@@ -48,8 +48,15 @@ function HeldRow({ action, number }: { action: OutboxAction; number: string | nu
       {confirming ? (
         <div className="crew-row-buttons">
           <span className="small crew-ob-ask">Discard {who}&apos;s action? It will not reach the depot.</span>
-          <button type="button" className="crew-btn" onClick={() => setConfirming(false)}>Keep</button>
-          <button type="button" className="crew-btn danger" data-testid="crew-outbox-discard-confirm" onClick={() => void outbox.discard(action.id)}>
+          <button type="button" className="crew-btn" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+          <button
+            type="button"
+            className="crew-btn danger"
+            data-testid="crew-outbox-discard-confirm"
+            onClick={() => void outbox.discard(action.id)}
+          >
             Discard
           </button>
         </div>
@@ -69,14 +76,25 @@ function ActionRow({ action, number, offline }: { action: OutboxAction; number: 
   const refused = action.state === 'refused';
   if (action.state === 'held') return <HeldRow action={action} number={number} />;
   return (
-    <li className={`crew-ob-item ob-${action.state}`} data-testid={`crew-outbox-${action.id}`} data-state={action.state} data-kind={action.kind}>
+    <li
+      className={`crew-ob-item ob-${action.state}`}
+      data-testid={`crew-outbox-${action.id}`}
+      data-state={action.state}
+      data-kind={action.kind}
+    >
       <div className="crew-card-row">
         <span className="crew-strong">{action.label}</span>
         <span className="small muted">{formatTime(action.createdAt)}</span>
       </div>
       <div className="small muted">
         {number ?? 'Work order'} ·{' '}
-        {action.state === 'sending' ? 'sending…' : refused ? 'not accepted by the depot' : action.attempts ? `waiting (tried ${action.attempts}×)` : 'waiting to send'}
+        {action.state === 'sending'
+          ? 'sending…'
+          : refused
+            ? 'not accepted by the depot'
+            : action.attempts
+              ? `waiting (tried ${action.attempts}×)`
+              : 'waiting to send'}
       </div>
       {action.lastError && (
         <div className={refused ? 'crew-error small' : 'small muted'} data-testid="crew-outbox-error">
@@ -87,8 +105,15 @@ function ActionRow({ action, number, offline }: { action: OutboxAction; number: 
         (confirming ? (
           <div className="crew-row-buttons">
             <span className="small crew-ob-ask">Discard this action? It will not reach the depot.</span>
-            <button type="button" className="crew-btn" onClick={() => setConfirming(false)}>Keep</button>
-            <button type="button" className="crew-btn danger" data-testid="crew-outbox-discard-confirm" onClick={() => void outbox.discard(action.id)}>
+            <button type="button" className="crew-btn" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+            <button
+              type="button"
+              className="crew-btn danger"
+              data-testid="crew-outbox-discard-confirm"
+              onClick={() => void outbox.discard(action.id)}
+            >
               Discard
             </button>
           </div>
@@ -159,7 +184,13 @@ export function PendingIndicator({ live }: { live: LiveState }) {
       </button>
       {open && (
         <div className="crew-sheet-backdrop" onClick={() => setOpen(false)}>
-          <section className="crew-sheet" role="dialog" aria-label="Waiting to send" data-testid="crew-outbox" onClick={(e) => e.stopPropagation()}>
+          <section
+            className="crew-sheet"
+            role="dialog"
+            aria-label="Waiting to send"
+            data-testid="crew-outbox"
+            onClick={(e) => e.stopPropagation()}
+          >
             <div className="crew-card-row">
               <h2 className="crew-sheet-title">Not yet at the depot</h2>
               <button type="button" className="crew-btn" data-testid="crew-outbox-close" onClick={() => setOpen(false)}>
@@ -170,12 +201,12 @@ export function PendingIndicator({ live }: { live: LiveState }) {
               {waiting === 0 && refused === 0
                 ? `Queued on this phone by ${heldBy.join(', ')} before it was paired as you. They are sent only under their own pairing: pair this phone as them to send, or discard.`
                 : waiting === 0
-                ? 'The depot did not accept these. Retry once the cause is fixed (it goes to the back of the queue), or discard.'
-                : net === 'offline'
-                ? 'No connection to the depot. Everything is kept on this phone and sent in order when the connection is back.'
-                : net === 'connecting'
-                  ? 'Reaching the depot… actions are sent in order as soon as it answers.'
-                  : 'Connected. Actions are sent in order; refused ones wait here for you.'}
+                  ? 'The depot did not accept these. Retry once the cause is fixed (it goes to the back of the queue), or discard.'
+                  : net === 'offline'
+                    ? 'No connection to the depot. Everything is kept on this phone and sent in order when the connection is back.'
+                    : net === 'connecting'
+                      ? 'Reaching the depot… actions are sent in order as soon as it answers.'
+                      : 'Connected. Actions are sent in order; refused ones wait here for you.'}
             </p>
             <ul className="crew-ob-list">
               {actions.map((a) => (

@@ -115,7 +115,9 @@ async function update(id: string, patch: Partial<OutboxAction>): Promise<void> {
   await tx.done;
 }
 
-async function nextSeq(store: { index(name: 'seq'): { openCursor(q: null, dir: 'prev'): Promise<{ value: OutboxAction } | null> } }): Promise<number> {
+async function nextSeq(store: {
+  index(name: 'seq'): { openCursor(q: null, dir: 'prev'): Promise<{ value: OutboxAction } | null> };
+}): Promise<number> {
   const last = await store.index('seq').openCursor(null, 'prev');
   return (last?.value.seq ?? 0) + 1;
 }
@@ -183,7 +185,8 @@ function applySent(action: OutboxAction, data: unknown): void {
       view ? { ...view, items: view.items.map((r) => (r.item.id === itemId ? { ...r, answer: data as ChecklistAnswerDto } : r)) } : view,
     );
   }
-  for (const key of [[...workOrderQueries.events(id).queryKey], ...(CHANGED_BY_KIND[action.kind]?.(id) ?? [])]) touched.set(JSON.stringify(key), key);
+  for (const key of [[...workOrderQueries.events(id).queryKey], ...(CHANGED_BY_KIND[action.kind]?.(id) ?? [])])
+    touched.set(JSON.stringify(key), key);
   // A long replay still refreshes the screen now and then, not after every action: refetching the
   // open page after each of 30 queued answers would triple the replay time on a slow Wi-Fi.
   if (Date.now() - lastRefresh > 1000) refreshTouched();

@@ -47,7 +47,12 @@ async function navigate(event) {
     return res;
   });
   // Keep the worker alive for a late answer, so the cache still gets the newer shell.
-  event.waitUntil(network.then(() => undefined, () => undefined));
+  event.waitUntil(
+    network.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
   const cached = await cache.match(INDEX);
   if (!cached) return network;
   const timeout = new Promise((resolve) => setTimeout(() => resolve(null), NAVIGATION_TIMEOUT_MS));

@@ -45,7 +45,8 @@ export const fieldQueries = {
 
 export const fieldWrites = {
   message: (workOrderId: string, body: string) => api.post<MessageDto>(`/work-orders/${workOrderId}/messages`, { body }),
-  note: (workOrderId: string, body: string, internal: boolean) => api.post<unknown>(`/work-orders/${workOrderId}/notes`, { body, internal }),
+  note: (workOrderId: string, body: string, internal: boolean) =>
+    api.post<unknown>(`/work-orders/${workOrderId}/notes`, { body, internal }),
   review: (attendanceId: string) => api.post<AttendanceDto>(`/attendance/${attendanceId}/review`, {}),
 };
 

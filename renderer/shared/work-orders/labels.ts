@@ -1,7 +1,14 @@
 /** Human labels for the domain vocabulary, shared by every view. */
 export const STATUS_LABEL: Record<string, string> = {
-  NEW: 'New', SCHEDULED: 'Scheduled', DISPATCHED: 'Dispatched', EN_ROUTE: 'En route', ON_SITE: 'On site',
-  ON_HOLD: 'On hold', COMPLETED: 'Completed', CLOSED: 'Closed', CANCELLED: 'Cancelled',
+  NEW: 'New',
+  SCHEDULED: 'Scheduled',
+  DISPATCHED: 'Dispatched',
+  EN_ROUTE: 'En route',
+  ON_SITE: 'On site',
+  ON_HOLD: 'On hold',
+  COMPLETED: 'Completed',
+  CLOSED: 'Closed',
+  CANCELLED: 'Cancelled',
 };
 export const SLA_LABEL: Record<string, string> = { ok: 'On track', at_risk: 'At risk', breached: 'Breached', met: 'Met' };
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;

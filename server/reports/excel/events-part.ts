@@ -15,8 +15,13 @@ import type { Deflated } from './zip.js';
 export const MAX_SHEET_ROWS = 1_000_000;
 
 export const eventColumns = (zone: string): Column[] => [
-  { header: 'Work order', width: 12 }, { header: `Time (${zone})`, width: 18, style: 'date' }, { header: 'Event', width: 18 },
-  { header: 'From', width: 12 }, { header: 'To', width: 12 }, { header: 'By', width: 20 }, { header: 'Details (JSON)', width: 60 },
+  { header: 'Work order', width: 12 },
+  { header: `Time (${zone})`, width: 18, style: 'date' },
+  { header: 'Event', width: 18 },
+  { header: 'From', width: 12 },
+  { header: 'To', width: 12 },
+  { header: 'By', width: 20 },
+  { header: 'Details (JSON)', width: 60 },
 ];
 
 export interface EventsPart {

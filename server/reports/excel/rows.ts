@@ -16,7 +16,12 @@ export interface ExportScope {
 }
 
 const FILTER_COLUMNS: Record<keyof KpiFilters, string> = {
-  depotId: 'w.depot_id', teamId: 'w.team_id', assigneeId: 'w.assignee_id', type: 'w.type', locationId: 'w.location_id', assetId: 'w.asset_id',
+  depotId: 'w.depot_id',
+  teamId: 'w.team_id',
+  assigneeId: 'w.assignee_id',
+  type: 'w.type',
+  locationId: 'w.location_id',
+  assetId: 'w.asset_id',
 };
 
 export function scopeWhere(s: ExportScope): { sql: string; args: (string | number)[] } {
@@ -36,18 +41,47 @@ export function scopeWhere(s: ExportScope): { sql: string; args: (string | numbe
 }
 
 export interface WorkOrderExportRow {
-  id: string; number: string; title: string; description: string | null; type: string; priority: string; status: string;
-  depot: string | null; location: string | null; asset: string | null; project: string | null; team: string | null; assignee: string | null;
-  plannedStart: number | null; plannedEnd: number | null; durationMin: number; requiresSignature: number;
-  responseDueAt: number | null; resolutionDueAt: number | null; respondedAt: number | null; completedAt: number | null;
-  closedAt: number | null; cancelledAt: number | null; onHoldSince: number | null; holdReason: string | null; slaPausedMs: number;
-  createdBy: string | null; createdAt: number; updatedAt: number; version: number;
-  responseAtRiskAt: number | null; resolutionAtRiskAt: number | null; heldFromStatus: string | null;
+  id: string;
+  number: string;
+  title: string;
+  description: string | null;
+  type: string;
+  priority: string;
+  status: string;
+  depot: string | null;
+  location: string | null;
+  asset: string | null;
+  project: string | null;
+  team: string | null;
+  assignee: string | null;
+  plannedStart: number | null;
+  plannedEnd: number | null;
+  durationMin: number;
+  requiresSignature: number;
+  responseDueAt: number | null;
+  resolutionDueAt: number | null;
+  respondedAt: number | null;
+  completedAt: number | null;
+  closedAt: number | null;
+  cancelledAt: number | null;
+  onHoldSince: number | null;
+  holdReason: string | null;
+  slaPausedMs: number;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  responseAtRiskAt: number | null;
+  resolutionAtRiskAt: number | null;
+  heldFromStatus: string | null;
 }
 
 export function countWorkOrders(sqlite: Sqlite, s: ExportScope): number {
   const where = scopeWhere(s);
-  return sqlite.prepare(`SELECT count(*) FROM work_orders w WHERE ${where.sql}`).pluck().get(...where.args) as number;
+  return sqlite
+    .prepare(`SELECT count(*) FROM work_orders w WHERE ${where.sql}`)
+    .pluck()
+    .get(...where.args) as number;
 }
 
 export function iterateWorkOrders(sqlite: Sqlite, s: ExportScope): IterableIterator<WorkOrderExportRow> {

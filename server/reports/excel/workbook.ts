@@ -31,11 +31,16 @@ export interface WorkbookInput {
   events?: EventsRunner;
 }
 
-export async function writeWorkbook(file: string, input: WorkbookInput, progress: Progress = () => {}): Promise<{ workOrders: number; events: number }> {
+export async function writeWorkbook(
+  file: string,
+  input: WorkbookInput,
+  progress: Progress = () => {},
+): Promise<{ workOrders: number; events: number }> {
   const zone = input.zone;
   const at = wallClockMs(zone);
   const partFile = `${file}.events.part`;
-  const runner: EventsRunner = input.events ?? ((f) => ({ done: writeEventsPart(input.sqlite, input.scope, zone, f), cancel: async () => {} }));
+  const runner: EventsRunner =
+    input.events ?? ((f) => ({ done: writeEventsPart(input.sqlite, input.scope, zone, f), cancel: async () => {} }));
   const events = runner(partFile);
   // Settled later; a failure meanwhile must not surface as an unhandled rejection.
   events.done.catch(() => {});
@@ -46,25 +51,78 @@ export async function writeWorkbook(file: string, input: WorkbookInput, progress
     const date = (header: string): Column => ({ header: when(header), width: 18, style: 'date' });
 
     const wo = await wb.sheet('Work orders', [
-      { header: 'Number', width: 12 }, { header: 'Title', width: 40 }, { header: 'Type', width: 12 }, { header: 'Priority', width: 10 },
-      { header: 'Status', width: 12 }, { header: 'SLA state', width: 10 }, { header: 'Depot', width: 10 }, { header: 'Location', width: 28 },
-      { header: 'Asset', width: 24 }, { header: 'Project', width: 20 }, { header: 'Team', width: 18 }, { header: 'Assignee', width: 20 },
-      date('Planned start'), date('Planned end'), { header: 'Planned duration (min)', width: 12 },
-      date('Response due'), date('Response at risk'), date('Resolution due'), date('Resolution at risk'), date('Responded (on site)'),
-      date('Completed'), date('Closed'), date('Cancelled'), date('On hold since'),
-      { header: 'Held from status', width: 12 }, { header: 'Hold reason', width: 24 }, { header: 'SLA paused (min)', width: 10, style: 'dec1' },
-      { header: 'Requires signature', width: 10 }, { header: 'Created by', width: 18 }, date('Created'), date('Updated'), { header: 'Version', width: 8 },
-      { header: 'Description', width: 50 }, { header: 'Id', width: 38 },
+      { header: 'Number', width: 12 },
+      { header: 'Title', width: 40 },
+      { header: 'Type', width: 12 },
+      { header: 'Priority', width: 10 },
+      { header: 'Status', width: 12 },
+      { header: 'SLA state', width: 10 },
+      { header: 'Depot', width: 10 },
+      { header: 'Location', width: 28 },
+      { header: 'Asset', width: 24 },
+      { header: 'Project', width: 20 },
+      { header: 'Team', width: 18 },
+      { header: 'Assignee', width: 20 },
+      date('Planned start'),
+      date('Planned end'),
+      { header: 'Planned duration (min)', width: 12 },
+      date('Response due'),
+      date('Response at risk'),
+      date('Resolution due'),
+      date('Resolution at risk'),
+      date('Responded (on site)'),
+      date('Completed'),
+      date('Closed'),
+      date('Cancelled'),
+      date('On hold since'),
+      { header: 'Held from status', width: 12 },
+      { header: 'Hold reason', width: 24 },
+      { header: 'SLA paused (min)', width: 10, style: 'dec1' },
+      { header: 'Requires signature', width: 10 },
+      { header: 'Created by', width: 18 },
+      date('Created'),
+      date('Updated'),
+      { header: 'Version', width: 8 },
+      { header: 'Description', width: 50 },
+      { header: 'Id', width: 38 },
     ]);
     let n = 0;
     for (const r of iterateWorkOrders(input.sqlite, input.scope)) {
       await wo.row([
-        r.number, r.title, r.type, r.priority, r.status, slaState(r as Parameters<typeof slaState>[0], input.now) ?? '', r.depot, r.location,
-        r.asset, r.project, r.team, r.assignee, at(r.plannedStart), at(r.plannedEnd), r.durationMin,
-        at(r.responseDueAt), at(r.responseAtRiskAt), at(r.resolutionDueAt), at(r.resolutionAtRiskAt), at(r.respondedAt),
-        at(r.completedAt), at(r.closedAt), at(r.cancelledAt), at(r.onHoldSince),
-        r.heldFromStatus, r.holdReason, r.slaPausedMs / 60_000, r.requiresSignature ? 'yes' : 'no', r.createdBy, at(r.createdAt), at(r.updatedAt), r.version,
-        r.description, r.id,
+        r.number,
+        r.title,
+        r.type,
+        r.priority,
+        r.status,
+        slaState(r as Parameters<typeof slaState>[0], input.now) ?? '',
+        r.depot,
+        r.location,
+        r.asset,
+        r.project,
+        r.team,
+        r.assignee,
+        at(r.plannedStart),
+        at(r.plannedEnd),
+        r.durationMin,
+        at(r.responseDueAt),
+        at(r.responseAtRiskAt),
+        at(r.resolutionDueAt),
+        at(r.resolutionAtRiskAt),
+        at(r.respondedAt),
+        at(r.completedAt),
+        at(r.closedAt),
+        at(r.cancelledAt),
+        at(r.onHoldSince),
+        r.heldFromStatus,
+        r.holdReason,
+        r.slaPausedMs / 60_000,
+        r.requiresSignature ? 'yes' : 'no',
+        r.createdBy,
+        at(r.createdAt),
+        at(r.updatedAt),
+        r.version,
+        r.description,
+        r.id,
       ]);
       if (++n % 5000 === 0) {
         progress((n / total) * 0.5, `work orders ${n} / ${total}`);
@@ -86,15 +144,24 @@ export async function writeWorkbook(file: string, input: WorkbookInput, progress
     await wb.endSheet();
 
     const b = await wb.sheet('SLA breaches', [
-      { header: 'Work order', width: 12 }, { header: 'Title', width: 40 }, { header: 'Team', width: 18 }, { header: 'Technician', width: 20 },
-      { header: 'SLA', width: 11 }, date('Due'), date('Met'), { header: 'Late by (min)', width: 12 }, { header: 'Reasons', width: 60 },
+      { header: 'Work order', width: 12 },
+      { header: 'Title', width: 40 },
+      { header: 'Team', width: 18 },
+      { header: 'Technician', width: 20 },
+      { header: 'SLA', width: 11 },
+      date('Due'),
+      date('Met'),
+      { header: 'Late by (min)', width: 12 },
+      { header: 'Reasons', width: 60 },
     ]);
     for (const x of report.breached) {
       await b.row([x.number, x.title, x.teamName, x.assigneeName, x.kind, at(x.dueAt), at(x.metAt), x.lateByMin, x.reasons.join('; ')]);
     }
     const breachedTotal = report.breachedTotal ?? report.breached.length;
     if (breachedTotal > report.breached.length) {
-      await b.row([`… ${breachedTotal - report.breached.length} more breaches not listed (the most late are shown); filter the Work orders sheet on SLA state = breached for all.`]);
+      await b.row([
+        `… ${breachedTotal - report.breached.length} more breaches not listed (the most late are shown); filter the Work orders sheet on SLA state = breached for all.`,
+      ]);
     }
     progress(0.97, 'writing file');
     await wb.close();
@@ -112,16 +179,44 @@ function kpiColumns(): Column[] {
   const pct = (header: string): Column => ({ header, width: 11, style: 'pct' });
   const dec = (header: string): Column => ({ header, width: 12, style: 'dec1' });
   return [
-    { header: 'Name', width: 26 }, { header: 'Level', width: 11 }, { header: 'Created', width: 9 }, { header: 'Completed', width: 10 },
-    { header: 'Cancelled', width: 10 }, { header: 'Backlog', width: 9 }, dec('Backlog mean age (h)'), { header: 'Overdue', width: 9 },
-    pct('On-time completion'), pct('SLA response met'), pct('SLA resolution met'), dec('Mean time to respond (h)'), dec('Mean time to repair (h)'),
-    pct('First-time fix'), { header: 'Planned (min)', width: 11 }, { header: 'Actual (min)', width: 11 }, pct('Utilisation'),
+    { header: 'Name', width: 26 },
+    { header: 'Level', width: 11 },
+    { header: 'Created', width: 9 },
+    { header: 'Completed', width: 10 },
+    { header: 'Cancelled', width: 10 },
+    { header: 'Backlog', width: 9 },
+    dec('Backlog mean age (h)'),
+    { header: 'Overdue', width: 9 },
+    pct('On-time completion'),
+    pct('SLA response met'),
+    pct('SLA resolution met'),
+    dec('Mean time to respond (h)'),
+    dec('Mean time to repair (h)'),
+    pct('First-time fix'),
+    { header: 'Planned (min)', width: 11 },
+    { header: 'Actual (min)', width: 11 },
+    pct('Utilisation'),
   ];
 }
 
 function kpiCells(dimension: KpiRow['dimension'] | 'depot', label: string, s: KpiSummary): CellValue[] {
   return [
-    label, dimension, s.created, s.completed, s.cancelled, s.backlog, s.backlogAgeMeanH, s.overdue, s.onTime.value, s.slaResponse.value,
-    s.slaResolution.value, s.mttrRespondH, s.mttrRepairH, s.firstTimeFix.value, s.plannedMin, s.actualMin, s.utilisation.value,
+    label,
+    dimension,
+    s.created,
+    s.completed,
+    s.cancelled,
+    s.backlog,
+    s.backlogAgeMeanH,
+    s.overdue,
+    s.onTime.value,
+    s.slaResponse.value,
+    s.slaResolution.value,
+    s.mttrRespondH,
+    s.mttrRepairH,
+    s.firstTimeFix.value,
+    s.plannedMin,
+    s.actualMin,
+    s.utilisation.value,
   ];
 }

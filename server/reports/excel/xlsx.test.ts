@@ -23,7 +23,10 @@ describe('streaming xlsx writer', () => {
     const file = path.join(dir, 'awkward.xlsx');
     const wb = XlsxWriter.open(file, { creator: 'DepotDesk', created: new Date('2026-11-20T12:00:00Z') });
     const ws = await wb.sheet('Tricky & <odd> "sheet"', [
-      { header: 'Text', width: 20 }, { header: 'When', width: 18, style: 'date' }, { header: 'Share', width: 8, style: 'pct' }, { header: 'N', width: 8 },
+      { header: 'Text', width: 20 },
+      { header: 'When', width: 18, style: 'date' },
+      { header: 'Share', width: 8, style: 'pct' },
+      { header: 'N', width: 8 },
     ]);
     const long = 'x'.repeat(CELL_TEXT_MAX + 5_000);
     await ws.row(['=HYPERLINK("http://evil") & <b>bold</b> "quoted"', Date.UTC(2026, 10, 20, 13, 45), 0.375, 42]);
@@ -61,7 +64,10 @@ describe('streaming xlsx writer', () => {
   it('when a sheet is built as a part file elsewhere, then it is copied in where it was added, between the others', async () => {
     const file = path.join(dir, 'parts.xlsx');
     const partFile = path.join(dir, 'middle.part');
-    const part = await sheetPart(partFile, [{ header: 'Part', width: 10 }, { header: 'N', width: 6 }]);
+    const part = await sheetPart(partFile, [
+      { header: 'Part', width: 10 },
+      { header: 'N', width: 6 },
+    ]);
     for (let i = 0; i < 5_000; i++) await part.sheet.row([`p${i}`, i]);
     const deflated = await part.done();
 

@@ -59,12 +59,14 @@ export class DeflateSink {
     this.deflate.on('data', (chunk: Buffer) => {
       this.compressed += chunk.length;
       this.deflate.pause();
-      this.pending = this.pending.then(() => emit(chunk)).then(
-        () => void this.deflate.resume(),
-        (err: unknown) => {
-          this.failed = err;
-        },
-      );
+      this.pending = this.pending
+        .then(() => emit(chunk))
+        .then(
+          () => void this.deflate.resume(),
+          (err: unknown) => {
+            this.failed = err;
+          },
+        );
     });
   }
 

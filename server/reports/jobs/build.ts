@@ -56,11 +56,24 @@ function filterNames(sqlite: Sqlite, orgId: string, f: KpiFilters): Record<strin
 
 export function kpiQuery(sqlite: Sqlite, spec: BuildSpec): KpiQuery {
   const to = spec.to ?? spec.now;
-  return { orgId: spec.orgId, from: spec.from ?? to - 30 * DAY, to, filters: spec.filters, zone: zoneFor(sqlite, spec.orgId, spec.filters.depotId), now: spec.now };
+  return {
+    orgId: spec.orgId,
+    from: spec.from ?? to - 30 * DAY,
+    to,
+    filters: spec.filters,
+    zone: zoneFor(sqlite, spec.orgId, spec.filters.depotId),
+    now: spec.now,
+  };
 }
 
 /** Writes the report to `file` (the caller renames it into place when this resolves). */
-export async function buildReport(sqlite: Sqlite, dataDir: string, spec: BuildSpec, file: string, progress: Progress): Promise<{ sizeBytes: number }> {
+export async function buildReport(
+  sqlite: Sqlite,
+  dataDir: string,
+  spec: BuildSpec,
+  file: string,
+  progress: Progress,
+): Promise<{ sizeBytes: number }> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const orgName = (sqlite.prepare('SELECT name FROM organizations WHERE id = ?').pluck().get(spec.orgId) as string | undefined) ?? '';
   if (spec.kind === 'jobcard') {
@@ -72,13 +85,25 @@ export async function buildReport(sqlite: Sqlite, dataDir: string, spec: BuildSp
       const report = computeKpis(sqlite, q);
       const names = filterNames(sqlite, spec.orgId, spec.filters);
       const depotName = spec.filters.depotId ? (names[spec.filters.depotId] ?? null) : null;
-      await renderKpiPdf(report, { orgName, depotName, names, auditHead: chainHead(sqlite, spec.orgId) }, fs.createWriteStream(file), (f, m) => progress(0.2 + f * 0.8, m));
+      await renderKpiPdf(
+        report,
+        { orgName, depotName, names, auditHead: chainHead(sqlite, spec.orgId) },
+        fs.createWriteStream(file),
+        (f, m) => progress(0.2 + f * 0.8, m),
+      );
     } else {
       const scope = { orgId: spec.orgId, from: q.from, to: q.to, filters: spec.filters };
       await writeWorkbook(
         file,
         // The KPIs are computed once, after the Work orders sheet, while the Events sheet is being built on its own thread.
-        { sqlite, scope, zone: q.zone, now: spec.now, report: () => computeKpis(sqlite, q), events: eventsSheetThread(sqlite.name, scope, q.zone) },
+        {
+          sqlite,
+          scope,
+          zone: q.zone,
+          now: spec.now,
+          report: () => computeKpis(sqlite, q),
+          events: eventsSheetThread(sqlite.name, scope, q.zone),
+        },
         progress,
       );
     }
@@ -92,7 +117,10 @@ async function buildJobcards(sqlite: Sqlite, dataDir: string, spec: BuildSpec, f
   if (spec.workOrderId) ids = [spec.workOrderId];
   else {
     const where = scopeWhere({ orgId: spec.orgId, from: spec.from, to: spec.to, filters: spec.filters });
-    ids = sqlite.prepare(`SELECT w.id FROM work_orders w WHERE ${where.sql} ORDER BY w.created_at, w.id LIMIT ${MAX_BATCH_JOBCARDS}`).pluck().all(...where.args) as string[];
+    ids = sqlite
+      .prepare(`SELECT w.id FROM work_orders w WHERE ${where.sql} ORDER BY w.created_at, w.id LIMIT ${MAX_BATCH_JOBCARDS}`)
+      .pluck()
+      .all(...where.args) as string[];
   }
   const zone = zoneFor(sqlite, spec.orgId, spec.filters.depotId);
   function* cards(): Generator<JobcardData> {
@@ -103,5 +131,7 @@ async function buildJobcards(sqlite: Sqlite, dataDir: string, spec: BuildSpec, f
   }
   const footer = `${orgName} · ${spec.workOrderId ? 'Jobcard' : `Jobcards ${spec.from ? day(spec.from, zone) : ''}–${spec.to ? day(spec.to - 1, zone) : ''}`} · generated ${stamp(spec.now, zone)}`;
   const witness = chainHeadText(chainHead(sqlite, spec.orgId), zone);
-  await renderJobcards(cards(), fs.createWriteStream(file), { now: spec.now, witness }, footer, (n) => progress(n / Math.max(ids.length, 1), `jobcard ${n} / ${ids.length}`));
+  await renderJobcards(cards(), fs.createWriteStream(file), { now: spec.now, witness }, footer, (n) =>
+    progress(n / Math.max(ids.length, 1), `jobcard ${n} / ${ids.length}`),
+  );
 }

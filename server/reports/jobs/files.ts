@@ -46,7 +46,15 @@ export function listReportFiles(ctx: Ctx, limit = 100): ReportFileDto[] {
     // A scheduled file rebuilt for the same period replaces the older one: list each name once.
     if (!r.fileName || seen.has(r.fileName) || !fs.existsSync(path.join(dir, r.fileName))) continue;
     seen.add(r.fileName);
-    out.push({ runId: r.id, kind: r.kind, fileName: r.fileName, sizeBytes: r.sizeBytes, scheduleId: r.scheduleId, createdAt: iso(r.createdAt), url: `/api/v1/reports/jobs/${r.id}/file` });
+    out.push({
+      runId: r.id,
+      kind: r.kind,
+      fileName: r.fileName,
+      sizeBytes: r.sizeBytes,
+      scheduleId: r.scheduleId,
+      createdAt: iso(r.createdAt),
+      url: `/api/v1/reports/jobs/${r.id}/file`,
+    });
     if (out.length >= limit) break;
   }
   return out;

@@ -10,7 +10,13 @@ import { renderJobcards } from '../pdf/jobcard.js';
  * One jobcard, rendered on the request: a page or two with thumbnails takes tens of milliseconds,
  * less than handing it to a worker would. Batches go through POST /reports/jobs.
  */
-export async function sendJobcard(host: Host, orgId: string, workOrderId: string, res: Response, opts: { forCustomer: boolean }): Promise<void> {
+export async function sendJobcard(
+  host: Host,
+  orgId: string,
+  workOrderId: string,
+  res: Response,
+  opts: { forCustomer: boolean },
+): Promise<void> {
   const card = loadJobcard(host.sqlite, host.dataDir, orgId, workOrderId);
   if (!card) throw new NotFoundError('work order', workOrderId);
   const now = host.clock.now();
@@ -21,5 +27,10 @@ export async function sendJobcard(host: Host, orgId: string, workOrderId: string
     'Cache-Control': 'private, no-store',
   });
   const witness = chainHeadText(chainHead(host.sqlite, orgId), card.wo.zone);
-  await renderJobcards([card], res, { now, forCustomer: opts.forCustomer, witness }, `${card.orgName} · Jobcard ${card.wo.number} · generated ${stamp(now, card.wo.zone)}`);
+  await renderJobcards(
+    [card],
+    res,
+    { now, forCustomer: opts.forCustomer, witness },
+    `${card.orgName} · Jobcard ${card.wo.number} · generated ${stamp(now, card.wo.zone)}`,
+  );
 }

@@ -23,7 +23,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const post = (body: Record<string, unknown>, token = world.tokens.dispatcher) => t.api<{ id: string }>('POST', '/api/v1/reports/jobs', { token, body });
+const post = (body: Record<string, unknown>, token = world.tokens.dispatcher) =>
+  t.api<{ id: string }>('POST', '/api/v1/reports/jobs', { token, body });
 
 async function download(id: string): Promise<Buffer> {
   const res = await fetch(`${t.url}/api/v1/reports/jobs/${id}/file`, { headers: { authorization: `Bearer ${world.tokens.dispatcher}` } });
@@ -65,7 +66,7 @@ describe('report jobs', () => {
     const job = await settled(t, world.orgId, res.body.id);
     expect(job.state).toBe('done');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await download(res.body.id) as unknown as ArrayBuffer);
+    await wb.xlsx.load((await download(res.body.id)) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Work orders', 'Events', 'KPIs', 'SLA breaches']);
     const ws = wb.getWorksheet('Work orders')!;
     expect(ws.getRow(1).getCell(1).value).toBe('Number');

@@ -65,8 +65,16 @@ export class ReportJobs {
     private readonly concurrency = 2,
   ) {
     // Runs a previous process left unfinished have no worker any more.
-    const stale = host.sqlite.prepare("SELECT id, org_id FROM report_runs WHERE state IN ('queued', 'running')").raw().all() as [string, string][];
-    for (const [id, orgId] of stale) this.persist(orgId, id, { state: 'failed', message: 'The host stopped before this report was finished; start it again.', finishedAt: host.clock.now() });
+    const stale = host.sqlite.prepare("SELECT id, org_id FROM report_runs WHERE state IN ('queued', 'running')").raw().all() as [
+      string,
+      string,
+    ][];
+    for (const [id, orgId] of stale)
+      this.persist(orgId, id, {
+        state: 'failed',
+        message: 'The host stopped before this report was finished; start it again.',
+        finishedAt: host.clock.now(),
+      });
   }
 
   /** Queues a build; resolves `done` with the final view (also for failures and cancellations). */
@@ -74,15 +82,34 @@ export class ReportJobs {
     const spec: BuildSpec = { ...req, orgId: ctx.orgId, now: this.host.clock.now() };
     const row = mutate(ctx, 'report.queued', (w) =>
       w.insert(reportRuns, {
-        scheduleId: opts.scheduleId ?? null, kind: spec.kind, state: 'queued', params: spec, message: null, fileName: null,
-        sizeBytes: null, requestedBy: ctx.actor.userId, startedAt: null, finishedAt: null,
+        scheduleId: opts.scheduleId ?? null,
+        kind: spec.kind,
+        state: 'queued',
+        params: spec,
+        message: null,
+        fileName: null,
+        sizeBytes: null,
+        requestedBy: ctx.actor.userId,
+        startedAt: null,
+        finishedAt: null,
       }),
     );
     let settle!: (v: JobView) => void;
     const done = new Promise<JobView>((resolve) => (settle = resolve));
     const job: Active = {
-      id: row.id, orgId: ctx.orgId, spec, fileName: opts.fileName, scheduleId: opts.scheduleId ?? null, state: 'queued', progress: 0,
-      message: 'waiting for a free worker', createdAt: row.createdAt, startedAt: null, worker: null, settle, done,
+      id: row.id,
+      orgId: ctx.orgId,
+      spec,
+      fileName: opts.fileName,
+      scheduleId: opts.scheduleId ?? null,
+      state: 'queued',
+      progress: 0,
+      message: 'waiting for a free worker',
+      createdAt: row.createdAt,
+      startedAt: null,
+      worker: null,
+      settle,
+      done,
     };
     this.active.set(job.id, job);
     this.queue.push(job);
@@ -94,11 +121,23 @@ export class ReportJobs {
   get(orgId: string, id: string): JobView {
     const job = this.active.get(id);
     if (job && job.orgId === orgId) return this.viewOf(job);
-    const row = this.host.db.select().from(reportRuns).where(and(eq(reportRuns.id, id), eq(reportRuns.orgId, orgId))).get();
+    const row = this.host.db
+      .select()
+      .from(reportRuns)
+      .where(and(eq(reportRuns.id, id), eq(reportRuns.orgId, orgId)))
+      .get();
     if (!row) throw new NotFoundError('report job', id);
     return {
-      id: row.id, kind: row.kind, state: row.state, progress: row.state === 'done' ? 1 : 0, message: row.message, fileName: row.fileName,
-      sizeBytes: row.sizeBytes, scheduleId: row.scheduleId, createdAt: iso(row.createdAt), finishedAt: iso(row.finishedAt),
+      id: row.id,
+      kind: row.kind,
+      state: row.state,
+      progress: row.state === 'done' ? 1 : 0,
+      message: row.message,
+      fileName: row.fileName,
+      sizeBytes: row.sizeBytes,
+      scheduleId: row.scheduleId,
+      createdAt: iso(row.createdAt),
+      finishedAt: iso(row.finishedAt),
     };
   }
 
@@ -143,7 +182,12 @@ export class ReportJobs {
     job.message = 'starting';
     const tmp = tmpPath(this.host.dataDir, job.fileName);
     fs.mkdirSync(path.dirname(tmp), { recursive: true });
-    const worker = spawnReportWorker({ dbFile: path.join(this.host.dataDir, DB_FILE), dataDir: this.host.dataDir, spec: job.spec, tmpFile: tmp });
+    const worker = spawnReportWorker({
+      dbFile: path.join(this.host.dataDir, DB_FILE),
+      dataDir: this.host.dataDir,
+      spec: job.spec,
+      tmpFile: tmp,
+    });
     job.worker = worker;
     // A stopping host must not wait for a report; close() cancels what is running.
     worker.unref();
@@ -162,7 +206,10 @@ export class ReportJobs {
       }
     });
     worker.on('error', (err) => job.worker === worker && this.finish(job, { state: 'failed', message: err.message }));
-    worker.on('exit', (code) => job.worker === worker && this.finish(job, { state: 'failed', message: `The report worker stopped (exit code ${code}).` }));
+    worker.on(
+      'exit',
+      (code) => job.worker === worker && this.finish(job, { state: 'failed', message: `The report worker stopped (exit code ${code}).` }),
+    );
   }
 
   private finish(job: Active, outcome: { state: 'done' | 'failed' | 'cancelled'; message: string; sizeBytes?: number }): void {
@@ -177,11 +224,20 @@ export class ReportJobs {
       for (const f of [tmp, `${tmp}.events.part`]) fs.rmSync(f, { force: true });
     }
     this.persist(job.orgId, job.id, {
-      state: outcome.state, message: outcome.message, fileName: outcome.state === 'done' ? job.fileName : null,
-      sizeBytes: outcome.sizeBytes ?? null, startedAt: job.startedAt, finishedAt: this.host.clock.now(),
+      state: outcome.state,
+      message: outcome.message,
+      fileName: outcome.state === 'done' ? job.fileName : null,
+      sizeBytes: outcome.sizeBytes ?? null,
+      startedAt: job.startedAt,
+      finishedAt: this.host.clock.now(),
     });
     const view = this.get(job.orgId, job.id);
-    this.host.bus.publish({ type: 'report_job', orgId: job.orgId, data: { tables: ['report_runs'], changes: [], ...view }, at: new Date(this.host.clock.now()).toISOString() });
+    this.host.bus.publish({
+      type: 'report_job',
+      orgId: job.orgId,
+      data: { tables: ['report_runs'], changes: [], ...view },
+      at: new Date(this.host.clock.now()).toISOString(),
+    });
     job.settle(view);
     if (wasRunning) this.running -= 1;
     this.pump();
@@ -194,8 +250,16 @@ export class ReportJobs {
 
   private viewOf(job: Active): JobView {
     return {
-      id: job.id, kind: job.spec.kind, state: job.state, progress: job.progress, message: job.message, fileName: null, sizeBytes: null,
-      scheduleId: job.scheduleId, createdAt: iso(job.createdAt), finishedAt: null,
+      id: job.id,
+      kind: job.spec.kind,
+      state: job.state,
+      progress: job.progress,
+      message: job.message,
+      fileName: null,
+      sizeBytes: null,
+      scheduleId: job.scheduleId,
+      createdAt: iso(job.createdAt),
+      finishedAt: null,
     };
   }
 
@@ -204,6 +268,11 @@ export class ReportJobs {
     // Wall-clock throttle (not the host clock, which tests pin): progress is a display matter.
     if (!force && now - (this.lastPublished.get(job.id) ?? 0) < 250) return;
     this.lastPublished.set(job.id, now);
-    this.host.bus.publish({ type: 'report_job', orgId: job.orgId, data: { tables: [], changes: [], ...this.viewOf(job) }, at: new Date(this.host.clock.now()).toISOString() });
+    this.host.bus.publish({
+      type: 'report_job',
+      orgId: job.orgId,
+      data: { tables: [], changes: [], ...this.viewOf(job) },
+      at: new Date(this.host.clock.now()).toISOString(),
+    });
   }
 }

@@ -33,8 +33,7 @@ export interface KpiRequest {
 }
 
 export type KpiResponse =
-  | { id: number; ok: true; report: KpiReport; ms: number }
-  | { id: number; ok: false; name: string; message: string };
+  { id: number; ok: true; report: KpiReport; ms: number } | { id: number; ok: false; name: string; message: string };
 
 /** Started by a workbook build: writes the Events sheet into `file` and answers once. */
 export interface EventsSheetInput {

@@ -14,9 +14,16 @@ const TAG = 'Reports';
 
 export const reportJobRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'post', path: '/reports/jobs', tag: TAG, access: 'report:export', status: 202,
-    summary: 'Start building a report (KPI PDF, workbook, jobcards) in a background worker; poll GET /reports/jobs/{id} or listen for report_job on /ws',
-    body: CreateReportJobRequest, response: z.object({ id: z.string() }), errors: [422],
+    method: 'post',
+    path: '/reports/jobs',
+    tag: TAG,
+    access: 'report:export',
+    status: 202,
+    summary:
+      'Start building a report (KPI PDF, workbook, jobcards) in a background worker; poll GET /reports/jobs/{id} or listen for report_job on /ws',
+    body: CreateReportJobRequest,
+    response: z.object({ id: z.string() }),
+    errors: [422],
     handler: ({ ctx, services, body }) => {
       if (body.workOrderId) getWorkOrder(ctx, body.workOrderId);
       const now = ctx.host.clock.now();
@@ -25,43 +32,72 @@ export const reportJobRoutes: AnyRoute[] = [
       const fileName = `${body.kind}-${day(now, zone)}-${newId().slice(-8)}.${EXTENSION[body.kind]}`;
       const { id } = services.reportJobs.enqueue(
         ctx,
-        { kind: body.kind, from: body.from ? Date.parse(body.from) : undefined, to: body.to ? Date.parse(body.to) : undefined, filters: body.filters, workOrderId: body.workOrderId },
+        {
+          kind: body.kind,
+          from: body.from ? Date.parse(body.from) : undefined,
+          to: body.to ? Date.parse(body.to) : undefined,
+          filters: body.filters,
+          workOrderId: body.workOrderId,
+        },
         { fileName },
       );
       return new Reply(202, { id }, { Location: `/api/v1/reports/jobs/${id}` });
     },
   }),
   defineRoute({
-    method: 'get', path: '/reports/jobs/:id', tag: TAG, access: 'report:export',
+    method: 'get',
+    path: '/reports/jobs/:id',
+    tag: TAG,
+    access: 'report:export',
     summary: 'State and progress of a report job',
-    params: IdParams, response: ReportJob,
+    params: IdParams,
+    response: ReportJob,
     handler: ({ ctx, services, params }) => services.reportJobs.get(ctx.orgId, params.id),
   }),
   defineRoute({
-    method: 'delete', path: '/reports/jobs/:id', tag: TAG, access: 'report:export', status: 200,
+    method: 'delete',
+    path: '/reports/jobs/:id',
+    tag: TAG,
+    access: 'report:export',
+    status: 200,
     summary: 'Cancel a queued or running report job (a finished one is left as it is)',
-    params: IdParams, response: ReportJob,
+    params: IdParams,
+    response: ReportJob,
     handler: ({ ctx, services, params }) => services.reportJobs.cancel(ctx.orgId, params.id),
   }),
   defineRoute({
-    method: 'get', path: '/reports/jobs/:id/file', tag: TAG, access: 'report:export', raw: true,
+    method: 'get',
+    path: '/reports/jobs/:id/file',
+    tag: TAG,
+    access: 'report:export',
+    raw: true,
     summary: 'Download the file of a finished report job',
-    params: IdParams, response: null,
+    params: IdParams,
+    response: null,
     handler: async ({ ctx, services, params, res }) => {
       const { file, fileName } = services.reportJobs.filePath(ctx.orgId, params.id);
       await sendReport(res, file, fileName);
     },
   }),
   defineRoute({
-    method: 'get', path: '/reports/files', tag: TAG, access: 'report:export',
+    method: 'get',
+    path: '/reports/files',
+    tag: TAG,
+    access: 'report:export',
     summary: 'Finished report files (on demand and scheduled), newest first',
     response: z.object({ items: z.array(ReportFile), nextCursor: z.string().nullable() }),
     handler: ({ ctx }) => ({ items: listReportFiles(ctx), nextCursor: null }),
   }),
   defineRoute({
-    method: 'get', path: '/work-orders/:id/jobcard.pdf', tag: TAG, access: 'workorder:read', raw: true,
-    summary: 'The jobcard of one work order as a PDF (header, place, timeline, checklist, photos, signature, approval, materials, time on site)',
-    params: IdParams, response: null,
+    method: 'get',
+    path: '/work-orders/:id/jobcard.pdf',
+    tag: TAG,
+    access: 'workorder:read',
+    raw: true,
+    summary:
+      'The jobcard of one work order as a PDF (header, place, timeline, checklist, photos, signature, approval, materials, time on site)',
+    params: IdParams,
+    response: null,
     handler: async ({ ctx, params, res }) => {
       const wo = getWorkOrder(ctx, params.id);
       await sendJobcard(ctx.host, ctx.orgId, wo.id, res, { forCustomer: false });

@@ -64,7 +64,9 @@ async function eventsSheet(input: EventsSheetInput): Promise<void> {
 if ('mode' in started && started.mode === 'kpi') {
   if (parentPort) serveKpis(started, parentPort);
 } else if ('mode' in started) {
-  eventsSheet(started).catch((err: unknown) => parentPort?.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies EventsSheetMessage));
+  eventsSheet(started).catch((err: unknown) =>
+    parentPort?.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies EventsSheetMessage),
+  );
 } else {
   run(started).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
 }

@@ -43,7 +43,11 @@ export function breachedRows(db: Sqlite, q: KpiQuery, misses: Miss[]): BreachedW
   return sorted.map((m): BreachedWorkOrder => {
     const wo = info.get(m.id, q.orgId) as { number: string; title: string; team: string | null; assignee: string | null };
     const reasons = (reasonsOf.all(m.id, q.orgId) as { type: string; reason: string | null; comment: string | null }[]).map((e) =>
-      e.type === 'closure_rejected' ? (e.comment ? `Closure rejected: ${e.comment}` : 'Closure rejected') : `On hold: ${e.reason ?? 'no reason given'}`,
+      e.type === 'closure_rejected'
+        ? e.comment
+          ? `Closure rejected: ${e.comment}`
+          : 'Closure rejected'
+        : `On hold: ${e.reason ?? 'no reason given'}`,
     );
     return {
       id: m.id,

@@ -14,12 +14,24 @@ import { shiftMinutesFor, utilisation, type Utilisation } from './utilisation.js
  * the planned work separately (it intersects with shifts in code).
  */
 
-const COLUMN: Record<KpiDimension, string> = { team: 'team_id', technician: 'assignee_id', type: 'type', location: 'location_id', asset: 'asset_id' };
+const COLUMN: Record<KpiDimension, string> = {
+  team: 'team_id',
+  technician: 'assignee_id',
+  type: 'type',
+  location: 'location_id',
+  asset: 'asset_id',
+};
 /** Location and asset rows beyond this many (by volume) are summed into one "Other" row. */
 export const TOP_N = 50;
 export const NONE_KEY = '(none)';
 export const OTHER_KEY = '(other)';
-const NONE_LABEL: Record<KpiDimension, string> = { team: 'No team', technician: 'Unassigned', type: 'No type', location: 'No location', asset: 'No asset' };
+const NONE_LABEL: Record<KpiDimension, string> = {
+  team: 'No team',
+  technician: 'Unassigned',
+  type: 'No type',
+  location: 'No location',
+  asset: 'No asset',
+};
 
 function labels(db: Sqlite, orgId: string, d: KpiDimension): Map<string, string> {
   const sql: Record<KpiDimension, string | null> = {
@@ -49,7 +61,10 @@ export function computeKpis(db: Sqlite, q: KpiQuery): KpiReport {
     MTBF_BRANCH,
     `SELECT * FROM (${BREACHED_BRANCH})`,
   ];
-  const rows = db.prepare(`WITH ${REJECTED_CTE}, ${HELD_CTE}, f AS MATERIALIZED (${factsSql(where)}) ${branches.join('\nUNION ALL ')}`).raw().all(params) as [string, string | number | null, string | number, number | null][];
+  const rows = db
+    .prepare(`WITH ${REJECTED_CTE}, ${HELD_CTE}, f AS MATERIALIZED (${factsSql(where)}) ${branches.join('\nUNION ALL ')}`)
+    .raw()
+    .all(params) as [string, string | number | null, string | number, number | null][];
 
   const groups = Object.fromEntries(dims.map((d) => [d, new Map<string | null, Sums>()])) as Record<KpiDimension, Map<string | null, Sums>>;
   const hist = emptyHistogram();
@@ -79,7 +94,13 @@ export function computeKpis(db: Sqlite, q: KpiQuery): KpiReport {
   const util = utilisation(db, q);
   const byDimension = {} as Record<KpiDimension, KpiRow[]>;
   const names = Object.fromEntries(dims.map((d) => [d, labels(db, q.orgId, d)])) as Record<KpiDimension, Map<string, string>>;
-  for (const d of dims) byDimension[d] = dimensionRows(d, [...groups[d]].map(([key, sums]) => ({ key, sums })), util, names[d]);
+  for (const d of dims)
+    byDimension[d] = dimensionRows(
+      d,
+      [...groups[d]].map(([key, sums]) => ({ key, sums })),
+      util,
+      names[d],
+    );
   return {
     query: q,
     generatedAt: q.now,
@@ -93,8 +114,15 @@ export function computeKpis(db: Sqlite, q: KpiQuery): KpiReport {
   };
 }
 
-function dimensionRows(d: KpiDimension, rows: { key: string | null; sums: Sums }[], util: Utilisation, names: Map<string, string>): KpiRow[] {
-  const groups = rows.filter((g) => volume(g.sums) + g.sums.cancelled + g.sums.resp_den + g.sums.resol_den > 0 || util.scheduled[d].has(g.key));
+function dimensionRows(
+  d: KpiDimension,
+  rows: { key: string | null; sums: Sums }[],
+  util: Utilisation,
+  names: Map<string, string>,
+): KpiRow[] {
+  const groups = rows.filter(
+    (g) => volume(g.sums) + g.sums.cancelled + g.sums.resp_den + g.sums.resol_den > 0 || util.scheduled[d].has(g.key),
+  );
   groups.sort((a, b) => volume(b.sums) - volume(a.sums) || String(a.key).localeCompare(String(b.key)));
   const capped = d === 'location' || d === 'asset';
   const kept = capped ? groups.slice(0, TOP_N) : groups;
@@ -108,7 +136,12 @@ function dimensionRows(d: KpiDimension, rows: { key: string | null; sums: Sums }
     const rest = groups.slice(TOP_N);
     const sums = rest.reduce((acc, g) => addSums(acc, g.sums), emptySums());
     const scheduled = rest.reduce((acc, g) => acc + (util.scheduled[d].get(g.key) ?? 0), 0);
-    out.push({ dimension: d, key: OTHER_KEY, label: `Other (${rest.length})`, ...toSummary(sums, utilRatio(scheduled, shiftMinutesFor(util, d, null))) });
+    out.push({
+      dimension: d,
+      key: OTHER_KEY,
+      label: `Other (${rest.length})`,
+      ...toSummary(sums, utilRatio(scheduled, shiftMinutesFor(util, d, null))),
+    });
   }
   return out;
 }

@@ -30,10 +30,22 @@ function at<T>(iso: string, f: () => T): T {
   return f();
 }
 const create = (iso: string, input: Partial<CreateWorkOrderInput>) =>
-  at(iso, () => createWorkOrder(world.ctx, { title: 'Burst main', type: 'emergency', priority: 'critical', teamId: world.teams.alpha, assigneeId: world.people.tech1, ...input }).id);
+  at(
+    iso,
+    () =>
+      createWorkOrder(world.ctx, {
+        title: 'Burst main',
+        type: 'emergency',
+        priority: 'critical',
+        teamId: world.teams.alpha,
+        assigneeId: world.people.tech1,
+        ...input,
+      }).id,
+  );
 const go = (iso: string, id: string, to: WorkOrderStatus, reason?: string) =>
   at(iso, () => transitionWorkOrder(world.ctx, id, { to, ...(reason ? { reason } : {}) }));
-const toSite = (iso: string, id: string) => ['SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE'].forEach((s) => go(iso, id, s as WorkOrderStatus));
+const toSite = (iso: string, id: string) =>
+  ['SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE'].forEach((s) => go(iso, id, s as WorkOrderStatus));
 
 function kpis(filters: KpiFilters = {}, period: { from: number; to: number } = { from: FROM, to: TO }, orgId = world.orgId): KpiReport {
   return computeKpis(t.host.sqlite, { orgId, ...period, filters, zone: 'Europe/London', now: NOW });
@@ -54,14 +66,25 @@ beforeAll(async () => {
   ids.w0 = create('2026-10-24T10:00:00Z', { teamId: undefined, assigneeId: undefined, title: 'Old leak' });
   // A: created 23:30Z on Sunday (still Sunday in London after the change; Monday under BST), on the
   // pump, on site after 30 min, 1 h on hold, completed after 3 h: repair 2 h, actual 90 min of 180.
-  ids.a = create('2026-10-25T23:30:00Z', { assetId: world.asset, locationId: world.loc1, plannedStart: '2026-10-26T00:00:00Z', plannedEnd: '2026-10-26T03:00:00Z', durationMin: 180 });
+  ids.a = create('2026-10-25T23:30:00Z', {
+    assetId: world.asset,
+    locationId: world.loc1,
+    plannedStart: '2026-10-26T00:00:00Z',
+    plannedEnd: '2026-10-26T03:00:00Z',
+    durationMin: 180,
+  });
   toSite('2026-10-26T00:00:00Z', ids.a);
   go('2026-10-26T00:30:00Z', ids.a, 'ON_HOLD', 'waiting for parts');
   go('2026-10-26T01:30:00Z', ids.a, 'ON_SITE');
   go('2026-10-26T02:30:00Z', ids.a, 'COMPLETED');
   at('2026-10-26T03:00:00Z', () => decideClosure(world.ctx, ids.a!, { decision: 'approved' }));
   // B: responded 1 h late, completed, closure rejected, completed again 1 h after its 12:00 due time.
-  ids.b = create('2026-10-26T08:00:00Z', { locationId: world.loc1, plannedStart: '2026-10-26T08:30:00Z', plannedEnd: '2026-10-26T09:30:00Z', durationMin: 60 });
+  ids.b = create('2026-10-26T08:00:00Z', {
+    locationId: world.loc1,
+    plannedStart: '2026-10-26T08:30:00Z',
+    plannedEnd: '2026-10-26T09:30:00Z',
+    durationMin: 60,
+  });
   toSite('2026-10-26T10:00:00Z', ids.b);
   go('2026-10-26T11:00:00Z', ids.b, 'COMPLETED');
   at('2026-10-26T12:00:00Z', () => decideClosure(world.ctx, ids.b!, { decision: 'rejected', comment: 'Leak persists' }));
@@ -70,12 +93,27 @@ beforeAll(async () => {
   go('2026-10-26T13:00:00Z', ids.b, 'COMPLETED');
   at('2026-10-26T14:00:00Z', () => decideClosure(world.ctx, ids.b!, { decision: 'approved' }));
   // D: preventive (no SLA), team Bravo, done in 20 min of a planned hour, on time.
-  ids.d = create('2026-10-26T09:00:00Z', { type: 'preventive', priority: 'low', teamId: world.teams.bravo, assigneeId: world.people.tech2, locationId: world.loc2, plannedStart: '2026-10-26T10:00:00Z', plannedEnd: '2026-10-26T11:00:00Z', durationMin: 60 });
+  ids.d = create('2026-10-26T09:00:00Z', {
+    type: 'preventive',
+    priority: 'low',
+    teamId: world.teams.bravo,
+    assigneeId: world.people.tech2,
+    locationId: world.loc2,
+    plannedStart: '2026-10-26T10:00:00Z',
+    plannedEnd: '2026-10-26T11:00:00Z',
+    durationMin: 60,
+  });
   toSite('2026-10-26T10:00:00Z', ids.d);
   go('2026-10-26T10:20:00Z', ids.d, 'COMPLETED');
   // C: the pump fails again (a follow-up to A within 30 days); never answered; on hold before its
   // 13:00 resolution due time, so not overdue and not a resolution miss.
-  ids.c = create('2026-10-27T09:00:00Z', { assetId: world.asset, locationId: world.loc1, plannedStart: '2026-10-27T14:00:00Z', plannedEnd: '2026-10-27T15:00:00Z', durationMin: 60 });
+  ids.c = create('2026-10-27T09:00:00Z', {
+    assetId: world.asset,
+    locationId: world.loc1,
+    plannedStart: '2026-10-27T14:00:00Z',
+    plannedEnd: '2026-10-27T15:00:00Z',
+    durationMin: 60,
+  });
   go('2026-10-27T11:00:00Z', ids.c, 'SCHEDULED');
   go('2026-10-27T12:00:00Z', ids.c, 'ON_HOLD', 'waiting for access');
   // E: cancelled before anyone went: counts as cancelled, in no SLA ratio.
@@ -83,8 +121,20 @@ beforeAll(async () => {
   go('2026-10-27T11:00:00Z', ids.e, 'CANCELLED');
   // Another org's busy day in the same period: must never show up.
   for (let i = 0; i < 3; i++) {
-    const id = at('2026-10-26T08:00:00Z', () => createWorkOrder(other.ctx, { title: 'Theirs', type: 'emergency', priority: 'critical', teamId: other.teams.alpha, assigneeId: other.people.tech1, plannedStart: '2026-10-26T09:00:00Z' }).id);
-    for (const s of ['SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'COMPLETED'] as WorkOrderStatus[]) at('2026-10-26T09:00:00Z', () => transitionWorkOrder(other.ctx, id, { to: s }));
+    const id = at(
+      '2026-10-26T08:00:00Z',
+      () =>
+        createWorkOrder(other.ctx, {
+          title: 'Theirs',
+          type: 'emergency',
+          priority: 'critical',
+          teamId: other.teams.alpha,
+          assigneeId: other.people.tech1,
+          plannedStart: '2026-10-26T09:00:00Z',
+        }).id,
+    );
+    for (const s of ['SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'COMPLETED'] as WorkOrderStatus[])
+      at('2026-10-26T09:00:00Z', () => transitionWorkOrder(other.ctx, id, { to: s }));
   }
   t.clock.set(NOW);
 });
@@ -130,17 +180,31 @@ describe('computeKpis', () => {
     expect([none.label, none.backlog, none.overdue]).toEqual(['No team', 1, 1]);
     const tech1 = rep.byDimension.technician.find((x) => x.key === world.people.tech1)!;
     expect([tech1.label, tech1.completed, tech1.slaResponse]).toEqual(['tech1 of Riverside', 2, r(1, 3)]);
-    expect(rep.byDimension.type.map((x) => [x.key, x.label, x.created])).toEqual([['emergency', 'Emergency', 4], ['preventive', 'Preventive', 1]]);
+    expect(rep.byDimension.type.map((x) => [x.key, x.label, x.created])).toEqual([
+      ['emergency', 'Emergency', 4],
+      ['preventive', 'Preventive', 1],
+    ]);
     expect(rep.byDimension.asset.find((x) => x.key === world.asset)!.created).toBe(2);
   });
 
   it('when the week contains the DST change, then days are local (25 h Sunday) and weeks start on Monday', () => {
     const rep = kpis();
-    expect(rep.daily.map((p) => new Date(p.at).toISOString())).toEqual(['2026-10-24T23:00:00.000Z', '2026-10-26T00:00:00.000Z', '2026-10-27T00:00:00.000Z']);
-    expect(rep.daily.map((p) => [p.created, p.completed, p.backlog])).toEqual([[1, 0, 2], [2, 3, 1], [2, 0, 2]]);
+    expect(rep.daily.map((p) => new Date(p.at).toISOString())).toEqual([
+      '2026-10-24T23:00:00.000Z',
+      '2026-10-26T00:00:00.000Z',
+      '2026-10-27T00:00:00.000Z',
+    ]);
+    expect(rep.daily.map((p) => [p.created, p.completed, p.backlog])).toEqual([
+      [1, 0, 2],
+      [2, 3, 1],
+      [2, 0, 2],
+    ]);
     expect(rep.daily.map((p) => p.slaResolution)).toEqual([r(0, 0), r(1, 2), r(0, 0)]);
     expect(rep.weekly.map((p) => new Date(p.at).toISOString())).toEqual(['2026-10-18T23:00:00.000Z', '2026-10-26T00:00:00.000Z']);
-    expect(rep.weekly.map((p) => [p.created, p.completed, p.backlog])).toEqual([[1, 0, 2], [4, 3, 2]]);
+    expect(rep.weekly.map((p) => [p.created, p.completed, p.backlog])).toEqual([
+      [1, 0, 2],
+      [4, 3, 2],
+    ]);
   });
 
   it('when SLAs were missed, then the breached list says which, by how much and why', () => {
@@ -151,7 +215,12 @@ describe('computeKpis', () => {
       [ids.b, 'resolution', 60, false, ['Closure rejected: Leak persists']],
       [ids.b, 'response', 60, false, ['Closure rejected: Leak persists']],
     ]);
-    expect(rep.breached[1]).toMatchObject({ teamName: 'Alpha', assigneeName: 'tech1 of Riverside', dueAt: Z('2026-10-26T12:00:00Z'), metAt: Z('2026-10-26T13:00:00Z') });
+    expect(rep.breached[1]).toMatchObject({
+      teamName: 'Alpha',
+      assigneeName: 'tech1 of Riverside',
+      dueAt: Z('2026-10-26T12:00:00Z'),
+      metAt: Z('2026-10-26T13:00:00Z'),
+    });
   });
 
   it('when an asset failed twice, then its MTBF is the gap between the failures', () => {
@@ -171,14 +240,26 @@ describe('computeKpis', () => {
     const rep = kpis({}, { from: Z('2026-01-01T00:00:00Z'), to: Z('2026-01-02T00:00:00Z') });
     const s = rep.summary;
     expect([s.created, s.completed, s.backlog, s.overdue, s.plannedMin, s.actualMin]).toEqual([0, 0, 0, 0, 0, 0]);
-    expect([s.backlogAgeMeanH, s.backlogAgeMaxH, s.mttrRespondH, s.mttrRepairH, s.onTime.value, s.slaResolution.value, s.firstTimeFix.value]).toEqual([null, null, null, null, null, null, null]);
+    expect([
+      s.backlogAgeMeanH,
+      s.backlogAgeMaxH,
+      s.mttrRespondH,
+      s.mttrRepairH,
+      s.onTime.value,
+      s.slaResolution.value,
+      s.firstTimeFix.value,
+    ]).toEqual([null, null, null, null, null, null, null]);
     expect(JSON.stringify(rep)).not.toMatch(/NaN|Infinity/);
-    expect(Object.values(rep).flat().some((v) => typeof v === 'number' && Number.isNaN(v))).toBe(false);
+    expect(
+      Object.values(rep)
+        .flat()
+        .some((v) => typeof v === 'number' && Number.isNaN(v)),
+    ).toBe(false);
     expect(rep.daily).toHaveLength(1);
     expect(rep.byDimension.team).toEqual([]);
   });
 
-  it("when another org asks, then it sees only its own work", () => {
+  it('when another org asks, then it sees only its own work', () => {
     const theirs = kpis({}, { from: FROM, to: TO }, other.orgId).summary;
     expect([theirs.created, theirs.completed, theirs.backlog]).toEqual([3, 3, 0]);
     expect(kpis({ teamId: other.teams.alpha }).summary.created).toBe(0);
@@ -194,21 +275,34 @@ describe('computeKpis', () => {
 describe('GET /api/v1/reports/kpis', () => {
   const url = (extra = '') => `/api/v1/reports/kpis?from=${new Date(FROM).toISOString()}&to=${new Date(TO).toISOString()}${extra}`;
 
-  it('when a viewer asks, then the API gives the engine\'s numbers with ISO times in the depot\'s zone', async () => {
+  it("when a viewer asks, then the API gives the engine's numbers with ISO times in the depot's zone", async () => {
     const res = await t.api('GET', url(`&teamId=${world.teams.alpha}&depotId=${world.depot}`), { token: world.tokens.viewer });
     expect(res.status).toBe(200);
-    const engine = computeKpis(t.host.sqlite, { orgId: world.orgId, from: FROM, to: TO, filters: { teamId: world.teams.alpha, depotId: world.depot }, zone: 'UTC', now: NOW });
+    const engine = computeKpis(t.host.sqlite, {
+      orgId: world.orgId,
+      from: FROM,
+      to: TO,
+      filters: { teamId: world.teams.alpha, depotId: world.depot },
+      zone: 'UTC',
+      now: NOW,
+    });
     expect(res.body.summary).toEqual(engine.summary);
-    expect(res.body.query).toMatchObject({ zone: 'UTC', now: '2026-10-28T12:00:00.000Z', filters: { teamId: world.teams.alpha, depotId: world.depot } });
+    expect(res.body.query).toMatchObject({
+      zone: 'UTC',
+      now: '2026-10-28T12:00:00.000Z',
+      filters: { teamId: world.teams.alpha, depotId: world.depot },
+    });
     expect(res.body.daily[0].at).toBe('2026-10-24T00:00:00.000Z'); // the depot's zone is UTC
     expect(res.body.breached[0]).toMatchObject({ id: ids.c, dueAt: '2026-10-27T10:00:00.000Z', metAt: null });
     expect(res.body.breachedTotal).toBe(3);
   });
 
-  it('when a technician asks, then 403; a bad period 400; another org\'s depot 404', async () => {
+  it("when a technician asks, then 403; a bad period 400; another org's depot 404", async () => {
     expect((await t.api('GET', url(), { token: world.tokens.tech1 })).status).toBe(403);
     expect((await t.api('GET', url(), { token: world.tokens.supervisor })).status).toBe(200);
-    const bad = await t.api('GET', `/api/v1/reports/kpis?from=${new Date(TO).toISOString()}&to=${new Date(FROM).toISOString()}`, { token: world.tokens.viewer });
+    const bad = await t.api('GET', `/api/v1/reports/kpis?from=${new Date(TO).toISOString()}&to=${new Date(FROM).toISOString()}`, {
+      token: world.tokens.viewer,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toContainEqual({ field: 'query.to', message: '"to" must be after "from"' });
     expect((await t.api('GET', url(`&depotId=${other.depot}`), { token: world.tokens.viewer })).status).toBe(404);
@@ -216,9 +310,13 @@ describe('GET /api/v1/reports/kpis', () => {
   });
 
   it('when the OpenAPI document is read, then it describes the KPI endpoint and its report', async () => {
-    const doc = (await t.api('GET', '/api/v1/openapi.json')).body as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
+    const doc = (await t.api('GET', '/api/v1/openapi.json')).body as {
+      paths: Record<string, { get?: { parameters?: { name: string }[] } }>;
+    };
     const path = Object.keys(doc.paths).find((p) => p.endsWith('/reports/kpis'));
     expect(path).toBeDefined();
-    expect(doc.paths[path!]!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'depotId', 'teamId', 'assigneeId', 'type', 'locationId', 'assetId']));
+    expect(doc.paths[path!]!.get!.parameters!.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'depotId', 'teamId', 'assigneeId', 'type', 'locationId', 'assetId']),
+    );
   });
 });

@@ -21,13 +21,18 @@ afterAll(async () => {
 });
 
 const kpis = (from: string, to: string) =>
-  t.api<{ summary: { created: number }; computeMs: number }>('GET', `/api/v1/reports/kpis?from=${from}&to=${to}`, { token: world.tokens.viewer });
+  t.api<{ summary: { created: number }; computeMs: number }>('GET', `/api/v1/reports/kpis?from=${from}&to=${to}`, {
+    token: world.tokens.viewer,
+  });
 
 describe('KPI worker', () => {
   it('when the same query comes twice at once, then one computation answers both, and a repeat is served from the cache', async () => {
     const pool = t.services.kpi;
     const before = { ...pool.stats };
-    const [a, b] = await Promise.all([kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z'), kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z')]);
+    const [a, b] = await Promise.all([
+      kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z'),
+      kpis('2026-11-01T00:00:00Z', '2026-11-21T00:00:00Z'),
+    ]);
     expect(a.status).toBe(200);
     expect(b.body).toEqual(a.body);
     expect(a.body.summary.created).toBe(2);
@@ -57,7 +62,11 @@ describe('KPI worker', () => {
   });
 
   it('when a 365-day KPI request runs over 100k work orders, then /healthz keeps answering within 100 ms', async () => {
-    bulkWorkOrders(t.host, world.orgId, 100_000, { start: Date.parse('2025-11-21T00:00:00Z'), teamId: world.teams.alpha, assigneeId: world.people.tech1 });
+    bulkWorkOrders(t.host, world.orgId, 100_000, {
+      start: Date.parse('2025-11-21T00:00:00Z'),
+      teamId: world.teams.alpha,
+      assigneeId: world.people.tech1,
+    });
     // The insert blocked the loop for seconds: let idle keep-alive sockets close first (nodejs/undici#2907).
     await new Promise((resolve) => setTimeout(resolve, 20));
     let pending = true;

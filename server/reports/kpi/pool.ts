@@ -51,7 +51,15 @@ export class KpiPool {
   async compute(q: KpiQuery): Promise<KpiResult> {
     // The worker's connection sees committed data only: let the open write batch land first.
     await this.host.commits.durable();
-    const key = JSON.stringify([q.orgId, q.from, q.to, q.zone, Object.entries(q.filters).filter(([, v]) => v !== undefined).sort()]);
+    const key = JSON.stringify([
+      q.orgId,
+      q.from,
+      q.to,
+      q.zone,
+      Object.entries(q.filters)
+        .filter(([, v]) => v !== undefined)
+        .sort(),
+    ]);
     const version = this.version(q.orgId);
     const hit = this.cache.get(key);
     if (hit && hit.version === version && Math.abs(q.now - hit.now) < CACHE_TTL_MS) {

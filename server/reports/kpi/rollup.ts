@@ -5,15 +5,50 @@ import type { Sums } from './sql.js';
 
 const HOUR_MS = 3_600_000;
 const SUM_KEYS = [
-  'n', 'created', 'completed', 'cancelled', 'backlog', 'age_sum', 'overdue', 'on_time_num', 'on_time_den', 'resp_num', 'resp_den',
-  'resol_num', 'resol_den', 'responded', 'respond_sum', 'repair_sum', 'ftf_num', 'planned_min', 'actual_ms',
+  'n',
+  'created',
+  'completed',
+  'cancelled',
+  'backlog',
+  'age_sum',
+  'overdue',
+  'on_time_num',
+  'on_time_den',
+  'resp_num',
+  'resp_den',
+  'resol_num',
+  'resol_den',
+  'responded',
+  'respond_sum',
+  'repair_sum',
+  'ftf_num',
+  'planned_min',
+  'actual_ms',
 ] as const satisfies readonly (keyof Sums)[];
 
 /** Zero sums (SQLite's SUM over no rows is NULL; every count here is a number). */
 export function emptySums(): Sums {
   return {
-    n: 0, created: 0, completed: 0, cancelled: 0, backlog: 0, age_sum: null, age_max: null, overdue: 0, on_time_num: 0, on_time_den: 0,
-    resp_num: 0, resp_den: 0, resol_num: 0, resol_den: 0, responded: 0, respond_sum: null, repair_sum: null, ftf_num: 0, planned_min: 0, actual_ms: 0,
+    n: 0,
+    created: 0,
+    completed: 0,
+    cancelled: 0,
+    backlog: 0,
+    age_sum: null,
+    age_max: null,
+    overdue: 0,
+    on_time_num: 0,
+    on_time_den: 0,
+    resp_num: 0,
+    resp_den: 0,
+    resol_num: 0,
+    resol_den: 0,
+    responded: 0,
+    respond_sum: null,
+    repair_sum: null,
+    ftf_num: 0,
+    planned_min: 0,
+    actual_ms: 0,
   };
 }
 

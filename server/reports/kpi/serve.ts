@@ -20,7 +20,12 @@ export function serveKpis(input: KpiWorkerInput, port: MessagePort): void {
       const report = computeKpis(sqlite, m.query);
       reply = { id: m.id, ok: true, report, ms: Math.round(performance.now() - started) };
     } catch (err) {
-      reply = { id: m.id, ok: false, name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err) };
+      reply = {
+        id: m.id,
+        ok: false,
+        name: err instanceof Error ? err.name : 'Error',
+        message: err instanceof Error ? err.message : String(err),
+      };
     }
     port.postMessage(reply);
   });

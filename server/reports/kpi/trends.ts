@@ -20,7 +20,12 @@ export function bucketBounds(from: number, end: number, zone: string, unit: 'day
     if (t.toMillis() >= end) break;
     t = t.plus({ [unit]: 1 }).startOf(unit);
   }
-  if (bounds.length === 1) bounds.push(DateTime.fromMillis(bounds[0]!, { zone }).plus({ [unit]: 1 }).toMillis());
+  if (bounds.length === 1)
+    bounds.push(
+      DateTime.fromMillis(bounds[0]!, { zone })
+        .plus({ [unit]: 1 })
+        .toMillis(),
+    );
   return bounds;
 }
 

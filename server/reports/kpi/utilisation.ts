@@ -40,8 +40,14 @@ export function utilisation(db: Sqlite, q: KpiQuery): Utilisation {
       WHERE m.org_id = @org AND t.depot_id = @depot))`);
     techParams.depot = q.filters.depotId;
   }
-  const techs = db.prepare(`SELECT u.id, u.shift FROM users u WHERE ${techWhere.join(' AND ')}`).all(techParams) as { id: string; shift: string }[];
-  const memberships = db.prepare('SELECT user_id, team_id FROM team_members WHERE org_id = ?').all(q.orgId) as { user_id: string; team_id: string }[];
+  const techs = db.prepare(`SELECT u.id, u.shift FROM users u WHERE ${techWhere.join(' AND ')}`).all(techParams) as {
+    id: string;
+    shift: string;
+  }[];
+  const memberships = db.prepare('SELECT user_id, team_id FROM team_members WHERE org_id = ?').all(q.orgId) as {
+    user_id: string;
+    team_id: string;
+  }[];
 
   const calendars = new Map<string, ReturnType<typeof compileCalendar>>();
   const shiftMin = new Map<string, number>();
@@ -55,16 +61,25 @@ export function utilisation(db: Sqlite, q: KpiQuery): Utilisation {
   const teamsOf = new Map<string, string[]>();
   for (const m of memberships) if (calendars.has(m.user_id)) teamsOf.set(m.user_id, [...(teamsOf.get(m.user_id) ?? []), m.team_id]);
 
-  const scheduled: Utilisation['scheduled'] = { team: new Map(), technician: new Map(), type: new Map(), location: new Map(), asset: new Map() };
+  const scheduled: Utilisation['scheduled'] = {
+    team: new Map(),
+    technician: new Map(),
+    type: new Map(),
+    location: new Map(),
+    asset: new Map(),
+  };
   let scheduledTotal = 0;
   const { where, params } = scope(q);
-  const rows = db.prepare(`SELECT wo.assignee_id AS a, wo.team_id AS team, wo.type, wo.location_id AS loc, wo.asset_id AS asset,
+  const rows = db
+    .prepare(
+      `SELECT wo.assignee_id AS a, wo.team_id AS team, wo.type, wo.location_id AS loc, wo.asset_id AS asset,
       max(wo.planned_start, @from) AS s, min(coalesce(wo.planned_end, wo.planned_start + wo.duration_min * ${MIN_MS}), @to) AS e
     FROM work_orders wo
     WHERE ${where} AND wo.status <> 'CANCELLED' AND wo.assignee_id IS NOT NULL AND wo.planned_start < @to
-      AND coalesce(wo.planned_end, wo.planned_start + wo.duration_min * ${MIN_MS}) > @from`).raw().iterate(params) as IterableIterator<
-    [string, string | null, string, string | null, string | null, number, number]
-  >;
+      AND coalesce(wo.planned_end, wo.planned_start + wo.duration_min * ${MIN_MS}) > @from`,
+    )
+    .raw()
+    .iterate(params) as IterableIterator<[string, string | null, string, string | null, string | null, number, number]>;
   for (const [a, team, type, loc, asset, s, e] of rows) {
     const cal = calendars.get(a);
     if (!cal || e <= s) continue;

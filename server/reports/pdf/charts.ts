@@ -49,7 +49,12 @@ export function chart(doc: Doc, spec: ChartSpec): void {
   for (let i = 0; i <= 4; i++) {
     const v = (yMax * i) / 4;
     const y = yOf(v);
-    doc.moveTo(plotX, y).lineTo(plotX + plotW, y).lineWidth(i === 0 ? 0.8 : 0.3).strokeColor(i === 0 ? MUTED : RULE).stroke();
+    doc
+      .moveTo(plotX, y)
+      .lineTo(plotX + plotW, y)
+      .lineWidth(i === 0 ? 0.8 : 0.3)
+      .strokeColor(i === 0 ? MUTED : RULE)
+      .stroke();
     doc.text(fmt(v), left, y - 3.5, { width: 32, align: 'right', lineBreak: false });
   }
 

@@ -7,7 +7,10 @@ function parts(ms: number, timeZone: string, withTime: boolean): Record<string, 
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
       ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' } : {}),
     });
   } catch {
@@ -61,7 +64,12 @@ export function chainHeadText(head: ChainHead | null, timeZone: string): string 
 /** "Team: North · Type: corrective", or "none" — filter ids are replaced by names where the caller knows them. */
 export function filtersText(filters: KpiFilters, names: Record<string, string> = {}): string {
   const label: Record<keyof KpiFilters, string> = {
-    depotId: 'Depot', teamId: 'Team', assigneeId: 'Technician', type: 'Type', locationId: 'Location', assetId: 'Asset',
+    depotId: 'Depot',
+    teamId: 'Team',
+    assigneeId: 'Technician',
+    type: 'Type',
+    locationId: 'Location',
+    assetId: 'Asset',
   };
   const out: string[] = [];
   for (const key of Object.keys(label) as (keyof KpiFilters)[]) {

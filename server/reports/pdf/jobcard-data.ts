@@ -8,17 +8,54 @@ import { storedFile } from '../../attachments/storage.js';
 
 export interface JobcardData {
   wo: {
-    id: string; number: string; title: string; description: string | null; status: string; priority: string; type: string;
-    createdAt: number; plannedStart: number | null; plannedEnd: number | null; durationMin: number;
-    responseDueAt: number | null; resolutionDueAt: number | null; respondedAt: number | null; completedAt: number | null; closedAt: number | null;
-    cancelledAt: number | null; onHoldSince: number | null; slaPausedMs: number; holdReason: string | null; heldFromStatus: string | null;
-    responseAtRiskAt: number | null; resolutionAtRiskAt: number | null; checklist: string;
-    depot: string | null; zone: string; location: string | null; locationCode: string | null; address: string | null; lat: number | null; lon: number | null;
-    asset: string | null; assetTag: string | null; team: string | null; assignee: string | null;
+    id: string;
+    number: string;
+    title: string;
+    description: string | null;
+    status: string;
+    priority: string;
+    type: string;
+    createdAt: number;
+    plannedStart: number | null;
+    plannedEnd: number | null;
+    durationMin: number;
+    responseDueAt: number | null;
+    resolutionDueAt: number | null;
+    respondedAt: number | null;
+    completedAt: number | null;
+    closedAt: number | null;
+    cancelledAt: number | null;
+    onHoldSince: number | null;
+    slaPausedMs: number;
+    holdReason: string | null;
+    heldFromStatus: string | null;
+    responseAtRiskAt: number | null;
+    resolutionAtRiskAt: number | null;
+    checklist: string;
+    depot: string | null;
+    zone: string;
+    location: string | null;
+    locationCode: string | null;
+    address: string | null;
+    lat: number | null;
+    lon: number | null;
+    asset: string | null;
+    assetTag: string | null;
+    team: string | null;
+    assignee: string | null;
   };
   orgName: string;
   events: { at: number; type: string; fromStatus: string | null; toStatus: string | null; actor: string | null; data: string | null }[];
-  checklist: { id: string; label: string; kind: string; unit?: string; answer: unknown; note: string | null; by: string | null; at: number | null }[];
+  checklist: {
+    id: string;
+    label: string;
+    kind: string;
+    unit?: string;
+    answer: unknown;
+    note: string | null;
+    by: string | null;
+    at: number | null;
+  }[];
   photos: { file: string; caption: string }[];
   signature: { file: string; signer: string | null; at: number } | null;
   approvals: { requestedAt: number; decision: string; decidedBy: string | null; decidedAt: number | null; comment: string | null }[];
@@ -59,7 +96,16 @@ export function loadJobcard(sqlite: Sqlite, dataDir: string, orgId: string, work
     const a = answers.get(i.id);
     return { ...i, answer: a ? parseJson(a.value) : undefined, note: a?.note ?? null, by: a?.by ?? null, at: a?.at ?? null };
   });
-  const files = all<{ kind: string; storageKey: string; displayKey: string | null; thumbnailKey: string | null; fileName: string; meta: string | null; createdAt: number; by: string | null }>(
+  const files = all<{
+    kind: string;
+    storageKey: string;
+    displayKey: string | null;
+    thumbnailKey: string | null;
+    fileName: string;
+    meta: string | null;
+    createdAt: number;
+    by: string | null;
+  }>(
     `SELECT a.kind, a.storage_key AS storageKey, a.display_key AS displayKey, a.thumbnail_key AS thumbnailKey, a.file_name AS fileName, a.meta, a.created_at AS createdAt, u.name AS by
        FROM attachments a LEFT JOIN users u ON u.id = a.uploaded_by WHERE a.work_order_id = ? AND a.org_id = ? ORDER BY a.created_at, a.id`,
   );

@@ -32,7 +32,11 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
   const x = doc.page.margins.left;
   const w = contentWidth(doc);
   doc.rect(0, 0, doc.page.width, 6).fill(ACCENT);
-  doc.font(FONT.regular).fontSize(9).fillColor(MUTED).text(`${d.orgName}${wo.depot ? ` · ${wo.depot}` : ''} · Jobcard`, x, doc.page.margins.top - 18, { width: w });
+  doc
+    .font(FONT.regular)
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(`${d.orgName}${wo.depot ? ` · ${wo.depot}` : ''} · Jobcard`, x, doc.page.margins.top - 18, { width: w });
   doc.font(FONT.bold).fontSize(20).fillColor(INK).text(`${wo.number}  ${wo.title}`, x, doc.page.margins.top, { width: w });
   doc.moveDown(0.3);
   const sla = slaState(wo as Parameters<typeof slaState>[0], opts.now);
@@ -41,7 +45,12 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
     ['Priority / type', `${wo.priority} · ${wo.type}`],
     ['SLA', `${sla ?? 'none'} · respond by ${stamp(wo.responseDueAt, zone)} · resolve by ${stamp(wo.resolutionDueAt, zone)}`],
     ['Created', stamp(wo.createdAt, zone)],
-    ['Planned', wo.plannedStart ? `${stamp(wo.plannedStart, zone)} → ${stamp(wo.plannedEnd, zone)} (${minutes(wo.durationMin)})` : `not planned (${minutes(wo.durationMin)})`],
+    [
+      'Planned',
+      wo.plannedStart
+        ? `${stamp(wo.plannedStart, zone)} → ${stamp(wo.plannedEnd, zone)} (${minutes(wo.durationMin)})`
+        : `not planned (${minutes(wo.durationMin)})`,
+    ],
     ...(opts.forCustomer ? [] : [['Team / technician', [wo.team, wo.assignee].filter(Boolean).join(' / ') || '—'] as [string, string]]),
   ]);
   if (wo.description) {
@@ -59,7 +68,10 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
 
   heading(doc, 'Time on site', 12);
   const onSite = timeOnSiteMin(d.events, opts.now);
-  const checks = d.attendance.map((a) => `${a.kind === 'check_in' ? 'in' : 'out'} ${stamp(a.at, zone)}${opts.forCustomer ? '' : ` ${a.user ?? ''}`}${a.fence === 'outside' ? ' (outside fence)' : ''}`);
+  const checks = d.attendance.map(
+    (a) =>
+      `${a.kind === 'check_in' ? 'in' : 'out'} ${stamp(a.at, zone)}${opts.forCustomer ? '' : ` ${a.user ?? ''}`}${a.fence === 'outside' ? ' (outside fence)' : ''}`,
+  );
   facts(doc, [
     ['On site', onSite === null ? 'not on site yet' : `${minutes(onSite)} (arrival to completion, holds excluded)`],
     ['Arrived', stamp(wo.respondedAt, zone)],
@@ -72,8 +84,15 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
   table(
     doc,
     opts.forCustomer
-      ? [{ header: `Time (${zone})`, weight: 2 }, { header: 'What happened', weight: 6 }]
-      : [{ header: `Time (${zone})`, weight: 2 }, { header: 'What happened', weight: 5 }, { header: 'By', weight: 1.8 }],
+      ? [
+          { header: `Time (${zone})`, weight: 2 },
+          { header: 'What happened', weight: 6 },
+        ]
+      : [
+          { header: `Time (${zone})`, weight: 2 },
+          { header: 'What happened', weight: 5 },
+          { header: 'By', weight: 1.8 },
+        ],
     events.map((e) => {
       const row = [stamp(e.at, zone), describeEvent(e, { forCustomer: opts.forCustomer === true })];
       return opts.forCustomer ? row : [...row, e.actor ?? 'system'];
@@ -84,15 +103,30 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
   heading(doc, 'Checklist', 12);
   table(
     doc,
-    [{ header: 'Item', weight: 3.4 }, { header: 'Answer', weight: 2 }, { header: 'Note', weight: 2.4 }, { header: 'Answered', weight: 2.9 }],
-    d.checklist.map((c) => [c.label, answerText(c.kind, c.answer, c.unit), c.note ?? '', c.at ? `${stamp(c.at, zone)}${opts.forCustomer || !c.by ? '' : `\n${c.by}`}` : '']),
+    [
+      { header: 'Item', weight: 3.4 },
+      { header: 'Answer', weight: 2 },
+      { header: 'Note', weight: 2.4 },
+      { header: 'Answered', weight: 2.9 },
+    ],
+    d.checklist.map((c) => [
+      c.label,
+      answerText(c.kind, c.answer, c.unit),
+      c.note ?? '',
+      c.at ? `${stamp(c.at, zone)}${opts.forCustomer || !c.by ? '' : `\n${c.by}`}` : '',
+    ]),
     { empty: 'This work order has no checklist.' },
   );
 
   heading(doc, 'Materials used', 12);
   table(
     doc,
-    [{ header: 'SKU', weight: 1.5 }, { header: 'Item', weight: 4 }, { header: 'Quantity', weight: 1.5, align: 'right' }, { header: 'Used', weight: 2.2 }],
+    [
+      { header: 'SKU', weight: 1.5 },
+      { header: 'Item', weight: 4 },
+      { header: 'Quantity', weight: 1.5, align: 'right' },
+      { header: 'Used', weight: 2.2 },
+    ],
     d.materials.map((m) => [m.sku, m.name, `${m.quantity} ${m.unit}`, stamp(m.at, zone)]),
     { empty: 'No materials recorded.' },
   );
@@ -109,20 +143,26 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
       doc.font(FONT.oblique).fontSize(9).fillColor(MUTED).text('(signature image could not be read)', x, y);
     }
     doc.y = y + 84;
-    doc.font(FONT.regular).fontSize(9.5).fillColor(INK).text(`Signed by ${d.signature.signer ?? '(name not given)'} · ${stamp(d.signature.at, zone)}`, x, doc.y, { width: w });
+    doc
+      .font(FONT.regular)
+      .fontSize(9.5)
+      .fillColor(INK)
+      .text(`Signed by ${d.signature.signer ?? '(name not given)'} · ${stamp(d.signature.at, zone)}`, x, doc.y, { width: w });
   } else {
     doc.font(FONT.oblique).fontSize(9.5).fillColor(MUTED).text('No customer signature.', x, doc.y, { width: w });
   }
   doc.moveDown(0.5);
   const last = d.approvals.at(-1);
-  facts(doc, [[
-    'Closure approval',
-    last
-      ? last.decision === 'pending'
-        ? `requested ${stamp(last.requestedAt, zone)}, awaiting a supervisor`
-        : `${last.decision} ${stamp(last.decidedAt, zone)}${opts.forCustomer ? '' : ` by ${last.decidedBy ?? '—'}`}${last.comment ? ` — “${last.comment}”` : ''}`
-      : 'not requested yet',
-  ]]);
+  facts(doc, [
+    [
+      'Closure approval',
+      last
+        ? last.decision === 'pending'
+          ? `requested ${stamp(last.requestedAt, zone)}, awaiting a supervisor`
+          : `${last.decision} ${stamp(last.decidedAt, zone)}${opts.forCustomer ? '' : ` by ${last.decidedBy ?? '—'}`}${last.comment ? ` — “${last.comment}”` : ''}`
+        : 'not requested yet',
+    ],
+  ]);
 }
 
 function photos(doc: Doc, d: JobcardData): void {
@@ -143,9 +183,17 @@ function photos(doc: Doc, d: JobcardData): void {
       try {
         doc.image(p.file, px, y, { fit: [cellW, cellH], align: 'center', valign: 'center' });
       } catch {
-        doc.font(FONT.oblique).fontSize(8).fillColor(MUTED).text('(image could not be read)', px, y + cellH / 2, { width: cellW, align: 'center' });
+        doc
+          .font(FONT.oblique)
+          .fontSize(8)
+          .fillColor(MUTED)
+          .text('(image could not be read)', px, y + cellH / 2, { width: cellW, align: 'center' });
       }
-      doc.font(FONT.regular).fontSize(7.5).fillColor(MUTED).text(p.caption, px, y + cellH + 3, { width: cellW, align: 'center', lineBreak: false, ellipsis: true });
+      doc
+        .font(FONT.regular)
+        .fontSize(7.5)
+        .fillColor(MUTED)
+        .text(p.caption, px, y + cellH + 3, { width: cellW, align: 'center', lineBreak: false, ellipsis: true });
     });
     doc.y = y + cellH + 18;
   }
@@ -154,7 +202,13 @@ function photos(doc: Doc, d: JobcardData): void {
 }
 
 /** One or more jobcards as one PDF, streamed to `out`. */
-export function renderJobcards(cards: Iterable<JobcardData>, out: Writable, opts: JobcardOptions, footerText: string, progress: (n: number) => void = () => {}): Promise<void> {
+export function renderJobcards(
+  cards: Iterable<JobcardData>,
+  out: Writable,
+  opts: JobcardOptions,
+  footerText: string,
+  progress: (n: number) => void = () => {},
+): Promise<void> {
   const doc = createDoc({ title: 'Jobcard' });
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);

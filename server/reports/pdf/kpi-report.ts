@@ -3,7 +3,21 @@ import type { ChainHead } from '../../../db/audit-chain.js';
 import type { KpiReport, KpiRow, TrendPoint } from '../kpi-types.js';
 import { chart } from './charts.js';
 import { chainHeadText, day, filtersText, hours, minutes, pct, stamp } from './format.js';
-import { ACCENT, contentWidth, createDoc, ensureSpace, facts, FONT, footers, heading, INK, MUTED, RULE, table, type Doc } from './layout.js';
+import {
+  ACCENT,
+  contentWidth,
+  createDoc,
+  ensureSpace,
+  facts,
+  FONT,
+  footers,
+  heading,
+  INK,
+  MUTED,
+  RULE,
+  table,
+  type Doc,
+} from './layout.js';
 
 export interface KpiPdfMeta {
   orgName: string;
@@ -44,18 +58,26 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   heading(doc, 'Trends');
   const dailyLabels = report.daily.map((p) => day(p.at, zone).slice(5));
   chart(doc, {
-    title: 'Created and completed per day', kind: 'bar', labels: dailyLabels,
+    title: 'Created and completed per day',
+    kind: 'bar',
+    labels: dailyLabels,
     series: [
       { label: 'Created', color: '#93c5fd', values: report.daily.map((p) => p.created) },
       { label: 'Completed', color: ACCENT, values: report.daily.map((p) => p.completed) },
     ],
   });
   chart(doc, {
-    title: 'SLA resolution compliance per week (%)', kind: 'line', labels: report.weekly.map((p) => `wk ${day(p.at, zone).slice(5)}`),
-    series: [{ label: 'Met on time', color: '#16a34a', values: report.weekly.map(slaPct) }], yMax: 100, yFormat: (v) => `${Math.round(v)} %`,
+    title: 'SLA resolution compliance per week (%)',
+    kind: 'line',
+    labels: report.weekly.map((p) => `wk ${day(p.at, zone).slice(5)}`),
+    series: [{ label: 'Met on time', color: '#16a34a', values: report.weekly.map(slaPct) }],
+    yMax: 100,
+    yFormat: (v) => `${Math.round(v)} %`,
   });
   chart(doc, {
-    title: 'Backlog (open work at the end of each day)', kind: 'line', labels: dailyLabels,
+    title: 'Backlog (open work at the end of each day)',
+    kind: 'line',
+    labels: dailyLabels,
     series: [{ label: 'Backlog', color: '#dc2626', values: report.daily.map((p) => p.backlog) }],
   });
 
@@ -66,8 +88,15 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   heading(doc, 'Mean time between failures per asset');
   table(
     doc,
-    [{ header: 'Asset', weight: 5 }, { header: 'Corrective work orders', weight: 2, align: 'right' }, { header: 'MTBF', weight: 2, align: 'right' }],
-    [...report.mtbf].sort((a, b) => b.failures - a.failures).slice(0, 30).map((m) => [m.label, String(m.failures), hours(m.mtbfH)]),
+    [
+      { header: 'Asset', weight: 5 },
+      { header: 'Corrective work orders', weight: 2, align: 'right' },
+      { header: 'MTBF', weight: 2, align: 'right' },
+    ],
+    [...report.mtbf]
+      .sort((a, b) => b.failures - a.failures)
+      .slice(0, 30)
+      .map((m) => [m.label, String(m.failures), hours(m.mtbfH)]),
     { empty: 'No corrective work on assets in this period.' },
   );
 
@@ -79,17 +108,31 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   table(
     doc,
     [
-      { header: 'Number', weight: 1.75 }, { header: 'Title', weight: 3 }, { header: 'Team / technician', weight: 2.2 },
-      { header: 'SLA', weight: 1.55 }, { header: 'Due', weight: 2.1 }, { header: 'Late by', weight: 1.7, align: 'right' }, { header: 'Reasons', weight: 3.2 },
+      { header: 'Number', weight: 1.75 },
+      { header: 'Title', weight: 3 },
+      { header: 'Team / technician', weight: 2.2 },
+      { header: 'SLA', weight: 1.55 },
+      { header: 'Due', weight: 2.1 },
+      { header: 'Late by', weight: 1.7, align: 'right' },
+      { header: 'Reasons', weight: 3.2 },
     ],
     shown.map((b) => [
-      b.number, b.title, [b.teamName, b.assigneeName].filter(Boolean).join(' / ') || '—', b.kind,
-      stamp(b.dueAt, zone), minutes(b.lateByMin) + (b.metAt === null ? ' (open)' : ''), b.reasons.join('; ') || '—',
+      b.number,
+      b.title,
+      [b.teamName, b.assigneeName].filter(Boolean).join(' / ') || '—',
+      b.kind,
+      stamp(b.dueAt, zone),
+      minutes(b.lateByMin) + (b.metAt === null ? ' (open)' : ''),
+      b.reasons.join('; ') || '—',
     ]),
     { fontSize: 7.5, empty: 'No SLA breaches in this period.' },
   );
   if (total > shown.length) {
-    doc.font(FONT.oblique).fontSize(9).fillColor(MUTED).text(`… and ${total - shown.length} more, the most late shown first.`);
+    doc
+      .font(FONT.oblique)
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(`… and ${total - shown.length} more, the most late shown first.`);
   }
 
   progress(0.95, 'page numbers');
@@ -114,17 +157,31 @@ function cover(doc: Doc, r: KpiReport, meta: KpiPdfMeta): void {
   doc.rect(0, 0, doc.page.width, 8).fill(ACCENT);
   doc.y = 150;
   doc.font(FONT.regular).fontSize(12).fillColor(MUTED).text(meta.orgName, x, doc.y, { width: w });
-  doc.font(FONT.bold).fontSize(30).fillColor(INK).text('KPI report', x, doc.y + 4, { width: w });
-  doc.font(FONT.regular).fontSize(16).fillColor(INK).text(periodText(r), x, doc.y + 4, { width: w });
+  doc
+    .font(FONT.bold)
+    .fontSize(30)
+    .fillColor(INK)
+    .text('KPI report', x, doc.y + 4, { width: w });
+  doc
+    .font(FONT.regular)
+    .fontSize(16)
+    .fillColor(INK)
+    .text(periodText(r), x, doc.y + 4, { width: w });
   doc.moveDown(2);
-  facts(doc, [
-    ['Depot', meta.depotName ?? 'All depots'],
-    ['Period', `${stamp(r.query.from, r.query.zone)} to ${stamp(r.query.to, r.query.zone)} (end excluded)`],
-    ['Filters', filtersText(r.query.filters, meta.names)],
-    ['Time zone', r.query.zone],
-    ['Generated', stamp(r.generatedAt, r.query.zone)],
-    ...(meta.auditHead === undefined ? [] : [['Audit trail', chainHeadText(meta.auditHead, r.query.zone).replace(/^Audit chain: /, '')] as [string, string]]),
-  ], 100);
+  facts(
+    doc,
+    [
+      ['Depot', meta.depotName ?? 'All depots'],
+      ['Period', `${stamp(r.query.from, r.query.zone)} to ${stamp(r.query.to, r.query.zone)} (end excluded)`],
+      ['Filters', filtersText(r.query.filters, meta.names)],
+      ['Time zone', r.query.zone],
+      ['Generated', stamp(r.generatedAt, r.query.zone)],
+      ...(meta.auditHead === undefined
+        ? []
+        : [['Audit trail', chainHeadText(meta.auditHead, r.query.zone).replace(/^Audit chain: /, '')] as [string, string]]),
+    ],
+    100,
+  );
 }
 
 function tiles(doc: Doc, r: KpiReport): void {
@@ -153,13 +210,21 @@ function tiles(doc: Doc, r: KpiReport): void {
     items.slice(i, i + cols).forEach(([label, value, detail], j) => {
       const x = doc.page.margins.left + j * (w + gap);
       doc.roundedRect(x, y, w, h, 4).lineWidth(0.6).strokeColor(RULE).stroke();
-      doc.font(FONT.regular).fontSize(8).fillColor(MUTED).text(label, x + 8, y + 7, { width: w - 16, lineBreak: false });
+      doc
+        .font(FONT.regular)
+        .fontSize(8)
+        .fillColor(MUTED)
+        .text(label, x + 8, y + 7, { width: w - 16, lineBreak: false });
       // Long values ("70 h 00 min / 75 h 55 min") shrink to fit the tile instead of wrapping over the detail line.
       let size = 16;
       doc.font(FONT.bold).fontSize(size);
       while (size > 8 && doc.widthOfString(value) > w - 16) doc.fontSize((size -= 1));
       doc.fillColor(INK).text(value, x + 8, y + 19 + (16 - size) / 2, { width: w - 16, lineBreak: false });
-      doc.font(FONT.regular).fontSize(7).fillColor(MUTED).text(detail, x + 8, y + 41, { width: w - 16, lineBreak: false, ellipsis: true });
+      doc
+        .font(FONT.regular)
+        .fontSize(7)
+        .fillColor(MUTED)
+        .text(detail, x + 8, y + 41, { width: w - 16, lineBreak: false, ellipsis: true });
     });
     doc.y = y + h + gap;
   }
@@ -171,17 +236,31 @@ function dimensionTable(doc: Doc, title: string, rows: KpiRow[]): void {
   table(
     doc,
     [
-      { header: 'Name', weight: 2.6 }, { header: 'Created', weight: 1.3, align: 'right' }, { header: 'Done', weight: 1.1, align: 'right' },
-      { header: 'Backlog', weight: 1.35, align: 'right' }, { header: 'Overdue', weight: 1.35, align: 'right' },
-      { header: 'On time', weight: 1.3, align: 'right' }, { header: 'SLA resp', weight: 1.35, align: 'right' },
-      { header: 'SLA res', weight: 1.3, align: 'right' }, { header: 'MTTR', weight: 1.2, align: 'right' },
-      { header: 'First fix', weight: 1.3, align: 'right' }, { header: 'Util.', weight: 1.2, align: 'right' },
+      { header: 'Name', weight: 2.6 },
+      { header: 'Created', weight: 1.3, align: 'right' },
+      { header: 'Done', weight: 1.1, align: 'right' },
+      { header: 'Backlog', weight: 1.35, align: 'right' },
+      { header: 'Overdue', weight: 1.35, align: 'right' },
+      { header: 'On time', weight: 1.3, align: 'right' },
+      { header: 'SLA resp', weight: 1.35, align: 'right' },
+      { header: 'SLA res', weight: 1.3, align: 'right' },
+      { header: 'MTTR', weight: 1.2, align: 'right' },
+      { header: 'First fix', weight: 1.3, align: 'right' },
+      { header: 'Util.', weight: 1.2, align: 'right' },
     ],
     rows.map((k) => [
-      k.label, String(k.created), String(k.completed), String(k.backlog), String(k.overdue), pct(k.onTime),
-      pct(k.slaResponse), pct(k.slaResolution), hours(k.mttrRepairH), pct(k.firstTimeFix), pct(k.utilisation),
+      k.label,
+      String(k.created),
+      String(k.completed),
+      String(k.backlog),
+      String(k.overdue),
+      pct(k.onTime),
+      pct(k.slaResponse),
+      pct(k.slaResolution),
+      hours(k.mttrRepairH),
+      pct(k.firstTimeFix),
+      pct(k.utilisation),
     ]),
     { fontSize: 7.5, empty: 'No work in this period.' },
   );
 }
-

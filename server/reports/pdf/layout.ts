@@ -50,9 +50,18 @@ export function ensureSpace(doc: Doc, height: number): void {
 export function heading(doc: Doc, text: string, size = 14): void {
   ensureSpace(doc, size * 3);
   doc.moveDown(0.6);
-  doc.font(FONT.bold).fontSize(size).fillColor(INK).text(text, doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc
+    .font(FONT.bold)
+    .fontSize(size)
+    .fillColor(INK)
+    .text(text, doc.page.margins.left, doc.y, { width: contentWidth(doc) });
   const y = doc.y + 2;
-  doc.moveTo(doc.page.margins.left, y).lineTo(doc.page.width - doc.page.margins.right, y).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc
+    .moveTo(doc.page.margins.left, y)
+    .lineTo(doc.page.width - doc.page.margins.right, y)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   doc.y = y + 6;
   doc.font(FONT.regular).fontSize(10).fillColor(INK);
 }
@@ -66,8 +75,14 @@ export function facts(doc: Doc, pairs: [string, string][], labelWidth = 120): vo
     const h = Math.max(doc.heightOfString(value || '—', { width: w - labelWidth }), 12);
     ensureSpace(doc, h + 2);
     const y = doc.y;
-    doc.font(FONT.bold).fillColor(MUTED).text(label, x, y, { width: labelWidth - 8 });
-    doc.font(FONT.regular).fillColor(INK).text(value || '—', x + labelWidth, y, { width: w - labelWidth });
+    doc
+      .font(FONT.bold)
+      .fillColor(MUTED)
+      .text(label, x, y, { width: labelWidth - 8 });
+    doc
+      .font(FONT.regular)
+      .fillColor(INK)
+      .text(value || '—', x + labelWidth, y, { width: w - labelWidth });
     doc.y = y + h + 2;
   }
   doc.fontSize(10);
@@ -92,7 +107,12 @@ export function table(doc: Doc, columns: Column[], rows: string[][], opts: { fon
     const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: (widths[i] ?? 0) - 2 * pad }))) + 2 * pad;
     if (doc.y + h > bottomOf(doc)) {
       doc.addPage();
-      if (!header) drawRow(columns.map((c) => c.header), true, false);
+      if (!header)
+        drawRow(
+          columns.map((c) => c.header),
+          true,
+          false,
+        );
     }
     const y = doc.y;
     if (header) doc.rect(x0, y, contentWidth(doc), h).fill('#e4e7eb');
@@ -100,15 +120,27 @@ export function table(doc: Doc, columns: Column[], rows: string[][], opts: { fon
     let x = x0;
     cells.forEach((c, i) => {
       const w = widths[i] ?? 0;
-      doc.fillColor(INK).font(header ? FONT.bold : FONT.regular).fontSize(size).text(c, x + pad, y + pad, { width: w - 2 * pad, align: columns[i]?.align ?? 'left' });
+      doc
+        .fillColor(INK)
+        .font(header ? FONT.bold : FONT.regular)
+        .fontSize(size)
+        .text(c, x + pad, y + pad, { width: w - 2 * pad, align: columns[i]?.align ?? 'left' });
       x += w;
     });
     doc.y = y + h;
   };
   ensureSpace(doc, 40);
-  drawRow(columns.map((c) => c.header), true, false);
+  drawRow(
+    columns.map((c) => c.header),
+    true,
+    false,
+  );
   if (rows.length === 0) {
-    doc.font(FONT.oblique).fontSize(size).fillColor(MUTED).text(opts.empty ?? 'Nothing to show.', x0 + pad, doc.y + pad);
+    doc
+      .font(FONT.oblique)
+      .fontSize(size)
+      .fillColor(MUTED)
+      .text(opts.empty ?? 'Nothing to show.', x0 + pad, doc.y + pad);
     doc.moveDown(0.5);
   }
   rows.forEach((r, i) => drawRow(r, false, i % 2 === 1));
@@ -130,13 +162,22 @@ export function footers(doc: Doc, left: string, second?: string): void {
     doc.page.margins.bottom = 0;
     const y = doc.page.height - MARGIN;
     const w = contentWidth(doc);
-    doc.moveTo(doc.page.margins.left, y - 6).lineTo(doc.page.margins.left + w, y - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(doc.page.margins.left, y - 6)
+      .lineTo(doc.page.margins.left + w, y - 6)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     doc.font(FONT.regular).fontSize(8).fillColor(MUTED);
     const pageText = `Page ${i + 1 - range.start} of ${range.count}`;
     const pageW = doc.widthOfString(pageText) + 4;
     doc.text(left, doc.page.margins.left, y, { width: w - pageW - 12, lineBreak: false, ellipsis: true, height: 10 });
     doc.text(pageText, doc.page.margins.left + w - pageW, y, { width: pageW, align: 'right', lineBreak: false });
-    if (second) doc.font(FONT.mono).fontSize(6.5).text(second, doc.page.margins.left, y + 11, { width: w, lineBreak: false, ellipsis: true, height: 9 });
+    if (second)
+      doc
+        .font(FONT.mono)
+        .fontSize(6.5)
+        .text(second, doc.page.margins.left, y + 11, { width: w, lineBreak: false, ellipsis: true, height: 9 });
     doc.page.margins.bottom = bottom;
   }
 }

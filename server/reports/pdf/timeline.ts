@@ -11,8 +11,15 @@ export interface TimelineEvent {
 }
 
 const STATUS: Record<string, string> = {
-  NEW: 'New', SCHEDULED: 'Scheduled', DISPATCHED: 'Dispatched', EN_ROUTE: 'On the way', ON_SITE: 'On site', ON_HOLD: 'On hold',
-  COMPLETED: 'Completed', CLOSED: 'Closed', CANCELLED: 'Cancelled',
+  NEW: 'New',
+  SCHEDULED: 'Scheduled',
+  DISPATCHED: 'Dispatched',
+  EN_ROUTE: 'On the way',
+  ON_SITE: 'On site',
+  ON_HOLD: 'On hold',
+  COMPLETED: 'Completed',
+  CLOSED: 'Closed',
+  CANCELLED: 'Cancelled',
 };
 export const statusLabel = (s: string | null) => (s ? (STATUS[s] ?? s) : '—');
 

@@ -25,7 +25,9 @@ export function periodStart(cadence: ReportCadence, ms: number, zone: string): n
 
 /** When the period containing `now` ends (the next scheduled run). */
 export function nextPeriodEnd(cadence: ReportCadence, now: number, zone: string): number {
-  return DateTime.fromMillis(periodStart(cadence, now, zone), { zone }).plus({ [`${UNIT[cadence]}s`]: 1 }).toMillis();
+  return DateTime.fromMillis(periodStart(cadence, now, zone), { zone })
+    .plus({ [`${UNIT[cadence]}s`]: 1 })
+    .toMillis();
 }
 
 /**

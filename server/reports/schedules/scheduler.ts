@@ -64,9 +64,14 @@ export class ReportScheduler {
       if (periods.length === 0) continue;
       const ctx: Ctx = { host: this.host, orgId: s.orgId, actor: { userId: null, role: 'system', name: 'report scheduler' } };
       for (const p of periods) {
-        const { done } = this.jobs().enqueue(ctx, { kind: s.kind, from: p.from, to: p.to, filters }, {
-          fileName: scheduledFileName(s.kind, p.from, zone, s.slug), scheduleId: s.id,
-        });
+        const { done } = this.jobs().enqueue(
+          ctx,
+          { kind: s.kind, from: p.from, to: p.to, filters },
+          {
+            fileName: scheduledFileName(s.kind, p.from, zone, s.slug),
+            scheduleId: s.id,
+          },
+        );
         started.push(done);
       }
       const last = periods.at(-1)!.to;

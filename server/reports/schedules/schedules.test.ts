@@ -18,8 +18,12 @@ describe('report periods', () => {
     ]);
   });
   it('when weeks and months are due, then they start on Monday and on the 1st', () => {
-    expect(duePeriods('weekly', at('2026-11-10T00:00:00Z'), at('2026-11-18T10:00:00Z'), 'UTC').map(isoOf)).toEqual([['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z']]);
-    expect(duePeriods('monthly', at('2026-10-15T00:00:00Z'), at('2026-11-18T10:00:00Z'), 'UTC').map(isoOf)).toEqual([['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']]);
+    expect(duePeriods('weekly', at('2026-11-10T00:00:00Z'), at('2026-11-18T10:00:00Z'), 'UTC').map(isoOf)).toEqual([
+      ['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z'],
+    ]);
+    expect(duePeriods('monthly', at('2026-10-15T00:00:00Z'), at('2026-11-18T10:00:00Z'), 'UTC').map(isoOf)).toEqual([
+      ['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z'],
+    ]);
     expect(new Date(nextPeriodEnd('weekly', at('2026-11-18T10:00:00Z'), 'UTC')).toISOString()).toBe('2026-11-23T00:00:00.000Z');
   });
   it('when many periods were missed, then only the most recent seven catch up, oldest first', () => {
@@ -46,16 +50,37 @@ afterAll(async () => {
 
 describe('scheduled reports', () => {
   it('when a schedule is created, edited and listed, then it says when it runs next and refuses a stale edit', async () => {
-    const made = await t.api('POST', '/api/v1/reports/schedules', { token: world.tokens.dispatcher, body: { name: 'Daily KPIs', kind: 'kpi-pdf', cadence: 'daily', filters: { teamId: world.teams.alpha } } });
+    const made = await t.api('POST', '/api/v1/reports/schedules', {
+      token: world.tokens.dispatcher,
+      body: { name: 'Daily KPIs', kind: 'kpi-pdf', cadence: 'daily', filters: { teamId: world.teams.alpha } },
+    });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ slug: 'daily-kpis', enabled: true, lastPeriodEnd: null, nextRunAt: '2026-11-21T00:00:00.000Z' });
-    const again = await t.api('POST', '/api/v1/reports/schedules', { token: world.tokens.dispatcher, body: { name: 'Daily KPIs', kind: 'workbook', cadence: 'monthly' } });
+    const again = await t.api('POST', '/api/v1/reports/schedules', {
+      token: world.tokens.dispatcher,
+      body: { name: 'Daily KPIs', kind: 'workbook', cadence: 'monthly' },
+    });
     expect(again.body.slug).toBe('daily-kpis-2');
-    const stale = await t.api('PATCH', `/api/v1/reports/schedules/${again.body.id}`, { token: world.tokens.dispatcher, headers: { 'if-match': '"9"' }, body: { enabled: false } });
+    const stale = await t.api('PATCH', `/api/v1/reports/schedules/${again.body.id}`, {
+      token: world.tokens.dispatcher,
+      headers: { 'if-match': '"9"' },
+      body: { enabled: false },
+    });
     expect(stale.status).toBe(409);
-    const off = await t.api('PATCH', `/api/v1/reports/schedules/${again.body.id}`, { token: world.tokens.dispatcher, headers: { 'if-match': '"1"' }, body: { enabled: false } });
+    const off = await t.api('PATCH', `/api/v1/reports/schedules/${again.body.id}`, {
+      token: world.tokens.dispatcher,
+      headers: { 'if-match': '"1"' },
+      body: { enabled: false },
+    });
     expect(off.body).toMatchObject({ enabled: false, nextRunAt: null });
-    expect((await t.api('POST', '/api/v1/reports/schedules', { token: world.tokens.tech1, body: { name: 'x', kind: 'kpi-pdf', cadence: 'daily' } })).status).toBe(403);
+    expect(
+      (
+        await t.api('POST', '/api/v1/reports/schedules', {
+          token: world.tokens.tech1,
+          body: { name: 'x', kind: 'kpi-pdf', cadence: 'daily' },
+        })
+      ).status,
+    ).toBe(403);
     const other = await seedWorld(t, 'Elsewhere');
     expect((await t.api('GET', `/api/v1/reports/schedules/${made.body.id}`, { token: other.tokens.dispatcher })).status).toBe(404);
     expect((await t.api('DELETE', `/api/v1/reports/schedules/${again.body.id}`, { token: world.tokens.dispatcher })).status).toBe(204);
@@ -75,24 +100,36 @@ describe('scheduled reports', () => {
     // start() queued the missed runs; a second check finds nothing due.
     expect(restarted.tick()).toHaveLength(0);
     restarted.stop();
-    const list = await t.api<{ items: { id: string; slug: string; lastPeriodEnd: string }[] }>('GET', '/api/v1/reports/schedules', { token: world.tokens.dispatcher });
+    const list = await t.api<{ items: { id: string; slug: string; lastPeriodEnd: string }[] }>('GET', '/api/v1/reports/schedules', {
+      token: world.tokens.dispatcher,
+    });
     const daily = list.body.items.find((s) => s.slug === 'daily-kpis')!;
     expect(daily.lastPeriodEnd).toBe('2026-12-01T00:00:00.000Z');
     await waitForIdle();
-    const runs = await t.api<{ items: { state: string; fileName: string }[] }>('GET', `/api/v1/reports/schedules/${daily.id}/runs`, { token: world.tokens.dispatcher });
+    const runs = await t.api<{ items: { state: string; fileName: string }[] }>('GET', `/api/v1/reports/schedules/${daily.id}/runs`, {
+      token: world.tokens.dispatcher,
+    });
     expect(runs.body.items.map((r) => r.fileName)).toEqual(
-      ['30', '29', '28', '27', '26', '25', '24'].map((d) => `kpi-pdf-2026-11-${d}-daily-kpis.pdf`).concat('kpi-pdf-2026-11-20-daily-kpis.pdf'),
+      ['30', '29', '28', '27', '26', '25', '24']
+        .map((d) => `kpi-pdf-2026-11-${d}-daily-kpis.pdf`)
+        .concat('kpi-pdf-2026-11-20-daily-kpis.pdf'),
     );
     expect(runs.body.items.every((r) => r.state === 'done')).toBe(true);
     const names = fs.readdirSync(reportsDir(t.dataDir)).filter((f) => f.endsWith('-daily-kpis.pdf'));
     expect(names).toHaveLength(8);
 
-    const files = await t.api<{ items: { fileName: string; url: string; scheduleId: string }[] }>('GET', '/api/v1/reports/files', { token: world.tokens.viewer });
+    const files = await t.api<{ items: { fileName: string; url: string; scheduleId: string }[] }>('GET', '/api/v1/reports/files', {
+      token: world.tokens.viewer,
+    });
     const newest = files.body.items.find((f) => f.fileName === 'kpi-pdf-2026-11-30-daily-kpis.pdf')!;
     expect(newest.scheduleId).toBe(daily.id);
     const download = await fetch(t.url + newest.url, { headers: { authorization: `Bearer ${world.tokens.viewer}` } });
     expect(download.status).toBe(200);
-    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect(fs.statSync(path.join(reportsDir(t.dataDir), newest.fileName)).size).toBeGreaterThan(1000);
   }, 120_000);
 });

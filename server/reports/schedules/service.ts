@@ -15,14 +15,30 @@ export type ScheduleRow = typeof reportSchedules.$inferSelect;
 export function toScheduleDto(ctx: Ctx, r: ScheduleRow): ReportScheduleDto {
   const zone = zoneFor(ctx.host.sqlite, r.orgId, (r.filters as KpiFilters).depotId);
   return {
-    id: r.id, name: r.name, slug: r.slug, kind: r.kind, cadence: r.cadence, filters: r.filters as ReportScheduleDto['filters'], enabled: r.enabled,
-    lastPeriodEnd: iso(r.lastPeriodEnd), nextRunAt: r.enabled ? iso(nextPeriodEnd(r.cadence, ctx.host.clock.now(), zone)) : null,
-    version: r.version, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt),
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    kind: r.kind,
+    cadence: r.cadence,
+    filters: r.filters as ReportScheduleDto['filters'],
+    enabled: r.enabled,
+    lastPeriodEnd: iso(r.lastPeriodEnd),
+    nextRunAt: r.enabled ? iso(nextPeriodEnd(r.cadence, ctx.host.clock.now(), zone)) : null,
+    version: r.version,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
   };
 }
 
 function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'report';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'report'
+  );
 }
 
 /**
@@ -31,17 +47,29 @@ function slugify(name: string): string {
  */
 function uniqueSlug(ctx: Ctx, name: string): string {
   const base = slugify(name);
-  const taken = new Set(ctx.host.sqlite.prepare('SELECT slug FROM report_schedules WHERE slug = ? OR slug LIKE ?').pluck().all(base, `${base}-%`) as string[]);
+  const taken = new Set(
+    ctx.host.sqlite.prepare('SELECT slug FROM report_schedules WHERE slug = ? OR slug LIKE ?').pluck().all(base, `${base}-%`) as string[],
+  );
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
 export function listSchedules(ctx: Ctx): ReportScheduleDto[] {
-  return ctx.host.db.select().from(reportSchedules).where(eq(reportSchedules.orgId, ctx.orgId)).orderBy(asc(reportSchedules.name), asc(reportSchedules.id)).all().map((r) => toScheduleDto(ctx, r));
+  return ctx.host.db
+    .select()
+    .from(reportSchedules)
+    .where(eq(reportSchedules.orgId, ctx.orgId))
+    .orderBy(asc(reportSchedules.name), asc(reportSchedules.id))
+    .all()
+    .map((r) => toScheduleDto(ctx, r));
 }
 
 export function getSchedule(ctx: Ctx, id: string): ScheduleRow {
-  const row = ctx.host.db.select().from(reportSchedules).where(and(eq(reportSchedules.id, id), eq(reportSchedules.orgId, ctx.orgId))).get();
+  const row = ctx.host.db
+    .select()
+    .from(reportSchedules)
+    .where(and(eq(reportSchedules.id, id), eq(reportSchedules.orgId, ctx.orgId)))
+    .get();
   if (!row) throw new NotFoundError('report schedule', id);
   return row;
 }
@@ -49,16 +77,29 @@ export function getSchedule(ctx: Ctx, id: string): ScheduleRow {
 export function createSchedule(ctx: Ctx, input: z.output<typeof CreateScheduleRequest>): ReportScheduleDto {
   const row = mutateEntity(ctx, 'report schedule', 'report_schedule.created', (w) =>
     w.insert(reportSchedules, {
-      name: input.name, slug: uniqueSlug(ctx, input.name), kind: input.kind, cadence: input.cadence, filters: input.filters, enabled: input.enabled,
-      lastPeriodEnd: null, createdBy: ctx.actor.userId,
+      name: input.name,
+      slug: uniqueSlug(ctx, input.name),
+      kind: input.kind,
+      cadence: input.cadence,
+      filters: input.filters,
+      enabled: input.enabled,
+      lastPeriodEnd: null,
+      createdBy: ctx.actor.userId,
     }),
   );
   return toScheduleDto(ctx, row);
 }
 
-export function updateSchedule(ctx: Ctx, id: string, input: z.output<typeof UpdateScheduleRequest>, expectedVersion?: number): ReportScheduleDto {
+export function updateSchedule(
+  ctx: Ctx,
+  id: string,
+  input: z.output<typeof UpdateScheduleRequest>,
+  expectedVersion?: number,
+): ReportScheduleDto {
   getSchedule(ctx, id);
-  const { after } = mutateEntity(ctx, 'report schedule', 'report_schedule.updated', (w) => w.update(reportSchedules, id, input, { expectedVersion }));
+  const { after } = mutateEntity(ctx, 'report schedule', 'report_schedule.updated', (w) =>
+    w.update(reportSchedules, id, input, { expectedVersion }),
+  );
   return toScheduleDto(ctx, after);
 }
 
@@ -66,7 +107,11 @@ export function updateSchedule(ctx: Ctx, id: string, input: z.output<typeof Upda
 export function deleteSchedule(ctx: Ctx, id: string): void {
   getSchedule(ctx, id);
   mutateEntity(ctx, 'report schedule', 'report_schedule.deleted', (w) => {
-    const runs = ctx.host.db.select({ id: reportRuns.id }).from(reportRuns).where(and(eq(reportRuns.scheduleId, id), eq(reportRuns.orgId, ctx.orgId))).all();
+    const runs = ctx.host.db
+      .select({ id: reportRuns.id })
+      .from(reportRuns)
+      .where(and(eq(reportRuns.scheduleId, id), eq(reportRuns.orgId, ctx.orgId)))
+      .all();
     for (const r of runs) w.update(reportRuns, r.id, { scheduleId: null });
     w.remove(reportSchedules, id);
   });

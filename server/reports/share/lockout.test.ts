@@ -17,14 +17,21 @@ describe('share link lockout over HTTP, from distinct loopback addresses', () =>
     t = await startTestHost({ now: '2026-11-20T12:00:00Z' });
     const world = await seedWorld(t);
     const wo = workOrderAt(world, 'ON_SITE', { title: 'Hydrant repair' });
-    const res = await t.api<{ url: string }>('POST', `/api/v1/work-orders/${wo.id}/share`, { token: world.tokens.dispatcher, body: { expiresAt: '2026-11-27T12:00:00Z', password: 'blue tractor' } });
+    const res = await t.api<{ url: string }>('POST', `/api/v1/work-orders/${wo.id}/share`, {
+      token: world.tokens.dispatcher,
+      body: { expiresAt: '2026-11-27T12:00:00Z', password: 'blue tractor' },
+    });
     expect(res.status).toBe(201);
     url = t.url + res.body.url;
   });
   afterAll(() => t.close());
 
   const post = (from: string, password: string) =>
-    requestFrom(from, url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }).toString() });
+    requestFrom(from, url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ password }).toString(),
+    });
 
   it('when an attacker on one address exhausts the attempts, then the holder on another address still gets in with the right password', async () => {
     for (let i = 0; i < SHARE_FAILURES_PER_MINUTE; i++) expect((await post('127.0.0.2', `guess ${i}`)).status).toBe(401);

@@ -41,21 +41,39 @@ input,button{font:inherit;padding:8px 10px}a.button{display:inline-block;backgro
 </style></head><body><main>${body}</main></body></html>`);
 }
 
-const notFound = (res: Response) => page(res, 404, 'Link not found', '<h1>This link does not work</h1><p>It may have been mistyped or withdrawn. Ask whoever sent it for a new one.</p>');
-const expired = (res: Response) => page(res, 410, 'Link expired', '<h1>This link has expired</h1><p>Ask whoever sent it for a new one.</p>');
+const notFound = (res: Response) =>
+  page(
+    res,
+    404,
+    'Link not found',
+    '<h1>This link does not work</h1><p>It may have been mistyped or withdrawn. Ask whoever sent it for a new one.</p>',
+  );
+const expired = (res: Response) =>
+  page(res, 410, 'Link expired', '<h1>This link has expired</h1><p>Ask whoever sent it for a new one.</p>');
 
 function passwordForm(res: Response, status: number, code: string, message: string | null): void {
-  page(res, status, 'Password needed', `<h1>Password needed</h1><p>This status page is protected. Enter the password you were given.</p>
+  page(
+    res,
+    status,
+    'Password needed',
+    `<h1>Password needed</h1><p>This status page is protected. Enter the password you were given.</p>
 ${message ? `<p class="badge late">${esc(message)}</p>` : ''}
-<form method="post" action="/s/${code}" class="card"><label>Password <input type="password" name="password" autocomplete="off" required autofocus></label> <button type="submit">Open</button></form>`);
+<form method="post" action="/s/${code}" class="card"><label>Password <input type="password" name="password" autocomplete="off" required autofocus></label> <button type="submit">Open</button></form>`,
+  );
 }
 
 /** Proof, in a cookie scoped to this link, that the password was given: derived from its salted hash, so no server state. */
-const unlockToken = (row: ShareRow) => createHash('sha256').update(`share-unlock:${row.id}:${row.passwordHash ?? ''}`).digest('base64url');
+const unlockToken = (row: ShareRow) =>
+  createHash('sha256')
+    .update(`share-unlock:${row.id}:${row.passwordHash ?? ''}`)
+    .digest('base64url');
 
 function unlocked(req: Request, row: ShareRow): boolean {
   if (!row.passwordHash) return true;
-  const cookie = (req.get('cookie') ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith('dd_share='));
+  const cookie = (req.get('cookie') ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith('dd_share='));
   const given = Buffer.from(cookie?.slice('dd_share='.length) ?? '');
   const expected = Buffer.from(unlockToken(row));
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -77,17 +95,27 @@ function statusPage(host: Host, row: ShareRow, code: string, res: Response): voi
   const { wo } = card;
   const now = host.clock.now();
   const sla = slaState(wo as Parameters<typeof slaState>[0], now);
-  const slaText: Record<string, [string, string]> = { ok: ['On track', 'ok'], at_risk: ['At risk of running late', 'risk'], breached: ['Late', 'late'], met: ['Done on time', 'ok'] };
+  const slaText: Record<string, [string, string]> = {
+    ok: ['On track', 'ok'],
+    at_risk: ['At risk of running late', 'risk'],
+    breached: ['Late', 'late'],
+    met: ['Done on time', 'ok'],
+  };
   const [slaLabel, slaClass] = sla ? (slaText[sla] ?? [sla, '']) : ['No service target', ''];
   const events = card.events.filter(isPublicEvent).reverse();
-  page(res, 200, `${wo.number} · ${wo.title}`, `<p class="muted">${esc(card.orgName)}</p>
+  page(
+    res,
+    200,
+    `${wo.number} · ${wo.title}`,
+    `<p class="muted">${esc(card.orgName)}</p>
 <h1>${esc(wo.number)} · ${esc(wo.title)}</h1>
 <div class="card"><p><span class="badge">${esc(statusLabel(wo.status))}</span> <span class="badge ${slaClass}">${esc(slaLabel)}</span></p>
 <p>${wo.resolutionDueAt && !wo.completedAt ? `Due by <strong>${esc(stamp(wo.resolutionDueAt, wo.zone))}</strong>` : wo.completedAt ? `Completed <strong>${esc(stamp(wo.completedAt, wo.zone))}</strong>` : ''}</p>
 ${wo.location ? `<p class="muted">${esc([wo.location, wo.address].filter(Boolean).join(', '))}</p>` : ''}
 <p><a class="button" href="/s/${code}/jobcard.pdf">Download the jobcard (PDF)</a></p></div>
 <h2>Timeline</h2><ol>${events.map((e) => `<li><time>${esc(stamp(e.at, wo.zone))}</time>${esc(describeEvent(e, { forCustomer: true }))}</li>`).join('') || '<li>Nothing yet.</li>'}</ol>
-<p class="muted">This page is read-only. Link valid until ${esc(stamp(row.expiresAt, wo.zone))}.</p>`);
+<p class="muted">This page is read-only. Link valid until ${esc(stamp(row.expiresAt, wo.zone))}.</p>`,
+  );
 }
 
 export function mountSharePages(app: Express, host: Host): void {

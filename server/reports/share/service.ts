@@ -40,12 +40,24 @@ export function shareState(row: ShareRow, now: number): ShareLinkDto['state'] {
 
 export function toShareDto(row: ShareRow, now: number): ShareLinkDto {
   return {
-    id: row.id, workOrderId: row.workOrderId, codeHint: row.codeHint, hasPassword: row.passwordHash !== null, expiresAt: iso(row.expiresAt),
-    revokedAt: iso(row.revokedAt), opens: row.opens, lastOpenedAt: iso(row.lastOpenedAt), createdAt: iso(row.createdAt), state: shareState(row, now),
+    id: row.id,
+    workOrderId: row.workOrderId,
+    codeHint: row.codeHint,
+    hasPassword: row.passwordHash !== null,
+    expiresAt: iso(row.expiresAt),
+    revokedAt: iso(row.revokedAt),
+    opens: row.opens,
+    lastOpenedAt: iso(row.lastOpenedAt),
+    createdAt: iso(row.createdAt),
+    state: shareState(row, now),
   };
 }
 
-export async function createShare(ctx: Ctx, workOrderId: string, input: { expiresAt: string; password?: string | undefined }): Promise<CreatedShareLinkDto> {
+export async function createShare(
+  ctx: Ctx,
+  workOrderId: string,
+  input: { expiresAt: string; password?: string | undefined },
+): Promise<CreatedShareLinkDto> {
   const wo = getWorkOrder(ctx, workOrderId);
   const now = ctx.host.clock.now();
   const expiresAt = Date.parse(input.expiresAt);
@@ -56,11 +68,23 @@ export async function createShare(ctx: Ctx, workOrderId: string, input: { expire
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const code = newShareCode();
-  const row = mutate(ctx, 'share_link.created', (w) =>
-    w.insert(shareLinks, {
-      workOrderId: wo.id, codeHash: hashCode(code), codeHint: code.slice(0, 4), passwordHash, expiresAt, revokedAt: null, opens: 0,
-      lastOpenedAt: null, createdBy: ctx.actor.userId,
-    }), { workOrderId: wo.id });
+  const row = mutate(
+    ctx,
+    'share_link.created',
+    (w) =>
+      w.insert(shareLinks, {
+        workOrderId: wo.id,
+        codeHash: hashCode(code),
+        codeHint: code.slice(0, 4),
+        passwordHash,
+        expiresAt,
+        revokedAt: null,
+        opens: 0,
+        lastOpenedAt: null,
+        createdBy: ctx.actor.userId,
+      }),
+    { workOrderId: wo.id },
+  );
   return { ...toShareDto(row, now), code, url: `/s/${code}` };
 }
 
@@ -77,22 +101,35 @@ export function listShares(ctx: Ctx, workOrderId: string): ShareLinkDto[] {
 }
 
 export function revokeShare(ctx: Ctx, id: string): ShareLinkDto {
-  const found = ctx.host.db.select().from(shareLinks).where(and(eq(shareLinks.id, id), eq(shareLinks.orgId, ctx.orgId))).get();
+  const found = ctx.host.db
+    .select()
+    .from(shareLinks)
+    .where(and(eq(shareLinks.id, id), eq(shareLinks.orgId, ctx.orgId)))
+    .get();
   // A link on a work order the caller may not see is "not found" like any other.
   if (!found) throw new NotFoundError('share link', id);
   getWorkOrder(ctx, found.workOrderId);
-  const row = mutate(ctx, 'share_link.revoked', (w) => {
-    const before = w.get(shareLinks, id, 'share link');
-    if (before.revokedAt !== null) return before;
-    return w.update(shareLinks, id, { revokedAt: w.now }, { before }).after;
-  }, { workOrderId: found.workOrderId });
+  const row = mutate(
+    ctx,
+    'share_link.revoked',
+    (w) => {
+      const before = w.get(shareLinks, id, 'share link');
+      if (before.revokedAt !== null) return before;
+      return w.update(shareLinks, id, { revokedAt: w.now }, { before }).after;
+    },
+    { workOrderId: found.workOrderId },
+  );
   return toShareDto(row, ctx.host.clock.now());
 }
 
 /** The link a code names, in any org (the code is the only credential a customer has), or undefined. */
 export function findByCode(host: Host, code: string): ShareRow | undefined {
   if (!CODE_PATTERN.test(code)) return undefined;
-  return host.db.select().from(shareLinks).where(eq(shareLinks.codeHash, hashCode(code))).get();
+  return host.db
+    .select()
+    .from(shareLinks)
+    .where(eq(shareLinks.codeHash, hashCode(code)))
+    .get();
 }
 
 /** Counts one opening of the status page, through the write path as the link's org. */

@@ -14,14 +14,18 @@ beforeAll(async () => {
   t = await startTestHost({ now: '2026-11-20T12:00:00Z' });
   world = await seedWorld(t);
   woId = workOrderAt(world, 'ON_SITE', { title: 'Burst main <script>alert(1)</script>' }).id;
-  const note = (body: string, internal: boolean) => t.api('POST', `/api/v1/work-orders/${woId}/notes`, { token: world.tokens.dispatcher, body: { body, internal } });
+  const note = (body: string, internal: boolean) =>
+    t.api('POST', `/api/v1/work-orders/${woId}/notes`, { token: world.tokens.dispatcher, body: { body, internal } });
   expect((await note('Customer informed, crew on the way', false)).status).toBe(201);
   expect((await note('SECRET internal: customer is difficult', true)).status).toBe(201);
 });
 afterAll(() => t.close());
 
 const share = (body: Record<string, unknown>, token = world.tokens.dispatcher, id = woId) =>
-  t.api<{ id: string; code: string; url: string; expiresAt: string; state: string }>('POST', `/api/v1/work-orders/${id}/share`, { token, body });
+  t.api<{ id: string; code: string; url: string; expiresAt: string; state: string }>('POST', `/api/v1/work-orders/${id}/share`, {
+    token,
+    body,
+  });
 
 async function open(url: string, init: RequestInit = {}) {
   const res = await fetch(t.url + url, { redirect: 'manual', ...init });
@@ -44,7 +48,11 @@ describe('share links', () => {
     expect(page.text).not.toContain('<script>alert(1)</script>');
     expect(page.text).toContain('&#60;script&#62;');
     await open(res.body.url);
-    const list = await t.api<{ items: { id: string; opens: number; codeHint: string; state: string }[] }>('GET', `/api/v1/work-orders/${woId}/share`, { token: world.tokens.dispatcher });
+    const list = await t.api<{ items: { id: string; opens: number; codeHint: string; state: string }[] }>(
+      'GET',
+      `/api/v1/work-orders/${woId}/share`,
+      { token: world.tokens.dispatcher },
+    );
     const mine = list.body.items.find((l) => l.id === res.body.id)!;
     expect(mine).toMatchObject({ opens: 2, codeHint: res.body.code.slice(0, 4), state: 'active' });
     expect(JSON.stringify(list.body)).not.toContain(res.body.code);
@@ -83,7 +91,12 @@ describe('share links', () => {
     expect(form.text).toContain('Password needed');
     expect(form.text).not.toContain('Burst main');
     expect((await open(`${res.body.url}/jobcard.pdf`)).status).toBe(401);
-    const post = (password: string) => open(res.body.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }).toString() });
+    const post = (password: string) =>
+      open(res.body.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ password }).toString(),
+      });
     const wrong = await post('red tractor');
     expect(wrong.status).toBe(401);
     expect(wrong.text).not.toContain('Burst main');

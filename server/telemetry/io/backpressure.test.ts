@@ -6,8 +6,20 @@ import { RecordingPort } from './mock-port.js';
 
 function kvDevice(id: string, path: string): DeviceConfig {
   return {
-    id, orgId: 'org', name: id, vendorId: null, productId: null, serialNumber: null, path, protocol: 'kv',
-    serial: { baudRate: 115200, dataBits: 8, stopBits: 1, parity: 'none' }, modbus: null, assetId: null, vehicleId: null, enabled: true, silenceAfterMs: 60_000,
+    id,
+    orgId: 'org',
+    name: id,
+    vendorId: null,
+    productId: null,
+    serialNumber: null,
+    path,
+    protocol: 'kv',
+    serial: { baudRate: 115200, dataBits: 8, stopBits: 1, parity: 'none' },
+    modbus: null,
+    assetId: null,
+    vehicleId: null,
+    enabled: true,
+    silenceAfterMs: 60_000,
   };
 }
 
@@ -43,7 +55,7 @@ describe('backpressure', () => {
     await until(() => status('flood').state === 'connected' && status('quiet').state === 'connected', 'both connected');
 
     const line = 'temperature=21.50C humidity=40.0% pressure=1013.2hPa flow=36.5m3/h\n';
-    const block = Buffer.from(line.repeat(Math.floor(1024 * 1024 / line.length)));
+    const block = Buffer.from(line.repeat(Math.floor((1024 * 1024) / line.length)));
     const linesPerBlock = block.length / line.length;
     const blocks = 24; // ~24 MB, ~340,000 lines in one burst
     const flood = RecordingPort.latest('/dev/flood');
@@ -66,7 +78,7 @@ describe('backpressure', () => {
     expect(p95).toBeLessThan(100);
     // Decoding the burst in one go would block the loop for the whole burst (seconds); a round is
     // bounded by its slice, plus whatever a GC pause adds on a busy machine.
-    expect(m.maxSliceMs).toBeLessThan(Math.min(250, seconds * 1000 / 5));
+    expect(m.maxSliceMs).toBeLessThan(Math.min(250, (seconds * 1000) / 5));
   });
 
   it('when a device floods past its cap with pausing off, then the oldest bytes are dropped and counted as overflow, and later lines decode', async () => {

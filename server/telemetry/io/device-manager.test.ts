@@ -10,9 +10,21 @@ const RMC = `${nmeaSentence('GNRMC,120000.00,A,5127.0000,N,00235.0000,W,10.0,90.
 
 function device(over: Partial<DeviceConfig> = {}): DeviceConfig {
   return {
-    id: 'dev-1', orgId: 'org', name: 'GPS', vendorId: null, productId: null, serialNumber: null, path: null, protocol: 'nmea',
-    serial: { baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none' }, modbus: null, assetId: null, vehicleId: null,
-    enabled: true, silenceAfterMs: 60_000, ...over,
+    id: 'dev-1',
+    orgId: 'org',
+    name: 'GPS',
+    vendorId: null,
+    productId: null,
+    serialNumber: null,
+    path: null,
+    protocol: 'nmea',
+    serial: { baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none' },
+    modbus: null,
+    assetId: null,
+    vehicleId: null,
+    enabled: true,
+    silenceAfterMs: 60_000,
+    ...over,
   };
 }
 
@@ -31,7 +43,15 @@ describe('device manager (SerialPortMock)', () => {
   const status = (id = 'dev-1') => m.statuses().find((s) => s.deviceId === id) as DeviceStatus;
 
   function start(over: Partial<DeviceManagerOptions> = {}) {
-    m = new DeviceManager({ portClass: RecordingPort, listIntervalMs: 20, watchdogIntervalMs: 10, statusIntervalMs: 10, backoffMinMs: 5, backoffMaxMs: 40, ...over });
+    m = new DeviceManager({
+      portClass: RecordingPort,
+      listIntervalMs: 20,
+      watchdogIntervalMs: 10,
+      statusIntervalMs: 10,
+      backoffMinMs: 5,
+      backoffMaxMs: 40,
+      ...over,
+    });
     m.onFrame((id, frame) => frames.push({ id, frame }));
     m.onStatus((s) => statuses.push(s));
   }
@@ -57,7 +77,9 @@ describe('device manager (SerialPortMock)', () => {
     await until(() => frames.length === 2, 'two frames');
     expect(frames[0]).toMatchObject({ id: 'dev-1', frame: { kind: 'position', speedKmh: 18.52 } });
     expect(status()).toMatchObject({ frames: 2, bytes: RMC.length * 2, errors: 0 });
-    expect(await m.listPorts()).toEqual([expect.objectContaining({ path: '/dev/ttyUSB0', vendorId: '1546', productId: '01a7', serialNumber: '1' })]);
+    expect(await m.listPorts()).toEqual([
+      expect.objectContaining({ path: '/dev/ttyUSB0', vendorId: '1546', productId: '01a7', serialNumber: '1' }),
+    ]);
   });
 
   it('when the device is unplugged mid-line and replugged on another path, then the partial is counted and reading resumes there', async () => {
@@ -145,7 +167,8 @@ describe('device manager (SerialPortMock)', () => {
     const slaves = new Map([1, 2].map((u) => [u, createModbusSlave({ unitId: u, seed: u })]));
     RecordingPort.responder = (_path, data) => [...slaves.values()].flatMap((s) => s.onData(data));
     start();
-    const modbus = (id: string, unitId: number): DeviceConfig => device({ id, protocol: 'modbus', path: '/dev/ttyRS485', modbus: pumpModbusSettings(unitId, 30) });
+    const modbus = (id: string, unitId: number): DeviceConfig =>
+      device({ id, protocol: 'modbus', path: '/dev/ttyRS485', modbus: pumpModbusSettings(unitId, 30) });
     m.configure([modbus('pump-1', 1), modbus('pump-2', 2)]);
     await until(() => new Set(frames.map((f) => f.id)).size === 2 && frames.length >= 4, 'frames from both pumps');
     expect(RecordingPort.instances).toHaveLength(1);

@@ -78,7 +78,11 @@ export class DeviceManager implements TelemetrySource {
     this.now = opts.now ?? Date.now;
     this.scheduler = new DrainScheduler(opts.budgetBytes, opts.sliceMs);
     // Listing runs udevadm on Linux: only worth it while some enabled device is found by identity.
-    this.timers.push(setInterval(() => { if (this.needsListing()) void this.refreshList(); }, opts.listIntervalMs ?? 2_000));
+    this.timers.push(
+      setInterval(() => {
+        if (this.needsListing()) void this.refreshList();
+      }, opts.listIntervalMs ?? 2_000),
+    );
     this.timers.push(setInterval(() => this.watchdog(), opts.watchdogIntervalMs ?? 250));
     this.timers.push(setInterval(() => this.flushStatuses(), opts.statusIntervalMs ?? 1_000));
     for (const t of this.timers) t.unref?.();
@@ -120,7 +124,17 @@ export class DeviceManager implements TelemetrySource {
     }
     for (const config of devices) {
       if (this.rt.has(config.id)) continue;
-      const r: Runtime = { config, status: newStatus(config.id), decoder: null, link: null, attempt: 0, retry: null, everConnected: false, quietSince: this.now(), dirty: false };
+      const r: Runtime = {
+        config,
+        status: newStatus(config.id),
+        decoder: null,
+        link: null,
+        attempt: 0,
+        retry: null,
+        everConnected: false,
+        quietSince: this.now(),
+        dirty: false,
+      };
       this.rt.set(config.id, r);
       if (!config.enabled) this.setState(r, 'disabled', null);
       else this.emitStatus(r);
@@ -204,8 +218,24 @@ export class DeviceManager implements TelemetrySource {
       return;
     }
     const s = r.config.serial;
-    const port = new this.opts.portClass({ path: where.path, baudRate: s.baudRate, dataBits: s.dataBits, stopBits: s.stopBits, parity: s.parity, autoOpen: false });
-    const link: Link = { path: where.path, port, session: null, bus: null, devices: new Set(), open: false, dropped: false, viaIdentity: where.viaIdentity };
+    const port = new this.opts.portClass({
+      path: where.path,
+      baudRate: s.baudRate,
+      dataBits: s.dataBits,
+      stopBits: s.stopBits,
+      parity: s.parity,
+      autoOpen: false,
+    });
+    const link: Link = {
+      path: where.path,
+      port,
+      session: null,
+      bus: null,
+      devices: new Set(),
+      open: false,
+      dropped: false,
+      viaIdentity: where.viaIdentity,
+    };
     this.links.set(where.path, link);
     this.attach(r, link);
     port.on('data', (chunk) => this.onData(link, chunk));
@@ -336,7 +366,8 @@ export class DeviceManager implements TelemetrySource {
     for (const r of link.devices) {
       r.link = null;
       const partial = r.decoder?.reset() ?? 0;
-      if (partial > 0) this.onRejectionFor(r, { reason: 'malformed', detail: `partial frame of ${partial} bytes cut off by ${reason}`, bytes: partial });
+      if (partial > 0)
+        this.onRejectionFor(r, { reason: 'malformed', detail: `partial frame of ${partial} bytes cut off by ${reason}`, bytes: partial });
       r.decoder = null;
       if (retry) {
         this.setState(r, state, reason);

@@ -25,5 +25,17 @@ export function resolvePort(c: DeviceConfig, ports: readonly PortListing[]): { p
 }
 
 export function newStatus(deviceId: string): DeviceStatus {
-  return { deviceId, state: 'disconnected', path: null, lastFrameAt: null, lastError: null, frames: 0, errors: 0, rejected: {}, bytes: 0, reconnects: 0, lastRejection: null };
+  return {
+    deviceId,
+    state: 'disconnected',
+    path: null,
+    lastFrameAt: null,
+    lastError: null,
+    frames: 0,
+    errors: 0,
+    rejected: {},
+    bytes: 0,
+    reconnects: 0,
+    lastRejection: null,
+  };
 }

@@ -14,8 +14,20 @@ if (!HAVE_SOCAT) console.warn('socat is not installed: skipping the pseudo-termi
 
 function device(id: string, devicePath: string, protocol: DeviceConfig['protocol']): DeviceConfig {
   return {
-    id, orgId: 'org', name: id, vendorId: null, productId: null, serialNumber: null, path: devicePath, protocol,
-    serial: { baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none' }, modbus: null, assetId: null, vehicleId: null, enabled: true, silenceAfterMs: 5000,
+    id,
+    orgId: 'org',
+    name: id,
+    vendorId: null,
+    productId: null,
+    serialNumber: null,
+    path: devicePath,
+    protocol,
+    serial: { baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none' },
+    modbus: null,
+    assetId: null,
+    vehicleId: null,
+    enabled: true,
+    silenceAfterMs: 5000,
   };
 }
 
@@ -42,7 +54,10 @@ describe.skipIf(!HAVE_SOCAT)('serial over a real pseudo-terminal pair (socat)', 
   it('when the simulator writes GPS and temperature lines, then frames arrive; socat killed → disconnected; restarted → reading resumes on its own', async () => {
     let gpsPair: PtyPair = await startPtyPair(gpsA, gpsB);
     const tempPair = await startPtyPair(tA, tB);
-    cleanups.push(() => gpsPair.kill(), () => tempPair.kill());
+    cleanups.push(
+      () => gpsPair.kill(),
+      () => tempPair.kill(),
+    );
     const m = new DeviceManager({ portClass: SerialPort, backoffMinMs: 50, backoffMaxMs: 400, watchdogIntervalMs: 50 });
     cleanups.push(() => m.close());
     const frames: Array<{ id: string; frame: TelemetryFrame }> = [];
@@ -58,8 +73,18 @@ describe.skipIf(!HAVE_SOCAT)('serial over a real pseudo-terminal pair (socat)', 
     const count = (id: string) => frames.filter((f) => f.id === id).length;
     await until(() => count('gps') >= 10 && count('temp') >= 10, 'frames from both simulators');
     expect(status('gps')).toMatchObject({ state: 'connected', path: gpsB });
-    expect(frames.find((f) => f.id === 'gps')?.frame).toMatchObject({ kind: 'position', lat: expect.closeTo(51.45, 1), lon: expect.closeTo(-2.6, 1) });
-    expect(frames.find((f) => f.id === 'temp')?.frame).toMatchObject({ kind: 'metrics', metrics: [{ name: 'temperature', unit: 'C' }, { name: 'humidity', unit: '%' }] });
+    expect(frames.find((f) => f.id === 'gps')?.frame).toMatchObject({
+      kind: 'position',
+      lat: expect.closeTo(51.45, 1),
+      lon: expect.closeTo(-2.6, 1),
+    });
+    expect(frames.find((f) => f.id === 'temp')?.frame).toMatchObject({
+      kind: 'metrics',
+      metrics: [
+        { name: 'temperature', unit: 'C' },
+        { name: 'humidity', unit: '%' },
+      ],
+    });
 
     await gpsPair.kill(); // the "unplug"
     await until(() => status('gps').state === 'disconnected', 'gps disconnected');
@@ -83,11 +108,21 @@ describe.skipIf(!HAVE_SOCAT)('serial over a real pseudo-terminal pair (socat)', 
     cleanups.push(() => m.close());
     const frames: TelemetryFrame[] = [];
     m.onFrame((_id, f) => frames.push(f));
-    m.configure([{ ...device('pump', b, 'modbus'), serial: { baudRate: 19200, dataBits: 8, stopBits: 1, parity: 'none' }, modbus: pumpModbusSettings(1, 50) }]);
+    m.configure([
+      {
+        ...device('pump', b, 'modbus'),
+        serial: { baudRate: 19200, dataBits: 8, stopBits: 1, parity: 'none' },
+        modbus: pumpModbusSettings(1, 50),
+      },
+    ]);
     await until(() => frames.length >= 3, 'three polls');
     const f = frames[0];
     expect(f?.kind === 'metrics' && Object.fromEntries(f.metrics.map((x) => [x.name, x.unit]))).toEqual({
-      'pump.pressure': 'bar', 'pump.flow': 'm3/h', 'motor.current': 'A', 'motor.temperature': '°C', 'pump.run_hours': 'h',
+      'pump.pressure': 'bar',
+      'pump.flow': 'm3/h',
+      'motor.current': 'A',
+      'motor.temperature': '°C',
+      'pump.run_hours': 'h',
     });
     expect(m.statuses()[0]).toMatchObject({ state: 'connected', errors: 0 });
     expect(sim.stats.requests).toBeGreaterThanOrEqual(6);

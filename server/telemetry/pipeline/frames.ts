@@ -9,7 +9,11 @@ const EpochMs = z.number().int().min(0).max(8_640_000_000_000);
 const Finite = z.number().refine(Number.isFinite, 'must be finite');
 
 export const MetricSchema = z.object({
-  name: z.string().min(1).max(100).regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'lower-case dotted name'),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'lower-case dotted name'),
   value: Finite,
   unit: z.string().max(20).nullable(),
 });

@@ -38,7 +38,12 @@ export class LivePublisher {
     slot.pending = { binding, values };
     this.schedule(slot, () => {
       const p = slot.pending!;
-      const data: TelemetryLiveMessage = { deviceId: p.binding.deviceId, assetId: p.binding.assetId, vehicleId: p.binding.vehicleId, metrics: p.values };
+      const data: TelemetryLiveMessage = {
+        deviceId: p.binding.deviceId,
+        assetId: p.binding.assetId,
+        vehicleId: p.binding.vehicleId,
+        metrics: p.values,
+      };
       this.send('telemetry', p.binding.orgId, data);
     });
   }
@@ -49,8 +54,14 @@ export class LivePublisher {
     this.schedule(slot, () => {
       const { binding: b, frame: f } = slot.pending!;
       const data: VehiclePositionMessage = {
-        deviceId: b.deviceId, vehicleId: b.vehicleId, at: new Date(f.at).toISOString(),
-        lat: f.lat, lon: f.lon, speedKmh: f.speedKmh, headingDeg: f.headingDeg, fixQuality: f.fixQuality,
+        deviceId: b.deviceId,
+        vehicleId: b.vehicleId,
+        at: new Date(f.at).toISOString(),
+        lat: f.lat,
+        lon: f.lon,
+        speedKmh: f.speedKmh,
+        headingDeg: f.headingDeg,
+        fixQuality: f.fixQuality,
       };
       this.send('vehicle_position', b.orgId, data);
     });

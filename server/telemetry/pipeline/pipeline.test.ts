@@ -18,11 +18,20 @@ afterAll(async () => {
   await t.close();
 });
 
-const count = (sql: string, ...args: unknown[]) => t.host.sqlite.prepare(sql).pluck().get(...args) as number;
+const count = (sql: string, ...args: unknown[]) =>
+  t.host.sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number;
 
 describe('backpressure', () => {
   it('when one device floods 100k frames, then another device’s frames all go into the very next batch, memory stays bounded, and the drops are counted', async () => {
-    const other = await must<{ id: string }>(t.api('POST', '/api/v1/telemetry/devices', { token: w.token, body: { name: 'Quiet sensor', path: '/dev/ttyUSB3', protocol: 'kv', assetId: w.assetId } }));
+    const other = await must<{ id: string }>(
+      t.api('POST', '/api/v1/telemetry/devices', {
+        token: w.token,
+        body: { name: 'Quiet sensor', path: '/dev/ttyUSB3', protocol: 'kv', assetId: w.assetId },
+      }),
+    );
     const limit = w.telemetry.options.queueLimitPerDevice;
     const before = { ...w.telemetry.pipeline.stats };
     const heapBefore = process.memoryUsage().heapUsed;
@@ -64,7 +73,9 @@ describe('backpressure', () => {
     expect(w.telemetry.pipeline.countersOf(w.sensorId).dropped).toBe(100_000 - w.telemetry.options.queueLimitPerDevice);
     const batches = w.telemetry.pipeline.stats.batches - before;
     expect(batches).toBeGreaterThanOrEqual(40);
-    console.log(`sustained: 20k readings in ${elapsed.toFixed(0)} ms (${Math.round(20_000 / (elapsed / 1000))} rows/s incl. emitting), ${batches} batches, last batch ${w.telemetry.pipeline.stats.lastFlushMs.toFixed(2)} ms, max loop turn ${maxLoopLagMs.toFixed(1)} ms`);
+    console.log(
+      `sustained: 20k readings in ${elapsed.toFixed(0)} ms (${Math.round(20_000 / (elapsed / 1000))} rows/s incl. emitting), ${batches} batches, last batch ${w.telemetry.pipeline.stats.lastFlushMs.toFixed(2)} ms, max loop turn ${maxLoopLagMs.toFixed(1)} ms`,
+    );
   });
 });
 
@@ -91,7 +102,13 @@ describe('append-only history and retention', () => {
   });
 
   it('when retention runs, then only readings, positions and roll-ups older than the org’s settings are deleted', async () => {
-    await must(t.api('PUT', '/api/v1/telemetry/settings', { token: w.token, body: { rawRetentionDays: 7, minuteRetentionDays: 30, hourRetentionDays: 365 } }), 200);
+    await must(
+      t.api('PUT', '/api/v1/telemetry/settings', {
+        token: w.token,
+        body: { rawRetentionDays: 7, minuteRetentionDays: 30, hourRetentionDays: 365 },
+      }),
+      200,
+    );
     const now = t.clock.now();
     const DAY = 86_400_000;
     const ages = [400, 100, 20, 8, 6, 1]; // days
@@ -100,8 +117,13 @@ describe('append-only history and retention', () => {
       w.source.position(w.gpsId, now - d * DAY, 51.5, -0.3);
     }
     w.telemetry.flush();
-    const raw = () => (t.host.sqlite.prepare("SELECT value FROM telemetry_readings WHERE metric = 'aged' ORDER BY value DESC").pluck().all() as number[]);
-    const roll = (res: string) => (t.host.sqlite.prepare("SELECT \"last\" FROM telemetry_rollups WHERE metric = 'aged' AND resolution = ? ORDER BY \"last\" DESC").pluck().all(res) as number[]);
+    const raw = () =>
+      t.host.sqlite.prepare("SELECT value FROM telemetry_readings WHERE metric = 'aged' ORDER BY value DESC").pluck().all() as number[];
+    const roll = (res: string) =>
+      t.host.sqlite
+        .prepare('SELECT "last" FROM telemetry_rollups WHERE metric = \'aged\' AND resolution = ? ORDER BY "last" DESC')
+        .pluck()
+        .all(res) as number[];
     expect(raw()).toEqual(ages);
 
     const result = await w.telemetry.runRetention();
@@ -159,10 +181,12 @@ describe('live values over /ws', () => {
       delays.push(performance.now() - sent);
       expect(msg.data.metrics.temperature!.value).toBe(21.5);
     }
-    const pos = new Promise<{ data: Record<string, unknown> }>((resolve) => ws.on('message', (raw) => {
-      const m = JSON.parse(raw.toString());
-      if (m.type === 'vehicle_position') resolve(m);
-    }));
+    const pos = new Promise<{ data: Record<string, unknown> }>((resolve) =>
+      ws.on('message', (raw) => {
+        const m = JSON.parse(raw.toString());
+        if (m.type === 'vehicle_position') resolve(m);
+      }),
+    );
     w.source.position(w.gpsId, T0, 51.55, -0.15);
     expect((await pos).data).toMatchObject({ vehicleId: w.vehicleId, lat: 51.55, lon: -0.15, fixQuality: 1 });
     console.log(`frame → /ws: p50 ${pct(delays, 50).toFixed(2)} ms, p95 ${pct(delays, 95).toFixed(2)} ms over ${delays.length} frames`);

@@ -20,7 +20,10 @@ export interface RetentionResult {
  * 0006): the chunk opens the retention gate for its org with the cutoff, deletes, and closes the
  * gate again before its transaction ends, so the trigger lets through exactly the expired rows.
  */
-export async function runRetention(host: Host, opts: { chunk?: number; /** Checked between chunks: the host is stopping. */ stopped?: () => boolean } = {}): Promise<RetentionResult> {
+export async function runRetention(
+  host: Host,
+  opts: { chunk?: number; /** Checked between chunks: the host is stopping. */ stopped?: () => boolean } = {},
+): Promise<RetentionResult> {
   const chunk = opts.chunk ?? 5000;
   const stopped = opts.stopped ?? (() => false);
   const result: RetentionResult = { readings: 0, positions: 0, minuteRollups: 0, hourRollups: 0 };
@@ -28,8 +31,12 @@ export async function runRetention(host: Host, opts: { chunk?: number; /** Check
   const openGate = host.sqlite.prepare('INSERT OR REPLACE INTO telemetry_retention_gate (org_id, before_at) VALUES (?, ?)');
   const closeGate = host.sqlite.prepare('DELETE FROM telemetry_retention_gate WHERE org_id = ?');
   const deletions = {
-    readings: host.sqlite.prepare('DELETE FROM telemetry_readings WHERE id IN (SELECT id FROM telemetry_readings WHERE org_id = ? AND at < ? LIMIT ?)'),
-    positions: host.sqlite.prepare('DELETE FROM vehicle_positions WHERE id IN (SELECT id FROM vehicle_positions WHERE org_id = ? AND at < ? LIMIT ?)'),
+    readings: host.sqlite.prepare(
+      'DELETE FROM telemetry_readings WHERE id IN (SELECT id FROM telemetry_readings WHERE org_id = ? AND at < ? LIMIT ?)',
+    ),
+    positions: host.sqlite.prepare(
+      'DELETE FROM vehicle_positions WHERE id IN (SELECT id FROM vehicle_positions WHERE org_id = ? AND at < ? LIMIT ?)',
+    ),
     rollups: host.sqlite.prepare(
       'DELETE FROM telemetry_rollups WHERE id IN (SELECT id FROM telemetry_rollups WHERE org_id = ? AND resolution = ? AND bucket_start < ? LIMIT ?)',
     ),

@@ -66,7 +66,8 @@ function statements(sqlite: Sqlite): Statements {
         'INSERT INTO vehicle_positions (org_id, device_id, vehicle_id, at, lat, lon, speed_kmh, heading_deg, fix_quality, satellites, hdop, altitude_m, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       // Incremental roll-up: the batch's own aggregate merged into the stored bucket.
-      rollup: sqlite.prepare(`INSERT INTO telemetry_rollups (org_id, resolution, subject_kind, subject_id, metric, unit, bucket_start, count, "min", "max", "sum", "last", last_at)
+      rollup:
+        sqlite.prepare(`INSERT INTO telemetry_rollups (org_id, resolution, subject_kind, subject_id, metric, unit, bucket_start, count, "min", "max", "sum", "last", last_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (subject_id, metric, resolution, bucket_start) DO UPDATE SET
           count = count + excluded.count,
@@ -119,7 +120,20 @@ export function writeBatch(host: Host, batch: QueuedFrame[]): { readings: Stored
     const key = `${resolution}|${subject.id}|${r.metric}|${bucket}`;
     const a = aggs.get(key);
     if (!a) {
-      aggs.set(key, { orgId: r.orgId, resolution, subject, metric: r.metric, unit: r.unit, bucket, count: 1, min: r.value, max: r.value, sum: r.value, last: r.value, lastAt: r.at });
+      aggs.set(key, {
+        orgId: r.orgId,
+        resolution,
+        subject,
+        metric: r.metric,
+        unit: r.unit,
+        bucket,
+        count: 1,
+        min: r.value,
+        max: r.value,
+        sum: r.value,
+        last: r.value,
+        lastAt: r.at,
+      });
       return;
     }
     a.count += 1;
@@ -136,20 +150,57 @@ export function writeBatch(host: Host, batch: QueuedFrame[]): { readings: Stored
   host.commits.run(() => {
     for (const { binding: b, frame, receivedAt } of batch) {
       if (frame.kind === 'position') {
-        s.position.run(b.orgId, b.deviceId, b.vehicleId, frame.at, frame.lat, frame.lon, frame.speedKmh, frame.headingDeg, frame.fixQuality, frame.satellites, frame.hdop, frame.altitudeM, receivedAt);
+        s.position.run(
+          b.orgId,
+          b.deviceId,
+          b.vehicleId,
+          frame.at,
+          frame.lat,
+          frame.lon,
+          frame.speedKmh,
+          frame.headingDeg,
+          frame.fixQuality,
+          frame.satellites,
+          frame.hdop,
+          frame.altitudeM,
+          receivedAt,
+        );
         positions.push({ binding: b, frame });
         continue;
       }
       for (const m of frame.metrics) {
         s.reading.run(b.orgId, b.deviceId, b.assetId, b.vehicleId, m.name, m.value, m.unit, frame.at, receivedAt);
-        const r: StoredReading = { orgId: b.orgId, deviceId: b.deviceId, assetId: b.assetId, vehicleId: b.vehicleId, metric: m.name, value: m.value, unit: m.unit, at: frame.at };
+        const r: StoredReading = {
+          orgId: b.orgId,
+          deviceId: b.deviceId,
+          assetId: b.assetId,
+          vehicleId: b.vehicleId,
+          metric: m.name,
+          value: m.value,
+          unit: m.unit,
+          at: frame.at,
+        };
         readings.push(r);
         addAgg(r, 'minute', MINUTE);
         addAgg(r, 'hour', HOUR);
       }
     }
     for (const a of aggs.values()) {
-      s.rollup.run(a.orgId, a.resolution, a.subject.kind, a.subject.id, a.metric, a.unit, a.bucket, a.count, a.min, a.max, a.sum, a.last, a.lastAt);
+      s.rollup.run(
+        a.orgId,
+        a.resolution,
+        a.subject.kind,
+        a.subject.id,
+        a.metric,
+        a.unit,
+        a.bucket,
+        a.count,
+        a.min,
+        a.max,
+        a.sum,
+        a.last,
+        a.lastAt,
+      );
     }
   });
   return { readings, positions };

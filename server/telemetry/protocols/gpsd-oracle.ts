@@ -24,13 +24,23 @@ export interface OracleEntry {
 
 export function fixtureNames(dir = GPSD_FIXTURES): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 /** The capture's bytes without the `#` comment header lines. */
 export function captureBytes(name: string, dir = GPSD_FIXTURES): Buffer {
   const raw = fs.readFileSync(path.join(dir, `${name}.log`), 'latin1');
-  return Buffer.from(raw.split(/(?<=\n)/).filter((l) => !l.startsWith('#')).join(''), 'latin1');
+  return Buffer.from(
+    raw
+      .split(/(?<=\n)/)
+      .filter((l) => !l.startsWith('#'))
+      .join(''),
+    'latin1',
+  );
 }
 
 export function oracle(name: string, dir = GPSD_FIXTURES): OracleEntry[] {

@@ -69,9 +69,10 @@ export function parseJsonLine(line: string, receivedAt: number): LineResult {
     else if (unit === undefined) problems.push(`${name}: bad unit`);
     else metrics.push({ name, value: c.value, unit });
   }
-  const rejected = problems.length > 0 || metrics.length === 0
-    ? [reject('malformed', problems.length > 0 ? problems.join('; ') : `no metrics: ${sample(line)}`, metrics.length === 0 ? bytes : 0)]
-    : [];
+  const rejected =
+    problems.length > 0 || metrics.length === 0
+      ? [reject('malformed', problems.length > 0 ? problems.join('; ') : `no metrics: ${sample(line)}`, metrics.length === 0 ? bytes : 0)]
+      : [];
   return { frames: metrics.length > 0 ? [{ kind: 'metrics', at, metrics }] : [], rejected };
 }
 

@@ -3,7 +3,10 @@ import { createLineDecoder, EMPTY, isBinary } from './lines.js';
 import { feed } from './testing.js';
 
 const echo = () =>
-  createLineDecoder((line, at) => ({ frames: [{ kind: 'metrics', at, metrics: [{ name: 'len', value: line.length, unit: line }] }], rejected: [] }), { maxLineLength: 16 });
+  createLineDecoder(
+    (line, at) => ({ frames: [{ kind: 'metrics', at, metrics: [{ name: 'len', value: line.length, unit: line }] }], rejected: [] }),
+    { maxLineLength: 16 },
+  );
 const texts = (r: ReturnType<typeof feed>) => r.frames.map((f) => (f.kind === 'metrics' ? f.metrics[0]?.unit : null));
 
 describe('line framing', () => {

@@ -91,7 +91,10 @@ export function createLineDecoder(parse: LineParser, opts: LineDecoderOptions = 
       result = parse(text, receivedAt);
     } catch (err) {
       // A parser bug must not take the device down; it shows up as a counted rejection.
-      result = { frames: [], rejected: [reject('malformed', `parser error: ${err instanceof Error ? err.message : String(err)}`, line.length + 1)] };
+      result = {
+        frames: [],
+        rejected: [reject('malformed', `parser error: ${err instanceof Error ? err.message : String(err)}`, line.length + 1)],
+      };
     }
     for (const f of result.frames) out.frames.push(f);
     for (const r of result.rejected) out.rejected.push(r);

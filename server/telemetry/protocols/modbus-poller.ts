@@ -1,8 +1,14 @@
 import type { Metric, ModbusSettings, Rejection, TelemetryFrame } from '../types.js';
 import { sample } from './lines.js';
 import {
-  buildReadRequest, decodeRegister, interFrameDelayMs, parseReadResponse, planReads, responseLengthSoFar,
-  type ReadPlan, type ReadRequest,
+  buildReadRequest,
+  decodeRegister,
+  interFrameDelayMs,
+  parseReadResponse,
+  planReads,
+  responseLengthSoFar,
+  type ReadPlan,
+  type ReadRequest,
 } from './modbus.js';
 
 /**
@@ -129,7 +135,11 @@ export class ModbusBus {
         else this.opts.onRejection(p.device.id, { reason: 'malformed', detail: `${register.name}: not a finite number`, bytes: 0 });
       }
     } else {
-      this.opts.onRejection(p.device.id, { reason: res.reason, detail: `${res.detail}: ${sample(all.toString('hex'))}`, bytes: all.length });
+      this.opts.onRejection(p.device.id, {
+        reason: res.reason,
+        detail: `${res.detail}: ${sample(all.toString('hex'))}`,
+        bytes: all.length,
+      });
     }
     this.next();
   }
@@ -166,10 +176,13 @@ export class ModbusBus {
     if (due === Infinity) return;
     // Never talk into a frame still on the wire: wait for the bus to be silent long enough.
     const at = Math.max(due, this.lastActivity + this.gapMs);
-    this.wake = setTimeout(() => {
-      this.wake = null;
-      this.send();
-    }, Math.max(0, Math.ceil(at - t)));
+    this.wake = setTimeout(
+      () => {
+        this.wake = null;
+        this.send();
+      },
+      Math.max(0, Math.ceil(at - t)),
+    );
   }
 
   private send(): void {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createModbusSlave, pumpModbusSettings } from '../simulator/modbus-slave.js';
 import type { Rejection, TelemetryFrame } from '../types.js';
 import {
-  buildReadRequest, crc16, decodeRegister, encodeRegister, interFrameDelayMs, parseReadResponse, planReads, withCrc,
+  buildReadRequest,
+  crc16,
+  decodeRegister,
+  encodeRegister,
+  interFrameDelayMs,
+  parseReadResponse,
+  planReads,
+  withCrc,
 } from './modbus.js';
 import { ModbusBus } from './modbus-poller.js';
 
@@ -20,9 +27,17 @@ describe('Modbus RTU framing', () => {
     const badCrc = Buffer.from(good);
     badCrc[3] = 0;
     expect(parseReadResponse(req, badCrc)).toMatchObject({ ok: false, reason: 'checksum' });
-    expect(parseReadResponse(req, withCrc(Buffer.from([2, 3, 4, 0, 0, 0, 0])))).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringContaining('unit 2') });
+    expect(parseReadResponse(req, withCrc(Buffer.from([2, 3, 4, 0, 0, 0, 0])))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: expect.stringContaining('unit 2'),
+    });
     expect(parseReadResponse(req, withCrc(Buffer.from([1, 3, 2, 0, 0])))).toMatchObject({ ok: false, reason: 'malformed' });
-    expect(parseReadResponse(req, withCrc(Buffer.from([1, 0x83, 2])))).toMatchObject({ ok: false, reason: 'exception', detail: expect.stringContaining('illegal data address') });
+    expect(parseReadResponse(req, withCrc(Buffer.from([1, 0x83, 2])))).toMatchObject({
+      ok: false,
+      reason: 'exception',
+      detail: expect.stringContaining('illegal data address'),
+    });
   });
 
   it('when registers are decoded, then 16/32-bit signed, unsigned and float values round-trip in both word orders', () => {
@@ -31,14 +46,22 @@ describe('Modbus RTU framing', () => {
     expect(decodeRegister([0x0001, 0x0002], 0, 'uint32')).toBe(0x00010002);
     expect(decodeRegister([0x0002, 0x0001], 0, 'uint32', 'little')).toBe(0x00010002);
     expect(decodeRegister([0x41a4, 0x0000], 0, 'float32')).toBe(20.5);
-    for (const [v, type] of [[-123456, 'int32'], [4_000_000_000, 'uint32'], [11.5, 'float32'], [-7, 'int16']] as const) {
+    for (const [v, type] of [
+      [-123456, 'int32'],
+      [4_000_000_000, 'uint32'],
+      [11.5, 'float32'],
+      [-7, 'int16'],
+    ] as const) {
       for (const order of ['big', 'little'] as const) expect(decodeRegister(encodeRegister(v, type, order), 0, type, order)).toBe(v);
     }
   });
 
   it('when a register map is planned, then neighbouring registers share a read and functions stay apart', () => {
     const plans = planReads(pumpModbusSettings().registers);
-    expect(plans.map((p) => p.request)).toEqual([{ fn: 3, address: 0, count: 5 }, { fn: 4, address: 0, count: 2 }]);
+    expect(plans.map((p) => p.request)).toEqual([
+      { fn: 3, address: 0, count: 5 },
+      { fn: 4, address: 0, count: 2 },
+    ]);
   });
 
   it('when the baud rate is set, then the inter-frame delay is 3.5 characters, and 1.75 ms above 19200', () => {
@@ -102,7 +125,8 @@ describe('Modbus bus poller', () => {
     // Every request waits for the gap after the last byte received.
     for (let i = 1; i < r.log.length; i++) {
       const cur = r.log[i]!;
-      if (cur.dir === 'tx' && r.log[i - 1]!.dir === 'rx') expect(cur.at - r.log[i - 1]!.at).toBeGreaterThanOrEqual(interFrameDelayMs(9600) - 0.5);
+      if (cur.dir === 'tx' && r.log[i - 1]!.dir === 'rx')
+        expect(cur.at - r.log[i - 1]!.at).toBeGreaterThanOrEqual(interFrameDelayMs(9600) - 0.5);
     }
   });
 

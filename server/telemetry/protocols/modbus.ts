@@ -44,8 +44,10 @@ export interface ReadRequest {
 
 export function buildReadRequest(req: ReadRequest): Buffer {
   if (!Number.isInteger(req.unitId) || req.unitId < 1 || req.unitId > 247) throw new RangeError(`unit id ${req.unitId} outside 1..247`);
-  if (!Number.isInteger(req.address) || req.address < 0 || req.address > 0xffff) throw new RangeError(`address ${req.address} outside 0..65535`);
-  if (!Number.isInteger(req.count) || req.count < 1 || req.count > MAX_READ_REGISTERS || req.address + req.count > 0x10000) throw new RangeError(`count ${req.count} outside 1..125`);
+  if (!Number.isInteger(req.address) || req.address < 0 || req.address > 0xffff)
+    throw new RangeError(`address ${req.address} outside 0..65535`);
+  if (!Number.isInteger(req.count) || req.count < 1 || req.count > MAX_READ_REGISTERS || req.address + req.count > 0x10000)
+    throw new RangeError(`count ${req.count} outside 1..125`);
   const body = Buffer.alloc(6);
   body[0] = req.unitId;
   body[1] = req.fn;
@@ -73,8 +75,7 @@ export const EXCEPTION_NAMES: Record<number, string> = {
 };
 
 export type ResponseResult =
-  | { ok: true; registers: number[] }
-  | { ok: false; reason: 'checksum' | 'malformed' | 'exception'; detail: string };
+  { ok: true; registers: number[] } | { ok: false; reason: 'checksum' | 'malformed' | 'exception'; detail: string };
 
 /**
  * How many bytes the response to `req` has, judging from what arrived so far: an exception
@@ -112,7 +113,12 @@ export function registerWidth(type: ModbusRegister['type']): 1 | 2 {
 }
 
 /** Decodes one value starting at `registers[i]`. */
-export function decodeRegister(registers: readonly number[], i: number, type: ModbusRegister['type'], wordOrder: WordOrder = 'big'): number {
+export function decodeRegister(
+  registers: readonly number[],
+  i: number,
+  type: ModbusRegister['type'],
+  wordOrder: WordOrder = 'big',
+): number {
   const a = registers[i] ?? 0;
   if (type === 'uint16') return a;
   if (type === 'int16') return a >= 0x8000 ? a - 0x10000 : a;

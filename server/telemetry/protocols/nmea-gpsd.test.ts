@@ -23,7 +23,10 @@ describe.skipIf(names.length === 0)('NMEA decoder against gpsd captures', () => 
       if (!pos) {
         // No fix for us: gpsd must not have taken a position from this sentence either.
         totals.noFixCompared++;
-        expect(tpv.mode >= 2 && tpv.time !== undefined && /,A,|,[1-9],\d\d,/.test(entry.sentence), `${name}: gpsd has a fix at ${entry.sentence}`).toBe(false);
+        expect(
+          tpv.mode >= 2 && tpv.time !== undefined && /,A,|,[1-9],\d\d,/.test(entry.sentence),
+          `${name}: gpsd has a fix at ${entry.sentence}`,
+        ).toBe(false);
         continue;
       }
       totals.compared++;
@@ -54,7 +57,9 @@ describe.skipIf(names.length === 0)('NMEA decoder against gpsd captures', () => 
       expect(frames).toEqual(whole.frames);
       expect(whole.rejected.filter((r) => r.reason === 'checksum' || r.reason === 'binary')).toEqual([]);
     }
-    console.log(`gpsd oracle: ${totals.sentences} sentences decoded, ${totals.positions} positions, ${totals.compared} compared with gpsd TPV (${totals.speedCompared} speeds, ${totals.timeCompared} times), ${totals.noFixCompared} no-fix sentences agreed`);
+    console.log(
+      `gpsd oracle: ${totals.sentences} sentences decoded, ${totals.positions} positions, ${totals.compared} compared with gpsd TPV (${totals.speedCompared} speeds, ${totals.timeCompared} times), ${totals.noFixCompared} no-fix sentences agreed`,
+    );
     expect(totals.compared).toBeGreaterThan(300);
   });
 });

@@ -38,7 +38,11 @@ describe('NMEA 0183', () => {
 
   it('when talkers GN, GL, GA and BD send RMC, then all are decoded; other sentences are ignored silently', () => {
     const body = ',120000.00,A,5127.0000,N,00235.0000,W,0.0,0.0,010126,,,A';
-    const input = ['GN', 'GL', 'GA', 'BD'].map((t) => nmeaSentence(`${t}RMC${body}`)).concat(nmeaSentence('GPGSV,1,1,00'), nmeaSentence('PUBX,00')).join('\n') + '\n';
+    const input =
+      ['GN', 'GL', 'GA', 'BD']
+        .map((t) => nmeaSentence(`${t}RMC${body}`))
+        .concat(nmeaSentence('GPGSV,1,1,00'), nmeaSentence('PUBX,00'))
+        .join('\n') + '\n';
     const out = feed(createNmeaDecoder(), input, [13], NOW);
     expect(out.frames).toHaveLength(4);
     expect(out.rejected).toEqual([]);

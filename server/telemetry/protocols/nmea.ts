@@ -92,7 +92,16 @@ interface State {
 }
 
 export function createNmeaLineParser(): (line: string, receivedAt: number) => LineResult {
-  const st: State = { dateMs: null, rmcTod: null, rmcSpeed: null, rmcCourse: null, ggaTod: null, ggaSats: null, ggaHdop: null, ggaAlt: null };
+  const st: State = {
+    dateMs: null,
+    rmcTod: null,
+    rmcSpeed: null,
+    rmcCourse: null,
+    ggaTod: null,
+    ggaSats: null,
+    ggaHdop: null,
+    ggaAlt: null,
+  };
   const bad = (reason: 'checksum' | 'malformed' | 'nofix', line: string, why: string): LineResult => ({
     frames: [],
     rejected: [reject(reason, `${why}: ${sample(line)}`, Buffer.byteLength(line) + 1)],
@@ -108,7 +117,8 @@ export function createNmeaLineParser(): (line: string, receivedAt: number) => Li
     if (star === -1 || star !== sentence.length - 3) return bad('checksum', raw, 'missing checksum');
     const body = sentence.slice(1, star);
     const given = Number.parseInt(sentence.slice(star + 1), 16);
-    if (!/^[0-9A-Fa-f]{2}$/.test(sentence.slice(star + 1)) || given !== nmeaChecksum(body)) return bad('checksum', raw, 'checksum mismatch');
+    if (!/^[0-9A-Fa-f]{2}$/.test(sentence.slice(star + 1)) || given !== nmeaChecksum(body))
+      return bad('checksum', raw, 'checksum mismatch');
     const f = body.split(',');
     const address = f[0] ?? '';
     let result = EMPTY;
@@ -121,7 +131,10 @@ export function createNmeaLineParser(): (line: string, receivedAt: number) => Li
     // the sentence still counts, the noise is counted separately.
     if (startAt > 0) {
       const junk = line.slice(0, startAt);
-      return { frames: result.frames, rejected: [...result.rejected, reject('malformed', `junk before a sentence: ${sample(junk)}`, Buffer.byteLength(junk))] };
+      return {
+        frames: result.frames,
+        rejected: [...result.rejected, reject('malformed', `junk before a sentence: ${sample(junk)}`, Buffer.byteLength(junk))],
+      };
     }
     return result;
   };
@@ -172,7 +185,8 @@ export function createNmeaLineParser(): (line: string, receivedAt: number) => Li
     st.ggaSats = sats !== null && Number.isInteger(sats) ? sats : null;
     st.ggaHdop = hdop;
     st.ggaAlt = alt;
-    if (quality === null || !Number.isInteger(quality) || quality < 0 || quality > 9) return bad('malformed', raw, 'GGA with a bad fix quality');
+    if (quality === null || !Number.isInteger(quality) || quality < 0 || quality > 9)
+      return bad('malformed', raw, 'GGA with a bad fix quality');
     if (quality === 0) return bad('nofix', raw, 'GGA without a fix');
     // A "fix" from no satellites is a stale or dead-reckoned position; gpsd reports it as no fix too.
     if (st.ggaSats === 0) return bad('nofix', raw, 'GGA fix with 0 satellites');

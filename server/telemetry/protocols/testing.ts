@@ -1,7 +1,12 @@
 import type { Rejection, StreamDecoder, TelemetryFrame } from '../types.js';
 
 /** Test support: feeds `bytes` in the given chunk sizes (cycled) and collects everything. */
-export function feed(decoder: StreamDecoder, bytes: Uint8Array | string, sizes: number[] = [bytes.length], receivedAt = Date.UTC(2026, 0, 1)): { frames: TelemetryFrame[]; rejected: Rejection[] } {
+export function feed(
+  decoder: StreamDecoder,
+  bytes: Uint8Array | string,
+  sizes: number[] = [bytes.length],
+  receivedAt = Date.UTC(2026, 0, 1),
+): { frames: TelemetryFrame[]; rejected: Rejection[] } {
   const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
   const frames: TelemetryFrame[] = [];
   const rejected: Rejection[] = [];

@@ -23,7 +23,8 @@ export function saneTime(t: number, receivedAt: number): number {
 export function parseDeviceTime(value: unknown, receivedAt: number): number | null {
   let t: number;
   if (typeof value === 'number') t = Math.abs(value) < 1e11 ? value * 1000 : value;
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) t = Date.parse(value);
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value))
+    t = Date.parse(value);
   else if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value)) return parseDeviceTime(Number(value), receivedAt);
   else return null;
   return isSaneTime(t, receivedAt) ? Math.round(t) : null;

@@ -24,7 +24,10 @@ function describeCondition(rule: RuleRow): string {
 }
 
 /** Inserts the alert row; the /ws message is mutate()'s own, after commit, with the alert attached. */
-function insertAlert(w: Writer, values: Omit<typeof telemetryAlerts.$inferInsert, 'id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version'>): AlertRow {
+function insertAlert(
+  w: Writer,
+  values: Omit<typeof telemetryAlerts.$inferInsert, 'id' | 'orgId' | 'createdAt' | 'updatedAt' | 'version'>,
+): AlertRow {
   return w.insert(telemetryAlerts, values);
 }
 
@@ -93,12 +96,27 @@ export function raiseThresholdAlert(host: Host, rule: RuleRow, subject: Subject,
   return alert;
 }
 
-export function clearAlert(host: Host, orgId: string, alertId: string, at: number, peak: number | null, data: Record<string, unknown> = {}): void {
+export function clearAlert(
+  host: Host,
+  orgId: string,
+  alertId: string,
+  at: number,
+  peak: number | null,
+  data: Record<string, unknown> = {},
+): void {
   mutate(systemCtx(host, orgId, ACTOR), 'telemetry_alert.cleared', (w) => {
     const before = w.get(telemetryAlerts, alertId, 'telemetry alert');
     if (before.state !== 'active') return;
-    const { after } = w.update(telemetryAlerts, alertId, { state: 'cleared', clearedAt: at, peakValue: peak ?? before.peakValue }, { before });
-    if (after.workOrderId) w.event(after.workOrderId, 'telemetry_alert_cleared', { data: { alertId, clearedAt: new Date(at).toISOString(), peakValue: after.peakValue, ...data } });
+    const { after } = w.update(
+      telemetryAlerts,
+      alertId,
+      { state: 'cleared', clearedAt: at, peakValue: peak ?? before.peakValue },
+      { before },
+    );
+    if (after.workOrderId)
+      w.event(after.workOrderId, 'telemetry_alert_cleared', {
+        data: { alertId, clearedAt: new Date(at).toISOString(), peakValue: after.peakValue, ...data },
+      });
   });
 }
 
@@ -128,9 +146,21 @@ export function geofenceCrossing(
       if (raises && !existing && rule.raisesAlert) {
         raised.push(
           insertAlert(w, {
-            ruleId: rule.id, subjectKind: 'vehicle', subjectId: vehicleId, assetId: null, vehicleId, locationId, metric: null,
-            state: 'active', raisedAt: at, clearedAt: null, triggerValue: position.distanceM, peakValue: null, workOrderId: null,
-            acknowledgedAt: null, acknowledgedBy: null,
+            ruleId: rule.id,
+            subjectKind: 'vehicle',
+            subjectId: vehicleId,
+            assetId: null,
+            vehicleId,
+            locationId,
+            metric: null,
+            state: 'active',
+            raisedAt: at,
+            clearedAt: null,
+            triggerValue: position.distanceM,
+            peakValue: null,
+            workOrderId: null,
+            acknowledgedAt: null,
+            acknowledgedBy: null,
           }),
         );
       } else if (!raises && existing) {

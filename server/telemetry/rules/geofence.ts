@@ -20,7 +20,6 @@ export interface Crossing {
   rules: RuleRow[];
 }
 
-
 /**
  * Which vehicle is inside which site, from GPS fixes. A vehicle enters at the site's radius and
  * leaves only beyond radius + hysteresis (metres), so GPS jitter at the fence does not produce a
@@ -69,8 +68,13 @@ export class GeofenceEngine {
         this.inside.set(key, now);
         if (was === undefined || was === now) continue;
         this.onCrossing({
-          orgId: binding.orgId, vehicleId, locationId: site.id, entered: now, at: frame.at,
-          position: { lat: frame.lat, lon: frame.lon, distanceM: Math.round(d) }, rules: forSite,
+          orgId: binding.orgId,
+          vehicleId,
+          locationId: site.id,
+          entered: now,
+          at: frame.at,
+          position: { lat: frame.lat, lon: frame.lon, distanceM: Math.round(d) },
+          rules: forSite,
         });
       }
     }

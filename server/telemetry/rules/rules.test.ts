@@ -31,12 +31,21 @@ function temp(at: number, value: number) {
 
 function alertsOf(ruleId: string) {
   return t.host.sqlite.prepare('SELECT * FROM telemetry_alerts WHERE rule_id = ? ORDER BY raised_at').all(ruleId) as {
-    id: string; state: string; work_order_id: string | null; trigger_value: number; peak_value: number; raised_at: number; cleared_at: number | null;
+    id: string;
+    state: string;
+    work_order_id: string | null;
+    trigger_value: number;
+    peak_value: number;
+    raised_at: number;
+    cleared_at: number | null;
   }[];
 }
 
 function workOrdersOf(ruleId: string): string[] {
-  return (t.host.sqlite.prepare('SELECT DISTINCT work_order_id FROM telemetry_alerts WHERE rule_id = ? AND work_order_id IS NOT NULL').pluck().all(ruleId) as string[]);
+  return t.host.sqlite
+    .prepare('SELECT DISTINCT work_order_id FROM telemetry_alerts WHERE rule_id = ? AND work_order_id IS NOT NULL')
+    .pluck()
+    .all(ruleId) as string[];
 }
 
 describe('a threshold rule that opens work', () => {
@@ -45,8 +54,15 @@ describe('a threshold rule that opens work', () => {
   beforeAll(async () => {
     const rule = await must<{ id: string }>(
       api('POST', '/telemetry/rules', {
-        name: 'Pump too hot', kind: 'above', metric: 'temperature', assetId: w.assetId, threshold: 80, hysteresis: 5, minDurationMs: 30 * S,
-        opensWorkOrder: true, templateId: w.templateId,
+        name: 'Pump too hot',
+        kind: 'above',
+        metric: 'temperature',
+        assetId: w.assetId,
+        threshold: 80,
+        hysteresis: 5,
+        minDurationMs: 30 * S,
+        opensWorkOrder: true,
+        templateId: w.templateId,
       }),
     );
     ruleId = rule.id;
@@ -69,7 +85,14 @@ describe('a threshold rule that opens work', () => {
     expect(alerts[0]).toMatchObject({ state: 'active', trigger_value: 90, raised_at: T0 + 50 * S });
     const woId = alerts[0]!.work_order_id!;
     const wo = await api('GET', `/work-orders/${woId}`);
-    expect(wo.body).toMatchObject({ type: 'corrective', priority: 'high', templateId: w.templateId, assetId: w.assetId, locationId: w.locationId, status: 'NEW' });
+    expect(wo.body).toMatchObject({
+      type: 'corrective',
+      priority: 'high',
+      templateId: w.templateId,
+      assetId: w.assetId,
+      locationId: w.locationId,
+      status: 'NEW',
+    });
     expect(wo.body.title).toContain('temperature 90 C');
     expect(wo.body.description).toContain('temperature = 90 C at 2026-11-16T08:00:50.000Z');
     const events = await api('GET', `/work-orders/${woId}/events`);
@@ -77,7 +100,10 @@ describe('a threshold rule that opens work', () => {
     expect(ev.data).toMatchObject({ ruleId, reading: { metric: 'temperature', value: 90, unit: 'C', deviceId: w.sensorId } });
     // Audited and announced like any other write.
     expect(messages.some((m) => m.type === 'telemetry_alert.raised' && m.data.tables.includes('telemetry_alerts'))).toBe(true);
-    const audit = t.host.sqlite.prepare("SELECT count(*) FROM audit_log WHERE entity = 'telemetry_alerts' AND entity_id = ?").pluck().get(alerts[0]!.id);
+    const audit = t.host.sqlite
+      .prepare("SELECT count(*) FROM audit_log WHERE entity = 'telemetry_alerts' AND entity_id = ?")
+      .pluck()
+      .get(alerts[0]!.id);
     expect(audit).toBe(1);
   });
 
@@ -132,7 +158,16 @@ describe('a threshold rule that opens work', () => {
     const { raiseThresholdAlert } = await import('./actions.js');
     const rule = t.host.sqlite.prepare('SELECT * FROM telemetry_rules WHERE id = ?').get(ruleId) as { id: string };
     const row = (await import('../repo.js')).enabledRules(t.host.db).find((r) => r.id === rule.id)!;
-    const reading = { orgId: w.orgId, deviceId: w.sensorId, assetId: w.assetId, vehicleId: null, metric: 'temperature', value: 99, unit: 'C', at: T0 + 700 * S };
+    const reading = {
+      orgId: w.orgId,
+      deviceId: w.sensorId,
+      assetId: w.assetId,
+      vehicleId: null,
+      metric: 'temperature',
+      value: 99,
+      unit: 'C',
+      at: T0 + 700 * S,
+    };
     const a = raiseThresholdAlert(t.host, row, { kind: 'asset', id: w.assetId }, reading, 99);
     const b = raiseThresholdAlert(t.host, row, { kind: 'asset', id: w.assetId }, reading, 99);
     expect(b.id).toBe(a.id);
@@ -158,7 +193,15 @@ describe('a threshold rule that opens work', () => {
 
 describe('other threshold kinds', () => {
   it('when a value changes faster than the allowed rate per minute, then a rate_of_change rule fires', async () => {
-    const rule = await must<{ id: string }>(api('POST', '/telemetry/rules', { name: 'Pressure jump', kind: 'rate_of_change', metric: 'pressure', assetId: w.assetId, threshold: 10 }));
+    const rule = await must<{ id: string }>(
+      api('POST', '/telemetry/rules', {
+        name: 'Pressure jump',
+        kind: 'rate_of_change',
+        metric: 'pressure',
+        assetId: w.assetId,
+        threshold: 10,
+      }),
+    );
     const p = (at: number, v: number) => {
       w.source.metrics(w.sensorId, T0 + 3_600_000 + at, { pressure: v }, 'kPa');
       w.telemetry.flush();
@@ -171,7 +214,17 @@ describe('other threshold kinds', () => {
   });
 
   it('when a value leaves a band, then an outside_band rule fires, and it clears only well inside the band', async () => {
-    const rule = await must<{ id: string }>(api('POST', '/telemetry/rules', { name: 'Level', kind: 'outside_band', metric: 'level', assetId: w.assetId, low: 10, high: 20, hysteresis: 2 }));
+    const rule = await must<{ id: string }>(
+      api('POST', '/telemetry/rules', {
+        name: 'Level',
+        kind: 'outside_band',
+        metric: 'level',
+        assetId: w.assetId,
+        low: 10,
+        high: 20,
+        hysteresis: 2,
+      }),
+    );
     const l = (at: number, v: number) => {
       w.source.metrics(w.sensorId, T0 + 7_200_000 + at, { level: v }, 'm');
       w.telemetry.flush();
@@ -184,22 +237,45 @@ describe('other threshold kinds', () => {
   });
 
   it('when a rule is incomplete or names another kind’s fields, then 400', async () => {
-    expect((await api('POST', '/telemetry/rules', { name: 'x', kind: 'above', metric: 'temperature' })).body.errors[0].field).toBe('body.threshold');
-    expect((await api('POST', '/telemetry/rules', { name: 'y', kind: 'outside_band', metric: 'a', low: 5, high: 1 })).body.errors[0].field).toBe('body.high');
+    expect((await api('POST', '/telemetry/rules', { name: 'x', kind: 'above', metric: 'temperature' })).body.errors[0].field).toBe(
+      'body.threshold',
+    );
+    expect(
+      (await api('POST', '/telemetry/rules', { name: 'y', kind: 'outside_band', metric: 'a', low: 5, high: 1 })).body.errors[0].field,
+    ).toBe('body.high');
     expect((await api('POST', '/telemetry/rules', { name: 'z', kind: 'geofence_enter', opensWorkOrder: true })).status).toBe(400);
   });
 });
 
 describe('geofences', () => {
   it('when a vehicle enters and leaves a site, then its open work there gets vehicle_arrived / vehicle_left events, and an enter alert lasts while it is inside', async () => {
-    const wo = await must<{ id: string }>(api('POST', '/work-orders', { title: 'Check pump', type: 'inspection', priority: 'medium', locationId: w.locationId, teamId: w.teamId }));
-    const rule = await must<{ id: string }>(api('POST', '/telemetry/rules', { name: 'At pump station', kind: 'geofence_enter', vehicleId: w.vehicleId, locationId: w.locationId, hysteresis: 50 }));
+    const wo = await must<{ id: string }>(
+      api('POST', '/work-orders', {
+        title: 'Check pump',
+        type: 'inspection',
+        priority: 'medium',
+        locationId: w.locationId,
+        teamId: w.teamId,
+      }),
+    );
+    const rule = await must<{ id: string }>(
+      api('POST', '/telemetry/rules', {
+        name: 'At pump station',
+        kind: 'geofence_enter',
+        vehicleId: w.vehicleId,
+        locationId: w.locationId,
+        hysteresis: 50,
+      }),
+    );
     const at = (s: number, north: number) => {
       // ~111 m per 0.001° of latitude
       w.source.position(w.gpsId, T0 + 10_800_000 + s * S, w.site.lat + north, w.site.lon);
       w.telemetry.flush();
     };
-    const timeline = async () => (await api('GET', `/work-orders/${wo.id}/events`)).body.items.map((e: { type: string }) => e.type).filter((x: string) => x.startsWith('vehicle_'));
+    const timeline = async () =>
+      (await api('GET', `/work-orders/${wo.id}/events`)).body.items
+        .map((e: { type: string }) => e.type)
+        .filter((x: string) => x.startsWith('vehicle_'));
     at(0, 0.02); // 2 km away: only learns where the van is
     expect(await timeline()).toEqual([]);
     at(10, 0.0005); // ~55 m: inside

@@ -9,7 +9,8 @@ import { FAULTS, PROFILES, runSimulator, type Fault, type Profile } from './runn
  * then `npm run simulate -- --port /tmp/ttyA --profile gps` and point a device at /tmp/ttyB.
  */
 
-const USAGE = 'usage: npm run simulate -- --port PATH --profile gps|temperature|modbus [--rate HZ] [--baud N] [--duration S] [--fault garbage|flood|badchecksum] [--format kv|json] [--drift-after S] [--unit ID]';
+const USAGE =
+  'usage: npm run simulate -- --port PATH --profile gps|temperature|modbus [--rate HZ] [--baud N] [--duration S] [--fault garbage|flood|badchecksum] [--format kv|json] [--drift-after S] [--unit ID]';
 
 function fail(message: string): never {
   console.error(`simulate: ${message}\n${USAGE}`);
@@ -66,7 +67,10 @@ const sim = runSimulator({
   unitId: positive('unit', v.unit),
   log: (line) => console.error(line),
 });
-const report = setInterval(() => console.error(`simulate: ${sim.stats.lines} lines, ${sim.stats.bytes} bytes, ${sim.stats.requests} requests answered`), 10_000);
+const report = setInterval(
+  () => console.error(`simulate: ${sim.stats.lines} lines, ${sim.stats.bytes} bytes, ${sim.stats.requests} requests answered`),
+  10_000,
+);
 report.unref();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void sim.stop());
 await sim.done;

@@ -14,14 +14,14 @@ export const BRISTOL_LOOP: ReadonlyArray<readonly [lat: number, lon: number]> = 
   [51.4477, -2.5895], // Redcliffe Way
   [51.4493, -2.5975], // Prince Street
   [51.4497, -2.6083], // Cumberland Road / harbourside
-  [51.4510, -2.6210], // Hotwells
-  [51.4553, -2.6220], // Clifton Vale
+  [51.451, -2.621], // Hotwells
+  [51.4553, -2.622], // Clifton Vale
   [51.4605, -2.6155], // Clifton Village
-  [51.4640, -2.6090], // Whiteladies Road
-  [51.4600, -2.6010], // Park Row
-  [51.4590, -2.5900], // Bond Street
+  [51.464, -2.609], // Whiteladies Road
+  [51.46, -2.601], // Park Row
+  [51.459, -2.59], // Bond Street
   [51.4587, -2.5845], // Cabot Circus
-  [51.4545, -2.5820], // Old Market
+  [51.4545, -2.582], // Old Market
   [51.4491, -2.5813],
 ];
 
@@ -73,7 +73,11 @@ export interface GpsProfile {
 export function createGpsProfile(opts: { seed?: number; talker?: 'GP' | 'GN' } = {}): GpsProfile {
   const rand = seeded(opts.seed ?? 1);
   const talker = opts.talker ?? 'GN';
-  const legs = BRISTOL_LOOP.slice(1).map((b, i) => ({ a: BRISTOL_LOOP[i] as readonly [number, number], b, len: distanceM(BRISTOL_LOOP[i] as readonly [number, number], b) }));
+  const legs = BRISTOL_LOOP.slice(1).map((b, i) => ({
+    a: BRISTOL_LOOP[i] as readonly [number, number],
+    b,
+    len: distanceM(BRISTOL_LOOP[i] as readonly [number, number], b),
+  }));
   let leg = 0;
   let along = 0;
   let speed = 0;
@@ -90,7 +94,7 @@ export function createGpsProfile(opts: { seed?: number; talker?: 'GP' | 'GN' } =
         stopFor -= dtS;
         speed = Math.max(0, speed - 15 * dtS);
       } else {
-        const cruise = 25 + 25 * ((leg * 7) % 5) / 4;
+        const cruise = 25 + (25 * ((leg * 7) % 5)) / 4;
         speed += Math.max(-10, Math.min(8, (cruise - speed) * 0.3 + noise(rand, 2))) * dtS;
         speed = Math.max(0, Math.min(60, speed));
       }

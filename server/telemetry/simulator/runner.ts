@@ -44,7 +44,8 @@ export interface SimulatorHandle {
 
 function corrupt(line: string, rand: () => number): string {
   const star = line.lastIndexOf('*');
-  if (star !== -1) return `${line.slice(0, star + 1)}${((Number.parseInt(line.slice(star + 1), 16) + 1) & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
+  if (star !== -1)
+    return `${line.slice(0, star + 1)}${((Number.parseInt(line.slice(star + 1), 16) + 1) & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
   const i = Math.floor(rand() * line.length);
   return `${line.slice(0, i)}#${line.slice(i + 1)}`;
 }
@@ -57,7 +58,12 @@ export function runSimulator(opts: SimulatorOptions): SimulatorHandle {
   const stats = { lines: 0, bytes: 0, opens: 0, requests: 0 };
   const started = Date.now();
   const gps = createGpsProfile({ seed: opts.seed ?? 1 });
-  const temp = createTemperatureProfile({ seed: opts.seed ?? 2, format: opts.format ?? 'kv', driftAfterS: opts.driftAfterS ?? 120, ...(opts.baseC !== undefined ? { baseC: opts.baseC } : {}) });
+  const temp = createTemperatureProfile({
+    seed: opts.seed ?? 2,
+    format: opts.format ?? 'kv',
+    driftAfterS: opts.driftAfterS ?? 120,
+    ...(opts.baseC !== undefined ? { baseC: opts.baseC } : {}),
+  });
   const slave = createModbusSlave({ unitId: opts.unitId ?? 1, seed: opts.seed ?? 3, corruptEvery: opts.fault === 'badchecksum' ? 5 : 0 });
   let port: PortLike | null = null;
   let stopped = false;

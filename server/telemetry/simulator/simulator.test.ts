@@ -37,7 +37,7 @@ describe('simulator profiles', () => {
       const text = Array.from({ length: 300 }, (_, s) => `${sensor.next(START + s * 1000, s)}\n`).join('');
       const out = feed(format === 'kv' ? createKvDecoder() : createJsonDecoder(), text, [33], START + 400_000);
       expect(out.rejected).toEqual([]);
-      const temps = out.frames.map((f) => (f.kind === 'metrics' ? f.metrics.find((m) => m.name === 'temperature')?.value ?? NaN : NaN));
+      const temps = out.frames.map((f) => (f.kind === 'metrics' ? (f.metrics.find((m) => m.name === 'temperature')?.value ?? NaN) : NaN));
       expect(temps).toHaveLength(300);
       expect(Math.max(...temps.slice(0, 60))).toBeLessThan(65);
       expect(temps.at(-1)).toBeGreaterThan(80);

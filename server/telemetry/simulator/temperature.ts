@@ -10,7 +10,9 @@ export interface TemperatureProfile {
   next(t: number, elapsedS: number): string;
 }
 
-export function createTemperatureProfile(opts: { seed?: number; format?: 'kv' | 'json'; driftAfterS?: number; baseC?: number } = {}): TemperatureProfile {
+export function createTemperatureProfile(
+  opts: { seed?: number; format?: 'kv' | 'json'; driftAfterS?: number; baseC?: number } = {},
+): TemperatureProfile {
   const rand = seeded(opts.seed ?? 2);
   const format = opts.format ?? 'kv';
   const driftAfter = opts.driftAfterS ?? 120;

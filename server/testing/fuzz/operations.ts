@@ -111,9 +111,17 @@ function plausibleFor(doc: OpenApiDocument, s: JsonSchema, ids: string[], depth:
   switch (type) {
     case 'string':
       if (s.format === 'uuid') return ids.length ? fc.oneof(fc.constantFrom(...ids), fc.uuid()) : fc.uuid();
-      if (s.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-      if (s.format === 'date') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-      return fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('08:00', '17:30', 'Europe/London', 'a@b.test'));
+      if (s.format === 'date-time')
+        return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+      if (s.format === 'date')
+        return fc
+          .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+          .map((d) => d.toISOString().slice(0, 10));
+      return fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        fc.constantFrom('08:00', '17:30', 'Europe/London', 'a@b.test'),
+      );
     case 'integer':
       return fc.integer({ min: s.minimum ?? -10, max: Math.min(s.maximum ?? 1_000, Number.MAX_SAFE_INTEGER) });
     case 'number':

@@ -24,7 +24,22 @@ export interface FuzzResponse {
 }
 
 /** Escapes that cannot be decoded, or decode to something a path should never hold. */
-export const MALFORMED_ESCAPES = ['%ff', '%', '%E0%A4%A', '%zz', '%C0%AF', '%00', '%2e%2e', '%2F', '%5C', '%%', '%u0041', '%F0%9F', '%ED%A0%80', '%0d%0a'];
+export const MALFORMED_ESCAPES = [
+  '%ff',
+  '%',
+  '%E0%A4%A',
+  '%zz',
+  '%C0%AF',
+  '%00',
+  '%2e%2e',
+  '%2F',
+  '%5C',
+  '%%',
+  '%u0041',
+  '%F0%9F',
+  '%ED%A0%80',
+  '%0d%0a',
+];
 
 /**
  * Node's client refuses a request target with bytes outside 0x21–0xFF (spaces, controls, wide
@@ -58,19 +73,51 @@ function queryValueArb(doc: OpenApiDocument, op: FuzzOperation, ids: string[]): 
   );
   return key.chain((k) => {
     const schema = op.query[k];
-    const typed = schema ? valueFor(doc, schema, ids).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) : fc.constant('');
+    const typed = schema ? valueFor(doc, schema, ids).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))) : fc.constant('');
     const value = fc.oneof(
       { weight: 4, arbitrary: typed.map(encodeURIComponent) },
-      { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_ESCAPES, '-createdAt', 'createdAt', '-nope', '0', '-5', '999999999999', 'true', '__proto__', '-constructor', 'toString', 'hasOwnProperty') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          ...MALFORMED_ESCAPES,
+          '-createdAt',
+          'createdAt',
+          '-nope',
+          '0',
+          '-5',
+          '999999999999',
+          'true',
+          '__proto__',
+          '-constructor',
+          'toString',
+          'hasOwnProperty',
+        ),
+      },
       { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map(rawSafe) },
     );
     return value.map((v): [string, string] => [k, v]);
   });
 }
 
-const BROKEN_BODIES = ['{', '{"a":', 'nul', '[1,2', '"unterminated', '{"a":1}{"b":2}', '\u0000', '[]', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}'];
+const BROKEN_BODIES = [
+  '{',
+  '{"a":',
+  'nul',
+  '[1,2',
+  '"unterminated',
+  '{"a":1}{"b":2}',
+  '\u0000',
+  '[]',
+  '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+  '{"__proto__":{"admin":true}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+];
 
-function bodyArb(doc: OpenApiDocument, op: FuzzOperation, ids: string[]): fc.Arbitrary<{ body: string | null; contentType: string | null }> {
+function bodyArb(
+  doc: OpenApiDocument,
+  op: FuzzOperation,
+  ids: string[],
+): fc.Arbitrary<{ body: string | null; contentType: string | null }> {
   const json = (v: unknown) => ({ body: JSON.stringify(v) ?? 'null', contentType: 'application/json' });
   const shaped = op.body ? valueFor(doc, op.body, ids).map(json) : fc.constant({ body: null, contentType: null });
   return fc.oneof(
@@ -78,9 +125,29 @@ function bodyArb(doc: OpenApiDocument, op: FuzzOperation, ids: string[]): fc.Arb
     { weight: 1, arbitrary: fc.constant({ body: null, contentType: null }) },
     { weight: 1, arbitrary: junkValue.map(json) },
     { weight: 1, arbitrary: fc.constantFrom(...BROKEN_BODIES).map((b) => ({ body: b, contentType: 'application/json' })) },
-    { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 60 }), fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/merge-patch+json', 'multipart/form-data; boundary=x', 'image/png')).map(([body, contentType]) => ({ body, contentType })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.string({ maxLength: 60 }),
+          fc.constantFrom(
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/json; charset=utf-16',
+            'application/merge-patch+json',
+            'multipart/form-data; boundary=x',
+            'image/png',
+          ),
+        )
+        .map(([body, contentType]) => ({ body, contentType })),
+    },
     // Over the 1 MB body limit now and then (413), not often: each one costs the host a megabyte.
-    { weight: 1, arbitrary: fc.constantFrom(2_000, 2_000, 2_000, 2_000, 1_100_000).map((n) => ({ body: `{"a":"${'y'.repeat(n)}"}`, contentType: 'application/json' })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(2_000, 2_000, 2_000, 2_000, 1_100_000)
+        .map((n) => ({ body: `{"a":"${'y'.repeat(n)}"}`, contentType: 'application/json' })),
+    },
   );
 }
 
@@ -96,7 +163,10 @@ export function requestArb(doc: OpenApiDocument, ops: FuzzOperation[], ids: stri
           {
             // Printable ASCII only: Node's client refuses control characters in header values.
             'idempotency-key': fc.oneof(fc.uuid(), fc.string({ unit: 'grapheme-ascii', maxLength: 300 })),
-            'if-match': fc.oneof(fc.constantFrom('"1"', '*', 'W/"2"', '1', '"999999999999999999999"'), fc.string({ unit: 'grapheme-ascii', maxLength: 10 })),
+            'if-match': fc.oneof(
+              fc.constantFrom('"1"', '*', 'W/"2"', '1', '"999999999999999999999"'),
+              fc.string({ unit: 'grapheme-ascii', maxLength: 10 }),
+            ),
             accept: fc.constantFrom('text/csv', 'application/json', '*/*', 'text/html', 'application/pdf'),
           },
           { requiredKeys: [] },
@@ -117,7 +187,17 @@ export function requestArb(doc: OpenApiDocument, ops: FuzzOperation[], ids: stri
 export function extraRequestArb(ids: string[]): fc.Arbitrary<FuzzRequest> {
   return fc
     .tuple(
-      fc.constantFrom('/s/{x}', '/s/{x}/jobcard.pdf', '/api/docs/{x}', '/api/docs/assets/{x}', '/api/{x}', '/api/v1/{x}', '/api/v2/{x}/{x}', '/assets/{x}', '/crew/{x}'),
+      fc.constantFrom(
+        '/s/{x}',
+        '/s/{x}/jobcard.pdf',
+        '/api/docs/{x}',
+        '/api/docs/assets/{x}',
+        '/api/{x}',
+        '/api/v1/{x}',
+        '/api/v2/{x}/{x}',
+        '/assets/{x}',
+        '/crew/{x}',
+      ),
       segmentArb(ids),
       fc.constantFrom('GET', 'GET', 'POST', 'HEAD', 'DELETE', 'OPTIONS'),
       fc.constantFrom(null, 'password=x', 'password=%ff', `password=${'p'.repeat(3_000)}`),
@@ -141,14 +221,21 @@ export function send(base: URL, req: FuzzRequest, token: string, agent: http.Age
     const r = http.request({ host: base.hostname, port: base.port, method: req.method, path: req.path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     r.setTimeout(timeoutMs, () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     r.on('error', (err: NodeJS.ErrnoException) => {
       // A host may answer (413, 401) and close before reading a large body; the client then fails
       // its write. That is HTTP working as meant, not a host failure: status 0 records it.
-      if ((err.code === 'ECONNRESET' || err.code === 'EPIPE') && (req.body?.length ?? 0) > 64 * 1024) resolve({ status: 0, contentType: '', body: '' });
+      if ((err.code === 'ECONNRESET' || err.code === 'EPIPE') && (req.body?.length ?? 0) > 64 * 1024)
+        resolve({ status: 0, contentType: '', body: '' });
       else reject(err);
     });
     r.end(req.body ?? undefined);
@@ -160,7 +247,8 @@ export function judge(req: FuzzRequest, res: FuzzResponse): string | null {
   if (res.status === 0) return null; // closed while a large body was still being sent (see send)
   if (res.status >= 500) return `${res.status} ${res.body.slice(0, 300)}`;
   if (res.status >= 400 && /^\/api(\/|$|\?)/i.test(req.path)) {
-    if (!res.contentType.startsWith('application/problem+json')) return `${res.status} with ${res.contentType || 'no content type'} under /api: ${res.body.slice(0, 120)}`;
+    if (!res.contentType.startsWith('application/problem+json'))
+      return `${res.status} with ${res.contentType || 'no content type'} under /api: ${res.body.slice(0, 120)}`;
     // A HEAD answer carries the GET answer's headers and no body.
     if (req.method === 'HEAD') return null;
     try {
@@ -176,8 +264,11 @@ export function judge(req: FuzzRequest, res: FuzzResponse): string | null {
 /** One line to paste into a terminal and reproduce a request (the admin token is left as a placeholder). */
 export function describe(req: FuzzRequest): string {
   const auth = req.auth === 'admin' ? ' -H "Authorization: Bearer $TOKEN"' : req.auth === 'none' ? '' : ` [auth: ${req.auth}]`;
-  const headers = Object.entries(req.headers).map(([k, v]) => ` -H '${k}: ${v}'`).join('');
-  const body = req.body === null ? '' : ` --data-raw '${req.body.length > 200 ? `${req.body.slice(0, 200)}…(${req.body.length} bytes)` : req.body}'`;
+  const headers = Object.entries(req.headers)
+    .map(([k, v]) => ` -H '${k}: ${v}'`)
+    .join('');
+  const body =
+    req.body === null ? '' : ` --data-raw '${req.body.length > 200 ? `${req.body.slice(0, 200)}…(${req.body.length} bytes)` : req.body}'`;
   const path = req.path.length > 300 ? `${req.path.slice(0, 300)}…(${req.path.length} chars)` : req.path;
   return `curl -X ${req.method} --path-as-is '${path}'${auth}${headers}${body}`;
 }

@@ -28,10 +28,19 @@ interface Credentials {
   password: string;
 }
 
-async function json<T>(base: URL, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+async function json<T>(
+  base: URL,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(new URL(path, base), {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? null : JSON.stringify(body),
   });
   const text = await res.text();
@@ -52,7 +61,9 @@ export async function prepareTarget(url: string, admin: Credentials): Promise<Fu
   let renewing: Promise<void> | null = null;
   const doc = (await json<OpenApiDocument>(base, 'GET', '/api/v1/openapi.json', null)).body;
   const ids = new Set<string>();
-  const lists = Object.entries(doc.paths).filter(([p, m]) => m.get && !p.includes('{') && !p.endsWith('/sessions') && !p.endsWith('/openapi.json'));
+  const lists = Object.entries(doc.paths).filter(
+    ([p, m]) => m.get && !p.includes('{') && !p.endsWith('/sessions') && !p.endsWith('/openapi.json'),
+  );
   for (const [p] of lists) {
     const res = await json<{ items?: { id?: unknown }[] }>(base, 'GET', p, session.token).catch(() => null);
     for (const item of res?.body?.items ?? []) if (typeof item.id === 'string' && item.id !== session.userId) ids.add(item.id);
