@@ -33,7 +33,12 @@ export function createMetrics() {
     labelNames: ['action'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, httpErrors, openSockets, busyRetries, mutations };
+  const hlcRefused = new client.Counter({
+    name: 'depotdesk_hlc_refused_total',
+    help: 'Remote clock stamps refused because they were further ahead of this depot than the drift bound',
+    registers: [registry],
+  });
+  return { registry, httpDuration, httpErrors, openSockets, busyRetries, mutations, hlcRefused };
 }
 
 export type HostMetrics = ReturnType<typeof createMetrics>;
