@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { REPLAY_HORIZON_DAYS_DEFAULT } from './sync/contract.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -28,6 +29,17 @@ export const ConfigSchema = z.object({
   backupDir: z.string().min(1).optional(),
   /** Nightly and on-quit backups (--no-backups, DEPOTDESK_BACKUPS=0 turn them off; manual ones still work). */
   backups: z.boolean().default(true),
+  /**
+   * How far ahead of this depot's clock another node's HLC stamp may be before it is refused
+   * (server/core/hlc.ts): one bad clock must not drag every later local stamp into its future.
+   */
+  hlcMaxDriftMs: z.coerce.number().int().positive().default(60_000),
+  /**
+   * How long a crew phone may stay offline and still replay its actions safely: mutation headers
+   * (whose id is the action's Idempotency-Key) are kept at least this long, and the crew outbox
+   * expires older actions instead of sending them.
+   */
+  replayHorizonDays: z.coerce.number().int().min(1).max(3650).default(REPLAY_HORIZON_DAYS_DEFAULT),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -65,6 +77,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     serial: values['no-serial'] ? false : env.DEPOTDESK_SERIAL === '0' ? false : undefined,
     backupDir: values['backup-dir'] ?? (env.DEPOTDESK_BACKUP_DIR || undefined),
     backups: values['no-backups'] ? false : env.DEPOTDESK_BACKUPS === '0' ? false : undefined,
+    hlcMaxDriftMs: env.DEPOTDESK_HLC_MAX_DRIFT_MS,
+    replayHorizonDays: env.DEPOTDESK_REPLAY_HORIZON_DAYS,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
