@@ -11,6 +11,7 @@ import { createHost } from './host.js';
 import { attachRealtime } from './realtime/hub.js';
 import type { Clock } from './core/clock.js';
 import { pruneExpired } from './http/idempotency.js';
+import { compactAll } from './sync/compaction.js';
 import { answerClientError } from './http/client-error.js';
 import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
@@ -90,7 +91,22 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     }
   }
   services.lan = { crewUrl: lan?.crewUrl ?? null, origins: lan?.origins ?? [], fingerprint: lan?.fingerprint ?? null, problem: lanProblem };
-  const housekeeping = setInterval(() => pruneExpired(host), 3_600_000);
+  // Hourly: stored idempotent answers past 24 h, and change rows the hub acknowledged (mutation
+  // headers stay for the replay horizon, so a crew action sent again after days is still recognised).
+  let stopping = false;
+  let housekeepingRun: Promise<void> | null = null;
+  const housekeep = async () => {
+    try {
+      pruneExpired(host);
+      const pruned = await compactAll(host, { replayHorizonDays: config.replayHorizonDays, stopped: () => stopping });
+      if (pruned.changes + pruned.mutations > 0) log.info(pruned, 'compacted acknowledged mutations');
+    } catch (err) {
+      log.error({ err }, 'housekeeping failed; it runs again in an hour');
+    }
+  };
+  const housekeeping = setInterval(() => {
+    housekeepingRun ??= housekeep().finally(() => (housekeepingRun = null));
+  }, 3_600_000);
   housekeeping.unref();
   // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
   services.scheduler = new ReportScheduler(host, () => services.reportJobs).start();
@@ -113,6 +129,8 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     services,
     async stop(stopOpts = {}) {
       clearInterval(housekeeping);
+      stopping = true;
+      await housekeepingRun;
       await lan?.close();
       realtime.close();
       server.closeAllConnections();

@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3';
+import { EPOCH_KEY } from '../core/node-state.js';
 
 /**
- * The node epoch: a counter in host_settings that a restore moves forward. Change-log rows are
- * numbered by `seq` (SQLite AUTOINCREMENT), and a restored database hands out again the seq numbers
- * written after its backup was taken; (epoch, seq) stays unique because every restore starts a new
- * epoch above both the backup's and the replaced database's. Sync relies on that pair.
+ * The node epoch: a counter in host_settings that a restore moves forward. Mutations are numbered
+ * by `seq` (SQLite AUTOINCREMENT); every restore starts a new epoch above the backup's, the replaced
+ * database's and the data dir's recorded one, and the host then raises the AUTOINCREMENT past every
+ * seq used before (server/core/node-state.ts, which also starts epochs for regressions and clones),
+ * so (node, epoch, seq) never names two mutations. Sync relies on that triple.
  */
-export const EPOCH_KEY = 'node_epoch';
+export { EPOCH_KEY };
 
 /** The epoch recorded in an open database; 1 when none is (a database from before epochs existed). */
 export function readEpoch(sqlite: Database.Database): number {

@@ -3,19 +3,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { attachmentsRoot } from '../attachments/storage.js';
 import { chmodQuietly, copyTree, FILE_MODE } from './files.js';
-import { readEpoch, writeEpoch } from './epoch.js';
+import { writeEpoch } from './epoch.js';
+import { LAST_RESTORE_KEY, laterHlc, type DbFacts } from '../core/node-state.js';
+import { fingerprintOf, readDbFacts, readSidecar, writeSidecar } from '../core/node-state-store.js';
 import { inspectDepotDatabase, NotRestorableError } from './inspect.js';
 import { SET_ATTACHMENTS, SET_DB } from './layout.js';
 
 /** The database's file name in the data dir (server/host.ts DB_FILE; not imported, to keep this module free of the host). */
 export const LIVE_DB = 'depotdesk.sqlite';
-export const LAST_RESTORE_KEY = 'last_restore';
-/**
- * The highest epoch this data dir has handed out, kept beside the database as well as in it: a
- * restore is most needed when the live database is damaged, and then its epoch cannot be read.
- * Epochs change only here, so this file is always at least the live database's epoch.
- */
-export const EPOCH_FILE = 'node-epoch';
+export { LAST_RESTORE_KEY };
 
 /** A depot host is using the data dir: restoring under it would corrupt both. */
 export class HostRunningError extends Error {
@@ -56,7 +52,7 @@ export interface RestoreReport {
   /** Where the replaced database (and attachments) were moved; nothing is deleted. */
   keptAside: string[];
   attachmentFiles: number;
-  /** `replaced`: the live database's (null when missing or unreadable); `recorded`: the data dir's node-epoch file (0 when none). */
+  /** `replaced`: the live database's (null when missing or unreadable); `recorded`: the data dir's node-state.json (or older node-epoch) file (0 when none). */
   epoch: { backup: number; replaced: number | null; recorded: number; now: number };
   depotId: string;
 }
@@ -78,7 +74,9 @@ function stamp(at: number): string {
  * data dir no host is using. Everything is checked and prepared beside the live files first; only
  * then are the live files renamed aside (never deleted) and the prepared ones renamed in, so a
  * refusal or failure leaves the data dir as it was. The restored database starts a new node epoch
- * above both the backup's and the replaced database's, so its change-log (epoch, seq) pairs are new.
+ * above the backup's, the replaced database's and the data dir's recorded one, and the data dir's
+ * node-state.json keeps the highest seq, HLC and work-order numbers of all three: the host raises
+ * the restored database past them when it opens (server/core/node-state.ts), so no seq repeats.
  */
 export async function restoreBackup(o: {
   dataDir: string;
@@ -99,11 +97,15 @@ export async function restoreBackup(o: {
     chmodQuietly(staged, FILE_MODE);
     toRollbackJournal(staged, src.dbFile);
     const info = inspectDepotDatabase(staged, { migrationsFolder: o.migrationsFolder });
-    const replaced = liveEpoch(live);
-    const recorded = recordedEpoch(o.dataDir);
+    const replacedFacts = liveFacts(live);
+    const replaced = replacedFacts?.epoch ?? null;
+    const sidecar = readSidecar(o.dataDir);
+    const recorded = sidecar?.epoch ?? 0;
     const epoch = Math.max(info.epoch, replaced ?? 0, recorded) + 1;
     const db = new Database(staged, { fileMustExist: true });
+    let backupFacts: DbFacts;
     try {
+      backupFacts = readDbFacts(db);
       db.transaction(() => {
         writeEpoch(db, epoch);
         db.prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
@@ -134,7 +136,16 @@ export async function restoreBackup(o: {
       for (const [a, b] of done.reverse()) fs.renameSync(b, a);
       throw err;
     }
-    fs.writeFileSync(path.join(o.dataDir, EPOCH_FILE), `${epoch}\n`, { mode: FILE_MODE });
+    // The marks the restored database must be raised past: whatever this data dir handed out before.
+    const marks = [backupFacts, ...(replacedFacts ? [replacedFacts] : [])];
+    writeSidecar(o.dataDir, {
+      nodeId: info.depotId,
+      epoch,
+      seqHigh: Math.max(sidecar?.seqHigh ?? 0, ...marks.map((m) => m.seqHigh)),
+      hlcHigh: marks.reduce<string | null>((a, m) => laterHlc(a, m.hlcHigh), sidecar?.hlcHigh ?? null),
+      woCounterHigh: maxCounters([sidecar?.woCounterHigh ?? {}, ...marks.map((m) => m.counters)]),
+      fingerprint: fingerprintOf(o.dataDir, live),
+    });
     return {
       from: src.dbFile,
       dataDir: o.dataDir,
@@ -162,23 +173,20 @@ function toRollbackJournal(file: string, shownAs: string): void {
   }
 }
 
-function recordedEpoch(dataDir: string): number {
-  try {
-    const n = Number(fs.readFileSync(path.join(dataDir, EPOCH_FILE), 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : 0;
-  } catch {
-    return 0;
-  }
+function maxCounters(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const one of all) for (const [k, v] of Object.entries(one)) out[k] = Math.max(out[k] ?? 0, v);
+  return out;
 }
 
-/** The epoch of the database about to be replaced; null when there is none or it cannot be read. */
-function liveEpoch(file: string): number | null {
+/** What the database about to be replaced says (epoch, high-water marks); null when there is none or it cannot be read. */
+function liveFacts(file: string): DbFacts | null {
   if (!fs.existsSync(file)) return null;
   let db: Database.Database | null = null;
   try {
     // Not read-only: a WAL database without its -shm file cannot be opened read-only. Nothing is written.
     db = new Database(file, { fileMustExist: true });
-    return readEpoch(db);
+    return readDbFacts(db);
   } catch {
     return null;
   } finally {
