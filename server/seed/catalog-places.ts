@@ -1,4 +1,5 @@
-import { assets, locations, stockItems, stockLevels, vehicles, type ASSET_STATUSES } from '../../db/schema/index.js';
+import { assets, locations, stockItems, vehicles, type ASSET_STATUSES } from '../../db/schema/index.js';
+import { openLevel } from '../stock/movements.js';
 import type { Writer } from '../core/mutate.js';
 import { ASSET_KINDS, SITE_KINDS, STOCK, TEAMS, VEHICLES, type AssetCategory, type SiteKind, type TeamKey } from './catalog-data.js';
 import type { People } from './catalog-people.js';
@@ -197,7 +198,7 @@ export function seedFleetAndStock(w: Writer, prng: Prng, people: People, places:
       const [min, max] = s.qty;
       // A few lines sit below their reorder level so the stock view has something to flag.
       const quantity = prng.chance(0.12) ? Math.floor(min * 0.5) : prng.int(min, max);
-      w.insert(stockLevels, { depotId, itemId: item.id, quantity, reorderLevel: min });
+      openLevel(w, { depotId, itemId: item.id, quantity, reorderLevel: min }); // an 'initial' movement and the level
     }
   }
   return stockIds;

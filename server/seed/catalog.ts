@@ -14,6 +14,7 @@ import { mutate } from '../core/mutate.js';
 import { systemCtx, type Host } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { hashPassword } from '../auth/passwords.js';
+import { setHomeDepot } from '../depots/home.js';
 import { ChecklistSchema, type ChecklistItem } from '../work-orders/contract-domain.js';
 import { CalendarSchema, type Calendar } from '../sla/contract.js';
 import { seedPeople, DEMO_PASSWORDS, type People } from './catalog-people.js';
@@ -179,7 +180,12 @@ export async function seedCatalog(host: Host, prng: Prng, now: number, technicia
   for (const [role, password] of Object.entries(DEMO_PASSWORDS) as [Role, string][]) hashes[role] = await hashPassword(password);
   const orgId = newId();
   const ctx = systemCtx(host, orgId, 'demo seed');
-  const people = mutate(ctx, 'seed.catalog', (w) => seedPeople(w, prng, orgId, hashes, techniciansPerTeam));
+  const people = mutate(ctx, 'seed.catalog', (w) => {
+    const seeded = seedPeople(w, prng, orgId, hashes, techniciansPerTeam);
+    // The demo host is Avonmouth's: its work orders are numbered AVM-000001, AVM-000002, …
+    setHomeDepot(host, seeded.depots.AVM);
+    return seeded;
+  });
   const locations = mutate(ctx, 'seed.catalog', (w) => seedPlaces(w, prng, people, now));
   const stock = mutate(ctx, 'seed.catalog', (w) => seedFleetAndStock(w, prng, people, locations, now));
   const rest = mutate(ctx, 'seed.catalog', (w) => ({

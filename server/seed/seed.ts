@@ -57,6 +57,7 @@ const COUNTED = [
   'vehicles',
   'stock_items',
   'stock_levels',
+  'stock_movements',
   'sla_calendars',
   'sla_policies',
   'task_templates',

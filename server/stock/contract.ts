@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Name } from '../http/contract-common.js';
+import { Id, ListQueryBase, Name } from '../http/contract-common.js';
 import { OptionalText, patchSchema, TrackedDto } from '../http/crud-contract.js';
 
 export const StockKindSchema = z.enum(['material', 'equipment']);
@@ -37,3 +37,27 @@ export const StockAdjust = z
 export const StockLevel = z
   .object({ ...TrackedDto, depotId: Id, itemId: Id, quantity: z.number(), reorderLevel: z.number().nullable(), belowReorder: z.boolean() })
   .meta({ id: 'StockLevel' });
+
+export const StockMovementKindSchema = z.enum(['initial', 'count', 'adjustment', 'usage']);
+
+export const StockMovement = z
+  .object({
+    id: Id,
+    depotId: Id,
+    itemId: Id,
+    delta: z.number().meta({ description: 'Added (> 0) or taken (< 0); the level is the sum of its movements' }),
+    kind: StockMovementKindSchema,
+    reason: z.string().nullable(),
+    workOrderId: Id.nullable(),
+    usageId: Id.nullable(),
+    actorId: Id.nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'StockMovement', description: 'One append-only change of a stock level.' });
+
+export const StockMovementQuery = z.strictObject({
+  ...ListQueryBase,
+  sort: z.enum(['at', '-at']).optional().meta({ description: 'Oldest ("at") or newest ("-at", the default) first' }),
+  kind: StockMovementKindSchema.optional(),
+});
+export type StockMovementQuery = z.output<typeof StockMovementQuery>;

@@ -1,9 +1,20 @@
 import { z } from 'zod';
 import { stockItems, stockLevels } from '../../db/schema/index.js';
-import { Id, IdParams } from '../http/contract-common.js';
+import { Id, IdParams, page } from '../http/contract-common.js';
 import { defineCrud, etag, parseIfMatch, trackedDto } from '../http/crud.js';
 import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
-import { StockAdjust, StockItem, StockItemCreate, StockItemUpdate, StockKindSchema, StockLevel, StockLevelPut } from './contract.js';
+import {
+  StockAdjust,
+  StockItem,
+  StockItemCreate,
+  StockItemUpdate,
+  StockKindSchema,
+  StockLevel,
+  StockLevelPut,
+  StockMovement,
+  StockMovementQuery,
+} from './contract.js';
+import { listMovements } from './repo.js';
 import { adjustLevel, putLevel } from './service.js';
 
 export const stockItemCrud = defineCrud({
@@ -35,7 +46,8 @@ const levelDto = (r: LevelRow) => ({
   belowReorder: r.reorderLevel !== null && r.quantity <= r.reorderLevel,
 });
 
-// Levels are written only by PUT (a count) and adjust (a movement), never by plain create/patch.
+// Levels are written only by PUT (a count) and adjust (a movement), never by plain create/patch;
+// the quantity is the sum of the level's movements (movements.ts).
 export const stockLevelCrud = defineCrud({
   table: stockLevels,
   entity: 'stock level',
@@ -86,5 +98,16 @@ export const stockRoutes: AnyRoute[] = [
       const row = adjustLevel(ctx, params.id, body.delta, body.reason, parseIfMatch(req.get('if-match')));
       return new Reply(200, levelDto(row), etag(row.version));
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/stock-levels/:id/movements',
+    tag: 'Stock',
+    access: 'catalog:read',
+    summary: "A level's movements (initial, counts, adjustments, usage on work orders), newest first; their sum is the quantity",
+    params: IdParams,
+    query: StockMovementQuery,
+    response: page(StockMovement),
+    handler: ({ ctx, params, query }) => listMovements(ctx, params.id, query),
   }),
 ];

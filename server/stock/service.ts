@@ -3,10 +3,14 @@ import { depots, stockItems, stockLevels } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { ConflictError } from '../errors.js';
 import { assertSameOrg, mutateEntity } from '../http/crud.js';
+import { moveStock, openLevel, roundQuantity } from './movements.js';
 
 type LevelRow = typeof stockLevels.$inferSelect;
 
-/** Upsert of the (depot, item) level: a stock count sets the quantity outright. */
+/**
+ * Upsert of the (depot, item) level. A stock count is recorded as the movement that brings the sum
+ * to what was counted (delta = counted − current), never as an absolute overwrite.
+ */
 export function putLevel(
   ctx: Ctx,
   input: { depotId: string; itemId: string; quantity: number; reorderLevel?: number | null | undefined },
@@ -20,9 +24,11 @@ export function putLevel(
       .from(stockLevels)
       .where(and(eq(stockLevels.orgId, ctx.orgId), eq(stockLevels.depotId, input.depotId), eq(stockLevels.itemId, input.itemId)))
       .get();
-    const patch = { quantity: input.quantity, ...(input.reorderLevel !== undefined ? { reorderLevel: input.reorderLevel } : {}) };
-    if (existing) return { row: w.update(stockLevels, existing.id, patch, { before: existing, expectedVersion }).after, created: false };
-    return { row: w.insert(stockLevels, { depotId: input.depotId, itemId: input.itemId, reorderLevel: null, ...patch }), created: true };
+    if (!existing) return { row: openLevel(w, { ...input, quantity: roundQuantity(input.quantity) }, 'count'), created: true };
+    // reorder_level is a plain setting, not stock: it is written as given (last writer wins).
+    const also = input.reorderLevel !== undefined ? { reorderLevel: input.reorderLevel } : {};
+    const delta = roundQuantity(input.quantity - existing.quantity);
+    return { row: moveStock(w, existing, { delta, kind: 'count' }, { expectedVersion, also }), created: false };
   });
 }
 
@@ -30,15 +36,12 @@ export function putLevel(
 export function adjustLevel(ctx: Ctx, id: string, delta: number, reason: string, expectedVersion?: number): LevelRow {
   return mutateEntity(ctx, 'stock level', 'stock.adjusted', (w) => {
     const before = w.get(stockLevels, id, 'stock level');
-    const quantity = before.quantity + delta;
-    if (quantity < 0) {
+    if (roundQuantity(before.quantity + delta) < 0) {
       throw new ConflictError('insufficient_stock', `Only ${before.quantity} in stock; cannot take ${-delta}.`, {
         available: before.quantity,
       });
     }
-    const { after } = w.update(stockLevels, id, { quantity }, { before, expectedVersion });
-    // The row keeps no reason column, so the reason gets its own audit entry in the same transaction.
-    w.audit('stock.adjusted', 'stock_levels', id, { quantity: before.quantity }, { quantity, delta, reason });
-    return after;
+    // The reason travels on the movement (audited with it), not in a separate audit entry.
+    return moveStock(w, before, { delta, kind: 'adjustment', reason }, { expectedVersion });
   });
 }

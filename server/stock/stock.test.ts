@@ -1,21 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../testing/harness.js';
 import { expectRoleMatrix, historyOf, roleTokens, secondOrg } from '../people/fixtures.js';
 import type { Role } from '../../db/schema/index.js';
+import { stockLevelId } from '../ids/natural.js';
+import { levelsOffTheirMovements } from './fixtures.js';
 
 let t: TestHost;
 let admin: string;
+let orgId: string;
 let tokens: Record<Role, string>;
 let depotId: string;
 let itemId: string;
 
 beforeAll(async () => {
   t = await startTestHost();
-  ({ token: admin } = await t.setupOrg());
+  ({ token: admin, orgId } = await t.setupOrg());
   tokens = await roleTokens(t, admin, 'stock');
   depotId = (await t.api('GET', '/api/v1/depots', { token: admin })).body.items[0].id;
 });
 afterAll(() => t.close());
+// The sum of a level's movements is the truth; the stored quantity must equal it after every test.
+afterEach(() => expect(levelsOffTheirMovements(t.host.sqlite)).toEqual([]));
+
+type Movement = { kind: string; delta: number; reason: string | null };
+const movementsOf = async (levelId: string, query = '') =>
+  (await t.api('GET', `/api/v1/stock-levels/${levelId}/movements${query}`, { token: tokens.viewer })).body as {
+    items: Movement[];
+    nextCursor: string | null;
+  };
 
 describe('stock items and levels', () => {
   it('when an item is created, then it is audited and its SKU is unique', async () => {
@@ -36,34 +48,44 @@ describe('stock items and levels', () => {
     expect(dup.body.errors).toEqual([{ field: 'body.sku', message: 'already used by another stock item' }]);
   });
 
-  it('when a level is put twice, then the first creates (201) and the second sets the count (200)', async () => {
+  it('when a level is put twice, then the first creates (201) and the second sets the count (200), each as a count movement', async () => {
     const first = await t.api('PUT', '/api/v1/stock-levels', { token: admin, body: { depotId, itemId, quantity: 40, reorderLevel: 10 } });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ quantity: 40, reorderLevel: 10, belowReorder: false, version: 1 });
+    // The (depot, item) level has the id both depots would compute, so two first counts made offline name one row.
+    expect(first.body.id).toBe(stockLevelId(orgId, depotId, itemId));
     const second = await t.api('PUT', '/api/v1/stock-levels', { token: admin, body: { depotId, itemId, quantity: 8 } });
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ id: first.body.id, quantity: 8, reorderLevel: 10, belowReorder: true, version: 2 });
     const list = await t.api('GET', `/api/v1/stock-levels?depotId=${depotId}&itemId=${itemId}`, { token: tokens.viewer });
     expect(list.body.items).toHaveLength(1);
+    expect((await movementsOf(first.body.id, '?sort=at')).items).toMatchObject([
+      { kind: 'count', delta: 40 },
+      { kind: 'count', delta: -32 },
+    ]);
   });
 
-  it('when stock is adjusted, then the quantity moves and the reason is in the audit log; going below 0 is 409 and changes nothing', async () => {
+  it('when stock is adjusted, then the quantity moves and the reason is on the movement; going below 0 is 409 and changes nothing', async () => {
     const level = (await t.api('GET', `/api/v1/stock-levels?itemId=${itemId}`, { token: admin })).body.items[0];
     const take = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, {
       token: admin,
-      body: { delta: -5, reason: 'used on WO-000001' },
+      body: { delta: -5, reason: 'used on MAIN-000001' },
     });
     expect(take.status).toBe(200);
     expect(take.body.quantity).toBe(3);
-    const reasons = t.host.sqlite
-      .prepare("SELECT after FROM audit_log WHERE entity_id = ? AND action = 'stock.adjusted'")
+    expect((await movementsOf(level.id)).items[0]).toMatchObject({ kind: 'adjustment', delta: -5, reason: 'used on MAIN-000001' });
+    const audited = t.host.sqlite
+      .prepare(
+        "SELECT after FROM audit_log WHERE entity = 'stock_movements' AND action = 'stock_movements.insert' ORDER BY seq DESC LIMIT 1",
+      )
       .pluck()
-      .all(level.id) as string[];
-    expect(reasons.map((r) => JSON.parse(r))).toEqual([{ quantity: 3, delta: -5, reason: 'used on WO-000001' }]);
+      .get() as string;
+    expect(JSON.parse(audited)).toMatchObject({ delta: -5, reason: 'used on MAIN-000001', kind: 'adjustment' });
     const tooMuch = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: -4, reason: 'oops' } });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body).toMatchObject({ code: 'insufficient_stock', available: 3 });
     expect((await t.api('GET', `/api/v1/stock-levels/${level.id}`, { token: admin })).body.quantity).toBe(3);
+    expect((await movementsOf(level.id)).items).toHaveLength(3);
     expect((await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: 0, reason: 'x' } })).status).toBe(
       400,
     );
@@ -80,6 +102,39 @@ describe('stock items and levels', () => {
       (await t.api('POST', `/api/v1/stock-levels/${level}/adjust`, { token: other.token, body: { delta: 1, reason: 'x' } })).status,
     ).toBe(404);
     expect((await t.api('GET', '/api/v1/stock-levels', { token: other.token })).body.items).toEqual([]);
+  });
+
+  it('when the movements of a level are listed, then they page newest first, filter by kind, and stay in their org', async () => {
+    const level = (await t.api('GET', `/api/v1/stock-levels?itemId=${itemId}`, { token: admin })).body.items[0];
+    for (const delta of [1, 2, 3]) {
+      const res = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, {
+        token: admin,
+        body: { delta, reason: `delivery ${delta}` },
+      });
+      expect(res.status).toBe(200);
+    }
+    const all = (await movementsOf(level.id, '?limit=500')).items;
+    const seen: Movement[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await movementsOf(level.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect(all.slice(0, 3).map((m) => m.reason)).toEqual(['delivery 3', 'delivery 2', 'delivery 1']);
+    // The level's quantity is exactly what its history adds up to.
+    const sum = all.reduce((acc, m) => acc + m.delta, 0);
+    expect((await t.api('GET', `/api/v1/stock-levels/${level.id}`, { token: admin })).body.quantity).toBe(sum);
+    const counts = (await movementsOf(level.id, '?kind=count')).items;
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.every((m) => m.kind === 'count')).toBe(true);
+
+    const other = await secondOrg(t, 'Movement Spies');
+    expect((await t.api('GET', `/api/v1/stock-levels/${level.id}/movements`, { token: other.token })).status).toBe(404);
+    expect((await t.api('GET', `/api/v1/stock-levels/${level.id}/movements`)).status).toBe(401);
+    expect((await t.api('GET', `/api/v1/stock-levels/${level.id}/movements?sort=delta`, { token: admin })).status).toBe(400);
   });
 
   it('when each role writes stock, then admins and dispatchers may', async () => {

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../testing/harness.js';
 import { move, seedWorld, workOrderAt, type World } from './fixtures.js';
 import { answerChecklistItem } from './service.js';
 import { storeSignaturePng } from '../attachments/signature-sync.js';
 import { DEMO_SIGNATURE_PNG } from '../seed/signature-image.js';
+import { checklistResultId } from '../ids/natural.js';
+import { levelsOffTheirMovements } from '../stock/fixtures.js';
 
 let t: TestHost;
 let w: World;
@@ -13,6 +15,8 @@ beforeAll(async () => {
   w = await seedWorld(t);
 });
 afterAll(() => t.close());
+// Usage moves stock by appending movements; the stored quantity must be their sum after every test.
+afterEach(() => expect(levelsOffTheirMovements(t.host.sqlite)).toEqual([]));
 
 const url = (id: string, rest = '') => `/api/v1/work-orders/${id}${rest}`;
 const stock = () => t.host.sqlite.prepare('SELECT quantity FROM stock_levels WHERE item_id = ?').pluck().get(w.item) as number;
@@ -54,6 +58,11 @@ describe('checklist', () => {
     const re = await t.api('PUT', url(wo.id, '/checklist/pressure'), { token: w.tokens.tech1, body: { value: 4.5 } });
     expect(re.body).toMatchObject({ value: 4.5, version: 2 });
     expect(t.host.sqlite.prepare('SELECT count(*) FROM checklist_results WHERE work_order_id = ?').pluck().get(wo.id)).toBe(2);
+    // Each answer's id comes from (org, work order, item), so another depot answering offline names the same row.
+    const answerIds = t.host.sqlite
+      .prepare('SELECT item_id AS itemId, id FROM checklist_results WHERE work_order_id = ? ORDER BY item_id')
+      .all(wo.id) as { itemId: string; id: string }[];
+    expect(answerIds).toEqual(['isolated', 'pressure'].map((itemId) => ({ itemId, id: checklistResultId(w.orgId, wo.id, itemId) })));
 
     const view = await t.api('GET', url(wo.id, '/checklist'), { token: w.tokens.tech1 });
     expect(view.body.complete).toBe(true);
@@ -86,6 +95,10 @@ describe('materials', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ sku: 'GASKET-50', quantity: 3, usedBy: w.people.tech1 });
     expect(stock()).toBe(before - 3);
+    const movement = t.host.sqlite
+      .prepare('SELECT kind, delta, work_order_id AS workOrderId, usage_id AS usageId FROM stock_movements WHERE usage_id = ?')
+      .get(res.body.id);
+    expect(movement).toEqual({ kind: 'usage', delta: -3, workOrderId: wo.id, usageId: res.body.id });
     const listed = await t.api('GET', url(wo.id, '/materials'), { token: w.tokens.viewer });
     expect(listed.body.items).toEqual([expect.objectContaining({ id: res.body.id, quantity: 3, unit: 'pcs' })]);
     const audit = await t.api('GET', url(wo.id, '/audit'), { token: w.tokens.viewer });
@@ -109,6 +122,55 @@ describe('materials', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'body.itemId', message: expect.any(String) }]);
+  });
+});
+
+describe('stock as movements', () => {
+  type Step = { use: number } | { adjust: number };
+  const steps: Step[] = [{ use: 0.1 }, { adjust: 2.35 }, { use: 0.2 }, { use: 1.15 }, { adjust: -0.7 }, { use: 3 }, { adjust: 0.05 }];
+
+  async function newLevel(sku: string): Promise<{ itemId: string; levelId: string }> {
+    const item = await t.api('POST', '/api/v1/stock-items', {
+      token: w.tokens.admin,
+      body: { sku, name: sku, kind: 'material', unit: 'm' },
+    });
+    expect(item.status).toBe(201);
+    const level = await t.api('PUT', '/api/v1/stock-levels', {
+      token: w.tokens.admin,
+      body: { depotId: w.depot, itemId: item.body.id, quantity: 10 },
+    });
+    expect(level.status).toBe(201);
+    return { itemId: item.body.id, levelId: level.body.id };
+  }
+
+  async function apply(level: { itemId: string; levelId: string }, order: Step[], woId: string): Promise<number> {
+    for (const step of order) {
+      const res =
+        'use' in step
+          ? await t.api('POST', url(woId, '/materials'), {
+              token: w.tokens.tech1,
+              body: { itemId: level.itemId, depotId: w.depot, quantity: step.use },
+            })
+          : await t.api('POST', `/api/v1/stock-levels/${level.levelId}/adjust`, {
+              token: w.tokens.admin,
+              body: { delta: step.adjust, reason: 'recount' },
+            });
+      expect(res.status, JSON.stringify(step)).toBeLessThan(300);
+    }
+    return (await t.api('GET', `/api/v1/stock-levels/${level.levelId}`, { token: w.tokens.admin })).body.quantity;
+  }
+
+  it('when the same usages and adjustments arrive in different orders, then the quantities are the same', async () => {
+    const wo = workOrderAt(w, 'ON_SITE');
+    const forward = await apply(await newLevel('ORDER-A'), steps, wo.id);
+    const backward = await apply(await newLevel('ORDER-B'), [...steps].reverse(), wo.id);
+    const shuffled = await apply(
+      await newLevel('ORDER-C'),
+      [steps[3]!, steps[1]!, steps[6]!, steps[0]!, steps[5]!, steps[2]!, steps[4]!],
+      wo.id,
+    );
+    // 10 − 0.1 + 2.35 − 0.2 − 1.15 − 0.7 − 3 + 0.05, rounded to six decimals: no 7.249999999999999.
+    expect([forward, backward, shuffled]).toEqual([7.25, 7.25, 7.25]);
   });
 });
 

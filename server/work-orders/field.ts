@@ -6,6 +6,8 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { iso } from '../http/contract-common.js';
 import type { ChecklistItem } from './contract-domain.js';
 import type { ChecklistAnswerDto, ChecklistAnswerInput, MaterialUsageInput } from './contract.js';
+import { checklistResultId } from '../ids/natural.js';
+import { moveStock, roundQuantity } from '../stock/movements.js';
 import { toAnswerDto } from './dto.js';
 import { assertOpen, loadForWrite, throwIfErrors } from './guards.js';
 import { getWorkOrder, listChecklistAnswers } from './repo.js';
@@ -53,9 +55,11 @@ export function answerChecklistItem(
         .where(and(eq(checklistResults.workOrderId, id), eq(checklistResults.itemId, itemId), eq(checklistResults.orgId, ctx.orgId)))
         .get();
       const answer = { value: input.value, note: input.note ?? null, answeredBy: ctx.actor.userId, answeredAt: w.now };
+      // The id is derived from (org, work order, item): two depots answering the same item offline
+      // name the same row, so the answers merge as updates of one row instead of colliding.
       const row = existing
         ? w.update(checklistResults, existing.id, answer, { before: existing }).after
-        : w.insert(checklistResults, { workOrderId: id, itemId, ...answer });
+        : w.insert(checklistResults, { id: checklistResultId(ctx.orgId, id, itemId), workOrderId: id, itemId, ...answer });
       w.event(id, 'checklist_answered', { data: { itemId, label: item.label, value: input.value, previous: existing?.value ?? null } });
       return toAnswerDto(row);
     },
@@ -92,16 +96,13 @@ export function recordMaterialUsage(ctx: Ctx, id: string, input: MaterialUsageIn
         .where(and(eq(stockLevels.depotId, input.depotId), eq(stockLevels.itemId, input.itemId), eq(stockLevels.orgId, ctx.orgId)))
         .get();
       const available = level?.quantity ?? 0;
-      if (!level || available < input.quantity) {
+      if (!level || roundQuantity(available - input.quantity) < 0) {
         throw new ConflictError(
           'insufficient_stock',
           `Not enough ${item!.name} in that depot: ${available} ${item!.unit} available, ${input.quantity} requested.`,
           { available, requested: input.quantity },
         );
       }
-      // Rounded so repeated decimal withdrawals do not leave 0.30000000000000004 on the shelf.
-      const remaining = Math.round((available - input.quantity) * 1e6) / 1e6;
-      w.update(stockLevels, level.id, { quantity: remaining }, { before: level });
       const usage = w.insert(materialUsages, {
         workOrderId: id,
         itemId: input.itemId,
@@ -110,6 +111,8 @@ export function recordMaterialUsage(ctx: Ctx, id: string, input: MaterialUsageIn
         usedBy: ctx.actor.userId,
         usedAt: w.now,
       });
+      // Stock leaves as a movement (a delta that merges with other depots' movements), not as an absolute remainder.
+      moveStock(w, level, { delta: -input.quantity, kind: 'usage', workOrderId: id, usageId: usage.id });
       w.event(id, 'material_used', {
         data: { usageId: usage.id, itemId: item!.id, sku: item!.sku, quantity: input.quantity, depotId: input.depotId },
       });

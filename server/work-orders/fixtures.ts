@@ -8,7 +8,6 @@ import {
   slaCalendars,
   slaPolicies,
   stockItems,
-  stockLevels,
   taskTemplates,
   teamMembers,
   teams,
@@ -19,6 +18,7 @@ import {
 import { hashPassword } from '../auth/passwords.js';
 import { newId } from '../core/ids.js';
 import { mutate } from '../core/mutate.js';
+import { openLevel } from '../stock/movements.js';
 import type { TestHost } from '../testing/harness.js';
 import type { CreateWorkOrderInput } from './contract.js';
 import { createWorkOrder, decideClosure, transitionWorkOrder } from './service.js';
@@ -109,7 +109,7 @@ export async function seedWorld(t: TestHost, name = 'Riverside') {
       resolutionMinutes: 240,
     });
     const item = w.insert(stockItems, { sku: 'GASKET-50', name: 'Gasket 50 mm', kind: 'material', unit: 'pcs' }).id;
-    w.insert(stockLevels, { depotId: depot.id, itemId: item, quantity: 10, reorderLevel: 2 });
+    openLevel(w, { depotId: depot.id, itemId: item, quantity: 10, reorderLevel: 2 });
     return { depot: depot.id, people, teams: { alpha, bravo }, loc1, loc2, asset, project, phase, otherProject, template, calendar, item };
   });
 

@@ -129,8 +129,9 @@ describe('listing work orders', () => {
   });
 
   const sorts: [string, (x: WorkOrderDto) => number | null][] = [
-    ['number', (x) => Number(x.number.slice(3))],
-    ['-number', (x) => -Number(x.number.slice(3))],
+    // One depot (MAIN) numbers them all here, so the running number after the prefix orders them.
+    ['number', (x) => Number(/^MAIN-(\d{6})$/.exec(x.number)?.[1])],
+    ['-number', (x) => -Number(/^MAIN-(\d{6})$/.exec(x.number)?.[1])],
     ['priority', (x) => ['critical', 'high', 'medium', 'low'].indexOf(x.priority)],
     ['updatedAt', (x) => Date.parse(x.updatedAt)],
     ['plannedStart', (x) => (x.plannedStart ? Date.parse(x.plannedStart) : null)],
@@ -159,9 +160,14 @@ describe('listing work orders', () => {
     expect((await list('q=nothing-like-this')).items).toEqual([]);
   });
 
-  it('when searching a work-order number, then "3", "WO-3" and "WO-000003" all find it', async () => {
-    const third = all.find((wo) => wo.number === 'WO-000003')!;
-    for (const q of ['3', 'WO-3', 'WO-000003', 'wo-000003']) expect(ids((await list(`q=${q}`)).items), q).toContain(third.id);
+  it('when searching a work-order number, then "3", "MAIN-3", "main3" and "MAIN-000003" all find it, and another prefix does not', async () => {
+    const third = all.find((wo) => wo.number === 'MAIN-000003')!;
+    expect(third).toBeDefined();
+    for (const q of ['3', '0003', 'MAIN-3', 'main3', 'MAIN-000003', 'main-000003']) {
+      expect(ids((await list(`q=${q}`)).items), q).toEqual([third.id]);
+    }
+    for (const q of ['AVM-3', 'WO-000003', 'MAIN-4000', 'M%N-3', 'MA_N-3'])
+      expect((await list(`q=${encodeURIComponent(q)}`)).items, q).toEqual([]);
   });
 
   it('when the search text holds FTS syntax, then it is searched as plain words, never an error', async () => {

@@ -16,6 +16,7 @@ import { iso } from '../http/contract-common.js';
 import { afterCursor, decodeCursor, orderBy, parseSort, toPage, type SortSpec } from '../http/pagination.js';
 import type { WorkOrderListFilter } from './contract.js';
 import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
+import { formatNumber } from './numbers.js';
 import { slaStateIs } from './sla-sql.js';
 
 /** Reads of the work-order feature. Every query carries the org filter, and for technicians their scope. */
@@ -81,7 +82,9 @@ const SORTS = {
   priority: workOrders.priorityRank,
   dueAt: workOrders.resolutionDueAt,
   plannedStart: workOrders.plannedStart,
-  number: workOrders.seq,
+  // The text: "AVM-000124" is unique in the org (its index serves the sort), grouped by depot
+  // prefix and numeric within one (six-digit padding). `seq` alone repeats across prefixes.
+  number: workOrders.number,
 };
 
 const SORT_VALUE: Record<keyof typeof SORTS, (r: WorkOrderRow) => number | string | null> = {
@@ -90,7 +93,7 @@ const SORT_VALUE: Record<keyof typeof SORTS, (r: WorkOrderRow) => number | strin
   priority: (r) => `${r.priorityRank}:${r.createdAt}`,
   dueAt: (r) => r.resolutionDueAt,
   plannedStart: (r) => r.plannedStart,
-  number: (r) => r.seq,
+  number: (r) => r.number,
 };
 
 /**
@@ -126,13 +129,25 @@ export function ftsQuery(q: string): string | null {
 /** Beyond this many text matches, walking the sort index beats fetching and sorting every match. */
 const FEW_MATCHES = 1000;
 
+/**
+ * "124" means number 124 of any prefix; "AVM-124", "avm124" and "AVM-000124" mean AVM's 124 (and
+ * "WO-123" the numbers from before depot prefixes). Codes may hold "-", "." , "/" and "_", so the
+ * prefix is everything before the final digits; LIKE makes it case-insensitive, and `seq` keeps
+ * the lookup on the (org, seq) index.
+ */
+function numberSearch(ctx: Ctx, q: string): SQL | undefined {
+  const m = /^([\w.\-/]*?)-?0*(\d{1,9})$/.exec(q.trim());
+  if (!m) return undefined;
+  const seq = Number(m[2]);
+  const base = sql`SELECT rowid FROM ${workOrders} WHERE ${workOrders.orgId} = ${ctx.orgId} AND ${workOrders.seq} = ${seq}`;
+  if (!m[1]) return base;
+  const pattern = formatNumber(m[1], seq).replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql`${base} AND ${workOrders.number} LIKE ${pattern} ESCAPE '\\'`;
+}
+
 function textSearch(ctx: Ctx, q: string): SQL {
   const match = ftsQuery(q);
-  // "123", "WO-123" and "WO-000123" all mean work order number 123.
-  const num = /^(?:wo-?)?0*(\d{1,9})$/i.exec(q.trim());
-  const byNumber = num
-    ? sql`SELECT rowid FROM ${workOrders} WHERE ${workOrders.orgId} = ${ctx.orgId} AND ${workOrders.seq} = ${Number(num[1])}`
-    : undefined;
+  const byNumber = numberSearch(ctx, q);
   if (!match) return byNumber ? sql`${workOrders}.rowid IN (${byNumber})` : sql`0`;
   const bySearch = sql`SELECT rowid FROM work_orders_fts WHERE work_orders_fts MATCH ${match}`;
   const rowids = byNumber ? sql`${bySearch} UNION ALL ${byNumber}` : bySearch;

@@ -1,28 +1,57 @@
+import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
+import type { Sqlite } from '../../db/client.js';
 import { taskTemplates, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate, type Writer } from '../core/mutate.js';
+import { numberPrefix } from '../depots/home.js';
 import { ConflictError, type FieldError } from '../errors.js';
 import { ChecklistSchema, RequiredSkillSchema } from './contract-domain.js';
 import type { AssignmentInput, CreateWorkOrderInput, UpdateWorkOrderInput, WorkOrderDto } from './contract.js';
 import { slaFor } from './due-times.js';
 import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
+import { formatNumber } from './numbers.js';
 import { assertOpen, checkPlannedRange, checkRefs, loadForWrite, parseTime, throwIfErrors } from './guards.js';
 
 /** Use cases that create and edit work orders (the lifecycle is in transitions.ts). */
 
 const DEFAULT_DURATION_MIN = 60;
 
-/** Per-org running number, bumped inside the creating transaction so two creations never share one. */
+const bumpStatements = new WeakMap<Sqlite, Statement>();
+function bumpStatement(sqlite: Sqlite): Statement {
+  let stmt = bumpStatements.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare('UPDATE counters SET value = value + 1 WHERE org_id = ? AND name = ? RETURNING value').pluck();
+    bumpStatements.set(sqlite, stmt);
+  }
+  return stmt;
+}
+
+/**
+ * The next number of this host's home depot (depots/home.ts), bumped inside the creating
+ * transaction so two creations never share one. Depot codes are unique in the org, so depots
+ * numbering offline never collide. The counter is host-local, not a synced entity, so it is
+ * written directly rather than through the Writer.
+ */
 function nextNumber(ctx: Ctx): { seq: number; number: string } {
-  // The counter is a host-local sequence, not a synced entity, so it bypasses Writer's audit/change log.
-  const seq = ctx.host.sqlite
-    .prepare(
-      "INSERT INTO counters (org_id, name, value) VALUES (?, 'work_order', 1) ON CONFLICT (org_id, name) DO UPDATE SET value = value + 1 RETURNING value",
-    )
-    .pluck()
-    .get(ctx.orgId) as number;
-  return { seq, number: `WO-${String(seq).padStart(6, '0')}` };
+  const prefix = numberPrefix(ctx);
+  const name = `work_order:${prefix}`;
+  const sqlite = ctx.host.sqlite;
+  const bump = bumpStatement(sqlite);
+  let seq = bump.get(ctx.orgId, name) as number | undefined;
+  if (seq === undefined) {
+    // A new prefix starts after any number it already has: a depot coded "WO" must not reissue the
+    // "WO-000001" that every work order had before numbers carried the depot code.
+    const highest = sqlite
+      .prepare(
+        "SELECT coalesce(max(seq), 0) FROM work_orders WHERE org_id = ? AND number >= ? AND number < ? AND NOT substr(number, ?) GLOB '*[^0-9]*'",
+      )
+      .pluck()
+      .get(ctx.orgId, `${prefix}-0`, `${prefix}-:`, prefix.length + 2) as number;
+    sqlite.prepare('INSERT INTO counters (org_id, name, value) VALUES (?, ?, ?)').run(ctx.orgId, name, highest + 1);
+    seq = highest + 1;
+  }
+  return { seq, number: formatNumber(prefix, seq) };
 }
 
 const TemplateDefaults = z.object({ requiredSkills: z.array(RequiredSkillSchema), checklist: ChecklistSchema });

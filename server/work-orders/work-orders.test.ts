@@ -20,7 +20,7 @@ describe('work-order lifecycle', () => {
   it('when work goes from NEW to CLOSED, then every step is on the timeline with its actor', async () => {
     const { tokens } = a;
     const wo = await createVia(t, a, { locationId: a.loc1, description: 'Valve at the north gate drips' });
-    expect(wo).toMatchObject({ status: 'NEW', number: expect.stringMatching(/^WO-\d{6}$/), version: 1 });
+    expect(wo).toMatchObject({ status: 'NEW', number: expect.stringMatching(/^MAIN-\d{6}$/), version: 1 });
 
     const assigned = await t.api('POST', url(wo.id, '/assignment'), {
       token: tokens.dispatcher,

@@ -1,0 +1,51 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { depots, hostSettings } from '../../db/schema/index.js';
+import type { Ctx, Host } from '../core/context.js';
+
+/**
+ * This host's home depot: the depot whose code prefixes the work-order numbers it issues
+ * ("AVM-000124"). Depot codes are unique within the org, so two depots numbering offline can never
+ * issue the same number. Kept in host_settings (a host-local table, never synced): first-run setup
+ * sets it to the depot it creates, the demo seed to AVM.
+ */
+export const HOME_DEPOT_KEY = 'node_depot_id';
+
+/** Prefix for an org with no depot at all (only bare test orgs): the numbers they had before depots prefixed them. */
+export const FALLBACK_PREFIX = 'WO';
+
+/** Local setting, so a raw write: it is this machine's choice, not a fact to sync. */
+export function setHomeDepot(host: Host, depotId: string): void {
+  host.db
+    .insert(hostSettings)
+    .values({ key: HOME_DEPOT_KEY, value: depotId })
+    .onConflictDoUpdate({ target: hostSettings.key, set: { value: depotId } })
+    .run();
+}
+
+/**
+ * The home depot for `ctx.orgId`: the configured one if it belongs to this org and is not deleted,
+ * else the org's first live depot by code (a host serving a second org, or one set up before the
+ * setting existed). Null when the org has no depot.
+ */
+export function homeDepot(ctx: Ctx): { id: string; code: string } | null {
+  const db = ctx.host.db;
+  const configured = db.select().from(hostSettings).where(eq(hostSettings.key, HOME_DEPOT_KEY)).get()?.value;
+  const live = and(eq(depots.orgId, ctx.orgId), isNull(depots.deletedAt));
+  if (typeof configured === 'string') {
+    const depot = db
+      .select({ id: depots.id, code: depots.code })
+      .from(depots)
+      .where(and(eq(depots.id, configured), live))
+      .get();
+    if (depot) return depot;
+  }
+  return (
+    db.select({ id: depots.id, code: depots.code }).from(depots).where(live).orderBy(asc(depots.code), asc(depots.id)).limit(1).get() ??
+    null
+  );
+}
+
+/** The work-order number prefix of this host for `ctx.orgId`. */
+export function numberPrefix(ctx: Ctx): string {
+  return homeDepot(ctx)?.code ?? FALLBACK_PREFIX;
+}
