@@ -38,6 +38,14 @@ export function readClaim(req: Request): IdempotencyClaim | null {
   return { scope: scopeOf(req), key, requestHash };
 }
 
+function keyReused(): AppError {
+  return new AppError(
+    422,
+    'idempotency_key_reused',
+    'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+  );
+}
+
 /** A stored answer to replay, or null to go ahead. The same key with a different request is refused. */
 export function lookup(host: Host, claim: IdempotencyClaim): StoredResponse | null {
   const row = host.db
@@ -47,13 +55,32 @@ export function lookup(host: Host, claim: IdempotencyClaim): StoredResponse | nu
     .get();
   if (!row || host.clock.now() - row.createdAt > IDEMPOTENCY_TTL_MS) return null;
   if (row.requestHash !== claim.requestHash) {
-    throw new AppError(
-      422,
-      'idempotency_key_reused',
-      'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
-    );
+    throw keyReused();
   }
   return { status: row.status, body: row.body };
+}
+
+/** A keyed request whose mutation is in the log: it was applied once, at `appliedAt`. */
+export interface AppliedMutation {
+  mutationId: string;
+  appliedAt: number;
+}
+
+/**
+ * The second look, after the stored answer (kept 24 h) is gone: the request's first mutation took
+ * the key's id (server/core/mutation-log.ts), and mutation headers are kept for the replay horizon
+ * (30 days by default; server/sync/compaction.ts), so a crew action sent again after days offline
+ * is recognised here. The same actor with the same request is a replay; anything else under that
+ * id is another request reusing the key, refused for as long as the header exists.
+ */
+export function lookupMutation(host: Host, claim: IdempotencyClaim, mutationId: string, actorId: string): AppliedMutation | null {
+  const row = host.sqlite.prepare('SELECT actor_id, request_hash, at FROM mutations WHERE id = ?').get(mutationId) as
+    { actor_id: string | null; request_hash: string | null; at: number } | undefined;
+  if (!row) return null;
+  if (row.actor_id !== actorId || row.request_hash !== claim.requestHash) {
+    throw keyReused();
+  }
+  return { mutationId, appliedAt: row.at };
 }
 
 export function remember(host: Host, claim: IdempotencyClaim, response: StoredResponse): void {

@@ -1,6 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { z } from 'zod';
 import { Problem } from './contract-common.js';
+import { ReplayedResponse } from './contract-replay.js';
 import { API_PREFIX } from './mount.js';
 import type { AnyRoute } from './route.js';
 
@@ -13,6 +14,41 @@ const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: Problem } },
 });
+
+const replayedHeader = {
+  'Idempotent-Replayed': {
+    description: '`true` when this answer is a replay of an earlier request with the same Idempotency-Key; nothing was applied again',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+/**
+ * A replay within 24 h gets the first answer again (same status and body); later, for as long as
+ * the mutation is kept (the replay horizon, 30 days by default), a 200 `ReplayedResponse`. Both
+ * carry `Idempotent-Replayed: true`. The same key with another request is a 422.
+ */
+function documentReplays(responses: Record<string, unknown>, status: string): void {
+  const success = responses[status] as { description: string; content?: Record<string, { schema: z.ZodType }> };
+  const ownSchema = success.content?.['application/json']?.schema;
+  const replayed = 'a replay, after 24 h, of a request already applied (`Idempotent-Replayed: true`): nothing was applied again';
+  if (status === '200') {
+    responses['200'] = {
+      description: `${success.description}; or, ${replayed}`,
+      headers: replayedHeader,
+      content: { 'application/json': { schema: ownSchema ? z.union([ownSchema, ReplayedResponse]) : ReplayedResponse } },
+    };
+  } else {
+    responses[status] = { ...success, headers: replayedHeader };
+    responses['200'] = {
+      description: replayed.replace(/^a/, 'A'),
+      headers: replayedHeader,
+      content: { 'application/json': { schema: ReplayedResponse } },
+    };
+  }
+  responses['422'] ??= problemResponse('See `code` and `detail`');
+  (responses['422'] as { description: string }).description +=
+    '; `idempotency_key_reused`: this Idempotency-Key was used for another request';
+}
 
 /** Built from the very schemas that validate requests (STYLE 8). */
 export function buildOpenApi(routes: AnyRoute[], version: string) {
@@ -31,6 +67,8 @@ export function buildOpenApi(routes: AnyRoute[], version: string) {
     }
     if (r.params) responses['404'] = problemResponse('No such record in your organization');
     for (const code of r.errors ?? []) responses[String(code)] = problemResponse('See `code` and `detail`');
+    // Keyed writes (POST always, PUT/PATCH when a key is sent; server/http/mount.ts) can be replays.
+    if (r.method !== 'get' && r.method !== 'delete' && !r.raw && r.idempotent !== false) documentReplays(responses, status);
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
