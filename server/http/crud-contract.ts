@@ -4,7 +4,14 @@ import { Id, IsoTime } from './contract-common.js';
 /** Contract pieces of the CRUD factory (zod only: the renderer bundles these). */
 
 /** The fields every catalog DTO carries; `version` is also sent as the ETag. */
-export const TrackedDto = { id: Id, version: z.number().int(), createdAt: IsoTime, updatedAt: IsoTime };
+export const TrackedDto = {
+  id: Id,
+  version: z.number().int(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  /** Only on deleted records (`?deleted=only`, the restore view). */
+  deletedAt: IsoTime.optional(),
+};
 
 /**
  * PATCH body from a create body's fields: every field optional, and defaults removed (zod's

@@ -1,10 +1,12 @@
-import { and, eq, getTableName, or, sql, type InferSelectModel, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, type InferSelectModel, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import type { Permission } from '../auth/permissions.js';
+import { can, type Permission } from '../auth/permissions.js';
 import type { Ctx } from '../core/context.js';
 import { mutate, type InsertValues, type ManagedTable, type Writer } from '../core/mutate.js';
-import { AppError, NotFoundError, ValidationError } from '../errors.js';
+import { findDeleted, isDeletable, liveOnly, restore, tombstone, type Part } from '../core/tombstone.js';
+import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
+import { assertSameOrg, containsLike, etag, mutateEntity, parseIfMatch, uniqueViolation } from './crud-helpers.js';
 import { Id, iso, ListQueryBase, page } from './contract-common.js';
 import { afterCursor, orderBy, parseSort, toPage } from './pagination.js';
 import { defineRoute, Reply, type AnyRoute } from './route.js';
@@ -22,80 +24,13 @@ type Values = Record<string, unknown>;
 
 export { TrackedDto, patchSchema, QueryBool } from './crud-contract.js';
 
-export function trackedDto(row: { id: string; version: number; createdAt: number; updatedAt: number }) {
-  return { id: row.id, version: row.version, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+export function trackedDto(row: { id: string; version: number; createdAt: number; updatedAt: number; deletedAt?: number | null }) {
+  const dto = { id: row.id, version: row.version, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  // Only a tombstone says when it was deleted (the `?deleted=only` list the restore view reads).
+  return row.deletedAt ? { ...dto, deletedAt: iso(row.deletedAt) } : dto;
 }
 
-// ---------------------------------------------------------------- write helpers
-
-/** 409 `duplicate` with the offending fields, e.g. a location code that is already taken. */
-export class DuplicateError extends AppError {
-  constructor(entity: string, fields: string[]) {
-    super(
-      409,
-      'duplicate',
-      `Another ${entity} already has this ${fields.join(' and ')}; it must be unique.`,
-      fields.map((f) => ({ field: `body.${f}`, message: `already used by another ${entity}` })),
-    );
-  }
-}
-
-const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-
-/** Turns SQLite's "UNIQUE constraint failed: locations.org_id, locations.code" into a 409 naming `code`. */
-export function uniqueViolation(err: unknown, entity: string): DuplicateError | null {
-  const e = err as { code?: string; message?: string } | null;
-  if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
-  const cols = (e.message ?? '')
-    .replace(/^.*constraint failed:\s*/i, '')
-    .split(',')
-    .map((c) => c.trim().split('.').pop() ?? '');
-  const fields = cols.filter((c) => c && c !== 'org_id').map(camel);
-  return new DuplicateError(entity, fields.length ? fields : ['value']);
-}
-
-/** mutate() with unique-constraint violations answered as 409 duplicate instead of 500. */
-export function mutateEntity<R>(ctx: Ctx, entity: string, action: string, fn: (w: Writer) => R): R {
-  try {
-    return mutate(ctx, action, fn);
-  } catch (err) {
-    throw uniqueViolation(err, entity) ?? err;
-  }
-}
-
-/**
- * A foreign id in a request body must name a row of the caller's own org. Another org's id is
- * treated exactly like a missing one, so nothing leaks about other tenants.
- */
-export function assertSameOrg(w: Writer, table: ManagedTable, id: string, field: string, entity = getTableName(table)) {
-  const row = w.find(table, id);
-  if (!row) {
-    throw new AppError(400, 'unknown_reference', `No ${entity} with id ${id} in your organization (${field}).`, [
-      { field: `body.${field}`, message: `no such ${entity}` },
-    ]);
-  }
-  return row;
-}
-
-/** `If-Match: "3"` (or W/"3") → 3; absent or `*` → undefined (last write wins, as without the header). */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!m?.[1]) {
-    throw new ValidationError('If-Match must be the ETag from a previous read, e.g. "3".', [
-      { field: 'header.if-match', message: 'must be an ETag such as "3"' },
-    ]);
-  }
-  return Number(m[1]);
-}
-
-export const etag = (version: number) => ({ ETag: `"${version}"` });
-
-/** LIKE pattern matching `text` anywhere, with the LIKE wildcards in it taken literally. */
-export function containsLike(columns: SQLiteColumn[], text: string): SQL | undefined {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return or(...columns.map((c) => sql`${c} LIKE ${pattern} ESCAPE '\\'`));
-}
+export { DuplicateError, uniqueViolation, mutateEntity, assertSameOrg, parseIfMatch, etag, containsLike } from './crud-helpers.js';
 
 // ---------------------------------------------------------------- the factory
 
@@ -129,11 +64,17 @@ export interface CrudConfig<T extends CrudTable, C extends z.ZodType, U extends 
   /** Extra checks inside the transaction, after the foreign ids were checked. */
   validate?: (w: Writer, values: Values, before?: Row<T>) => void;
   afterWrite?: (w: Writer, after: Row<T>, before?: Row<T>) => void;
-  /** Removes the row's owned parts (team members, project phases) so they do not block the delete. */
-  beforeDelete?: (w: Writer, row: Row<T>) => void;
+  /** The row's owned parts (team members, project phases): tombstoned with it, and restored with it. */
+  parts?: Part[];
+  /**
+   * Columns of a natural key unique over all rows, tombstoned ones included (skill name, SKU): a
+   * create with a deleted row's key brings that row back with the new values instead of inserting a
+   * twin (which the unique index would refuse). Columns the body leaves out keep the old row's values.
+   */
+  revive?: string[];
 }
 
-export type CrudOp = 'list' | 'get' | 'create' | 'update' | 'delete';
+export type CrudOp = 'list' | 'get' | 'create' | 'update' | 'delete' | 'restore';
 
 export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z.ZodType, D extends z.ZodType>(
   cfg: CrudConfig<T, C, U, D>,
@@ -150,15 +91,19 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
     const found = ctx.host.db
       .select({ id: p.table.id })
       .from(p.table as SQLiteTable)
-      .where(and(eq(p.table.id, String(params[p.param])), eq(p.table.orgId ?? p.table.id, ctx.orgId)))
+      .where(and(eq(p.table.id, String(params[p.param])), eq(p.table.orgId ?? p.table.id, ctx.orgId), liveOnly(p.table)))
       .get();
     if (!found) throw new NotFoundError(p.entity, String(params[p.param]));
   }
 
-  function load(ctx: Ctx, params: Values): Row<T> {
+  function load(ctx: Ctx, params: Values, deleted = false): Row<T> {
     checkParent(ctx, params);
     const id = String(params.id);
-    const conds = [eq(table.id, id), eq(table.orgId, ctx.orgId)];
+    const conds = [
+      eq(table.id, id),
+      eq(table.orgId, ctx.orgId),
+      deleted && isDeletable(table) ? isNotNull(table.deletedAt) : liveOnly(table),
+    ];
     if (cfg.parent && parentColumn) conds.push(eq(parentColumn, String(params[cfg.parent.param])));
     const row = ctx.host.db
       .select()
@@ -173,6 +118,7 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
   function loadForWrite(w: Writer, params: Values): Row<T> {
     const row = w.get(table, String(params.id), entity) as Row<T>;
     if (cfg.parent && field(row, cfg.parent.key) !== params[cfg.parent.param]) throw new NotFoundError(entity, String(params.id));
+    if ((field(row, 'deletedAt') ?? null) !== null) throw new NotFoundError(entity, String(params.id));
     return row;
   }
 
@@ -187,7 +133,7 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
     list(ctx: Ctx, params: Values, query: Values) {
       checkParent(ctx, params);
       const spec = parseSort(query.sort as string | undefined, cfg.sort.keys, cfg.sort.default);
-      const conds: (SQL | undefined)[] = [eq(table.orgId, ctx.orgId)];
+      const conds: (SQL | undefined)[] = [eq(table.orgId, ctx.orgId), listState(ctx, query.deleted)];
       if (cfg.parent && parentColumn) conds.push(eq(parentColumn, String(params[cfg.parent.param])));
       for (const [key, f] of Object.entries(cfg.filters ?? {})) {
         if (query[key] !== undefined) conds.push(eq(f.column, query[key]));
@@ -216,8 +162,11 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
       return mutateEntity(ctx, entity, `${entity}.created`, (w) => {
         checkRefs(w, values);
         cfg.validate?.(w, values);
+        const dead = revivable(w, values);
         // The body schemas mirror the table's columns; zod has checked every value already.
-        const row = w.insert(table, values as InsertValues<T>) as Row<T>;
+        const row = dead
+          ? (w.update(table, dead.id as string, { ...values, deletedAt: null, deletedBy: null } as never, { before: dead }).after as Row<T>)
+          : (w.insert(table, values as InsertValues<T>) as Row<T>);
         cfg.afterWrite?.(w, row);
         return row;
       });
@@ -242,11 +191,49 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
       load(ctx, params);
       mutateEntity(ctx, entity, `${entity}.deleted`, (w) => {
         const row = loadForWrite(w, params);
-        cfg.beforeDelete?.(w, row);
-        w.remove(table, row.id as string);
+        if (isDeletable(table)) tombstone(w, table, row.id as string, { entity, parts: cfg.parts ?? [] });
+        else w.remove(table, row.id as string);
       });
     },
+
+    /** Undoes a delete, with the parts that delete took along; same permission as delete. */
+    restore(ctx: Ctx, params: Values): Row<T> {
+      if (!isDeletable(table)) throw new NotFoundError(entity, String(params.id));
+      load(ctx, params, true);
+      try {
+        return mutate(ctx, `${entity}.restored`, (w) => restore(w, table, String(params.id), { entity, parts: cfg.parts ?? [] }) as Row<T>);
+      } catch (err) {
+        const dup = uniqueViolation(err, entity);
+        if (!dup) throw err;
+        const fields = dup.errors.map((e) => e.field.replace(/^body\./, ''));
+        throw new AppError(
+          409,
+          'duplicate',
+          `Another ${entity} now has this ${fields.join(' and ')}; rename or delete it before restoring this one.`,
+          dup.errors,
+        );
+      }
+    },
   };
+
+  /** `?deleted=only` lists tombstones for the restore view, to those who may restore; default: live rows. */
+  function listState(ctx: Ctx, deleted: unknown): SQL | undefined {
+    if (deleted !== 'only' || !isDeletable(table)) return liveOnly(table);
+    if (!can(ctx.actor.role, cfg.write)) throw new ForbiddenError(`Listing deleted ${entity} records needs the "${cfg.write}" permission.`);
+    return isNotNull(table.deletedAt);
+  }
+
+  /** The tombstoned row holding a create's natural key (`revive`), if any. */
+  function revivable(w: Writer, values: Values): Row<T> | undefined {
+    if (!cfg.revive || !isDeletable(table)) return undefined;
+    const conds = cfg.revive.map((key) => eq(col(key) as SQLiteColumn, values[key]));
+    const found = w.ctx.host.db
+      .select({ id: table.id })
+      .from(table as SQLiteTable)
+      .where(and(eq(table.orgId, w.ctx.orgId), ...conds))
+      .get() as { id: string } | undefined;
+    return found ? findDeleted(w, table, found.id) : undefined;
+  }
 
   const parentShape = cfg.parent ? { [cfg.parent.param]: Id } : {};
   const CollectionParams = z.strictObject(parentShape);
@@ -261,6 +248,14 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
       .optional()
       .meta({ description: `One of ${Object.keys(cfg.sort.keys).join(', ')}; prefix "-" for descending` }),
     ...(cfg.search ? { q: z.string().trim().max(200).optional() } : {}),
+    ...(isDeletable(table)
+      ? {
+          deleted: z
+            .enum(['only'])
+            .optional()
+            .meta({ description: 'only: deleted records instead of live ones (needs the write permission)' }),
+        }
+      : {}),
     ...filterShape,
   });
   const item = `${cfg.path}/:id`;
@@ -335,13 +330,30 @@ export function defineCrud<T extends CrudTable, C extends z.ZodType, U extends z
         return new Reply(204, undefined);
       },
     }),
+    restore: defineRoute({
+      method: 'post',
+      path: `${item}/restore`,
+      tag: cfg.tag,
+      access: cfg.write,
+      summary: `Undo the delete of a ${entity}, with what that delete took along (409 duplicate when a live ${entity} now has its code or name)`,
+      params: ItemParams,
+      response: cfg.dto,
+      status: 200,
+      errors: [409],
+      handler: ({ ctx, params }) => {
+        const row = service.restore(ctx, params);
+        return new Reply(200, toDto(row), etag(row.version as number));
+      },
+    }),
   };
 
   return {
     service,
     toDto,
     routes(...except: CrudOp[]): AnyRoute[] {
-      return (Object.keys(routes) as CrudOp[]).filter((op) => !except.includes(op)).map((op) => routes[op]);
+      // Restore exists only where delete makes tombstones (not for telemetry devices, say).
+      const skip = isDeletable(table) ? except : [...except, 'restore'];
+      return (Object.keys(routes) as CrudOp[]).filter((op) => !skip.includes(op)).map((op) => routes[op]);
     },
   };
 }

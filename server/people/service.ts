@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { sessions, skills, teamMembers, userSkills, users } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import type { Writer } from '../core/mutate.js';
+import { tombstone } from '../core/tombstone.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { mutateEntity } from '../http/crud.js';
@@ -36,35 +37,41 @@ export function userSkillsOf(ctx: Ctx, userId: string) {
     .select({ skillId: userSkills.skillId, name: skills.name, category: skills.category, level: userSkills.level })
     .from(userSkills)
     .innerJoin(skills, eq(skills.id, userSkills.skillId))
-    .where(and(eq(userSkills.orgId, ctx.orgId), eq(userSkills.userId, userId)))
+    .where(and(eq(userSkills.orgId, ctx.orgId), eq(userSkills.userId, userId), isNull(userSkills.deletedAt), isNull(skills.deletedAt)))
     .orderBy(asc(skills.name))
     .all();
 }
 
 export function teamIdsOf(ctx: Ctx, userId: string): string[] {
-  return ctx.host.db
-    .select({ teamId: teamMembers.teamId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.orgId, ctx.orgId), eq(teamMembers.userId, userId)))
-    .all()
-    .map((r) => r.teamId);
+  return (
+    ctx.host.db
+      .select({ teamId: teamMembers.teamId })
+      .from(teamMembers)
+      // Deleting a team tombstones its memberships too, so live memberships name live teams.
+      .where(and(eq(teamMembers.orgId, ctx.orgId), eq(teamMembers.userId, userId), isNull(teamMembers.deletedAt)))
+      .all()
+      .map((r) => r.teamId)
+  );
 }
 
-/** Sets (or changes) a user's level in a skill. */
+/**
+ * Sets (or changes) a user's level in a skill. (user, skill) is unique over all rows, so a removed
+ * skill is brought back rather than inserted again: one row per fact, the same on every replica.
+ */
 export function setUserSkill(ctx: Ctx, userId: string, skillId: string, level: number) {
   return mutateEntity(ctx, 'user skill', 'user.skill_set', (w) => {
     w.get(users, userId, 'user');
     const skill = w.get(skills, skillId, 'skill');
+    if (skill.deletedAt !== null) throw new NotFoundError('skill', skillId);
     const existing = w.ctx.host.db
       .select()
       .from(userSkills)
       .where(and(eq(userSkills.orgId, ctx.orgId), eq(userSkills.userId, userId), eq(userSkills.skillId, skillId)))
       .get();
-    const row = existing
-      ? existing.level === level
-        ? existing
-        : w.update(userSkills, existing.id, { level }, { before: existing }).after
-      : w.insert(userSkills, { userId, skillId, level });
+    let row = existing;
+    if (!row) row = w.insert(userSkills, { userId, skillId, level });
+    else if (row.deletedAt !== null) row = w.update(userSkills, row.id, { level, deletedAt: null, deletedBy: null }, { before: row }).after;
+    else if (row.level !== level) row = w.update(userSkills, row.id, { level }, { before: row }).after;
     return { skillId, name: skill.name, category: skill.category, level: row.level };
   });
 }
@@ -75,10 +82,12 @@ export function removeUserSkill(ctx: Ctx, userId: string, skillId: string): void
     const existing = w.ctx.host.db
       .select({ id: userSkills.id })
       .from(userSkills)
-      .where(and(eq(userSkills.orgId, ctx.orgId), eq(userSkills.userId, userId), eq(userSkills.skillId, skillId)))
+      .where(
+        and(eq(userSkills.orgId, ctx.orgId), eq(userSkills.userId, userId), eq(userSkills.skillId, skillId), isNull(userSkills.deletedAt)),
+      )
       .get();
     if (!existing) throw new NotFoundError('skill of this user', skillId);
-    w.remove(userSkills, existing.id);
+    tombstone(w, userSkills, existing.id, { entity: 'user skill' });
   });
 }
 

@@ -74,10 +74,16 @@ describe('projects, phases and milestones', () => {
     expect((await t.api('DELETE', `${P}/${projectId}/phases/${foreignPhase}`, { token: admin })).status).toBe(404);
   });
 
-  it('when a project is deleted, then its phases and milestones go with it', async () => {
+  it('when a project is deleted, then its phases and milestones are tombstoned with it, by the same delete', async () => {
     expect((await t.api('DELETE', `${P}/${projectId}`, { token: admin })).status).toBe(204);
-    expect(t.host.sqlite.prepare('SELECT count(*) FROM project_phases WHERE project_id = ?').pluck().get(projectId)).toBe(0);
-    expect(t.host.sqlite.prepare('SELECT count(*) FROM milestones WHERE project_id = ?').pluck().get(projectId)).toBe(0);
+    const stamp = t.host.sqlite.prepare('SELECT deleted_at FROM projects WHERE id = ?').pluck().get(projectId);
+    expect(stamp).toEqual(expect.any(Number));
+    for (const table of ['project_phases', 'milestones']) {
+      const rows = t.host.sqlite.prepare(`SELECT deleted_at AS d FROM ${table} WHERE project_id = ?`).all(projectId) as { d: number }[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.d === stamp)).toBe(true);
+    }
+    expect((await t.api('GET', `${P}/${projectId}/phases`, { token: admin })).status).toBe(404);
   });
 
   it("when another org's project is used, then 404 on it and its phases", async () => {

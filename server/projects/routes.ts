@@ -1,5 +1,5 @@
 import { milestones, projectPhases, projects } from '../../db/schema/index.js';
-import type { Writer } from '../core/mutate.js';
+import type { Part } from '../core/tombstone.js';
 import { AppError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
 import { assertSameOrg, defineCrud, trackedDto } from '../http/crud.js';
@@ -16,7 +16,6 @@ import {
   ProjectStatusSchema,
   ProjectUpdate,
 } from './contract.js';
-import { partsOf } from './repo.js';
 
 const TIME_KEYS = ['startsAt', 'endsAt', 'dueAt', 'reachedAt'] as const;
 
@@ -41,12 +40,14 @@ function checkSpan(values: Record<string, unknown>, before?: { startsAt: number 
   }
 }
 
-/** Deleting a project removes its own phases and milestones; work orders still block it (409 in_use). */
-function removeParts(w: Writer, projectId: string) {
-  const { milestoneIds, phaseIds } = partsOf(w.ctx.host.db, w.ctx.orgId, projectId);
-  for (const id of milestoneIds) w.remove(milestones, id);
-  for (const id of phaseIds) w.remove(projectPhases, id);
-}
+/**
+ * A project's own milestones and phases are tombstoned with it (milestones first: they may name a
+ * phase) and restored with it; live work orders still block the delete (409 in_use).
+ */
+const projectParts: Part[] = [
+  { table: milestones, owner: milestones.projectId, entity: 'milestone' },
+  { table: projectPhases, owner: projectPhases.projectId, entity: 'phase' },
+];
 
 export const projectCrud = defineCrud({
   table: projects,
@@ -73,7 +74,7 @@ export const projectCrud = defineCrud({
   toCreateRow: toRow,
   toUpdateRow: toRow,
   validate: (_w, values, before) => checkSpan(values, before),
-  beforeDelete: (w, row) => removeParts(w, row.id),
+  parts: projectParts,
 });
 
 const parent = { param: 'projectId', key: 'projectId', table: projects, entity: 'project' };

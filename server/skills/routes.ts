@@ -18,6 +18,8 @@ export const skillCrud = defineCrud({
   sort: { keys: { name: skills.name, category: skills.category, createdAt: skills.createdAt }, default: 'name' },
   filters: { category: { column: skills.category, schema: z.string().max(60) } },
   search: [skills.name, skills.category],
+  // The name is unique over deleted skills too (user skills point at one row per skill on every replica).
+  revive: ['name'],
 });
 
 export const skillRoutes: AnyRoute[] = skillCrud.routes();

@@ -61,6 +61,8 @@ export const policyCrud = defineCrud({
   },
   refs: { calendarId: { table: slaCalendars, entity: 'SLA calendar' } },
   validate: (_w, values, before) => checkTargets(values, before),
+  // One policy per (type, priority), deleted ones included: a new one for the same pair revives that row.
+  revive: ['type', 'priority'],
 });
 
 export const slaRoutes: AnyRoute[] = [

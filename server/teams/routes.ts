@@ -4,7 +4,7 @@ import { Id, IdParams } from '../http/contract-common.js';
 import { defineCrud, trackedDto } from '../http/crud.js';
 import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
 import { Team, TeamCreate, TeamMember, TeamMemberAdd, TeamMemberParams, TeamUpdate } from './contract.js';
-import { addMember, listMembers, removeAllMembers, removeMember } from './service.js';
+import { addMember, listMembers, removeMember, teamParts } from './service.js';
 
 export const teamCrud = defineCrud({
   table: teams,
@@ -21,7 +21,7 @@ export const teamCrud = defineCrud({
   filters: { depotId: { column: teams.depotId, schema: Id } },
   search: [teams.name],
   refs: { depotId: { table: depots, entity: 'depot' } },
-  beforeDelete: (w, row) => removeAllMembers(w, row.id),
+  parts: teamParts,
 });
 
 const Members = z.object({ items: z.array(TeamMember) });

@@ -40,11 +40,24 @@ describe('teams and members', () => {
     expect((await t.api('DELETE', `${T}/${team.body.id}/members/${techId}`, { token: admin })).status).toBe(404);
   });
 
-  it('when a team with members is deleted, then its memberships go with it', async () => {
+  it('when a team with members is deleted, then its memberships are tombstoned with it and its name is free again', async () => {
     const team = (await t.api('POST', T, { token: admin, body: { name: 'Short-lived' } })).body;
     await t.api('POST', `${T}/${team.id}/members`, { token: admin, body: { userId: techId } });
     expect((await t.api('DELETE', `${T}/${team.id}`, { token: admin })).status).toBe(204);
-    expect(t.host.sqlite.prepare('SELECT count(*) FROM team_members WHERE team_id = ?').pluck().get(team.id)).toBe(0);
+    const live = 'SELECT count(*) FROM team_members WHERE team_id = ? AND deleted_at IS NULL';
+    expect(t.host.sqlite.prepare(live).pluck().get(team.id)).toBe(0);
+    expect(t.host.sqlite.prepare('SELECT count(*) FROM team_members WHERE team_id = ?').pluck().get(team.id)).toBe(1);
+    expect((await t.api('POST', T, { token: admin, body: { name: 'Short-lived' } })).status).toBe(201);
+  });
+
+  it('when a removed member is added again, then the same membership row comes back', async () => {
+    const team = (await t.api('POST', T, { token: admin, body: { name: 'Comeback' } })).body;
+    await t.api('POST', `${T}/${team.id}/members`, { token: admin, body: { userId: techId } });
+    const id = t.host.sqlite.prepare('SELECT id FROM team_members WHERE team_id = ?').pluck().get(team.id);
+    expect((await t.api('DELETE', `${T}/${team.id}/members/${techId}`, { token: admin })).status).toBe(204);
+    const back = await t.api('POST', `${T}/${team.id}/members`, { token: admin, body: { userId: techId, isLead: true } });
+    expect(back.body.items).toEqual([expect.objectContaining({ userId: techId, isLead: true })]);
+    expect(t.host.sqlite.prepare('SELECT id, deleted_at AS d FROM team_members WHERE team_id = ?').all(team.id)).toEqual([{ id, d: null }]);
   });
 
   it('when names clash or the colour is malformed, then 409 duplicate / 400', async () => {

@@ -3,7 +3,16 @@ import { IdParams, iso } from '../../http/contract-common.js';
 import { parseIfMatch } from '../../http/crud.js';
 import { defineRoute, Reply, type AnyRoute } from '../../http/route.js';
 import { CreateScheduleRequest, ReportJob, ReportSchedule, UpdateScheduleRequest } from '../contract-exports.js';
-import { createSchedule, deleteSchedule, getSchedule, listRuns, listSchedules, toScheduleDto, updateSchedule } from './service.js';
+import {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listRuns,
+  listSchedules,
+  restoreSchedule,
+  toScheduleDto,
+  updateSchedule,
+} from './service.js';
 
 const TAG = 'Reports';
 const etag = (v: number) => ({ ETag: `"${v}"` });
@@ -71,6 +80,21 @@ export const scheduleRoutes: AnyRoute[] = [
     handler: ({ ctx, params }) => {
       deleteSchedule(ctx, params.id);
       return new Reply(204, undefined);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/reports/schedules/:id/restore',
+    tag: TAG,
+    access: 'report:export',
+    summary: 'Undo the delete of a schedule; it runs again from its next period',
+    params: IdParams,
+    response: ReportSchedule,
+    status: 200,
+    errors: [409],
+    handler: ({ ctx, params }) => {
+      const dto = restoreSchedule(ctx, params.id);
+      return new Reply(200, dto, etag(dto.version));
     },
   }),
   defineRoute({

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { reportSchedules } from '../../../db/schema/index.js';
 import type { Ctx, Host } from '../../core/context.js';
 import { mutate } from '../../core/mutate.js';
@@ -56,7 +56,12 @@ export class ReportScheduler {
   tick(): Promise<JobView>[] {
     const now = this.host.clock.now();
     const started: Promise<JobView>[] = [];
-    const schedules = this.host.db.select().from(reportSchedules).where(eq(reportSchedules.enabled, true)).all();
+    // A deleted schedule (tombstone) no longer runs.
+    const schedules = this.host.db
+      .select()
+      .from(reportSchedules)
+      .where(and(eq(reportSchedules.enabled, true), isNull(reportSchedules.deletedAt)))
+      .all();
     for (const s of schedules) {
       const filters = s.filters as KpiFilters;
       const zone = zoneFor(this.host.sqlite, s.orgId, filters.depotId);

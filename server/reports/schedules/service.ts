@@ -1,5 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { reportRuns, reportSchedules } from '../../../db/schema/index.js';
+import { restore, tombstone } from '../../core/tombstone.js';
 import type { Ctx } from '../../core/context.js';
 import { mutateEntity } from '../../http/crud.js';
 import { NotFoundError } from '../../errors.js';
@@ -43,7 +44,8 @@ function slugify(name: string): string {
 
 /**
  * The slug ends the schedule's file names, and all orgs of a host share one reports folder, so it
- * is made unique across the host (a second "Weekly KPIs" becomes "weekly-kpis-2").
+ * is made unique across the host (a second "Weekly KPIs" becomes "weekly-kpis-2"). Deleted schedules
+ * count too: their files stay, and a restored schedule must get its own slug back without a clash.
  */
 function uniqueSlug(ctx: Ctx, name: string): string {
   const base = slugify(name);
@@ -58,7 +60,7 @@ export function listSchedules(ctx: Ctx): ReportScheduleDto[] {
   return ctx.host.db
     .select()
     .from(reportSchedules)
-    .where(eq(reportSchedules.orgId, ctx.orgId))
+    .where(and(eq(reportSchedules.orgId, ctx.orgId), isNull(reportSchedules.deletedAt)))
     .orderBy(asc(reportSchedules.name), asc(reportSchedules.id))
     .all()
     .map((r) => toScheduleDto(ctx, r));
@@ -68,7 +70,7 @@ export function getSchedule(ctx: Ctx, id: string): ScheduleRow {
   const row = ctx.host.db
     .select()
     .from(reportSchedules)
-    .where(and(eq(reportSchedules.id, id), eq(reportSchedules.orgId, ctx.orgId)))
+    .where(and(eq(reportSchedules.id, id), eq(reportSchedules.orgId, ctx.orgId), isNull(reportSchedules.deletedAt)))
     .get();
   if (!row) throw new NotFoundError('report schedule', id);
   return row;
@@ -103,18 +105,23 @@ export function updateSchedule(
   return toScheduleDto(ctx, after);
 }
 
-/** Deletes a schedule; its past runs and files stay, no longer tied to it. */
+/**
+ * Deletes a schedule (a tombstone): the scheduler stops running it; its past runs and files stay and
+ * keep naming it, so they never block the delete and come back with a restore.
+ */
 export function deleteSchedule(ctx: Ctx, id: string): void {
   getSchedule(ctx, id);
   mutateEntity(ctx, 'report schedule', 'report_schedule.deleted', (w) => {
-    const runs = ctx.host.db
-      .select({ id: reportRuns.id })
-      .from(reportRuns)
-      .where(and(eq(reportRuns.scheduleId, id), eq(reportRuns.orgId, ctx.orgId)))
-      .all();
-    for (const r of runs) w.update(reportRuns, r.id, { scheduleId: null });
-    w.remove(reportSchedules, id);
+    tombstone(w, reportSchedules, id, { entity: 'report schedule', checkInUse: false });
   });
+}
+
+/** Undoes a delete; the slug was never given to another schedule (uniqueSlug counts deleted ones). */
+export function restoreSchedule(ctx: Ctx, id: string): ReportScheduleDto {
+  const row = mutateEntity(ctx, 'report schedule', 'report_schedule.restored', (w) =>
+    restore(w, reportSchedules, id, { entity: 'report schedule' }),
+  );
+  return toScheduleDto(ctx, row);
 }
 
 export function listRuns(ctx: Ctx, scheduleId: string, limit = 50) {
