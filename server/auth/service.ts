@@ -171,7 +171,8 @@ export function loadActor(host: Host, token: string): LoadedSession | null {
   const teamIds = host.db
     .select({ teamId: teamMembers.teamId })
     .from(teamMembers)
-    .where(eq(teamMembers.userId, row.user.id))
+    // A removed membership (tombstone) gives no team access.
+    .where(and(eq(teamMembers.userId, row.user.id), isNull(teamMembers.deletedAt)))
     .all()
     .map((t) => t.teamId);
   const session: LoadedSession = {
