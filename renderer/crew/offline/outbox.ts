@@ -3,6 +3,7 @@ import { getToken } from '../../shared/api/client';
 import { fieldQueries } from '../../shared/work-orders/field-queries';
 import { workOrderKeys, workOrderQueries, type ChecklistAnswerDto, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { crewDb } from './db';
+import { EXPIRED_MESSAGE, isExpired, isReplayedMarker } from './expiry';
 import type { NewOutboxAction, Outbox, OutboxAction, OutboxOwner } from './types';
 
 /**
@@ -10,7 +11,11 @@ import type { NewOutboxAction, Outbox, OutboxAction, OutboxOwner } from './types
  * action at a time, each with the Idempotency-Key it was created with, so an answer lost on the
  * way back (Wi-Fi drop after the host committed) is harmless: the replay gets the first answer.
  *
- * - 2xx: removed, and the queries it changed are updated/invalidated.
+ * - 2xx: removed, and the queries it changed are updated/invalidated. That includes the host's
+ *   `{ replayed: true }` answer to an action it applied before (its stored answer is kept 24 h, the
+ *   action's id is recognised for the replay horizon, 30 days by default).
+ * - older than the replay horizon (expiry.ts): never sent, since the host might apply it again;
+ *   kept as `refused` with a message saying so, for the crew to check and discard.
  * - network error, timeout, 5xx, 408, 429: stop; retry later with backoff (1 s … 30 s).
  * - 401: stop (the session is gone; nothing is sent until the phone is signed in again).
  * - any other 4xx: the host refused it for good (e.g. the dispatcher cancelled the work order):
@@ -176,6 +181,8 @@ function applySent(action: OutboxAction, data: unknown): void {
   const qc = queryClient;
   if (!qc) return;
   const id = action.workOrderId;
+  // An action applied before (answered after 24 h) brings no new state: only the refetch below shows it.
+  if (isReplayedMarker(data)) data = null;
   if (action.kind === 'transition' && data && typeof data === 'object' && (data as { id?: unknown }).id === id) {
     qc.setQueryData(workOrderQueries.detail(id).queryKey, data as WorkOrderDto);
   }
@@ -223,6 +230,11 @@ async function drain(): Promise<'done' | 'stopped'> {
       }
     }
     if (!next) return 'done';
+    if (isExpired(next, Date.now())) {
+      await update(next.id, { state: 'refused', lastError: EXPIRED_MESSAGE });
+      await changed();
+      continue;
+    }
     sendingId = next.id;
     emit();
     const result = await send(next, me.token).finally(() => (sendingId = null));
@@ -327,7 +339,8 @@ export const outbox: Outbox = {
     const tx = db.transaction('outbox', 'readwrite');
     const current = await tx.store.get(id);
     // Someone else's action waits for their own sign-in; retrying it here would send nothing anyway.
-    if (current && isMine(current)) {
+    // An expired action stays as it is: sending it now could apply it twice (expiry.ts).
+    if (current && isMine(current) && !isExpired(current, Date.now())) {
       // A refused action goes to the back of the queue: the crew fixed its cause with later
       // actions (e.g. added the signature a completion needed), which must reach the host first.
       const seq = current.state === 'refused' ? await nextSeq(tx.store) : current.seq;
