@@ -32,7 +32,7 @@ describe('telemetry alerts from the live socket', () => {
 });
 
 describe('SLA breaches', () => {
-  const wo = (id: string) => ({ id, number: `WO-${id}`, title: `Boiler ${id}` });
+  const wo = (id: string) => ({ id, number: `AVM-${id}`, title: `Boiler ${id}` });
 
   it('when the console first learns the breached list, then nothing is raised (already late is not news)', () => {
     expect(newBreachAlerts(null, [wo('1'), wo('2')])).toEqual([]);
@@ -40,7 +40,7 @@ describe('SLA breaches', () => {
 
   it('when a work order joins the breached list, then one SLA alert names it', () => {
     expect(newBreachAlerts(new Set(['1']), [wo('1'), wo('2')])).toEqual([
-      { kind: 'sla_breach', title: 'SLA breached: WO-2', body: 'Boiler 2', key: 'sla:2' },
+      { kind: 'sla_breach', title: 'SLA breached: AVM-2', body: 'Boiler 2', key: 'sla:2' },
     ]);
   });
 });
@@ -49,7 +49,7 @@ describe('raising alerts through the platform', () => {
   it('when the same alert comes twice, then the platform is asked once; another key is asked too', () => {
     const { platform, shown } = fakePlatform();
     const raise = alertRaiser(platform);
-    const breach: DesktopAlert = { kind: 'sla_breach', title: 'SLA breached: WO-2', body: 'Boiler', key: 'sla:2' };
+    const breach: DesktopAlert = { kind: 'sla_breach', title: 'SLA breached: AVM-2', body: 'Boiler', key: 'sla:2' };
     raise([breach]);
     raise([breach, { ...breach, kind: 'telemetry_alert', key: 'telemetry:al-1' }]);
     expect(shown.map((a) => a.key)).toEqual(['sla:2', 'telemetry:al-1']);
@@ -68,7 +68,7 @@ describe('watching for alerts (what the desktop console runs)', () => {
     try {
       const { platform, shown } = fakePlatform();
       let listener: ((m: LiveMessage) => void) | null = null;
-      let breached: BreachedWork[] = [{ id: '1', number: 'WO-1', title: 'Late already' }];
+      let breached: BreachedWork[] = [{ id: '1', number: 'AVM-1', title: 'Late already' }];
       const stop = watchAlerts(
         { onLiveMessage: (l) => ((listener = l), () => (listener = null)), breached: async () => breached },
         platform,
@@ -78,7 +78,7 @@ describe('watching for alerts (what the desktop console runs)', () => {
       expect(shown).toEqual([]);
 
       listener!(message('telemetry_alert.raised', [{ table: 'telemetry_alerts', id: 'al-1', op: 'insert' }]));
-      breached = [...breached, { id: '2', number: 'WO-2', title: 'Freezer 3' }];
+      breached = [...breached, { id: '2', number: 'AVM-2', title: 'Freezer 3' }];
       await vi.advanceTimersByTimeAsync(60_000);
       await vi.advanceTimersByTimeAsync(60_000);
       expect(shown.map((a) => a.key)).toEqual(['telemetry:al-1', 'sla:2']);

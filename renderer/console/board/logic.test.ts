@@ -12,7 +12,7 @@ const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
 function wo(patch: Partial<WorkOrderDto>): WorkOrderDto {
   return {
     id: '0190aaaa-0000-7000-8000-000000000001',
-    number: 'WO-000001',
+    number: 'AVM-000001',
     title: 'Leak',
     description: null,
     type: 'corrective',

@@ -139,7 +139,7 @@ interface BarThis {
  * Bar class is not exported; we reach its
  * prototype through the first bar and measure in hours instead (all our views step in hours).
  * Its label placement measures every label with getBBox() after changing the previous one, so each
- * bar forces a layout: ~1.1 s of a 2,000-bar draw. Our labels are short ("⚠ WO-001234") in one font
+ * bar forces a layout: ~1.1 s of a 2,000-bar draw. Our labels are short ("⚠ AVM-001234") in one font
  * size, so we estimate their width instead.
  * Returns true when it patched (once per page).
  */

@@ -17,7 +17,7 @@ const weekdays = {
 function job(id: string, start: string, end: string, extra: Partial<PlannedJob> = {}): PlannedJob {
   return {
     id,
-    number: `WO-${id}`,
+    number: `AVM-${id}`,
     assigneeId: 'tech',
     start: at(start),
     end: at(end),
@@ -47,7 +47,7 @@ describe('planning rules', () => {
       ctx,
     );
     expect(v.get('a')?.map((x) => x.kind)).toEqual(['double_booking']);
-    expect(v.get('b')?.[0]).toMatchObject({ kind: 'double_booking', otherId: 'a', message: 'Double-booked with WO-a' });
+    expect(v.get('b')?.[0]).toMatchObject({ kind: 'double_booking', otherId: 'a', message: 'Double-booked with AVM-a' });
     expect(v.get('c')).toBeUndefined();
   });
 

@@ -21,7 +21,7 @@ function netState(online: boolean, live: LiveState): Net {
   return live === 'live' ? 'online' : 'connecting';
 }
 
-/** "WO-00123" if the phone knows the work order, else nothing (the label says what it was). */
+/** "AVM-000123" (or an older "WO-000123") if the phone knows the work order, else nothing (the label says what it was). */
 function useNumberOf(): (id: string) => string | null {
   const queryClient = useQueryClient();
   return (id) => {
