@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { depots, organizations, sessions, teamMembers, users, type Role } from '../../db/schema/index.js';
+import { setHomeDepot } from '../depots/home.js';
 import type { Actor, Ctx, Host } from '../core/context.js';
 import { systemCtx } from '../core/context.js';
 import { newId } from '../core/ids.js';
@@ -56,7 +57,9 @@ export async function setup(host: Host, input: z.infer<typeof SetupRequest>, met
       timeZone: input.organization.timeZone,
     });
     const depot = input.depot ?? { name: `${input.organization.name} depot`, code: 'MAIN' };
-    w.insert(depots, { name: depot.name, code: depot.code, timeZone: input.organization.timeZone });
+    const home = w.insert(depots, { name: depot.name, code: depot.code, timeZone: input.organization.timeZone });
+    // This host numbers its work orders with the depot it was set up for (depots/home.ts).
+    setHomeDepot(host, home.id);
     w.insert(users, { email: input.admin.email, name: input.admin.name, role: 'admin', passwordHash });
   });
   return login(host, { email: input.admin.email, password: input.admin.password }, meta);

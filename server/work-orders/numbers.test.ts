@@ -8,6 +8,7 @@ import { systemCtx, type Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
 import { HOME_DEPOT_KEY, setHomeDepot } from '../depots/home.js';
 import { createHost } from '../host.js';
+import { startTestHost } from '../testing/harness.js';
 import { WorkOrderListQuery } from './contract.js';
 import { listWorkOrders } from './repo.js';
 import { createWorkOrder } from './service.js';
@@ -118,5 +119,23 @@ describe('work-order numbers', () => {
       'WO-000002',
       'WO-000003',
     ]);
+  });
+
+  it('when first-run setup creates the depot, then this host numbers with that depot even after a depot that sorts first is added', async () => {
+    const t = await startTestHost();
+    try {
+      const { token } = await t.setupOrg();
+      const main = (await t.api('GET', '/api/v1/depots', { token })).body.items[0];
+      expect(main.code).toBe('MAIN');
+      const home = t.host.sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(HOME_DEPOT_KEY) as string;
+      expect(JSON.parse(home)).toBe(main.id);
+      const added = await t.api('POST', '/api/v1/depots', { token, body: { code: 'AAA', name: 'Sorts first', timeZone: 'UTC' } });
+      expect(added.status).toBe(201);
+      const wo = await t.api('POST', '/api/v1/work-orders', { token, body: { title: 'Burst main', type: 'corrective', priority: 'high' } });
+      expect(wo.status).toBe(201);
+      expect(wo.body.number).toBe('MAIN-000001');
+    } finally {
+      await t.close();
+    }
   });
 });
