@@ -119,6 +119,23 @@ describe('the demo depot', () => {
     expect(count('SELECT count(*) FROM change_log')).toBeGreaterThan(count('SELECT count(*) FROM work_order_events'));
   });
 
+  it('when seeded, then stock is opening movements plus usage, each level is their sum, and work orders carry the AVM code', () => {
+    const levels = count('SELECT count(*) FROM stock_levels');
+    expect(count("SELECT count(*) FROM stock_movements WHERE kind = 'initial'")).toBe(levels);
+    expect(count("SELECT count(*) FROM stock_movements WHERE kind = 'usage'")).toBe(count('SELECT count(*) FROM material_usages'));
+    expect(count('SELECT count(*) FROM material_usages')).toBeGreaterThan(0);
+    expect(
+      count(
+        `SELECT count(*) FROM stock_levels l WHERE l.quantity <> round(
+           (SELECT total(m.delta) FROM stock_movements m WHERE m.depot_id = l.depot_id AND m.item_id = l.item_id), 6)`,
+      ),
+    ).toBe(0);
+    const avm = db.prepare("SELECT id FROM depots WHERE code = 'AVM'").pluck().get() as string;
+    expect(JSON.parse(db.prepare("SELECT value FROM host_settings WHERE key = 'node_depot_id'").pluck().get() as string)).toBe(avm);
+    expect(count("SELECT count(*) FROM work_orders WHERE number NOT GLOB 'AVM-[0-9][0-9][0-9][0-9][0-9][0-9]'")).toBe(0);
+    expect(count('SELECT count(DISTINCT seq) FROM work_orders')).toBe(count('SELECT count(*) FROM work_orders'));
+  });
+
   it('when orders are finished or in the field, then the SLA data says so, with some breaches', () => {
     expect(count("SELECT count(*) FROM work_orders WHERE status IN ('COMPLETED', 'CLOSED') AND completed_at IS NULL")).toBe(0);
     expect(count("SELECT count(*) FROM work_orders WHERE status IN ('ON_SITE', 'COMPLETED', 'CLOSED') AND responded_at IS NULL")).toBe(0);
