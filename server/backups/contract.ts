@@ -31,8 +31,10 @@ export const BackupStatus = z
     running: z.boolean(),
     nextNightlyAt: z.iso.datetime().nullable(),
     lastError: z.object({ at: z.iso.datetime(), message: z.string() }).nullable(),
-    /** The database's node epoch; a restore starts a new one. */
+    /** The database's node epoch; a restore, a database put back by hand or a copied data dir starts a new one. */
     epoch: z.number().int().positive(),
+    /** This depot's node id in the change log (a copied data dir gets a new one: server/core/node-state.ts). */
+    nodeId: z.string(),
     /** Changes on every start of the host: the console watches it to know a restore's restart finished. */
     bootId: z.string(),
     lastRestore: z.object({ at: z.iso.datetime(), from: z.string(), epoch: z.number().int() }).nullable(),

@@ -54,6 +54,7 @@ export const backupRoutes: AnyRoute[] = [
           nextNightlyAt: next === null ? null : iso(next),
           lastError: s.lastError ? { at: iso(s.lastError.at), message: s.lastError.message } : null,
           epoch: host.epoch,
+          nodeId: host.depotId,
           bootId: s.bootId,
           lastRestore: restore ? { ...restore, at: iso(restore.at) } : null,
         },

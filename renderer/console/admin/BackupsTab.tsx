@@ -71,6 +71,10 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
                   </span>
                 )}
               </dd>
+              <dt>Node id</dt>
+              <dd>
+                <code data-testid="backup-node-id">{status.nodeId}</code>
+              </dd>
               {status.lastError && (
                 <>
                   <dt>Last error</dt>
