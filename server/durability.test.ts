@@ -176,7 +176,7 @@ describe('crash durability', () => {
       expect(count(`SELECT count(*) FROM work_orders WHERE id IN (${marks})`)).toBe(ids.length);
       expect(count(`SELECT count(DISTINCT work_order_id) FROM work_order_events WHERE work_order_id IN (${marks})`)).toBe(ids.length);
       expect(count(`SELECT count(DISTINCT entity_id) FROM audit_log WHERE entity_id IN (${marks})`)).toBe(ids.length);
-      expect(count(`SELECT count(DISTINCT row_id) FROM change_log WHERE table_name = 'work_orders' AND row_id IN (${marks})`)).toBe(
+      expect(count(`SELECT count(DISTINCT row_id) FROM changes WHERE table_name = 'work_orders' AND row_id IN (${marks})`)).toBe(
         ids.length,
       );
     } finally {

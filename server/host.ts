@@ -21,6 +21,8 @@ export interface HostOptions {
 }
 
 export const DB_FILE = 'depotdesk.sqlite';
+/** host_settings key of the HLC high-water mark (a JSON string stamp). */
+export const HLC_HIGH_KEY = 'hlc_high';
 
 /** Opens (and migrates) the depot's database and assembles the shared services. */
 export function createHost(opts: HostOptions): Host & { backupPath: string | null; close(): void } {
@@ -34,21 +36,45 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   if (opened.auditRowsChained)
     log.info({ rows: opened.auditRowsChained }, 'audit rows from before the hash chain were chained (once, in insertion order)');
 
-  // This depot's identity is made once and kept: every change-log row names its origin.
+  // This depot's identity is made once and kept: node_epochs ties every mutation to it.
   let depotId = db.select().from(hostSettings).where(eq(hostSettings.key, 'depot_node_id')).get()?.value as string | undefined;
   if (!depotId) {
     depotId = newId();
     db.insert(hostSettings).values({ key: 'depot_node_id', value: depotId }).run();
   }
   const epoch = ensureEpoch(sqlite);
-  const lastHlc = sqlite.prepare('SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
-  const hlc = new Hlc(depotId, clock, lastHlc ?? null);
+  // Every epoch is recorded once, with the first mutation seq it may use.
+  sqlite
+    .prepare(
+      "INSERT INTO node_epochs (epoch, node_id, started_at, reason, seq_floor) SELECT ?, ?, ?, 'first', coalesce((SELECT max(seq) FROM mutations), 0) + 1 WHERE NOT EXISTS (SELECT 1 FROM node_epochs WHERE epoch = ?)",
+    )
+    .run(epoch, depotId, clock.now(), epoch);
+  // The clock resumes from its persisted high-water mark, not from the log (which compaction empties);
+  // the last logged stamp covers a database that has none yet.
+  const hlcHigh = sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(HLC_HIGH_KEY) as string | undefined;
+  const lastLogged = sqlite.prepare('SELECT hlc FROM mutations ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
+  const stamps = [hlcHigh === undefined ? undefined : (JSON.parse(hlcHigh) as string), lastLogged].filter((x): x is string => !!x);
+  // Stamps are fixed-width `wall:counter:node`, so string order is clock order.
+  const startHlc = stamps.sort().at(-1) ?? null;
+  const hlc = new Hlc(depotId, clock, startHlc);
 
+  const saveHlcHigh = sqlite.prepare(
+    'INSERT INTO host_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  let savedHlc = startHlc;
   const metrics = createMetrics();
   const commits = new GroupCommit(
     sqlite,
     () => metrics.busyRetries.inc(),
     (err) => log.error({ err }, 'commit failed; the batch was rolled back'),
+    () => {
+      // Once per batch, in it: a stamp is never committed without its high-water mark.
+      const high = hlc.last();
+      if (high !== null && high !== savedHlc) {
+        saveHlcHigh.run(HLC_HIGH_KEY, JSON.stringify(high));
+        savedHlc = high;
+      }
+    },
   );
 
   return {

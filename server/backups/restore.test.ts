@@ -48,7 +48,7 @@ describe('backup and restore', () => {
     await photo(later.id, 'after.jpg');
     const laterKeys = storedKeys(t.host.sqlite).filter((k) => !before.keys.includes(k));
     expect(laterKeys.length).toBeGreaterThan(0);
-    const seqBeforeRestore = t.host.sqlite.prepare('SELECT max(seq) FROM change_log').pluck().get() as number;
+    const seqBeforeRestore = t.host.sqlite.prepare('SELECT max(seq) FROM mutations').pluck().get() as number;
     await t.host.commits.durable();
     t.host.close();
 
@@ -63,9 +63,9 @@ describe('backup and restore', () => {
       for (const key of before.keys) expect(fs.existsSync(attachmentFile(t.dataDir, key))).toBe(true);
       for (const key of laterKeys) expect(fs.existsSync(attachmentFile(t.dataDir, key))).toBe(false);
       expect(restored.epoch).toBe(2);
-      // The restored change log hands out seq numbers again that the replaced database already used:
+      // The restored mutation log hands out seq numbers again that the replaced database already used:
       // only the new epoch keeps (epoch, seq) unique.
-      expect(restored.sqlite.prepare('SELECT max(seq) FROM change_log').pluck().get() as number).toBeLessThan(seqBeforeRestore);
+      expect(restored.sqlite.prepare('SELECT max(seq) FROM mutations').pluck().get() as number).toBeLessThan(seqBeforeRestore);
     } finally {
       restored.close();
     }

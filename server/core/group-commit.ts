@@ -25,6 +25,11 @@ export class GroupCommit {
     private readonly sqlite: Sqlite,
     private readonly onBusyRetry: () => void,
     private readonly onCommitError: (err: unknown) => void = () => {},
+    /**
+     * Runs once per batch, inside it, just before COMMIT (the host persists its HLC high-water mark
+     * here: one write per batch instead of one per mutation). A throw loses the batch like a failed COMMIT.
+     */
+    private readonly beforeCommit: () => void = () => {},
   ) {}
 
   /** Runs `fn` as one atomic unit inside the current batch, opening a batch if none is open. */
@@ -78,6 +83,7 @@ export class GroupCommit {
     this.afterCommit = [];
     this.waiters = [];
     try {
+      this.beforeCommit();
       this.sqlite.exec('COMMIT');
     } catch (err) {
       // The batch is lost as a whole (disk full, I/O error): nobody was told it succeeded yet.

@@ -26,28 +26,32 @@ function addDepot(code: string) {
 }
 
 describe('the one write path', () => {
-  it('when a row is written, then the audit record and the change-log entry are written with it', () => {
+  it('when a row is written, then the audit record and the change entry are written with it', () => {
     const depot = addDepot('A');
     const audit = t.host.sqlite.prepare('SELECT * FROM audit_log WHERE entity_id = ?').all(depot.id) as { action: string; after: string }[];
     expect(audit).toHaveLength(1);
     expect(audit[0]!.action).toBe('depots.insert');
     expect(JSON.parse(audit[0]!.after)).toMatchObject({ code: 'A' });
-    const changes = t.host.sqlite.prepare('SELECT * FROM change_log WHERE row_id = ?').all(depot.id) as {
-      op: string;
-      hlc: string;
-      origin_depot: string;
-      row: string;
-    }[];
+    const changes = t.host.sqlite
+      .prepare('SELECT c.op, c.fields, m.action, m.epoch FROM changes c JOIN mutations m ON m.seq = c.mutation_seq WHERE c.row_id = ?')
+      .all(depot.id) as { op: string; fields: string; action: string; epoch: number }[];
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ op: 'insert', origin_depot: t.host.depotId });
-    expect(JSON.parse(changes[0]!.row)).toMatchObject({ id: depot.id, code: 'A' });
+    expect(changes[0]).toMatchObject({ op: 'insert', action: 'depot.create', epoch: t.host.epoch });
+    expect(JSON.parse(changes[0]!.fields)).toMatchObject({ code: 'A', name: 'Depot A' });
   });
 
   it.each([
     ['audit_log', 'the audit write'],
-    ['change_log', 'the change-log write'],
+    ['mutations', 'the mutation header write'],
+    ['changes', 'the change write'],
   ])('when %s refuses the insert, then %s failure rolls back the row and everything else', (table) => {
-    const before = { depots: count('depots'), audit: count('audit_log'), changes: count('change_log') };
+    const snapshot = () => ({
+      depots: count('depots'),
+      audit: count('audit_log'),
+      mutations: count('mutations'),
+      changes: count('changes'),
+    });
+    const before = snapshot();
     const published: ChangeMessage[] = [];
     const stop = t.host.bus.subscribe((m) => published.push(m));
     t.host.sqlite.exec(`CREATE TEMP TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END;`);
@@ -57,7 +61,7 @@ describe('the one write path', () => {
       t.host.sqlite.exec(`DROP TRIGGER temp.fail_${table}`);
       stop();
     }
-    expect({ depots: count('depots'), audit: count('audit_log'), changes: count('change_log') }).toEqual(before);
+    expect(snapshot()).toEqual(before);
     expect(published).toEqual([]);
     // And the same write succeeds once the fault is gone.
     expect(addDepot(`X-${table}`).code).toBe(`X-${table}`);
@@ -133,14 +137,20 @@ describe('the one write path', () => {
     expect(guards).toEqual(expect.arrayContaining(['work_order_events_no_update', 'work_order_events_no_delete']));
     expect(() => t.host.sqlite.exec('UPDATE audit_log SET action = action')).toThrow(/append-only/);
     expect(() => t.host.sqlite.exec('DELETE FROM audit_log')).toThrow(/append-only/);
-    expect(() => t.host.sqlite.exec('UPDATE change_log SET op = op')).toThrow(/append-only/);
-    expect(() => t.host.sqlite.exec('DELETE FROM change_log')).toThrow(/append-only/);
+    for (const [table, column] of [
+      ['mutations', 'action'],
+      ['changes', 'op'],
+    ]) {
+      expect(() => t.host.sqlite.exec(`UPDATE ${table} SET ${column} = ${column}`)).toThrow(/append-only/);
+      expect(() => t.host.sqlite.exec(`DELETE FROM ${table}`)).toThrow(/append-only/);
+    }
   });
 
-  it('when change-log entries are made, then their sequence and hybrid clock both increase', () => {
+  it('when mutations are logged, then their sequence and hybrid clock both increase', () => {
     addDepot('F');
     addDepot('G');
-    const rows = t.host.sqlite.prepare('SELECT seq, hlc FROM change_log ORDER BY seq').all() as { seq: number; hlc: string }[];
+    const rows = t.host.sqlite.prepare('SELECT seq, hlc FROM mutations ORDER BY seq').all() as { seq: number; hlc: string }[];
+    expect(rows.length).toBeGreaterThan(2);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.hlc > rows[i - 1]!.hlc).toBe(true);
   });
 });
@@ -154,7 +164,7 @@ describe('audit entries of updates', () => {
       .get(depot.id) as { before: string; after: string };
     expect(JSON.parse(row.before)).toEqual({ name: 'Depot AUD', version: 1 });
     expect(JSON.parse(row.after)).toEqual({ name: 'Renamed depot', version: 2 });
-    const change = t.host.sqlite.prepare("SELECT row FROM change_log WHERE row_id = ? AND op = 'update'").pluck().get(depot.id) as string;
-    expect(JSON.parse(change)).toMatchObject({ id: depot.id, code: 'AUD', name: 'Renamed depot' });
+    const change = t.host.sqlite.prepare("SELECT fields FROM changes WHERE row_id = ? AND op = 'update'").pluck().get(depot.id) as string;
+    expect(JSON.parse(change)).toEqual({ name: 'Renamed depot' });
   });
 });

@@ -1,21 +1,20 @@
 import { and, eq, getTableName, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Statement } from 'better-sqlite3';
-import type { Sqlite } from '../../db/client.js';
 import { appendAudit } from '../../db/audit-chain.js';
 import { workOrderEvents } from '../../db/schema/index.js';
+import type { ChangeOp } from '../../db/schema/history.js';
 import type { WorkOrderStatus } from '../../db/schema/index.js';
 import { ConflictError, NotFoundError, VersionConflictError } from '../errors.js';
 import type { Ctx } from './context.js';
 import type { ChangeMessage } from './change-bus.js';
 import { newId } from './ids.js';
+import { encodingOf } from './change-encoding.js';
+import { writeMutation, type PendingChange } from './mutation-log.js';
 
 /** Any table the write path manages: an id, and (for org-owned rows) an org. */
 export type ManagedTable = SQLiteTable & { id: SQLiteColumn; orgId?: SQLiteColumn };
 
-/** Host-local tables: audited, but never sent to the change log (a session or a phone pairing must not leave its depot). */
-const LOCAL_TABLES = new Set(['sessions', 'pairing_codes']);
-/** Secrets that never reach the audit log or the change log, even hashed. */
+/** Secrets that never reach the audit log, even hashed (the change log leaves them out by policy). */
 const REDACTED_KEYS = ['passwordHash', 'tokenHash', 'codeHash'];
 
 function redact(row: unknown): unknown {
@@ -48,25 +47,6 @@ function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-/**
- * The change-log insert runs for every row of every mutation, always in the same shape, so it is
- * prepared once per connection instead of being rebuilt by the query builder each time (the audit
- * insert, chained, lives in db/audit-chain.ts and does the same).
- */
-const statementCache = new WeakMap<Sqlite, { change: Statement }>();
-function statementsFor(sqlite: Sqlite) {
-  let s = statementCache.get(sqlite);
-  if (!s) {
-    s = {
-      change: sqlite.prepare(
-        'INSERT INTO change_log (org_id, table_name, row_id, op, row, hlc, origin_depot, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-    };
-    statementCache.set(sqlite, s);
-  }
-  return s;
-}
-
 /** The column that ties a row to its org: `org_id`, or the id itself for the organizations table. */
 function orgColumn(table: ManagedTable): SQLiteColumn {
   return table.orgId ?? table.id;
@@ -91,6 +71,10 @@ function hasColumn(table: SQLiteTable, key: string): boolean {
 export class Writer {
   readonly changes: Change[] = [];
   readonly now: number;
+  /** Change rows of this mutation, written with its header by finish(). */
+  private readonly pending: PendingChange[] = [];
+  private auditFrom: number | null = null;
+  private auditTo: number | null = null;
 
   constructor(readonly ctx: Ctx) {
     this.now = ctx.host.clock.now();
@@ -204,18 +188,53 @@ export class Writer {
       })
       .returning()
       .get();
-    this.changeLog('work_order_events', row.id, 'insert', row);
+    this.log('work_order_events', row.id, 'insert', encodingOf('work_order_events').insert(row));
     this.changes.push({ table: 'work_order_events', id: row.id, op: 'insert' });
     return row;
   }
 
+  /**
+   * Writes columns that never travel (policy `local` or `derived`: counters such as share-link
+   * opens, report job state) without a version bump, an audit entry or a change row: such a write
+   * is not an edit anyone made, and a receiver never sees it. Realtime clients still hear of it.
+   * Any other column is a programming error: it would change data without the log knowing.
+   */
+  setLocal<T extends ManagedTable>(table: T, id: string, values: NoInfer<Partial<NewRow<T>>>): Row<T> {
+    const name = getTableName(table);
+    const kinds = encodingOf(name).kinds;
+    for (const key of Object.keys(values)) {
+      const kind = kinds.get(key);
+      if (kind !== 'local' && kind !== 'derived') {
+        throw new Error(`setLocal(${name}): column ${key} is '${kind ?? 'unknown'}', not local or derived; write it with update()`);
+      }
+    }
+    const after = this.db
+      .update(table)
+      .set(values as Partial<NewRow<T>>)
+      .where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId)))
+      .returning()
+      .get() as Row<T> | undefined;
+    if (!after) throw new NotFoundError(name, id);
+    this.changes.push({ table: name, id, op: 'update' });
+    return after;
+  }
+
   private record(table: SQLiteTable, op: Change['op'], id: string, before: unknown, after: unknown) {
     const name = getTableName(table);
-    // An update's audit entry keeps only what changed: the full row already travels in the change
-    // log, and whole-row copies made the audit log most of a busy depot's database.
-    const [auditBefore, auditAfter] = op === 'update' ? changedFields(before, after) : [before, after];
-    this.audit(`${name}.${op}`, name, id, auditBefore, auditAfter);
-    if (!LOCAL_TABLES.has(name)) this.changeLog(name, id, op, redact(after));
+    const encoding = encodingOf(name);
+    if (op === 'update') {
+      // One diff for both: the audit keeps every changed field, the change row the travelling ones.
+      const [was, now] = changedFields(before, after);
+      this.audit(`${name}.${op}`, name, id, was, now);
+      if (encoding.travels) {
+        const fields = encoding.update(was, now, (before as { version?: unknown }).version);
+        // Nothing that travels changed (only a derived or local column): no change row to send.
+        if (fields !== null) this.log(name, id, 'update', fields);
+      }
+    } else {
+      this.audit(`${name}.${op}`, name, id, before, after);
+      if (encoding.travels) this.log(name, id, op, op === 'insert' ? encoding.insert(after as Record<string, unknown>) : null);
+    }
     this.changes.push({ table: name, id, op });
   }
 
@@ -226,7 +245,7 @@ export class Writer {
   audit(action: string, entity: string, entityId: string, before: unknown, after: unknown): void {
     // Chained to the org's previous audit row; the head is read inside this transaction, so a
     // mutation that rolls back takes its links with it.
-    appendAudit(this.ctx.host.sqlite, {
+    const { seq } = appendAudit(this.ctx.host.sqlite, {
       id: newId(),
       orgId: this.ctx.orgId,
       actorId: this.ctx.actor.userId,
@@ -238,19 +257,22 @@ export class Writer {
       requestId: this.ctx.requestId ?? null,
       at: this.now,
     });
+    // One org, one synchronous transaction: the mutation's audit rows are a contiguous range.
+    this.auditFrom ??= seq;
+    this.auditTo = seq;
   }
 
-  private changeLog(tableName: string, rowId: string, op: Change['op'], row: unknown) {
-    statementsFor(this.ctx.host.sqlite).change.run(
-      this.ctx.orgId,
-      tableName,
-      rowId,
-      op,
-      jsonOrNull(row),
-      this.ctx.host.hlc.next(),
-      this.ctx.host.depotId,
-      this.now,
-    );
+  private log(table: string, rowId: string, op: ChangeOp, fields: string | null) {
+    this.pending.push({ table, rowId, op, fields });
+  }
+
+  /**
+   * Writes the mutation's header and change rows, if it wrote anything that is logged: called by
+   * mutate() as the last step inside the transaction, so the header knows the audit range.
+   */
+  finish(action: string): void {
+    if (this.pending.length === 0 && this.auditFrom === null) return;
+    writeMutation(this.ctx, { action, at: this.now, auditFrom: this.auditFrom, auditTo: this.auditTo, changes: this.pending });
   }
 }
 
@@ -266,7 +288,9 @@ export function mutate<T>(ctx: Ctx, action: string, fn: (w: Writer) => T, extra:
   let writer!: Writer;
   const result = host.commits.run(() => {
     writer = new Writer(ctx);
-    return fn(writer);
+    const out = fn(writer);
+    writer.finish(action);
+    return out;
   });
   host.metrics.mutations.inc({ action });
   if (writer.changes.length > 0) {

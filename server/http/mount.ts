@@ -42,6 +42,8 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
             return;
           }
           res.locals.idempotencyClaim = claim;
+          // The request's mutations take their ids from the key, so the log itself recognises a replay.
+          if (req.ctx) req.ctx.mutationKey = { scope: claim.scope, key: claim.key, requestHash: claim.requestHash, used: 0 };
         }
         const params = parsePart('path', route.params, req.params);
         const query = parsePart('query', route.query, req.query);

@@ -106,7 +106,7 @@ describe('pairing a crew phone', () => {
   it('when the code is stored, then neither it nor its hash is readable in the database or the logs', async () => {
     const { code } = await newCode();
     const { token } = (await t.api('POST', CLAIM, { body: { code } })).body;
-    const dump = ['pairing_codes', 'audit_log', 'change_log', 'sessions', 'idempotency_keys']
+    const dump = ['pairing_codes', 'audit_log', 'mutations', 'changes', 'sessions', 'idempotency_keys']
       .map((table) => JSON.stringify(t.host.sqlite.prepare(`SELECT * FROM ${table}`).all()))
       .join('\n');
     expect(dump).not.toContain(code);
@@ -116,7 +116,7 @@ describe('pairing a crew phone', () => {
     const hashes = t.host.sqlite.prepare('SELECT code_hash FROM pairing_codes').pluck().all() as string[];
     const logs =
       JSON.stringify(t.host.sqlite.prepare('SELECT * FROM audit_log').all()) +
-      JSON.stringify(t.host.sqlite.prepare('SELECT * FROM change_log').all());
+      JSON.stringify(t.host.sqlite.prepare('SELECT * FROM changes').all());
     for (const h of hashes) expect(logs).not.toContain(h);
   });
 });

@@ -69,14 +69,14 @@ export async function secondOrg(t: TestHost, name = 'Hilltop Utilities'): Promis
   return { orgId, userId, token: await login(t, email) };
 }
 
-/** Rows in the audit log and change log for one entity row (a create must leave both). */
+/** Rows in the audit log and change log for one entity row (a create must leave both), in order. */
 export function historyOf(t: TestHost, entityId: string) {
   const audit = t.host.sqlite.prepare('SELECT action, entity FROM audit_log WHERE entity_id = ? ORDER BY at, id').all(entityId) as {
     action: string;
     entity: string;
   }[];
   const changes = t.host.sqlite
-    .prepare('SELECT table_name AS tableName, op FROM change_log WHERE row_id = ? ORDER BY seq')
+    .prepare('SELECT table_name AS tableName, op FROM changes WHERE row_id = ? ORDER BY mutation_seq, n')
     .all(entityId) as { tableName: string; op: string }[];
   return { audit, changes };
 }

@@ -34,8 +34,9 @@ describe('users', () => {
     const h = historyOf(t, res.body.id);
     expect(h.audit).toEqual([{ action: 'users.insert', entity: 'users' }]);
     expect(h.changes).toEqual([{ tableName: 'users', op: 'insert' }]);
-    const changeRow = t.host.sqlite.prepare('SELECT row FROM change_log WHERE row_id = ?').pluck().get(res.body.id) as string;
+    const changeRow = t.host.sqlite.prepare('SELECT fields FROM changes WHERE row_id = ?').pluck().get(res.body.id) as string;
     expect(changeRow).not.toContain('scrypt$');
+    expect(JSON.parse(changeRow)).not.toHaveProperty('password_hash');
     const login = await t.api('POST', '/api/v1/auth/login', { body: { email: 'tess@example.test', password: 'initial password 1' } });
     expect(login.status).toBe(200);
     const list = await t.api('GET', `${U}?role=technician&q=tess`, { token: admin });

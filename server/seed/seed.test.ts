@@ -116,7 +116,7 @@ describe('the demo depot', () => {
         count("SELECT count(*) FROM audit_log WHERE entity = 'work_orders' AND entity_id = ? AND action = 'work_orders.insert'", wo.id),
       ).toBe(1);
     }
-    expect(count('SELECT count(*) FROM change_log')).toBeGreaterThan(count('SELECT count(*) FROM work_order_events'));
+    expect(count('SELECT count(*) FROM changes')).toBeGreaterThan(count('SELECT count(*) FROM work_order_events'));
   });
 
   it('when seeded, then stock is opening movements plus usage, each level is their sum, and work orders carry the AVM code', () => {

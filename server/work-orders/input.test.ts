@@ -188,10 +188,11 @@ describe('atomic mutations', () => {
       row: t.host.sqlite.prepare('SELECT * FROM work_orders WHERE id = ?').get(wo.id),
       events: count('work_order_events'),
       audit: count('audit_log'),
-      changes: count('change_log'),
+      mutations: count('mutations'),
+      changes: count('changes'),
     });
     const before = snapshot();
-    t.host.sqlite.exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON change_log BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+    t.host.sqlite.exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON changes BEGIN SELECT RAISE(ABORT, 'boom'); END;");
     try {
       const res = await move(t, w.tokens.tech1, wo.id, 'EN_ROUTE');
       expect(res.status).toBe(500);

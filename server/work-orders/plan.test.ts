@@ -19,7 +19,8 @@ const snapshot = (id: string) => ({
   row: t.host.sqlite.prepare('SELECT * FROM work_orders WHERE id = ?').get(id),
   events: count('work_order_events'),
   audit: count('audit_log'),
-  changes: count('change_log'),
+  mutations: count('mutations'),
+  changes: count('changes'),
 });
 const window = { plannedStart: '2026-11-18T09:00:00Z', plannedEnd: '2026-11-18T11:00:00Z' };
 

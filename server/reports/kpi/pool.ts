@@ -45,7 +45,7 @@ export class KpiPool {
   readonly stats = { computed: 0, cacheHits: 0, coalesced: 0 };
 
   constructor(private readonly host: Host) {
-    this.lastChange = host.sqlite.prepare('SELECT coalesce(max(seq), 0) FROM change_log WHERE org_id = ?').pluck();
+    this.lastChange = host.sqlite.prepare('SELECT coalesce(max(seq), 0) FROM mutations WHERE org_id = ?').pluck();
   }
 
   async compute(q: KpiQuery): Promise<KpiResult> {
@@ -92,7 +92,7 @@ export class KpiPool {
   }
 
   /**
-   * What the host has written for this org (every mutation appends to change_log) plus what other
+   * What the host has written for this org (every logged mutation adds a `mutations` row) plus what other
    * connections committed (data_version moves only for those), so any change starts a new entry.
    */
   private version(orgId: string): string {
