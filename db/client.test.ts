@@ -36,7 +36,7 @@ describe('opening the database', () => {
     expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(backupPath).toBeNull();
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['work_orders', 'audit_log', 'change_log', 'work_orders_fts']));
+    expect(tables).toEqual(expect.arrayContaining(['work_orders', 'audit_log', 'mutations', 'changes', 'work_orders_fts']));
     sqlite.close();
   });
 

@@ -1,6 +1,5 @@
 import {
   auditLog,
-  changeLog,
   mutations,
   changes,
   nodeEpochs,
@@ -30,22 +29,6 @@ export const auditLogPolicy = defineSyncPolicy(auditLog, {
     seq: 'local',
     prevHash: 'local',
     hash: 'local',
-  },
-});
-
-/** The old change feed; temporary: it goes when the writer moves to mutations/changes and the table is dropped. */
-export const changeLogPolicy = defineSyncPolicy(changeLog, {
-  merge: 'local',
-  columns: {
-    seq: 'local',
-    orgId: 'local',
-    tableName: 'local',
-    rowId: 'local',
-    op: 'local',
-    row: 'local',
-    hlc: 'local',
-    originDepot: 'local',
-    at: 'local',
   },
 });
 

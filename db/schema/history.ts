@@ -33,26 +33,6 @@ export const auditLog = sqliteTable(
 );
 
 /**
- * Append-only change feed for sync. `seq` is this depot's local sequence (the cursor a replica
- * pulls from); `hlc` orders changes across depots.
- */
-export const changeLog = sqliteTable(
-  'change_log',
-  {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
-    orgId: text('org_id').notNull(),
-    tableName: text('table_name').notNull(),
-    rowId: text('row_id').notNull(),
-    op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
-    row: json('row'),
-    hlc: text('hlc').notNull(),
-    originDepot: text('origin_depot').notNull(),
-    at: integer('at').notNull(),
-  },
-  (t) => [index('change_log_org_seq_idx').on(t.orgId, t.seq), index('change_log_row_idx').on(t.tableName, t.rowId)],
-);
-
-/**
  * One row per mutation (one `mutate()` call that wrote something): the header every change row of
  * it shares. `seq` is this depot's local order and the cursor a replica pulls from; together with
  * the node and epoch of `node_epochs` it names the mutation globally. `id` is the client's

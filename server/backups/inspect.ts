@@ -61,7 +61,7 @@ export function inspectDepotDatabase(file: string, opts: { migrationsFolder?: st
     } catch (err) {
       throw new NotRestorableError(`${file} is not a DepotDesk database: ${(err as Error).message}.`);
     }
-    for (const needed of ['__drizzle_migrations', 'host_settings', 'change_log', 'organizations']) {
+    for (const needed of ['__drizzle_migrations', 'host_settings', 'organizations']) {
       if (!tables.has(needed)) throw new NotRestorableError(`${file} is not a DepotDesk database (it has no "${needed}" table).`);
     }
     const depotRaw = sqlite.prepare("SELECT value FROM host_settings WHERE key = 'depot_node_id'").pluck().get() as string | undefined;

@@ -70,7 +70,8 @@ const COUNTED = [
   'closure_approvals',
   'material_usages',
   'audit_log',
-  'change_log',
+  'mutations',
+  'changes',
 ];
 
 function removeDatabase(dataDir: string): void {
