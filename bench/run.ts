@@ -13,6 +13,7 @@ import { benchSerial } from './serial.js';
 import { benchTelemetry } from './telemetry.js';
 import { benchReports } from './reports.js';
 import { benchAuditChain } from './audit-chain.js';
+import { benchChangeLog } from './change-log.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -29,7 +30,7 @@ interface Options {
   sequentialTransitions: number;
   concurrency: number;
   durationS: number;
-  /** `--only host,serial,telemetry,reports,audit`: which parts to run (default: all). */
+  /** `--only host,serial,telemetry,reports,audit,changelog`: which parts to run (default: all). */
   sections: Set<string>;
   /** `--audit-rows N`: audit rows the audit section chains and verifies (default 1,000,000). */
   auditRows: number;
@@ -49,7 +50,7 @@ function parseOptions(argv: string[]): Options {
       'audit-rows': { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'host,serial,telemetry,reports,audit').split(',').map((x) => x.trim()));
+  const sections = new Set((values.only ?? 'host,serial,telemetry,reports,audit,changelog').split(',').map((x) => x.trim()));
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -206,6 +207,11 @@ async function main(): Promise<void> {
   if (opts.sections.has('audit')) {
     console.log('audit chain: verify over a temp database of chained audit rows, beside a plain read-and-hash reference …');
     rows.push(...(await benchAuditChain({ rows: opts.auditRows, log: (m) => console.log(`  ${m}`) })));
+  }
+  if (opts.sections.has('changelog')) {
+    await ensureDatabase(opts.dataDir);
+    console.log('change log: size of mutations and changes on disk (dbstat) in the demo database …');
+    rows.push(...benchChangeLog(path.join(opts.dataDir, DB_FILE)));
   }
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;
