@@ -96,9 +96,10 @@ function liveReferences(sqlite: Sqlite, name: string, id: string): Map<string, n
   return out;
 }
 
-function findLive<T extends DeletableTable>(w: Writer, table: T, id: string): Row<T> | undefined {
-  const row = w.find(table, id) as (Row<T> & { deletedAt: number | null }) | undefined;
-  return row && row.deletedAt === null ? row : undefined;
+/** Writer.find for a live row: a tombstone reads as missing (a new reference must not point at it). */
+export function findLive<T extends ManagedTable>(w: Writer, table: T, id: string): Row<T> | undefined {
+  const row = w.find(table, id) as (Row<T> & { deletedAt?: number | null }) | undefined;
+  return row && (row.deletedAt ?? null) === null ? row : undefined;
 }
 
 function partIds(w: Writer, part: Part, ownerId: string, deleted: { at: number; by: string | null } | null): string[] {

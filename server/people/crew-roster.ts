@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { teamMembers, userSkills } from '../../db/schema/index.js';
 import { CrewRoster } from './contract-roster.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
@@ -19,12 +19,12 @@ export const crewRosterRoutes: AnyRoute[] = [
       skills: ctx.host.db
         .select({ userId: userSkills.userId, skillId: userSkills.skillId, level: userSkills.level })
         .from(userSkills)
-        .where(eq(userSkills.orgId, ctx.orgId))
+        .where(and(eq(userSkills.orgId, ctx.orgId), isNull(userSkills.deletedAt)))
         .all(),
       memberships: ctx.host.db
         .select({ userId: teamMembers.userId, teamId: teamMembers.teamId, isLead: teamMembers.isLead })
         .from(teamMembers)
-        .where(eq(teamMembers.orgId, ctx.orgId))
+        .where(and(eq(teamMembers.orgId, ctx.orgId), isNull(teamMembers.deletedAt)))
         .all(),
     }),
   }),

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { slaPolicies } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 
@@ -9,7 +9,7 @@ export function allPolicies(ctx: Ctx): SlaPolicyRow[] {
   return ctx.host.db
     .select()
     .from(slaPolicies)
-    .where(eq(slaPolicies.orgId, ctx.orgId))
+    .where(and(eq(slaPolicies.orgId, ctx.orgId), isNull(slaPolicies.deletedAt)))
     .orderBy(asc(slaPolicies.type), asc(slaPolicies.priority))
     .all();
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   assets,
@@ -207,7 +207,11 @@ export function latestOfAsset(db: Db, orgId: string, assetId: string) {
 export type PositionRow = typeof vehiclePositions.$inferSelect;
 
 export function latestPositions(db: Db, orgId: string): PositionRow[] {
-  const ids = db.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.orgId, orgId)).all();
+  const ids = db
+    .select({ id: vehicles.id })
+    .from(vehicles)
+    .where(and(eq(vehicles.orgId, orgId), isNull(vehicles.deletedAt)))
+    .all();
   const out: PositionRow[] = [];
   for (const { id } of ids) {
     const row = db

@@ -1,3 +1,4 @@
+import { isNull } from 'drizzle-orm';
 import type { Host } from '../core/context.js';
 import { locations } from '../../db/schema/index.js';
 import { DEFAULT_INGEST, IngestPipeline, type IngestOptions } from './pipeline/ingest.js';
@@ -88,6 +89,8 @@ export function startTelemetry(host: Host, source: TelemetrySource, options: Par
           geofenceRadiusM: locations.geofenceRadiusM,
         })
         .from(locations)
+        // A deleted site raises no geofence crossings.
+        .where(isNull(locations.deletedAt))
         .all(),
     );
   };

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { slaCalendars, slaPolicies } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { ConflictError } from '../errors.js';
@@ -22,11 +22,21 @@ const NO_SLA: SlaFields = {
 };
 
 export function policyFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrderRow['priority']): Policy | undefined {
-  return ctx.host.db
-    .select()
-    .from(slaPolicies)
-    .where(and(eq(slaPolicies.orgId, ctx.orgId), eq(slaPolicies.type, type), eq(slaPolicies.priority, priority)))
-    .get();
+  return (
+    ctx.host.db
+      .select()
+      .from(slaPolicies)
+      // A deleted policy no longer applies to new work (work that already names it keeps its due times).
+      .where(
+        and(
+          eq(slaPolicies.orgId, ctx.orgId),
+          eq(slaPolicies.type, type),
+          eq(slaPolicies.priority, priority),
+          isNull(slaPolicies.deletedAt),
+        ),
+      )
+      .get()
+  );
 }
 
 /** The policy's business calendar; a policy without one counts every hour (ALWAYS_OPEN). */

@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { assets, locations, projectPhases, projects, teamMembers, teams, users } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import type { Writer } from '../core/mutate.js';
+import { findLive } from '../core/tombstone.js';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError, type FieldError } from '../errors.js';
 import type { WorkOrderRow } from './dto.js';
 import { inScope, workOrderRow } from './repo.js';
@@ -50,14 +51,15 @@ export interface Refs {
  */
 export function checkRefs(ctx: Ctx, w: Writer, refs: Refs, errors: FieldError[] = []) {
   const bad = (field: keyof Refs, message: string) => errors.push({ field: `body.${field}`, message });
-  const location = refs.locationId ? w.find(locations, refs.locationId) : undefined;
+  // Deleted (tombstoned) places, projects and teams read as missing: new work must not point at them.
+  const location = refs.locationId ? findLive(w, locations, refs.locationId) : undefined;
   if (refs.locationId && !location) bad('locationId', 'no such location in this organization');
-  if (refs.assetId && !w.find(assets, refs.assetId)) bad('assetId', 'no such asset in this organization');
-  if (refs.projectId && !w.find(projects, refs.projectId)) bad('projectId', 'no such project in this organization');
-  const phase = refs.phaseId ? w.find(projectPhases, refs.phaseId) : undefined;
+  if (refs.assetId && !findLive(w, assets, refs.assetId)) bad('assetId', 'no such asset in this organization');
+  if (refs.projectId && !findLive(w, projects, refs.projectId)) bad('projectId', 'no such project in this organization');
+  const phase = refs.phaseId ? findLive(w, projectPhases, refs.phaseId) : undefined;
   if (refs.phaseId && !phase) bad('phaseId', 'no such project phase in this organization');
   if (phase && refs.projectId && phase.projectId !== refs.projectId) bad('phaseId', 'this phase belongs to another project');
-  const team = refs.teamId ? w.find(teams, refs.teamId) : undefined;
+  const team = refs.teamId ? findLive(w, teams, refs.teamId) : undefined;
   if (refs.teamId && !team) bad('teamId', 'no such team in this organization');
   if (refs.assigneeId) {
     const user = w.find(users, refs.assigneeId);
@@ -67,7 +69,14 @@ export function checkRefs(ctx: Ctx, w: Writer, refs: Refs, errors: FieldError[] 
       const member = ctx.host.db
         .select({ id: teamMembers.id })
         .from(teamMembers)
-        .where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, user.id), eq(teamMembers.orgId, ctx.orgId)))
+        .where(
+          and(
+            eq(teamMembers.teamId, team.id),
+            eq(teamMembers.userId, user.id),
+            eq(teamMembers.orgId, ctx.orgId),
+            isNull(teamMembers.deletedAt),
+          ),
+        )
         .get();
       if (!member) bad('assigneeId', `${user.name} is not a member of team ${team.name}`);
     }

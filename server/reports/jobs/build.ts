@@ -41,6 +41,7 @@ export const EXTENSION: Record<ReportKind, string> = { 'kpi-pdf': 'pdf', workboo
 /** Names for the ids in a filter set, for cover pages ("Team: North crew" instead of a UUID). */
 function filterNames(sqlite: Sqlite, orgId: string, f: KpiFilters): Record<string, string> {
   const names: Record<string, string> = {};
+  // No deleted_at filter: a report filtered by a team or place deleted since still names it.
   const look = (sql: string, id: string | undefined) => {
     if (!id) return;
     const name = sqlite.prepare(sql).pluck().get(id, orgId) as string | undefined;

@@ -34,6 +34,7 @@ const NONE_LABEL: Record<KpiDimension, string> = {
 };
 
 function labels(db: Sqlite, orgId: string, d: KpiDimension): Map<string, string> {
+  // Deleted teams, places and assets keep their names here: past work still counts under them.
   const sql: Record<KpiDimension, string | null> = {
     team: 'SELECT id, name FROM teams WHERE org_id = ?',
     technician: 'SELECT id, name FROM users WHERE org_id = ?',

@@ -32,19 +32,20 @@ export function utilisation(db: Sqlite, q: KpiQuery): Utilisation {
     techParams.assignee = q.filters.assigneeId;
   }
   if (q.filters.teamId !== undefined) {
-    techWhere.push('u.id IN (SELECT user_id FROM team_members WHERE org_id = @org AND team_id = @team)');
+    techWhere.push('u.id IN (SELECT user_id FROM team_members WHERE org_id = @org AND team_id = @team AND deleted_at IS NULL)');
     techParams.team = q.filters.teamId;
   }
   if (q.filters.depotId !== undefined) {
     techWhere.push(`(u.home_depot_id = @depot OR u.id IN (SELECT m.user_id FROM team_members m JOIN teams t ON t.id = m.team_id
-      WHERE m.org_id = @org AND t.depot_id = @depot))`);
+      WHERE m.org_id = @org AND t.depot_id = @depot AND m.deleted_at IS NULL))`);
     techParams.depot = q.filters.depotId;
   }
   const techs = db.prepare(`SELECT u.id, u.shift FROM users u WHERE ${techWhere.join(' AND ')}`).all(techParams) as {
     id: string;
     shift: string;
   }[];
-  const memberships = db.prepare('SELECT user_id, team_id FROM team_members WHERE org_id = ?').all(q.orgId) as {
+  // Current memberships, as when a removed member's row was deleted (a tombstone is not a member).
+  const memberships = db.prepare('SELECT user_id, team_id FROM team_members WHERE org_id = ? AND deleted_at IS NULL').all(q.orgId) as {
     user_id: string;
     team_id: string;
   }[];
