@@ -122,7 +122,12 @@ export class Writer {
     table: T,
     id: string,
     patch: NoInfer<Partial<NewRow<T>>>,
-    opts: { expectedVersion?: number | undefined; before?: NoInfer<Row<T>> } = {},
+    opts: {
+      expectedVersion?: number | undefined;
+      before?: NoInfer<Row<T>>;
+      /** The audit's verb when the update means more than an edit (a tombstone is a `delete`, its undo a `restore`). */
+      auditAs?: 'delete' | 'restore';
+    } = {},
   ): { before: Row<T>; after: Row<T> } {
     const before = opts.before ?? this.get(table, id);
     const set: Record<string, unknown> = { ...patch };
@@ -147,7 +152,7 @@ export class Writer {
       .returning()
       .get() as Row<T> | undefined;
     if (!after) throw new NotFoundError(getTableName(table), id);
-    this.record(table, 'update', id, before, after);
+    this.record(table, 'update', id, before, after, opts.auditAs);
     return { before, after };
   }
 
@@ -219,13 +224,13 @@ export class Writer {
     return after;
   }
 
-  private record(table: SQLiteTable, op: Change['op'], id: string, before: unknown, after: unknown) {
+  private record(table: SQLiteTable, op: Change['op'], id: string, before: unknown, after: unknown, auditAs?: string) {
     const name = getTableName(table);
     const encoding = encodingOf(name);
     if (op === 'update') {
       // One diff for both: the audit keeps every changed field, the change row the travelling ones.
       const [was, now] = changedFields(before, after);
-      this.audit(`${name}.${op}`, name, id, was, now);
+      this.audit(`${name}.${auditAs ?? op}`, name, id, was, now);
       if (encoding.travels) {
         const fields = encoding.update(was, now, (before as { version?: unknown }).version);
         // Nothing that travels changed (only a derived or local column): no change row to send.

@@ -149,7 +149,7 @@ export function tombstone<T extends DeletableTable>(w: Writer, table: T, id: str
     }
   }
   // `never`: drizzle's partial-row type of a generic table is not expressible here; both columns exist (DeletableTable).
-  const { after } = w.update(table, id, { deletedAt: w.now, deletedBy: w.ctx.actor.userId } as never, { before });
+  const { after } = w.update(table, id, { deletedAt: w.now, deletedBy: w.ctx.actor.userId } as never, { before, auditAs: 'delete' });
   return after;
 }
 
@@ -192,7 +192,7 @@ export function restore<T extends DeletableTable>(w: Writer, table: T, id: strin
   const before = findDeleted(w, table, id) as (Row<T> & { deletedAt: number; deletedBy: string | null }) | undefined;
   if (!before) throw new NotFoundError(`deleted ${entity}`, id);
   checkParentsLive(w, table, before as Record<string, unknown>);
-  const { after } = w.update(table, id, { deletedAt: null, deletedBy: null } as never, { before });
+  const { after } = w.update(table, id, { deletedAt: null, deletedBy: null } as never, { before, auditAs: 'restore' });
   const deleted = { at: before.deletedAt, by: before.deletedBy };
   // Reverse order of the delete: phases come back before the milestones that may name them.
   for (const part of [...(opts.parts ?? [])].reverse()) {
