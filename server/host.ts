@@ -1,8 +1,6 @@
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { eq } from 'drizzle-orm';
 import { openDatabase } from '../db/client.js';
-import { hostSettings } from '../db/schema/index.js';
 import { ChangeBus } from './core/change-bus.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Host } from './core/context.js';
@@ -10,7 +8,7 @@ import { Hlc } from './core/hlc.js';
 import { newId } from './core/ids.js';
 import { createMetrics } from './core/metrics.js';
 import { GroupCommit } from './core/group-commit.js';
-import { ensureEpoch } from './backups/epoch.js';
+import { openNodeState } from './core/node-state-store.js';
 import { logRepair, securePrivateTree } from './core/private-files.js';
 
 export interface HostOptions {
@@ -18,6 +16,8 @@ export interface HostOptions {
   clock?: Clock;
   log?: Logger;
   migrationsFolder?: string;
+  /** A remote HLC stamp further ahead of this clock than this is refused (DEPOTDESK_HLC_MAX_DRIFT_MS). */
+  hlcMaxDriftMs?: number;
 }
 
 export const DB_FILE = 'depotdesk.sqlite';
@@ -36,33 +36,41 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   if (opened.auditRowsChained)
     log.info({ rows: opened.auditRowsChained }, 'audit rows from before the hash chain were chained (once, in insertion order)');
 
-  // This depot's identity is made once and kept: node_epochs ties every mutation to it.
-  let depotId = db.select().from(hostSettings).where(eq(hostSettings.key, 'depot_node_id')).get()?.value as string | undefined;
-  if (!depotId) {
-    depotId = newId();
-    db.insert(hostSettings).values({ key: 'depot_node_id', value: depotId }).run();
-  }
-  const epoch = ensureEpoch(sqlite);
-  // Every epoch is recorded once, with the first mutation seq it may use.
-  sqlite
-    .prepare(
-      "INSERT INTO node_epochs (epoch, node_id, started_at, reason, seq_floor) SELECT ?, ?, ?, 'first', coalesce((SELECT max(seq) FROM mutations), 0) + 1 WHERE NOT EXISTS (SELECT 1 FROM node_epochs WHERE epoch = ?)",
-    )
-    .run(epoch, depotId, clock.now(), epoch);
+  // Who this database is and in which epoch: carried on, restored, behind this data dir's
+  // high-water marks or copied from elsewhere (server/core/node-state.ts decides; the store records
+  // the node_epochs row and raises seq and counters past everything used before).
+  const node = openNodeState({
+    sqlite,
+    dataDir: opts.dataDir,
+    dbFile: path.join(opts.dataDir, DB_FILE),
+    now: clock.now(),
+    log,
+    newNodeId: newId,
+  });
+  const depotId = node.decision.nodeId;
+  const epoch = node.decision.epoch;
   // The clock resumes from its persisted high-water mark, not from the log (which compaction empties);
   // the last logged stamp covers a database that has none yet.
   const hlcHigh = sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(HLC_HIGH_KEY) as string | undefined;
   const lastLogged = sqlite.prepare('SELECT hlc FROM mutations ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
-  const stamps = [hlcHigh === undefined ? undefined : (JSON.parse(hlcHigh) as string), lastLogged].filter((x): x is string => !!x);
+  const stamps = [hlcHigh === undefined ? undefined : (JSON.parse(hlcHigh) as string), lastLogged, node.decision.hlcHigh].filter(
+    (x): x is string => !!x,
+  );
   // Stamps are fixed-width `wall:counter:node`, so string order is clock order.
   const startHlc = stamps.sort().at(-1) ?? null;
-  const hlc = new Hlc(depotId, clock, startHlc);
+  const metrics = createMetrics();
+  const hlc = new Hlc(depotId, clock, startHlc, {
+    ...(opts.hlcMaxDriftMs === undefined ? {} : { maxDriftMs: opts.hlcMaxDriftMs }),
+    onRefused: (err) => {
+      metrics.hlcRefused.inc();
+      log.warn({ err }, 'a clock stamp too far ahead was refused');
+    },
+  });
 
   const saveHlcHigh = sqlite.prepare(
     'INSERT INTO host_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
   let savedHlc = startHlc;
-  const metrics = createMetrics();
   const commits = new GroupCommit(
     sqlite,
     () => metrics.busyRetries.inc(),
@@ -93,6 +101,8 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
     close() {
       if (sqlite.open) {
         commits.flush();
+        // After the last batch, before the database closes: the sidecar matches what is committed.
+        node.keeper.stop();
         // SQLite's advice for long-lived connections: refresh planner statistics that drifted.
         sqlite.pragma('optimize');
         sqlite.close();

@@ -60,7 +60,12 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     level: opts.quiet ? 'silent' : config.logLevel,
     ...(opts.logDestination ? { destination: opts.logDestination } : {}),
   });
-  const host = createHost({ dataDir: config.dataDir, log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const host = createHost({
+    dataDir: config.dataDir,
+    log,
+    hlcMaxDriftMs: config.hlcMaxDriftMs,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
   const telemetry = startTelemetry(host, source, { serial: config.serial });
   const services = createServices(host);

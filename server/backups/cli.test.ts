@@ -44,7 +44,7 @@ describe('npm run restore', () => {
     expect(done.code).toBe(0);
     expect(done.out).toContain(`Restored ${path.join(setDir, 'depotdesk.sqlite')}`);
     expect(done.out).toMatch(/kept aside .*depotdesk\.sqlite\.before-restore-\d{8}-\d{6}\n/);
-    expect(done.out).toContain('node epoch: backup 1, replaced database 1, highest used here none, now 2');
+    expect(done.out).toContain('node epoch: backup 1, replaced database 1, highest used here 1, now 2');
   });
 
   it('when --from names something that is not a DepotDesk database, then it refuses with the reason and exit code 1', () => {

@@ -26,11 +26,3 @@ export function writeEpoch(sqlite: Database.Database, epoch: number): void {
     .prepare('INSERT INTO host_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
     .run(EPOCH_KEY, JSON.stringify(epoch));
 }
-
-/** Called when the host opens its database: records epoch 1 the first time, returns the current one. */
-export function ensureEpoch(sqlite: Database.Database): number {
-  const exists = sqlite.prepare('SELECT 1 FROM host_settings WHERE key = ?').get(EPOCH_KEY);
-  const epoch = readEpoch(sqlite);
-  if (!exists) writeEpoch(sqlite, epoch);
-  return epoch;
-}

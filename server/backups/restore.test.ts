@@ -53,7 +53,7 @@ describe('backup and restore', () => {
     t.host.close();
 
     const report = await restoreBackup({ dataDir: t.dataDir, from: path.join(backups.dir, set.id), now: () => t.clock.now() });
-    expect(report.epoch).toEqual({ backup: 1, replaced: 1, recorded: 0, now: 2 });
+    expect(report.epoch).toEqual({ backup: 1, replaced: 1, recorded: 1, now: 2 });
 
     const restored = createHost({ dataDir: t.dataDir, clock: t.clock });
     try {
