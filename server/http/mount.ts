@@ -2,7 +2,9 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { Ctx, Host } from '../core/context.js';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
-import { readClaim, lookup, remember } from './idempotency.js';
+import { readClaim, lookup, lookupMutation, remember } from './idempotency.js';
+import { mutationIdFor } from '../core/mutation-log.js';
+import type { ReplayedResponse } from './contract-replay.js';
 import { checkAccess, parsePart, Reply, type AnyRoute } from './route.js';
 import { streamCsv, wantsCsv } from './csv-stream.js';
 
@@ -40,6 +42,22 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
           if (stored) {
             send(res, stored.status, stored.body || null, { 'Idempotent-Replayed': 'true' });
             return;
+          }
+          // The stored answer is kept 24 h; a phone offline for longer sends the action again. Its
+          // first mutation took the key's id and headers stay for the replay horizon (30 days), so the
+          // log still knows it was applied: answer so, and apply nothing again.
+          if (req.ctx) {
+            const actor = req.ctx.actor.userId ?? `system:${req.ctx.actor.name}`;
+            const applied = lookupMutation(host, claim, mutationIdFor(claim, 0), actor);
+            if (applied) {
+              const body: ReplayedResponse = {
+                replayed: true,
+                mutationId: applied.mutationId,
+                appliedAt: new Date(applied.appliedAt).toISOString(),
+              };
+              send(res, 200, JSON.stringify(body), { 'Idempotent-Replayed': 'true' });
+              return;
+            }
           }
           res.locals.idempotencyClaim = claim;
           // The request's mutations take their ids from the key, so the log itself recognises a replay.
