@@ -3,7 +3,8 @@ import { defineSyncPolicy, ROW_KEYS, TRACKED, DELETABLE } from './sync-policy.js
 
 export const stockItemsPolicy = defineSyncPolicy(stockItems, {
   merge: 'entity',
-  // The SKU names the thing: the same SKU created at two depots is one item.
+  // The SKU names the thing: the same SKU created at two depots is one item. Unique per org over all
+  // rows, deleted ones included (stock_items_org_sku_uq), so creating a deleted SKU again revives it.
   naturalKey: { columns: ['sku'], rule: 'same-row' },
   columns: {
     ...ROW_KEYS,

@@ -145,6 +145,19 @@ describe('the policy registry', () => {
     expect(policyOf('organizations').columns.get('id')?.kind).toBe('key');
   });
 
+  it('when codes, tags and SKUs are declared, then each is a natural key whose unique index matches its rule', () => {
+    const sqlite = migratedDb();
+    const indexSql = (name: string) => sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(name);
+    // Codes and tags: unique among live rows, and two depots' clashing creations are kept apart as a conflict.
+    expect(policyOf('locations').naturalKey).toEqual({ columns: ['code'], rule: 'conflict' });
+    expect(policyOf('assets').naturalKey).toEqual({ columns: ['tag'], rule: 'conflict' });
+    expect(indexSql('locations_org_code_uq')).toMatch(/WHERE deleted_at IS NULL$/);
+    // The SKU names one item row per org, deleted or not: the index covers tombstones, so re-creating
+    // a deleted SKU revives that row (server/stock/routes.ts) and two depots' items with one SKU merge.
+    expect(policyOf('stock_items').naturalKey).toEqual({ columns: ['sku'], rule: 'same-row' });
+    expect(indexSql('stock_items_org_sku_uq')).toBe('CREATE UNIQUE INDEX `stock_items_org_sku_uq` ON `stock_items` (`org_id`,`sku`)');
+  });
+
   it('when a table has no policy, then policyOf throws naming it', () => {
     expect(() => policyOf('gadgets')).toThrow('no sync policy for table gadgets');
   });

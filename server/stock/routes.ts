@@ -34,6 +34,9 @@ export const stockItemCrud = defineCrud({
     category: { column: stockItems.category, schema: z.string().max(60) },
   },
   search: [stockItems.sku, stockItems.name],
+  // The SKU is unique over deleted items too (the index, and the natural key that names one item on
+  // every replica): creating a deleted SKU again brings that item back instead of a 409.
+  revive: ['sku'],
 });
 
 type LevelRow = typeof stockLevels.$inferSelect;

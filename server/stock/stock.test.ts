@@ -48,6 +48,20 @@ describe('stock items and levels', () => {
     expect(dup.body.errors).toEqual([{ field: 'body.sku', message: 'already used by another stock item' }]);
   });
 
+  it('when a deleted SKU is created again, then the deleted item comes back with the new values instead of a twin', async () => {
+    const body = { sku: 'VALVE-80', name: 'Gate valve 80mm', kind: 'material', unit: 'pcs' };
+    const first = (await t.api('POST', '/api/v1/stock-items', { token: admin, body })).body;
+    expect((await t.api('DELETE', `/api/v1/stock-items/${first.id}`, { token: admin })).status).toBe(204);
+    const again = await t.api('POST', '/api/v1/stock-items', { token: tokens.dispatcher, body: { ...body, name: 'Gate valve DN80' } });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id: first.id, sku: 'VALVE-80', name: 'Gate valve DN80', version: 3 });
+    expect(t.host.sqlite.prepare("SELECT id, deleted_at AS d FROM stock_items WHERE sku = 'VALVE-80'").all()).toEqual([
+      { id: first.id, d: null },
+    ]);
+    // Live again, so the SKU is taken once more.
+    expect((await t.api('POST', '/api/v1/stock-items', { token: admin, body })).body.code).toBe('duplicate');
+  });
+
   it('when a level is put twice, then the first creates (201) and the second sets the count (200), each as a count movement', async () => {
     const first = await t.api('PUT', '/api/v1/stock-levels', { token: admin, body: { depotId, itemId, quantity: 40, reorderLevel: 10 } });
     expect(first.status).toBe(201);

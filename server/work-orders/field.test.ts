@@ -123,6 +123,34 @@ describe('materials', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'body.itemId', message: expect.any(String) }]);
   });
+  it('when the stock item or the depot is deleted, then 400 names it and no usage or movement is recorded', async () => {
+    const wo = workOrderAt(w, 'ON_SITE');
+    const admin = w.tokens.admin;
+    // Neither has a stock level: a level (or any live referrer) would keep it from being deleted.
+    const item = (
+      await t.api('POST', '/api/v1/stock-items', { token: admin, body: { sku: 'CLAMP-9', name: 'Clamp', kind: 'material', unit: 'pcs' } })
+    ).body.id;
+    const depot = (await t.api('POST', '/api/v1/depots', { token: admin, body: { code: 'OLD', name: 'Old yard', timeZone: 'UTC' } })).body
+      .id;
+    expect((await t.api('DELETE', `/api/v1/stock-items/${item}`, { token: admin })).status).toBe(204);
+    expect((await t.api('DELETE', `/api/v1/depots/${depot}`, { token: admin })).status).toBe(204);
+    const movements = () => t.host.sqlite.prepare('SELECT count(*) FROM stock_movements').pluck().get();
+    const before = movements();
+    const deletedItem = await t.api('POST', url(wo.id, '/materials'), {
+      token: w.tokens.tech1,
+      body: { itemId: item, depotId: w.depot, quantity: 1 },
+    });
+    expect(deletedItem.status).toBe(400);
+    expect(deletedItem.body.errors).toEqual([{ field: 'body.itemId', message: 'no such stock item in this organization' }]);
+    const deletedDepot = await t.api('POST', url(wo.id, '/materials'), {
+      token: w.tokens.tech1,
+      body: { itemId: w.item, depotId: depot, quantity: 1 },
+    });
+    expect(deletedDepot.status).toBe(400);
+    expect(deletedDepot.body.errors).toEqual([{ field: 'body.depotId', message: 'no such depot in this organization' }]);
+    expect((await t.api('GET', url(wo.id, '/materials'), { token: w.tokens.viewer })).body.items).toEqual([]);
+    expect(movements()).toBe(before);
+  });
 });
 
 describe('stock as movements', () => {

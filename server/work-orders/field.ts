@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { checklistResults, depots, stockItems, stockLevels, materialUsages } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
+import { findLive } from '../core/tombstone.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
 import type { ChecklistItem } from './contract-domain.js';
@@ -86,9 +87,10 @@ export function recordMaterialUsage(ctx: Ctx, id: string, input: MaterialUsageIn
       const wo = loadForWrite(ctx, w, id);
       assertOpen(wo, 'record material on it');
       const errors: FieldError[] = [];
-      const item = w.find(stockItems, input.itemId);
+      // Deleted items and depots read as missing: no new usage may point at a tombstone.
+      const item = findLive(w, stockItems, input.itemId);
       if (!item) errors.push({ field: 'body.itemId', message: 'no such stock item in this organization' });
-      if (!w.find(depots, input.depotId)) errors.push({ field: 'body.depotId', message: 'no such depot in this organization' });
+      if (!findLive(w, depots, input.depotId)) errors.push({ field: 'body.depotId', message: 'no such depot in this organization' });
       throwIfErrors(errors);
       const level = ctx.host.db
         .select()

@@ -56,6 +56,23 @@ describe('bad input to work orders', () => {
     expect(res.body.checklist.map((i: { id: string }) => i.id)).toEqual(['isolated', 'pressure', 'remarks']);
   });
 
+  it('when the named template is deleted, then 400 on body.templateId and nothing is created', async () => {
+    const template = await t.api('POST', '/api/v1/task-templates', {
+      token: w.tokens.admin,
+      body: { name: 'Retired hydrant check', type: 'inspection', priority: 'low', durationMin: 30 },
+    });
+    expect(template.status).toBe(201);
+    expect((await t.api('DELETE', `/api/v1/task-templates/${template.body.id}`, { token: w.tokens.admin })).status).toBe(204);
+    const before = count('work_orders');
+    const res = await t.api('POST', '/api/v1/work-orders', {
+      token: w.tokens.dispatcher,
+      body: { title: 'Hydrant 12', templateId: template.body.id },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toContainEqual({ field: 'body.templateId', message: 'no such task template in this organization' });
+    expect(count('work_orders')).toBe(before);
+  });
+
   it('when an id is not a UUID, then 400 names the path parameter', async () => {
     const res = await t.api('GET', '/api/v1/work-orders/not-a-uuid', { token: w.tokens.viewer });
     expect(res.status).toBe(400);

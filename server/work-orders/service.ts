@@ -4,6 +4,7 @@ import type { Sqlite } from '../../db/client.js';
 import { taskTemplates, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate, type Writer } from '../core/mutate.js';
+import { findLive } from '../core/tombstone.js';
 import { numberPrefix } from '../depots/home.js';
 import { ConflictError, type FieldError } from '../errors.js';
 import { ChecklistSchema, RequiredSkillSchema } from './contract-domain.js';
@@ -59,7 +60,8 @@ const TemplateDefaults = z.object({ requiredSkills: z.array(RequiredSkillSchema)
 export function createWorkOrder(ctx: Ctx, input: CreateWorkOrderInput): WorkOrderDto {
   return mutate(ctx, 'work_order.created', (w) => {
     const errors: FieldError[] = [];
-    const template = input.templateId ? w.find(taskTemplates, input.templateId) : undefined;
+    // A deleted template reads as missing, like every other reference (its checklist may be stale).
+    const template = input.templateId ? findLive(w, taskTemplates, input.templateId) : undefined;
     if (input.templateId && !template) errors.push({ field: 'body.templateId', message: 'no such task template in this organization' });
     const type = input.type ?? template?.type;
     const priority = input.priority ?? template?.priority;
