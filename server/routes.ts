@@ -28,6 +28,7 @@ import { attendanceRoutes } from './attendance/routes.js';
 import { reportExportRoutes } from './reports/routes-exports.js';
 import { kpiRoutes } from './reports/routes-kpi.js';
 import { backupRoutes } from './backups/routes.js';
+import { deletedRoutes } from './deleted/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
@@ -63,5 +64,6 @@ export function allRoutes(): AnyRoute[] {
     ...mapRoutes,
     ...telemetryRoutes,
     ...backupRoutes,
+    ...deletedRoutes,
   ];
 }
