@@ -4,6 +4,7 @@ import { api, type Page, type Query } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
 import { catalogQueries } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
+import { useOfferUndo } from './deleted-queries';
 import { Field, FormError, orNull, SidePanel } from './forms';
 import {
   adminQueries,
@@ -208,8 +209,18 @@ function TeamMembers({ team, members, canEdit, onEdit }: { team: TeamDto; member
   const users = useQuery(catalogQueries.users());
   const [pick, setPick] = useState('');
   const add = useWrite(['team_members'], (v: { userId: string; isLead: boolean }) => api.post(`/teams/${team.id}/members`, v));
-  const remove = useWrite(['team_members'], (userId: string) => api.delete(`/teams/${team.id}/members/${userId}`));
+  const offerUndo = useOfferUndo();
+  // Undo adds the member again with their lead flag: the host brings the same membership row back.
+  const remove = useWrite(['team_members'], (m: TeamMemberDto) => api.delete(`/teams/${team.id}/members/${m.userId}`));
   const onError = { onError: (e: unknown) => toasts.error(e) };
+  const removeMember = (m: TeamMemberDto) =>
+    remove.mutate(m, {
+      ...onError,
+      onSuccess: () =>
+        offerUndo({ done: `${m.name} removed from ${team.name}`, undone: `${m.name} is back in ${team.name}` }, ['team_members'], () =>
+          api.post(`/teams/${team.id}/members`, { userId: m.userId, isLead: m.isLead }),
+        ),
+    });
   const candidates = (users.data ?? []).filter((u) => u.active && !members.some((m) => m.userId === u.id));
   const sorted = [...members].sort((a, b) => Number(b.isLead) - Number(a.isLead) || a.name.localeCompare(b.name));
   return (
@@ -231,7 +242,7 @@ function TeamMembers({ team, members, canEdit, onEdit }: { team: TeamDto; member
               >
                 {m.isLead ? '★' : '☆'}
               </button>
-              <button title="Remove from team" onClick={() => remove.mutate(m.userId, onError)} data-testid="remove-member">
+              <button title="Remove from team" onClick={() => removeMember(m)} data-testid="remove-member">
                 ✕
               </button>
             </>
@@ -464,8 +475,18 @@ function UserSkills({ userId, canEdit }: { userId: string; canEdit: boolean }) {
   const setLevel = useWrite(['user_skills'], (v: { skillId: string; level: number }) =>
     api.put(`/users/${userId}/skills/${v.skillId}`, { level: v.level }),
   );
+  const offerUndo = useOfferUndo();
   const remove = useWrite(['user_skills'], (skillId: string) => api.delete(`/users/${userId}/skills/${skillId}`));
   const onError = { onError: (e: unknown) => toasts.error(e) };
+  // Undo sets the skill again at its old level: the host brings the same row back.
+  const removeSkill = (s: { skillId: string; name: string; level: number }) =>
+    remove.mutate(s.skillId, {
+      ...onError,
+      onSuccess: () =>
+        offerUndo({ done: `Skill ${s.name} removed`, undone: `Skill ${s.name} restored at level ${s.level}` }, ['user_skills'], () =>
+          api.put(`/users/${userId}/skills/${s.skillId}`, { level: s.level }),
+        ),
+    });
   const has = detail.data?.skills ?? [];
   const candidates = useMemo(() => (skills.data ?? []).filter((s) => !has.some((h) => h.skillId === s.id)), [skills.data, has]);
   return (
@@ -498,7 +519,7 @@ function UserSkills({ userId, canEdit }: { userId: string; canEdit: boolean }) {
               ))}
             </span>
             {canEdit && (
-              <button className="link" title="Remove skill" onClick={() => remove.mutate(s.skillId, onError)}>
+              <button className="link" title="Remove skill" onClick={() => removeSkill(s)}>
                 ✕
               </button>
             )}

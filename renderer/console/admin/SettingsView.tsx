@@ -2,19 +2,22 @@ import { useState } from 'react';
 import { useSession } from '../../shared/api/session';
 import { AuditTrailTab } from './AuditTrailTab';
 import { BackupsTab } from './BackupsTab';
+import { DeletedItemsTab } from './DeletedItemsTab';
+import { restorableKinds } from './deleted-queries';
 import { DepotsTab, VehiclesTab } from './FleetTabs';
 import { Tabs } from './forms';
 import { CalendarsTab, SlaMatrixTab } from './SlaTabs';
 import { TemplatesTab } from './TemplatesTab';
 import './admin.css';
 
-type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'audit' | 'backups';
+type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'deleted' | 'audit' | 'backups';
 const TABS: [SettingsTab, string][] = [
   ['templates', 'Task templates'],
   ['sla', 'SLA matrix'],
   ['calendars', 'Calendars'],
   ['depots', 'Depots'],
   ['vehicles', 'Vehicles'],
+  ['deleted', 'Deleted items'],
   ['audit', 'Audit trail'],
   ['backups', 'Backups'],
 ];
@@ -26,6 +29,7 @@ const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.
   calendars: CalendarsTab,
   depots: DepotsTab,
   vehicles: VehiclesTab,
+  deleted: DeletedItemsTab,
   audit: AuditTrailTab,
   backups: BackupsTab,
 };
@@ -34,7 +38,9 @@ const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.
 export function SettingsView() {
   const session = useSession();
   const [tab, setTab] = useState<SettingsTab>('templates');
-  const tabs = TABS.filter(([id]) => !NEEDS[id] || session.can(NEEDS[id]));
+  // The recycle bin is for those who may delete something: it lists only kinds they may restore.
+  const canRestore = restorableKinds((p) => session.can(p)).length > 0;
+  const tabs = TABS.filter(([id]) => (id === 'deleted' ? canRestore : !NEEDS[id] || session.can(NEEDS[id])));
   const View = VIEWS[tab];
   return <View toolbar={<Tabs<SettingsTab> tabs={tabs} value={tab} onChange={setTab} />} />;
 }

@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
+import { useOfferUndo } from './deleted-queries';
 import { Field, FormError, num, SidePanel } from './forms';
 import {
   adminQueries,
@@ -182,10 +183,18 @@ function PolicyForm({
       onClose();
     },
   );
+  const offerUndo = useOfferUndo();
   const remove = useWrite(
-    ['sla_policies'],
+    ['sla_policies', 'deleted'],
     () => api.delete(`/sla/policies/${policy!.id}`),
-    () => onClose(),
+    () => {
+      const id = policy!.id;
+      const cell = `${type} · ${priority}`;
+      offerUndo({ done: `SLA target for ${cell} removed`, undone: `SLA target for ${cell} restored` }, ['sla_policies'], () =>
+        api.post(`/sla/policies/${id}/restore`),
+      );
+      onClose();
+    },
   );
   const errs = fieldErrors(save.error);
   return (
@@ -196,7 +205,11 @@ function PolicyForm({
       footer={
         <>
           {policy && (
-            <button style={{ marginRight: 'auto' }} onClick={() => remove.mutate(undefined, { onError: (e) => toasts.error(e) })}>
+            <button
+              style={{ marginRight: 'auto' }}
+              onClick={() => remove.mutate(undefined, { onError: (e) => toasts.error(e) })}
+              data-testid="policy-remove"
+            >
               Remove target
             </button>
           )}

@@ -6,6 +6,8 @@ interface Toast {
   kind: 'error' | 'info' | 'success';
   text: string;
   detail?: string;
+  /** One button on the toast (e.g. "Undo" after a delete); the toast closes when it is pressed. */
+  action?: { label: string; run(): void };
 }
 
 const ToastContext = createContext<{ push(t: Omit<Toast, 'id'>): void; error(err: unknown): void } | null>(null);
@@ -18,7 +20,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     (t: Omit<Toast, 'id'>) => {
       const id = nextId++;
       setToasts((all) => [...all.slice(-4), { ...t, id }]);
-      setTimeout(() => dismiss(id), t.kind === 'error' ? 8000 : 4000);
+      // An offer to undo must stay long enough to be read and reached with the mouse.
+      setTimeout(() => dismiss(id), t.kind === 'error' || t.action ? 10_000 : 4000);
     },
     [dismiss],
   );
@@ -39,6 +42,19 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={t.id} className={`toast toast-${t.kind}`} data-testid={`toast-${t.kind}`} onClick={() => dismiss(t.id)}>
             <div>{t.text}</div>
             {t.detail && <pre>{t.detail}</pre>}
+            {t.action && (
+              <button
+                className="toast-action"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  dismiss(t.id);
+                  t.action?.run();
+                }}
+                data-testid="toast-action"
+              >
+                {t.action.label}
+              </button>
+            )}
           </div>
         ))}
       </div>
