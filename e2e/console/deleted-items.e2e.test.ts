@@ -137,6 +137,24 @@ describe('Settings → Deleted items', () => {
     await context.close();
   });
 
+  it('when a viewer deletes a report schedule and presses Undo, then the schedule is listed again', async () => {
+    const viewer = await login(DEMO.viewer);
+    await call('POST', '/reports/schedules', viewer, { name: 'Monthly depot pack', kind: 'workbook', cadence: 'monthly' });
+    const { context, page } = await desktopPage(browser, host.url);
+    await signIn(page, DEMO.viewer.email, DEMO.viewer.password);
+    await page.getByTestId('nav-reports').click();
+    await page.locator('[data-testid="reports-view"][data-state="ready"]').waitFor();
+    const row = page.getByTestId('schedule-row').filter({ hasText: 'Monthly depot pack' });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    page.once('dialog', (d) => void d.accept()); // "Delete the schedule …? Its files stay."
+    await page.getByTestId('schedule-form').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByTestId('toast-success').filter({ hasText: 'Monthly depot pack' }).getByTestId('toast-action').click();
+    await page.getByTestId('toast-success').filter({ hasText: 'Schedule "Monthly depot pack" restored' }).waitFor();
+    await expect.poll(() => row.count()).toBe(1);
+    await context.close();
+  });
+
   it("when a viewer (who may delete only report schedules) opens Deleted items, then only report schedules are offered and the admin's deletions are not shown", async () => {
     const { context, page } = await desktopPage(browser, host.url);
     await signIn(page, DEMO.viewer.email, DEMO.viewer.password);

@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { catalogQueries } from '../../shared/catalog/queries';
+import { useOfferUndo } from '../admin/deleted-queries';
 import { useToasts } from '../shell/toasts';
 import {
   createSchedule,
   deleteSchedule,
   downloadReport,
+  restoreSchedule,
   scheduleQueries,
   updateSchedule,
   type ScheduleDto,
@@ -92,6 +94,7 @@ export function ScheduledReports() {
 function ScheduleForm({ initial, onDone }: { initial: ScheduleDto | null; onDone(): void }) {
   const queryClient = useQueryClient();
   const toasts = useToasts();
+  const offerUndo = useOfferUndo();
   const teams = useQuery(catalogQueries.teams());
   const [form, setForm] = useState<ScheduleInput>({
     name: initial?.name ?? '',
@@ -115,6 +118,10 @@ function ScheduleForm({ initial, onDone }: { initial: ScheduleDto | null; onDone
     try {
       await deleteSchedule(initial.id);
       await queryClient.invalidateQueries({ queryKey: ['report_schedules'] });
+      const { id, name } = initial;
+      offerUndo({ done: `Schedule "${name}" deleted`, undone: `Schedule "${name}" restored` }, ['report_schedules'], () =>
+        restoreSchedule(id),
+      );
       onDone();
     } catch (err) {
       toasts.error(err);

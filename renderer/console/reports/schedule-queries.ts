@@ -26,6 +26,7 @@ export const createSchedule = (body: ScheduleInput) => api.post<ScheduleDto>('/r
 export const updateSchedule = (id: string, version: number, body: Partial<ScheduleInput>) =>
   api.patch<ScheduleDto>(`/reports/schedules/${id}`, body, { ifMatch: version });
 export const deleteSchedule = (id: string) => api.delete(`/reports/schedules/${id}`);
+export const restoreSchedule = (id: string) => api.post<ScheduleDto>(`/reports/schedules/${id}/restore`);
 
 /** Saves a report file from the reports folder (scheduled exports, jobcards) where the user chooses. */
 export async function downloadReport(f: Pick<ReportFileDto, 'url' | 'fileName'>): Promise<void> {
