@@ -34,7 +34,10 @@ const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.
   backups: BackupsTab,
 };
 
-/** Org configuration. Every tab is readable by all; editing follows session.can() per tab. */
+/**
+ * Org configuration. The catalog tabs are readable by all, editing follows session.can() per tab;
+ * Deleted items, Audit trail and Backups are shown only to roles that may use them.
+ */
 export function SettingsView() {
   const session = useSession();
   const [tab, setTab] = useState<SettingsTab>('templates');
