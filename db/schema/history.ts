@@ -64,7 +64,8 @@ export type ChangeOp = (typeof CHANGE_OPS)[number];
 /**
  * What one mutation changed, in order (`n`). `fields` holds only synced columns (by DB name): every
  * non-null one for an insert, the changed ones with their new values for an update, nothing for a
- * delete or restore (the op is the tombstone), `{from, to}` local ids for a telemetry batch.
+ * delete or restore (the op is the tombstone), `{from, to, count}` local ids for a telemetry batch
+ * (see IdRange in server/core/mutation-log.ts).
  * Clustered by mutation (WITHOUT ROWID), so a pull reads a mutation's changes contiguously.
  */
 export const changes = sqliteTable(

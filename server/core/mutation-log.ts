@@ -31,6 +31,51 @@ export interface PendingChange {
   fields: string | null;
 }
 
+/**
+ * One run of consecutive local ids that a batch inserted into a `batch` table (telemetry readings,
+ * vehicle positions). Those rows are logged by range, not one change row each: at sensor rates a row
+ * per reading would triple the writes, and the values are already in the table.
+ *
+ * Shape of such a change row (op `batch`): `table_name` the table, `row_id` `"<from>..<to>"` (for a
+ * reader of the log; nothing parses it), `fields` `{"from":<first id>,"to":<last id>,"count":<rows>}`
+ * with every id in from..to (inclusive) inserted by this mutation and `count = to - from + 1`. A sync
+ * client reads the rows of the range from the table; a receiver keys them by (origin node, epoch,
+ * local id), since the integer id is unique on this node only. The write census (server/testing/)
+ * counts a row of a batch table as logged when a range of its table covers its id.
+ */
+export interface IdRange {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/** Collects the ids a batch inserted into one table, in insert order, as runs of consecutive ids. */
+export class IdRanges {
+  readonly ranges: IdRange[] = [];
+
+  add(id: number): void {
+    const last = this.ranges[this.ranges.length - 1];
+    if (last && id === last.to + 1) {
+      last.to = id;
+      last.count += 1;
+    } else {
+      // Not expected inside one synchronous flush (SQLite hands out max(id) + 1), but if it ever
+      // happens the log stays exact: a new range rather than one that claims ids it did not write.
+      this.ranges.push({ from: id, to: id, count: 1 });
+    }
+  }
+
+  /** The change rows for these ranges of `table`, in id order as inserted. */
+  changes(table: string): PendingChange[] {
+    return this.ranges.map((r) => ({
+      table,
+      rowId: `${r.from}..${r.to}`,
+      op: 'batch' as const,
+      fields: `{"from":${r.from},"to":${r.to},"count":${r.count}}`,
+    }));
+  }
+}
+
 /** What a finished mutation wrote, for its header. */
 export interface MutationSummary {
   action: string;

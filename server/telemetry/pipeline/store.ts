@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../../../db/client.js';
-import type { Host } from '../../core/context.js';
+import { systemCtx, type Host } from '../../core/context.js';
+import { IdRanges, writeMutation } from '../../core/mutation-log.js';
 import type { TelemetryFrame } from '../types.js';
 
 /** Where a device's readings go: its org and the asset or vehicle it is bound to. */
@@ -42,6 +43,9 @@ export function subjectOf(b: { assetId: string | null; vehicleId: string | null;
   if (b.vehicleId) return { kind: 'vehicle', id: b.vehicleId };
   return { kind: 'device', id: b.deviceId };
 }
+
+/** The action of the mutations header a telemetry flush writes per org. */
+export const BATCH_ACTION = 'telemetry.batch';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
@@ -100,14 +104,17 @@ interface Agg {
 
 /**
  * Writes one batch — readings, positions and their roll-ups — as ONE atomic unit of the host's
- * group commit.
+ * group commit, and logs what it inserted for sync in the same unit (a rollback takes both).
  *
  * Why not mutate(): readings are append-only history (DESIGN invariant 6), never edited, and come
- * by the thousand per second from a busy port. mutate() would add an audit row and a change-log
- * row (with the whole row as JSON) per reading — tripling the writes and burying the audit log in
- * sensor noise. Their "audit" is the device and receive time on the row itself; sync ships them
- * later as time-range batches rather than through the per-row change log. Configuration (devices,
- * rules, settings) and consequences (alerts, work orders) do go through mutate().
+ * by the thousand per second from a busy port. mutate() would add an audit row and a change row
+ * (with the row's values) per reading — tripling the writes and burying the audit log in sensor
+ * noise. Their "audit" is the device and receive time on the row itself. Instead each flush logs,
+ * per org, one mutations header (`telemetry.batch`, actor `system:telemetry`, this host's epoch, one
+ * HLC) and one `batch` change row per table naming the range of local ids it inserted (shape in
+ * server/core/mutation-log.ts, IdRange): a few rows per flush, whatever its size. Roll-ups are
+ * derived (each replica rebuilds them from readings), so they are not logged. Configuration
+ * (devices, rules, settings) and consequences (alerts, work orders) go through mutate().
  */
 export function writeBatch(host: Host, batch: QueuedFrame[]): { readings: StoredReading[]; positions: StoredPosition[] } {
   const s = statements(host.sqlite);
@@ -148,41 +155,59 @@ export function writeBatch(host: Host, batch: QueuedFrame[]): { readings: Stored
   };
 
   host.commits.run(() => {
-    for (const { binding: b, frame, receivedAt } of batch) {
-      if (frame.kind === 'position') {
-        s.position.run(
-          b.orgId,
-          b.deviceId,
-          b.vehicleId,
-          frame.at,
-          frame.lat,
-          frame.lon,
-          frame.speedKmh,
-          frame.headingDeg,
-          frame.fixQuality,
-          frame.satellites,
-          frame.hdop,
-          frame.altitudeM,
-          receivedAt,
-        );
-        positions.push({ binding: b, frame });
-        continue;
+    // Org by org, so each org's ids in each table are one run (SQLite gives a new row max(id) + 1 and
+    // nothing else inserts while this synchronous unit runs) and its header covers only its own rows.
+    for (const [orgId, frames] of byOrg(batch)) {
+      const readingIds = new IdRanges();
+      const positionIds = new IdRanges();
+      for (const { binding: b, frame, receivedAt } of frames) {
+        if (frame.kind === 'position') {
+          const info = s.position.run(
+            b.orgId,
+            b.deviceId,
+            b.vehicleId,
+            frame.at,
+            frame.lat,
+            frame.lon,
+            frame.speedKmh,
+            frame.headingDeg,
+            frame.fixQuality,
+            frame.satellites,
+            frame.hdop,
+            frame.altitudeM,
+            receivedAt,
+          );
+          positionIds.add(Number(info.lastInsertRowid));
+          positions.push({ binding: b, frame });
+          continue;
+        }
+        for (const m of frame.metrics) {
+          const info = s.reading.run(b.orgId, b.deviceId, b.assetId, b.vehicleId, m.name, m.value, m.unit, frame.at, receivedAt);
+          readingIds.add(Number(info.lastInsertRowid));
+          const r: StoredReading = {
+            orgId: b.orgId,
+            deviceId: b.deviceId,
+            assetId: b.assetId,
+            vehicleId: b.vehicleId,
+            metric: m.name,
+            value: m.value,
+            unit: m.unit,
+            at: frame.at,
+          };
+          readings.push(r);
+          addAgg(r, 'minute', MINUTE);
+          addAgg(r, 'hour', HOUR);
+        }
       }
-      for (const m of frame.metrics) {
-        s.reading.run(b.orgId, b.deviceId, b.assetId, b.vehicleId, m.name, m.value, m.unit, frame.at, receivedAt);
-        const r: StoredReading = {
-          orgId: b.orgId,
-          deviceId: b.deviceId,
-          assetId: b.assetId,
-          vehicleId: b.vehicleId,
-          metric: m.name,
-          value: m.value,
-          unit: m.unit,
-          at: frame.at,
-        };
-        readings.push(r);
-        addAgg(r, 'minute', MINUTE);
-        addAgg(r, 'hour', HOUR);
+      const changes = [...readingIds.changes('telemetry_readings'), ...positionIds.changes('vehicle_positions')];
+      if (changes.length > 0) {
+        writeMutation(systemCtx(host, orgId, 'telemetry'), {
+          action: BATCH_ACTION,
+          at: host.clock.now(),
+          auditFrom: null,
+          auditTo: null,
+          changes,
+        });
       }
     }
     for (const a of aggs.values()) {
@@ -204,6 +229,17 @@ export function writeBatch(host: Host, batch: QueuedFrame[]): { readings: Stored
     }
   });
   return { readings, positions };
+}
+
+/** The batch's frames per org, in arrival order within each org (almost always one org per host). */
+function byOrg(batch: QueuedFrame[]): Map<string, QueuedFrame[]> {
+  const groups = new Map<string, QueuedFrame[]>();
+  for (const q of batch) {
+    const group = groups.get(q.binding.orgId);
+    if (group) group.push(q);
+    else groups.set(q.binding.orgId, [q]);
+  }
+  return groups;
 }
 
 export function rowsOf(frame: TelemetryFrame): number {
