@@ -14,6 +14,8 @@ export default defineConfig({
     ],
     // Builds the host bundle and the console once, so end-to-end tests run what users run.
     globalSetup: ['e2e/global-setup.ts'],
+    // Every in-process host counts its writes against the change log; a write that escaped it fails the test (issue 13).
+    setupFiles: ['server/testing/census-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -2,6 +2,7 @@ import type { Host } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { JobView } from './jobs/manager.js';
 import type { Services } from '../services.js';
+import { withoutCensus } from '../testing/write-census.js';
 
 /**
  * Test-only helpers for report tests. Not imported by production code.
@@ -10,7 +11,7 @@ import type { Services } from '../services.js';
 /**
  * Inserts `n` plain work orders (and one 'created' event each) in one transaction, straight into
  * SQLite: 100k rows through mutate() would take minutes, and these tests measure exports, not
- * writes. Audit and change log are deliberately left out.
+ * writes. Audit and change log are deliberately left out, so the write census is paused for the load.
  */
 export function bulkWorkOrders(
   host: Host,
@@ -32,7 +33,7 @@ export function bulkWorkOrders(
   // it is set aside during the load (those rows are simply not searchable) and put back after.
   const fts = host.sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'work_orders_fts_ai'").pluck().get() as
     string | undefined;
-  host.sqlite.transaction(() => {
+  const load = host.sqlite.transaction(() => {
     if (fts) host.sqlite.exec('DROP TRIGGER work_orders_fts_ai');
     for (let i = 0; i < n; i++) {
       const id = newId();
@@ -61,7 +62,8 @@ export function bulkWorkOrders(
       ev.run(newId(), orgId, id, at);
     }
     if (fts) host.sqlite.exec(fts);
-  })();
+  });
+  withoutCensus(host.sqlite, 'bulkWorkOrders: a report fixture loaded straight into SQLite', load);
 }
 
 /** Resolves with the job's final view (done, failed or cancelled), listening on the host's bus. */
