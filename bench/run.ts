@@ -30,7 +30,11 @@ interface Options {
   sequentialTransitions: number;
   concurrency: number;
   durationS: number;
-  /** `--only host,serial,telemetry,reports,audit,changelog`: which parts to run (default: all). */
+  /**
+   * `--only host,serial,telemetry,reports,audit,changelog`: which parts to run (default: all).
+   * `--only transitions` runs just the transition figures of `host` (no start-ups or list queries), to
+   * compare builds quickly; `host` includes them.
+   */
   sections: Set<string>;
   /** `--audit-rows N`: audit rows the audit section chains and verifies (default 1,000,000). */
   auditRows: number;
@@ -193,6 +197,7 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const rows: Row[] = [];
   if (opts.sections.has('host')) rows.push(...(await hostSection(opts)));
+  else if (opts.sections.has('transitions')) rows.push(...(await transitionsSection(opts)));
   if (opts.sections.has('serial')) {
     console.log('serial telemetry: decoders, then 16 pseudo-terminal ports (socat) …');
     rows.push(...(await benchSerial({ ports: 16, durationS: opts.durationS > 5 ? 5 : opts.durationS, log: (m) => console.log(`  ${m}`) })));
@@ -249,36 +254,7 @@ async function hostSection(opts: Options): Promise<Row[]> {
     const rssIdle = host.rssMb();
     const token = await login(host.url);
     rows.push(...(await listBench(host, token, fx, opts.listRuns)));
-    const load = await transitionLoad(host.url, token, fx.candidates, {
-      sequential: opts.sequentialTransitions,
-      concurrency: opts.concurrency,
-      durationS: opts.durationS,
-    });
-    rows.push({
-      metric: `transition p50 (sequential, n=${load.sequential.length})`,
-      value: ms(median(load.sequential)),
-      target: '',
-      pass: null,
-    });
-    rows.push({
-      metric: 'transition p95 (sequential)',
-      value: ms(percentile(load.sequential, 95)),
-      target: '< 5 ms',
-      pass: percentile(load.sequential, 95) < 5,
-    });
-    rows.push({
-      metric: `transitions/s (concurrency ${opts.concurrency}, ${load.count} in ${load.seconds.toFixed(1)} s)`,
-      value: load.perSecond.toFixed(0),
-      target: '≥ 1,500',
-      pass: load.perSecond >= 1_500,
-    });
-    if (load.errors.size)
-      rows.push({
-        metric: 'transition errors',
-        value: [...load.errors.entries()].map(([k, n]) => `${k} ×${n}`).join(', '),
-        target: '0',
-        pass: false,
-      });
+    rows.push(...(await transitionRows(host.url, token, fx, opts)));
     const rss = host.rssMb();
     rows.push({ metric: 'host RSS after start (idle)', value: `${rssIdle.toFixed(0)} MB`, target: '', pass: null });
     rows.push({ metric: 'host RSS after the runs', value: `${rss.toFixed(0)} MB`, target: '< 250 MB', pass: rss < 250 });
@@ -286,6 +262,60 @@ async function hostSection(opts: Options): Promise<Row[]> {
     await host.stop();
   }
   return rows;
+}
+
+/** Sequential transition latency, then sustained throughput with `opts.concurrency` clients. */
+async function transitionRows(url: string, token: string, fx: Fixture, opts: Options): Promise<Row[]> {
+  const load = await transitionLoad(url, token, fx.candidates, {
+    sequential: opts.sequentialTransitions,
+    concurrency: opts.concurrency,
+    durationS: opts.durationS,
+  });
+  const rows: Row[] = [
+    { metric: `transition p50 (sequential, n=${load.sequential.length})`, value: ms(median(load.sequential)), target: '', pass: null },
+    {
+      metric: 'transition p95 (sequential)',
+      value: ms(percentile(load.sequential, 95)),
+      target: '< 5 ms',
+      pass: percentile(load.sequential, 95) < 5,
+    },
+    {
+      metric: `transitions/s (concurrency ${opts.concurrency}, ${load.count} in ${load.seconds.toFixed(1)} s)`,
+      value: load.perSecond.toFixed(0),
+      target: '≥ 1,500',
+      pass: load.perSecond >= 1_500,
+    },
+  ];
+  if (load.errors.size)
+    rows.push({
+      metric: 'transition errors',
+      value: [...load.errors.entries()].map(([k, n]) => `${k} ×${n}`).join(', '),
+      target: '0',
+      pass: false,
+    });
+  return rows;
+}
+
+/** `--only transitions`: the transition figures alone, on a host started once (no start-up or list runs). */
+async function transitionsSection(opts: Options): Promise<Row[]> {
+  await ensureDatabase(opts.dataDir);
+  const fx = readFixture(opts.dataDir);
+  const command = hostCommand();
+  console.log(`transitions: ${fx.workOrders} work orders (${fx.dbMb.toFixed(0)} MB) in ${opts.dataDir}; host ${command.label} …`);
+  // Context for comparing runs: each durable commit waits for one fdatasync, so a busy disk caps these figures.
+  const fsyncs = fsyncProbe(opts.dataDir);
+  const disk: Row = {
+    metric: 'disk fdatasync p50 / p95',
+    value: `${ms(median(fsyncs))} / ${ms(percentile(fsyncs, 95))}`,
+    target: '',
+    pass: null,
+  };
+  const host = await startChild(command, opts.dataDir, opts.logLevel);
+  try {
+    return [disk, ...(await transitionRows(host.url, await login(host.url), fx, opts))];
+  } finally {
+    await host.stop();
+  }
 }
 
 /** KPI API latency, the KPI PDF and the workbook of the whole depot, built by a host process as report jobs. */
