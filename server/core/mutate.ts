@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, VersionConflictError } from '../errors.js
 import type { Ctx } from './context.js';
 import type { ChangeMessage } from './change-bus.js';
 import { newId } from './ids.js';
+import { naturalIdFor } from '../ids/natural-key.js';
 import { encodingOf } from './change-encoding.js';
 import { writeMutation, type PendingChange } from './mutation-log.js';
 
@@ -100,7 +101,9 @@ export class Writer {
   }
 
   insert<T extends ManagedTable>(table: T, values: NoInfer<InsertValues<T>>): Row<T> {
-    const full: Record<string, unknown> = { id: newId(), ...values };
+    // Rows with a same-row natural key get an id derived from it, so two depots name the same row.
+    const id = naturalIdFor(getTableName(table), this.ctx.orgId, values) ?? newId();
+    const full: Record<string, unknown> = { id, ...values };
     if (table.orgId) full.orgId = this.ctx.orgId;
     if (hasColumn(table, 'createdAt')) full.createdAt = this.now;
     if (hasColumn(table, 'updatedAt')) full.updatedAt = this.now;
