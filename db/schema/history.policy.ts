@@ -78,7 +78,12 @@ export const idempotencyKeysPolicy = defineSyncPolicy(idempotencyKeys, {
   columns: { scope: 'local', key: 'local', requestHash: 'local', status: 'local', body: 'local', createdAt: 'local' },
 });
 
-/** Number counters are per depot (design 3.7): each depot issues numbers under its own code. */
+/**
+ * Number counters are per depot (design 3.7): each depot issues numbers under its own code, so the
+ * counter never travels; the numbers do, as `work_orders.number`/`seq` (synced) on the row each was
+ * issued for. The counter is bumped by plain SQL inside the creating mutation's transaction (it has no
+ * id for the Writer; server/work-orders/service.ts nextNumber), which is allowed only because it is local.
+ */
 export const countersPolicy = defineSyncPolicy(counters, {
   merge: 'local',
   columns: { orgId: 'local', name: 'local', value: 'local' },

@@ -245,7 +245,9 @@ export class ReportJobs {
 
   private persist(orgId: string, id: string, patch: Partial<typeof reportRuns.$inferInsert>): void {
     const ctx: Ctx = { host: this.host, orgId, actor: { userId: null, role: 'system', name: 'report worker' } };
-    mutate(ctx, `report.${patch.state ?? 'updated'}`, (w) => void w.update(reportRuns, id, patch));
+    // A run's progress is this host's job state (report_runs is a local table): not an edit anyone
+    // made, so no audit entry; the request itself was audited when the run was inserted.
+    mutate(ctx, `report.${patch.state ?? 'updated'}`, (w) => void w.setLocal(reportRuns, id, patch));
   }
 
   private viewOf(job: Active): JobView {

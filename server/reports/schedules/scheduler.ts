@@ -80,7 +80,9 @@ export class ReportScheduler {
         started.push(done);
       }
       const last = periods.at(-1)!.to;
-      mutate(ctx, 'report_schedule.ran', (w) => void w.update(reportSchedules, s.id, { lastPeriodEnd: last }));
+      // Job state of this host's worker (policy 'local'): no version bump, audit entry or change row,
+      // so a run never makes an admin's open edit of the schedule conflict.
+      mutate(ctx, 'report_schedule.ran', (w) => void w.setLocal(reportSchedules, s.id, { lastPeriodEnd: last }));
     }
     return started;
   }

@@ -132,11 +132,15 @@ export function findByCode(host: Host, code: string): ShareRow | undefined {
     .get();
 }
 
-/** Counts one opening of the status page, through the write path as the link's org. */
+/**
+ * Counts one opening of the status page, through the write path as the link's org. `opens` and
+ * `lastOpenedAt` are local (counted where the link is opened), so this is a setLocal: no version
+ * bump, audit entry or change row for a customer looking at a page.
+ */
 export function countOpen(host: Host, row: ShareRow): void {
   const ctx: Ctx = { host, orgId: row.orgId, actor: { userId: null, role: 'system', name: 'share link' } };
   mutate(ctx, 'share_link.opened', (w) => {
     const current = w.get(shareLinks, row.id, 'share link');
-    w.update(shareLinks, row.id, { opens: current.opens + 1, lastOpenedAt: w.now }, { before: current });
+    w.setLocal(shareLinks, row.id, { opens: current.opens + 1, lastOpenedAt: w.now });
   });
 }

@@ -55,6 +55,13 @@ describe('share links', () => {
     );
     const mine = list.body.items.find((l) => l.id === res.body.id)!;
     expect(mine).toMatchObject({ opens: 2, codeHint: res.body.code.slice(0, 4), state: 'active' });
+    // Opens are local counters (setLocal): no audit entry, no mutation, no version bump for a page view.
+    const sqlite = t.host.sqlite;
+    expect(sqlite.prepare("SELECT count(*) FROM mutations WHERE action = 'share_link.opened'").pluck().get()).toBe(0);
+    expect(sqlite.prepare("SELECT count(*) FROM audit_log WHERE entity = 'share_links' AND entity_id = ?").pluck().get(res.body.id)).toBe(
+      1,
+    );
+    expect(sqlite.prepare('SELECT version FROM share_links WHERE id = ?').pluck().get(res.body.id)).toBe(1);
     expect(JSON.stringify(list.body)).not.toContain(res.body.code);
 
     const pdf = await fetch(`${t.url}${res.body.url}/jobcard.pdf`);
