@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { DELETED_KINDS, type DeletedItemDto, type DeletedKind } from '../../../server/deleted/contract';
+import { DELETED_KINDS, type DeletedKind } from '../../../server/deleted/contract-kinds';
+import type { DeletedItemDto } from '../../../server/deleted/contract';
 import { api, type Page } from '../../shared/api/client';
 import { useToasts } from '../shell/toasts';
 
