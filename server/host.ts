@@ -9,6 +9,7 @@ import { newId } from './core/ids.js';
 import { createMetrics } from './core/metrics.js';
 import { GroupCommit } from './core/group-commit.js';
 import { openNodeState } from './core/node-state-store.js';
+import { HLC_HIGH_KEY } from './core/node-state.js';
 import { logRepair, securePrivateTree } from './core/private-files.js';
 
 export interface HostOptions {
@@ -22,7 +23,7 @@ export interface HostOptions {
 
 export const DB_FILE = 'depotdesk.sqlite';
 /** host_settings key of the HLC high-water mark (a JSON string stamp). */
-export const HLC_HIGH_KEY = 'hlc_high';
+export { HLC_HIGH_KEY };
 
 /** Opens (and migrates) the depot's database and assembles the shared services. */
 export function createHost(opts: HostOptions): Host & { backupPath: string | null; close(): void } {
@@ -49,15 +50,10 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   });
   const depotId = node.decision.nodeId;
   const epoch = node.decision.epoch;
-  // The clock resumes from its persisted high-water mark, not from the log (which compaction empties);
-  // the last logged stamp covers a database that has none yet.
-  const hlcHigh = sqlite.prepare('SELECT value FROM host_settings WHERE key = ?').pluck().get(HLC_HIGH_KEY) as string | undefined;
-  const lastLogged = sqlite.prepare('SELECT hlc FROM mutations ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
-  const stamps = [hlcHigh === undefined ? undefined : (JSON.parse(hlcHigh) as string), lastLogged, node.decision.hlcHigh].filter(
-    (x): x is string => !!x,
-  );
-  // Stamps are fixed-width `wall:counter:node`, so string order is clock order.
-  const startHlc = stamps.sort().at(-1) ?? null;
+  // The clock resumes from the later of the persisted high-water mark, the last logged stamp and the
+  // sidecar's mark (compaction empties the log; a restored file may lag the sidecar): the decision
+  // already read all three.
+  const startHlc = node.decision.hlcHigh;
   const metrics = createMetrics();
   const hlc = new Hlc(depotId, clock, startHlc, {
     ...(opts.hlcMaxDriftMs === undefined ? {} : { maxDriftMs: opts.hlcMaxDriftMs }),

@@ -7,6 +7,7 @@ import { useToasts } from '../shell/toasts';
 import { Field, FormError, num, orNull, SidePanel, Tabs } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type AssetDto, type LocationDto } from './queries';
 import './admin.css';
+import { LoadMore } from '../shell/LoadMore';
 
 // maplibre is large: load it with the picker, not with the console's first screen.
 const LocationPicker = lazy(() => import('./LocationPicker').then((m) => ({ default: m.LocationPicker })));
@@ -119,13 +120,7 @@ function LocationsTab({ tabs }: { tabs: React.ReactNode }) {
               ))}
             </tbody>
           </table>
-          {list.hasNextPage && (
-            <div className="pad">
-              <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                Load more
-              </button>
-            </div>
-          )}
+          <LoadMore list={list} />
         </div>
         {editing && (
           <LocationForm
@@ -346,13 +341,7 @@ function AssetsTab({ tabs }: { tabs: React.ReactNode }) {
               ))}
             </tbody>
           </table>
-          {list.hasNextPage && (
-            <div className="pad">
-              <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                Load more
-              </button>
-            </div>
-          )}
+          <LoadMore list={list} />
         </div>
         {editing && (
           <AssetForm

@@ -15,6 +15,7 @@ import {
   type DeletedItemDto,
   type DeletedKind,
 } from './deleted-queries';
+import { LoadMore } from '../shell/LoadMore';
 
 /**
  * Settings → Deleted items: the recycle bin. Deletes are tombstones (issue 13), so a record deleted
@@ -129,13 +130,7 @@ export function DeletedItemsTab({ toolbar }: { toolbar: ReactNode }) {
               )}
             </tbody>
           </table>
-          {list.hasNextPage && (
-            <div className="pad">
-              <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                Load more
-              </button>
-            </div>
-          )}
+          <LoadMore list={list} />
         </div>
       </div>
     </div>

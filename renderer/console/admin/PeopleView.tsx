@@ -20,6 +20,7 @@ import { WeekEditor, weeklyHours, weekSummary } from './WeekEditor';
 import './admin.css';
 import { PairPhone } from './PairPhone';
 import { FlaggedCheckins } from './FlaggedCheckins';
+import { LoadMore } from '../shell/LoadMore';
 
 const ROLES = ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'] as const;
 
@@ -142,13 +143,7 @@ export function PeopleView() {
               ))}
             </tbody>
           </table>
-          {list.hasNextPage && (
-            <div className="pad">
-              <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                Load more
-              </button>
-            </div>
-          )}
+          <LoadMore list={list} />
         </div>
         {editing?.kind === 'user' && (
           <UserForm

@@ -7,6 +7,7 @@ import { formatTime, PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { openNewWorkOrder } from './NewWorkOrder';
 import { useSession } from '../../shared/api/session';
+import { LoadMore } from '../shell/LoadMore';
 
 /** The searchable list of every work order, with the API's filters and keyset paging. */
 export function WorkOrdersView() {
@@ -114,13 +115,7 @@ export function WorkOrdersView() {
             ))}
           </tbody>
         </table>
-        {list.hasNextPage && (
-          <div className="pad">
-            <button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-              Load more
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </div>
     </>
   );
