@@ -71,7 +71,8 @@ export const workOrders = sqliteTable(
     uniqueIndex('work_orders_org_number_uq').on(t.orgId, t.number),
     index('work_orders_org_created_idx').on(t.orgId, t.createdAt, t.id),
     index('work_orders_org_updated_idx').on(t.orgId, t.updatedAt, t.id),
-    index('work_orders_org_status_idx').on(t.orgId, t.status, t.createdAt),
+    // Ends with id so one status in the default order (createdAt, id) is read in index order, no sort.
+    index('work_orders_org_status_created_idx').on(t.orgId, t.status, t.createdAt, t.id),
     // The board lists each status column by due time or priority: these let it read 50 rows in order
     // instead of sorting a whole column (measured 44 ms → under 1 ms on 100k work orders).
     index('work_orders_org_status_due_idx').on(t.orgId, t.status, t.resolutionDueAt, t.id),
@@ -86,6 +87,13 @@ export const workOrders = sqliteTable(
     index('work_orders_org_planned_idx').on(t.orgId, t.plannedStart, t.id),
     index('work_orders_org_priority_idx').on(t.orgId, t.priorityRank, t.createdAt, t.id),
     index('work_orders_org_seq_idx').on(t.orgId, t.seq),
+    // List filters with no index walked the sort index over every row when they matched few
+    // (server/work-orders/list-plan.ts). Neither column changes in a status transition, so these
+    // cost writes only when a work order is created or re-planned. Most work has no project.
+    index('work_orders_org_type_idx').on(t.orgId, t.type),
+    index('work_orders_org_project_idx')
+      .on(t.orgId, t.projectId)
+      .where(sql`project_id IS NOT NULL`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import {
   auditLog,
   checklistResults,
@@ -13,11 +13,10 @@ import type { Db } from '../../db/client.js';
 import type { Ctx } from '../core/context.js';
 import { NotFoundError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
-import { afterCursor, decodeCursor, orderBy, parseSort, toPage, type SortSpec } from '../http/pagination.js';
-import type { WorkOrderListFilter } from './contract.js';
-import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
-import { formatNumber } from './numbers.js';
-import { slaStateIs } from './sla-sql.js';
+import type { WorkOrderRow } from './dto.js';
+
+// The list has its own module (list-query.ts, with its planner in list-plan.ts); callers import it from here.
+export { ftsQuery, listWorkOrders } from './list-query.js';
 
 /** Reads of the work-order feature. Every query carries the org filter, and for technicians their scope. */
 
@@ -39,7 +38,7 @@ export function inScope(ctx: Ctx, wo: { assigneeId: string | null; teamId: strin
   return (wo.assigneeId !== null && wo.assigneeId === scope.userId) || (wo.teamId !== null && scope.teamIds.includes(wo.teamId));
 }
 
-function scopeSql(ctx: Ctx): SQL | undefined {
+export function scopeSql(ctx: Ctx): SQL | undefined {
   const scope = technicianScope(ctx);
   if (!scope) return undefined;
   const own = scope.userId ? eq(workOrders.assigneeId, scope.userId) : sql`0`;
@@ -74,140 +73,6 @@ export function getWorkOrder(ctx: Ctx, id: string): WorkOrderRow {
   const row = findWorkOrder(ctx, id);
   if (!row) throw new NotFoundError('work order', id);
   return row;
-}
-
-const SORTS = {
-  createdAt: workOrders.createdAt,
-  updatedAt: workOrders.updatedAt,
-  priority: workOrders.priorityRank,
-  dueAt: workOrders.resolutionDueAt,
-  plannedStart: workOrders.plannedStart,
-  // The text: "AVM-000124" is unique in the org (its index serves the sort), grouped by depot
-  // prefix and numeric within one (six-digit padding). `seq` alone repeats across prefixes.
-  number: workOrders.number,
-};
-
-const SORT_VALUE: Record<keyof typeof SORTS, (r: WorkOrderRow) => number | string | null> = {
-  createdAt: (r) => r.createdAt,
-  updatedAt: (r) => r.updatedAt,
-  priority: (r) => `${r.priorityRank}:${r.createdAt}`,
-  dueAt: (r) => r.resolutionDueAt,
-  plannedStart: (r) => r.plannedStart,
-  number: (r) => r.number,
-};
-
-/**
- * Priority ties are broken by creation time, then id: that is the order of the priority index, so a
- * page walks it instead of sorting every row of the org. The cursor carries "rank:createdAt".
- */
-function afterPriorityCursor(spec: SortSpec, cursor: string | undefined): SQL | undefined {
-  if (!cursor) return undefined;
-  const { value, id } = decodeCursor(cursor, spec.key);
-  const m = typeof value === 'string' ? /^(\d+):(\d+)$/.exec(value) : null;
-  if (!m) decodeCursor('', spec.key); // throws the standard "cursor is not valid" 400
-  const [rank, created] = [Number(m![1]), Number(m![2])];
-  const further = spec.direction === 'asc' ? gt : lt;
-  return or(
-    further(workOrders.priorityRank, rank),
-    and(eq(workOrders.priorityRank, rank), further(workOrders.createdAt, created)),
-    and(eq(workOrders.priorityRank, rank), eq(workOrders.createdAt, created), further(workOrders.id, id)),
-  );
-}
-
-/**
- * The cursor's "(number, id) after" is an OR that SQLite cannot turn into a range, so a later page
- * walked the index from the org's first number (60–80 ms at 100,000 orders, measured). Numbers are unique in the
- * org, so the plain bound "number ≥ cursor" is implied and gives the index a start (0.1 ms).
- */
-function numberBound(spec: SortSpec, cursor: string | undefined): SQL | undefined {
-  if (!cursor) return undefined;
-  const { value } = decodeCursor(cursor, spec.key);
-  if (typeof value !== 'string') return undefined;
-  return spec.direction === 'asc' ? gte(workOrders.number, value) : lte(workOrders.number, value);
-}
-
-/**
- * FTS5 query from user text: every word becomes a quoted prefix token, so operators and quotes in
- * the input are plain text, never query syntax. Words without letters or digits would be empty phrases.
- */
-export function ftsQuery(q: string): string | null {
-  const words = q
-    .split(/\s+/)
-    .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .map((w) => `"${w.replace(/"/g, '""')}"*`);
-  return words.length ? words.join(' ') : null;
-}
-
-/** Beyond this many text matches, walking the sort index beats fetching and sorting every match. */
-const FEW_MATCHES = 1000;
-
-/**
- * "124" means number 124 of any prefix; "AVM-124", "avm124" and "AVM-000124" mean AVM's 124 (and
- * "WO-123" the numbers from before depot prefixes). Codes may hold "-", "." , "/" and "_", so the
- * prefix is everything before the final digits; LIKE makes it case-insensitive, and `seq` keeps
- * the lookup on the (org, seq) index.
- */
-function numberSearch(ctx: Ctx, q: string): SQL | undefined {
-  const m = /^([\w.\-/]*?)-?0*(\d{1,9})$/.exec(q.trim());
-  if (!m) return undefined;
-  const seq = Number(m[2]);
-  const base = sql`SELECT rowid FROM ${workOrders} WHERE ${workOrders.orgId} = ${ctx.orgId} AND ${workOrders.seq} = ${seq}`;
-  if (!m[1]) return base;
-  const pattern = formatNumber(m[1], seq).replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql`${base} AND ${workOrders.number} LIKE ${pattern} ESCAPE '\\'`;
-}
-
-function textSearch(ctx: Ctx, q: string): SQL {
-  const match = ftsQuery(q);
-  const byNumber = numberSearch(ctx, q);
-  if (!match) return byNumber ? sql`${workOrders}.rowid IN (${byNumber})` : sql`0`;
-  const bySearch = sql`SELECT rowid FROM work_orders_fts WHERE work_orders_fts MATCH ${match}`;
-  const rowids = byNumber ? sql`${bySearch} UNION ALL ${byNumber}` : bySearch;
-  // A rare word: look the few rows up by rowid and sort them. A common one: the unary "+" keeps
-  // SQLite from driving by rowid, so it walks the sort index and stops after one page.
-  const few = ctx.host.sqlite
-    .prepare(`SELECT count(*) FROM (SELECT rowid FROM work_orders_fts WHERE work_orders_fts MATCH ? LIMIT ${FEW_MATCHES})`)
-    .pluck()
-    .get(match) as number;
-  return few < FEW_MATCHES ? sql`${workOrders}.rowid IN (${rowids})` : sql`+${workOrders}.rowid IN (${rowids})`;
-}
-
-const ms = (isoTime: string | undefined) => (isoTime === undefined ? undefined : Date.parse(isoTime));
-
-export function listWorkOrders(ctx: Ctx, f: WorkOrderListFilter) {
-  const now = ctx.host.clock.now();
-  const spec = parseSort(f.sort, SORTS, '-createdAt');
-  const conds: (SQL | undefined)[] = [eq(workOrders.orgId, ctx.orgId), scopeSql(ctx)];
-  if (f.status) conds.push(f.status.length === 1 ? eq(workOrders.status, f.status[0]!) : inArray(workOrders.status, f.status));
-  if (f.priority) conds.push(inArray(workOrders.priority, f.priority));
-  if (f.type) conds.push(inArray(workOrders.type, f.type));
-  if (f.teamId) conds.push(eq(workOrders.teamId, f.teamId));
-  if (f.assigneeId) conds.push(eq(workOrders.assigneeId, f.assigneeId));
-  if (f.unassigned !== undefined) conds.push(f.unassigned ? isNull(workOrders.assigneeId) : sql`${workOrders.assigneeId} IS NOT NULL`);
-  if (f.locationId) conds.push(eq(workOrders.locationId, f.locationId));
-  if (f.assetId) conds.push(eq(workOrders.assetId, f.assetId));
-  if (f.projectId) conds.push(eq(workOrders.projectId, f.projectId));
-  if (f.dueFrom) conds.push(gte(workOrders.resolutionDueAt, ms(f.dueFrom)!));
-  if (f.dueTo) conds.push(lte(workOrders.resolutionDueAt, ms(f.dueTo)!));
-  if (f.plannedFrom) conds.push(gte(workOrders.plannedStart, ms(f.plannedFrom)!));
-  if (f.plannedTo) conds.push(lte(workOrders.plannedStart, ms(f.plannedTo)!));
-  if (f.slaState) conds.push(slaStateIs(f.slaState, now));
-  if (f.q) conds.push(textSearch(ctx, f.q));
-  const byPriority = spec.key === 'priority';
-  conds.push(byPriority ? afterPriorityCursor(spec, f.cursor) : afterCursor(spec, workOrders.id, f.cursor));
-  if (spec.key === 'number') conds.push(numberBound(spec, f.cursor));
-  const order = byPriority
-    ? [...orderBy(spec, workOrders.createdAt), (spec.direction === 'asc' ? asc : desc)(workOrders.id)]
-    : orderBy(spec, workOrders.id);
-  const rows = ctx.host.db
-    .select()
-    .from(workOrders)
-    .where(and(...conds))
-    .orderBy(...order)
-    .limit(f.limit + 1)
-    .all();
-  const page = toPage(rows, f.limit, spec, SORT_VALUE[spec.key as keyof typeof SORTS]);
-  return { items: page.items.map((r) => toWorkOrderDto(r, now)), nextCursor: page.nextCursor };
 }
 
 /** The timeline, oldest first, with who did each step. */

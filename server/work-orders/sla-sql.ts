@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { workOrders as wo } from '../../db/schema/index.js';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import { workOrders as wo, type WorkOrderStatus } from '../../db/schema/index.js';
 import type { SlaState } from '../sla/engine.js';
 
 /**
@@ -25,19 +25,23 @@ export function slaStateSql(nowMs: number): SQL<SlaState | null> {
     ELSE 'ok' END)`;
 }
 
-const OPEN = sql.raw(`('NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD')`);
-const FINISHED = sql.raw(`('COMPLETED', 'CLOSED')`);
+const OPEN = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD'] as const;
 
 /**
- * Rows in `state` at `nowMs`. The status term is implied by the CASE (so it changes no answer) but,
- * unlike the CASE, an index can use it: "at risk" among years of closed work reads only open rows.
+ * The statuses a row in `state` can have (null: every status but CANCELLED). Implied by the CASE, so
+ * adding "status IN (…)" changes no answer, but unlike the CASE an index can use it: "at risk" among
+ * years of closed work reads only open rows. The list's planner (list-plan.ts) seeks on it.
  */
+export const SLA_STATUSES: Record<SlaState, readonly WorkOrderStatus[] | null> = {
+  ok: OPEN,
+  at_risk: OPEN,
+  breached: null,
+  met: ['COMPLETED', 'CLOSED'],
+};
+
+/** Rows in `state` at `nowMs`. */
 export function slaStateIs(state: SlaState, nowMs: number): SQL {
-  const byStatus =
-    state === 'met'
-      ? sql`${wo.status} IN ${FINISHED}`
-      : state === 'breached'
-        ? sql`${wo.status} <> 'CANCELLED'`
-        : sql`${wo.status} IN ${OPEN}`;
+  const statuses = SLA_STATUSES[state];
+  const byStatus = statuses ? inArray(wo.status, [...statuses]) : sql`${wo.status} <> 'CANCELLED'`;
   return sql`(${byStatus} AND ${slaStateSql(nowMs)} = ${state})`;
 }
