@@ -66,6 +66,7 @@ export function startTelemetry(host: Host, source: TelemetrySource, options: Par
       geofences.evaluate(positions);
     },
     opts,
+    () => thresholds.watching,
   );
 
   const loadDevices = () => {

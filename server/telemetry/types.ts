@@ -150,4 +150,10 @@ export interface TelemetrySource {
     Array<{ path: string; vendorId: string | null; productId: string | null; serialNumber: string | null; manufacturer: string | null }>
   >;
   close(): Promise<void>;
+  /**
+   * Backpressure from the data side: while held, the device's bytes are not decoded (they wait in
+   * the port's queue, then the OS, and a sender with flow control slows down). Optional: a source
+   * that cannot hold (a test fake) leaves the data side's bounded queue to drop, and count, instead.
+   */
+  hold?(deviceId: string, held: boolean): void;
 }

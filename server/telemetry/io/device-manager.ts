@@ -107,6 +107,11 @@ export class DeviceManager implements TelemetrySource {
     return [...this.rt.values()].map((r) => ({ ...r.status, rejected: { ...r.status.rejected } }));
   }
 
+  hold(deviceId: string, held: boolean): void {
+    // Modbus devices are polled at their own pace: nothing to hold back.
+    this.rt.get(deviceId)?.link?.session?.hold(held);
+  }
+
   async listPorts(): Promise<PortListing[]> {
     await this.refreshList();
     return this.ports.map((p) => ({ ...p }));

@@ -52,9 +52,10 @@ export class DrainScheduler {
     const started = performance.now();
     for (const s of [...this.active]) {
       s.drain(this.budgetBytes);
-      // Re-inserting moves a session with more to do to the back: round-robin across rounds.
+      // Re-inserting moves a session with more to do to the back: round-robin across rounds. A held
+      // session leaves the round until it is released (wake), so held ports cost no empty rounds.
       this.active.delete(s);
-      if (s.queued > 0) this.active.add(s);
+      if (s.queued > 0 && !s.held) this.active.add(s);
       if (performance.now() - started > this.sliceMs) break;
     }
     this.maxSliceMs = Math.max(this.maxSliceMs, performance.now() - started);
@@ -69,6 +70,8 @@ export class PortSession {
   private readonly queue: Array<{ chunk: Buffer; at: number }> = [];
   queued = 0;
   paused = false;
+  /** Held back by the data side (its queue for this device is full): bytes queue up, none are decoded. */
+  held = false;
   /** Times the port was paused because its queue was too long. */
   pauses = 0;
 
@@ -97,13 +100,20 @@ export class PortSession {
       this.pauses++;
       this.port.pause();
     }
-    this.scheduler.wake(this);
+    if (!this.held) this.scheduler.wake(this);
   }
 
-  /** Decodes up to `budget` bytes. */
+  /** Backpressure from the data side: stop decoding (the queue fills, then the port is paused) or carry on. */
+  hold(held: boolean): void {
+    if (this.held === held) return;
+    this.held = held;
+    if (!held && this.queued > 0) this.scheduler.wake(this);
+  }
+
+  /** Decodes up to `budget` bytes (none while held; a hold set by what it decodes stops it there). */
   drain(budget: number): void {
     let used = 0;
-    while (used < budget && this.queue.length > 0) {
+    while (used < budget && this.queue.length > 0 && !this.held) {
       const head = this.queue[0] as { chunk: Buffer; at: number };
       const take = Math.min(head.chunk.length, budget - used);
       const piece = take === head.chunk.length ? head.chunk : head.chunk.subarray(0, take);
@@ -122,6 +132,8 @@ export class PortSession {
   /** Decodes everything left (the port closed: no more bytes will come). */
   drainAll(): void {
     this.scheduler.forget(this);
+    // The port is gone: what it sent is decoded now whatever the data side asked (its queue drops and counts the excess).
+    this.held = false;
     this.drain(Infinity);
   }
 }

@@ -9,6 +9,14 @@ interface Slot<T> {
   pending: T | null;
   lastSentAt: number;
   timer: NodeJS.Timeout | null;
+  /** Sends `pending`: made once per slot, not once per frame. */
+  emit: (() => void) | null;
+}
+
+/** The newest value of each metric since the last message; times stay numbers until one is sent. */
+interface PendingMetrics {
+  binding: Binding;
+  values: Map<string, { value: number; unit: string | null; at: number }>;
 }
 
 /**
@@ -18,10 +26,11 @@ interface Slot<T> {
  * reading a second — pays no added delay), and a chatty device's values are merged and sent when
  * its interval is up, so a 1 kHz sensor costs clients 4 messages a second, not 1000. Values are
  * published when the frame is accepted, before the batch that stores them commits: a live view
- * shows what the device says now; history queries may lag it by one flush interval.
+ * shows what the device says now; history queries may lag it by one flush interval. Merging a
+ * frame allocates nothing (values are overwritten in place); the message is built when sent.
  */
 export class LivePublisher {
-  private readonly metrics = new Map<string, Slot<{ binding: Binding; values: TelemetryLiveMessage['metrics'] }>>();
+  private readonly metrics = new Map<string, Slot<PendingMetrics>>();
   private readonly positions = new Map<string, Slot<{ binding: Binding; frame: PositionFrame }>>();
   published = 0;
 
@@ -32,26 +41,36 @@ export class LivePublisher {
 
   pushMetrics(binding: Binding, frame: MetricsFrame): void {
     const slot = slotOf(this.metrics, binding.deviceId);
-    const values = slot.pending?.values ?? {};
-    const at = new Date(frame.at).toISOString();
-    for (const m of frame.metrics) values[m.name] = { value: m.value, unit: m.unit, at };
-    slot.pending = { binding, values };
-    this.schedule(slot, () => {
-      const p = slot.pending!;
+    let p = slot.pending;
+    if (!p) p = slot.pending = { binding, values: new Map() };
+    p.binding = binding;
+    for (const m of frame.metrics) {
+      const v = p.values.get(m.name);
+      if (v) {
+        v.value = m.value;
+        v.unit = m.unit;
+        v.at = frame.at;
+      } else p.values.set(m.name, { value: m.value, unit: m.unit, at: frame.at });
+    }
+    slot.emit ??= () => {
+      const q = slot.pending!;
+      const metrics: TelemetryLiveMessage['metrics'] = {};
+      for (const [name, v] of q.values) metrics[name] = { value: v.value, unit: v.unit, at: new Date(v.at).toISOString() };
       const data: TelemetryLiveMessage = {
-        deviceId: p.binding.deviceId,
-        assetId: p.binding.assetId,
-        vehicleId: p.binding.vehicleId,
-        metrics: p.values,
+        deviceId: q.binding.deviceId,
+        assetId: q.binding.assetId,
+        vehicleId: q.binding.vehicleId,
+        metrics,
       };
-      this.send('telemetry', p.binding.orgId, data);
-    });
+      this.send('telemetry', q.binding.orgId, data);
+    };
+    this.schedule(slot);
   }
 
   pushPosition(binding: Binding, frame: PositionFrame): void {
     const slot = slotOf(this.positions, binding.deviceId);
     slot.pending = { binding, frame };
-    this.schedule(slot, () => {
+    slot.emit ??= () => {
       const { binding: b, frame: f } = slot.pending!;
       const data: VehiclePositionMessage = {
         deviceId: b.deviceId,
@@ -64,7 +83,8 @@ export class LivePublisher {
         fixQuality: f.fixQuality,
       };
       this.send('vehicle_position', b.orgId, data);
-    });
+    };
+    this.schedule(slot);
   }
 
   close(): void {
@@ -74,13 +94,13 @@ export class LivePublisher {
     }
   }
 
-  private schedule<T>(slot: Slot<T>, emit: () => void): void {
+  private schedule<T>(slot: Slot<T>): void {
     if (slot.timer) return;
     const fire = () => {
       slot.timer = null;
       if (!slot.pending) return;
       slot.lastSentAt = performance.now();
-      emit();
+      slot.emit?.();
       slot.pending = null;
     };
     const wait = slot.lastSentAt + this.intervalMs - performance.now();
@@ -102,7 +122,7 @@ export class LivePublisher {
 function slotOf<T>(map: Map<string, Slot<T>>, key: string): Slot<T> {
   let slot = map.get(key);
   if (!slot) {
-    slot = { pending: null, lastSentAt: -Infinity, timer: null };
+    slot = { pending: null, lastSentAt: -Infinity, timer: null, emit: null };
     map.set(key, slot);
   }
   return slot;

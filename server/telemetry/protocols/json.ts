@@ -26,14 +26,15 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseJsonLine(line: string, receivedAt: number): LineResult {
-  const bytes = Buffer.byteLength(line) + 1;
+  // Only a rejection needs the line's size: not measured for the lines that decode.
+  const bytesOf = () => Buffer.byteLength(line) + 1;
   let doc: unknown;
   try {
     doc = JSON.parse(line);
   } catch {
-    return { frames: [], rejected: [reject('malformed', `not JSON: ${sample(line)}`, bytes)] };
+    return { frames: [], rejected: [reject('malformed', `not JSON: ${sample(line)}`, bytesOf())] };
   }
-  if (!isObj(doc)) return { frames: [], rejected: [reject('malformed', `not a JSON object: ${sample(line)}`, bytes)] };
+  if (!isObj(doc)) return { frames: [], rejected: [reject('malformed', `not a JSON object: ${sample(line)}`, bytesOf())] };
 
   let at = receivedAt;
   for (const key of TIME_KEYS) {
@@ -45,7 +46,8 @@ export function parseJsonLine(line: string, receivedAt: number): LineResult {
 
   const candidates: Array<{ name: string; value: unknown; unit: unknown }> = [];
   if ('metrics' in doc) {
-    if (!isObj(doc.metrics)) return { frames: [], rejected: [reject('malformed', `"metrics" is not an object: ${sample(line)}`, bytes)] };
+    if (!isObj(doc.metrics))
+      return { frames: [], rejected: [reject('malformed', `"metrics" is not an object: ${sample(line)}`, bytesOf())] };
     for (const [name, m] of Object.entries(doc.metrics)) {
       if (isObj(m)) candidates.push({ name, value: m.value, unit: m.unit });
       else candidates.push({ name, value: m, unit: null });
@@ -71,7 +73,13 @@ export function parseJsonLine(line: string, receivedAt: number): LineResult {
   }
   const rejected =
     problems.length > 0 || metrics.length === 0
-      ? [reject('malformed', problems.length > 0 ? problems.join('; ') : `no metrics: ${sample(line)}`, metrics.length === 0 ? bytes : 0)]
+      ? [
+          reject(
+            'malformed',
+            problems.length > 0 ? problems.join('; ') : `no metrics: ${sample(line)}`,
+            metrics.length === 0 ? bytesOf() : 0,
+          ),
+        ]
       : [];
   return { frames: metrics.length > 0 ? [{ kind: 'metrics', at, metrics }] : [], rejected };
 }

@@ -36,9 +36,22 @@ export const MAX_UNIT_LENGTH = 16;
 
 /** Lower-cases and checks a metric name; "-" becomes "_" (hum-in → hum_in). Null when not acceptable. */
 export function metricName(raw: string): string | null {
+  // A device sends the same few names on every line: remembered, a name costs one map lookup
+  // instead of trim + lower-case + replace + regex (and the same string object is reused).
+  const known = names.get(raw);
+  if (known !== undefined) return known;
   const name = raw.trim().toLowerCase().replace(/-/g, '_');
-  return name.length <= MAX_NAME_LENGTH && METRIC_NAME.test(name) ? name : null;
+  const result = name.length <= MAX_NAME_LENGTH && METRIC_NAME.test(name) ? name : null;
+  if (raw.length <= MAX_NAME_LENGTH * 2) {
+    // Bounded: a device inventing names cannot grow it past NAME_CACHE entries.
+    if (names.size >= NAME_CACHE) names.clear();
+    names.set(raw, result);
+  }
+  return result;
 }
+
+const NAME_CACHE = 4096;
+const names = new Map<string, string | null>();
 
 /** A unit as written ("°C", "%", "kPa", "m3/h"); empty → null; control characters or too long → undefined (invalid). */
 export function metricUnit(raw: unknown): string | null | undefined {

@@ -137,6 +137,11 @@ export class ThresholdEngine {
     }
   }
 
+  /** True when some threshold rule is enabled, i.e. stored readings are worth handing over. */
+  get watching(): boolean {
+    return this.rules.length > 0;
+  }
+
   stateOf(ruleId: string, subjectId: string): RuleState | undefined {
     return this.states.get(`${ruleId}|${subjectId}`);
   }
