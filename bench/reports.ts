@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import { DB_FILE } from '../server/host.js';
+import { iterateEvents, iterateWorkOrders, type ExportScope } from '../server/reports/excel/rows.js';
 import { reportsDir } from '../server/reports/jobs/manager.js';
 
 /**
@@ -15,7 +17,12 @@ import { reportsDir } from '../server/reports/jobs/manager.js';
  *   the host's peak RSS during the build, and its growth over the idle host's RSS just before the
  *   POST (what the report itself cost; a fresh host, so no earlier report's freed-but-kept memory
  *   hides any of it);
- * - /healthz latency, probed every 20 ms while the workbook builds.
+ * - /healthz latency, probed every 20 ms while the workbook builds;
+ * - plain references measured in the same run, since this 2-core machine is shared and its load
+ *   moves every figure: the workbook's rows read straight with better-sqlite3 (the export's own two
+ *   statements, `iterate()`, nothing done with the rows), and the Work orders rows written by the bare
+ *   library (exceljs's streaming WorkbookWriter), each with the workbook's time as a ratio of it;
+ * - the host's RSS a second after the workbook finished (what a report leaves behind in the host).
  */
 
 export interface BenchRow {
@@ -52,17 +59,18 @@ async function call<T>(host: BenchHost, method: string, route: string, body?: un
 }
 
 /** The whole depot: its first work order's creation up to just after its last. */
-function depotRange(dataDir: string): { from: number; to: number; n: number } {
+function depotRange(dataDir: string): { orgId: string; from: number; to: number; n: number } {
   const sqlite = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
   try {
     const orgId = sqlite.prepare('SELECT org_id FROM work_orders GROUP BY org_id ORDER BY count(*) DESC LIMIT 1').pluck().get() as string;
-    return sqlite
+    const r = sqlite
       .prepare('SELECT min(created_at) AS "from", max(created_at) + 1 AS "to", count(*) AS n FROM work_orders WHERE org_id = ?')
       .get(orgId) as {
       from: number;
       to: number;
       n: number;
     };
+    return { orgId, ...r };
   } finally {
     sqlite.close();
   }
@@ -159,6 +167,45 @@ async function runJob(
   }
 }
 
+/** Reads the workbook's rows with the export's own statements and does nothing with them: the floor. */
+function rawRead(dataDir: string, scope: ExportScope): { ms: number; workOrders: number; events: number } {
+  const sqlite = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+  try {
+    const started = performance.now();
+    let workOrders = 0;
+    let events = 0;
+    for (const _ of iterateWorkOrders(sqlite, scope)) workOrders += 1;
+    for (const _ of iterateEvents(sqlite, scope)) events += 1;
+    return { ms: performance.now() - started, workOrders, events };
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** The Work orders rows written by exceljs's streaming writer, as plain values (dates as Date). */
+async function exceljsWorkOrders(dataDir: string, scope: ExportScope): Promise<{ ms: number; rows: number }> {
+  const sqlite = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+  const file = path.join(reportsDir(dataDir), '.bench-exceljs.xlsx');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    const started = performance.now();
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+    const ws = wb.addWorksheet('Work orders');
+    let rows = 0;
+    for (const r of iterateWorkOrders(sqlite, scope)) {
+      const values = Object.values(r).map((v) => (typeof v === 'number' && v > 1e12 ? new Date(v) : v));
+      ws.addRow(values).commit();
+      rows += 1;
+    }
+    ws.commit();
+    await wb.commit();
+    return { ms: performance.now() - started, rows };
+  } finally {
+    sqlite.close();
+    fs.rmSync(file, { force: true });
+  }
+}
+
 /** `startHost` starts a host process on `dataDir` and signs in; each part gets a fresh one. */
 export async function benchReports(
   dataDir: string,
@@ -182,10 +229,14 @@ export async function benchReports(
     log(
       `${kind} of the whole depot (${new Date(range.from).toISOString().slice(0, 10)} – ${new Date(range.to).toISOString().slice(0, 10)}) …`,
     );
+    let residueMb = Number.NaN;
     const run = await withHost(async (host) => {
       // Let the start-up settle, so "before" is the idle host.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      return runJob(host, dataDir, kind, range, kind === 'workbook');
+      const job = await runJob(host, dataDir, kind, range, kind === 'workbook');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      residueMb = host.rssMb();
+      return job;
     });
     const label = kind === 'kpi-pdf' ? 'KPI PDF' : 'workbook';
     const target = kind === 'kpi-pdf' ? 3_000 : 10_000;
@@ -208,7 +259,31 @@ export async function benchReports(
       target: '',
       pass: null,
     });
+    rows.push({ metric: `${label}: host RSS 1 s after the job finished`, value: mb(residueMb), target: '< 250 MB', pass: residueMb < 250 });
     if (kind === 'workbook') {
+      const scope: ExportScope = { orgId: range.orgId, from: range.from, to: range.to, filters: {} };
+      log('references: the same rows read with better-sqlite3, and the Work orders rows written by exceljs …');
+      const raw = rawRead(dataDir, scope);
+      const lib = await exceljsWorkOrders(dataDir, scope);
+      rows.push({
+        metric: `  raw better-sqlite3: the workbook's rows read with iterate() (${raw.workOrders} work orders + ${raw.events} events)`,
+        value: `${(raw.ms / 1000).toFixed(2)} s`,
+        target: '',
+        pass: null,
+      });
+      rows.push({ metric: '  workbook ÷ raw read', value: `${(run.ms / raw.ms).toFixed(1)}×`, target: '', pass: null });
+      rows.push({
+        metric: `  bare library: exceljs streaming writer, the ${lib.rows} Work orders rows alone (no events, KPIs or styles)`,
+        value: `${(lib.ms / 1000).toFixed(2)} s`,
+        target: '',
+        pass: null,
+      });
+      rows.push({
+        metric: '  whole workbook ÷ exceljs Work orders sheet',
+        value: `${(run.ms / lib.ms).toFixed(2)}×`,
+        target: '',
+        pass: null,
+      });
       const p = p95(run.healthz);
       rows.push({
         metric: `/healthz p95 while the workbook builds (n=${run.healthz.length}, max ${fmtMs(Math.max(...run.healthz))})`,

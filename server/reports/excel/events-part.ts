@@ -39,7 +39,8 @@ export async function writeEventsPart(sqlite: Sqlite, scope: ExportScope, zone: 
       break;
     }
     e[1] = at(e[1])!;
-    await sheet.row(e);
+    const flushed = sheet.row(e);
+    if (flushed) await flushed;
     rows += 1;
   }
   return { rows, deflated: await done() };

@@ -14,18 +14,28 @@ export function wallClockMs(zone: string): (ms: number | null) => number | null 
     const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
     return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - (ms - (ms % 1000));
   };
-  // Offsets change a few times a year, so they are cached per hour (formatting every cell took most
-  // of the sheet's time). An hour in which the offset changes is not cached: its cells are exact too.
-  const offsets = new Map<number, number | null>();
+  // Offsets change a few times a year, so they are cached per day (formatting every cell took most
+  // of the sheet's time, and one format per hour still cost ~4 % of the Events sheet's thread). A day
+  // in which the offset changes is cached per hour instead; an hour in which it changes, not at all.
+  const days = new Map<number, number | null>();
+  const hours = new Map<number, number | null>();
+  const stable = (cache: Map<number, number | null>, key: number, start: number, last: number) => {
+    let off = cache.get(key);
+    if (off === undefined) {
+      const a = offsetAt(start);
+      off = a === offsetAt(last) ? a : null;
+      if (cache.size > 100_000) cache.clear();
+      cache.set(key, off);
+    }
+    return off;
+  };
   return (ms) => {
     if (ms === null) return null;
-    const hour = Math.floor(ms / 3_600_000);
-    let off = offsets.get(hour);
-    if (off === undefined) {
-      const start = offsetAt(hour * 3_600_000);
-      off = start === offsetAt(hour * 3_600_000 + 3_599_000) ? start : null;
-      if (offsets.size > 100_000) offsets.clear();
-      offsets.set(hour, off);
+    const day = Math.floor(ms / 86_400_000);
+    let off = stable(days, day, day * 86_400_000, day * 86_400_000 + 86_399_000);
+    if (off === null) {
+      const hour = Math.floor(ms / 3_600_000);
+      off = stable(hours, hour, hour * 3_600_000, hour * 3_600_000 + 3_599_000);
     }
     return ms + (off ?? offsetAt(ms));
   };

@@ -88,7 +88,8 @@ export async function writeWorkbook(
     ]);
     let n = 0;
     for (const r of iterateWorkOrders(input.sqlite, input.scope)) {
-      await wo.row([
+      // Awaited only when a buffer went to deflate (see SheetWriter.row).
+      const flushed = wo.row([
         r.number,
         r.title,
         r.type,
@@ -124,6 +125,7 @@ export async function writeWorkbook(
         r.description,
         r.id,
       ]);
+      if (flushed) await flushed;
       if (++n % 5000 === 0) {
         progress((n / total) * 0.5, `work orders ${n} / ${total}`);
         await tick();

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 
 /**
  * Shared page furniture for every PDF the host makes: embedded DejaVu fonts (never pdfkit's
@@ -23,8 +22,16 @@ const FOOTER_SPACE = 36;
 
 export type Doc = PDFKit.PDFDocument;
 
+/**
+ * pdfkit is loaded on the first PDF, not at import: every report thread (the KPI pool, a workbook
+ * and its Events sheet) loads this bundle, and pdfkit alone is ~13 MB of resident memory per thread.
+ * A static import would be hoisted to the top of the bundle, so it is a require() here.
+ */
+let pdfkit: typeof import('pdfkit') | null = null;
+
 export function createDoc(info: { title: string; subject?: string }): Doc {
-  const doc = new PDFDocument({
+  pdfkit ??= require('pdfkit') as typeof import('pdfkit');
+  const doc = new pdfkit({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
     // Pages stay in memory until the end so the footer can say "of m"; a KPI report is a few dozen pages.
