@@ -11,6 +11,12 @@ export interface IngestOptions {
   /** ...or as soon as this many rows are waiting. Also the most rows one transaction writes. */
   flushRows: number;
   /**
+   * How long one batch may hold the event loop (ms): batches shrink below flushRows (not below
+   * MIN_BATCH_ROWS) when rows cost more, e.g. on a machine busy with other work, so HTTP and the
+   * other ports are still served between batches.
+   */
+  batchBudgetMs: number;
+  /**
    * Frames held per device. Past half of it the device's port is held back (backpressure: the
    * serial side stops decoding it, its bytes wait in the OS and the sender slows down) until a
    * quarter is left; only a source that cannot be held fills it, and beyond it the device's oldest
@@ -23,10 +29,20 @@ export interface IngestOptions {
 
 const MAX_CLOCK_AHEAD_MS = 86_400_000;
 
-// 2,000 rows a batch: measured on the bench's flood, one batch holds the event loop ~10 ms, and a
-// COMMIT plus the change-log header per 2,000 rows instead of per 500 took the insert path to within
-// a few per cent of raw better-sqlite3 (bench/telemetry.ts prints both).
-export const DEFAULT_INGEST: IngestOptions = { flushIntervalMs: 250, flushRows: 2000, queueLimitPerDevice: 5000, publishIntervalMs: 250 };
+// Up to 2,000 rows a batch: a COMMIT and a change-log header per 2,000 rows rather than per 500 took
+// the bench's flood from 59 to ~90 % of raw better-sqlite3 (bench/telemetry.ts prints both), but on
+// the loaded bench machine 2,000 rows held the loop ~50 ms and GET /telemetry/status reached a p95
+// of 300-600 ms; the 25 ms budget bounds that whatever the machine's load.
+export const DEFAULT_INGEST: IngestOptions = {
+  flushIntervalMs: 250,
+  flushRows: 2000,
+  batchBudgetMs: 25,
+  queueLimitPerDevice: 5000,
+  publishIntervalMs: 250,
+};
+
+/** The smallest batch the time budget may ask for: below it COMMIT and header would dominate. */
+const MIN_BATCH_ROWS = 250;
 
 export interface DeviceCounters {
   stored: number;
@@ -79,6 +95,8 @@ export class IngestPipeline {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private queuedRows = 0;
+  /** Recent cost of a stored row (ms, moving average over batches; 0 until measured). */
+  private rowMs = 0;
   private rr: string[] = [];
   private unsubscribe: (() => void) | null = null;
   private source: TelemetrySource | null = null;
@@ -199,9 +217,16 @@ export class IngestPipeline {
     return c;
   }
 
+  /** Rows the next batch takes: flushRows, or fewer when that would hold the loop past the budget. */
+  private get batchRows(): number {
+    if (this.rowMs === 0) return this.opts.flushRows;
+    const fit = Math.floor(this.opts.batchBudgetMs / this.rowMs);
+    return Math.max(Math.min(MIN_BATCH_ROWS, this.opts.flushRows), Math.min(this.opts.flushRows, fit));
+  }
+
   /** Enough waiting to write now: a full batch, or a device held back (it waits on us, not on a timer). */
   private get behind(): boolean {
-    return this.queuedRows >= this.opts.flushRows || (this.held.size > 0 && this.queuedRows > 0);
+    return this.queuedRows >= this.batchRows || (this.held.size > 0 && this.queuedRows > 0);
   }
 
   private scheduleFlush(): void {
@@ -226,8 +251,9 @@ export class IngestPipeline {
   /** Takes up to flushRows rows round-robin across devices and writes them; false if the write failed. */
   flushBatch(): boolean {
     const batch: QueuedFrame[] = [];
+    const limit = this.batchRows;
     let rows = 0;
-    while (rows < this.opts.flushRows && this.queuedRows - rows > 0) {
+    while (rows < limit && this.queuedRows - rows > 0) {
       let took = false;
       for (const deviceId of this.rr) {
         const item = this.queues.get(deviceId)?.shift();
@@ -235,7 +261,7 @@ export class IngestPipeline {
         batch.push(item);
         rows += rowsOf(item.frame);
         took = true;
-        if (rows >= this.opts.flushRows) break;
+        if (rows >= limit) break;
       }
       if (!took) break;
     }
@@ -259,6 +285,11 @@ export class IngestPipeline {
       return false;
     }
     this.stats.lastFlushMs = performance.now() - started;
+    // Small batches are mostly fixed cost (header, roll-ups, COMMIT): they would overstate a row's.
+    if (rows >= MIN_BATCH_ROWS / 2) {
+      const perRow = this.stats.lastFlushMs / rows;
+      this.rowMs = this.rowMs === 0 ? perRow : this.rowMs * 0.8 + perRow * 0.2;
+    }
     this.stats.batches += 1;
     this.stats.stored += rows - stored.positions.length;
     this.stats.positions += stored.positions.length;
