@@ -1,14 +1,16 @@
 /// <reference lib="dom" />
 /**
  * Planning (Gantt) figures, measured in Chromium on the BUILT console and host:
- *   node --import tsx bench/console-gantt.ts [--work-orders 2000] [--runs 5] [--drags 10]
+ *   node --import tsx bench/console-gantt.ts [--work-orders 2000] [--runs 5] [--drags 20] [--data DIR] [--save-data DIR] [--trace FILE] [--renderer DIR]
  * (build first: `node scripts/build-host.mjs && npm run build:renderer`).
  *
  * A demo depot is seeded on a temp dir; if fewer than N work orders are planned in the current
  * month, more are created through the API (spread over the technicians, weekdays, shift hours).
  * Then, in the Month view (all N bars in range):
  *   - load: navigation to #/planning → data-state="ready" (data fetched AND the chart drawn), median of runs;
- *   - drag: mouse down on a bar → move one day → up → saved by the API and the chart redrawn, median of drags.
+ *   - drop: mouse down on a bar → move one day → up; from the mouse-up (timed in the page) to saved by the API,
+ *     the saved state drawn and that frame painted, p50/p95; beside plain frappe-gantt 1.2 with the same work
+ *     orders and the same POST, in the same run (console-gantt-drop.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { chromium, type Page } from 'playwright-core';
+import { armDrop, collectDrop, plainDrag, plainPage, type DropTimes } from './console-gantt-drop.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, fallback: number) => {
@@ -25,7 +28,18 @@ const arg = (name: string, fallback: number) => {
 };
 const TARGET = arg('work-orders', 2000);
 const RUNS = arg('runs', 5);
-const DRAGS = arg('drags', 10);
+const DRAGS = arg('drags', 20);
+const sarg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+/** --data DIR: start from a copy of a data dir kept by an earlier run (--save-data DIR), skipping the ~3 min seed. */
+const DATA_FROM = sarg('data');
+const SAVE_DATA = sarg('save-data');
+/** --trace FILE: a Chrome trace (CDP Tracing) of one extra drag, from mouse-down to saved and redrawn. */
+const TRACE = sarg('trace');
+/** --renderer DIR: a console build other than dist/renderer (e.g. a copy of an older build, for before/after). */
+const RENDERER = sarg('renderer') ?? path.join(root, 'dist/renderer');
 const ZONE = 'Europe/London'; // the demo depot's zone
 const DISPATCHER = { email: 'dispatcher@avonvale.example', password: 'demo-dispatch-2026' };
 
@@ -34,6 +48,11 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+
+/** Nearest-rank percentile. */
+const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(q * xs.length) - 1)]!;
+const pct = (xs: number[]) => `${p(xs, 0.5).toFixed(0)} / ${p(xs, 0.95).toFixed(0)} ms`;
+const ratio = (a: number[], b: number[]) => `${(p(a, 0.5) / p(b, 0.5)).toFixed(2)}× / ${(p(a, 0.95) / p(b, 0.95)).toFixed(2)}×`;
 
 async function main() {
   for (const f of ['dist/host/start.js', 'dist/host/seed.js', 'dist/renderer/index.html']) {
@@ -45,14 +64,17 @@ async function main() {
   const dataDir = path.join(work, 'data');
   // A snapshot of the console build: other test runs rebuild dist/renderer in place (emptyOutDir).
   const rendererDir = path.join(work, 'renderer');
-  fs.cpSync(path.join(root, 'dist/renderer'), rendererDir, { recursive: true });
-  console.error(`Seeding a demo depot with ${TARGET} work orders…`);
-  const seeded = spawnSync(
-    process.execPath,
-    [path.join(root, 'dist/host/seed.js'), '--demo', '--data-dir', dataDir, '--work-orders', String(TARGET), '--seed', '7'],
-    { encoding: 'utf8' },
-  );
-  if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+  fs.cpSync(RENDERER, rendererDir, { recursive: true });
+  if (DATA_FROM) fs.cpSync(DATA_FROM, dataDir, { recursive: true });
+  else {
+    console.error(`Seeding a demo depot with ${TARGET} work orders…`);
+    const seeded = spawnSync(
+      process.execPath,
+      [path.join(root, 'dist/host/seed.js'), '--demo', '--data-dir', dataDir, '--work-orders', String(TARGET), '--seed', '7'],
+      { encoding: 'utf8' },
+    );
+    if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+  }
 
   const host = spawn(
     process.execPath,
@@ -96,15 +118,20 @@ async function main() {
     const month = DateTime.now().setZone(ZONE).startOf('month');
     const from = month.toMillis();
     const to = month.plus({ months: 1 }).toMillis();
-    let inRange = 0;
-    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page: { items: { plannedStart: string | null }[]; nextCursor: string | null } = await api(
-        'GET',
-        `/work-orders?plannedFrom=${new Date(from).toISOString()}&plannedTo=${new Date(to).toISOString()}&status=NEW,SCHEDULED,DISPATCHED,EN_ROUTE,ON_SITE,ON_HOLD,COMPLETED,CLOSED&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-      );
-      inRange += page.items.length;
-      cursor = page.nextCursor;
-    }
+    type Listed = { id: string; number: string; plannedStart: string | null; plannedEnd: string | null };
+    const listRange = async () => {
+      const items: Listed[] = [];
+      for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+        const page: { items: Listed[]; nextCursor: string | null } = await api(
+          'GET',
+          `/work-orders?plannedFrom=${new Date(from).toISOString()}&plannedTo=${new Date(to).toISOString()}&status=NEW,SCHEDULED,DISPATCHED,EN_ROUTE,ON_SITE,ON_HOLD,COMPLETED,CLOSED&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      }
+      return items;
+    };
+    const inRange = (await listRange()).length;
     const techs = (await api<{ items: { id: string }[] }>('GET', '/users?role=technician&limit=500')).items;
     const missing = Math.max(0, TARGET - inRange);
     console.error(`${inRange} seeded work orders are planned in ${month.toFormat('LLLL yyyy')}; creating ${missing} more through the API…`);
@@ -153,50 +180,103 @@ async function main() {
     }
 
     // Drags: a 16-hour job of our own mid-month (a 2-hour job is ~3 px wide in a month), one day right, then back.
-    const drags: number[] = [];
-    const saved: number[] = [];
-    const apis: number[] = [];
-    const dragRenders: number[] = [];
+    // The console and the plain frappe-gantt reference take turns in rounds, so both see the same load.
     const column = Number(await page.getByTestId('planning').getAttribute('data-column-px'));
     const mid = month.plus({ days: 14 }).set({ hour: 6 });
-    const job = await api<{ id: string; version: number }>('POST', '/work-orders', {
-      title: 'Bench drag target',
-      type: 'preventive',
-      priority: 'high',
-      assigneeId: techs[0]!.id,
-      durationMin: 960,
-      plannedStart: mid.toUTC().toISO(),
-      plannedEnd: mid.plus({ hours: 16 }).toUTC().toISO(),
-    });
-    await api('POST', `/work-orders/${job.id}/transitions`, { to: 'SCHEDULED' });
-    const target = { id: job.id };
+    const target = async (title: string) => {
+      const job = await api<{ id: string; version: number }>('POST', '/work-orders', {
+        title,
+        type: 'preventive',
+        priority: 'high',
+        assigneeId: techs[0]!.id,
+        durationMin: 960,
+        plannedStart: mid.toUTC().toISO(),
+        plannedEnd: mid.plus({ hours: 16 }).toUTC().toISO(),
+      });
+      return api<{ id: string; version: number }>('POST', `/work-orders/${job.id}/transitions`, { to: 'SCHEDULED' });
+    };
+    const job = await target('Bench drag target');
+    const plainJob = await target('Bench drag target (plain frappe-gantt)');
+    const plainTasks = (await listRange())
+      .filter((w) => w.plannedStart)
+      .sort((a, b) => a.plannedStart!.localeCompare(b.plannedStart!))
+      .map((w) => ({
+        id: w.id,
+        name: w.number,
+        start: w.plannedStart!,
+        end: w.plannedEnd ?? new Date(Date.parse(w.plannedStart!) + 3_600_000).toISOString(),
+      }));
     await page.locator(`.bar-wrapper[data-id="${job.id}"]`).waitFor();
     await ready(page);
-    for (let i = 0; i < DRAGS; i++) {
-      const bar = await box(page, `.bar-wrapper[data-id="${target.id}"] .bar`);
+    const drops: DropTimes[] = [];
+    const plainDrops: DropTimes[] = [];
+    const apis: number[] = [];
+    const dragRenders: number[] = [];
+    let plainDraw = 0;
+    const ROUNDS = 2;
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round > 0) {
+        await page.goto('/#/planning');
+        await ready(page);
+      }
+      const count = Math.ceil(DRAGS / ROUNDS);
+      for (let i = 0; i < count; i++) {
+        const bar = await box(page, `.bar-wrapper[data-id="${job.id}"] .bar`);
+        const saves = Number(await page.getByTestId('planning').getAttribute('data-saves'));
+        const dx = i % 2 === 0 ? column : -column;
+        const x = bar.x + bar.width / 2;
+        const y = bar.y + bar.height / 2;
+        await armDrop(page, saves);
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + dx / 2, y, { steps: 2 });
+        await page.mouse.move(x + dx, y, { steps: 2 });
+        await page.mouse.up();
+        await page
+          .locator(`[data-testid="planning"][data-saves="${saves + 1}"]`)
+          .waitFor({ timeout: 15_000 })
+          .catch(async (err: unknown) => {
+            throw new Error(`drag ${i + 1} was not saved; toasts: ${(await page.locator('.toast').allTextContents()).join(' | ')}`, {
+              cause: err,
+            });
+          });
+        drops.push(await collectDrop(page));
+        apis.push(Number(await page.getByTestId('planning').getAttribute('data-api-ms')));
+        dragRenders.push(Number(await page.getByTestId('planning').getAttribute('data-render-ms')));
+        // Let the host's change message and its refetch settle before the next drag.
+        await page.locator('[data-testid="plan-count"]:not(:has-text("updating"))').waitFor();
+        await ready(page);
+      }
+      // The reference, while the console's page is parked (its socket would refetch on the reference's saves).
+      await page.goto('about:blank');
+      const plain = await context.newPage();
+      const current = await api<{ version: number }>('GET', `/work-orders/${plainJob.id}`);
+      plainDraw = await plainPage(plain, root, url, plainTasks, token, { id: plainJob.id, version: current.version }, column);
+      for (let i = 0; i < count; i++) plainDrops.push(await plainDrag(plain, plainJob.id, i % 2 === 0 ? column : -column));
+      await plain.close();
+    }
+    await page.goto('/#/planning');
+    await ready(page);
+
+    if (TRACE) {
+      const bar = await box(page, `.bar-wrapper[data-id="${job.id}"] .bar`);
       const saves = Number(await page.getByTestId('planning').getAttribute('data-saves'));
-      const dx = i % 2 === 0 ? column : -column;
       const x = bar.x + bar.width / 2;
       const y = bar.y + bar.height / 2;
-      const t0 = performance.now();
-      await page.mouse.move(x, y);
-      await page.mouse.down();
-      await page.mouse.move(x + dx / 2, y, { steps: 2 });
-      await page.mouse.move(x + dx, y, { steps: 2 });
-      await page.mouse.up();
-      await page
-        .locator(`[data-testid="planning"][data-saves="${saves + 1}"]`)
-        .waitFor({ timeout: 15_000 })
-        .catch(async (err: unknown) => {
-          throw new Error(`drag ${i + 1} was not saved; toasts: ${(await page.locator('.toast').allTextContents()).join(' | ')}`, {
-            cause: err,
-          });
-        });
-      saved.push(performance.now() - t0);
-      apis.push(Number(await page.getByTestId('planning').getAttribute('data-api-ms')));
-      await page.locator(`[data-testid="planning"][data-saves="${saves + 1}"][data-state="ready"]`).waitFor();
-      drags.push(performance.now() - t0);
-      dragRenders.push(Number(await page.getByTestId('planning').getAttribute('data-render-ms')));
+      const trace = await traceOf(page, async () => {
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + column / 2, y, { steps: 2 });
+        await page.mouse.move(x + column, y, { steps: 2 });
+        await page.evaluate(() => performance.mark('bench:mouseup'));
+        await armDrop(page, saves);
+        await page.mouse.up();
+        const t = await collectDrop(page);
+        console.error(`traced drop: saved ${t.saved.toFixed(0)} ms, drawn ${t.ready.toFixed(0)} ms, painted ${t.painted.toFixed(0)} ms`);
+        await page.evaluate(() => performance.mark('bench:ready'));
+      });
+      fs.writeFileSync(TRACE, trace);
+      console.error(`trace of one drag written to ${TRACE}`);
     }
 
     const rows: [string, string][] = [
@@ -207,13 +287,19 @@ async function main() {
         `${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}, max ${Math.max(...loads).toFixed(0)})`,
       ],
       ['  of which frappe-gantt draw, median', `${median(renders).toFixed(0)} ms`],
-      [`drag → saved (API answered), median of ${DRAGS}`, `${median(saved).toFixed(0)} ms`],
-      ['  of which the API round trip(s), median', `${median(apis).toFixed(0)} ms`],
-      [
-        `drag → saved + redrawn, median of ${DRAGS}`,
-        `${median(drags).toFixed(0)} ms (min ${Math.min(...drags).toFixed(0)}, max ${Math.max(...drags).toFixed(0)})`,
-      ],
+      ['frappe-gantt draw, plain reference (one row per task)', `${plainDraw.toFixed(0)} ms`],
+      [`drop → saved (API answered), p50 / p95 of ${drops.length}`, pct(drops.map((d) => d.saved))],
+      ['  of which the API round trip, median', `${median(apis).toFixed(0)} ms`],
+      [`drop → saved + redrawn + painted, p50 / p95 of ${drops.length}`, pct(drops.map((d) => d.painted))],
       ['  of which frappe-gantt redraw, median', `${median(dragRenders).toFixed(0)} ms`],
+      [`  plain frappe-gantt + the same POST, p50 / p95 of ${plainDrops.length}`, pct(plainDrops.map((d) => d.painted))],
+      [
+        '  ratio console / plain, p50 / p95',
+        ratio(
+          drops.map((d) => d.painted),
+          plainDrops.map((d) => d.painted),
+        ),
+      ],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     console.log(
@@ -227,6 +313,7 @@ async function main() {
     await browser.close();
     host.kill('SIGTERM');
     await new Promise((r) => host.once('exit', r));
+    if (SAVE_DATA) fs.cpSync(dataDir, SAVE_DATA, { recursive: true });
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
@@ -239,6 +326,39 @@ async function box(page: Page, selector: string) {
     await page.waitForTimeout(100);
   }
   throw new Error(`${selector} is not drawn`);
+}
+
+/** Runs `act` under CDP Tracing (timeline, JS sampling, network) and returns the trace JSON. */
+async function traceOf(page: Page, act: () => Promise<void>): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReturnAsStream',
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'disabled-by-default-devtools.timeline.frame',
+        'v8.execute',
+        'blink.user_timing',
+        'loading',
+        'disabled-by-default-v8.cpu_profiler',
+        'disabled-by-default-devtools.timeline.invalidationTracking',
+      ],
+    },
+  });
+  await act();
+  const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
+  await cdp.send('Tracing.end');
+  const stream = await done;
+  let out = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    out += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  await cdp.detach();
+  return out;
 }
 
 async function ready(page: Page) {
