@@ -65,7 +65,9 @@ export function computeKpis(db: Sqlite, q: KpiQuery): KpiReport {
   const rows = db
     .prepare(`WITH ${REJECTED_CTE}, ${HELD_CTE}, f AS MATERIALIZED (${factsSql(where)}) ${branches.join('\nUNION ALL ')}`)
     .raw()
-    .all(params) as [string, string | number | null, string | number, number | null][];
+    // Stepped, not .all(): the histogram branches alone are tens of thousands of rows, and holding
+    // them as one array was most of a KPI build's heap (it runs beside a workbook's two sheets).
+    .iterate(params) as IterableIterator<[string, string | number | null, string | number, number | null]>;
 
   const groups = Object.fromEntries(dims.map((d) => [d, new Map<string | null, Sums>()])) as Record<KpiDimension, Map<string | null, Sums>>;
   const hist = emptyHistogram();
