@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Planning (Gantt) figures, measured in Chromium on the BUILT console and host:
- *   node --import tsx bench/console-gantt.ts [--work-orders 2000] [--runs 5] [--drags 20] [--data DIR] [--save-data DIR] [--trace FILE] [--renderer DIR]
+ *   node --import tsx bench/console-gantt.ts [--work-orders 2000] [--runs 5] [--drags 20] [--data DIR] [--save-data DIR] [--trace FILE] [--renderer DIR] [--screenshot FILE]
  * (build first: `node scripts/build-host.mjs && npm run build:renderer`).
  *
  * A demo depot is seeded on a temp dir; if fewer than N work orders are planned in the current
@@ -38,6 +38,8 @@ const DATA_FROM = sarg('data');
 const SAVE_DATA = sarg('save-data');
 /** --trace FILE: a Chrome trace (CDP Tracing) of one extra drag, from mouse-down to saved and redrawn. */
 const TRACE = sarg('trace');
+/** --screenshot FILE: the Month view after the last drop (saved and redrawn), to look at. */
+const SCREENSHOT = sarg('screenshot');
 /** --renderer DIR: a console build other than dist/renderer (e.g. a copy of an older build, for before/after). */
 const RENDERER = sarg('renderer') ?? path.join(root, 'dist/renderer');
 const ZONE = 'Europe/London'; // the demo depot's zone
@@ -247,6 +249,7 @@ async function main() {
         await page.locator('[data-testid="plan-count"]:not(:has-text("updating"))').waitFor();
         await ready(page);
       }
+      if (round === 0 && SCREENSHOT) await page.screenshot({ path: SCREENSHOT });
       // The reference, while the console's page is parked (its socket would refetch on the reference's saves).
       await page.goto('about:blank');
       const plain = await context.newPage();
