@@ -140,7 +140,9 @@ export const ReadingsQuery = z
   .strictObject({
     assetId: Id.optional(),
     vehicleId: Id.optional(),
-    deviceId: Id.optional(),
+    deviceId: Id.optional().meta({
+      description: 'The readings the device sent while bound to no asset or vehicle (a bound device reads under assetId or vehicleId)',
+    }),
     metric: z.string().trim().min(1).max(100),
     from: IsoTime,
     to: IsoTime,
