@@ -185,20 +185,21 @@ async function main() {
     // The console and the plain frappe-gantt reference take turns in rounds, so both see the same load.
     const column = Number(await page.getByTestId('planning').getAttribute('data-column-px'));
     const mid = month.plus({ days: 14 }).set({ hour: 6 });
-    const target = async (title: string) => {
+    // Each target on its own technician: a bar drawn over the other would take the other's drags.
+    const target = async (title: string, tech: number) => {
       const job = await api<{ id: string; version: number }>('POST', '/work-orders', {
         title,
         type: 'preventive',
         priority: 'high',
-        assigneeId: techs[0]!.id,
+        assigneeId: techs[tech % techs.length]!.id,
         durationMin: 960,
         plannedStart: mid.toUTC().toISO(),
         plannedEnd: mid.plus({ hours: 16 }).toUTC().toISO(),
       });
       return api<{ id: string; version: number }>('POST', `/work-orders/${job.id}/transitions`, { to: 'SCHEDULED' });
     };
-    const job = await target('Bench drag target');
-    const plainJob = await target('Bench drag target (plain frappe-gantt)');
+    const job = await target('Bench drag target', 0);
+    const plainJob = await target('Bench drag target (plain frappe-gantt)', 1);
     const plainTasks = (await listRange())
       .filter((w) => w.plannedStart)
       .sort((a, b) => a.plannedStart!.localeCompare(b.plannedStart!))
@@ -238,9 +239,13 @@ async function main() {
           .locator(`[data-testid="planning"][data-saves="${saves + 1}"]`)
           .waitFor({ timeout: 15_000 })
           .catch(async (err: unknown) => {
-            throw new Error(`drag ${i + 1} was not saved; toasts: ${(await page.locator('.toast').allTextContents()).join(' | ')}`, {
-              cause: err,
-            });
+            await page.screenshot({ path: path.join(os.tmpdir(), 'gantt-bench-failed-drag.png') });
+            throw new Error(
+              `drag ${i + 1} was not saved (screenshot in ${os.tmpdir()}/gantt-bench-failed-drag.png); toasts: ${(await page.locator('.toast').allTextContents()).join(' | ')}`,
+              {
+                cause: err,
+              },
+            );
           });
         drops.push(await collectDrop(page));
         apis.push(Number(await page.getByTestId('planning').getAttribute('data-api-ms')));
