@@ -8,6 +8,8 @@ import { Hlc } from './core/hlc.js';
 import { newId } from './core/ids.js';
 import { createMetrics } from './core/metrics.js';
 import { GroupCommit } from './core/group-commit.js';
+import { startCheckpointer, type Checkpointer } from './core/checkpointer.js';
+import { walSyncer } from './core/wal-sync.js';
 import { openNodeState } from './core/node-state-store.js';
 import { HLC_HIGH_KEY } from './core/node-state.js';
 import { logRepair, securePrivateTree } from './core/private-files.js';
@@ -22,6 +24,8 @@ export interface HostOptions {
 }
 
 export const DB_FILE = 'depotdesk.sqlite';
+/** Durable batches before the checkpoint thread starts (until then the WAL holds at most this many). */
+const CHECKPOINTER_AFTER_SYNCS = 32;
 /** host_settings key of the HLC high-water mark (a JSON string stamp). */
 export { HLC_HIGH_KEY };
 
@@ -67,11 +71,18 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
     'INSERT INTO host_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
   let savedHlc = startHlc;
-  const commits = new GroupCommit(
-    sqlite,
-    () => metrics.busyRetries.inc(),
-    (err) => log.error({ err }, 'commit failed; the batch was rolled back'),
-    () => {
+  // COMMIT writes the WAL; the fsync that makes it durable runs on the thread pool before anything
+  // is acknowledged (server/core/group-commit.ts), and checkpoints run on their own thread.
+  const dbFile = path.join(opts.dataDir, DB_FILE);
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  // After a checkpoint has caught up, the WAL file shrinks back to this instead of keeping its peak size.
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  const wal = walSyncer(dbFile);
+  const commits = new GroupCommit(sqlite, {
+    onBusyRetry: () => metrics.busyRetries.inc(),
+    onCommitError: (err) => log.error({ err }, 'commit or WAL sync failed; the batch was not acknowledged'),
+    beforeCommit: () => {
       // Once per batch, in it: a stamp is never committed without its high-water mark.
       const high = hlc.last();
       if (high !== null && high !== savedHlc) {
@@ -79,8 +90,25 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
         savedHlc = high;
       }
     },
-  );
-
+    wal,
+    onSynced: (ms) => {
+      metrics.walSync.observe(ms / 1000);
+      // Started once the host has written a little: a host opened for a moment (tools, tests) never
+      // needs one, and a thread's start-up is not free.
+      if (checkpointer === null && ++syncs >= CHECKPOINTER_AFTER_SYNCS) checkpointer = startCheckpointing();
+    },
+  });
+  let syncs = 0;
+  let checkpointer: Checkpointer | null = null;
+  const startCheckpointing = () =>
+    startCheckpointer(dbFile, {
+      onCheckpoint: (r) => {
+        metrics.checkpoints.observe({ mode: r.mode }, r.ms / 1000);
+        metrics.walFrames.set({ state: 'total' }, r.log);
+        metrics.walFrames.set({ state: 'pending' }, r.log - r.checkpointed);
+      },
+      onError: (message) => log.warn({ message }, 'WAL checkpoint failed; the next one retries'),
+    });
   return {
     db,
     sqlite,
@@ -97,6 +125,8 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
     close() {
       if (sqlite.open) {
         commits.flush();
+        checkpointer?.stop();
+        wal.close();
         // After the last batch, before the database closes: the sidecar matches what is committed.
         node.keeper.stop();
         // SQLite's advice for long-lived connections: refresh planner statistics that drifted.

@@ -87,7 +87,10 @@ describe('node epochs', () => {
     const node = t.host.depotId;
     await stop(t.host);
     // The kept state (node-state.json) now says seq `usedBefore`; the older file says less.
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(t.dataDir, DB_FILE + suffix), { force: true });
+    // Copied over the file in place (same inode, as `cp older depotdesk.sqlite` does): a file with a new
+    // inode is a different case (a copied data dir, see the clone test). The test used to delete the
+    // file first and passed only while the file system happened to hand the freed inode back.
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(path.join(t.dataDir, DB_FILE + suffix), { force: true });
     fs.copyFileSync(older, path.join(t.dataDir, DB_FILE));
 
     const reopened = createHost({ dataDir: t.dataDir, clock: t.clock });

@@ -38,7 +38,26 @@ export function createMetrics() {
     help: 'Remote clock stamps refused because they were further ahead of this depot than the drift bound',
     registers: [registry],
   });
-  return { registry, httpDuration, httpErrors, openSockets, busyRetries, mutations, hlcRefused };
+  const walSync = new client.Histogram({
+    name: 'depotdesk_wal_sync_seconds',
+    help: 'fdatasync of the WAL that makes a batch of commits durable (runs off the event loop)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  const checkpoints = new client.Histogram({
+    name: 'depotdesk_wal_checkpoint_seconds',
+    help: 'WAL checkpoints run by the checkpoint thread, by mode (PASSIVE, or RESTART for an oversized WAL)',
+    labelNames: ['mode'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  const walFrames = new client.Gauge({
+    name: 'depotdesk_wal_frames',
+    help: 'Frames in the WAL at the last checkpoint, and how many of them were not yet copied into the database',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, httpErrors, openSockets, busyRetries, mutations, hlcRefused, walSync, checkpoints, walFrames };
 }
 
 export type HostMetrics = ReturnType<typeof createMetrics>;
