@@ -11,6 +11,7 @@ import { newId } from './ids.js';
 import { naturalIdFor } from '../ids/natural-key.js';
 import { encodingOf } from './change-encoding.js';
 import { writeMutation, type PendingChange } from './mutation-log.js';
+import { rowStatements } from './row-statements.js';
 
 /** Any table the write path manages: an id, and (for org-owned rows) an org. */
 export type ManagedTable = SQLiteTable & { id: SQLiteColumn; orgId?: SQLiteColumn };
@@ -85,13 +86,14 @@ export class Writer {
     return this.ctx.host.db;
   }
 
+  /** Prepared statements for `table` (server/core/row-statements.ts): the hot path skips drizzle's query builder. */
+  private rows(table: ManagedTable) {
+    return rowStatements(this.ctx.host.sqlite, table, table.orgId ? 'orgId' : 'id');
+  }
+
   /** Reads a row of this org inside the transaction; another org's id is "not found". */
   find<T extends ManagedTable>(table: T, id: string): Row<T> | undefined {
-    return this.db
-      .select()
-      .from(table as SQLiteTable)
-      .where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId)))
-      .get() as Row<T> | undefined;
+    return this.rows(table).find(id, this.ctx.orgId) as Row<T> | undefined;
   }
 
   get<T extends ManagedTable>(table: T, id: string, entity: string = getTableName(table)): Row<T> {
@@ -108,11 +110,7 @@ export class Writer {
     if (hasColumn(table, 'createdAt')) full.createdAt = this.now;
     if (hasColumn(table, 'updatedAt')) full.updatedAt = this.now;
     if (hasColumn(table, 'version')) full.version = 1;
-    const row = this.db
-      .insert(table)
-      .values(full as NewRow<T>)
-      .returning()
-      .get() as Row<T>;
+    const row = this.rows(table).insert(full) as Row<T>;
     this.record(table, 'insert', row.id as string, null, row);
     return row;
   }
@@ -148,12 +146,7 @@ export class Writer {
       set.version = current + 1;
     }
     if (hasColumn(table, 'updatedAt')) set.updatedAt = this.now;
-    const after = this.db
-      .update(table)
-      .set(set as Partial<NewRow<T>>)
-      .where(and(eq(table.id, id), eq(orgColumn(table), this.ctx.orgId)))
-      .returning()
-      .get() as Row<T> | undefined;
+    const after = this.rows(table).update(id, this.ctx.orgId, set) as Row<T> | undefined;
     if (!after) throw new NotFoundError(getTableName(table), id);
     this.record(table, 'update', id, before, after, opts.auditAs);
     return { before, after };
@@ -181,21 +174,17 @@ export class Writer {
 
   /** Appends to a work order's timeline (the domain event); the event row itself goes to the change log too. */
   event(workOrderId: string, type: string, detail: { from?: WorkOrderStatus | null; to?: WorkOrderStatus | null; data?: unknown } = {}) {
-    const row = this.db
-      .insert(workOrderEvents)
-      .values({
-        id: newId(),
-        orgId: this.ctx.orgId,
-        workOrderId,
-        type,
-        fromStatus: detail.from ?? null,
-        toStatus: detail.to ?? null,
-        actorId: this.ctx.actor.userId,
-        at: this.now,
-        data: detail.data ?? null,
-      })
-      .returning()
-      .get();
+    const row = this.rows(workOrderEvents).insert({
+      id: newId(),
+      orgId: this.ctx.orgId,
+      workOrderId,
+      type,
+      fromStatus: detail.from ?? null,
+      toStatus: detail.to ?? null,
+      actorId: this.ctx.actor.userId,
+      at: this.now,
+      data: detail.data ?? null,
+    }) as InferSelectModel<typeof workOrderEvents>;
     this.log('work_order_events', row.id, 'insert', encodingOf('work_order_events').insert(row));
     this.changes.push({ table: 'work_order_events', id: row.id, op: 'insert' });
     return row;
