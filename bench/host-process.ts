@@ -57,7 +57,8 @@ export interface RunningChild {
   /** Spawn → "listening on" printed → first 200 from /healthz. */
   startupMs: number;
   rssMb(): number;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (a profiled host needs longer: it writes its profile on exit). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -73,13 +74,23 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export async function startChild(command: HostCommand, dataDir: string, logLevel: string): Promise<RunningChild> {
+export async function startChild(
+  command: HostCommand,
+  dataDir: string,
+  logLevel: string,
+  /** Node flags for the host process (e.g. `--cpu-prof`), placed before the script. */
+  nodeArgs: string[] = [],
+): Promise<RunningChild> {
   const started = performance.now();
-  const child = spawn(command.cmd, [...command.args, '--data-dir', dataDir, '--port', '0', '--no-lan', '--log-level', logLevel], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: repoRoot(),
-    env: { ...process.env, DEPOTDESK_DATA_DIR: dataDir },
-  });
+  const child = spawn(
+    command.cmd,
+    [...nodeArgs, ...command.args, '--data-dir', dataDir, '--port', '0', '--no-lan', '--log-level', logLevel],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot(),
+      env: { ...process.env, DEPOTDESK_DATA_DIR: dataDir },
+    },
+  );
   let output = '';
   const giveUp = async (err: Error): Promise<never> => {
     child.kill('SIGKILL');
@@ -132,9 +143,9 @@ export async function startChild(command: HostCommand, dataDir: string, logLevel
       const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
       return kb / 1024;
     },
-    async stop() {
+    async stop(graceMs = 5_000) {
       child.kill('SIGTERM');
-      if (!(await waitForExit(child, 5_000))) {
+      if (!(await waitForExit(child, graceMs))) {
         child.kill('SIGKILL');
         await waitForExit(child, 5_000);
       }
