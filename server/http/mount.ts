@@ -40,6 +40,8 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
         if (claim) {
           const stored = lookup(host, claim);
           if (stored) {
+            // The stored answer acknowledges a write: it may be committed but its fsync still running.
+            await host.commits.durable();
             send(res, stored.status, stored.body || null, { 'Idempotent-Replayed': 'true' });
             return;
           }
@@ -55,6 +57,7 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
                 mutationId: applied.mutationId,
                 appliedAt: new Date(applied.appliedAt).toISOString(),
               };
+              await host.commits.durable();
               send(res, 200, JSON.stringify(body), { 'Idempotent-Replayed': 'true' });
               return;
             }
