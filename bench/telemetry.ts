@@ -258,13 +258,13 @@ export async function benchTelemetry(opts: TelemetryBenchOptions = {}): Promise<
     });
     await new Promise((resolve, reject) => ws!.once('open', resolve).once('error', reject));
     db = new Database(path.join(dataDir, DB_FILE), { readonly: true });
-    // The bench's devices are unbound: their rows are in the partial device index (migration 0013),
-    // and a count that states its condition reads that index's ranges instead of the whole table
-    // (the counts run during and right after the flood, on the same two cores as the host).
-    const perDevice = db
-      .prepare("SELECT count(*) FROM telemetry_readings WHERE device_id = ? AND metric = 'seq' AND asset_id IS NULL AND vehicle_id IS NULL")
-      .pluck();
-    const counts = () => new Map(ids.map((id) => [id, perDevice.get(id) as number]));
+    // The bench's devices are unbound: their rows are in the partial unbound index (org, at) since
+    // migrations 0013-0014, and a count that states its condition walks that index's org range
+    // instead of the whole table (the counts run during and right after the flood, on the host's cores).
+    const perDevice = db.prepare(
+      "SELECT device_id AS id, count(*) AS n FROM telemetry_readings WHERE org_id = (SELECT id FROM organizations LIMIT 1) AND asset_id IS NULL AND vehicle_id IS NULL AND metric = 'seq' GROUP BY device_id",
+    );
+    const counts = () => new Map((perDevice.all() as Array<{ id: string; n: number }>).map((r) => [r.id, r.n]));
     const seqRows = { get: () => [...counts().values()].reduce((a, b) => a + b, 0) };
 
     for (let run = 1; run <= runs; run++) {

@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Sqlite } from '../../db/client.js';
 import * as schema from '../../db/schema/index.js';
-import { READING_INDEXES, readingKeyWalk } from './pipeline/retention.js';
+import { READING_INDEXES, readingKeyWalk, UNBOUND, UNBOUND_EXPIRED } from './pipeline/retention.js';
 import { latestOfAsset, rawReadings } from './repo.js';
 
 /**
@@ -81,7 +81,7 @@ const reads = {
 const expectedIndex: Record<keyof typeof reads, string> = {
   'raw readings of an asset': 'telemetry_readings_asset_metric_at_idx',
   'raw readings of a vehicle': 'telemetry_readings_vehicle_metric_at_idx',
-  'raw readings of an unbound device': 'telemetry_readings_device_metric_at_idx',
+  'raw readings of an unbound device': 'telemetry_readings_unbound_org_at_idx',
   'latest value of an asset metric': 'telemetry_readings_asset_metric_at_idx',
 };
 
@@ -92,10 +92,18 @@ describe.each(['host', 'full'] as const)('telemetry_readings plans under %s stat
     const { sql, params } = captureOne(reads[name]);
     const steps = plan(sql, params);
     const readings = steps.filter((d) => d.includes(' telemetry_readings '));
+    // Bound subjects seek (subject, metric); unbound ones the org's time range, which holds only unbound rows.
+    const key = name.includes('unbound') ? 'org_id=\\? AND at>\\? AND at<\\?' : '\\w+_id=\\? AND metric=\\?';
     expect(readings, steps.join('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^SEARCH telemetry_readings USING INDEX ${expectedIndex[name]} \\(\\w+_id=\\? AND metric=\\?`)),
+      expect.stringMatching(new RegExp(`^SEARCH telemetry_readings USING INDEX ${expectedIndex[name]} \\(${key}`)),
     ]);
     expect(steps.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('when retention deletes expired unbound rows, then it seeks the unbound index by org and time', () => {
+    const text = plan(UNBOUND_EXPIRED, [ORG, NOW, 100]).join('\n');
+    expect(text).not.toMatch(/^SCAN telemetry_readings/m);
+    expect(text).toMatch(/SEARCH telemetry_readings USING (COVERING )?INDEX telemetry_readings_unbound_org_at_idx \(org_id=\? AND at<\?\)/);
   });
 
   it.each(READING_INDEXES.map((ix) => [ix.column, ix] as const))(
@@ -126,13 +134,14 @@ it('when the schema is migrated, then every index on telemetry_readings is parti
   const indexes = sqlite
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'telemetry_readings' AND sql IS NOT NULL")
     .all() as { name: string; sql: string }[];
-  expect(indexes.map((i) => i.name).sort()).toEqual(
-    READING_INDEXES.map((ix) => `telemetry_readings_${ix.column.replace('_id', '')}_metric_at_idx`).sort(),
-  );
-  // Retention's walk states the same conditions as the indexes, or it could not use them.
-  for (const ix of READING_INDEXES)
-    expect(indexes.find((i) => i.name.includes(ix.column.replace('_id', '')))?.sql).toMatch(new RegExp(` WHERE ${ix.where}$`));
-  const held = READING_INDEXES.map((ix) => `(${ix.where})`).join(' OR ');
+  const conditions = new Map<string, string>([
+    ...READING_INDEXES.map((ix) => [`telemetry_readings_${ix.column.replace('_id', '')}_metric_at_idx`, ix.where] as const),
+    ['telemetry_readings_unbound_org_at_idx', UNBOUND] as const,
+  ]);
+  expect(indexes.map((i) => i.name).sort()).toEqual([...conditions.keys()].sort());
+  // Retention states the same conditions as the indexes, or it could not use them.
+  for (const i of indexes) expect(i.sql).toMatch(new RegExp(` WHERE ${conditions.get(i.name)}$`));
+  const held = [...conditions.values()].map((c) => `(${c})`).join(' OR ');
   expect(sqlite.prepare(`SELECT count(*) FROM telemetry_readings WHERE NOT (${held})`).pluck().get()).toBe(0);
   expect(sqlite.prepare('SELECT count(*) FROM telemetry_readings').pluck().get()).toBe(ROWS);
 });

@@ -146,7 +146,7 @@ export function rawReadings(db: Db, orgId: string, s: Subject, metric: string, f
   if (s.assetId) conds.push(eq(telemetryReadings.assetId, s.assetId));
   else if (s.vehicleId) conds.push(eq(telemetryReadings.vehicleId, s.vehicleId));
   // A device's own readings are those it sent unbound, like its roll-ups (store.ts subjectOf): the
-  // partial device index holds only those, and a bound device's rows are under its asset or vehicle.
+  // partial unbound index (org, at) holds only those; a bound device's rows are under its asset or vehicle.
   else if (s.deviceId)
     conds.push(eq(telemetryReadings.deviceId, s.deviceId), isNull(telemetryReadings.assetId), isNull(telemetryReadings.vehicleId));
   return db

@@ -31,12 +31,13 @@ export interface RetentionResult {
  * Keeping one row per table costs nothing; a rebuild with AUTOINCREMENT would rewrite the bulk of
  * the database at upgrade and add a write per insert.
  *
- * Readings have no (org, at) index (it cost the flood a third of its rate, migration 0013), and their
- * ids do not follow `at` (a device's clock may be anything; the id follows arrival), so neither an
- * index on time nor an id range finds the expired ones. Their three partial indexes cover every row
- * between them, each by (subject, metric, at): retention steps from one (subject, metric) key to the
- * next with an index seek each and deletes the key's rows older than the cutoff from the index
- * range. That costs a seek per key (devices × metrics) plus the rows deleted, never a table scan.
+ * Readings have no (org, at) index over all rows (it cost the flood a third of its rate, migrations
+ * 0013-0014), and their ids do not follow `at` (a device's clock may be anything; the id follows
+ * arrival), so an id range cannot find the expired ones either. Their three partial indexes cover
+ * every row between them: unbound rows by (org, at), deleted by range like positions; bound rows by
+ * (asset or vehicle, metric, at), where retention steps from one (subject, metric) key to the next
+ * with an index seek each and deletes the key's rows older than the cutoff from the index range.
+ * That costs a seek per key (subjects × metrics) plus the rows deleted, never a table scan.
  */
 export async function runRetention(
   host: Host,
@@ -50,6 +51,7 @@ export async function runRetention(
   const closeGate = host.sqlite.prepare('DELETE FROM telemetry_retention_gate WHERE org_id = ?');
   const readingKeys = READING_INDEXES.map((ix) => readingKeyWalk(host, ix));
   const deletions = {
+    unbound: host.sqlite.prepare(UNBOUND_EXPIRED),
     positions: host.sqlite.prepare(
       'DELETE FROM vehicle_positions WHERE id IN (SELECT id FROM vehicle_positions WHERE org_id = ? AND at < ? AND id < (SELECT max(id) FROM vehicle_positions) LIMIT ?)',
     ),
@@ -91,17 +93,22 @@ export async function runRetention(
         if (stopped()) return result;
       }
     }
-    for (;;) {
-      const n = host.commits.run(() => {
-        openGate.run(orgId, rawCutoff);
-        const changes = deletions.positions.run(orgId, rawCutoff, chunk).changes;
-        closeGate.run(orgId);
-        return changes;
-      });
-      result.positions += n;
-      if (n < chunk) break;
-      await yieldToLoop();
-      if (stopped()) return result;
+    for (const [key, field] of [
+      ['unbound', 'readings'],
+      ['positions', 'positions'],
+    ] as const) {
+      for (;;) {
+        const n = host.commits.run(() => {
+          openGate.run(orgId, rawCutoff);
+          const changes = deletions[key].run(orgId, rawCutoff, chunk).changes;
+          closeGate.run(orgId);
+          return changes;
+        });
+        result[field] += n;
+        if (n < chunk) break;
+        await yieldToLoop();
+        if (stopped()) return result;
+      }
     }
     for (const [resolution, days, field] of [
       ['minute', settings.minuteRetentionDays, 'minuteRollups'],
@@ -122,15 +129,23 @@ export async function runRetention(
 
 /** One partial index of telemetry_readings: its key column and the condition that puts a row in it. */
 interface ReadingIndex {
-  column: 'asset_id' | 'vehicle_id' | 'device_id';
+  column: 'asset_id' | 'vehicle_id';
   where: string;
 }
 
-/** Between them they hold every row (db/schema/telemetry.ts); a row bound to both an asset and a vehicle is in two. */
+/** The condition of the unbound index, (org_id, at): with the two below, every row is in one of them. */
+export const UNBOUND = 'asset_id IS NULL AND vehicle_id IS NULL';
+/**
+ * An org's expired unbound rows, a chunk at a time, by a range of the unbound index. `+id`: the
+ * newest-row guard must not become a rowid range, which full statistics pick when most rows are
+ * expired and which then walks the table. Exported for the plan test.
+ */
+export const UNBOUND_EXPIRED = `DELETE FROM telemetry_readings WHERE id IN (SELECT id FROM telemetry_readings WHERE org_id = ? AND ${UNBOUND} AND at < ? AND +id < (SELECT max(id) FROM telemetry_readings) LIMIT ?)`;
+
+/** The bound indexes (db/schema/telemetry.ts); a row bound to both an asset and a vehicle is in both. */
 export const READING_INDEXES: ReadingIndex[] = [
   { column: 'asset_id', where: 'asset_id IS NOT NULL' },
   { column: 'vehicle_id', where: 'vehicle_id IS NOT NULL' },
-  { column: 'device_id', where: 'asset_id IS NULL AND vehicle_id IS NULL' },
 ];
 
 interface ReadingKey {
@@ -152,7 +167,7 @@ export function readingKeyWalk(host: Pick<Host, 'sqlite'>, ix: ReadingIndex) {
     `SELECT ${c} AS subject, metric FROM telemetry_readings WHERE ${ix.where} AND (${c}, metric) > (?, ?) ORDER BY ${c}, metric LIMIT 1`,
   );
   const expire = host.sqlite.prepare(
-    `DELETE FROM telemetry_readings WHERE id IN (SELECT id FROM telemetry_readings WHERE ${c} = ? AND ${ix.where} AND metric = ? AND at < ? AND org_id = ? AND id < (SELECT max(id) FROM telemetry_readings) LIMIT ?)`,
+    `DELETE FROM telemetry_readings WHERE id IN (SELECT id FROM telemetry_readings WHERE ${c} = ? AND ${ix.where} AND metric = ? AND at < ? AND org_id = ? AND +id < (SELECT max(id) FROM telemetry_readings) LIMIT ?)`,
   );
   return {
     statements: { first, after, expire },

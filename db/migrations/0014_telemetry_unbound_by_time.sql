@@ -1,0 +1,2 @@
+DROP INDEX `telemetry_readings_device_metric_at_idx`;--> statement-breakpoint
+CREATE INDEX `telemetry_readings_unbound_org_at_idx` ON `telemetry_readings` (`org_id`,`at`) WHERE asset_id IS NULL AND vehicle_id IS NULL;
