@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Candidate } from './transitions.js';
+import { NEXT, type Candidate } from './transitions.js';
 
 /**
  * The plain reference for the transition figures: the same rows a status change writes (the work
@@ -10,8 +10,6 @@ import type { Candidate } from './transitions.js';
  * through better-sqlite3, one transaction each with `synchronous = FULL`, on a copy of the bench's
  * database (the reference must not leave foreign rows in the file the host is measured on).
  */
-
-const NEXT: Record<string, string> = { DISPATCHED: 'EN_ROUTE', EN_ROUTE: 'ON_SITE', ON_SITE: 'ON_HOLD', ON_HOLD: 'ON_SITE' };
 
 export interface RawResult {
   samples: number[];
@@ -41,7 +39,7 @@ export function rawTransitions(dbFile: string, candidates: Candidate[], count: n
     const change = db.prepare('INSERT INTO changes (mutation_seq, n, table_name, row_id, op, fields) VALUES (?, ?, ?, ?, ?, ?)');
     const transition = db.transaction((id: string) => {
       const wo = load.get(id) as { org_id: string; status: string; version: number };
-      const to = NEXT[wo.status] ?? 'ON_SITE';
+      const to = NEXT[wo.status]?.to ?? 'ON_SITE';
       const at = Date.now();
       update.run(to, at, id, wo.org_id);
       const eventId = randomUUID();

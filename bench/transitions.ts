@@ -6,7 +6,7 @@ export interface Candidate {
 }
 
 /** A move a dispatcher may make from each field status, chosen so an order can be cycled indefinitely. */
-const NEXT: Record<string, { to: string; reason?: string }> = {
+export const NEXT: Record<string, { to: string; reason?: string }> = {
   DISPATCHED: { to: 'EN_ROUTE' },
   EN_ROUTE: { to: 'ON_SITE' },
   ON_SITE: { to: 'ON_HOLD', reason: 'Waiting for parts (bench)' },

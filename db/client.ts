@@ -64,6 +64,9 @@ function appliedMigrationCount(sqlite: Sqlite): { count: number; lastWhen: numbe
   return row;
 }
 
+/** Rows ANALYZE samples per index after a migration (a bound: a full ANALYZE of a multi-GB depot takes minutes). */
+export const ANALYSIS_LIMIT = 1000;
+
 export function applyPragmas(sqlite: Sqlite): void {
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the client hears "ok", so a power cut loses no acknowledged write.
@@ -101,7 +104,7 @@ export function openDatabase(file: string, opts: { migrationsFolder?: string; no
       // New indexes have no statistics yet, and without them SQLite's planner can pick one that
       // forces a full sort (measured: 3 ms → 180 ms on 100k work orders). A bounded ANALYZE samples
       // each index instead of reading it whole (≈6 s once on a 7.5 GB depot file, after a migration only).
-      sqlite.pragma('analysis_limit = 1000');
+      sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
       sqlite.exec('ANALYZE');
     }
     // After migrate() rather than inside it: the chain needs SHA-256, which SQL cannot compute.

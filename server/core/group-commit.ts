@@ -83,14 +83,14 @@ export class GroupCommit {
 
   /** Schedules work (realtime publication) for after the current batch is durable. */
   onCommitted(action: () => void): void {
-    const gen = this.open ? this.committed + 1 : this.committed;
+    const gen = this.latestGen;
     if (gen <= this.synced) action();
     else this.afterDurable.push({ gen, action });
   }
 
   /** Resolves once everything written so far is on disk; rejects if that commit or sync failed. */
   durable(): Promise<void> {
-    const gen = this.open ? this.committed + 1 : this.committed;
+    const gen = this.latestGen;
     if (gen <= this.synced) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ gen, resolve, reject }));
   }
@@ -110,6 +110,11 @@ export class GroupCommit {
       this.opts.onSynced?.(performance.now() - t0);
       this.settle(upTo);
     }
+  }
+
+  /** The generation of everything written so far: the open batch's, or the last commit's. */
+  private get latestGen(): number {
+    return this.open ? this.committed + 1 : this.committed;
   }
 
   get lastCommitError(): unknown {

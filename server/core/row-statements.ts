@@ -78,16 +78,17 @@ export class RowStatements {
   update(id: string, orgId: string, set: Record<string, unknown>): Record<string, unknown> | undefined {
     const keys = Object.keys(set).filter((k) => set[k] !== undefined);
     if (keys.length === 0) throw new Error('No values to set');
+    const cols = keys.map((k) => this.col(k));
     const shape = keys.join(',');
     let stmt = this.updates.get(shape);
     if (!stmt) {
-      const assignments = keys.map((k) => `"${this.col(k).name}" = ?`).join(', ');
+      const assignments = cols.map((c) => `"${c.name}" = ?`).join(', ');
       stmt = this.sqlite.prepare(
         `UPDATE "${this.table}" SET ${assignments} WHERE "${this.idName}" = ? AND "${this.orgName}" = ? RETURNING ${this.selectList}`,
       );
       this.updates.set(shape, stmt);
     }
-    const params = keys.map((k) => this.encode(this.col(k), set[k]));
+    const params = cols.map((c) => this.encode(c, set[c.key]));
     params.push(id, orgId);
     return this.decode(stmt.get(params) as Record<string, unknown> | undefined);
   }

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Sqlite } from '../../db/client.js';
-import * as schema from '../../db/schema/index.js';
+import { openDatabase, type Db, type Sqlite } from '../../db/client.js';
+import { capturingDb, explainQueryPlan, gatherStats } from '../testing/query-plans.js';
 import { READING_INDEXES, readingKeyWalk, UNBOUND, UNBOUND_EXPIRED } from './pipeline/retention.js';
 import { latestOfAsset, rawReadings } from './repo.js';
 
@@ -23,8 +22,8 @@ const HOUR = 3_600_000;
 
 let dir: string;
 let sqlite: Sqlite;
-let db: ReturnType<typeof drizzle<typeof schema>>;
-const captured: { sql: string; params: unknown[] }[] = [];
+let db: Db;
+let captured: { sql: string; params: unknown[] }[] = [];
 
 /** 40 devices: a third bound to one of 10 assets, a third to one of 10 vehicles, a third unbound; 6 metrics; a second org. */
 function seed(s: Sqlite): void {
@@ -43,13 +42,8 @@ function seed(s: Sqlite): void {
   ).run(NOW - HOUR, NOW - HOUR);
 }
 
-function analyze(s: Sqlite, mode: 'host' | 'full'): void {
-  s.pragma(`analysis_limit = ${mode === 'host' ? 1000 : 0}`);
-  s.exec('ANALYZE');
-}
-
 function plan(sql: string, params: unknown[]): string[] {
-  return (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+  return explainQueryPlan(sqlite, sql, params).map((r) => r.detail);
 }
 
 /** The app's SQL for a read, as drizzle sends it. */
@@ -65,7 +59,7 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-telemetry-plan-'));
   sqlite = openDatabase(path.join(dir, 'depotdesk.sqlite')).sqlite;
   seed(sqlite);
-  db = drizzle(sqlite, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
+  ({ db, captured } = capturingDb(sqlite));
 });
 afterAll(() => {
   sqlite?.close();
@@ -86,7 +80,7 @@ const expectedIndex: Record<keyof typeof reads, string> = {
 };
 
 describe.each(['host', 'full'] as const)('telemetry_readings plans under %s statistics', (mode) => {
-  beforeAll(() => analyze(sqlite, mode));
+  beforeAll(() => gatherStats(sqlite, mode));
 
   it.each(Object.keys(reads) as (keyof typeof reads)[])('when the API reads %s, then it seeks its partial index in order', (name) => {
     const { sql, params } = captureOne(reads[name]);

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Sqlite } from '../../db/client.js';
-import * as schema from '../../db/schema/index.js';
+import { capturingDb, explainQueryPlan, gatherStats, type PlanRow } from '../testing/query-plans.js';
 import type { Ctx } from '../core/context.js';
 import { WORK_ORDER_SORT_KEYS, WorkOrderListQuery, type WorkOrderListFilter } from './contract.js';
 import { NOT_NULL_SORTS } from './list-plan.js';
@@ -25,7 +24,7 @@ const DAY = 86_400_000;
 let dir: string;
 let sqlite: Sqlite;
 let ctx: Ctx;
-const captured: { sql: string; params: unknown[] }[] = [];
+let captured: { sql: string; params: unknown[] }[] = [];
 /** The contract takes UUIDs: kind 1 team, 2 user, 3 location, 4 asset, 5 project. */
 const uid = (kind: number, n: number) => `${kind}0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const uidSql = (kind: number, n: string) => `printf('${kind}0000000-0000-4000-8000-%012d', ${n})`;
@@ -58,18 +57,14 @@ function seed(db: Sqlite): void {
   db.pragma('foreign_keys = ON');
 }
 
-/** Statistics as the host gathers them after a migration (db/client.ts), or complete (stat1 and stat4). */
-function analyze(db: Sqlite, mode: 'host' | 'full'): void {
-  db.pragma(`analysis_limit = ${mode === 'host' ? 1000 : 0}`);
-  db.exec('ANALYZE');
-}
-
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-list-plan-'));
   const opened = openDatabase(path.join(dir, 'depotdesk.sqlite'));
   sqlite = opened.sqlite;
   seed(sqlite);
-  const db = drizzle(sqlite, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
+  const capture = capturingDb(sqlite);
+  captured = capture.captured;
+  const db = capture.db;
   const host = { db, sqlite, clock: { now: () => NOW } };
   // Only what listWorkOrders reads of a host; a whole host would add nothing the plans depend on.
   ctx = { host, orgId: ORG, actor: { userId: uid(2, 1), role: 'dispatcher', name: 'Dispatcher' } } as unknown as Ctx;
@@ -151,12 +146,6 @@ function combos(): Combo[] {
   return out;
 }
 
-interface PlanRow {
-  id: number;
-  parent: number;
-  detail: string;
-}
-
 /**
  * What is wrong with a plan for a page: a SCAN of work_orders (every row), or, when a filter could seek
  * few rows, a SEARCH constrained by org_id alone (in a one-org depot, every row again). Without such a
@@ -183,7 +172,7 @@ function planDefects(plan: PlanRow[], combo: Pick<Combo, 'few' | 'page' | 'sort'
 }
 
 function explain(sql: string, params: unknown[]): PlanRow[] {
-  return sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as never[])) as PlanRow[];
+  return explainQueryPlan(sqlite, sql, params);
 }
 
 /** Runs the page as the route would and returns the SQL of its main query (the last one it ran). */
@@ -218,17 +207,17 @@ describe('work-order list plans', () => {
   });
 
   it('when the host has gathered its bounded statistics, then no filter or sort walks every work order', () => {
-    analyze(sqlite, 'host');
+    gatherStats(sqlite, 'host');
     expect(defectsOfEveryCombo()).toEqual([]);
   });
 
   it('when the statistics are complete, then no filter or sort walks every work order', () => {
-    analyze(sqlite, 'full');
+    gatherStats(sqlite, 'full');
     expect(defectsOfEveryCombo()).toEqual([]);
   });
 
   it('when given the plan the list had before (the created-at index walked for three statuses), then the check fails', () => {
-    analyze(sqlite, 'host');
+    gatherStats(sqlite, 'host');
     const old = sqlite
       .prepare(
         `EXPLAIN QUERY PLAN SELECT * FROM work_orders INDEXED BY work_orders_org_created_idx WHERE org_id = ? AND status IN ('DISPATCHED', 'EN_ROUTE', 'ON_SITE')
@@ -242,7 +231,7 @@ describe('work-order list plans', () => {
   });
 
   it('when a page is sorted in memory, then it holds the same rows, in order, as the sort index gives', () => {
-    analyze(sqlite, 'host');
+    gatherStats(sqlite, 'host');
     const run = (query: string) => listWorkOrders(ctx, WorkOrderListQuery.parse(Object.fromEntries(new URLSearchParams(query))));
     const page = run('status=DISPATCHED,EN_ROUTE,ON_SITE&sort=-updatedAt&limit=20').items;
     const expected = sqlite
