@@ -75,6 +75,10 @@ describe('prepared row statements', () => {
       expect(updated).toEqual(reread);
       expect(reread).toMatchObject({ priority: 'critical', priorityRank: 0, checklist, requiresSignature: true, description: null });
       expect(reread!.plannedEnd).toBe(wo.plannedEnd);
+      // Column names come from the schema, never from the patch: a key that is not a column is refused
+      // before any SQL is built (a patch spread from request input cannot name or inject a column).
+      expect(() => statements.update('row-statements-test', wo.orgId, { "status\" = 'CLOSED' --": 'x' })).toThrow(/has no column/);
+      expect(host.db.select().from(schema.workOrders).where(eq(schema.workOrders.id, 'row-statements-test')).get()).toEqual(reread);
       // Another org's id is not found.
       expect(statements.update('row-statements-test', 'another-org', { priority: 'low' })).toBeUndefined();
       expect(statements.find('row-statements-test', 'another-org')).toBeUndefined();
