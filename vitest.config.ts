@@ -12,8 +12,9 @@ export default defineConfig({
       'renderer/**/*.test.ts',
       'e2e/**/*.e2e.test.ts',
     ],
-    // Builds the host bundle and the console once, so end-to-end tests run what users run.
-    globalSetup: ['e2e/global-setup.ts'],
+    // Builds the host bundle and the console once, so end-to-end tests run what users run; starts
+    // one throwaway PostgreSQL cluster for the hub's tests.
+    globalSetup: ['e2e/global-setup.ts', 'server/testing/pg-global-setup.ts'],
     // Every in-process host counts its writes against the change log; a write that escaped it fails the test (issue 13).
     setupFiles: ['server/testing/census-setup.ts'],
     pool: 'forks',
