@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/**
+ * The wire between a depot and the organization's hub (docs/sync.md). Shared by both ends; the hub
+ * validates every body with these before it reads a field, so a forged or malformed batch is a
+ * problem+json 400 with the path of the bad field, never a half-applied push.
+ *
+ * Field names are short on purpose: they repeat for every change of every mutation, and the issue's
+ * budget is 150 bytes per field change on the wire.
+ */
+
+/** Bumped when a change to the wire or the merge rules is not additive; the hub answers 410 to an incompatible one. */
+export const SYNC_SCHEMA_EPOCH = 1;
+
+const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a UUID');
+/** HLC wire form (server/core/hlc.ts): 15-digit ms, 5-digit counter, node. Sortable as a string. */
+export const HlcString = z.string().regex(/^\d{15}:\d{5}:[0-9a-zA-Z-]{1,64}$/, 'an HLC stamp');
+const TableName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'a table name');
+const ColumnName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'a column name');
+/** Travelling columns by DB name. Keys are checked against the table's policy by the receiver. */
+const Fields = z.record(ColumnName, z.unknown());
+
+export const CHANGE_OPS = ['insert', 'update', 'delete', 'restore', 'batch'] as const;
+
+/** One change row of a mutation (the `changes` table), with a batch change's rows inlined. */
+export const PushChange = z.strictObject({
+  /** Table. */
+  t: TableName,
+  /** Row id; for `batch` the local id range "a..b". */
+  r: z.string().min(1).max(80),
+  op: z.enum(CHANGE_OPS),
+  /** insert/update: travelling fields; delete/restore: null; batch: null (rows in `rows`). */
+  f: Fields.nullable(),
+  /** batch only: the rows of the id range (synced columns by DB name, plus `id`, the local integer id). */
+  rows: z.array(Fields).max(50_000).optional(),
+});
+export type PushChange = z.infer<typeof PushChange>;
+
+/** An audit row of the mutation, its synced columns (the hash chain is each replica's own). */
+export const PushAudit = z.strictObject({
+  id: Uuid,
+  actorId: z.string().max(120).nullable(),
+  action: z.string().min(1).max(120),
+  entity: z.string().min(1).max(80),
+  entityId: z.string().min(1).max(120),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  requestId: z.string().max(120).nullable(),
+  at: z.number().int().nonnegative(),
+});
+export type PushAudit = z.infer<typeof PushAudit>;
+
+export const PushMutation = z.strictObject({
+  id: Uuid,
+  seq: z.number().int().positive(),
+  hlc: HlcString,
+  action: z.string().min(1).max(120),
+  /** A user id of the org, or `system:<name>` for the depot's own jobs. */
+  actorId: z.string().min(1).max(120).nullable(),
+  at: z.number().int().nonnegative(),
+  changes: z.array(PushChange).max(10_000),
+  audit: z.array(PushAudit).max(10_000),
+});
+export type PushMutation = z.infer<typeof PushMutation>;
+
+export const PushBatch = z.strictObject({
+  node: Uuid,
+  epoch: z.number().int().positive(),
+  /** The last seq of this epoch the hub acknowledged; null for the epoch's first batch. */
+  afterSeq: z.number().int().nonnegative().nullable(),
+  toSeq: z.number().int().positive(),
+  key: Uuid,
+  schema: z.number().int().positive(),
+  mutations: z.array(PushMutation).min(1).max(2_000),
+});
+export type PushBatch = z.infer<typeof PushBatch>;
+
+export const PUSH_OUTCOMES = ['applied', 'duplicate', 'refused', 'conflict'] as const;
+export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
+
+/** The hub's current value of fields it did not take as sent, for the depot to write back. */
+export const CurrentRow = z.strictObject({
+  t: TableName,
+  r: z.string().min(1).max(80),
+  f: Fields,
+  /** The row does not exist at the hub (a refused insert) or is hard-deleted there. */
+  gone: z.boolean().optional(),
+});
+export type CurrentRow = z.infer<typeof CurrentRow>;
+
+export const PushResult = z.strictObject({
+  id: Uuid,
+  seq: z.number().int().positive(),
+  outcome: z.enum(PUSH_OUTCOMES),
+  /** The org version the mutation was applied at (applied, conflict, and their duplicates). */
+  version: z.number().int().nonnegative().optional(),
+  /** refused / conflict: a stable code and a sentence for the Sync page. */
+  code: z.string().max(80).optional(),
+  message: z.string().max(500).optional(),
+  current: z.array(CurrentRow).optional(),
+});
+export type PushResult = z.infer<typeof PushResult>;
+
+export const PushAnswer = z.strictObject({
+  /** The hub has every mutation of (node, epoch) through this seq. */
+  ackedSeq: z.number().int().nonnegative(),
+  /** The org's version after this push. */
+  version: z.number().int().nonnegative(),
+  results: z.array(PushResult),
+});
+export type PushAnswer = z.infer<typeof PushAnswer>;
+
+/** One row's state past the cursor: only the fields whose own version is past it. */
+export const PullRow = z.strictObject({
+  t: TableName,
+  r: z.string().min(1).max(80),
+  /** The row's latest version. */
+  v: z.number().int().positive(),
+  f: Fields,
+  /** HLC of intent fields sent (status), so the receiver stamps the transition at its time. */
+  c: z.record(ColumnName, HlcString).optional(),
+  /** Hard-deleted at the hub. */
+  gone: z.boolean().optional(),
+});
+export type PullRow = z.infer<typeof PullRow>;
+
+/** An append-only row (events, messages, audit, attendance, stock movements), sent once. */
+export const PullFact = z.strictObject({
+  t: TableName,
+  r: z.string().min(1).max(80),
+  v: z.number().int().positive(),
+  f: Fields,
+});
+export type PullFact = z.infer<typeof PullFact>;
+
+export const PullPage = z.strictObject({
+  /** The cursor this page starts after. */
+  after: z.number().int().nonnegative(),
+  /** The version this page reaches: the next cursor. */
+  to: z.number().int().nonnegative(),
+  /** More pages wait past `to`. */
+  more: z.boolean(),
+  rows: z.array(PullRow),
+  facts: z.array(PullFact),
+});
+export type PullPage = z.infer<typeof PullPage>;
+
+export const PullQuery = z.strictObject({
+  after: z.coerce.number().int().nonnegative(),
+  limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  schema: z.coerce.number().int().positive(),
+});
+export type PullQuery = z.infer<typeof PullQuery>;
+
+export const EnrolRequest = z.strictObject({
+  code: z.string().min(8).max(200),
+  node: Uuid,
+  /** The depot's own org id: becomes the hub org's replica org id on first enrolment. */
+  orgId: Uuid,
+  depotCode: z.string().min(1).max(16),
+  depotName: z.string().min(1).max(200),
+  schema: z.number().int().positive(),
+  /** The depot's software version, shown to hub admins. */
+  version: z.string().max(40),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+export const EnrolAnswer = z.strictObject({
+  credential: z.string().min(32),
+  hubOrgId: Uuid,
+  orgName: z.string(),
+  replicaOrgId: Uuid,
+});
+export type EnrolAnswer = z.infer<typeof EnrolAnswer>;
+
+/** A message on the live socket: the org's version moved. */
+export const LivePoke = z.strictObject({ type: z.literal('version'), version: z.number().int().nonnegative() });
+export type LivePoke = z.infer<typeof LivePoke>;
