@@ -10,3 +10,4 @@ export * from './pairing.js';
 export * from './field.js';
 export * from './telemetry.js';
 export * from './reports.js';
+export * from './sync.js';

@@ -10,6 +10,7 @@ import * as pairing from './pairing.policy.js';
 import * as field from './field.policy.js';
 import * as telemetry from './telemetry.policy.js';
 import * as reports from './reports.policy.js';
+import * as sync from './sync.policy.js';
 import type { TablePolicy } from './sync-policy.js';
 
 /**
@@ -18,7 +19,7 @@ import type { TablePolicy } from './sync-policy.js';
  * being declared.
  */
 const ALL: readonly TablePolicy[] = Object.freeze(
-  [org, places, projects, sla, workOrders, inventory, history, preferences, pairing, field, telemetry, reports].flatMap(
+  [org, places, projects, sla, workOrders, inventory, history, preferences, pairing, field, telemetry, reports, sync].flatMap(
     (m): TablePolicy[] => Object.values(m),
   ),
 );

@@ -1,0 +1,39 @@
+import { syncRefusals, syncState } from './sync.js';
+import { defineSyncPolicy } from './sync-policy.js';
+
+/** This depot's link to the hub: never sent anywhere, and the credential never leaves it or reaches the audit. */
+export const syncStatePolicy = defineSyncPolicy(syncState, {
+  merge: 'local',
+  columns: {
+    orgId: 'local',
+    hubUrl: 'local',
+    credential: 'secret',
+    replicaOrgId: 'local',
+    hubOrgId: 'local',
+    pullCursor: 'local',
+    paused: 'local',
+    lastPushAt: 'local',
+    lastPullAt: 'local',
+    lastError: 'local',
+    lastErrorAt: 'local',
+    resnapshotNeeded: 'local',
+    enrolledAt: 'local',
+  },
+});
+
+/** The hub's verdicts on our own mutations: this depot's to show and dismiss. */
+export const syncRefusalsPolicy = defineSyncPolicy(syncRefusals, {
+  merge: 'local',
+  columns: {
+    mutationId: 'local',
+    orgId: 'local',
+    seq: 'local',
+    action: 'local',
+    outcome: 'local',
+    code: 'local',
+    message: 'local',
+    at: 'local',
+    dismissedAt: 'local',
+    dismissedBy: 'local',
+  },
+});

@@ -1,0 +1,49 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * This depot's link to its organization's hub (docs/sync.md "What a depot keeps"), one row per org.
+ * Never leaves the depot: the credential is a `secret`, the rest is this depot's own bookkeeping.
+ * How far the hub acknowledged our pushes is `sync_acks` (history.ts), which compaction reads.
+ */
+export const syncState = sqliteTable('sync_state', {
+  orgId: text('org_id').primaryKey(),
+  hubUrl: text('hub_url').notNull(),
+  /** The node credential the hub issued at enrolment (only its hash is on the hub). */
+  credential: text('credential').notNull(),
+  /** The org id rows carry across the organization (the hub's replica org id). */
+  replicaOrgId: text('replica_org_id').notNull(),
+  hubOrgId: text('hub_org_id').notNull(),
+  /** The hub version this depot has applied through (0: nothing yet, the next pull is a snapshot). */
+  pullCursor: integer('pull_cursor').notNull().default(0),
+  paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+  lastPushAt: integer('last_push_at'),
+  lastPullAt: integer('last_pull_at'),
+  lastError: text('last_error'),
+  lastErrorAt: integer('last_error_at'),
+  /** The hub answered 410 resnapshot_required: the next pull starts from 0. */
+  resnapshotNeeded: integer('resnapshot_needed', { mode: 'boolean' }).notNull().default(false),
+  enrolledAt: integer('enrolled_at').notNull(),
+});
+
+export const SYNC_REFUSAL_OUTCOMES = ['refused', 'conflict'] as const;
+
+/** Mutations of ours the hub refused or merged as a conflict, with its reason; shown on the Sync page until dismissed. */
+export const syncRefusals = sqliteTable(
+  'sync_refusals',
+  {
+    mutationId: text('mutation_id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    seq: integer('seq').notNull(),
+    action: text('action'),
+    outcome: text('outcome', { enum: SYNC_REFUSAL_OUTCOMES }).notNull(),
+    code: text('code'),
+    message: text('message'),
+    at: integer('at').notNull(),
+    dismissedAt: integer('dismissed_at'),
+    dismissedBy: text('dismissed_by'),
+  },
+  (t) => [
+    index('sync_refusals_org_open_idx').on(t.orgId, t.dismissedAt, t.seq),
+    uniqueIndex('sync_refusals_org_seq_uq').on(t.orgId, t.seq),
+  ],
+);
