@@ -1,0 +1,228 @@
+import { gzipSync } from 'node:zlib';
+import WebSocket from 'ws';
+import type { z } from 'zod';
+import { EnrolAnswer, LivePoke, PullPage, PushAnswer, type EnrolRequest, type PullQuery, type PushBatch } from './contract-protocol.js';
+
+/**
+ * The depot's side of the wire to its organization's hub (docs/sync.md): enrol, push, pull, leave,
+ * and the live socket. Stateless apart from the address and credential; the loop (loop.ts) decides
+ * when to call it and what a failure means. Every answer is validated with the shared contract
+ * before anything is written, so a hub (or something pretending to be one) that sends a malformed
+ * answer is an error here, not a half-applied page.
+ */
+
+/** The hub said something definite that a retry will not change (4xx other than the ones below). */
+export class HubRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HubRefusedError';
+  }
+}
+
+/** 401: the credential is unknown or revoked; the depot must enrol again. */
+export class HubCredentialError extends HubRefusedError {}
+
+/** Network failure, timeout, 5xx, 429 or an unreadable answer: try again later. */
+export class HubUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HubUnavailableError';
+  }
+}
+
+export type PushOutcome = { kind: 'answer'; answer: PushAnswer } | { kind: 'gap'; expectedAfterSeq: number | null };
+export type PullOutcome = { kind: 'page'; page: PullPage } | { kind: 'resnapshot'; reason: string };
+
+export interface HubClientOptions {
+  /** Per request; a pull of a large page over a slow link is the longest. */
+  timeoutMs?: number;
+  /** Bodies larger than this are gzip-encoded (JSON of a push compresses 5–10×). */
+  gzipAbove?: number;
+  /** Told of the bytes of every request and answer body, for /metrics. */
+  onBytes?: (direction: 'up' | 'down', bytes: number) => void;
+}
+
+interface Problem {
+  code?: string;
+  detail?: string;
+  title?: string;
+  expectedAfterSeq?: number | null;
+}
+
+export function normaliseHubUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new HubRefusedError(
+      400,
+      'hub_url_invalid',
+      `"${raw}" is not a web address. Enter the hub's address, e.g. https://hub.example.org.`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new HubRefusedError(400, 'hub_url_invalid', 'The hub address must start with https:// (or http:// on a private network).');
+  if (url.username || url.password || url.search || url.hash)
+    throw new HubRefusedError(400, 'hub_url_invalid', 'The hub address must not carry a user name, password, query or fragment.');
+  return url.toString().replace(/\/+$/, '');
+}
+
+export class HubClient {
+  readonly url: string;
+  private readonly timeoutMs: number;
+  private readonly gzipAbove: number;
+
+  constructor(
+    url: string,
+    private readonly credential: string | null,
+    private readonly options: HubClientOptions = {},
+  ) {
+    this.url = normaliseHubUrl(url);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.gzipAbove = options.gzipAbove ?? 1024;
+  }
+
+  async enrol(request: EnrolRequest): Promise<EnrolAnswer> {
+    const res = await this.request('POST', '/hub/v1/enrol', request, { auth: false });
+    return this.read(res, EnrolAnswer);
+  }
+
+  async push(batch: PushBatch): Promise<PushOutcome> {
+    const res = await this.request('POST', '/hub/v1/sync/push', batch);
+    if (res.status === 409) {
+      const problem = await this.problem(res);
+      if (problem.code === 'sync_gap') return { kind: 'gap', expectedAfterSeq: problem.expectedAfterSeq ?? null };
+      throw new HubRefusedError(409, problem.code ?? 'conflict', problem.detail ?? problem.title ?? 'The hub refused the push.');
+    }
+    return { kind: 'answer', answer: await this.read(res, PushAnswer) };
+  }
+
+  async pull(query: PullQuery): Promise<PullOutcome> {
+    const qs = new URLSearchParams({ after: String(query.after), limit: String(query.limit), schema: String(query.schema) });
+    const res = await this.request('GET', `/hub/v1/sync/pull?${qs}`);
+    if (res.status === 410) {
+      const problem = await this.problem(res);
+      return { kind: 'resnapshot', reason: problem.detail ?? 'The hub asks for a new snapshot.' };
+    }
+    return { kind: 'page', page: await this.read(res, PullPage) };
+  }
+
+  /** Revokes this depot's own credential at the hub. */
+  async leave(): Promise<void> {
+    const res = await this.request('POST', '/hub/v1/nodes/self/leave', {});
+    if (res.status === 401) return; // already revoked: leaving is done either way
+    await this.read(res, null);
+  }
+
+  /**
+   * The live socket: `onPoke` with each new org version. The caller reconnects after `onClose`
+   * (with its own backoff); an error always ends in a close.
+   */
+  live(handlers: { onOpen?: () => void; onPoke: (version: number) => void; onClose: (reason: string) => void }): { close(): void } {
+    const wsUrl = `${this.url.replace(/^http/, 'ws')}/hub/v1/sync/live`;
+    const socket = new WebSocket(wsUrl, {
+      headers: this.credential ? { authorization: `Bearer ${this.credential}` } : {},
+      handshakeTimeout: this.timeoutMs,
+      maxPayload: 64 * 1024,
+    });
+    let reason = 'closed';
+    socket.on('open', () => handlers.onOpen?.());
+    socket.on('unexpected-response', (_req, res) => {
+      reason = `hub answered ${res.statusCode} to the live socket`;
+      socket.terminate();
+    });
+    socket.on('error', (err) => (reason = err.message));
+    socket.on('message', (data) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      const poke = LivePoke.safeParse(parsed);
+      if (poke.success) handlers.onPoke(poke.data.version);
+    });
+    socket.on('close', () => handlers.onClose(reason));
+    return { close: () => socket.terminate() };
+  }
+
+  private async request(method: string, path: string, body?: unknown, opts: { auth?: boolean } = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential}`;
+    let payload: Buffer | undefined;
+    if (body !== undefined) {
+      payload = Buffer.from(JSON.stringify(body));
+      headers['content-type'] = 'application/json';
+      if (payload.length > this.gzipAbove) {
+        payload = gzipSync(payload, { level: 6 });
+        headers['content-encoding'] = 'gzip';
+      }
+      this.options.onBytes?.('up', payload.length);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers,
+        ...(payload ? { body: Uint8Array.from(payload) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
+    } catch (err) {
+      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+      throw new HubUnavailableError(`The hub at ${this.url} could not be reached: ${cause}`);
+    }
+    return res;
+  }
+
+  private async problem(res: Response): Promise<Problem> {
+    const text = await res.text().catch(() => '');
+    this.options.onBytes?.('down', Buffer.byteLength(text));
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Problem) : {};
+    } catch {
+      return { detail: text.slice(0, 200) };
+    }
+  }
+
+  private async read<S extends z.ZodType>(res: Response, schema: S | null): Promise<z.infer<S>> {
+    if (res.status >= 500 || res.status === 429 || res.status === 408) {
+      const problem = await this.problem(res);
+      throw new HubUnavailableError(`The hub answered ${res.status}: ${problem.detail ?? problem.title ?? res.statusText}`);
+    }
+    if (res.status >= 400) {
+      const problem = await this.problem(res);
+      const message = problem.detail ?? problem.title ?? `The hub answered ${res.status}.`;
+      if (res.status === 401) throw new HubCredentialError(401, problem.code ?? 'unauthorized', message);
+      throw new HubRefusedError(res.status, problem.code ?? 'refused', message);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      // A cut in the middle of the body: nothing was applied, the same request can be made again.
+      throw new HubUnavailableError(`The hub's answer was cut off: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.options.onBytes?.('down', Buffer.byteLength(text));
+    if (schema === null) return undefined as z.infer<S>;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new HubUnavailableError(`The hub's answer was not JSON (${text.length} bytes).`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new HubUnavailableError(
+        `The hub's answer did not match the sync contract at ${first?.path.join('.') || '(root)'}: ${first?.message}`,
+      );
+    }
+    return parsed.data as z.infer<S>;
+  }
+}

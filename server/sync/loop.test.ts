@@ -1,0 +1,236 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PullPage, PushAnswer, PushBatch } from './contract-protocol.js';
+import { SyncLoop, type SyncLink, type SyncLoopStatus, type SyncStore } from './loop.js';
+
+/**
+ * The loop against a scripted hub over real HTTP and an in-memory store: what it does on each kind
+ * of answer. The hub's and the store's own behaviour have their own tests against PostgreSQL and
+ * SQLite; this file is about the loop's decisions.
+ */
+
+const NODE = '0190a000-0000-7000-8000-000000000001';
+const KEY = '0190a000-0000-7000-8000-0000000000ff';
+
+function mutation(seq: number) {
+  return {
+    id: `0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
+    seq,
+    hlc: `${String(1_700_000_000_000 + seq).padStart(15, '0')}:00000:${NODE}`,
+    action: 'work_order.updated',
+    actorId: 'system:test',
+    at: 1_700_000_000_000 + seq,
+    changes: [{ t: 'work_orders', r: 'wo-1', op: 'update' as const, f: { title: `t${seq}` } }],
+    audit: [],
+  };
+}
+
+class MemoryStore implements SyncStore {
+  acked = 0;
+  total = 0;
+  cursorValue = 0;
+  pages: PullPage[] = [];
+  answers: PushAnswer[] = [];
+  rewinds: (number | null)[] = [];
+  resnapshots: string[] = [];
+  errors: (string | null | undefined)[] = [];
+  linkValue: SyncLink | null;
+  constructor(hubUrl: string) {
+    this.linkValue = { hubUrl, credential: 'c'.repeat(40), paused: false };
+  }
+  link() {
+    return this.linkValue;
+  }
+  nextBatch(max: number): PushBatch | null {
+    if (this.acked >= this.total) return null;
+    const mutations = [];
+    for (let s = this.acked + 1; s <= Math.min(this.total, this.acked + max); s++) mutations.push(mutation(s));
+    return { node: NODE, epoch: 1, afterSeq: this.acked || null, toSeq: mutations.at(-1)!.seq, key: KEY, schema: 1, mutations };
+  }
+  applyPushAnswer(_batch: PushBatch, answer: PushAnswer) {
+    this.answers.push(answer);
+    this.acked = answer.ackedSeq;
+  }
+  rewindAck(_batch: PushBatch, expected: number | null) {
+    this.rewinds.push(expected);
+    this.acked = expected ?? 0;
+  }
+  cursor() {
+    return this.cursorValue;
+  }
+  applyPullPage(page: PullPage) {
+    this.pages.push(page);
+    this.cursorValue = page.to;
+  }
+  resnapshot(reason: string) {
+    this.resnapshots.push(reason);
+    this.cursorValue = 0;
+  }
+  pending() {
+    return this.total - this.acked;
+  }
+  recordOutcome(o: { error?: string | null }) {
+    this.errors.push(o.error);
+  }
+}
+
+interface Script {
+  /** The hub's acknowledged seq for the gap check; undefined: accept any. */
+  hubAcked?: number;
+  version: number;
+  pushes: PushBatch[];
+  pulls: string[];
+  status?: number;
+  resnapshotOnce?: boolean;
+  pageSize: number;
+}
+
+async function fakeHub(script: Script) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (script.status) return send(script.status, { code: 'x', detail: `scripted ${script.status}` });
+      if (req.headers.authorization !== `Bearer ${'c'.repeat(40)}`) return send(401, { code: 'unauthorized' });
+      if (req.url === '/hub/v1/sync/push') {
+        const raw = Buffer.concat(chunks);
+        const batch = JSON.parse(String(req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw)) as PushBatch;
+        if (script.hubAcked !== undefined && (batch.afterSeq ?? 0) > script.hubAcked)
+          return send(409, { code: 'sync_gap', expectedAfterSeq: script.hubAcked });
+        script.pushes.push(batch);
+        script.hubAcked = batch.toSeq;
+        const results = batch.mutations.map((m) => ({ id: m.id, seq: m.seq, outcome: 'applied' as const, version: ++script.version }));
+        return send(200, { ackedSeq: batch.toSeq, version: script.version, results });
+      }
+      if (req.url?.startsWith('/hub/v1/sync/pull')) {
+        script.pulls.push(req.url);
+        const after = Number(new URL(req.url, 'http://x').searchParams.get('after'));
+        if (script.resnapshotOnce && after > 0) {
+          script.resnapshotOnce = false;
+          return send(410, { code: 'resnapshot_required', detail: 'cursor older than retention' });
+        }
+        const to = Math.min(script.version, after + script.pageSize);
+        return send(200, { after, to, more: to < script.version, rows: [], facts: [] });
+      }
+      send(404, { code: 'not_found' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+let cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+async function setup(script: Partial<Script> = {}) {
+  const s: Script = { version: 0, pushes: [], pulls: [], pageSize: 1000, ...script };
+  const hub = await fakeHub(s);
+  const store = new MemoryStore(hub.url);
+  const statuses: SyncLoopStatus[] = [];
+  const loop = new SyncLoop(store, { live: false, batchSize: 10, pollMs: 60_000, onStatus: (x) => statuses.push(x) });
+  cleanup.push(hub.close, () => loop.stop());
+  return { s, store, loop, statuses };
+}
+
+describe('sync loop', () => {
+  it('when 25 mutations are pending, then one cycle pushes them in batches of 10 in seq order and then pulls to the hub version', async () => {
+    const { s, store, loop } = await setup();
+    store.total = 25;
+    const r = await loop.runOnce();
+    expect(r).toEqual({ pushed: 25, pulledPages: 1, pulledRows: 0, error: null });
+    expect(s.pushes.map((b) => [b.afterSeq, b.toSeq])).toEqual([
+      [null, 10],
+      [10, 20],
+      [20, 25],
+    ]);
+    expect(store.acked).toBe(25);
+    expect(store.cursorValue).toBe(25);
+    expect(loop.snapshot().phase).toBe('online');
+  });
+
+  it('when the hub reports a gap, then the loop resends from the seq the hub has and loses nothing', async () => {
+    const { s, store, loop } = await setup({ hubAcked: 5 });
+    store.total = 12;
+    store.acked = 8; // we believe 8 were acknowledged; the hub (restored) has 5
+    await loop.runOnce();
+    expect(store.rewinds).toEqual([5]);
+    expect(s.pushes.map((b) => [b.afterSeq, b.toSeq])).toEqual([[5, 12]]);
+    expect(store.acked).toBe(12);
+  });
+
+  it('when the hub asks for a new snapshot, then the loop pulls again from 0', async () => {
+    const { s, store, loop } = await setup({ version: 7, resnapshotOnce: true });
+    store.cursorValue = 3;
+    await loop.runOnce();
+    expect(store.resnapshots).toEqual(['cursor older than retention']);
+    expect(s.pulls.map((u) => new URL(u, 'http://x').searchParams.get('after'))).toEqual(['3', '0']);
+    expect(store.cursorValue).toBe(7);
+  });
+
+  it('when the credential is refused, then the loop stops trying and says the depot must enrol again', async () => {
+    const { store, loop, statuses } = await setup();
+    store.linkValue = { ...store.linkValue!, credential: 'revoked-credential-revoked-credential-000' };
+    store.total = 1;
+    const r = await loop.runOnce();
+    expect(r.error).toMatch(/.+/);
+    expect(loop.snapshot().phase).toBe('revoked');
+    expect(loop.snapshot().nextAttemptAt).toBeNull();
+    expect(statuses.at(-1)?.phase).toBe('revoked');
+    expect(store.acked).toBe(0);
+  });
+
+  it('when the hub answers 503, then the cycle fails, nothing is acknowledged, and a retry is scheduled with backoff', async () => {
+    const { s, store, loop } = await setup({ status: 503 });
+    store.total = 3;
+    const before = Date.now();
+    loop.start();
+    const r = await loop.runOnce();
+    expect(r.error).toMatch(/503/);
+    expect(store.acked).toBe(0);
+    const snap = loop.snapshot();
+    expect(snap.phase).toBe('offline');
+    expect(snap.nextAttemptAt).toBeGreaterThanOrEqual(before + 500);
+    s.status = undefined;
+    await loop.runOnce();
+    expect(store.acked).toBe(3);
+    expect(loop.snapshot().phase).toBe('online');
+  });
+
+  it('when the hub is unreachable, then the error names the address and the depot stays usable', async () => {
+    const { store, loop } = await setup();
+    store.linkValue = { hubUrl: 'http://127.0.0.1:1', credential: 'c'.repeat(40), paused: false };
+    store.total = 2;
+    const r = await loop.runOnce();
+    expect(r.error).toMatch(/127\.0\.0\.1:1 could not be reached/);
+    expect(store.pending()).toBe(2);
+  });
+
+  it('when sync is paused, then no request is made', async () => {
+    const { s, store, loop } = await setup();
+    store.linkValue = { ...store.linkValue!, paused: true };
+    store.total = 4;
+    await loop.runOnce();
+    expect(s.pushes).toHaveLength(0);
+    expect(s.pulls).toHaveLength(0);
+    expect(loop.snapshot().phase).toBe('paused');
+  });
+
+  it('when a pull needs several pages, then each page is applied in order and the cursor ends at the hub version', async () => {
+    const { store, loop } = await setup({ version: 2500, pageSize: 1000 });
+    await loop.runOnce();
+    expect(store.pages.map((p) => [p.after, p.to])).toEqual([
+      [0, 1000],
+      [1000, 2000],
+      [2000, 2500],
+    ]);
+  });
+});

@@ -1,0 +1,326 @@
+import type { PullPage, PushAnswer, PushBatch } from './contract-protocol.js';
+import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
+import { HubClient, HubCredentialError, HubRefusedError, HubUnavailableError, type HubClientOptions } from './hub-client.js';
+
+/**
+ * The depot's sync loop (docs/sync.md): push everything pending, then pull until the hub has no
+ * more, one cycle at a time; again on a local commit (debounced), on a live poke from the hub, and
+ * every `pollMs` as the fallback when the live socket is down. Failures back off exponentially with
+ * jitter and never stop the depot: every local write has already committed.
+ *
+ * The loop owns no SQL: the store (store.ts, on the host's SQLite) reads batches and applies answers
+ * and pages, each in one transaction. That keeps this file testable with a fake store and a fake hub.
+ */
+
+export interface SyncLink {
+  hubUrl: string;
+  credential: string;
+  paused: boolean;
+}
+
+/** What the loop needs from the depot's database. */
+export interface SyncStore {
+  /** The enrolment, or null when this depot is not enrolled. */
+  link(): SyncLink | null;
+  nextBatch(maxMutations: number): PushBatch | null;
+  applyPushAnswer(batch: PushBatch, answer: PushAnswer): void;
+  /** The hub acknowledged less than we thought (a restored hub, a lost ack): resend from there. */
+  rewindAck(batch: PushBatch, expectedAfterSeq: number | null): void;
+  cursor(): number;
+  applyPullPage(page: PullPage): void;
+  /** The hub asked for a new snapshot: the next pull starts at 0. */
+  resnapshot(reason: string): void;
+  /** Mutations not yet acknowledged by the hub. */
+  pending(): number;
+  /** Written after each cycle so the console shows it after a restart too. */
+  recordOutcome(outcome: { pushedAt?: number; pulledAt?: number; error?: string | null }): void;
+}
+
+export type SyncPhase = 'off' | 'paused' | 'connecting' | 'online' | 'offline' | 'revoked';
+
+export interface SyncLoopStatus {
+  phase: SyncPhase;
+  live: boolean;
+  lastError: string | null;
+  /** Epoch ms of the last successful push / pull in this process. */
+  lastPushAt: number | null;
+  lastPullAt: number | null;
+  nextAttemptAt: number | null;
+}
+
+export interface SyncLoopOptions {
+  now?: () => number;
+  pollMs?: number;
+  /** Debounce between a local commit and the push it triggers. */
+  pushDelayMs?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  batchSize?: number;
+  pullLimit?: number;
+  /** Pages pulled per cycle at most, so a long snapshot yields to pushes between cycles. */
+  maxPagesPerCycle?: number;
+  client?: HubClientOptions;
+  /** Connect the live socket (tests of the polling fallback turn it off). */
+  live?: boolean;
+  onStatus?: (status: SyncLoopStatus) => void;
+  onCycle?: (result: CycleResult) => void;
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface CycleResult {
+  pushed: number;
+  pulledPages: number;
+  pulledRows: number;
+  error: string | null;
+}
+
+export class SyncLoop {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  /** Not started, or stopped: nothing is scheduled (runOnce still works, for tests and "sync now"). */
+  private stopped = true;
+  /** stop() was called: a running cycle ends between requests. */
+  private closing = false;
+  private failures = 0;
+  private socket: { close(): void } | null = null;
+  private socketFor: string | null = null;
+  private liveReconnect: NodeJS.Timeout | null = null;
+  private readonly status: SyncLoopStatus = {
+    phase: 'off',
+    live: false,
+    lastError: null,
+    lastPushAt: null,
+    lastPullAt: null,
+    nextAttemptAt: null,
+  };
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly options: SyncLoopOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): this {
+    this.stopped = false;
+    this.closing = false;
+    this.kick(0);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.closeLive();
+    await this.running;
+    this.setStatus({ phase: 'off', nextAttemptAt: null });
+  }
+
+  snapshot(): SyncLoopStatus {
+    return { ...this.status };
+  }
+
+  /** A local write committed: push soon. */
+  localChange(): void {
+    if (!this.timer || (this.status.nextAttemptAt ?? 0) - this.now() > (this.options.pushDelayMs ?? 250)) {
+      if (this.failures === 0) this.kick(this.options.pushDelayMs ?? 250);
+    }
+  }
+
+  /** Run a cycle after `delayMs` (0: now); a cycle already running runs once more after it ends. */
+  kick(delayMs = 0): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.status.nextAttemptAt = this.now() + delayMs;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.launch();
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  /** One push-then-pull cycle; resolves when done (tests and the Sync page's "sync now" await it). */
+  async runOnce(): Promise<CycleResult> {
+    while (this.running) await this.running;
+    return this.launch();
+  }
+
+  /** Runs a cycle unless one is running (then it runs once more after it); one cycle at a time, always. */
+  private launch(): Promise<CycleResult> {
+    if (this.running) {
+      this.again = true;
+      return this.running.then(() => ({ pushed: 0, pulledPages: 0, pulledRows: 0, error: null }));
+    }
+    let result: CycleResult = { pushed: 0, pulledPages: 0, pulledRows: 0, error: null };
+    this.running = this.cycle((r) => (result = r)).finally(() => {
+      this.running = null;
+      // Asked again while running: go on now, unless the cycle failed; its backoff timer stands, or
+      // a commit or a poke during an outage would hammer the hub.
+      if (this.again && !this.stopped && this.failures === 0) this.kick(0);
+      this.again = false;
+    });
+    return this.running.then(() => result);
+  }
+
+  private async cycle(report?: (r: CycleResult) => void): Promise<void> {
+    const result: CycleResult = { pushed: 0, pulledPages: 0, pulledRows: 0, error: null };
+    const link = this.store.link();
+    if (!link) {
+      this.closeLive();
+      this.setStatus({ phase: 'off', live: false, nextAttemptAt: null });
+      report?.(result);
+      return;
+    }
+    if (link.paused) {
+      this.closeLive();
+      this.setStatus({ phase: 'paused', live: false, nextAttemptAt: null });
+      report?.(result);
+      return;
+    }
+    if (this.status.phase === 'off' || this.status.phase === 'paused') this.setStatus({ phase: 'connecting' });
+    const client = new HubClient(link.hubUrl, link.credential, this.options.client);
+    try {
+      result.pushed = await this.pushAll(client);
+      const pulled = await this.pullAll(client);
+      result.pulledPages = pulled.pages;
+      result.pulledRows = pulled.rows;
+      this.failures = 0;
+      const at = this.now();
+      this.status.lastPushAt = at;
+      this.status.lastPullAt = at;
+      this.store.recordOutcome({ pushedAt: at, pulledAt: at, error: null });
+      this.setStatus({ phase: 'online', lastError: null });
+      this.ensureLive(client, link);
+      // More waiting (a page limit reached, or writes during the cycle): go on soon; else poll.
+      const more = pulled.more || this.store.pending() > 0;
+      this.schedule(more ? 0 : (this.options.pollMs ?? 30_000));
+    } catch (err) {
+      result.error = err instanceof Error ? err.message : String(err);
+      this.store.recordOutcome({ error: result.error });
+      if (err instanceof HubCredentialError) {
+        // Revoked or unknown: retrying cannot help; an admin must enrol again.
+        this.closeLive();
+        this.setStatus({ phase: 'revoked', live: false, lastError: result.error, nextAttemptAt: null });
+        this.options.log?.warn({ err: result.error }, 'sync: the hub no longer accepts this depot; enrol again');
+      } else {
+        this.failures += 1;
+        const delay = this.backoff();
+        this.setStatus({ phase: 'offline', lastError: result.error });
+        this.options.log?.warn({ err: result.error, retryInMs: delay }, 'sync cycle failed');
+        this.schedule(delay);
+      }
+    }
+    this.options.onCycle?.(result);
+    report?.(result);
+  }
+
+  private async pushAll(client: HubClient): Promise<number> {
+    let pushed = 0;
+    for (;;) {
+      if (this.closing) return pushed;
+      const batch = this.store.nextBatch(this.options.batchSize ?? 500);
+      if (!batch) return pushed;
+      const outcome = await client.push(batch);
+      if (outcome.kind === 'gap') {
+        this.store.rewindAck(batch, outcome.expectedAfterSeq);
+        continue;
+      }
+      this.store.applyPushAnswer(batch, outcome.answer);
+      pushed += batch.mutations.length;
+    }
+  }
+
+  private async pullAll(client: HubClient): Promise<{ pages: number; rows: number; more: boolean }> {
+    let pages = 0;
+    let rows = 0;
+    const maxPages = this.options.maxPagesPerCycle ?? 50;
+    for (;;) {
+      if (this.closing) return { pages, rows, more: false };
+      const outcome = await client.pull({ after: this.store.cursor(), limit: this.options.pullLimit ?? 1_000, schema: SYNC_SCHEMA_EPOCH });
+      if (outcome.kind === 'resnapshot') {
+        this.store.resnapshot(outcome.reason);
+        this.options.log?.info({ reason: outcome.reason }, 'sync: the hub asked for a new snapshot');
+        continue;
+      }
+      const { page } = outcome;
+      if (page.to > page.after || page.rows.length + page.facts.length > 0) this.store.applyPullPage(page);
+      pages += 1;
+      rows += page.rows.length + page.facts.length;
+      if (!page.more) return { pages, rows, more: false };
+      if (pages >= maxPages) return { pages, rows, more: true };
+    }
+  }
+
+  private backoff(): number {
+    const min = this.options.minBackoffMs ?? 1_000;
+    const max = this.options.maxBackoffMs ?? 60_000;
+    const base = Math.min(max, min * 2 ** Math.min(this.failures - 1, 16));
+    // Full jitter over the upper half, so many depots that lost the hub together do not return together.
+    return Math.round(base / 2 + Math.random() * (base / 2));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.running) {
+      // Called from inside the cycle: kick() after it ends would see `running`; arm the timer directly.
+      if (this.timer) clearTimeout(this.timer);
+      this.status.nextAttemptAt = this.now() + delayMs;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.kick(0);
+      }, delayMs);
+      this.timer.unref?.();
+      return;
+    }
+    this.kick(delayMs);
+  }
+
+  private ensureLive(client: HubClient, link: SyncLink): void {
+    if (this.options.live === false) return;
+    const key = `${link.hubUrl}\n${link.credential}`;
+    if (this.socket && this.socketFor === key) return;
+    this.closeLive();
+    this.socketFor = key;
+    this.socket = client.live({
+      onOpen: () => this.setStatus({ live: true }),
+      onPoke: () => this.kick(0),
+      onClose: () => {
+        this.socket = null;
+        this.socketFor = null;
+        this.setStatus({ live: false });
+        if (this.stopped) return;
+        // Polling keeps sync going meanwhile. Reconnect the socket alone in 5 s while the hub answers;
+        // when it does not, the cycles' backoff decides and the next good cycle reconnects.
+        this.liveReconnect = setTimeout(() => {
+          this.liveReconnect = null;
+          if (!this.stopped && this.status.phase === 'online') this.ensureLive(client, link);
+        }, 5_000);
+        this.liveReconnect.unref?.();
+      },
+    });
+  }
+
+  private closeLive(): void {
+    if (this.liveReconnect) clearTimeout(this.liveReconnect);
+    this.liveReconnect = null;
+    const socket = this.socket;
+    this.socket = null;
+    this.socketFor = null;
+    socket?.close();
+  }
+
+  private setStatus(patch: Partial<SyncLoopStatus>): void {
+    Object.assign(this.status, patch);
+    this.options.onStatus?.(this.snapshot());
+  }
+}
+
+export { HubRefusedError, HubUnavailableError };
