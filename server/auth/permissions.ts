@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'telemetry:ack',
   'telemetry:rules',
   'telemetry:manage',
+  /** Join, pause, leave or re-snapshot the organization's hub, and dismiss its refusals: admins only. */
+  'sync:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
