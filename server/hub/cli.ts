@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { AppError, ValidationError } from '../errors.js';
+import { CreateOrgInput } from './accounts/contract.js';
+import { createOrg } from './accounts/service.js';
+import { migrateHub } from './db/migrate.js';
+import { createHubPool } from './db/pool.js';
+import { startHub } from './serve.js';
+
+const USAGE = `Usage:
+  npm run hub -- --database-url postgres://owner@host/db [--port 4500] [--host 127.0.0.1]
+      migrates the hub's database (as the URL's role, its owner), then serves the hub
+  npm run hub -- create-org --database-url postgres://… --name "Acme Utilities" --admin-email a@acme.example
+      [--admin-name "Ada Admin"] [--slug acme] [--admin-password …]
+      creates an org and its first hub admin and prints their ids. The password may come from
+      DEPOTDESK_HUB_ADMIN_PASSWORD instead of the command line (which other users can see in ps).
+The database URL may come from DEPOTDESK_HUB_DATABASE_URL.`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'database-url': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-name': { type: 'string' },
+      'admin-password': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const databaseUrl = values['database-url'] ?? process.env.DEPOTDESK_HUB_DATABASE_URL;
+  if (!databaseUrl) fail('--database-url is required.');
+  const command = positionals[0] ?? 'serve';
+
+  if (command === 'create-org') {
+    const parsed = CreateOrgInput.safeParse({
+      name: values.name,
+      slug: values.slug,
+      adminEmail: values['admin-email'],
+      adminName: values['admin-name'] ?? values['admin-email'],
+      adminPassword: values['admin-password'] ?? process.env.DEPOTDESK_HUB_ADMIN_PASSWORD,
+    });
+    if (!parsed.success) fail(ValidationError.fromZod('options', parsed.error).message);
+    await migrateHub(databaseUrl);
+    const pool = createHubPool(databaseUrl, { max: 1 });
+    try {
+      const made = await createOrg(pool, Date.now(), parsed.data);
+      console.log(
+        JSON.stringify({ orgId: made.orgId, slug: made.slug, adminAccountId: made.accountId, adminEmail: parsed.data.adminEmail }),
+      );
+    } finally {
+      await pool.end();
+    }
+    return;
+  }
+  if (command !== 'serve') fail(`Unknown command "${command}".`);
+  const port = values.port === undefined ? 4500 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}".`);
+  const hub = await startHub({ databaseUrl, port, host: values.host ?? '127.0.0.1' });
+  console.error(`DepotDesk hub listening on ${hub.url}\n  API: ${hub.url}/hub/v1/openapi.json`);
+  const stop = () => void hub.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+// Bundled, every module shares the bundle's import.meta.url, so the build names the entry in
+// DEPOTDESK_BUNDLE_ENTRY; from source, compare with argv[1]. Importing this file never runs main().
+const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
+const isEntry = bundledAs ? bundledAs === 'hub' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+if (isEntry) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err instanceof AppError ? err.message : `The hub failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  });
+}
