@@ -17,6 +17,8 @@ export const ENTRIES = {
   restore: 'server/backups/cli.ts',
   bench: 'bench/run.ts',
   simulate: 'server/telemetry/simulator/cli.ts',
+  // The organization's hub (PostgreSQL), `npm run hub`; its migrations go to dist/host/hub-migrations.
+  hub: 'server/hub/cli.ts',
   // The report worker thread (server/reports/jobs/spawn.ts loads it from beside the host bundle).
   'report-worker': 'server/reports/jobs/worker.ts',
 };
@@ -66,6 +68,11 @@ export async function buildHost(opts = {}) {
   const migrationsOut = path.join(outDir, 'migrations');
   fs.rmSync(migrationsOut, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'db', 'migrations'), migrationsOut, { recursive: true });
+  // server/hub/db/migrate.ts looks for the hub's PostgreSQL migrations there when bundled.
+  const hubMigrations = path.join(root, 'server', 'hub', 'db', 'migrations');
+  const hubMigrationsOut = path.join(outDir, 'hub-migrations');
+  fs.rmSync(hubMigrationsOut, { recursive: true, force: true });
+  if (fs.existsSync(hubMigrations)) fs.cpSync(hubMigrations, hubMigrationsOut, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n');
   const ms = Math.round(performance.now() - started);
   say(`build-host: built ${built.map((n) => `dist/host/${n}.js`).join(', ') || 'nothing'} in ${ms} ms`);
