@@ -416,6 +416,8 @@ function mergeBatchRows(stage: Stage, table: HubTable, change: PushChange): void
 
 function mergeOne(stage: Stage): void {
   const m = stage.mutation;
+  // PostgreSQL's text and jsonb cannot hold NUL: refuse it here rather than fail the whole batch's statement.
+  if (JSON.stringify(m).includes('\\u0000')) throw new Refusal('bad_value', 'The mutation contains a NUL character.');
   const actor = actorOf(stage.state, m.actorId, m.changes);
   m.changes.forEach((change, n) => {
     const table = tableOf(change.t);
