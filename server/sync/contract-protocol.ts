@@ -147,6 +147,13 @@ export type PullPage = z.infer<typeof PullPage>;
 
 export const PullQuery = z.strictObject({
   after: z.coerce.number().int().nonnegative(),
+  /**
+   * The cursor this catch-up started from (before its first page), kept by the depot until a page says
+   * `more: false`; fields changed after it are sent. Defaults to `after`, which is right only when the
+   * catch-up is one page: a row comes on the page of its latest version, so with `since = after` a field
+   * it changed on an earlier version of a multi-page catch-up would never arrive (docs/sync.md, Pull).
+   */
+  since: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
   schema: z.coerce.number().int().positive(),
 });
@@ -162,6 +169,11 @@ export const EnrolRequest = z.strictObject({
   schema: z.number().int().positive(),
   /** The depot's software version, shown to hub admins. */
   version: z.string().max(40),
+  /**
+   * A new depot joining at first-run setup: it has no history of its own yet, so it adopts the org's
+   * replica org id from the answer instead of having to match it (an unbound org binds to `orgId`).
+   */
+  join: z.boolean().optional(),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
