@@ -1,6 +1,7 @@
 import type { Sqlite } from '../../db/client.js';
 import type { TablePolicy } from '../../db/schema/sync-policy.js';
 import { allPolicies } from '../../db/schema/sync-policies.js';
+import { SYNC_MARKER_DDL } from '../sync/apply-scope.js';
 
 /**
  * The write census (issue 13 item 3, test-only): TEMP triggers on one connection count every write to
@@ -18,6 +19,11 @@ import { allPolicies } from '../../db/schema/sync-policies.js';
  *   table whose fields are an id range `{"from":a,"to":b,"count":n}`. Deletes there are retention
  *   pruning, which is local on purpose (each replica keeps raw readings as long as its own settings
  *   say), so they are not counted.
+ *
+ * - Rows received from the hub (server/sync/apply-scope.ts) are written while `temp.sync_applying`
+ *   holds a row: they are counted as received (`remote`), not as writes, since they are another
+ *   replica's mutations. That marker is accepted only inside the apply's transaction: a change-log row
+ *   written under it, or a marker still present when the census is read, is a finding.
  *
  * Counts live in TEMP tables and are never cleared: a batch of the host's group commit may still
  * roll back (and take its census rows with it), so findings are reported as an excess over what an
@@ -59,7 +65,8 @@ export function censusSql(policies: readonly TablePolicy[], existing: ReadonlySe
   const batch = policies.filter((p) => p.merge === 'batch' && existing.has(p.table)).map((p) => p.table);
   const out: string[] = [
     `CREATE TEMP TABLE IF NOT EXISTS census_rows (tbl TEXT NOT NULL, row_id TEXT NOT NULL, op TEXT NOT NULL,
-       writes INTEGER NOT NULL DEFAULT 0, logged INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tbl, row_id, op)) WITHOUT ROWID`,
+       writes INTEGER NOT NULL DEFAULT 0, logged INTEGER NOT NULL DEFAULT 0, remote INTEGER NOT NULL DEFAULT 0,
+       PRIMARY KEY (tbl, row_id, op)) WITHOUT ROWID`,
     'CREATE TEMP TABLE IF NOT EXISTS census_batch (tbl TEXT NOT NULL, id INTEGER NOT NULL)',
     'CREATE INDEX IF NOT EXISTS temp.census_batch_idx ON census_batch (tbl, id)',
     'CREATE TEMP TABLE IF NOT EXISTS census_ranges (tbl TEXT NOT NULL, id_from INTEGER NOT NULL, id_to INTEGER NOT NULL)',
@@ -69,11 +76,20 @@ export function censusSql(policies: readonly TablePolicy[], existing: ReadonlySe
     'CREATE INDEX IF NOT EXISTS temp.census_audit_ranges_idx ON census_audit_ranges (org_id, seq_from)',
     // A row here pauses the census (withoutCensus): deliberate, named exceptions only.
     'CREATE TEMP TABLE IF NOT EXISTS census_pause (reason TEXT NOT NULL)',
+    // The sync apply's marker (same DDL as server/sync/apply-scope.ts, so whichever runs first creates it).
+    SYNC_MARKER_DDL,
+    'CREATE TEMP TABLE IF NOT EXISTS census_sync_logged (tbl TEXT NOT NULL, row_id TEXT NOT NULL)',
   ];
-  const live = 'NOT EXISTS (SELECT 1 FROM census_pause)';
+  const unpaused = 'NOT EXISTS (SELECT 1 FROM census_pause)';
+  const applying = 'EXISTS (SELECT 1 FROM sync_applying)';
+  // Own writes: the census counts them against the log. Received ones are counted apart (bumpWrite).
+  const live = `${unpaused} AND NOT ${applying}`;
   const bump = (tbl: string, rowId: string, op: string, column: 'writes' | 'logged') =>
     `INSERT INTO census_rows (tbl, row_id, op, ${column}) VALUES (${tbl}, CAST(${rowId} AS TEXT), ${op}, 1)
        ON CONFLICT (tbl, row_id, op) DO UPDATE SET ${column} = ${column} + 1;`;
+  const bumpWrite = (tbl: string, rowId: string, op: string) =>
+    `INSERT INTO census_rows (tbl, row_id, op, writes, remote) VALUES (${tbl}, CAST(${rowId} AS TEXT), ${op}, NOT ${applying}, ${applying})
+       ON CONFLICT (tbl, row_id, op) DO UPDATE SET writes = writes + excluded.writes, remote = remote + excluded.remote;`;
   const batchList = batch.map(lit).join(', ') || "''";
   out.push(
     `CREATE TEMP TRIGGER IF NOT EXISTS census_changes AFTER INSERT ON main.changes WHEN ${live} AND new.table_name NOT IN (${batchList})
@@ -84,6 +100,11 @@ export function censusSql(policies: readonly TablePolicy[], existing: ReadonlySe
        CAST(json_extract(new.fields, '$.from') AS INTEGER), CAST(json_extract(new.fields, '$.to') AS INTEGER)); END`,
     `CREATE TEMP TRIGGER IF NOT EXISTS census_mutations AFTER INSERT ON main.mutations WHEN ${live} AND new.audit_from IS NOT NULL
      BEGIN INSERT INTO census_audit_ranges VALUES (new.org_id, new.audit_from, new.audit_to); END`,
+    // Nothing received from the hub may enter this depot's own log.
+    `CREATE TEMP TRIGGER IF NOT EXISTS census_changes_in_sync AFTER INSERT ON main.changes WHEN ${unpaused} AND ${applying}
+     BEGIN INSERT INTO census_sync_logged VALUES (new.table_name, new.row_id); END`,
+    `CREATE TEMP TRIGGER IF NOT EXISTS census_mutations_in_sync AFTER INSERT ON main.mutations WHEN ${unpaused} AND ${applying}
+     BEGIN INSERT INTO census_sync_logged VALUES ('mutations', new.id); END`,
   );
   for (const p of policies) {
     const t = p.table;
@@ -106,15 +127,15 @@ export function censusSql(policies: readonly TablePolicy[], existing: ReadonlySe
     if (p.merge !== 'entity' && p.merge !== 'append') continue;
     const cols = travellingColumns(p);
     out.push(
-      `CREATE TEMP TRIGGER IF NOT EXISTS ${name('ins')} AFTER INSERT ON main.${q(t)} WHEN ${live}
-       BEGIN ${bump(lit(t), 'new.id', "'insert'", 'writes')} END`,
-      `CREATE TEMP TRIGGER IF NOT EXISTS ${name('del')} AFTER DELETE ON main.${q(t)} WHEN ${live} BEGIN ${bump(lit(t), 'old.id', "'delete'", 'writes')} END`,
+      `CREATE TEMP TRIGGER IF NOT EXISTS ${name('ins')} AFTER INSERT ON main.${q(t)} WHEN ${unpaused}
+       BEGIN ${bumpWrite(lit(t), 'new.id', "'insert'")} END`,
+      `CREATE TEMP TRIGGER IF NOT EXISTS ${name('del')} AFTER DELETE ON main.${q(t)} WHEN ${unpaused} BEGIN ${bumpWrite(lit(t), 'old.id', "'delete'")} END`,
     );
     if (cols.length > 0) {
       const changed = cols.map((c) => `old.${q(c)} IS NOT new.${q(c)}`).join(' OR ');
       out.push(
-        `CREATE TEMP TRIGGER IF NOT EXISTS ${name('upd')} AFTER UPDATE OF ${cols.map(q).join(', ')} ON main.${q(t)} WHEN ${live} AND (${changed})
-         BEGIN ${bump(lit(t), 'new.id', "'update'", 'writes')} END`,
+        `CREATE TEMP TRIGGER IF NOT EXISTS ${name('upd')} AFTER UPDATE OF ${cols.map(q).join(', ')} ON main.${q(t)} WHEN ${unpaused} AND (${changed})
+         BEGIN ${bumpWrite(lit(t), 'new.id', "'update'")} END`,
       );
     }
   }
@@ -128,13 +149,26 @@ const FINDINGS = `
    WHERE NOT EXISTS (SELECT 1 FROM temp.census_audit_ranges r WHERE r.org_id = a.org_id AND a.seq BETWEEN r.seq_from AND r.seq_to)
   UNION ALL
   SELECT b.tbl, 'insert', CAST(b.id AS TEXT), 1 FROM temp.census_batch b
-   WHERE NOT EXISTS (SELECT 1 FROM temp.census_ranges r WHERE r.tbl = b.tbl AND b.id BETWEEN r.id_from AND r.id_to)`;
+   WHERE NOT EXISTS (SELECT 1 FROM temp.census_ranges r WHERE r.tbl = b.tbl AND b.id BETWEEN r.id_from AND r.id_to)
+  UNION ALL
+  SELECT tbl, 'logged during a sync apply', row_id, count(*) FROM temp.census_sync_logged GROUP BY tbl, row_id
+  UNION ALL
+  SELECT 'sync_applying', 'marker left outside its apply transaction', reason, count(*) FROM temp.sync_applying GROUP BY reason`;
 
 export class WriteCensus {
   /** Excess already reported per finding key, so each escaped write is reported once. */
   private readonly reported = new Map<string, number>();
 
   constructor(private readonly sqlite: Sqlite) {}
+
+  /** Writes of received (hub) rows the census recognised, per table: what a sync test expects to see. */
+  remoteWrites(): Record<string, number> {
+    const rows = this.sqlite.prepare('SELECT tbl, sum(remote) AS n FROM temp.census_rows WHERE remote > 0 GROUP BY tbl').all() as {
+      tbl: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.tbl, r.n]));
+  }
 
   /** Findings made since the last call (all of them on the first). */
   take(): CensusReport {

@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../audit/verify.js';
+import { systemCtx } from '../core/context.js';
+import { newId } from '../core/ids.js';
+import { IdRanges, writeMutation } from '../core/mutation-log.js';
+import { startTestHost, type TestHost } from '../testing/harness.js';
+import { pageFromBatches } from '../testing/sync-page.js';
+import { installWriteCensus } from '../testing/write-census.js';
+import { seedWorld, workOrderAt, type World } from '../work-orders/fixtures.js';
+import { updateWorkOrder } from '../work-orders/service.js';
+import type { PushAnswer, PushBatch, PullPage } from './contract-protocol.js';
+import { applyPullPage } from './pull-apply.js';
+import { readPushBatch } from './push-batch.js';
+import { applyPushAnswer } from './push-answer.js';
+import { ackedSeq, openRefusals, readSyncState, recordEnrolment } from './sync-state.js';
+
+let a: TestHost;
+let b: TestHost;
+let world: World;
+
+const HUB = { hubUrl: 'https://hub.example.test', credential: 'c'.repeat(43), hubOrgId: '0190a000-0000-7000-8000-000000000001' };
+
+/** Every column but the ones each replica keeps for itself. */
+function comparable(row: Record<string, unknown>): Record<string, unknown> {
+  const { version: _v, updated_at: _u, ...rest } = row;
+  return rest;
+}
+
+const all = (t: TestHost, sql: string, ...params: unknown[]) => t.host.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
+const count = (t: TestHost, sql: string, ...params: unknown[]) =>
+  t.host.sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
+
+/** Everything A has not had acknowledged, batch by batch, each acknowledged as applied (a hub that takes it all). */
+function drain(t: TestHost, orgId: string, maxMutations = 50): PushBatch[] {
+  const out: PushBatch[] = [];
+  for (let batch = readPushBatch(t.host, orgId, { maxMutations }); batch; batch = readPushBatch(t.host, orgId, { maxMutations })) {
+    out.push(batch);
+    const answer: PushAnswer = {
+      ackedSeq: batch.toSeq,
+      version: batch.toSeq,
+      results: batch.mutations.map((m) => ({ id: m.id, seq: m.seq, outcome: 'applied' as const })),
+    };
+    applyPushAnswer(t.host, orgId, batch, answer);
+  }
+  return out;
+}
+
+/** Three telemetry readings logged as one id range, as the telemetry pipeline logs its flushes. */
+function writeReadings(t: TestHost, orgId: string): void {
+  const ctx = systemCtx(t.host, orgId, 'telemetry');
+  t.host.commits.run(() => {
+    const ids = new IdRanges();
+    const insert = t.host.sqlite.prepare(
+      "INSERT INTO telemetry_readings (org_id, device_id, metric, value, unit, at, received_at) VALUES (?, 'dev-1', 'temp', ?, 'C', ?, ?)",
+    );
+    for (let i = 0; i < 3; i++) ids.add(Number(insert.run(orgId, 20 + i, 1_000 + i, 1_000 + i).lastInsertRowid));
+    writeMutation(ctx, {
+      action: 'telemetry.batch',
+      at: t.clock.now(),
+      auditFrom: null,
+      auditTo: null,
+      changes: ids.changes('telemetry_readings'),
+    });
+  });
+}
+
+let closedId: string;
+let firstPage: PullPage;
+
+beforeAll(async () => {
+  a = await startTestHost();
+  b = await startTestHost();
+  world = await seedWorld(a, 'Riverside');
+  closedId = workOrderAt(world, 'CLOSED', { type: 'corrective', priority: 'high' }).id;
+  workOrderAt(world, 'ON_HOLD');
+  writeReadings(a, world.orgId);
+});
+afterAll(async () => {
+  await a.close();
+  await b.close();
+});
+
+describe('reading push batches', () => {
+  it('when a seeded depot is drained in small batches, then every mutation goes once, in seq order, with its changes, audit rows and batch rows', () => {
+    const seqs = all(a, 'SELECT seq, audit_from, audit_to FROM mutations WHERE org_id = ? ORDER BY seq', world.orgId);
+    const batches = drain(a, world.orgId, 7);
+    expect(batches.length).toBe(Math.ceil(seqs.length / 7));
+    const sent = batches.flatMap((x) => x.mutations);
+    expect(sent.map((m) => m.seq)).toEqual(seqs.map((r) => r.seq));
+    expect(batches[0]!.afterSeq).toBeNull();
+    for (let i = 1; i < batches.length; i++) expect(batches[i]!.afterSeq).toBe(batches[i - 1]!.toSeq);
+    expect(new Set(batches.map((x) => x.key)).size).toBe(batches.length);
+    expect(batches.every((x) => x.node === a.host.depotId && x.epoch === a.host.epoch)).toBe(true);
+    for (const m of sent) {
+      expect(m.changes.length).toBe(count(a, 'SELECT count(*) FROM changes WHERE mutation_seq = ?', m.seq));
+      const header = seqs.find((r) => r.seq === m.seq)!;
+      expect(m.audit.length).toBe(header.audit_from === null ? 0 : (header.audit_to as number) - (header.audit_from as number) + 1);
+    }
+    expect(sent.flatMap((m) => m.audit).length).toBe(count(a, 'SELECT count(*) FROM audit_log WHERE org_id = ?', world.orgId));
+    const range = sent.flatMap((m) => m.changes).find((c) => c.op === 'batch')!;
+    expect(range.t).toBe('telemetry_readings');
+    expect(range.rows!.map((r) => r.value)).toEqual([20, 21, 22]);
+    expect(range.rows![0]).toMatchObject({ device_id: 'dev-1', metric: 'temp', at: 1000 });
+    // The org is the credential's at the hub, never the body's.
+    expect(range.rows![0]!.org_id).toBeUndefined();
+    expect(typeof range.rows![0]!.id).toBe('number');
+    // An update's fields are parsed, with a status as its transition intent.
+    const status = sent.flatMap((m) => m.changes).find((c) => c.t === 'work_orders' && c.op === 'update' && c.f?.status);
+    expect(status!.f!.status).toMatchObject({ from: expect.any(String), to: expect.any(String), v: expect.any(Number) });
+    expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(seqs.at(-1)!.seq);
+    expect(readPushBatch(a.host, world.orgId)).toBeNull();
+    firstPage = pageFromBatches(batches, { orgId: world.orgId });
+  });
+});
+
+describe('applying pull pages', () => {
+  it("when depot A's log arrives on an empty depot B as a page, then B has the same work orders, events, stock and audit, its chain verifies, and nothing entered B's log", async () => {
+    recordEnrolment(b.host, world.orgId, { ...HUB, replicaOrgId: world.orgId });
+    const result = applyPullPage(b.host, world.orgId, firstPage);
+    expect(result).toMatchObject({ applied: true, cursor: firstPage.to });
+    expect(result.counts!.inserted).toBeGreaterThan(20);
+    for (const table of [
+      'work_orders',
+      'work_order_events',
+      'users',
+      'sla_policies',
+      'stock_levels',
+      'stock_movements',
+      'closure_approvals',
+    ]) {
+      const left = all(a, `SELECT * FROM ${table} WHERE org_id = ? ORDER BY id`, world.orgId).map(comparable);
+      const right = all(b, `SELECT * FROM ${table} WHERE org_id = ? ORDER BY id`, world.orgId).map(comparable);
+      if (table === 'users') {
+        // The password hash is a secret: it never leaves A.
+        for (const u of right) expect(u.password_hash).toBeNull();
+        expect(right.map((u) => ({ ...u, password_hash: null }))).toEqual(left.map((u) => ({ ...u, password_hash: null })));
+      } else expect({ table, rows: right }).toEqual({ table, rows: left });
+    }
+    const closed = all(b, 'SELECT * FROM work_orders WHERE id = ?', closedId)[0]!;
+    expect(closed.status).toBe('CLOSED');
+    // Derived on B: due times from B's own SLA policy and calendar, stamps replayed from the timeline.
+    expect(closed.response_due_at).not.toBeNull();
+    expect(closed.responded_at).not.toBeNull();
+    expect(closed.closed_at).not.toBeNull();
+    const audit = (t: TestHost) =>
+      all(
+        t,
+        'SELECT id, actor_id, action, entity, entity_id, before, after, request_id, at FROM audit_log WHERE org_id = ? ORDER BY seq',
+        world.orgId,
+      );
+    expect(audit(b)).toEqual(audit(a));
+    expect((await verifyAuditChain(b.host.sqlite, world.orgId)).ok).toBe(true);
+    expect(count(b, 'SELECT count(*) FROM mutations')).toBe(0);
+    expect(count(b, 'SELECT count(*) FROM changes')).toBe(0);
+    expect(count(b, 'SELECT count(*) FROM telemetry_readings')).toBe(0);
+    const census = installWriteCensus(b.host.sqlite).remoteWrites();
+    expect(census.work_orders).toBe(count(a, 'SELECT count(*) FROM work_orders'));
+    expect(readSyncState(b.host.sqlite, world.orgId)!.pullCursor).toBe(firstPage.to);
+  });
+
+  it('when the same page arrives again, then nothing changes; and when its cursor is wound back and it is applied once more, then no row, fact, audit entry or version moves', () => {
+    const snapshot = () => ({
+      audit: count(b, 'SELECT count(*) FROM audit_log'),
+      events: count(b, 'SELECT count(*) FROM work_order_events'),
+      versions: all(b, 'SELECT id, version, updated_at FROM work_orders ORDER BY id'),
+      stock: all(b, 'SELECT id, quantity, version FROM stock_levels ORDER BY id'),
+    });
+    const before = snapshot();
+    expect(applyPullPage(b.host, world.orgId, firstPage)).toMatchObject({ applied: false, cursor: firstPage.to });
+    b.host.commits.run(() => b.host.sqlite.prepare('UPDATE sync_state SET pull_cursor = 0 WHERE org_id = ?').run(world.orgId));
+    const again = applyPullPage(b.host, world.orgId, firstPage);
+    expect(again.counts).toMatchObject({ inserted: 0, updated: 0, removed: 0, factsInserted: 0 });
+    expect(again.counts!.factsDuplicate).toBe(firstPage.facts.length);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('when B has a pending local edit of a work order and a page brings A’s edits of it, then B keeps its field, takes the others and recomputes the due times', () => {
+    const bCtx = systemCtx(b.host, world.orgId, 'test');
+    const target = all(b, "SELECT id FROM work_orders WHERE status = 'ON_HOLD'")[0]!.id as string;
+    updateWorkOrder(bCtx, target, { title: 'B says: replace the seal' });
+    updateWorkOrder(world.ctx, target, { title: 'A says: replace the pump', type: 'emergency', priority: 'critical' });
+    const page = pageFromBatches(drain(a, world.orgId), { orgId: world.orgId, after: firstPage.to });
+    expect(page.rows.length).toBe(1);
+    const res = applyPullPage(b.host, world.orgId, page);
+    expect(res.counts).toMatchObject({ updated: 1, keptLocal: 1 });
+    const onB = all(b, 'SELECT * FROM work_orders WHERE id = ?', target)[0]!;
+    const onA = all(a, 'SELECT * FROM work_orders WHERE id = ?', target)[0]!;
+    expect(onB.title).toBe('B says: replace the seal');
+    expect(onB.priority).toBe('critical');
+    expect(onB.type).toBe('emergency');
+    // The emergency policy (60 min, no calendar) applies on B as it did on A.
+    expect(onB.response_due_at).toBe(onA.response_due_at);
+    expect(onB.resolution_due_at).toBe(onA.resolution_due_at);
+    // B's own edit is still waiting for the hub, untouched in B's log.
+    expect(count(b, "SELECT count(*) FROM changes WHERE table_name = 'work_orders' AND row_id = ?", target)).toBe(1);
+  });
+
+  it.each([
+    ['a column outside the policy (a secret)', (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { password_hash: 'forged' } })],
+    ['a local column', (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { version: 99 } })],
+    ['an unknown table', () => ({ t: 'gadgets', r: newId(), v: 9_999, f: { name: 'x' } })],
+    ['a value of the wrong type', (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { active: 'yes' } })],
+    ['a status outside the lifecycle', () => ({ t: 'work_orders', r: closedId, v: 9_999, f: { status: 'LOST' } })],
+    ["another org's id", (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { org_id: newId(), name: 'x' } })],
+    ['a batch table', () => ({ t: 'telemetry_readings', r: '1', v: 9_999, f: { metric: 'x' } })],
+  ])('when a page carries %s, then it is refused with a clear error and nothing of it applies, the cursor included', (_, forged) => {
+    const state = readSyncState(b.host.sqlite, world.orgId)!;
+    const userId = world.people.viewer;
+    const nameBefore = all(b, 'SELECT name FROM users WHERE id = ?', userId)[0]!.name;
+    const page = {
+      after: state.pullCursor,
+      to: state.pullCursor + 2,
+      more: false,
+      rows: [{ t: 'users', r: userId, v: state.pullCursor + 1, f: { name: 'Renamed by a page that fails' } }, forged(userId)],
+      facts: [],
+    };
+    let error: unknown;
+    try {
+      applyPullPage(b.host, world.orgId, page);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ status: 422, code: 'sync_apply_refused' });
+    expect((error as Error).message).toMatch(/users|gadgets|work_orders|telemetry_readings/);
+    expect(readSyncState(b.host.sqlite, world.orgId)!.pullCursor).toBe(state.pullCursor);
+    expect(all(b, 'SELECT name FROM users WHERE id = ?', userId)[0]!.name).toBe(nameBefore);
+  });
+
+  it('when a page does not follow on from the cursor, then 409 sync_cursor_mismatch and nothing applies', () => {
+    const state = readSyncState(b.host.sqlite, world.orgId)!;
+    expect(() =>
+      applyPullPage(b.host, world.orgId, { after: state.pullCursor + 5, to: state.pullCursor + 6, more: false, rows: [], facts: [] }),
+    ).toThrow(expect.objectContaining({ code: 'sync_cursor_mismatch' }));
+    expect(() => applyPullPage(b.host, world.orgId, { after: 'x', rows: [] })).toThrow(expect.objectContaining({ status: 400 }));
+  });
+});
+
+describe('applying push answers', () => {
+  it('when the hub refuses one mutation and answers another as a conflict with its current value, then both are recorded, the ack advances past them, the hub value overwrites the losing field, and nothing enters the log', () => {
+    const target = all(a, "SELECT id, title, version FROM work_orders WHERE status = 'CLOSED'")[0]!;
+    updateWorkOrder(world.ctx, workOrderAt(world, 'NEW').id, { title: 'To be refused' });
+    const editable = all(a, "SELECT id FROM work_orders WHERE status = 'NEW' ORDER BY id DESC")[0]!.id as string;
+    updateWorkOrder(world.ctx, editable, { title: 'Our title', durationMin: 45 });
+    const batch = readPushBatch(a.host, world.orgId)!;
+    const [refused, conflict] = [batch.mutations.at(-2)!, batch.mutations.at(-1)!];
+    const changesBefore = count(a, 'SELECT count(*) FROM changes');
+    const versionBefore = all(a, 'SELECT version FROM work_orders WHERE id = ?', editable)[0]!.version as number;
+    const answer: PushAnswer = {
+      ackedSeq: batch.toSeq,
+      version: 500,
+      results: batch.mutations.map((m) =>
+        m === refused
+          ? { id: m.id, seq: m.seq, outcome: 'refused' as const, code: 'forbidden', message: 'The actor may not edit work orders.' }
+          : m === conflict
+            ? {
+                id: m.id,
+                seq: m.seq,
+                outcome: 'conflict' as const,
+                version: 499,
+                code: 'lost_race',
+                message: 'A newer edit of the title won.',
+                current: [{ t: 'work_orders', r: editable, f: { title: "The hub's title" } }],
+              }
+            : { id: m.id, seq: m.seq, outcome: 'applied' as const },
+      ),
+    };
+    const res = applyPushAnswer(a.host, world.orgId, batch, answer);
+    expect(res).toMatchObject({ ackedSeq: batch.toSeq, refusals: 2 });
+    expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.toSeq);
+    expect(openRefusals(a.host.sqlite, world.orgId)).toEqual([
+      expect.objectContaining({ mutationId: refused.id, outcome: 'refused', code: 'forbidden', seq: refused.seq }),
+      expect.objectContaining({
+        mutationId: conflict.id,
+        outcome: 'conflict',
+        code: 'lost_race',
+        message: 'A newer edit of the title won.',
+      }),
+    ]);
+    const row = all(a, 'SELECT title, duration_min, version FROM work_orders WHERE id = ?', editable)[0]!;
+    expect(row).toEqual({ title: "The hub's title", duration_min: 45, version: versionBefore + 1 });
+    expect(count(a, 'SELECT count(*) FROM changes')).toBe(changesBefore);
+    expect(all(a, 'SELECT title FROM work_orders WHERE id = ?', target.id)[0]!.title).toBe(target.title);
+    // Moved past: the queue is empty, not blocked on the refusal.
+    expect(readPushBatch(a.host, world.orgId)).toBeNull();
+    // The same answer again changes nothing and records nothing twice.
+    applyPushAnswer(a.host, world.orgId, batch, answer);
+    expect(openRefusals(a.host.sqlite, world.orgId)).toHaveLength(2);
+  });
+
+  it('when an answer names a mutation that is not in the batch, or tries to move the ack past it, then it is refused or clamped', () => {
+    updateWorkOrder(world.ctx, all(a, "SELECT id FROM work_orders WHERE status = 'NEW'")[0]!.id as string, { durationMin: 50 });
+    const batch = readPushBatch(a.host, world.orgId)!;
+    const forged: PushAnswer = { ackedSeq: batch.toSeq, version: 1, results: [{ id: newId(), seq: batch.toSeq, outcome: 'applied' }] };
+    expect(() => applyPushAnswer(a.host, world.orgId, batch, forged)).toThrow(expect.objectContaining({ code: 'sync_apply_refused' }));
+    expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.afterSeq);
+    applyPushAnswer(a.host, world.orgId, batch, { ackedSeq: batch.toSeq + 1_000, version: 1, results: [] });
+    expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.toSeq);
+  });
+});

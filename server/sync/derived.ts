@@ -1,0 +1,139 @@
+import type { Statement } from 'better-sqlite3';
+import type { Sqlite } from '../../db/client.js';
+import type { WorkOrderStatus } from '../../db/schema/index.js';
+import type { Ctx } from '../core/context.js';
+import { roundQuantity } from '../stock/movements.js';
+import { slaFor } from '../work-orders/due-times.js';
+import type { WorkOrderRow } from '../work-orders/dto.js';
+import { statusPatch } from '../work-orders/transitions.js';
+
+/**
+ * Derived columns a receiver computes for itself (docs/sync.md "Pull"), with the same functions the
+ * depot's own services use: SLA due times (server/work-orders/due-times.ts slaFor) and the status
+ * stamps of a transition (transitions.ts statusPatch), the latter at the transition's HLC time.
+ */
+
+const WO_DERIVED = [
+  'responseDueAt',
+  'responseAtRiskAt',
+  'resolutionDueAt',
+  'resolutionAtRiskAt',
+  'respondedAt',
+  'completedAt',
+  'closedAt',
+  'cancelledAt',
+  'onHoldSince',
+  'heldFromStatus',
+  'slaPausedMs',
+] as const;
+type Derived = Pick<WorkOrderRow, (typeof WO_DERIVED)[number]>;
+
+function derivedOf(patch: Partial<WorkOrderRow>): Partial<Derived> {
+  const out: Partial<Derived> = {};
+  for (const key of WO_DERIVED) if (key in patch) (out as Record<string, unknown>)[key] = patch[key];
+  return out;
+}
+
+function dueTimes(ctx: Ctx, wo: WorkOrderRow): Partial<Derived> {
+  const sla = slaFor(ctx, wo.type, wo.priority, wo.createdAt, wo.slaPausedMs);
+  // The policy id is a synced field the row already carries; only the instants are this depot's to compute.
+  return {
+    responseDueAt: sla.responseDueAt,
+    responseAtRiskAt: sla.responseAtRiskAt,
+    resolutionDueAt: sla.resolutionDueAt,
+    resolutionAtRiskAt: sla.resolutionAtRiskAt,
+  };
+}
+
+interface StatusEvent {
+  to: WorkOrderStatus;
+  at: number;
+  data: string | null;
+}
+
+const eventStatements = new WeakMap<Sqlite, Statement>();
+function statusEvents(sqlite: Sqlite, orgId: string, workOrderId: string): StatusEvent[] {
+  let stmt = eventStatements.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare(
+      `SELECT to_status AS "to", at, data FROM work_order_events
+       WHERE work_order_id = ? AND org_id = ? AND type = 'status_changed' AND to_status IS NOT NULL ORDER BY at, id`,
+    );
+    eventStatements.set(sqlite, stmt);
+  }
+  return stmt.all(workOrderId, orgId) as StatusEvent[];
+}
+
+/**
+ * A work order this depot has not had before (a snapshot or another depot's new work): due times from
+ * creation, then the stamps of its status history. The timeline's status events (facts, applied before
+ * the page's rows) are replayed through statusPatch at their own times, which are the times the
+ * origin stamped; a final status the events do not reach is stamped at its HLC time.
+ */
+export function deriveNewWorkOrder(ctx: Ctx, row: WorkOrderRow, statusAt: number): Partial<Derived> {
+  const blank: Derived = {
+    responseDueAt: null,
+    responseAtRiskAt: null,
+    resolutionDueAt: null,
+    resolutionAtRiskAt: null,
+    respondedAt: null,
+    completedAt: null,
+    closedAt: null,
+    cancelledAt: null,
+    onHoldSince: null,
+    heldFromStatus: null,
+    slaPausedMs: 0,
+  };
+  let state: WorkOrderRow = { ...row, ...blank, status: 'NEW' };
+  state = { ...state, ...dueTimes(ctx, state) };
+  for (const e of statusEvents(ctx.host.sqlite, ctx.orgId, row.id)) {
+    if (e.to === state.status) continue;
+    const reason = e.to === 'ON_HOLD' ? reasonOf(e.data) : undefined;
+    state = { ...state, ...derivedOf(statusPatch(ctx, state, e.to, reason, e.at)), status: e.to };
+  }
+  if (state.status !== row.status)
+    state = { ...state, ...derivedOf(statusPatch(ctx, state, row.status, row.holdReason ?? undefined, statusAt)) };
+  return derivedOf(state);
+}
+
+function reasonOf(data: string | null): string | undefined {
+  if (!data) return undefined;
+  try {
+    const parsed = JSON.parse(data) as { reason?: unknown };
+    return typeof parsed.reason === 'string' ? parsed.reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A work order this depot has, after the hub's fields were merged into `next`: new due times when its
+ * type or priority moved (as updateWorkOrder does), then the stamps of a status move at its HLC time.
+ */
+export function deriveChangedWorkOrder(ctx: Ctx, before: WorkOrderRow, next: WorkOrderRow, statusAt: number): Partial<Derived> {
+  let state: WorkOrderRow = { ...next };
+  if (next.type !== before.type || next.priority !== before.priority) state = { ...state, ...dueTimes(ctx, state) };
+  if (next.status !== before.status) {
+    // statusPatch reads the hold bookkeeping of the row it leaves: the status before, with everything else as received.
+    const leaving: WorkOrderRow = { ...state, status: before.status };
+    state = { ...state, ...derivedOf(statusPatch(ctx, leaving, next.status, next.holdReason ?? undefined, statusAt)) };
+  }
+  const out = derivedOf(state);
+  for (const key of WO_DERIVED) if (out[key] === before[key]) delete out[key];
+  return out;
+}
+
+const sumStatements = new WeakMap<Sqlite, Statement>();
+
+/** A level's cached quantity, rewritten from the sum of its movements (server/stock/movements.ts keeps the same rule). */
+export function recomputeStockLevel(sqlite: Sqlite, orgId: string, depotId: string, itemId: string): void {
+  let stmt = sumStatements.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare('SELECT total(delta) FROM stock_movements WHERE depot_id = ? AND item_id = ? AND org_id = ?').pluck();
+    sumStatements.set(sqlite, stmt);
+  }
+  const quantity = roundQuantity(stmt.get(depotId, itemId, orgId) as number);
+  sqlite
+    .prepare('UPDATE stock_levels SET quantity = ? WHERE org_id = ? AND depot_id = ? AND item_id = ? AND quantity IS NOT ?')
+    .run(quantity, orgId, depotId, itemId, quantity);
+}

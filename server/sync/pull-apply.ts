@@ -1,0 +1,73 @@
+import { systemCtx, type Host } from '../core/context.js';
+import { ClockDriftError } from '../core/hlc.js';
+import { AppError, ConflictError, ValidationError } from '../errors.js';
+import { runSyncApply } from './apply-scope.js';
+import { PullPage } from './contract-protocol.js';
+import { PendingFields } from './pending.js';
+import { RowApplier, type ApplyCounts } from './row-apply.js';
+import { ackedSeq, readSyncState } from './sync-state.js';
+
+export interface PullApplyResult {
+  /** False when the page was already applied (its range is at or behind the cursor): nothing was written. */
+  applied: boolean;
+  /** The pull cursor after this call. */
+  cursor: number;
+  counts: ApplyCounts | null;
+  /** The hub's latest stamp was too far ahead of this depot's clock to merge (counted in /metrics). */
+  clockRefused: boolean;
+}
+
+/**
+ * Applies one pull page (docs/sync.md "Pull") and its new cursor in ONE SQLite transaction:
+ * facts first (events, audit, ... inserted once; a work order's status history is then there for its
+ * derived stamps), then entity rows field by field, leaving alone every field with a local change the
+ * hub has not acknowledged, then the stock levels the page moved and the cursor. Nothing enters this
+ * depot's change log. A page this depot cannot apply (a table or column outside the policy, a value of
+ * the wrong type, a cursor that does not follow on) throws and changes nothing, the cursor included.
+ *
+ * `page` may come straight off the wire: it is validated with the contract's schema here.
+ */
+export function applyPullPage(host: Host, orgId: string, input: unknown): PullApplyResult {
+  const parsed = PullPage.safeParse(input);
+  if (!parsed.success) throw ValidationError.fromZod('pull page', parsed.error);
+  const page = parsed.data;
+  const state = readSyncState(host.sqlite, orgId);
+  if (!state) throw new AppError(409, 'sync_not_enrolled', 'This depot has not joined a hub: there is no pull cursor to move.');
+  if (page.to < page.after) throw new ValidationError(`The pull page ends (${page.to}) before it starts (${page.after}).`);
+  if (page.after !== state.pullCursor) {
+    // A page sent again (a retry after a lost answer): already applied, so applying it again changes nothing.
+    if (page.to <= state.pullCursor) return { applied: false, cursor: state.pullCursor, counts: null, clockRefused: false };
+    throw new ConflictError(
+      'sync_cursor_mismatch',
+      `This pull page starts after version ${page.after}, but this depot has applied through ${state.pullCursor}; pull again from there.`,
+      { cursor: state.pullCursor },
+    );
+  }
+  const ctx = systemCtx(host, orgId, 'sync');
+  let clockRefused = false;
+  const counts = runSyncApply(host, orgId, 'sync.pulled', 'pull', (touched) => {
+    const { sqlite } = host;
+    const applier = new RowApplier(ctx, state.replicaOrgId, new PendingFields(sqlite, orgId, ackedSeq(sqlite, orgId)), touched);
+    for (let i = 0; i < page.facts.length; i++) applier.fact(page.facts[i]!, `facts.${i}`);
+    for (let i = 0; i < page.rows.length; i++) applier.row(page.rows[i]!, `rows.${i}`);
+    const done = applier.finish();
+    if (applier.latestStamp) {
+      try {
+        // Our next stamps sort after everything we have seen from the organization.
+        host.hlc.receive(applier.latestStamp);
+      } catch (err) {
+        if (!(err instanceof ClockDriftError)) throw err;
+        clockRefused = true;
+      }
+    }
+    const moved = sqlite
+      .prepare(
+        `UPDATE sync_state SET pull_cursor = ?, last_pull_at = ?, resnapshot_needed = 0, last_error = NULL, last_error_at = NULL
+         WHERE org_id = ? AND pull_cursor = ?`,
+      )
+      .run(page.to, host.clock.now(), orgId, page.after).changes;
+    if (moved !== 1) throw new ConflictError('sync_cursor_mismatch', 'The pull cursor moved while this page was applied; pull again.');
+    return done;
+  });
+  return { applied: true, cursor: page.to, counts, clockRefused };
+}

@@ -1,0 +1,116 @@
+import { getTableColumns, getTableName, is } from 'drizzle-orm';
+import { SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import * as schema from '../../db/schema/index.js';
+import type { ColumnPolicy, TablePolicy } from '../../db/schema/sync-policy.js';
+import { policyOf } from '../../db/schema/sync-policies.js';
+import { AppError } from '../errors.js';
+
+/**
+ * What the depot side of sync needs to know about a table, by DB name (the wire's spelling): its
+ * drizzle table, its policy, and each column's kind and drizzle key. Built once per table.
+ */
+
+/** A hub body this depot will not apply (a table or column outside the policy, a value of the wrong type). */
+export class SyncApplyError extends AppError {
+  constructor(message: string, where: string) {
+    super(422, 'sync_apply_refused', message, [{ field: where, message }]);
+  }
+}
+
+export interface SyncColumn {
+  /** drizzle property name. */
+  key: string;
+  /** DB name. */
+  name: string;
+  kind: ColumnPolicy;
+  column: SQLiteColumn;
+}
+
+export interface SyncTable {
+  name: string;
+  table: SQLiteTable;
+  policy: TablePolicy;
+  columns: readonly SyncColumn[];
+  byName: ReadonlyMap<string, SyncColumn>;
+  /** drizzle key of the column that ties a row to its org (`id` for organizations). */
+  orgKey: string;
+  /** Has a `deleted_at` tombstone, so "gone" marks the row instead of deleting it. */
+  tombstone: boolean;
+}
+
+const TABLES = new Map<string, SQLiteTable>();
+for (const value of Object.values(schema)) if (is(value, SQLiteTable)) TABLES.set(getTableName(value), value);
+
+const built = new Map<string, SyncTable>();
+
+/** The table by DB name, or a SyncApplyError naming it when this depot has no such table. */
+export function syncTableOf(name: string, where: string): SyncTable {
+  const known = built.get(name);
+  if (known) return known;
+  const table = TABLES.get(name);
+  if (!table) throw new SyncApplyError(`${name}: this depot has no such table, so nothing of it can be applied.`, where);
+  const policy = policyOf(name);
+  const columns = Object.entries(getTableColumns(table)).map(([key, column]): SyncColumn => {
+    const info = policy.columns.get(key);
+    if (!info) throw new Error(`${name}.${key}: no sync policy`);
+    return { key, name: info.name, kind: info.kind, column: column as SQLiteColumn };
+  });
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const t: SyncTable = {
+    name,
+    table,
+    policy,
+    columns,
+    byName,
+    orgKey: byName.has('org_id') ? byName.get('org_id')!.key : 'id',
+    tombstone: byName.has('deleted_at'),
+  };
+  built.set(name, t);
+  return t;
+}
+
+/** Travels in a push and may be written by a received row: synced and intent columns. */
+export function travels(c: SyncColumn): boolean {
+  return c.kind === 'synced' || c.kind === 'intent';
+}
+
+/**
+ * Checks a received value against its column before it is bound (a forged page must not store text
+ * in a time column or a status outside the enum). Values are as the change log holds them: drizzle's
+ * JS values (JSON columns as JSON, boolean columns as booleans, times as epoch ms).
+ */
+export function checkValue(c: SyncColumn, value: unknown, where: string, table = ''): void {
+  const label = table ? `${table}.${c.name}` : c.name;
+  if (value === null) {
+    if (c.column.notNull) throw new SyncApplyError(`${label} may not be null.`, where);
+    return;
+  }
+  const type = c.column.columnType;
+  const bad = (what: string) => new SyncApplyError(`${label} must be ${what}, got ${JSON.stringify(value)?.slice(0, 80)}.`, where);
+  switch (type) {
+    case 'SQLiteInteger':
+    case 'SQLiteTimestamp':
+      if (!Number.isSafeInteger(value)) throw bad('an integer');
+      return;
+    case 'SQLiteBoolean':
+      if (typeof value !== 'boolean') throw bad('true or false');
+      return;
+    case 'SQLiteReal':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
+      return;
+    case 'SQLiteText': {
+      if (typeof value !== 'string') throw bad('text');
+      const allowed = (c.column as SQLiteColumn & { enumValues?: readonly string[] }).enumValues;
+      if (allowed && allowed.length > 0 && !allowed.includes(value)) throw bad(`one of ${allowed.join(', ')}`);
+      return;
+    }
+    default:
+      // JSON columns hold any JSON value; their readers validate the shape (STYLE 8).
+      return;
+  }
+}
+
+/** A value as the wire carries it, from a raw SQLite value (batch rows and audit rows are read with plain SQL). */
+export function fromDriver(c: SyncColumn, value: unknown): unknown {
+  return value === null || value === undefined ? null : c.column.mapFromDriverValue(value);
+}
