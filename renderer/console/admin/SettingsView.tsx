@@ -1,5 +1,6 @@
-import { useState } from 'react';
 import { useSession } from '../../shared/api/session';
+import { navigate, useRoute } from '../shell/router';
+import { SyncTab } from '../sync/SyncTab';
 import { AuditTrailTab } from './AuditTrailTab';
 import { BackupsTab } from './BackupsTab';
 import { DeletedItemsTab } from './DeletedItemsTab';
@@ -10,7 +11,7 @@ import { CalendarsTab, SlaMatrixTab } from './SlaTabs';
 import { TemplatesTab } from './TemplatesTab';
 import './admin.css';
 
-type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'deleted' | 'audit' | 'backups';
+type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'deleted' | 'audit' | 'backups' | 'sync';
 const TABS: [SettingsTab, string][] = [
   ['templates', 'Task templates'],
   ['sla', 'SLA matrix'],
@@ -20,9 +21,10 @@ const TABS: [SettingsTab, string][] = [
   ['deleted', 'Deleted items'],
   ['audit', 'Audit trail'],
   ['backups', 'Backups'],
+  ['sync', 'Sync'],
 ];
 /** Tabs shown only to roles with this permission. */
-const NEEDS: Partial<Record<SettingsTab, string>> = { audit: 'audit:verify', backups: 'backup:manage' };
+const NEEDS: Partial<Record<SettingsTab, string>> = { audit: 'audit:verify', backups: 'backup:manage', sync: 'sync:manage' };
 const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.Element> = {
   templates: TemplatesTab,
   sla: SlaMatrixTab,
@@ -32,18 +34,21 @@ const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.
   deleted: DeletedItemsTab,
   audit: AuditTrailTab,
   backups: BackupsTab,
+  sync: SyncTab,
 };
 
 /**
  * Org configuration. The catalog tabs are readable by all, editing follows session.can() per tab;
- * Deleted items, Audit trail and Backups are shown only to roles that may use them.
+ * Deleted items, Audit trail, Backups and Sync are shown only to roles that may use them. The tab
+ * is in the address ("#/settings?tab=sync") so the header's sync indicator can link to its page.
  */
 export function SettingsView() {
   const session = useSession();
-  const [tab, setTab] = useState<SettingsTab>('templates');
+  const route = useRoute();
   // The recycle bin is for those who may delete something: it lists only kinds they may restore.
   const canRestore = restorableKinds((p) => session.can(p)).length > 0;
   const tabs = TABS.filter(([id]) => (id === 'deleted' ? canRestore : !NEEDS[id] || session.can(NEEDS[id])));
+  const tab = tabs.find(([id]) => id === route.tab)?.[0] ?? 'templates';
   const View = VIEWS[tab];
-  return <View toolbar={<Tabs<SettingsTab> tabs={tabs} value={tab} onChange={setTab} />} />;
+  return <View toolbar={<Tabs<SettingsTab> tabs={tabs} value={tab} onChange={(t) => navigate({ view: 'settings', tab: t })} />} />;
 }

@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { useSession } from '../../shared/api/session';
 import type { LiveState } from '../../shared/api/live';
+import { SyncIndicator } from '../sync/SyncIndicator';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { GlobalSearch } from './GlobalSearch';
 import { navigate, routeHref, VIEWS, type ViewId } from './router';
@@ -47,6 +48,7 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
           ))}
         </nav>
         <GlobalSearch />
+        <SyncIndicator />
         <ConnectionIndicator live={live} />
         <div className="user" title={session.user?.email}>
           <span>{session.user?.name}</span>

@@ -18,21 +18,30 @@ export interface Route {
   view: ViewId;
   /** Work order open in the drawer, if any ("#/board?wo=<id>"). */
   workOrderId: string | null;
+  /** A view's own tab, so a link can open one ("#/settings?tab=sync", from the sync indicator). */
+  tab: string | null;
 }
 
 function parse(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?');
   const view = (VIEWS.find((v) => v.id === path)?.id ?? 'board') as ViewId;
-  return { view, workOrderId: new URLSearchParams(search).get('wo') };
+  const params = new URLSearchParams(search);
+  return { view, workOrderId: params.get('wo'), tab: params.get('tab') };
 }
 
 export function routeHref(route: Partial<Route> & { view: ViewId }): string {
-  return `#/${route.view}${route.workOrderId ? `?wo=${route.workOrderId}` : ''}`;
+  const params = new URLSearchParams();
+  if (route.tab) params.set('tab', route.tab);
+  if (route.workOrderId) params.set('wo', route.workOrderId);
+  const search = params.toString();
+  return `#/${route.view}${search ? `?${search}` : ''}`;
 }
 
 export function navigate(route: Partial<Route>): void {
   const current = parse(location.hash);
-  const next = { ...current, ...route };
+  // A tab belongs to its view: switching views drops it unless the caller names one.
+  const tab = route.view && route.view !== current.view ? null : current.tab;
+  const next = { ...current, tab, ...route };
   location.hash = routeHref(next);
 }
 

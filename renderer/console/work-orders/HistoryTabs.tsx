@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useLookups } from '../../shared/catalog/queries';
 import { formatTime, STATUS_LABEL } from '../../shared/work-orders/labels';
 import { workOrderQueries, type WorkOrderDto, type WorkOrderEventDto } from '../../shared/work-orders/queries';
+import { syncConflictText } from './sync-conflict';
 
 type Lookups = ReturnType<typeof useLookups>;
 
@@ -67,6 +68,16 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
           Closure rejected<span className="muted"> — {String(d.comment ?? '')}</span>
         </>
       );
+    case 'sync_conflict': {
+      // Written by the hub when a move made at some depot no longer applied: the lost move is shown,
+      // never silently dropped (docs/sync.md, merge rules).
+      const c = syncConflictText(e.data);
+      return (
+        <span title={c.mutationId ? `Change ${c.mutationId}` : undefined} data-testid="wo-sync-conflict">
+          <span className="wo-conflict-tag">Sync conflict</span> {c.lost}: {c.because}.
+        </span>
+      );
+    }
     default:
       return <>{e.type.replace(/_/g, ' ')}</>;
   }

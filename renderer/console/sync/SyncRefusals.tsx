@@ -1,0 +1,79 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { formatTime } from '../../shared/work-orders/labels';
+import { useToasts } from '../shell/toasts';
+import { syncActions, syncQueries } from './queries';
+import { actionText } from './status-label';
+
+/**
+ * What the hub did not take as this depot sent it: refused changes (the actor lacked the right by
+ * then, a duplicate key) and conflicts (a status move that no longer applied). Each stays until an
+ * admin dismisses it; the hub's current value is already in this depot's data.
+ */
+export function SyncRefusals() {
+  const qc = useQueryClient();
+  const toasts = useToasts();
+  const list = useQuery(syncQueries.refusals());
+  const dismiss = useMutation({ mutationFn: (id: string) => syncActions.dismiss(qc, id), onError: toasts.error });
+  const items = (list.data?.items ?? []).filter((r) => !r.dismissedAt);
+  return (
+    <section className="sync-refusals" aria-labelledby="sync-refusals-title" data-testid="sync-refusals">
+      <h3 id="sync-refusals-title">Refused and conflicting changes</h3>
+      <div className="table-wrap">
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Result</th>
+              <th>Change</th>
+              <th>Why</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.mutationId} data-testid="sync-refusal" data-outcome={r.outcome}>
+                <td>
+                  <time dateTime={r.at}>{formatTime(r.at)}</time>
+                </td>
+                <td>
+                  <span className={`badge ${r.outcome === 'refused' ? 'sla-breached' : 'sla-at_risk'}`}>
+                    {r.outcome === 'refused' ? 'Refused' : 'Conflict'}
+                  </span>
+                </td>
+                <td title={`${r.action ?? ''} · change #${r.seq} · ${r.mutationId}`}>{actionText(r.action)}</td>
+                <td className="sync-why">
+                  {r.message ?? 'The hub gave no reason.'}
+                  {r.code && <span className="muted small"> ({r.code})</span>}
+                </td>
+                <td>
+                  <button
+                    disabled={dismiss.isPending && dismiss.variables === r.mutationId}
+                    onClick={() => dismiss.mutate(r.mutationId)}
+                    aria-label={`Dismiss: ${actionText(r.action)} at ${formatTime(r.at)}`}
+                    data-testid="sync-refusal-dismiss"
+                  >
+                    Dismiss
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {list.data && items.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  Nothing refused: the hub took every change of this depot as it was sent.
+                </td>
+              </tr>
+            )}
+            {list.error && (
+              <tr>
+                <td colSpan={5} className="muted" role="alert">
+                  {list.error.message}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
