@@ -3,7 +3,9 @@ import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '../testing/pg.js';
 import { createOrg } from './accounts/service.js';
 import type { HubConfig } from './deps.js';
-import type { HubFeature } from './http/route.js';
+import { z } from 'zod';
+import { HUB_FEATURES } from './app.js';
+import { defineHubRoute, type HubFeature } from './http/route.js';
 import { startHub, type RunningHub } from './serve.js';
 
 /** A hub on this test file's own database, HTTP on port 0, with a clock the test moves. */
@@ -38,7 +40,25 @@ export interface Answer {
   body: any;
 }
 
-export async function startTestHub(opts: { config?: Partial<HubConfig>; features?: HubFeature[] } = {}): Promise<TestHub> {
+/**
+ * A node-authenticated echo (GET and POST /hub/v1/probe/node): what the node auth put on the request,
+ * and the body it was sent, so tests can show that a forged body never changes the org.
+ */
+const echo = (method: 'get' | 'post') =>
+  defineHubRoute({
+    method,
+    path: '/probe/node',
+    summary: 'test probe',
+    tag: 'test',
+    access: 'node',
+    status: 200,
+    ...(method === 'post' ? { body: z.unknown() } : {}),
+    response: z.unknown(),
+    handler: async ({ auth, body }) => ({ auth, body }),
+  });
+export const probeFeature: HubFeature = { name: 'probe', routes: [echo('get'), echo('post')] };
+
+export async function startTestHub(opts: { config?: Partial<HubConfig>; extraFeatures?: HubFeature[] } = {}): Promise<TestHub> {
   const db = await createTestDatabase();
   const clock = { now: Date.UTC(2030, 0, 15, 9, 0, 0) };
   const hub = await startHub({
@@ -48,7 +68,7 @@ export async function startTestHub(opts: { config?: Partial<HubConfig>; features
     log: pino({ level: 'silent' }),
     config: { attemptsPerMinute: 1000, ...opts.config },
     poolSize: 4,
-    ...(opts.features ? { features: opts.features } : {}),
+    features: [...HUB_FEATURES, ...(opts.extraFeatures ?? [])],
   });
   const call: TestHub['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
