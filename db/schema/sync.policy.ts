@@ -11,6 +11,7 @@ export const syncStatePolicy = defineSyncPolicy(syncState, {
     replicaOrgId: 'local',
     hubOrgId: 'local',
     pullCursor: 'local',
+    pullSince: 'local',
     paused: 'local',
     lastPushAt: 'local',
     lastPullAt: 'local',

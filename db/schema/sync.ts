@@ -15,6 +15,12 @@ export const syncState = sqliteTable('sync_state', {
   hubOrgId: text('hub_org_id').notNull(),
   /** The hub version this depot has applied through (0: nothing yet, the next pull is a snapshot). */
   pullCursor: integer('pull_cursor').notNull().default(0),
+  /**
+   * Where the current catch-up started (the pull's `since`), kept while pages say `more: true`: a row
+   * comes on the page of its latest version with the fields changed after `since`, so a depot that
+   * restarted mid-catch-up must ask with the same `since` again or lose fields. Null between catch-ups.
+   */
+  pullSince: integer('pull_since'),
   paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
   lastPushAt: integer('last_push_at'),
   lastPullAt: integer('last_pull_at'),

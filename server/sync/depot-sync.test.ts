@@ -12,7 +12,7 @@ import type { PushAnswer, PushBatch, PullPage } from './contract-protocol.js';
 import { applyPullPage } from './pull-apply.js';
 import { readPushBatch } from './push-batch.js';
 import { applyPushAnswer } from './push-answer.js';
-import { ackedSeq, openRefusals, readSyncState, recordEnrolment } from './sync-state.js';
+import { ackedSeq, nextPull, openRefusals, readSyncState, recordEnrolment } from './sync-state.js';
 
 let a: TestHost;
 let b: TestHost;
@@ -298,5 +298,18 @@ describe('applying push answers', () => {
     expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.afterSeq);
     applyPushAnswer(a.host, world.orgId, batch, { ackedSeq: batch.toSeq + 1_000, version: 1, results: [] });
     expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.toSeq);
+  });
+});
+
+describe('the pull position', () => {
+  it('when a catch-up spans pages, then since stays at its start until a page says no more, and survives a restart of the loop', () => {
+    const start = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
+    expect(nextPull(b.host.sqlite, world.orgId)).toEqual({ after: start, since: start });
+    applyPullPage(b.host, world.orgId, { after: start, to: start + 1, more: true, rows: [], facts: [] });
+    applyPullPage(b.host, world.orgId, { after: start + 1, to: start + 2, more: true, rows: [], facts: [] });
+    // Read from the database, as a loop started again after a crash would.
+    expect(nextPull(b.host.sqlite, world.orgId)).toEqual({ after: start + 2, since: start });
+    applyPullPage(b.host, world.orgId, { after: start + 2, to: start + 3, more: false, rows: [], facts: [] });
+    expect(nextPull(b.host.sqlite, world.orgId)).toEqual({ after: start + 3, since: start + 3 });
   });
 });

@@ -62,10 +62,11 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
     }
     const moved = sqlite
       .prepare(
-        `UPDATE sync_state SET pull_cursor = ?, last_pull_at = ?, resnapshot_needed = 0, last_error = NULL, last_error_at = NULL
+        `UPDATE sync_state SET pull_cursor = ?, pull_since = ?, last_pull_at = ?, resnapshot_needed = 0, last_error = NULL, last_error_at = NULL
          WHERE org_id = ? AND pull_cursor = ?`,
       )
-      .run(page.to, host.clock.now(), orgId, page.after).changes;
+      // A catch-up keeps its start while more pages wait, and ends with the page that says no more.
+      .run(page.to, page.more ? (state.pullSince ?? page.after) : null, host.clock.now(), orgId, page.after).changes;
     if (moved !== 1) throw new ConflictError('sync_cursor_mismatch', 'The pull cursor moved while this page was applied; pull again.');
     return done;
   });

@@ -15,6 +15,8 @@ export interface SyncState {
   replicaOrgId: string;
   hubOrgId: string;
   pullCursor: number;
+  /** The pull's `since` while a catch-up is under way (pages said `more: true`), else null. */
+  pullSince: number | null;
   paused: boolean;
   lastPushAt: number | null;
   lastPullAt: number | null;
@@ -43,7 +45,7 @@ export interface SyncRefusal {
 }
 
 const STATE_COLUMNS = `org_id AS orgId, hub_url AS hubUrl, credential, replica_org_id AS replicaOrgId, hub_org_id AS hubOrgId,
-  pull_cursor AS pullCursor, paused, last_push_at AS lastPushAt, last_pull_at AS lastPullAt, last_error AS lastError,
+  pull_cursor AS pullCursor, pull_since AS pullSince, paused, last_push_at AS lastPushAt, last_pull_at AS lastPullAt, last_error AS lastError,
   last_error_at AS lastErrorAt, resnapshot_needed AS resnapshotNeeded, enrolled_at AS enrolledAt`;
 
 /** The org's sync state, or null when this depot has not joined a hub. */
@@ -61,11 +63,21 @@ export function recordEnrolment(host: Host, orgId: string, e: Enrolment): void {
         `INSERT INTO sync_state (org_id, hub_url, credential, replica_org_id, hub_org_id, pull_cursor, paused, resnapshot_needed, enrolled_at)
          VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)
          ON CONFLICT (org_id) DO UPDATE SET hub_url = excluded.hub_url, credential = excluded.credential,
-           replica_org_id = excluded.replica_org_id, hub_org_id = excluded.hub_org_id, pull_cursor = 0, paused = 0,
+           replica_org_id = excluded.replica_org_id, hub_org_id = excluded.hub_org_id, pull_cursor = 0, pull_since = NULL, paused = 0,
            resnapshot_needed = 0, last_error = NULL, last_error_at = NULL, enrolled_at = excluded.enrolled_at`,
       )
       .run(orgId, e.hubUrl, e.credential, e.replicaOrgId, e.hubOrgId, host.clock.now()),
   );
+}
+
+/**
+ * The next pull's query (docs/sync.md "Pull"): after the cursor, with fields changed since the start
+ * of the catch-up under way (kept across restarts), or since the cursor when none is.
+ */
+export function nextPull(sqlite: Sqlite, orgId: string): { after: number; since: number } | null {
+  const s = readSyncState(sqlite, orgId);
+  if (!s) return null;
+  return { after: s.pullCursor, since: s.pullSince ?? s.pullCursor };
 }
 
 /** Pause or resume the loop; the credential is kept. */
@@ -84,7 +96,9 @@ export function recordSyncError(host: Host, orgId: string, message: string): voi
 
 /** The hub answered 410 resnapshot_required: the next pull starts again from version 0. */
 export function markResnapshotNeeded(host: Host, orgId: string): void {
-  host.commits.run(() => host.sqlite.prepare('UPDATE sync_state SET resnapshot_needed = 1, pull_cursor = 0 WHERE org_id = ?').run(orgId));
+  host.commits.run(() =>
+    host.sqlite.prepare('UPDATE sync_state SET resnapshot_needed = 1, pull_cursor = 0, pull_since = NULL WHERE org_id = ?').run(orgId),
+  );
 }
 
 /** How far the hub acknowledged this depot's mutations of the org (0: nothing yet). */
