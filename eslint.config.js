@@ -21,6 +21,52 @@ const noCrewApp = {
   message: 'Only the crew view imports renderer/crew/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).',
 };
 
+// The hub (server/hub/, PostgreSQL) reuses only pure rules of the depot (issue 15, docs/sync.md): its
+// own folder; server/errors.ts; the permission, password, lifecycle, sync contract and permit
+// modules; the HTTP parser-error answer; the test PostgreSQL helper; and db/schema/ (tables, types
+// and sync policies, which open no database). Never better-sqlite3, db/client, server/core (mutate,
+// the host) or a depot feature's service: they are synchronous SQLite code. ESLint matches import
+// strings, not resolved files, so the rule is written per folder depth: at depth d, d+1 "../" leave
+// server/hub/ and d+2 reach the repository root.
+const HUB_REUSES = [
+  'errors',
+  'auth/permissions',
+  'auth/passwords',
+  'work-orders/lifecycle',
+  'sync/contract-protocol',
+  'sync/permits',
+  'http/client-error',
+  'testing/pg',
+];
+const hubMessage =
+  'server/hub/ reuses only pure rules of the depot (errors, permissions, passwords, lifecycle, sync contract and permits, db/schema); never SQLite code (issue 15).';
+const noSqlitePackages = {
+  group: ['better-sqlite3', 'drizzle-orm/better-sqlite3'],
+  message: 'server/hub/ runs on PostgreSQL; the depot SQLite driver is not for it (issue 15).',
+};
+const hubRouteNoDb = {
+  group: ['drizzle-orm', 'drizzle-orm/*', 'pg'],
+  message: "Routes never touch the database: query in the feature's service (issue 12, docs/architecture.md).",
+};
+function hubBlocks() {
+  const blocks = [];
+  for (let depth = 0; depth < 4; depth++) {
+    const dir = ['server/hub', ...Array(depth).fill('*')].join('/');
+    const up = `(\\.\\./){${depth + 1}}`;
+    const leaving = {
+      regex: `^${up}(?!(${HUB_REUSES.join('|')})(\\.js)?$)(?!\\.\\./db/schema/)`,
+      message: hubMessage,
+    };
+    const patterns = [noRenderer, noSqlitePackages, leaving];
+    blocks.push({ files: [`${dir}/*.ts`], rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns }] } });
+    blocks.push({
+      files: [`${dir}/routes*.ts`],
+      rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...patterns, hubRouteNoDb] }] },
+    });
+  }
+  return blocks;
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -108,6 +154,8 @@ export default tseslint.config(
       ],
     },
   },
+  // After the routes rule (a hub route keeps its no-database ban) and before the contracts rule (stricter still).
+  ...hubBlocks(),
   {
     // Contracts are bundled by the renderer later: zod and other contracts only.
     files: ['server/**/contract.ts', 'server/**/contract-*.ts', 'server/**/crud-contract.ts'],
