@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/pg.js';
 import { migrateHub } from '../db/migrate.js';
 import { createHubPool, withOrg } from '../db/pool.js';
-import type { PullPage, PushBatch, PushChange } from '../../sync/contract-protocol.js';
+import type { PushBatch, PushChange } from '../../sync/contract-protocol.js';
 import { AppError } from '../../errors.js';
 import { applyPush } from './push.js';
 import { readPull } from './pull.js';

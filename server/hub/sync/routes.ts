@@ -1,0 +1,54 @@
+import express from 'express';
+import { PullPage, PullQuery, PushAnswer, PushBatch } from '../../sync/contract-protocol.js';
+import { withOrg } from '../db/pool.js';
+import { requireNode } from '../http/auth.js';
+import { HUB_PREFIX, defineHubRoute, HubReply, type HubFeature } from '../http/route.js';
+import { attachLive, liveSocketsOf } from './live.js';
+import { applyPush } from './push.js';
+import { readPull } from './pull.js';
+
+/** A push batch (up to 2,000 mutations with batch rows inlined) is far above the hub's 1 MB; inflated size counts. */
+export const PUSH_BODY_LIMIT = '32mb';
+
+const push = defineHubRoute({
+  method: 'post',
+  path: '/sync/push',
+  summary: "Push a batch of this depot's mutations (gzip accepted); a result per mutation",
+  tag: 'sync',
+  access: 'node',
+  body: PushBatch,
+  status: 200,
+  response: PushAnswer,
+  errors: [409, 413],
+  handler: async ({ deps, auth, body }) => {
+    const answer = await withOrg(deps.pool, auth.orgId, (tx) =>
+      applyPush(tx, { orgId: auth.orgId, nodeId: auth.nodeId, now: deps.now() }, body),
+    );
+    // After COMMIT only: a depot poked before it could pull the new version would miss it.
+    liveSocketsOf(deps).poke(auth.orgId, answer.version);
+    return new HubReply(200, answer);
+  },
+});
+
+const pull = defineHubRoute({
+  method: 'get',
+  path: '/sync/pull',
+  summary: "The org's current state past a version cursor, one page (410 when the depot must pull again from 0)",
+  tag: 'sync',
+  access: 'node',
+  query: PullQuery,
+  response: PullPage,
+  errors: [410],
+  handler: ({ deps, auth, query }) => withOrg(deps.pool, auth.orgId, (tx) => readPull(tx, { orgId: auth.orgId }, query)),
+});
+
+export const syncFeature: HubFeature = {
+  name: 'sync',
+  routes: [push, pull],
+  // The push body is parsed here, before the hub's 1 MB parser, and only for an authenticated depot
+  // (the declared route checks the credential again; one lookup per batch of hundreds of mutations).
+  mount: (app, deps) => {
+    app.post(`${HUB_PREFIX}/sync/push`, requireNode(deps), express.json({ limit: PUSH_BODY_LIMIT, inflate: true, strict: true }));
+  },
+  attach: attachLive,
+};
