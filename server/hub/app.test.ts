@@ -20,15 +20,16 @@ describe('the hub service', () => {
     const r = await t.call('GET', '/hub/v1/openapi.json');
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.1.0');
-    expect(Object.keys(r.body.paths).sort()).toEqual(
-      [
+    // Other features (sync) add their own paths; these are the core's.
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining([
         '/hub/v1/auth/login',
         '/hub/v1/enrol',
         '/hub/v1/enrolment-codes',
         '/hub/v1/nodes',
         '/hub/v1/nodes/self/leave',
         '/hub/v1/nodes/{id}/revoke',
-      ].sort(),
+      ]),
     );
     expect(r.body.paths['/hub/v1/nodes/self/leave'].post.security).toEqual([{ node: [] }]);
     expect(r.body.paths['/hub/v1/enrol'].post.security).toEqual([]);
