@@ -20,7 +20,9 @@ import { allRoutes } from './routes.js';
 import type { AnyRoute } from './http/route.js';
 import type { Services } from './services.js';
 
-export const HOST_VERSION = '0.1.0';
+import { HOST_VERSION } from './version.js';
+
+export { HOST_VERSION };
 
 function bearerToken(req: Request): string | null {
   const header = req.get('authorization');

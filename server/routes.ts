@@ -28,6 +28,7 @@ import { attendanceRoutes } from './attendance/routes.js';
 import { reportExportRoutes } from './reports/routes-exports.js';
 import { kpiRoutes } from './reports/routes-kpi.js';
 import { backupRoutes } from './backups/routes.js';
+import { syncRoutes } from './sync/routes.js';
 import { deletedRoutes } from './deleted/routes.js';
 
 /**
@@ -64,6 +65,7 @@ export function allRoutes(): AnyRoute[] {
     ...mapRoutes,
     ...telemetryRoutes,
     ...backupRoutes,
+    ...syncRoutes,
     ...deletedRoutes,
   ];
 }

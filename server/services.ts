@@ -6,6 +6,7 @@ import { ReportJobs } from './reports/jobs/manager.js';
 import { KpiPool } from './reports/kpi/pool.js';
 import type { ReportScheduler } from './reports/schedules/scheduler.js';
 import type { TelemetryService } from './telemetry/runtime.js';
+import type { SyncRuntime } from './sync/runtime.js';
 
 /**
  * The host's long-lived runtime parts, built once where the host starts (server/start.ts, or
@@ -31,6 +32,8 @@ export interface Services {
   lan: LanInfo;
   /** Guessing limits on pairing codes, per address and per code. */
   readonly pairingLimiter: ClaimLimiter;
+  /** Sync with the organization's hub; startHost starts it, a bare app gets an unstarted one on first use (server/sync/routes.ts). */
+  sync: SyncRuntime | null;
 }
 
 /**
@@ -52,10 +55,11 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
     backups: null,
     lan: { crewUrl: null, origins: [], fingerprint: null, problem: 'crew LAN port not started' },
     pairingLimiter: new ClaimLimiter(host.clock),
+    sync: null,
     /** Stops the report scheduler, then the job pool and the KPI worker if they were started. */
     async close() {
       this.scheduler?.stop();
-      await Promise.all([jobs?.close(), kpi?.close()]);
+      await Promise.all([jobs?.close(), kpi?.close(), this.sync?.stop()]);
     },
   };
 }

@@ -18,6 +18,7 @@ import { startLanListener, type LanListener } from './lan/listener.js';
 import { setupCodeFor } from './auth/setup-code.js';
 import { ReportScheduler } from './reports/schedules/scheduler.js';
 import { createServices, type Services } from './services.js';
+import { SyncRuntime } from './sync/runtime.js';
 import { startBackups } from './backups/service.js';
 import { superviseHost } from './backups/supervise.js';
 import { idleSource, startTelemetry, type TelemetryService } from './telemetry/runtime.js';
@@ -121,6 +122,8 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     { dir: config.backupDir ?? null, scheduled: config.backups },
     opts.onRestore ? { onRestore: opts.onRestore } : {},
   ));
+  // Sync with the organization's hub, if this depot joined one; idle (and cheap) otherwise.
+  services.sync = new SyncRuntime(host, { log }).start();
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
   return {
     url,

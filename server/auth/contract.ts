@@ -34,6 +34,11 @@ export const SetupRequest = z.strictObject({
   }),
   depot: z.strictObject({ name: Name, code: z.string().trim().min(1).max(20) }).optional(),
   admin: z.strictObject({ name: Name, email: Email, password: Password }),
+  /**
+   * Join an organization's hub instead of starting a new organization: the depot takes the org's id
+   * and name from the hub, then pulls a snapshot of its data (docs/sync.md "Identity and enrolment").
+   */
+  join: z.strictObject({ hubUrl: z.string().trim().min(1).max(500), code: z.string().trim().min(8).max(200) }).optional(),
 });
 
 export const SessionInfo = z

@@ -7,6 +7,7 @@ import { TooManyRequestsError } from '../errors.js';
 import { LoginRequest, LoginResponse, SessionInfo, SessionUser, SetupRequest, SetupStatus } from './contract.js';
 import { assertSetupFromDesk, retireSetupCode } from './setup-code.js';
 import { assertSessionInOrg, describeUser, listSessions, login, revokeSession, setup, setupNeeded, type AuthedCtx } from './service.js';
+import { setupByJoining } from '../sync/join.js';
 
 export const authRoutes: AnyRoute[] = [
   defineRoute({
@@ -27,12 +28,13 @@ export const authRoutes: AnyRoute[] = [
       'First run, at the desk only: create the organization, its first depot and its admin with the one-time setup code the host printed (refused once set up)',
     body: SetupRequest,
     response: LoginResponse,
-    errors: [403, 409],
+    errors: [403, 409, 422, 502],
     // Retry-safe without a key: a second setup is refused with 409, and the reply holds a token.
     idempotent: false,
     handler: async ({ host, config, req, body }) => {
       assertSetupFromDesk(host, req, body.setupCode);
-      const session = await setup(host, body, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours });
+      const meta = { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours };
+      const session = body.join ? await setupByJoining(host, body, meta) : await setup(host, body, meta);
       retireSetupCode(host);
       return session;
     },

@@ -42,10 +42,16 @@ function slugify(name: string): string {
 }
 
 /** First run: creates the organization, its first depot and its admin. Refused once any org exists. */
-export async function setup(host: Host, input: z.infer<typeof SetupRequest>, meta: SessionMeta) {
+export async function setup(
+  host: Host,
+  input: z.infer<typeof SetupRequest>,
+  meta: SessionMeta,
+  /** Joining a hub's organization (server/sync/join.ts): its org id, chosen there, not here. */
+  org: { id: string } = { id: newId() },
+) {
   if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
   const passwordHash = await hashPassword(input.admin.password);
-  const orgId = newId();
+  const orgId = org.id;
   const ctx = systemCtx(host, orgId, 'setup');
   mutate(ctx, 'org.setup', (w) => {
     // Re-checked inside the write lock: two first-run requests racing must not make two orgs.

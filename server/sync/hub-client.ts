@@ -103,6 +103,7 @@ export class HubClient {
 
   async pull(query: PullQuery): Promise<PullOutcome> {
     const qs = new URLSearchParams({ after: String(query.after), limit: String(query.limit), schema: String(query.schema) });
+    if (query.since !== undefined) qs.set('since', String(query.since));
     const res = await this.request('GET', `/hub/v1/sync/pull?${qs}`);
     if (res.status === 410) {
       const problem = await this.problem(res);

@@ -58,7 +58,7 @@ class MemoryStore implements SyncStore {
     this.acked = expected ?? 0;
   }
   cursor() {
-    return this.cursorValue;
+    return { after: this.cursorValue, since: this.cursorValue };
   }
   applyPullPage(page: PullPage) {
     this.pages.push(page);

@@ -26,7 +26,8 @@ export interface SyncStore {
   applyPushAnswer(batch: PushBatch, answer: PushAnswer): void;
   /** The hub acknowledged less than we thought (a restored hub, a lost ack): resend from there. */
   rewindAck(batch: PushBatch, expectedAfterSeq: number | null): void;
-  cursor(): number;
+  /** Where the next pull starts (`after`) and where the current catch-up started (`since`, docs/sync.md Pull). */
+  cursor(): { after: number; since: number };
   applyPullPage(page: PullPage): void;
   /** The hub asked for a new snapshot: the next pull starts at 0. */
   resnapshot(reason: string): void;
@@ -244,7 +245,8 @@ export class SyncLoop {
     const maxPages = this.options.maxPagesPerCycle ?? 50;
     for (;;) {
       if (this.closing) return { pages, rows, more: false };
-      const outcome = await client.pull({ after: this.store.cursor(), limit: this.options.pullLimit ?? 1_000, schema: SYNC_SCHEMA_EPOCH });
+      const { after, since } = this.store.cursor();
+      const outcome = await client.pull({ after, since, limit: this.options.pullLimit ?? 1_000, schema: SYNC_SCHEMA_EPOCH });
       if (outcome.kind === 'resnapshot') {
         this.store.resnapshot(outcome.reason);
         this.options.log?.info({ reason: outcome.reason }, 'sync: the hub asked for a new snapshot');

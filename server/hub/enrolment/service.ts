@@ -72,7 +72,8 @@ export async function enrol(pool: pg.Pool, now: number, req: EnrolRequest): Prom
       if (replicaOrgId === null) {
         replicaOrgId = req.orgId;
         await db.update(hubOrgs).set({ replicaOrgId }).where(eq(hubOrgs.id, org.id));
-      } else if (replicaOrgId !== req.orgId) {
+      } else if (replicaOrgId !== req.orgId && !req.join) {
+        // A joining depot (first-run setup) has no history yet and adopts the org's id from the answer.
         throw new ConflictError(
           'org_mismatch',
           `This depot belongs to another organization (its org id ${req.orgId}) than the one "${org.name}" replicates (${replicaOrgId}): two organizations' histories are not merged. Join from a new depot's first-run setup instead.`,

@@ -1,0 +1,113 @@
+import type { Host } from '../core/context.js';
+import type { SyncStatusDto } from './contract.js';
+import { SyncLoop, type SyncLoopOptions, type SyncLoopStatus } from './loop.js';
+import { depotStore, openRefusalCounts } from './store.js';
+import { pendingCount, readSyncState } from './sync-state.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The depot's sync for one host: the loop on the host's database, started with the host
+ * (server/start.ts) and stopped before it closes. Routes reach it through `services.sync`; a host
+ * built without start.ts (tests, tools) gets one that is not started, so "sync now" and the status
+ * still work there.
+ */
+export class SyncRuntime {
+  readonly loop: SyncLoop;
+  private unsubscribe: (() => void) | null = null;
+  private lastPublished = '';
+
+  constructor(
+    private readonly host: Host,
+    options: SyncLoopOptions = {},
+  ) {
+    const store = depotStore(host, () => this.orgId());
+    this.loop = new SyncLoop(store, {
+      ...options,
+      onStatus: (s) => {
+        options.onStatus?.(s);
+        this.publish(s);
+      },
+    });
+  }
+
+  /** The depot's one org (DESIGN: one org per host); null before first-run setup. */
+  orgId(): string | null {
+    return (
+      (this.host.sqlite.prepare('SELECT id FROM organizations ORDER BY created_at LIMIT 1').pluck().get() as string | undefined) ?? null
+    );
+  }
+
+  start(): this {
+    // A local write committed: push soon (debounced in the loop). The loop's own writes publish too,
+    // but a cycle asked for while one runs only runs once more, so this cannot spin.
+    this.unsubscribe = this.host.bus.subscribe((m) => {
+      if (m.type === 'sync.status' || m.type.startsWith('sync.')) return;
+      this.loop.localChange();
+    });
+    this.loop.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.loop.stop();
+  }
+
+  status(): SyncStatusDto {
+    const orgId = this.orgId();
+    const state = orgId ? readSyncState(this.host.sqlite, orgId) : null;
+    const loop = this.loop.snapshot();
+    const counts = orgId ? openRefusalCounts(this.host, orgId) : { refused: 0, conflict: 0 };
+    const phase = !state
+      ? 'off'
+      : state.paused
+        ? 'paused'
+        : loop.phase === 'off'
+          ? state.lastError
+            ? 'offline'
+            : 'connecting'
+          : loop.phase;
+    return {
+      enrolled: state !== null,
+      hubUrl: state?.hubUrl ?? null,
+      hubOrgId: state?.hubOrgId ?? null,
+      phase,
+      live: loop.live,
+      paused: state?.paused ?? false,
+      pending: orgId && state ? pendingCount(this.host.sqlite, orgId) : 0,
+      lastPushAt: iso(loop.lastPushAt ?? state?.lastPushAt ?? null),
+      lastPullAt: iso(loop.lastPullAt ?? state?.lastPullAt ?? null),
+      lastError: loop.lastError ?? state?.lastError ?? null,
+      refusals: counts.refused,
+      conflicts: counts.conflict,
+      pullCursor: state?.pullCursor ?? 0,
+      nextAttemptAt: iso(loop.nextAttemptAt),
+    };
+  }
+
+  private publish(loop: SyncLoopStatus): void {
+    const orgId = this.orgId();
+    if (!orgId) return;
+    const status = this.status();
+    // Only what a user would see changing; the cycle's own timestamps move every poll.
+    const key = JSON.stringify([
+      status.phase,
+      status.live,
+      status.pending,
+      status.lastError,
+      status.refusals,
+      status.conflicts,
+      loop.lastPullAt,
+    ]);
+    if (key === this.lastPublished) return;
+    this.lastPublished = key;
+    this.host.bus.publish({
+      type: 'sync.status',
+      orgId,
+      data: { tables: [], changes: [], ...status },
+      at: new Date(this.host.clock.now()).toISOString(),
+    });
+  }
+}
