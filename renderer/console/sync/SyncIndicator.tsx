@@ -5,8 +5,8 @@ import { onLiveMessage } from '../../shared/api/live';
 import { formatTime } from '../../shared/work-orders/labels';
 import { useNow } from '../../ui/useNow';
 import { routeHref } from '../shell/router';
-import { applyLiveSyncStatus, syncQueries, type SyncStatusDto } from './queries';
-import { ago, issuesText, syncBadge, transportText } from './status-label';
+import { applyLiveSyncStatus, syncKeys, syncQueries, type SyncStatusDto } from './queries';
+import { ago, issuesText, retryOverdue, syncBadge, transportText } from './status-label';
 import './sync.css';
 
 /**
@@ -26,9 +26,15 @@ export function SyncIndicator() {
 }
 
 function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
+  const qc = useQueryClient();
   // A retry countdown ticks by the second; "2 min ago" needs only a slow clock.
   const now = useNow(s.phase === 'offline' && s.nextAttemptAt ? 1000 : 15_000);
   const badge = syncBadge(s, now);
+  // While a retry is overdue (it may be waiting on a slow hub), ask again every 2 s, not every tick.
+  const overdueSlot = retryOverdue(s, now) ? Math.floor(now / 2000) : null;
+  useEffect(() => {
+    if (overdueSlot !== null) void qc.invalidateQueries({ queryKey: syncKeys.status });
+  }, [overdueSlot, qc]);
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -51,6 +57,7 @@ function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
     };
   }, [open]);
   const issues = issuesText(s);
+  const pending = `${badge.pending.toLocaleString()} change${badge.pending === 1 ? '' : 's'} waiting for the hub`;
   return (
     <div className="sync-ind" ref={root}>
       <button
@@ -58,28 +65,35 @@ function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
         className={`sync-badge sync-${badge.tone}`}
         aria-expanded={open}
         aria-controls="sync-popover"
-        aria-label={`Sync: ${badge.label}${badge.pending ? `, ${badge.pending} pending` : ''}${issues ? `, ${issues}` : ''}`}
-        title={s.hubUrl ? `Hub ${s.hubUrl}` : 'This depot does not sync with a hub'}
+        aria-label={`Sync: ${badge.label}${badge.pending ? `, ${pending}` : ''}${issues ? `, ${issues}` : ''}`}
+        title={[badge.label, badge.pending ? pending : '', issues].filter(Boolean).join(' · ')}
         onClick={() => setOpen((o) => !o)}
         data-testid="sync-indicator"
         data-phase={s.phase}
         data-tone={badge.tone}
       >
         <span className="sync-dot" aria-hidden />
-        <span data-testid="sync-label">{badge.label}</span>
+        <span data-testid="sync-label" data-label={badge.label}>
+          {badge.short}
+        </span>
+        {/* Counts as bare numbers: the top bar is full at desktop width; the name and popover say what they count. */}
         {badge.pending > 0 && (
-          <span className="sync-count" title="Changes of this depot the hub has not acknowledged yet" data-testid="sync-pending">
-            {badge.pending} pending
+          <span className="sync-count" data-testid="sync-pending" data-count={badge.pending}>
+            ↑{badge.pending.toLocaleString()}
           </span>
         )}
-        {issues && (
-          <span className="sync-count sync-count-issue" data-testid="sync-issues">
-            {issues}
+        {badge.issues > 0 && (
+          <span className="sync-count sync-count-issue" data-testid="sync-issues" data-text={issues}>
+            ⚠ {badge.issues}
           </span>
         )}
       </button>
       {open && (
-        <div id="sync-popover" className="sync-pop" role="dialog" aria-label="Sync status" data-testid="sync-popover">
+        <div id="sync-popover" className="sync-pop" role="dialog" aria-labelledby="sync-pop-title" data-testid="sync-popover">
+          <h2 id="sync-pop-title" className={`sync-pop-title sync-${badge.tone}`} data-testid="sync-pop-title">
+            <span className="sync-dot" aria-hidden />
+            {badge.label}
+          </h2>
           <SyncFacts s={s} now={now} />
           {admin && (
             <a
@@ -97,8 +111,8 @@ function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
   );
 }
 
-/** Where and when: shared by the popover and the Sync page. */
-export function SyncFacts({ s, now }: { s: SyncStatusDto; now: number }) {
+/** Where and when: shared by the popover and the Sync page (which adds its own rows as children). */
+export function SyncFacts({ s, now, children }: { s: SyncStatusDto; now: number; children?: React.ReactNode }) {
   const when = (iso: string | null) => (iso ? `${formatTime(iso)} (${ago(iso, now)})` : 'never');
   if (!s.enrolled)
     return (
@@ -124,7 +138,7 @@ export function SyncFacts({ s, now }: { s: SyncStatusDto; now: number }) {
       </dd>
       {(s.refusals > 0 || s.conflicts > 0) && (
         <>
-          <dt>Needs a look</dt>
+          <dt>To review</dt>
           <dd>{issuesText(s)}</dd>
         </>
       )}
@@ -136,6 +150,7 @@ export function SyncFacts({ s, now }: { s: SyncStatusDto; now: number }) {
           </dd>
         </>
       )}
+      {children}
     </dl>
   );
 }

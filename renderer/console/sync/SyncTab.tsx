@@ -58,8 +58,7 @@ function Enrolled({ s }: { s: SyncStatusDto }) {
           {badge.label}
         </span>
       </h3>
-      <SyncFacts s={s} now={now} />
-      <dl className="sync-facts">
+      <SyncFacts s={s} now={now}>
         <dt>Hub org</dt>
         <dd>
           <code>{s.hubOrgId ?? '—'}</code>
@@ -72,7 +71,7 @@ function Enrolled({ s }: { s: SyncStatusDto }) {
             <dd>{s.nextAttemptAt ? `${formatTime(s.nextAttemptAt)} (${inTime(s.nextAttemptAt, now)})` : 'soon'}</dd>
           </>
         )}
-      </dl>
+      </SyncFacts>
       {s.phase === 'revoked' && (
         <p className="form-error" role="alert">
           The hub no longer accepts this depot’s credential (it was revoked, or the depot was removed from the organization). Leave the hub,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatusDto } from '../../../server/sync/contract';
-import { actionText, ago, enrolErrorText, inTime, issuesText, latest, syncBadge, transportText } from './status-label';
+import { actionText, ago, enrolErrorText, inTime, issuesText, latest, retryOverdue, syncBadge, transportText } from './status-label';
 
 const now = Date.parse('2026-11-20T12:00:00Z');
 const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
@@ -56,7 +56,7 @@ describe('relative times', () => {
 describe('the header sync badge', () => {
   it('when the depot has not joined a hub, then it is a muted "Not synced" with no pending count', () => {
     const b = syncBadge({ ...online, enrolled: false, phase: 'off', hubUrl: null, pending: 12 }, now);
-    expect(b).toEqual({ label: 'Not synced', tone: 'muted', pending: 0, issues: 0 });
+    expect(b).toEqual({ label: 'Not synced', short: 'Not synced', tone: 'muted', pending: 0, issues: 0 });
   });
 
   it('when online, then it says how long ago the hub last answered (push or pull, whichever is later)', () => {
@@ -71,14 +71,22 @@ describe('the header sync badge', () => {
 
   it('when offline with a retry planned, then it counts down to the retry; when it is due, it says it is retrying', () => {
     const off = { ...online, phase: 'offline' as const, live: false, lastError: 'hub answered 503' };
-    expect(syncBadge({ ...off, nextAttemptAt: at(-40) }, now)).toMatchObject({ label: 'Offline — retrying in 40 s', tone: 'warn' });
+    expect(syncBadge({ ...off, nextAttemptAt: at(-40) }, now)).toMatchObject({
+      label: 'Offline — retrying in 40 s',
+      short: 'Offline ↻ 40 s',
+      tone: 'warn',
+    });
     expect(syncBadge({ ...off, nextAttemptAt: at(1) }, now).label).toBe('Offline — retrying…');
     expect(syncBadge({ ...off, nextAttemptAt: null }, now).label).toBe('Offline — retrying…');
   });
 
   it('when paused or revoked, then it says so, the revoked one in red with what to do', () => {
     expect(syncBadge({ ...online, phase: 'paused', paused: true }, now)).toMatchObject({ label: 'Paused', tone: 'warn' });
-    expect(syncBadge({ ...online, phase: 'revoked' }, now)).toMatchObject({ label: 'Hub refused this depot — enrol again', tone: 'error' });
+    expect(syncBadge({ ...online, phase: 'revoked' }, now)).toMatchObject({
+      label: 'Hub refused this depot — enrol again',
+      short: 'Refused by hub',
+      tone: 'error',
+    });
   });
 
   it('when changes are pending and the hub refused or conflicted some, then both counts ride on the badge', () => {
@@ -87,6 +95,15 @@ describe('the header sync badge', () => {
     expect(issuesText({ refusals: 1, conflicts: 2 })).toBe('1 refused · 2 conflicts');
     expect(issuesText({ refusals: 0, conflicts: 1 })).toBe('1 conflict');
     expect(issuesText({ refusals: 0, conflicts: 0 })).toBe('');
+  });
+
+  it('when an offline retry is a few seconds past due and nothing was announced, then the status is asked for again', () => {
+    const off = { phase: 'offline' as const, nextAttemptAt: at(10) };
+    expect(retryOverdue(off, now)).toBe(true);
+    expect(retryOverdue({ ...off, nextAttemptAt: at(0.5) }, now)).toBe(false);
+    expect(retryOverdue({ ...off, nextAttemptAt: at(-30) }, now)).toBe(false);
+    expect(retryOverdue({ phase: 'online', nextAttemptAt: at(10) }, now)).toBe(false);
+    expect(retryOverdue({ ...off, nextAttemptAt: null }, now)).toBe(false);
   });
 
   it('when the live socket is down while online, then the popover says it is polling', () => {

@@ -4,8 +4,10 @@ import type { SyncStatusDto } from '../../../server/sync/contract';
 export type SyncTone = 'ok' | 'busy' | 'warn' | 'error' | 'muted';
 
 export interface SyncBadge {
-  /** The words on the badge, e.g. "Synced 2 min ago" or "Offline — retrying in 40 s". */
+  /** The status in words, e.g. "Synced 2 min ago" or "Offline — retrying in 40 s". */
   label: string;
+  /** The same for the crowded top bar: "Offline ↻ 40 s" (the full label is its name and tooltip). */
+  short: string;
   tone: SyncTone;
   /** Mutations not yet acknowledged by the hub; shown only when > 0. */
   pending: number;
@@ -43,26 +45,44 @@ export function latest(a: string | null, b: string | null): string | null {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
-/** What the header badge says for a status at a moment (pure: the badge re-renders on a clock). */
+/** What the sync badge says for a status at a moment (pure: the badge re-renders on a clock). */
 export function syncBadge(s: SyncStatusDto, nowMs: number): SyncBadge {
   const counts = { pending: s.pending, issues: s.refusals + s.conflicts };
-  if (!s.enrolled || s.phase === 'off') return { label: 'Not synced', tone: 'muted', pending: 0, issues: counts.issues };
+  if (!s.enrolled || s.phase === 'off')
+    return { label: 'Not synced', short: 'Not synced', tone: 'muted', pending: 0, issues: counts.issues };
   switch (s.phase) {
     case 'revoked':
-      return { label: 'Hub refused this depot — enrol again', tone: 'error', ...counts };
+      return { label: 'Hub refused this depot — enrol again', short: 'Refused by hub', tone: 'error', ...counts };
     case 'paused':
-      return { label: 'Paused', tone: 'warn', ...counts };
+      return { label: 'Paused', short: 'Paused', tone: 'warn', ...counts };
     case 'connecting':
-      return { label: 'Syncing…', tone: 'busy', ...counts };
+      return { label: 'Syncing…', short: 'Syncing…', tone: 'busy', ...counts };
     case 'offline': {
       const when = inTime(s.nextAttemptAt, nowMs);
-      return { label: when === 'now' || when === 'soon' ? 'Offline — retrying…' : `Offline — retrying ${when}`, tone: 'warn', ...counts };
+      const due = when === 'now' || when === 'soon';
+      return {
+        label: due ? 'Offline — retrying…' : `Offline — retrying ${when}`,
+        short: due ? 'Offline ↻ …' : `Offline ↻ ${when.replace(/^in /, '')}`,
+        tone: 'warn',
+        ...counts,
+      };
     }
     case 'online': {
       const last = ago(latest(s.lastPushAt, s.lastPullAt), nowMs);
-      return { label: last ? `Synced ${last}` : 'Syncing…', tone: last ? 'ok' : 'busy', ...counts };
+      return last
+        ? { label: `Synced ${last}`, short: `Synced ${last}`, tone: 'ok', ...counts }
+        : { label: 'Syncing…', short: 'Syncing…', tone: 'busy', ...counts };
     }
   }
+}
+
+/**
+ * An offline status whose retry time has passed by more than a few seconds: the retry ran and
+ * failed the same way, which the host does not announce (the phase and error did not change), so
+ * the console asks for the status instead of showing "retrying…" for ever.
+ */
+export function retryOverdue(s: Pick<SyncStatusDto, 'phase' | 'nextAttemptAt'>, nowMs: number, graceMs = 1000): boolean {
+  return s.phase === 'offline' && s.nextAttemptAt !== null && nowMs - Date.parse(s.nextAttemptAt) > graceMs;
 }
 
 /** "1 conflict", "2 refused", "1 refused · 3 conflicts": what needs an admin's eye. */
