@@ -19,6 +19,8 @@ const shots = path.resolve(import.meta.dirname, '../../docs/screenshots');
  */
 class FakeHub {
   down = true;
+  /** Answer 401 to the node's credential, as the hub does once an admin revoked it. */
+  revoked = false;
   url = '';
   orgId = '';
   conflict: { workOrderId: string; actorId: string } | null = null;
@@ -64,6 +66,7 @@ class FakeHub {
       };
       return send(200, answer);
     }
+    if (this.revoked) return problem(401, 'unauthorized', 'This depot’s credential was revoked by a hub admin.');
     if (this.down) return problem(503, 'maintenance', 'The hub is down for maintenance.');
     if (req.method === 'POST' && url.pathname === '/hub/v1/sync/push') {
       const batch = JSON.parse(raw.toString()) as PushBatch;
@@ -209,6 +212,7 @@ describe('sync in the console', () => {
     await shotIndicator(page, 'sync-indicator-offline.png');
     await page.keyboard.press('Escape');
     await page.getByTestId('sync-popover').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="sync-refusals"][data-state="ready"]').waitFor();
     await page.screenshot({ path: path.join(shots, 'sync-page-offline.png') });
 
     // The hub comes back with a conflict for one work order and a refusal for one of ours.
@@ -283,8 +287,23 @@ describe('sync in the console', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { code: string }).code).toBe('forbidden');
 
+    // A hub admin revokes the depot: the next cycle is refused and the badge turns red, live.
+    hub.revoked = true;
+    await call('POST', '/sync/now', admin);
+    await expect.poll(() => indicator(page).getAttribute('data-phase')).toBe('revoked');
+    expect(await page.getByTestId('sync-label').textContent()).toBe('Refused by hub');
+    expect(await indicator(page).getAttribute('aria-label')).toMatch(/^Sync: Hub refused this depot — enrol again/);
+    const adminPage = (await desktopPage(browser, host.url)).page;
+    await signIn(adminPage, DEMO.admin.email, DEMO.admin.password);
+    await adminPage.goto('/#/settings?tab=sync');
+    await adminPage.locator('[data-testid="sync-status"][data-phase="revoked"]').waitFor();
+    await adminPage.locator('[data-testid="sync-refusals"][data-state="ready"]').waitFor();
+    expect(await adminPage.getByTestId('sync-revoked').textContent()).toContain('join again with a new enrolment code');
+    await adminPage.screenshot({ path: path.join(shots, 'sync-page-revoked.png') });
+
     // The admin leaves by script: the host's sync.status message takes the badge away, no reload.
     await call('POST', '/sync/leave', admin);
+    hub.revoked = false;
     await expect.poll(() => indicator(page).count()).toBe(0);
   });
 });

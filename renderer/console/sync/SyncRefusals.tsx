@@ -16,7 +16,13 @@ export function SyncRefusals() {
   const dismiss = useMutation({ mutationFn: (id: string) => syncActions.dismiss(qc, id), onError: toasts.error });
   const items = (list.data?.items ?? []).filter((r) => !r.dismissedAt);
   return (
-    <section className="sync-refusals" aria-labelledby="sync-refusals-title" data-testid="sync-refusals">
+    <section
+      className="sync-refusals"
+      aria-labelledby="sync-refusals-title"
+      data-testid="sync-refusals"
+      data-state={list.isPending ? 'loading' : 'ready'}
+      aria-busy={list.isPending}
+    >
       <h3 id="sync-refusals-title">Refused and conflicting changes</h3>
       <div className="table-wrap">
         <table className="grid">
@@ -60,7 +66,14 @@ export function SyncRefusals() {
             {list.data && items.length === 0 && (
               <tr>
                 <td colSpan={5} className="muted">
-                  Nothing refused: the hub took every change of this depot as it was sent.
+                  No refused or conflicting changes. Any the hub reports are listed here until dismissed.
+                </td>
+              </tr>
+            )}
+            {list.isPending && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  Loading…
                 </td>
               </tr>
             )}

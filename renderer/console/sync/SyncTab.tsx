@@ -73,7 +73,7 @@ function Enrolled({ s }: { s: SyncStatusDto }) {
         )}
       </SyncFacts>
       {s.phase === 'revoked' && (
-        <p className="form-error" role="alert">
+        <p className="form-error" role="alert" data-testid="sync-revoked">
           The hub no longer accepts this depot’s credential (it was revoked, or the depot was removed from the organization). Leave the hub,
           then join again with a new enrolment code.
         </p>
