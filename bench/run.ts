@@ -18,6 +18,7 @@ import { benchReports } from './reports.js';
 import { benchAuditChain } from './audit-chain.js';
 import { benchChangeLog } from './change-log.js';
 import { listBench } from './lists.js';
+import { benchDepotApply } from './depot-apply.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -35,7 +36,8 @@ interface Options {
   concurrency: number;
   durationS: number;
   /**
-   * `--only host,serial,telemetry,reports,audit,changelog`: which parts to run (default: all).
+   * `--only host,serial,telemetry,reports,audit,changelog,depotsync`: which parts to run (default: all).
+   * `depotsync` seeds the small demo in a temp dir and applies its log as pull pages (bench/depot-apply.ts).
    * `--only lists` runs just the work-order list pages, each beside its raw SQL (bench/lists.ts).
    * `--only transitions` runs just the transition figures of `host` (no start-ups or list queries), to
    * compare builds quickly; `host` includes them.
@@ -59,7 +61,7 @@ function parseOptions(argv: string[]): Options {
       'audit-rows': { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'host,serial,telemetry,reports,audit,changelog').split(',').map((x) => x.trim()));
+  const sections = new Set((values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync').split(',').map((x) => x.trim()));
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -186,6 +188,10 @@ async function main(): Promise<void> {
     await ensureDatabase(opts.dataDir);
     console.log('change log: size of mutations and changes on disk (dbstat) in the demo database …');
     rows.push(...benchChangeLog(path.join(opts.dataDir, DB_FILE)));
+  }
+  if (opts.sections.has('depotsync')) {
+    console.log('depot apply: the small demo log as pull pages on a fresh depot, beside raw better-sqlite3 writing the same entries …');
+    rows.push(...(await benchDepotApply({ log: (m) => console.log(`  ${m}`) })));
   }
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;

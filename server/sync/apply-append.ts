@@ -1,6 +1,7 @@
-import { eq, getTableName, is } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
+import type { Db, Sqlite } from '../../db/client.js';
 import * as schema from '../../db/schema/index.js';
 import type { TablePolicy } from '../../db/schema/sync-policy.js';
 import { policyOf } from '../../db/schema/sync-policies.js';
@@ -37,6 +38,9 @@ export type ReceivedRow = Readonly<Record<string, unknown>>;
 
 interface AppendTarget {
   table: SQLiteTable & { id: SQLiteColumn };
+  name: string;
+  /** drizzle key → column, for binding values as drizzle would (JSON, booleans). */
+  columns: Record<string, SQLiteColumn>;
   /** DB name → drizzle key, for the columns a received row may carry. */
   travelling: Map<string, string>;
   /** drizzle key of `updated_at`, filled from `created_at` (an append-only row is never updated after it). */
@@ -80,7 +84,13 @@ function targetOf(tableName: string): AppendTarget {
   }
   const table = TABLES.get(tableName);
   if (!table || !('id' in table)) throw new AppendRefusedError(`${tableName}: not a table of this schema with an id column.`);
-  const target: AppendTarget = { table: table as AppendTarget['table'], travelling, updatedAtKey };
+  const target: AppendTarget = {
+    table: table as AppendTarget['table'],
+    name: tableName,
+    columns: getTableColumns(table) as Record<string, SQLiteColumn>,
+    travelling,
+    updatedAtKey,
+  };
   targets.set(tableName, target);
   return target;
 }
@@ -92,7 +102,8 @@ function targetOf(tableName: string): AppendTarget {
  * different row (a second fact under one id is a bug to see, not a duplicate to drop).
  */
 export function applyAppendRow(db: Db, tableName: string, row: ReceivedRow): boolean {
-  const { table, travelling, updatedAtKey } = targetOf(tableName);
+  const target = targetOf(tableName);
+  const { travelling, updatedAtKey } = target;
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row)) {
     const key = travelling.get(name);
@@ -103,13 +114,46 @@ export function applyAppendRow(db: Db, tableName: string, row: ReceivedRow): boo
   if (typeof id !== 'string' || typeof values.orgId !== 'string')
     throw new AppendRefusedError(`${tableName}: a received row needs its id and org_id.`);
   if (updatedAtKey) values[updatedAtKey] = values.createdAt;
-  // Conflict target is the id only: a clash on any other unique index is a real error and still aborts.
-  const inserted = db.insert(table).values(values).onConflictDoNothing({ target: table.id }).run().changes === 1;
+  // Prepared per table and column set (a pull applies thousands of facts a page; drizzle's builder
+  // was most of that time). Conflict target is the id only: a clash on any other unique index is a
+  // real error and still aborts.
+  const keys = Object.keys(values).filter((k) => values[k] !== undefined);
+  // drizzle() returns the database with its connection as $client; the exported Db type leaves it out.
+  const sqlite = (db as unknown as { $client: Sqlite }).$client;
+  const statements = preparedFor(sqlite, target, keys);
+  const params = keys.map((k) => (values[k] === null ? null : target.columns[k]!.mapToDriverValue(values[k])));
+  const inserted = statements.insert.run(params).changes === 1;
   if (inserted) return true;
-  const existing = db.select().from(table).where(eq(table.id, id)).get() as Record<string, unknown> | undefined;
+  const raw = statements.find.get(id) as Record<string, unknown> | undefined;
+  const existing: Record<string, unknown> | undefined = raw && {};
+  if (raw && existing)
+    for (const [key, column] of Object.entries(target.columns)) {
+      const v = raw[column.name];
+      existing[key] = v === null || v === undefined ? v : column.mapFromDriverValue(v);
+    }
   // The change log leaves null columns out of an insert, so an absent column means null.
   const differs = [...travelling.values()].filter((key) => JSON.stringify(existing?.[key] ?? null) !== JSON.stringify(values[key] ?? null));
   if (differs.length > 0)
     throw new AppendRefusedError(`${tableName} ${id}: already holds a different row (${differs.join(', ')} differ); not applied.`);
   return false;
+}
+
+const prepared = new WeakMap<Sqlite, Map<string, { insert: Statement; find: Statement }>>();
+
+function preparedFor(sqlite: Sqlite, target: AppendTarget, keys: string[]): { insert: Statement; find: Statement } {
+  let byShape = prepared.get(sqlite);
+  if (!byShape) prepared.set(sqlite, (byShape = new Map()));
+  const shape = `${target.name}\n${keys.join(',')}`;
+  let s = byShape.get(shape);
+  if (!s) {
+    const names = keys.map((k) => `"${target.columns[k]!.name}"`);
+    s = {
+      insert: sqlite.prepare(
+        `INSERT INTO "${target.name}" (${names.join(', ')}) VALUES (${keys.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+      ),
+      find: sqlite.prepare(`SELECT * FROM "${target.name}" WHERE id = ?`),
+    };
+    byShape.set(shape, s);
+  }
+  return s;
 }

@@ -3,7 +3,8 @@ import type { Sqlite } from '../../db/client.js';
 import type { WorkOrderStatus } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { roundQuantity } from '../stock/movements.js';
-import { slaFor } from '../work-orders/due-times.js';
+import { calendarOf, policyFor, slaFromPolicy } from '../work-orders/due-times.js';
+import type { Calendar } from '../sla/contract.js';
 import type { WorkOrderRow } from '../work-orders/dto.js';
 import { statusPatch } from '../work-orders/transitions.js';
 
@@ -34,8 +35,39 @@ function derivedOf(patch: Partial<WorkOrderRow>): Partial<Derived> {
   return out;
 }
 
-function dueTimes(ctx: Ctx, wo: WorkOrderRow): Partial<Derived> {
-  const sla = slaFor(ctx, wo.type, wo.priority, wo.createdAt, wo.slaPausedMs);
+type SlaPolicy = ReturnType<typeof policyFor>;
+
+/**
+ * Policies and calendars looked up once per apply (a snapshot page times hundreds of work orders):
+ * the same lookups slaFor makes, through the same functions. Rows of the page that change a policy
+ * are applied after the facts and before or after a work order in page order, as they come.
+ */
+export class SlaLookups {
+  private readonly policies = new Map<string, { policy: SlaPolicy; calendar: Calendar }>();
+
+  constructor(private readonly ctx: Ctx) {}
+
+  get(type: WorkOrderRow['type'], priority: WorkOrderRow['priority']): { policy: SlaPolicy; calendar: Calendar } {
+    const key = `${type}\n${priority}`;
+    let found = this.policies.get(key);
+    if (!found) {
+      const policy = policyFor(this.ctx, type, priority);
+      found = { policy, calendar: calendarOf(this.ctx, policy?.calendarId ?? null) };
+      this.policies.set(key, found);
+    }
+    return found;
+  }
+
+  /** A policy or calendar row arrived: later work orders look them up again. */
+  clear(): void {
+    this.policies.clear();
+  }
+}
+
+/** slaFor's due instants for the row (from creation, pushed out by time on hold), through the page's lookups. */
+function dueTimes(wo: WorkOrderRow, lookups: SlaLookups): Partial<Derived> {
+  const { policy, calendar } = lookups.get(wo.type, wo.priority);
+  const sla = slaFromPolicy(policy, calendar, wo.createdAt, wo.slaPausedMs);
   // The policy id is a synced field the row already carries; only the instants are this depot's to compute.
   return {
     responseDueAt: sla.responseDueAt,
@@ -70,7 +102,7 @@ function statusEvents(sqlite: Sqlite, orgId: string, workOrderId: string): Statu
  * the page's rows) are replayed through statusPatch at their own times, which are the times the
  * origin stamped; a final status the events do not reach is stamped at its HLC time.
  */
-export function deriveNewWorkOrder(ctx: Ctx, row: WorkOrderRow, statusAt: number): Partial<Derived> {
+export function deriveNewWorkOrder(ctx: Ctx, row: WorkOrderRow, statusAt: number, lookups: SlaLookups): Partial<Derived> {
   const blank: Derived = {
     responseDueAt: null,
     responseAtRiskAt: null,
@@ -85,7 +117,7 @@ export function deriveNewWorkOrder(ctx: Ctx, row: WorkOrderRow, statusAt: number
     slaPausedMs: 0,
   };
   let state: WorkOrderRow = { ...row, ...blank, status: 'NEW' };
-  state = { ...state, ...dueTimes(ctx, state) };
+  state = { ...state, ...dueTimes(state, lookups) };
   for (const e of statusEvents(ctx.host.sqlite, ctx.orgId, row.id)) {
     if (e.to === state.status) continue;
     const reason = e.to === 'ON_HOLD' ? reasonOf(e.data) : undefined;
@@ -110,9 +142,15 @@ function reasonOf(data: string | null): string | undefined {
  * A work order this depot has, after the hub's fields were merged into `next`: new due times when its
  * type or priority moved (as updateWorkOrder does), then the stamps of a status move at its HLC time.
  */
-export function deriveChangedWorkOrder(ctx: Ctx, before: WorkOrderRow, next: WorkOrderRow, statusAt: number): Partial<Derived> {
+export function deriveChangedWorkOrder(
+  ctx: Ctx,
+  before: WorkOrderRow,
+  next: WorkOrderRow,
+  statusAt: number,
+  lookups: SlaLookups,
+): Partial<Derived> {
   let state: WorkOrderRow = { ...next };
-  if (next.type !== before.type || next.priority !== before.priority) state = { ...state, ...dueTimes(ctx, state) };
+  if (next.type !== before.type || next.priority !== before.priority) state = { ...state, ...dueTimes(state, lookups) };
   if (next.status !== before.status) {
     // statusPatch reads the hold bookkeeping of the row it leaves: the status before, with everything else as received.
     const leaving: WorkOrderRow = { ...state, status: before.status };

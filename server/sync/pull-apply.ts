@@ -1,5 +1,6 @@
 import { systemCtx, type Host } from '../core/context.js';
 import { ClockDriftError } from '../core/hlc.js';
+import { HLC_HIGH_KEY } from '../core/node-state.js';
 import { AppError, ConflictError, ValidationError } from '../errors.js';
 import { runSyncApply } from './apply-scope.js';
 import { PullPage } from './contract-protocol.js';
@@ -47,7 +48,12 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
   let clockRefused = false;
   const counts = runSyncApply(host, orgId, 'sync.pulled', 'pull', (touched) => {
     const { sqlite } = host;
-    const applier = new RowApplier(ctx, state.replicaOrgId, new PendingFields(sqlite, orgId, ackedSeq(sqlite, orgId)), touched);
+    const applier = new RowApplier(
+      ctx,
+      state.replicaOrgId,
+      new PendingFields(sqlite, orgId, ackedSeq(sqlite, orgId), rowKeys(page.rows, state.replicaOrgId, orgId)),
+      touched,
+    );
     for (let i = 0; i < page.facts.length; i++) applier.fact(page.facts[i]!, `facts.${i}`);
     for (let i = 0; i < page.rows.length; i++) applier.row(page.rows[i]!, `rows.${i}`);
     const done = applier.finish();
@@ -55,6 +61,10 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
       try {
         // Our next stamps sort after everything we have seen from the organization.
         host.hlc.receive(applier.latestStamp);
+        // In this transaction, as the host does in every batch: the cursor never commits without the clock's high-water mark.
+        sqlite
+          .prepare('INSERT INTO host_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+          .run(HLC_HIGH_KEY, JSON.stringify(host.hlc.last()));
       } catch (err) {
         if (!(err instanceof ClockDriftError)) throw err;
         clockRefused = true;
@@ -71,4 +81,9 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
     return done;
   });
   return { applied: true, cursor: page.to, counts, clockRefused };
+}
+
+/** The rows a page names, as PendingFields keys (the organization's row under this depot's own org id). */
+function rowKeys(rows: PullPage['rows'], replicaOrgId: string, orgId: string): Set<string> {
+  return new Set(rows.map((r) => `${r.t}\n${r.t === 'organizations' && r.r === replicaOrgId ? orgId : r.r}`));
 }

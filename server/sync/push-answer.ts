@@ -52,7 +52,12 @@ export function applyPushAnswer(host: Host, orgId: string, batch: PushBatch, inp
        ON CONFLICT (mutation_id) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, message = excluded.message`,
     );
     let refusals = 0;
-    const applier = new RowApplier(ctx, state?.replicaOrgId ?? orgId, new PendingFields(sqlite, orgId, acked), touched);
+    const applier = new RowApplier(
+      ctx,
+      state?.replicaOrgId ?? orgId,
+      new PendingFields(sqlite, orgId, acked, new Set(answer.results.flatMap((r) => (r.current ?? []).map((c) => `${c.t}\n${c.r}`)))),
+      touched,
+    );
     answer.results.forEach((r, i) => {
       if (r.outcome === 'refused' || r.outcome === 'conflict') {
         record.run(r.id, orgId, r.seq, bySeq.get(r.seq)!.action, r.outcome, r.code ?? null, r.message ?? null, now);

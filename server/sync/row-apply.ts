@@ -5,7 +5,7 @@ import { rowStatements, type RowStatements } from '../core/row-statements.js';
 import type { WorkOrderRow } from '../work-orders/dto.js';
 import type { Touched } from './apply-scope.js';
 import { AppendRefusedError, applyAppendRow } from './apply-append.js';
-import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel } from './derived.js';
+import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel, SlaLookups } from './derived.js';
 import type { PendingFields } from './pending.js';
 import { checkValue, SyncApplyError, syncTableOf, travels, type SyncTable } from './sync-tables.js';
 import { Hlc } from '../core/hlc.js';
@@ -76,6 +76,7 @@ export class RowApplier {
   private readonly ignored = new Set<string>();
   private readonly stockKeys = new Map<string, { depotId: string; itemId: string }>();
   private readonly now: number;
+  private readonly sla: SlaLookups;
 
   constructor(
     private readonly ctx: Ctx,
@@ -85,6 +86,7 @@ export class RowApplier {
     private readonly touched: Touched,
   ) {
     this.now = ctx.host.clock.now();
+    this.sla = new SlaLookups(ctx);
   }
 
   private statements(t: SyncTable): RowStatements {
@@ -164,7 +166,7 @@ export class RowApplier {
     }
     if (t.name === 'work_orders') {
       const next = { ...existing, ...set } as WorkOrderRow;
-      Object.assign(set, deriveChangedWorkOrder(this.ctx, existing as WorkOrderRow, next, statusAt));
+      Object.assign(set, deriveChangedWorkOrder(this.ctx, existing as WorkOrderRow, next, statusAt, this.sla));
     }
     if ('version' in existing) set.version = (existing.version as number) + 1;
     if ('updatedAt' in existing) set.updatedAt = this.now;
@@ -181,7 +183,7 @@ export class RowApplier {
     if (t.name === 'work_orders') {
       // Defaults the work-order service would have written, for statusPatch and the SLA arithmetic.
       const draft = { slaPausedMs: 0, holdReason: null, ...values } as WorkOrderRow;
-      Object.assign(values, deriveNewWorkOrder(this.ctx, draft, statusAt));
+      Object.assign(values, deriveNewWorkOrder(this.ctx, draft, statusAt, this.sla));
     }
     for (const c of t.columns)
       if (c.column.notNull && !c.column.hasDefault && c.column.generated === undefined && values[c.key] === undefined)
@@ -279,6 +281,7 @@ export class RowApplier {
   }
 
   private afterWrite(t: SyncTable, id: string, row: Record<string, unknown>, op: 'insert' | 'update' | 'delete'): void {
+    if (t.name === 'sla_policies' || t.name === 'sla_calendars') this.sla.clear();
     this.touched.tables.add(t.name);
     this.touched.changes.push({ table: t.name, id, op });
     if (t.name === 'stock_movements' || t.name === 'stock_levels') {

@@ -76,7 +76,15 @@ function policyCalendar(ctx: Ctx, policyId: string | null): Calendar {
 export function slaFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrderRow['priority'], startMs: number, pausedMs = 0): SlaFields {
   const policy = policyFor(ctx, type, priority);
   if (!policy) return NO_SLA;
-  const cal = calendarOf(ctx, policy.calendarId);
+  return slaFromPolicy(policy, calendarOf(ctx, policy.calendarId), startMs, pausedMs);
+}
+
+/**
+ * slaFor once the policy and its calendar are known: the sync apply looks them up once per page
+ * rather than once per work order (server/sync/derived.ts), and must compute exactly what this does.
+ */
+export function slaFromPolicy(policy: Policy | undefined, cal: Calendar, startMs: number, pausedMs = 0): SlaFields {
+  if (!policy) return NO_SLA;
   const due: DueTimes = computeDueTimes(
     cal,
     { responseMinutes: policy.responseMinutes, resolutionMinutes: policy.resolutionMinutes },
