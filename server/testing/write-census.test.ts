@@ -9,6 +9,7 @@ import { systemCtx, type Ctx } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { mutate } from '../core/mutate.js';
 import { startTestHost, type TestHost } from './harness.js';
+import { SYNC_MARKER_DDL } from '../sync/apply-scope.js';
 import { describeBypasses, installWriteCensus, KNOWN_BYPASS_TABLES } from './write-census.js';
 
 describe('the write census on a host', () => {
@@ -80,6 +81,38 @@ describe('the write census on a host', () => {
     t.host.sqlite.prepare("UPDATE locations SET notes = 'not logged' WHERE id = ?").run(loc.id);
 
     expect(census().take().bypasses).toEqual([{ table: 'locations', op: 'update', rowId: loc.id, count: 1 }]);
+  });
+
+  it('when rows are written under the sync apply marker, then they count as received, not as bypasses', () => {
+    const loc = addLocation('SYNC1');
+    census().take();
+    t.host.sqlite.exec(SYNC_MARKER_DDL);
+    t.host.commits.run(() => {
+      t.host.sqlite.prepare("INSERT INTO temp.sync_applying (reason) VALUES ('test')").run();
+      t.host.sqlite.prepare('UPDATE locations SET name = ? WHERE id = ?').run('Renamed by the hub', loc.id);
+      t.host.sqlite.prepare('DELETE FROM temp.sync_applying').run();
+    });
+    expect(census().take().bypasses).toEqual([]);
+    expect(census().remoteWrites().locations).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when a change row is written under the marker, or the marker is left behind, then each is a finding', () => {
+    const loc = addLocation('SYNC2');
+    census().take();
+    t.host.sqlite.exec(SYNC_MARKER_DDL);
+    t.host.commits.run(() => {
+      t.host.sqlite.prepare("INSERT INTO temp.sync_applying (reason) VALUES ('forgotten')").run();
+      // A received row must never enter our own log: this mutation, made under the marker, is a finding.
+      mutate(ctx(), 'location.update', (w) => w.update(locations, loc.id, { name: 'Logged during an apply' }));
+    });
+    const { bypasses } = census().take();
+    t.host.sqlite.prepare('DELETE FROM temp.sync_applying').run();
+    expect(bypasses).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ table: 'locations', op: 'logged during a sync apply', rowId: loc.id }),
+        expect.objectContaining({ table: 'sync_applying', op: 'marker left outside its apply transaction', rowId: 'forgotten' }),
+      ]),
+    );
   });
 });
 
