@@ -313,3 +313,39 @@ describe('the pull position', () => {
     expect(nextPull(b.host.sqlite, world.orgId)).toEqual({ after: start + 3, since: start + 3 });
   });
 });
+
+describe('natural keys', () => {
+  it('when the hub sends a second team with the name of one B has (a conflict key), then B keeps both, the new one under a suffixed name', () => {
+    const state = readSyncState(b.host.sqlite, world.orgId)!;
+    const id = newId();
+    const now = b.clock.now();
+    const page: PullPage = {
+      after: state.pullCursor,
+      to: state.pullCursor + 1,
+      more: false,
+      rows: [{ t: 'teams', r: id, v: state.pullCursor + 1, f: { name: 'Alpha', depot_id: world.depot, created_at: now } }],
+      facts: [],
+    };
+    expect(applyPullPage(b.host, world.orgId, page).counts).toMatchObject({ inserted: 1, keyConflicts: 1 });
+    expect(all(b, "SELECT id, name FROM teams WHERE name LIKE 'Alpha%' AND deleted_at IS NULL ORDER BY name")).toEqual([
+      { id: world.teams.alpha, name: 'Alpha' },
+      { id, name: `Alpha (${id.slice(-6)})` },
+    ]);
+  });
+
+  it('when the hub sends a user whose e-mail a B user already has (a unique key), then the page is refused naming the table and nothing applies', () => {
+    const state = readSyncState(b.host.sqlite, world.orgId)!;
+    const email = all(b, 'SELECT email FROM users WHERE id = ?', world.people.viewer)[0]!.email;
+    const page: PullPage = {
+      after: state.pullCursor,
+      to: state.pullCursor + 1,
+      more: false,
+      rows: [{ t: 'users', r: newId(), v: state.pullCursor + 1, f: { email, name: 'Twin', role: 'viewer', active: true, created_at: 1 } }],
+      facts: [],
+    };
+    expect(() => applyPullPage(b.host, world.orgId, page)).toThrow(
+      expect.objectContaining({ code: 'sync_apply_refused', message: expect.stringContaining('users') }),
+    );
+    expect(readSyncState(b.host.sqlite, world.orgId)!.pullCursor).toBe(state.pullCursor);
+  });
+});

@@ -35,6 +35,8 @@ export interface ApplyCounts {
   keptLocal: number;
   factsInserted: number;
   factsDuplicate: number;
+  /** Rows kept beside another row with the same `conflict` natural key, under a suffixed key here. */
+  keyConflicts: number;
   /** `table.column` names this depot's schema does not have (a newer hub or depot); not applied, not kept. */
   ignoredColumns: string[];
 }
@@ -67,6 +69,7 @@ export class RowApplier {
     unchanged: 0,
     removed: 0,
     keptLocal: 0,
+    keyConflicts: 0,
     factsInserted: 0,
     factsDuplicate: 0,
     ignoredColumns: [],
@@ -170,7 +173,7 @@ export class RowApplier {
     }
     if ('version' in existing) set.version = (existing.version as number) + 1;
     if ('updatedAt' in existing) set.updatedAt = this.now;
-    rows.update(id, this.ctx.orgId, set);
+    this.keyed(t, id, set, () => rows.update(id, this.ctx.orgId, set));
     this.afterWrite(t, id, { ...existing, ...set }, 'update');
     this.counts.updated += 1;
   }
@@ -191,9 +194,37 @@ export class RowApplier {
           `${t.name} ${id}: this depot does not have the row, and the hub sent it without ${c.name}; a re-snapshot brings the whole row.`,
           `${t.name}.${c.name}`,
         );
-    rows.insert(values);
+    this.keyed(t, id, values, () => rows.insert(values));
     this.afterWrite(t, id, values, 'insert');
     this.counts.inserted += 1;
+  }
+
+  /**
+   * Runs a write of `values`; when it breaks a `conflict` natural key (two depots each created a team
+   * "Alpha"), the hub keeps both rows and records the conflict for an admin (docs/sync.md), so this
+   * depot keeps both too: the received row's key column gets a suffix here, visible until someone
+   * renames one of them (that rename then travels like any edit). A `unique` key cannot collide at
+   * the hub, so a clash there is a real problem: refused with the row named, nothing applied.
+   */
+  private keyed(t: SyncTable, id: string, values: Record<string, unknown>, write: () => unknown): void {
+    try {
+      write();
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+      const nk = t.policy.naturalKey;
+      const column =
+        nk?.rule === 'conflict' ? nk.columns.map((n) => t.byName.get(n)).find((c) => c?.column.columnType === 'SQLiteText') : undefined;
+      const current = column ? values[column.key] : undefined;
+      if (!column || typeof current !== 'string')
+        throw new SyncApplyError(
+          `${t.name} ${id}: ${(err as Error).message}; the hub's row clashes with one of this depot's.`,
+          `${t.name}.${nk?.columns.join(',') ?? 'id'}`,
+        );
+      values[column.key] = `${current} (${id.slice(-6)})`;
+      write();
+      this.counts.keyConflicts += 1;
+    }
   }
 
   /** Gone at the hub: a tombstone where the table has one, else a hard delete. */
