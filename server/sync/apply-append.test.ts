@@ -67,6 +67,17 @@ describe('applying received append-only rows', () => {
     expect(eventsWithId(EVENT_ID)).toHaveLength(1);
   });
 
+  it('when the same event comes back from the hub with its JSON keys in another order (jsonb), then it is a duplicate, not a different row', () => {
+    const id = '01a24a70-0000-7000-8000-00000000abcd';
+    const first = { ...received, id, work_order_id: workOrderId, data: { text: 'Pump off', by: 'crew', at: { lat: 1, lon: 2 } } };
+    const back = { ...first, data: { at: { lon: 2, lat: 1 }, by: 'crew', text: 'Pump off' } };
+    expect(applyAppendRow(opened.db, 'work_order_events', first)).toBe(true);
+    expect(applyAppendRow(opened.db, 'work_order_events', back)).toBe(false);
+    expect(() => applyAppendRow(opened.db, 'work_order_events', { ...back, data: { ...back.data, by: 'someone else' } })).toThrow(
+      /data differ/,
+    );
+  });
+
   it('when the table is not append-only, then it is refused and nothing is written', () => {
     const before = opened.sqlite.prepare('SELECT count(*) FROM work_orders').pluck().get();
     expect(() => applyAppendRow(opened.db, 'work_orders', { id: workOrderId, org_id: ORG, title: 'x' })).toThrow(

@@ -5,6 +5,7 @@ import type { Db, Sqlite } from '../../db/client.js';
 import * as schema from '../../db/schema/index.js';
 import type { TablePolicy } from '../../db/schema/sync-policy.js';
 import { policyOf } from '../../db/schema/sync-policies.js';
+import { sameJson } from './sync-tables.js';
 
 /**
  * Applies one received row of an append-only table (issue 13 item 4: "applying an append-only row
@@ -132,7 +133,7 @@ export function applyAppendRow(db: Db, tableName: string, row: ReceivedRow): boo
       existing[key] = v === null || v === undefined ? v : column.mapFromDriverValue(v);
     }
   // The change log leaves null columns out of an insert, so an absent column means null.
-  const differs = [...travelling.values()].filter((key) => JSON.stringify(existing?.[key] ?? null) !== JSON.stringify(values[key] ?? null));
+  const differs = [...travelling.values()].filter((key) => !sameJson(existing?.[key] ?? null, values[key] ?? null));
   if (differs.length > 0)
     throw new AppendRefusedError(`${tableName} ${id}: already holds a different row (${differs.join(', ')} differ); not applied.`);
   return false;

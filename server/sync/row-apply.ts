@@ -7,7 +7,7 @@ import type { Touched } from './apply-scope.js';
 import { AppendRefusedError, applyAppendRow } from './apply-append.js';
 import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel, SlaLookups } from './derived.js';
 import type { PendingFields } from './pending.js';
-import { checkValue, SyncApplyError, syncTableOf, travels, type SyncTable } from './sync-tables.js';
+import { checkValue, sameJson, SyncApplyError, syncTableOf, travels, type SyncTable } from './sync-tables.js';
 import { Hlc } from '../core/hlc.js';
 
 /** A row as the hub sends it (a pull row, or a push answer's `current`). */
@@ -52,9 +52,6 @@ const LOCAL_FILLS: Record<string, () => Record<string, unknown>> = {
   share_links: () => ({ codeHash: crypto.randomBytes(32).toString('hex') }),
   telemetry_devices: () => ({ serial: { baudRate: 9600, dataBits: 8, stopBits: 1, parity: 'none' } }),
 };
-
-const same = (a: unknown, b: unknown) =>
-  a === b || (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
 /**
  * Writes the hub's rows into this depot inside a sync apply (apply-scope.ts): entity rows field by
@@ -159,7 +156,7 @@ export class RowApplier {
         this.counts.keptLocal += 1;
         continue;
       }
-      if (!existing || !same(existing[key], value)) set[key] = value;
+      if (!existing || !sameJson(existing[key], value)) set[key] = value;
     }
     const statusAt = this.statusTime(incoming);
     if (!existing) return this.insert(t, rows, id, set, statusAt);

@@ -114,3 +114,23 @@ export function checkValue(c: SyncColumn, value: unknown, where: string, table =
 export function fromDriver(c: SyncColumn, value: unknown): unknown {
   return value === null || value === undefined ? null : c.column.mapFromDriverValue(value);
 }
+
+/**
+ * Equal as JSON values, whatever the order of object keys: the hub stores JSON as PostgreSQL jsonb,
+ * which does not keep key order, so a depot's own event coming back from the hub is the same fact
+ * with its keys reordered.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((x, i) => sameJson(x, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && sameJson(x[k], y[k]));
+}
