@@ -151,19 +151,17 @@ describe('tenancy at the hub, straight at the database', () => {
     );
     await expectRlsRefusal(
       withOrg(pool, A, ({ db: d }) =>
-        d
-          .insert(nodes)
-          .values({
-            orgId: B,
-            id: randomUUID(),
-            depotCode: 'F',
-            depotName: 'forged',
-            credentialHash: 'forged',
-            softwareVersion: '1',
-            schema: 1,
-            state: 'active',
-            enrolledAt: 1,
-          }),
+        d.insert(nodes).values({
+          orgId: B,
+          id: randomUUID(),
+          depotCode: 'F',
+          depotName: 'forged',
+          credentialHash: 'forged',
+          softwareVersion: '1',
+          schema: 1,
+          state: 'active',
+          enrolledAt: 1,
+        }),
       ),
     );
     // An upsert onto B's existing row: the conflicting row is invisible, so it is an insert of B, refused.
