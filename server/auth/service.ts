@@ -30,7 +30,7 @@ export function setupNeeded(host: Host): boolean {
   return !host.sqlite.prepare('SELECT 1 FROM organizations LIMIT 1').get();
 }
 
-function slugify(name: string): string {
+export function slugify(name: string): string {
   return (
     name
       .toLowerCase()
@@ -46,22 +46,28 @@ export async function setup(
   host: Host,
   input: z.infer<typeof SetupRequest>,
   meta: SessionMeta,
-  /** Joining a hub's organization (server/sync/join.ts): its org id, chosen there, not here. */
-  org: { id: string } = { id: newId() },
+  /**
+   * Joining a hub's organization (server/sync/join.ts): its org id, and `fromHub` when the org row was
+   * already written as received from the hub (it is the organization's, not this depot's, to create).
+   */
+  org: { id: string; fromHub?: boolean } = { id: newId() },
 ) {
-  if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
+  const alreadySetUp = () =>
+    org.fromHub ? !!host.sqlite.prepare('SELECT 1 FROM users WHERE org_id = ? LIMIT 1').get(org.id) : !setupNeeded(host);
+  if (alreadySetUp()) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
   const passwordHash = await hashPassword(input.admin.password);
   const orgId = org.id;
   const ctx = systemCtx(host, orgId, 'setup');
   mutate(ctx, 'org.setup', (w) => {
     // Re-checked inside the write lock: two first-run requests racing must not make two orgs.
-    if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
-    w.insert(organizations, {
-      id: orgId,
-      name: input.organization.name,
-      slug: slugify(input.organization.name),
-      timeZone: input.organization.timeZone,
-    });
+    if (alreadySetUp()) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
+    if (!org.fromHub)
+      w.insert(organizations, {
+        id: orgId,
+        name: input.organization.name,
+        slug: slugify(input.organization.name),
+        timeZone: input.organization.timeZone,
+      });
     const depot = input.depot ?? { name: `${input.organization.name} depot`, code: 'MAIN' };
     const home = w.insert(depots, { name: depot.name, code: depot.code, timeZone: input.organization.timeZone });
     // This host numbers its work orders with the depot it was set up for (depots/home.ts).

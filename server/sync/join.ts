@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { SetupRequest } from '../auth/contract.js';
-import { setup, setupNeeded, type SessionMeta } from '../auth/service.js';
+import { setup, setupNeeded, slugify, type SessionMeta } from '../auth/service.js';
+import { runSyncApply } from './apply-scope.js';
 import type { Host } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { ConflictError } from '../errors.js';
@@ -43,10 +44,21 @@ export async function setupByJoining(host: Host, input: z.infer<typeof SetupRequ
   } catch (err) {
     hubError(err);
   }
-  const session = await setup(host, { ...input, organization: { ...input.organization, name: answer.orgName } }, meta, {
-    id: answer.replicaOrgId,
+  const orgId = answer.replicaOrgId;
+  // The org row is the organization's: written as received from the hub (no change row of ours, so
+  // this depot never pushes its own version of the org's name or time zone over the one the other
+  // depots share); the snapshot then brings the org's real row.
+  runSyncApply(host, orgId, 'sync.pulled', 'join', (touched) => {
+    host.sqlite
+      .prepare('INSERT INTO organizations (id, name, slug, time_zone, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1)')
+      .run(orgId, answer.orgName, slugify(answer.orgName), input.organization.timeZone, host.clock.now(), host.clock.now());
+    touched.tables.add('organizations');
   });
-  recordEnrolment(host, answer.replicaOrgId, {
+  const session = await setup(host, { ...input, organization: { ...input.organization, name: answer.orgName } }, meta, {
+    id: orgId,
+    fromHub: true,
+  });
+  recordEnrolment(host, orgId, {
     hubUrl: client.url,
     credential: answer.credential,
     replicaOrgId: answer.replicaOrgId,

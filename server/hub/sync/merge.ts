@@ -31,7 +31,17 @@ export interface MergeContext {
   now: number;
   /** The org's version before this batch; each applied (or conflicting) mutation takes the next. */
   version: number;
+  /**
+   * The node has never pushed before: its first mutation may be its own first-run setup (a depot
+   * that joined at setup creates its depot and its admin as a system job; the enrolment code a hub
+   * admin issued is what allowed that depot in).
+   */
+  nodeIsNew?: boolean;
 }
+
+/** The depot's first-run setup (server/auth/service.ts setup): the only system job that creates users once the org has some. */
+const SETUP_ACTION = 'org.setup';
+const SETUP_ACTOR = 'system:setup';
 
 export interface FactWrite {
   t: string;
@@ -122,6 +132,8 @@ class Stage {
   readonly current = new Map<string, CurrentRow>();
   conflictCode: string | null = null;
   conflictMessage: string | null = null;
+  /** This mutation is a new node's own first-run setup (MergeContext.nodeIsNew). */
+  ownSetup = false;
 
   constructor(
     readonly state: MergeState,
@@ -156,13 +168,14 @@ class Stage {
   }
 }
 
-function actorOf(state: MergeState, actorId: string | null, changes: readonly PushChange[]): Actor {
+function actorOf(state: MergeState, actorId: string | null, changes: readonly PushChange[], ownSetup: boolean): Actor {
   if (actorId === null) throw new Refusal('unknown_actor', 'The mutation names no actor.');
   if (actorId.startsWith('system:')) {
     const touchesForbidden = changes.some((c) => SYSTEM_FORBIDDEN_TABLES.has(c.t));
-    // The one exception is the org's own beginning: the first depot's setup (or demo seed) creates
-    // the org and its first users as a system job, and nobody could act at the hub before them.
-    if (touchesForbidden && hasUsers(state)) {
+    // Two exceptions, both a beginning: the org's (the first depot's setup or demo seed creates the
+    // org and its first users as a system job, and nobody could act at the hub before them), and a
+    // joining depot's own setup as the first mutation it ever pushes (its admin and depot row).
+    if (touchesForbidden && hasUsers(state) && !ownSetup) {
       throw new Refusal('system_forbidden', `A depot job (${actorId}) may not change users or the organization at the hub.`);
     }
     return { kind: 'system', name: actorId.slice('system:'.length) };
@@ -418,7 +431,7 @@ function mergeOne(stage: Stage): void {
   const m = stage.mutation;
   // PostgreSQL's text and jsonb cannot hold NUL: refuse it here rather than fail the whole batch's statement.
   if (JSON.stringify(m).includes('\\u0000')) throw new Refusal('bad_value', 'The mutation contains a NUL character.');
-  const actor = actorOf(stage.state, m.actorId, m.changes);
+  const actor = actorOf(stage.state, m.actorId, m.changes, stage.ownSetup);
   m.changes.forEach((change, n) => {
     const table = tableOf(change.t);
     if (actor.kind === 'user') {
@@ -478,8 +491,9 @@ function commit(stage: Stage, out: MergeOutput): void {
 /** Merges `mutations` (new ones, in seq order) into `state`; see the file comment. */
 export function mergeMutations(state: MergeState, ctx: MergeContext, mutations: readonly PushMutation[]): MergeOutput {
   const out: MergeOutput = { merged: [], dirtyRows: new Set(), facts: [], batchRows: [], conflicts: [], version: ctx.version };
-  for (const m of mutations) {
+  mutations.forEach((m, i) => {
     const stage = new Stage(state, m, out.version + 1);
+    stage.ownSetup = ctx.nodeIsNew === true && i === 0 && m.action === SETUP_ACTION && m.actorId === SETUP_ACTOR;
     let result: PushResult;
     try {
       mergeOne(stage);
@@ -507,6 +521,6 @@ export function mergeMutations(state: MergeState, ctx: MergeContext, mutations: 
       };
     }
     out.merged.push({ mutation: m, result });
-  }
+  });
   return out;
 }

@@ -85,7 +85,8 @@ export async function applyPush(tx: HubTx, ctx: PushCtx, batch: PushBatch): Prom
   );
   const fresh = batch.mutations.filter((m) => !stored.has(m.id));
   const state = await loadState(client, orgId, fresh);
-  const merged = mergeMutations(state, { nodeId, epoch: batch.epoch, now, version: versionBefore }, fresh);
+  const seen = await client.query('SELECT 1 FROM node_streams WHERE org_id = $1 AND node_id = $2 LIMIT 1', [orgId, nodeId]);
+  const merged = mergeMutations(state, { nodeId, epoch: batch.epoch, now, version: versionBefore, nodeIsNew: seen.rowCount === 0 }, fresh);
   await writePush(client, {
     orgId,
     nodeId,

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupCodeFor } from '../auth/setup-code.js';
+import { startTestHub, type TestHub, type TestOrg } from '../hub/testing.js';
+import { startTestHost, type TestHost } from '../testing/harness.js';
+import { createVia, move, seedWorld, type World } from '../work-orders/fixtures.js';
+
+/**
+ * Two depots and their organization's hub, for real: the hub on PostgreSQL over HTTP, each depot a
+ * host on its own SQLite file, driven only through the public APIs a user's console uses. Depot A is
+ * an existing depot that enrols; depot B joins the organization at its first-run setup and starts
+ * from a snapshot. Faults are their own file; this one is the ordinary day.
+ */
+
+let hub: TestHub;
+let org: TestOrg;
+let a: TestHost;
+let b: TestHost;
+let world: World;
+let bAdmin: string;
+
+const B_ADMIN = { name: 'Bea North', email: 'bea@north.test', password: 'north depot password' };
+
+async function code(): Promise<string> {
+  const res = await hub.call('POST', '/hub/v1/enrolment-codes', { token: org.token, body: {} });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`code: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.code as string;
+}
+
+async function syncNow(t: TestHost, token: string) {
+  const res = await t.api('POST', '/api/v1/sync/now', { token });
+  expect(res.status).toBe(200);
+  expect(res.body.lastError, `sync error on ${t.url}`).toBeNull();
+  return res.body as { pending: number; phase: string; refusals: number; conflicts: number };
+}
+
+async function getWo(t: TestHost, token: string, id: string) {
+  const res = await t.api('GET', `/api/v1/work-orders/${id}`, { token });
+  expect(res.status, `GET work order on ${t.url}`).toBe(200);
+  return res.body as Record<string, unknown> & { version: number; status: string; title: string; priority: string };
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  org = await hub.org('Riverside Utilities');
+  a = await startTestHost();
+  world = await seedWorld(a);
+  b = await startTestHost();
+}, 120_000);
+
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await hub?.stop();
+});
+
+describe('two depots and a hub', () => {
+  it('when an existing depot enrols and syncs, then the hub acknowledges every mutation it had', async () => {
+    const enrol = await a.api('POST', '/api/v1/sync/enrol', { token: world.tokens.admin, body: { hubUrl: hub.url, code: await code() } });
+    expect(enrol.status, JSON.stringify(enrol.body)).toBe(200);
+    expect(enrol.body.pending).toBeGreaterThan(0);
+    const status = await syncNow(a, world.tokens.admin);
+    expect(status).toMatchObject({ pending: 0, phase: 'online', refusals: 0 });
+  });
+
+  it('when a new depot joins at first-run setup, then it starts from a snapshot of the organization', async () => {
+    const wo = await createVia(a, world, { title: 'Burst main, Wells Road', locationId: world.loc1 });
+    await syncNow(a, world.tokens.admin);
+    const setup = await b.api('POST', '/api/v1/setup', {
+      body: {
+        setupCode: setupCodeFor(b.host),
+        organization: { name: 'ignored: the hub names the org', timeZone: 'UTC' },
+        depot: { name: 'North depot', code: 'NORTH' },
+        admin: B_ADMIN,
+        join: { hubUrl: hub.url, code: await code() },
+      },
+    });
+    expect(setup.status, JSON.stringify(setup.body)).toBe(201);
+    bAdmin = setup.body.token;
+    expect(setup.body.user.orgId).toBe(world.orgId);
+    const status = await syncNow(b, bAdmin);
+    expect(status).toMatchObject({ pending: 0, refusals: 0 });
+    const onB = await getWo(b, bAdmin, wo.id);
+    expect(onB).toMatchObject({ title: 'Burst main, Wells Road', number: wo.number, status: 'NEW', locationId: world.loc1 });
+    // The org row is the organization's, not what B typed at setup.
+    const me = await b.api('GET', '/api/v1/auth/me', { token: bAdmin });
+    expect(me.status).toBe(200);
+    // A sees B's admin after its next pull: B's setup reached the hub.
+    await syncNow(a, world.tokens.admin);
+    const users = await a.api('GET', '/api/v1/users?limit=100', { token: world.tokens.admin });
+    expect(users.body.items.map((u: { email: string }) => u.email)).toContain(B_ADMIN.email);
+  });
+
+  it('when B edits a work order, then A has the edit after B pushes and A pulls', async () => {
+    const wo = await createVia(a, world, { title: 'Streetlight out' });
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    const before = await getWo(b, bAdmin, wo.id);
+    const edit = await b.api('PATCH', `/api/v1/work-orders/${wo.id}`, {
+      token: bAdmin,
+      body: { title: 'Streetlight out, Mill Lane' },
+      headers: { 'if-match': `"${before.version}"` },
+    });
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+    await syncNow(b, bAdmin);
+    await syncNow(a, world.tokens.admin);
+    expect((await getWo(a, world.tokens.admin, wo.id)).title).toBe('Streetlight out, Mill Lane');
+  });
+
+  it('when both depots edit the same field offline, then the later edit wins on both; different fields both stay', async () => {
+    const wo = await createVia(a, world, { title: 'Hydrant check', priority: 'low' });
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    const onA = await getWo(a, world.tokens.admin, wo.id);
+    const onB = await getWo(b, bAdmin, wo.id);
+    expect(
+      (
+        await a.api('PATCH', `/api/v1/work-orders/${wo.id}`, {
+          token: world.tokens.admin,
+          body: { priority: 'medium', title: 'Hydrant check (A)' },
+        })
+      ).status,
+    ).toBe(200);
+    b.clock.advance(5_000);
+    a.clock.advance(5_000);
+    expect(
+      (await b.api('PATCH', `/api/v1/work-orders/${wo.id}`, { token: bAdmin, body: { priority: 'high', description: 'from B' } })).status,
+    ).toBe(200);
+    expect(onA.version).toBeGreaterThan(0);
+    expect(onB.version).toBeGreaterThan(0);
+    // A pushes first, B second: B's priority is later by HLC and wins; A's title and B's description both stay.
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    await syncNow(a, world.tokens.admin);
+    for (const [t, token] of [
+      [a, world.tokens.admin],
+      [b, bAdmin],
+    ] as const) {
+      expect(await getWo(t, token, wo.id)).toMatchObject({ priority: 'high', title: 'Hydrant check (A)', description: 'from B' });
+    }
+  });
+
+  it('when A cancels and B dispatches the same work order offline, then the stale move is a conflict both depots show', async () => {
+    const wo = await createVia(a, world, {
+      title: 'Valve exercise',
+      assigneeId: world.people.tech1,
+      teamId: world.teams.alpha,
+      plannedStart: '2026-11-17T09:00:00Z',
+    });
+    expect((await move(a, world.tokens.dispatcher, wo.id, 'SCHEDULED')).status).toBe(200);
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    expect((await getWo(b, bAdmin, wo.id)).status).toBe('SCHEDULED');
+    expect((await move(a, world.tokens.dispatcher, wo.id, 'CANCELLED')).status).toBe(200);
+    a.clock.advance(1_000);
+    b.clock.advance(1_000);
+    expect((await move(b, bAdmin, wo.id, 'DISPATCHED')).status).toBe(200);
+    await syncNow(a, world.tokens.admin);
+    const bStatus = await syncNow(b, bAdmin);
+    expect(bStatus.conflicts).toBe(1);
+    await syncNow(a, world.tokens.admin);
+    // Both depots end CANCELLED, and both timelines say what was not applied.
+    for (const [t, token] of [
+      [a, world.tokens.admin],
+      [b, bAdmin],
+    ] as const) {
+      expect((await getWo(t, token, wo.id)).status).toBe('CANCELLED');
+      const events = await t.api('GET', `/api/v1/work-orders/${wo.id}/events`, { token });
+      expect(events.status).toBe(200);
+      const conflict = (events.body.items as { type: string; data: Record<string, unknown> }[]).find((e) => e.type === 'sync_conflict');
+      expect(conflict, `sync_conflict event on ${t.url}`).toBeDefined();
+      expect(JSON.stringify(conflict!.data)).toMatch(/DISPATCHED/);
+    }
+    const refusals = await b.api('GET', '/api/v1/sync/refusals', { token: bAdmin });
+    expect(refusals.body.items).toHaveLength(1);
+    expect(refusals.body.items[0]).toMatchObject({ outcome: 'conflict' });
+  });
+
+  it('when nothing changed, then a sync moves nothing and both depots agree on every work order', async () => {
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    const listA = await a.api('GET', '/api/v1/work-orders?limit=200', { token: world.tokens.admin });
+    const listB = await b.api('GET', '/api/v1/work-orders?limit=200', { token: bAdmin });
+    const shape = (items: Record<string, unknown>[]) =>
+      items
+        .map((w) => [w.id, w.number, w.title, w.status, w.priority, w.description ?? null, w.assigneeId ?? null])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    expect(shape(listB.body.items)).toEqual(shape(listA.body.items));
+    // The four work orders this file created, whichever depot made or last moved them.
+    expect(listA.body.items.length).toBeGreaterThanOrEqual(4);
+  });
+});
