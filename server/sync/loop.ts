@@ -125,6 +125,16 @@ export class SyncLoop {
     return { ...this.status };
   }
 
+  /**
+   * The depot enrolled or left: what this loop remembers (times, last error, backoff) was about the
+   * other hub, or none, so the status starts afresh and the next cycle runs at once.
+   */
+  forgetLink(): void {
+    this.failures = 0;
+    this.closeLive();
+    this.setStatus({ lastError: null, lastPushAt: null, lastPullAt: null, nextAttemptAt: null });
+  }
+
   /** A local write committed: push soon. */
   localChange(): void {
     if (!this.timer || (this.status.nextAttemptAt ?? 0) - this.now() > (this.options.pushDelayMs ?? 250)) {
@@ -291,10 +301,15 @@ export class SyncLoop {
     if (this.socket && this.socketFor === key) return;
     this.closeLive();
     this.socketFor = key;
-    this.socket = client.live({
-      onOpen: () => this.setStatus({ live: true }),
+    const socket = client.live({
+      onOpen: () => {
+        if (this.socket === socket) this.setStatus({ live: true });
+      },
       onPoke: () => this.kick(0),
       onClose: () => {
+        // A socket this loop already let go of (stop, or a new hub) closes late: not news, and after
+        // stop the host's database may already be closed.
+        if (this.socket !== socket) return;
         this.socket = null;
         this.socketFor = null;
         this.setStatus({ live: false });
@@ -308,6 +323,7 @@ export class SyncLoop {
         this.liveReconnect.unref?.();
       },
     });
+    this.socket = socket;
   }
 
   private closeLive(): void {
@@ -316,6 +332,7 @@ export class SyncLoop {
     const socket = this.socket;
     this.socket = null;
     this.socketFor = null;
+    this.status.live = false;
     socket?.close();
   }
 

@@ -38,6 +38,7 @@ export const syncRoutes: AnyRoute[] = [
     handler: async ({ ctx, host, services, body }) => {
       await sync.enrol(ctx, body);
       const runtime = syncRuntime(services, host);
+      runtime.loop.forgetLink();
       runtime.loop.kick(0);
       return runtime.status();
     },
@@ -118,6 +119,7 @@ export const syncRoutes: AnyRoute[] = [
     handler: async ({ ctx, host, services }) => {
       const runtime = syncRuntime(services, host);
       await sync.leave(ctx);
+      runtime.loop.forgetLink();
       runtime.loop.kick(0);
       return runtime.status();
     },

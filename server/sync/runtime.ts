@@ -16,6 +16,8 @@ export class SyncRuntime {
   readonly loop: SyncLoop;
   private unsubscribe: (() => void) | null = null;
   private lastPublished = '';
+  /** Set once stop() has returned: the host closes its database next, so nothing may publish after. */
+  private stopped = false;
 
   constructor(
     private readonly host: Host,
@@ -53,6 +55,7 @@ export class SyncRuntime {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.loop.stop();
+    this.stopped = true;
   }
 
   status(): SyncStatusDto {
@@ -88,6 +91,7 @@ export class SyncRuntime {
   }
 
   private publish(loop: SyncLoopStatus): void {
+    if (this.stopped) return;
     const orgId = this.orgId();
     if (!orgId) return;
     const status = this.status();
@@ -99,6 +103,7 @@ export class SyncRuntime {
       status.lastError,
       status.refusals,
       status.conflicts,
+      status.nextAttemptAt,
       loop.lastPullAt,
     ]);
     if (key === this.lastPublished) return;
