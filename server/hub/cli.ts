@@ -6,6 +6,7 @@ import { createOrg } from './accounts/service.js';
 import { migrateHub } from './db/migrate.js';
 import { createHubPool } from './db/pool.js';
 import { startHub } from './serve.js';
+import { tryLocally } from './try-locally.js';
 
 const USAGE = `Usage:
   npm run hub -- --database-url postgres://owner@host/db [--port 4500] [--host 127.0.0.1]
@@ -14,6 +15,10 @@ const USAGE = `Usage:
       [--admin-name "Ada Admin"] [--slug acme] [--admin-password …]
       creates an org and its first hub admin and prints their ids. The password may come from
       DEPOTDESK_HUB_ADMIN_PASSWORD instead of the command line (which other users can see in ps).
+  npm run hub -- --local-cluster [--port 4500]
+      to try sync on one machine: starts a throwaway PostgreSQL cluster (Debian's postgresql package;
+      deleted when the hub stops), creates an org with a hub admin and prints two enrolment codes for
+      depots (Settings → Sync in a depot's console). Not for real use: the cluster runs with fsync off.
 The database URL may come from DEPOTDESK_HUB_DATABASE_URL.`;
 
 function fail(message: string): never {
@@ -34,10 +39,12 @@ async function main(argv: string[]): Promise<void> {
       'admin-email': { type: 'string' },
       'admin-name': { type: 'string' },
       'admin-password': { type: 'string' },
+      'local-cluster': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void console.log(USAGE);
+  if (values['local-cluster']) return tryLocally(values.port);
   const databaseUrl = values['database-url'] ?? process.env.DEPOTDESK_HUB_DATABASE_URL;
   if (!databaseUrl) fail('--database-url is required.');
   const command = positionals[0] ?? 'serve';

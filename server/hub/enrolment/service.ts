@@ -12,7 +12,7 @@ import { newEnrolmentCode, newSecret, normaliseCode, sha256 } from '../secrets.j
 /** A hub admin issues a one-use code for their own org (the org of their session, nothing else). */
 export async function issueEnrolmentCode(
   pool: pg.Pool,
-  admin: AccountAuth,
+  admin: Pick<AccountAuth, 'orgId' | 'accountId'>,
   now: number,
   ttlMs: number,
 ): Promise<{ code: string; expiresAt: number }> {
