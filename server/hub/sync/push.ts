@@ -71,11 +71,14 @@ export async function applyPush(tx: HubTx, ctx: PushCtx, batch: PushBatch): Prom
     [orgId],
   );
   const versionBefore = Number(locked.rows[0]!.version);
-  const stream = await client.query<{ acked_seq: string }>(
-    'SELECT acked_seq FROM node_streams WHERE org_id = $1 AND node_id = $2 AND epoch = $3',
+  // One read of the node's streams: this epoch's acknowledged seq, and whether the node ever pushed (any epoch).
+  const stream = await client.query<{ acked_seq: string | null; streams: number }>(
+    'SELECT max(acked_seq) FILTER (WHERE epoch = $3) AS acked_seq, count(*)::int AS streams FROM node_streams WHERE org_id = $1 AND node_id = $2',
     [orgId, nodeId, batch.epoch],
   );
-  const acked = stream.rows[0] ? Number(stream.rows[0].acked_seq) : null;
+  const ackedText = stream.rows[0]?.acked_seq ?? null;
+  const acked = ackedText === null ? null : Number(ackedText);
+  const nodeIsNew = (stream.rows[0]?.streams ?? 0) === 0;
   if (batch.afterSeq !== null && (acked === null || batch.afterSeq > acked)) throw new SyncGapError(acked, batch.afterSeq);
 
   const stored = await storedResults(
@@ -85,8 +88,7 @@ export async function applyPush(tx: HubTx, ctx: PushCtx, batch: PushBatch): Prom
   );
   const fresh = batch.mutations.filter((m) => !stored.has(m.id));
   const state = await loadState(client, orgId, fresh);
-  const seen = await client.query('SELECT 1 FROM node_streams WHERE org_id = $1 AND node_id = $2 LIMIT 1', [orgId, nodeId]);
-  const merged = mergeMutations(state, { nodeId, epoch: batch.epoch, now, version: versionBefore, nodeIsNew: seen.rowCount === 0 }, fresh);
+  const merged = mergeMutations(state, { nodeId, epoch: batch.epoch, now, version: versionBefore, nodeIsNew }, fresh);
   await writePush(client, {
     orgId,
     nodeId,
