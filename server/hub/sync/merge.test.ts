@@ -254,3 +254,50 @@ describe('mergeMutations', () => {
     expect(out.batchRows.map((r) => r.localId)).toEqual([1, 2]);
   });
 });
+
+describe("a joining depot's own setup", () => {
+  const joinCtx = (nodeIsNew: boolean) => ({ nodeId: randomUUID(), epoch: 1, now: 1, version: 10, nodeIsNew });
+  const newAdmin = (id: string): PushChange => ({
+    t: 'users',
+    r: id,
+    op: 'insert',
+    f: { email: 'north@example.test', name: 'North admin', role: 'admin', active: true, created_at: 2 },
+  });
+  const setupBy = (changes: PushChange[]) => mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes });
+
+  it('when a new node pushes its setup first, then its new admin is added', () => {
+    const state = setUp();
+    const north = randomUUID();
+    const out = mergeMutations(state, joinCtx(true), [setupBy([newAdmin(north)])]);
+    expect(out.merged[0]!.result.outcome).toBe('applied');
+    expect(field(state, 'users', north, 'role')).toBe('admin');
+  });
+
+  it('when the setup rewrites a user the org has, re-inserts one, or touches the org, then it is refused and nothing changes', () => {
+    const attempts: PushChange[][] = [
+      [update('users', ADMIN, { email: 'attacker@example.test' })],
+      [newAdmin(TECH)],
+      [newAdmin(randomUUID()), update('users', VIEWER, { role: 'admin' })],
+      [update('organizations', ORG, { name: 'Taken over' })],
+      [{ t: 'users', r: TECH, op: 'delete', f: null }],
+    ];
+    for (const changes of attempts) {
+      const state = setUp();
+      const before = structuredClone([...state.rows]);
+      const out = mergeMutations(state, joinCtx(true), [setupBy(changes)]);
+      expect(out.merged[0]!.result, JSON.stringify(changes)).toMatchObject({ outcome: 'refused', code: 'system_forbidden' });
+      expect([...state.rows]).toEqual(before);
+    }
+  });
+
+  it('when a node that pushed before sends a setup, or the setup is not its first mutation, then it is refused', () => {
+    const state = setUp();
+    const late = mergeMutations(state, joinCtx(false), [setupBy([newAdmin(randomUUID())])]);
+    expect(late.merged[0]!.result.code).toBe('system_forbidden');
+    const second = mergeMutations(state, joinCtx(true), [
+      mutation({ seq: 1, actorId: ADMIN, changes: [workOrderInsert(randomUUID(), 'AVM-9')] }),
+      mutation({ seq: 2, actorId: 'system:setup', action: 'org.setup', changes: [newAdmin(randomUUID())] }),
+    ]);
+    expect(second.merged.map((m) => m.result.outcome)).toEqual(['applied', 'refused']);
+  });
+});

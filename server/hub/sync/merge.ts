@@ -178,6 +178,19 @@ function actorOf(state: MergeState, actorId: string | null, changes: readonly Pu
     if (touchesForbidden && hasUsers(state) && !ownSetup) {
       throw new Refusal('system_forbidden', `A depot job (${actorId}) may not change users or the organization at the hub.`);
     }
+    // A joining depot's setup adds its own admin; it may not rewrite anyone the org already has (a
+    // holder of an enrolment code would otherwise take over an admin's sign-in) nor the org itself.
+    if (touchesForbidden && hasUsers(state) && ownSetup) {
+      const takeover = changes.find(
+        (c) => SYSTEM_FORBIDDEN_TABLES.has(c.t) && (c.t !== 'users' || c.op !== 'insert' || state.rows.has(keyOf(c.t, c.r))),
+      );
+      if (takeover) {
+        throw new Refusal(
+          'system_forbidden',
+          `A joining depot's setup may only add new users; it tried to ${takeover.op} ${takeover.t} ${takeover.r}.`,
+        );
+      }
+    }
     return { kind: 'system', name: actorId.slice('system:'.length) };
   }
   const user = state.rows.get(keyOf('users', actorId));
