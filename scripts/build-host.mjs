@@ -19,6 +19,8 @@ export const ENTRIES = {
   simulate: 'server/telemetry/simulator/cli.ts',
   // The organization's hub (PostgreSQL), `npm run hub`; its migrations go to dist/host/hub-migrations.
   hub: 'server/hub/cli.ts',
+  // A hub and two depots on one machine, `npm run demo:sync`.
+  'demo-sync': 'server/demo-sync/cli.ts',
   // The report worker thread (server/reports/jobs/spawn.ts loads it from beside the host bundle).
   'report-worker': 'server/reports/jobs/worker.ts',
 };

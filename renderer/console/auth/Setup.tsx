@@ -4,10 +4,21 @@ import { api, ApiError } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
 import { forgetSetupCode, storedSetupCode } from './setup-code';
 
-/** First run: create the organization and its admin (the demo depot is loaded with `npm run seed -- --demo`). */
+type Mode = 'new' | 'join';
+
+/**
+ * First run: create the organization and its admin, or join an organization's hub with an enrolment
+ * code a hub admin issued (the depot then starts from the organization's snapshot; docs/sync.md).
+ * The demo depot is loaded with `npm run seed -- --demo` or the button below.
+ */
 export function Setup() {
   const session = useSession();
+  const [mode, setMode] = useState<Mode>('new');
   const [form, setForm] = useState({
+    hubUrl: '',
+    enrolmentCode: '',
+    depotName: '',
+    depotCode: '',
     setupCode: storedSetupCode(),
     org: '',
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -26,11 +37,23 @@ export function Setup() {
   const create = useMutation({
     onError,
     mutationFn: () =>
-      api.post<{ token: string }>('/setup', {
-        setupCode: form.setupCode.trim(),
-        organization: { name: form.org, timeZone: form.timeZone },
-        admin: { name: form.name, email: form.email, password: form.password },
-      }),
+      api.post<{ token: string }>(
+        '/setup',
+        mode === 'new'
+          ? {
+              setupCode: form.setupCode.trim(),
+              organization: { name: form.org, timeZone: form.timeZone },
+              admin: { name: form.name, email: form.email, password: form.password },
+            }
+          : {
+              setupCode: form.setupCode.trim(),
+              // The hub names the organization; the depot's own name stands in for the required field.
+              organization: { name: form.depotName, timeZone: form.timeZone },
+              depot: { name: form.depotName, code: form.depotCode.trim().toUpperCase() },
+              admin: { name: form.name, email: form.email, password: form.password },
+              join: { hubUrl: form.hubUrl.trim(), code: form.enrolmentCode.trim() },
+            },
+      ),
     onSuccess: (r) => {
       forgetSetupCode();
       session.signIn(r.token);
@@ -59,7 +82,21 @@ export function Setup() {
     <div className="auth-screen" data-testid="setup" data-state="ready">
       <form className="auth-card wide" onSubmit={submit}>
         <h1>Set up this depot</h1>
-        <p className="muted">This depot host is new. Create your organization and its first administrator.</p>
+        <div className="segmented" role="radiogroup" aria-label="How to set up">
+          <label>
+            <input type="radio" name="mode" checked={mode === 'new'} onChange={() => setMode('new')} data-testid="setup-mode-new" />
+            New organization
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={mode === 'join'} onChange={() => setMode('join')} data-testid="setup-mode-join" />
+            Join an organization&apos;s hub
+          </label>
+        </div>
+        <p className="muted">
+          {mode === 'new'
+            ? 'This depot host is new. Create your organization and its first administrator.'
+            : "Enter the hub's address and an enrolment code from your organization's hub admin. This depot takes the organization's data from the hub, then works on its own and stays in sync."}
+        </p>
         {/* Filled from the address the host printed; shown only when the console was opened without it. */}
         {!storedSetupCode() && (
           <label>
@@ -77,10 +114,56 @@ export function Setup() {
             />
           </label>
         )}
-        <label>
-          Organization
-          <input value={form.org} onChange={set('org')} required data-testid="setup-org" />
-        </label>
+        {mode === 'new' ? (
+          <label>
+            Organization
+            <input value={form.org} onChange={set('org')} required data-testid="setup-org" />
+          </label>
+        ) : (
+          <>
+            <label>
+              Hub address
+              <input
+                type="url"
+                value={form.hubUrl}
+                onChange={set('hubUrl')}
+                placeholder="https://hub.example.org"
+                required
+                data-testid="setup-hub-url"
+              />
+            </label>
+            <label>
+              Enrolment code
+              <input
+                value={form.enrolmentCode}
+                onChange={set('enrolmentCode')}
+                required
+                autoComplete="off"
+                spellCheck={false}
+                data-testid="setup-enrolment-code"
+              />
+            </label>
+            <label>
+              Depot name
+              <input value={form.depotName} onChange={set('depotName')} required data-testid="setup-depot-name" />
+            </label>
+            <label>
+              Depot code{' '}
+              <span className="muted small">
+                (on this depot&apos;s work-order numbers; different from the organizationunlike the organization&apos;s other depotsapos;s
+                other depots)
+              </span>
+              <input
+                value={form.depotCode}
+                onChange={set('depotCode')}
+                required
+                maxLength={20}
+                pattern="[A-Za-z0-9-]+"
+                data-testid="setup-depot-code"
+              />
+            </label>
+          </>
+        )}
         <label>
           Time zone
           <input value={form.timeZone} onChange={set('timeZone')} required />
@@ -108,16 +191,20 @@ export function Setup() {
           </div>
         )}
         <button className="primary" type="submit" disabled={busy} data-testid="setup-submit">
-          Create organization
+          {mode === 'new' ? 'Create organization' : create.isPending ? 'Joining…' : 'Join the organization'}
         </button>
-        <div className="auth-or">or</div>
-        <button type="button" disabled={busy} onClick={() => demo.mutate()} data-testid="setup-demo">
-          {demo.isPending ? 'Loading the demo depot… (about half a minute)' : 'Load the demo depot (Bristol & Bath, sample data)'}
-        </button>
-        <p className="muted small">
-          The demo depot signs you in as its admin; other demo logins (dispatcher, supervisor, viewer) use the same pattern:{' '}
-          <code>dispatcher@avonvale.example</code> / <code>demo-dispatch-2026</code>.
-        </p>
+        {mode === 'join' ? null : <div className="auth-or">or</div>}
+        {mode === 'join' ? null : (
+          <>
+            <button type="button" disabled={busy} onClick={() => demo.mutate()} data-testid="setup-demo">
+              {demo.isPending ? 'Loading the demo depot… (about half a minute)' : 'Load the demo depot (Bristol & Bath, sample data)'}
+            </button>
+            <p className="muted small">
+              The demo depot signs you in as its admin; other demo logins (dispatcher, supervisor, viewer) use the same pattern:{' '}
+              <code>dispatcher@avonvale.example</code> / <code>demo-dispatch-2026</code>.
+            </p>
+          </>
+        )}
       </form>
     </div>
   );
