@@ -1,0 +1,357 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { repoRoot } from '../../../bench/host-process.js';
+
+/**
+ * Depot hosts and hubs as real child processes (node --import tsx of the source entries, port 0),
+ * for the sync fault tests: a SIGKILL is a real kill -9, a restart reopens the same SQLite file or
+ * PostgreSQL database, and nothing is shared with the test process but the wire and the disk.
+ *
+ * Every child is registered here; `killAll()` (call it in afterAll) SIGKILLs whatever is still
+ * running, and an exit hook does the same if the test process itself dies first.
+ */
+
+const START_TIMEOUT_MS = 45_000;
+/** Output kept per child for failure messages (the tail is what tells why a child died). */
+const KEEP_OUTPUT = 16_000;
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function killAll(): Promise<void> {
+  await Promise.all([...running].map((c) => signalAndWait(c, 'SIGKILL')));
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function signalAndWait(child: ChildProcess, signal: NodeJS.Signals, timeoutMs = 10_000): Promise<boolean> {
+  if (exited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    child.kill(signal);
+  });
+}
+
+export interface ChildHandle {
+  child: ChildProcess;
+  /** The tail of stdout and stderr together. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output so far or later; rejects on exit or timeout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+/** Spawns `node --import tsx <entry> ...args` from the repository root with output captured. */
+function spawnTsx(entry: string, args: string[], env: Record<string, string | undefined>): ChildHandle {
+  const root = repoRoot();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.length > KEEP_OUTPUT * 2) out = out.slice(-KEEP_OUTPUT);
+    for (const l of listeners) l();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return {
+    child,
+    output: () => out.slice(-KEEP_OUTPUT),
+    waitFor(pattern, timeoutMs = START_TIMEOUT_MS) {
+      return new Promise((resolve, reject) => {
+        const done = (fn: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.off('exit', onExit);
+          fn();
+        };
+        const check = () => {
+          const m = pattern.exec(out);
+          if (m) done(() => resolve(m));
+        };
+        const onExit = (code: number | null, signal: string | null) =>
+          done(() => reject(new Error(`${entry} exited (${code ?? signal}) before printing ${pattern}:\n${out.slice(-4000)}`)));
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`${entry} did not print ${pattern} within ${timeoutMs} ms:\n${out.slice(-4000)}`))),
+          timeoutMs,
+        );
+        listeners.add(check);
+        child.once('exit', onExit);
+        check();
+        if (exited(child)) onExit(child.exitCode, child.signalCode);
+      });
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined; the message names what never happened. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `depotdesk-${prefix}-`));
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  // Answers are checked field by field in the tests; each route's contract is their shape.
+  body: T & Record<string, unknown>;
+}
+
+async function call<T>(base: string, method: string, p: string, opts: { token?: string; body?: unknown } = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(base + p, {
+    method,
+    headers,
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { text };
+  }
+  return { status: res.status, body: body as T & Record<string, unknown> };
+}
+
+export interface DepotProcessOptions {
+  dataDir?: string;
+  /** Extra environment (e.g. LD_PRELOAD + FAKETIME for a depot whose clock is off). */
+  env?: Record<string, string>;
+  label?: string;
+}
+
+/** A depot host process on its own data directory; `restart()` starts a new process on the same one. */
+export class DepotProcess {
+  url = '';
+  /** The one-time setup code from the banner while the depot is new. */
+  setupCode: string | null = null;
+  /** The admin's session token once `setup()` or `join()` ran (sessions survive restarts: they are rows). */
+  token = '';
+  orgId = '';
+  private handle: ChildHandle | null = null;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly label: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(opts: DepotProcessOptions = {}): Promise<DepotProcess> {
+    const label = opts.label ?? 'depot';
+    const d = new DepotProcess(opts.dataDir ?? tempDir(label), label, opts.env ?? {});
+    await d.launch();
+    return d;
+  }
+
+  get pid(): number {
+    return this.handle?.child.pid ?? -1;
+  }
+
+  output(): string {
+    return this.handle?.output() ?? '';
+  }
+
+  private async launch(): Promise<void> {
+    const h = spawnTsx('server/start.ts', ['--data-dir', this.dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'], {
+      DEPOTDESK_DATA_DIR: this.dataDir,
+      ...this.env,
+    });
+    this.handle = h;
+    try {
+      const m = await h.waitFor(/console:\s+(http:\/\/[^/\s]+)\/(?:#setup=([\w-]+))?/);
+      this.url = m[1]!;
+      this.setupCode = m[2] ?? null;
+    } catch (err) {
+      h.child.kill('SIGKILL');
+      throw err;
+    }
+  }
+
+  api<T = Record<string, unknown>>(method: string, p: string, body?: unknown, token: string | null = this.token): Promise<Answer<T>> {
+    return call<T>(this.url, method, p, { ...(token ? { token } : {}), body });
+  }
+
+  /** First-run setup as a new organization, or joining the hub's organization with `join`. */
+  async setup(opts: { name: string; code: string; join?: { hubUrl: string; code: string } }): Promise<void> {
+    if (!this.setupCode) throw new Error(`${this.label} printed no setup code: it is set up already`);
+    const res = await this.api('POST', '/api/v1/setup', {
+      setupCode: this.setupCode,
+      organization: { name: `${opts.name} org`, timeZone: 'UTC' },
+      depot: { name: opts.name, code: opts.code },
+      admin: { name: `Admin of ${opts.name}`, email: `admin@${opts.code.toLowerCase()}.test`, password: 'a long enough depot password' },
+      ...(opts.join ? { join: opts.join } : {}),
+    });
+    if (res.status !== 201) throw new Error(`setup of ${this.label}: ${res.status} ${JSON.stringify(res.body)}`);
+    this.token = res.body.token as string;
+    this.orgId = (res.body.user as { orgId: string }).orgId;
+    this.setupCode = null;
+  }
+
+  async enrol(hubUrl: string, code: string): Promise<Answer> {
+    return this.api('POST', '/api/v1/sync/enrol', { hubUrl, code });
+  }
+
+  /** One push-then-pull cycle; the answer is the sync status. */
+  async syncNow(): Promise<SyncStatus> {
+    const res = await this.api<SyncStatus>('POST', '/api/v1/sync/now');
+    if (res.status !== 200) throw new Error(`sync/now on ${this.label}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** Runs cycles until one ends with nothing pending and no error (a fault may fail the first few). */
+  async syncUntilClean(timeoutMs = 20_000): Promise<SyncStatus> {
+    return waitUntil(
+      `${this.label} to sync with nothing pending and no error`,
+      async () => {
+        const s = await this.syncNow();
+        return s.pending === 0 && s.lastError === null ? s : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  async createWorkOrder(title: string, extra: Record<string, unknown> = {}): Promise<{ id: string; number: string; version: number }> {
+    const res = await this.api<{ id: string; number: string; version: number }>('POST', '/api/v1/work-orders', {
+      title,
+      type: 'corrective',
+      priority: 'medium',
+      ...extra,
+    });
+    if (res.status !== 201) throw new Error(`create on ${this.label}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async workOrder(id: string): Promise<Answer> {
+    return this.api('GET', `/api/v1/work-orders/${id}`);
+  }
+
+  /** kill -9: no shutdown hook runs, SQLite is left as the last committed transaction. */
+  async kill(): Promise<void> {
+    if (this.handle) await signalAndWait(this.handle.child, 'SIGKILL');
+  }
+
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.handle) return;
+    if (!(await signalAndWait(this.handle.child, 'SIGTERM', 10_000))) await signalAndWait(this.handle.child, 'SIGKILL');
+  }
+}
+
+export interface SyncStatus {
+  pending: number;
+  phase: string;
+  refusals: number;
+  conflicts: number;
+  lastError: string | null;
+  pullCursor: number;
+}
+
+/** The hub (server/hub/cli.ts) as a process on a PostgreSQL database; `restart()` reopens the same database. */
+export class HubProcess {
+  url = '';
+  private handle: ChildHandle | null = null;
+
+  private constructor(readonly databaseUrl: string) {}
+
+  static async start(databaseUrl: string): Promise<HubProcess> {
+    const h = new HubProcess(databaseUrl);
+    await h.launch();
+    return h;
+  }
+
+  get pid(): number {
+    return this.handle?.child.pid ?? -1;
+  }
+
+  output(): string {
+    return this.handle?.output() ?? '';
+  }
+
+  private async launch(): Promise<void> {
+    const h = spawnTsx('server/hub/cli.ts', ['--database-url', this.databaseUrl, '--port', '0'], {});
+    this.handle = h;
+    try {
+      // cli.ts prints the address it listens on, the real port when asked for port 0.
+      this.url = (await h.waitFor(/hub listening on (http:\/\/\S+)/))[1]!;
+    } catch (err) {
+      h.child.kill('SIGKILL');
+      throw err;
+    }
+  }
+
+  api<T = Record<string, unknown>>(method: string, p: string, body?: unknown, token?: string): Promise<Answer<T>> {
+    return call<T>(this.url, method, p, { ...(token ? { token } : {}), body });
+  }
+
+  /** An org and its first hub admin through `cli.ts create-org`, signed in. */
+  async createOrg(name: string): Promise<HubOrg> {
+    const email = `hub-admin-${randomBytes(3).toString('hex')}@example.test`;
+    const password = `hub-admin-${randomBytes(8).toString('hex')}`;
+    const h = spawnTsx('server/hub/cli.ts', ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email], {
+      DEPOTDESK_HUB_ADMIN_PASSWORD: password,
+    });
+    const m = await h.waitFor(/\{"orgId":"([0-9a-f-]+)"/);
+    await new Promise<void>((resolve) => (exited(h.child) ? resolve() : h.child.once('exit', () => resolve())));
+    const login = await this.api<{ token: string }>('POST', '/hub/v1/auth/login', { email, password });
+    if (login.status !== 200) throw new Error(`hub sign-in: ${login.status} ${JSON.stringify(login.body)}`);
+    return { orgId: m[1]!, token: login.body.token };
+  }
+
+  async enrolmentCode(org: HubOrg): Promise<string> {
+    const res = await this.api<{ code: string }>('POST', '/hub/v1/enrolment-codes', {}, org.token);
+    if (res.status !== 201 && res.status !== 200) throw new Error(`enrolment code: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.code;
+  }
+
+  async kill(): Promise<void> {
+    if (this.handle) await signalAndWait(this.handle.child, 'SIGKILL');
+  }
+
+  /** A new process on the same database; the port is new too (a proxy in front hides that from depots). */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.launch();
+  }
+}
+
+export interface HubOrg {
+  orgId: string;
+  token: string;
+}
