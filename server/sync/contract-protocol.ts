@@ -119,6 +119,12 @@ export const PullRow = z.strictObject({
   f: Fields,
   /** HLC of intent fields sent (status), so the receiver stamps the transition at its time. */
   c: z.record(ColumnName, HlcString).optional(),
+  /**
+   * Wall time (ms) of the row's newest field HLC at the hub: when the row last changed anywhere, which
+   * the receiver keeps as its updated_at rather than the moment the row arrived (a snapshot would
+   * otherwise make every row look edited at join time). Optional: older hubs do not send it.
+   */
+  u: z.number().int().nonnegative().optional(),
   /** Hard-deleted at the hub. */
   gone: z.boolean().optional(),
 });

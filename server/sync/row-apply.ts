@@ -17,6 +17,8 @@ export interface IncomingRow {
   f: Record<string, unknown>;
   /** HLC of intent fields (the status), so a transition is stamped at its own time. */
   c?: Record<string, string> | undefined;
+  /** When the row last changed at the hub (ms), for updated_at; absent in push answers' current values. */
+  u?: number | undefined;
   gone?: boolean | undefined;
 }
 
@@ -159,7 +161,9 @@ export class RowApplier {
       if (!existing || !sameJson(existing[key], value)) set[key] = value;
     }
     const statusAt = this.statusTime(incoming);
-    if (!existing) return this.insert(t, rows, id, set, statusAt);
+    // Never later than now: a depot whose clock runs ahead must not date the row into this depot's future.
+    const changedAt = Math.min(incoming.u ?? this.now, this.now);
+    if (!existing) return this.insert(t, rows, id, set, statusAt, changedAt);
     if (Object.keys(set).length === 0) {
       this.counts.unchanged += 1;
       return;
@@ -169,17 +173,18 @@ export class RowApplier {
       Object.assign(set, deriveChangedWorkOrder(this.ctx, existing as WorkOrderRow, next, statusAt, this.sla));
     }
     if ('version' in existing) set.version = (existing.version as number) + 1;
-    if ('updatedAt' in existing) set.updatedAt = this.now;
+    // Fields of ours still waiting for the hub were edited here later than anything the hub had.
+    if ('updatedAt' in existing) set.updatedAt = ours.size ? Math.max(changedAt, existing.updatedAt as number) : changedAt;
     this.keyed(t, id, set, () => rows.update(id, this.ctx.orgId, set));
     this.afterWrite(t, id, { ...existing, ...set }, 'update');
     this.counts.updated += 1;
   }
 
-  private insert(t: SyncTable, rows: RowStatements, id: string, set: Record<string, unknown>, statusAt: number): void {
+  private insert(t: SyncTable, rows: RowStatements, id: string, set: Record<string, unknown>, statusAt: number, changedAt: number): void {
     const values: Record<string, unknown> = { ...LOCAL_FILLS[t.name]?.(), ...set, id };
     if (t.orgKey !== 'id') values[t.orgKey] = this.ctx.orgId;
     if (t.byName.has('version')) values.version = 1;
-    if (t.byName.has('updated_at')) values.updatedAt = this.now;
+    if (t.byName.has('updated_at')) values.updatedAt = changedAt;
     if (t.name === 'work_orders') {
       // Defaults the work-order service would have written, for statusPatch and the SLA arithmetic.
       const draft = { slaPausedMs: 0, holdReason: null, ...values } as WorkOrderRow;

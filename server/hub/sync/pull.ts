@@ -70,6 +70,14 @@ ORDER BY 7, 1`;
  * filtered by where the catch-up started, which the depot keeps beside its cursor until a page says
  * `more: false`.
  */
+/** The wall time of a row's newest field clock (HLCs sort as strings: `<ms, 15 digits>:<counter>:<node>`). */
+function changedAt(clocks: Record<string, string>): { u?: number } {
+  let newest = '';
+  for (const hlc of Object.values(clocks)) if (hlc > newest) newest = hlc;
+  const ms = Number(newest.slice(0, newest.indexOf(':')));
+  return newest && Number.isSafeInteger(ms) && ms >= 0 ? { u: ms } : {};
+}
+
 export async function readPull(tx: HubTx, ctx: { orgId: string }, q: PullRequest): Promise<PullPage> {
   if (q.schema !== SYNC_SCHEMA_EPOCH) {
     throw new ResnapshotRequiredError(`This hub speaks sync schema ${SYNC_SCHEMA_EPOCH}, the depot ${q.schema}: pull again from 0.`);
@@ -105,7 +113,7 @@ export async function readPull(tx: HubTx, ctx: { orgId: string }, q: PullRequest
       f[name] = r.fields![name] ?? null;
       if (table?.columns.get(name)?.kind === 'intent' && r.clocks![name]) (c ??= {})[name] = r.clocks![name];
     }
-    rows.push({ t: r.tbl!, r: r.row_id!, v: Number(r.version), f, ...(c ? { c } : {}) });
+    rows.push({ t: r.tbl!, r: r.row_id!, v: Number(r.version), f, ...(c ? { c } : {}), ...changedAt(r.clocks!) });
   }
   return { after: q.after, to: Number(end.version), more: end.gone === true, rows, facts };
 }
