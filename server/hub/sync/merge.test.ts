@@ -135,7 +135,7 @@ describe('mergeMutations', () => {
       hlc: hlc(4_000, 'b'),
       changes: [update('work_orders', wo, { status: { from: 'SCHEDULED', to: 'DISPATCHED', v: 2 }, title: 'kept' })],
     });
-    const out = run(state, [cancel, dispatch]);
+    const out = mergeMutations(state, { ...ctx(10), nodeId: 'node-b' }, [cancel, dispatch]);
     expect(field(state, 'work_orders', wo, 'status')).toBe('CANCELLED');
     const r = out.merged[1]!.result;
     expect([r.outcome, r.code, r.version]).toEqual(['conflict', 'stale_status', 12]);
@@ -144,7 +144,10 @@ describe('mergeMutations', () => {
     expect(field(state, 'work_orders', wo, 'title')).toBe('kept');
     expect(out.conflicts).toMatchObject([{ code: 'stale_status', losing: { from: 'SCHEDULED', to: 'DISPATCHED' }, kept: 'CANCELLED' }]);
     const event = out.facts.find((f) => f.t === 'work_order_events');
-    expect(event).toMatchObject({ r: conflictEventIdFor(dispatch.id, 0), fields: { type: 'sync_conflict', work_order_id: wo } });
+    expect(event).toMatchObject({
+      r: conflictEventIdFor(dispatch.id, 0),
+      fields: { type: 'sync_conflict', work_order_id: wo, data: { node: 'node-b', mutationId: dispatch.id } },
+    });
   });
 
   it('when a transition is illegal or not for the actor role, then the mutation is refused and the next one still applies', () => {

@@ -139,6 +139,8 @@ class Stage {
     readonly state: MergeState,
     readonly mutation: PushMutation,
     readonly version: number,
+    /** The depot that sent the mutation, named in what it loses (a conflict's timeline entry). */
+    readonly nodeId: string,
   ) {}
 
   peek(key: string): HubRow | undefined {
@@ -295,7 +297,7 @@ function applyIntent(stage: Stage, actor: Actor, t: string, r: string, row: HubR
         to_status: null,
         actor_id: actor.kind === 'user' ? actor.id : null,
         at: m.at,
-        data: { field: name, code: 'stale_status', losing, kept, mutationId: m.id, hlc: m.hlc },
+        data: { field: name, code: 'stale_status', losing, kept, mutationId: m.id, hlc: m.hlc, node: stage.nodeId },
       };
       stage.facts.push({ t: 'work_order_events', r: id, fields, version: stage.version });
       stage.factKeys.set(keyOf('work_order_events', id), fields);
@@ -505,7 +507,7 @@ function commit(stage: Stage, out: MergeOutput): void {
 export function mergeMutations(state: MergeState, ctx: MergeContext, mutations: readonly PushMutation[]): MergeOutput {
   const out: MergeOutput = { merged: [], dirtyRows: new Set(), facts: [], batchRows: [], conflicts: [], version: ctx.version };
   mutations.forEach((m, i) => {
-    const stage = new Stage(state, m, out.version + 1);
+    const stage = new Stage(state, m, out.version + 1, ctx.nodeId);
     stage.ownSetup = ctx.nodeIsNew === true && i === 0 && m.action === SETUP_ACTION && m.actorId === SETUP_ACTOR;
     let result: PushResult;
     try {
