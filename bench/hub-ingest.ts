@@ -185,7 +185,8 @@ export async function benchHubIngest(
 }
 
 // `node --import tsx bench/hub-ingest.ts [--database-url URL] [--mutations N] [--batch N]`
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Not inside a bundle (dist/host/bench.js): there every module's import.meta.url is the bundle's own.
+if (!process.env.DEPOTDESK_BUNDLE_ENTRY && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const arg = (flag: string) => {
     const i = process.argv.indexOf(flag);
     return i > 0 ? process.argv[i + 1] : undefined;

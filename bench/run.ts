@@ -19,6 +19,7 @@ import { benchAuditChain } from './audit-chain.js';
 import { benchChangeLog } from './change-log.js';
 import { listBench } from './lists.js';
 import { benchDepotApply } from './depot-apply.js';
+import { benchHubSync } from './hub-sync.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -36,7 +37,8 @@ interface Options {
   concurrency: number;
   durationS: number;
   /**
-   * `--only host,serial,telemetry,reports,audit,changelog,depotsync`: which parts to run (default: all).
+   * `--only host,serial,telemetry,reports,audit,changelog,depotsync,hubsync`: which parts to run (default: all).
+   * `hubsync`: a hub on a throwaway PostgreSQL cluster and depot processes joining it (bench/hub-sync.ts).
    * `depotsync` seeds the small demo in a temp dir and applies its log as pull pages (bench/depot-apply.ts).
    * `--only lists` runs just the work-order list pages, each beside its raw SQL (bench/lists.ts).
    * `--only transitions` runs just the transition figures of `host` (no start-ups or list queries), to
@@ -61,7 +63,9 @@ function parseOptions(argv: string[]): Options {
       'audit-rows': { type: 'string' },
     },
   });
-  const sections = new Set((values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync').split(',').map((x) => x.trim()));
+  const sections = new Set(
+    (values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync,hubsync').split(',').map((x) => x.trim()),
+  );
   const quick = values.quick ?? false;
   return {
     dataDir: path.resolve(values['data-dir'] ?? path.join(os.tmpdir(), 'depotdesk-bench-large')),
@@ -192,6 +196,12 @@ async function main(): Promise<void> {
   if (opts.sections.has('depotsync')) {
     console.log('depot apply: the small demo log as pull pages on a fresh depot, beside raw better-sqlite3 writing the same entries …');
     rows.push(...(await benchDepotApply({ log: (m) => console.log(`  ${m}`) })));
+  }
+  if (opts.sections.has('hubsync')) {
+    console.log(
+      'hub sync: ingest per org, propagation between two depot processes, bytes per field change, initial sync of 100,000 rows …',
+    );
+    rows.push(...(await benchHubSync({ log: (m) => console.log(`  ${m}`) })));
   }
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;
