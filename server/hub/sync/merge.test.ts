@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PushChange, PushMutation } from '../../sync/contract-protocol.js';
 import { checkPermit, TABLE_PERMITS } from '../../sync/permits.js';
 import { allPolicies } from '../../../db/schema/sync-policies.js';
-import { conflictEventIdFor, mergeMutations, type MergeState } from './merge.js';
+import { conflictEventIdFor, HELD_FROM, mergeMutations, type MergeState } from './merge.js';
 import { keyOf } from './rows.js';
 import { hlc, mutation, setupChanges, workOrderInsert } from './testing.js';
 
@@ -148,6 +148,26 @@ describe('mergeMutations', () => {
       r: conflictEventIdFor(dispatch.id, 0),
       fields: { type: 'sync_conflict', work_order_id: wo, data: { node: 'node-b', mutationId: dispatch.id } },
     });
+  });
+
+  it('when a work order resumes from hold, then the hub lets it return only to the status it was held from', () => {
+    const state = setUp();
+    const wo = randomUUID();
+    run(state, [mutation({ seq: 2, actorId: ADMIN, changes: [workOrderInsert(wo, 'AVM-1', 'ON_SITE')] })]);
+    const move = (seq: number, from: string, to: string) =>
+      mutation({ seq, actorId: ADMIN, hlc: hlc(seq * 1_000), changes: [update('work_orders', wo, { status: { from, to, v: seq } })] });
+    const out = run(state, [move(3, 'ON_SITE', 'ON_HOLD'), move(4, 'ON_HOLD', 'DISPATCHED'), move(5, 'ON_HOLD', 'ON_SITE')]);
+    expect(out.merged.map((m) => [m.result.outcome, m.result.code ?? null])).toEqual([
+      ['applied', null],
+      ['refused', 'illegal_transition'],
+      ['applied', null],
+    ]);
+    expect(field(state, 'work_orders', wo, 'status')).toBe('ON_SITE');
+    expect(field(state, 'work_orders', wo, HELD_FROM)).toBeUndefined();
+    // Hub-only: no version, so no pull or current value ever carries it.
+    run(state, [move(6, 'ON_SITE', 'ON_HOLD')]);
+    const row = state.rows.get(keyOf('work_orders', wo))!;
+    expect([row.fields[HELD_FROM], row.versions[HELD_FROM]]).toEqual(['ON_SITE', undefined]);
   });
 
   it('when a transition is illegal or not for the actor role, then the mutation is refused and the next one still applies', () => {

@@ -83,6 +83,14 @@ export interface MergeOutput {
   version: number;
 }
 
+/**
+ * The status a work order was put on hold from, which only the hub's own transitions know (the
+ * depot's held_from_status is derived and never travels): kept in the row's fields under a name no
+ * column can have, with no version, so pulls and current values never carry it. A resume from hold
+ * must return there (the lifecycle's 'heldFrom' rule); unknown (a row first seen on hold) allows any.
+ */
+export const HELD_FROM = '~held_from_status';
+
 /** Namespace of the ids the hub derives (conflict rows, sync_conflict events): never change it. */
 export const HUB_ID_NAMESPACE = 'f1d7a0f2-5a57-4c0b-9a55-2f0d3c5e61b4';
 export const conflictIdFor = (mutationId: string, n: number): string => v5(`conflict:${mutationId}:${n}`, HUB_ID_NAMESPACE);
@@ -278,6 +286,7 @@ function applyIntent(stage: Stage, actor: Actor, t: string, r: string, row: HubR
   if (kept === undefined || kept === null) {
     // The hub never saw this row's status (a partial row): nothing to validate against, so take it.
     setField(stage, row, name, intent.to);
+    if (t === 'work_orders' && name === 'status' && intent.to === 'ON_HOLD') row.fields[HELD_FROM] = intent.from;
     return;
   }
   if (kept === intent.to) return; // Both sides made the same move: nothing lost, nothing to change.
@@ -310,12 +319,17 @@ function applyIntent(stage: Stage, actor: Actor, t: string, r: string, row: HubR
         ? { userId: actor.id, role: actor.role, name: actor.id }
         : { userId: null, role: 'system' as const, name: actor.name };
     // 'closure': the depot's closure endpoint already required the approval record that travels with it.
-    ruleFor({ status: kept as WorkOrderStatus, heldFromStatus: null }, intent.to as WorkOrderStatus, who, 'closure');
+    const heldFrom = kept === 'ON_HOLD' ? ((row.fields[HELD_FROM] as WorkOrderStatus | undefined) ?? null) : null;
+    ruleFor({ status: kept as WorkOrderStatus, heldFromStatus: heldFrom }, intent.to as WorkOrderStatus, who, 'closure');
   } catch (err) {
     if (err instanceof AppError) throw new Refusal(err.code, err.message);
     throw err;
   }
   setField(stage, row, name, intent.to);
+  if (t === 'work_orders' && name === 'status') {
+    if (intent.to === 'ON_HOLD') row.fields[HELD_FROM] = kept;
+    else delete row.fields[HELD_FROM];
+  }
 }
 
 function setField(stage: Stage, row: HubRow, name: string, value: unknown): void {
