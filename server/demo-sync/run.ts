@@ -3,12 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hostCommand, startChild, type RunningChild } from '../../bench/host-process.js';
-import { createOrg } from '../hub/accounts/service.js';
-import { migrateHub } from '../hub/db/migrate.js';
-import { createHubPool } from '../hub/db/pool.js';
-import { issueEnrolmentCode } from '../hub/enrolment/service.js';
-import { startLocalCluster, type LocalCluster } from '../hub/local-cluster.js';
-import { startHub, type RunningHub } from '../hub/serve.js';
+import { startLocalHub, type LocalHub } from '../hub/try-locally.js';
 import { DEMO_PASSWORDS } from '../seed/catalog-people.js';
 import { seedDemo } from '../seed/seed.js';
 
@@ -18,8 +13,6 @@ import { seedDemo } from '../seed/seed.js';
  * joined at its first-run setup and took a snapshot), each a real host process on its own data dir.
  * Everything is deleted on stop unless asked to keep it.
  */
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface SignIn {
   email: string;
@@ -100,40 +93,23 @@ export async function startSyncDemo(opts: SyncDemoOptions = {}): Promise<SyncDem
   };
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-sync-demo-'));
   const [dirA, dirB] = [path.join(root, 'depot-a'), path.join(root, 'depot-b')];
-  let cluster: LocalCluster | null = null;
-  let hub: RunningHub | null = null;
+  let hub: LocalHub | null = null;
   const children: RunningChild[] = [];
   const stop = async () => {
     await Promise.all(children.map((c) => c.stop()));
-    await hub?.stop().catch(() => undefined);
-    cluster?.stop();
+    await hub?.stop();
     if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
   };
   try {
     await step('Seeding demo depot A', 'seed A', () =>
       seedDemo({ dataDir: dirA, size: 'small', seed: 2026, force: false, ...(opts.workOrders ? { workOrders: opts.workOrders } : {}) }),
     );
-    const hubSignIn = { email: 'admin@hub.example', password: randomBytes(9).toString('base64url') };
-    const { databaseUrl, codes } = await step('Starting the hub on a throwaway PostgreSQL cluster', 'hub', async () => {
-      const started = await startLocalCluster();
-      cluster = started;
-      await migrateHub(started.url);
-      const pool = createHubPool(started.url, { max: 1 });
-      try {
-        const org = await createOrg(pool, Date.now(), {
-          name: 'Demo organization',
-          adminEmail: hubSignIn.email,
-          adminName: 'Hub admin',
-          adminPassword: hubSignIn.password,
-        });
-        const issue = () => issueEnrolmentCode(pool, { orgId: org.orgId, accountId: org.accountId }, Date.now(), DAY_MS);
-        return { databaseUrl: started.url, codes: [(await issue()).code, (await issue()).code] as const };
-      } finally {
-        await pool.end();
-      }
-    });
-    hub = await startHub({ databaseUrl, port: opts.hubPort ?? 0, host: '127.0.0.1' });
-    const hubUrl = hub.url;
+    const local = await step('Starting the hub on a throwaway PostgreSQL cluster', 'hub', () =>
+      startLocalHub({ port: opts.hubPort ?? 0, codes: 2 }),
+    );
+    hub = local;
+    const hubUrl = local.url;
+    const codes = local.codes;
     const [childA, childB] = await step('Starting depots A and B', 'depot hosts', () =>
       Promise.all([startChild(hostCommand(), dirA, opts.logLevel ?? 'warn'), startChild(hostCommand(), dirB, opts.logLevel ?? 'warn')]),
     );
@@ -171,7 +147,7 @@ export async function startSyncDemo(opts: SyncDemoOptions = {}): Promise<SyncDem
       await settle(b, 120_000);
       return b;
     });
-    return { hub: { url: hubUrl, signIn: hubSignIn }, depots: [a, setup], steps, stop };
+    return { hub: { url: hubUrl, signIn: local.admin }, depots: [a, setup], steps, stop };
   } catch (err) {
     await stop();
     throw err;
