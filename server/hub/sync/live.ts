@@ -54,9 +54,12 @@ function refuse(socket: Duplex, status: number, text: string): void {
  * The WebSocket upgrade for LIVE_PATH: the node credential on the handshake (Authorization: Bearer),
  * checked like every depot request; other paths are left to whoever else listens for upgrades.
  */
-export function attachLive(server: http.Server, deps: HubDeps): () => Promise<void> {
+export function attachLive(server: http.Server, deps: HubDeps, opts: { heartbeatMs?: number } = {}): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const live = liveSocketsOf(deps);
+  // A dead peer (power cut at the depot) answers no ping: each beat drops a socket that did not
+  // answer the last one, so the set does not grow.
+  const alive = new WeakSet<WebSocket>();
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((req.url ?? '').split('?')[0] !== LIVE_PATH) return;
     const match = /^Bearer\s+(\S{1,512})$/i.exec(req.headers.authorization ?? '');
@@ -65,6 +68,10 @@ export function attachLive(server: http.Server, deps: HubDeps): () => Promise<vo
       (node) => {
         if (!node) return refuse(socket, 401, 'Unauthorized');
         wss.handleUpgrade(req, socket, head, (ws) => {
+          // Alive from the start, and again on each pong. Marked here, not on wss 'connection':
+          // handleUpgrade never emits that, and a socket never marked was dropped at its first beat.
+          alive.add(ws);
+          ws.on('pong', () => alive.add(ws));
           // Depots only listen; anything they send is ignored.
           ws.on('message', () => {});
           ws.on('error', () => ws.terminate());
@@ -75,12 +82,6 @@ export function attachLive(server: http.Server, deps: HubDeps): () => Promise<vo
     );
   };
   server.on('upgrade', onUpgrade);
-  // A dead peer (power cut at the depot) answers no ping: drop it so the set does not grow.
-  const alive = new WeakSet<WebSocket>();
-  wss.on('connection', (ws) => {
-    alive.add(ws);
-    ws.on('pong', () => alive.add(ws));
-  });
   const timer = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.has(ws)) ws.terminate();
@@ -89,7 +90,7 @@ export function attachLive(server: http.Server, deps: HubDeps): () => Promise<vo
         ws.ping();
       }
     }
-  }, 30_000);
+  }, opts.heartbeatMs ?? 30_000);
   timer.unref();
   return async () => {
     clearInterval(timer);
