@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { AppError, ValidationError } from '../errors.js';
@@ -10,7 +11,9 @@ import { tryLocally } from './try-locally.js';
 
 const USAGE = `Usage:
   npm run hub -- --database-url postgres://owner@host/db [--port 4500] [--host 127.0.0.1]
-      migrates the hub's database (as the URL's role, its owner), then serves the hub
+      [--tls-cert cert.pem --tls-key key.pem]
+      migrates the hub's database (as the URL's role, its owner), then serves the hub; with a
+      certificate and key it serves HTTPS (depots accept plain http:// only on a private network)
   npm run hub -- create-org --database-url postgres://… --name "Acme Utilities" --admin-email a@acme.example
       [--admin-name "Ada Admin"] [--slug acme] [--admin-password …]
       creates an org and its first hub admin and prints their ids. The password may come from
@@ -20,6 +23,14 @@ const USAGE = `Usage:
       deleted when the hub stops), creates an org with a hub admin and prints two enrolment codes for
       depots (Settings → Sync in a depot's console). Not for real use: the cluster runs with fsync off.
 The database URL may come from DEPOTDESK_HUB_DATABASE_URL.`;
+
+function readPem(file: string, option: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    fail(`${option} ${file}: ${(err as Error).message}`);
+  }
+}
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -40,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
       'admin-name': { type: 'string' },
       'admin-password': { type: 'string' },
       'local-cluster': { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,7 +86,11 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'serve') fail(`Unknown command "${command}".`);
   const port = values.port === undefined ? 4500 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}".`);
-  const hub = await startHub({ databaseUrl, port, host: values.host ?? '127.0.0.1' });
+  const certFile = values['tls-cert'] ?? process.env.DEPOTDESK_HUB_TLS_CERT;
+  const keyFile = values['tls-key'] ?? process.env.DEPOTDESK_HUB_TLS_KEY;
+  if (Boolean(certFile) !== Boolean(keyFile)) fail('--tls-cert and --tls-key go together.');
+  const tls = certFile && keyFile ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') } : undefined;
+  const hub = await startHub({ databaseUrl, port, host: values.host ?? '127.0.0.1', ...(tls ? { tls } : {}) });
   console.error(`DepotDesk hub listening on ${hub.url}\n  API: ${hub.url}/hub/v1/openapi.json`);
   const stop = () => void hub.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { answerClientError } from '../http/client-error.js';
@@ -17,6 +18,12 @@ export interface StartHubOptions {
   log?: Logger;
   features?: HubFeature[];
   poolSize?: number;
+  /**
+   * Serve HTTPS with this certificate chain and key (PEM). Depots send their credential on every
+   * request, so a hub reached over the internet must have it; without it the hub serves plain HTTP
+   * for a private network or behind a TLS-terminating proxy.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningHub {
@@ -42,7 +49,8 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     logError: (err, requestId) => log.error({ err, requestId }, 'unhandled error'),
   };
   const features = opts.features ?? HUB_FEATURES;
-  const server = http.createServer(buildHubApp(deps, features));
+  const app = buildHubApp(deps, features);
+  const server: http.Server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, app) : http.createServer(app);
   server.on('clientError', answerClientError);
   const detach = features.map((f) => f.attach?.(server, deps)).filter((d): d is () => void | Promise<void> => typeof d === 'function');
   await new Promise<void>((resolve, reject) => {
@@ -53,7 +61,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const host = opts.host ?? '127.0.0.1';
   let stopped: Promise<void> | null = null;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     deps,
     server,

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import { EnrolAnswer, LivePoke, PullPage, PushAnswer, type EnrolRequest, type PullQuery, type PushBatch } from './contract-protocol.js';
+import { isPrivateHost } from './hub-address.js';
 
 /**
  * The depot's side of the wire to its organization's hub (docs/sync.md): enrol, push, pull, leave,
@@ -66,6 +67,12 @@ export function normaliseHubUrl(raw: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new HubRefusedError(400, 'hub_url_invalid', 'The hub address must start with https:// (or http:// on a private network).');
+  if (url.protocol === 'http:' && !isPrivateHost(url.hostname))
+    throw new HubRefusedError(
+      400,
+      'hub_url_insecure',
+      `${url.hostname} is not on a private network, so the hub must be reached over https://: this depot's credential and the organization's data would otherwise cross the internet unencrypted.`,
+    );
   if (url.username || url.password || url.search || url.hash)
     throw new HubRefusedError(400, 'hub_url_invalid', 'The hub address must not carry a user name, password, query or fragment.');
   return url.toString().replace(/\/+$/, '');
