@@ -113,31 +113,47 @@ describe('sync faults between real processes: concurrency, tenancy, merge', () =
     // The test pulls as C, small pages, from before the pushes until the hub's version holds them all.
     const seen = new Set<string>();
     const pages: string[] = [];
+    /** The pages read, repeats folded, for failure messages. */
+    const trail = () =>
+      pages
+        .filter((p, i) => p !== pages[i - 1])
+        .slice(-40)
+        .join(' ');
     const pull = async () => {
       let after = start;
+      const deadline = Date.now() + 30_000;
       for (;;) {
+        if (Date.now() > deadline) throw new Error(`the puller never reached version ${expectedTop}; pages ${trail()}; ${seeds()}`);
         const res = await fetch(`${hub.url}/hub/v1/sync/pull?after=${after}&since=${start}&limit=7&schema=${SYNC_SCHEMA_EPOCH}`, {
           headers: { authorization: `Bearer ${credential}` },
         });
         expect(res.status).toBe(200);
         const page = PullPage.parse(await res.json());
         pages.push(`${page.after}->${page.to}`);
-        expect(page.after, `a page starts where the last one ended; pages ${pages.join(' ')}; ${seeds()}`).toBe(after);
+        expect(page.after, `a page starts where the last one ended; pages ${trail()}; ${seeds()}`).toBe(after);
         for (const r of page.rows) if (r.t === 'work_orders') seen.add(r.r);
         after = page.to;
         if (!page.more && after >= expectedTop) return;
       }
     };
+    // Both depots' next pushes wait at their proxies' gates, then reach the hub at the same moment.
+    proxyOf(a).set({ mode: 'gate', path: '/hub/v1/sync/push' });
+    proxyOf(b).set({ mode: 'gate', path: '/hub/v1/sync/push' });
+    const pushing = [a.syncNow(), b.syncNow()];
+    await Promise.all([a, b].map((d) => proxyOf(d).waitForEvent((e) => e.action === 'gate')));
+    proxyOf(a).release('send');
+    proxyOf(b).release('send');
     proxyOf(a).heal();
     proxyOf(b).heal();
     // C's own loop pulls meanwhile too, through its proxy.
     const cPulls = (async () => {
       for (let i = 0; i < 5; i++) await c.syncNow();
     })();
-    await Promise.all([a.syncUntilClean(), b.syncUntilClean(), pull(), cPulls]);
+    await Promise.all([...pushing, pull(), cPulls]);
+    await Promise.all([a.syncUntilClean(), b.syncUntilClean()]);
     expect(
       made.filter((id) => !seen.has(id)),
-      `work orders the puller never saw; pages ${pages.join(' ')}; ${seeds()}`,
+      `work orders the puller never saw; pages ${trail()}; ${seeds()}`,
     ).toEqual([]);
     expect(await hubDb.orgVersion(org.orgId)).toBe(expectedTop);
     expect(await hubDb.invariants(org.orgId), seeds()).toEqual([]);

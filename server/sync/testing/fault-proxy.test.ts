@@ -82,6 +82,26 @@ describe('fault proxy', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('delay: the request reaches the hub only after the delay', async () => {
+    proxy.set({ mode: 'delay', delayMs: 300 });
+    const started = Date.now();
+    const pending = post('slow');
+    await proxy.waitForEvent((e) => e.action === 'delay' && e.hubStatus.length === 1);
+    await expect(pending).resolves.toMatchObject({ status: 200 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(seen).toEqual(['POST /push slow']);
+  });
+
+  it('gate: the request waits unsent until release, so two can be let go together', async () => {
+    proxy.set({ mode: 'gate' });
+    const pending = [post('g1'), post('g2')];
+    await proxy.waitForEvent((e) => e.action === 'gate' && proxy.heldCount === 2);
+    expect(seen).toEqual([]);
+    proxy.release('send');
+    await expect(Promise.all(pending)).resolves.toHaveLength(2);
+    expect(seen.sort()).toEqual(['POST /push g1', 'POST /push g2']);
+  });
+
   it('hold: the answer waits for release; capture keeps the request for a late replay', async () => {
     proxy.set({ mode: 'hold' });
     const pending = post('held');

@@ -26,6 +26,8 @@ export type FaultMode =
   | 'delay'
   /** Forward, keep the hub's answer until `release()`: the request is in flight as long as the test wants. */
   | 'hold'
+  /** Keep the request unsent until `release()`: requests of several depots then reach the hub at one moment. */
+  | 'gate'
   /** Keep the request unsent and close the depot's connection; `replayCaptured()` delivers it later (a reordered, late copy). */
   | 'capture'
   /** Refuse connections (and cut open live sockets): the hub is unreachable. */
@@ -147,7 +149,7 @@ export class FaultProxy extends EventEmitter {
     this.set({ mode: 'pass' });
   }
 
-  /** Answers held in 'hold' mode go out ('send') or their connections are cut ('destroy'). */
+  /** Requests held in 'gate' mode and answers held in 'hold' mode go on ('send') or their connections are cut ('destroy'). */
   release(how: 'send' | 'destroy' = 'send'): void {
     for (const r of [...this.held]) r(how);
     this.held.clear();
@@ -267,6 +269,14 @@ export class FaultProxy extends EventEmitter {
           await forward();
           this.emit('event', event);
           return cut();
+        }
+        case 'gate': {
+          const how = await new Promise<'send' | 'destroy'>((resolve) => {
+            this.held.add(resolve);
+            this.emit('event', event);
+          });
+          if (how === 'destroy') return cut();
+          break;
         }
         case 'hold': {
           const a = await forward();

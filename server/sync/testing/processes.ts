@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { repoRoot } from '../../../bench/host-process.js';
 
 /**
- * Depot hosts and hubs as real child processes (node --import tsx of the source entries, port 0),
+ * Depot hosts and hubs as real child processes (the built bundles or the sources through tsx, see
+ * entryArgs; port 0),
  * for the sync fault tests: a SIGKILL is a real kill -9, a restart reopens the same SQLite file or
  * PostgreSQL database, and nothing is shared with the test process but the wire and the disk.
  *
@@ -51,10 +52,44 @@ export interface ChildHandle {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 }
 
-/** Spawns `node --import tsx <entry> ...args` from the repository root with output captured. */
-function spawnTsx(entry: string, args: string[], env: Record<string, string | undefined>): ChildHandle {
+const BUNDLES: Record<string, string> = { 'server/start.ts': 'dist/host/start.js', 'server/hub/cli.ts': 'dist/host/hub.js' };
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'testing') newest = Math.max(newest, newestMtime(p));
+    }
+    // Tests and test helpers are not in the bundles; other files of server/ and db/ may be.
+    else if ((e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) || e.name.endsWith('.sql'))
+      newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+let sourcesChangedAt: number | null = null;
+
+/**
+ * What runs an entry: its bundle in dist/host when that is newer than every source file (vitest's
+ * global setup has just built it, as for the end-to-end tests; it starts in a third of the time),
+ * else the source through tsx. DEPOTDESK_FAULT_FROM_SOURCE=1 always takes the source.
+ */
+function entryArgs(entry: string): string[] {
   const root = repoRoot();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry), ...args], {
+  const bundle = BUNDLES[entry] ? path.join(root, BUNDLES[entry]) : null;
+  if (bundle && process.env.DEPOTDESK_FAULT_FROM_SOURCE !== '1' && fs.existsSync(bundle)) {
+    sourcesChangedAt ??= Math.max(newestMtime(path.join(root, 'server')), newestMtime(path.join(root, 'db')));
+    if (fs.statSync(bundle).mtimeMs >= sourcesChangedAt) return [bundle];
+  }
+  // `node --import tsx` rather than `npx tsx`: npx would add its own start-up and hide the pid we kill.
+  return ['--import', 'tsx', path.join(root, entry)];
+}
+
+/** Spawns the entry (bundle or source, entryArgs) from the repository root with output captured. */
+function spawnEntry(entry: string, args: string[], env: Record<string, string | undefined>): ChildHandle {
+  const root = repoRoot();
+  const child = spawn(process.execPath, [...entryArgs(entry), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,7 +220,7 @@ export class DepotProcess {
   }
 
   private async launch(): Promise<void> {
-    const h = spawnTsx('server/start.ts', ['--data-dir', this.dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'], {
+    const h = spawnEntry('server/start.ts', ['--data-dir', this.dataDir, '--port', '0', '--no-lan', '--log-level', 'warn'], {
       DEPOTDESK_DATA_DIR: this.dataDir,
       ...this.env,
     });
@@ -233,14 +268,17 @@ export class DepotProcess {
 
   /** Runs cycles until one ends with nothing pending and no error (a fault may fail the first few). */
   async syncUntilClean(timeoutMs = 20_000): Promise<SyncStatus> {
+    let last: SyncStatus | null = null;
     return waitUntil(
       `${this.label} to sync with nothing pending and no error`,
       async () => {
-        const s = await this.syncNow();
+        const s = (last = await this.syncNow());
         return s.pending === 0 && s.lastError === null ? s : undefined;
       },
       timeoutMs,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last status ${JSON.stringify(last)}`);
+    });
   }
 
   async createWorkOrder(title: string, extra: Record<string, unknown> = {}): Promise<{ id: string; number: string; version: number }> {
@@ -305,7 +343,7 @@ export class HubProcess {
   }
 
   private async launch(): Promise<void> {
-    const h = spawnTsx('server/hub/cli.ts', ['--database-url', this.databaseUrl, '--port', '0'], {});
+    const h = spawnEntry('server/hub/cli.ts', ['--database-url', this.databaseUrl, '--port', '0'], {});
     this.handle = h;
     try {
       // cli.ts prints the address it listens on, the real port when asked for port 0.
@@ -324,7 +362,7 @@ export class HubProcess {
   async createOrg(name: string): Promise<HubOrg> {
     const email = `hub-admin-${randomBytes(3).toString('hex')}@example.test`;
     const password = `hub-admin-${randomBytes(8).toString('hex')}`;
-    const h = spawnTsx('server/hub/cli.ts', ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email], {
+    const h = spawnEntry('server/hub/cli.ts', ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email], {
       DEPOTDESK_HUB_ADMIN_PASSWORD: password,
     });
     const m = await h.waitFor(/\{"orgId":"([0-9a-f-]+)"/);
