@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { PullPage, PushAnswer, PushBatch } from './contract-protocol.js';
 import { SyncLoop, type SyncLink, type SyncLoopStatus, type SyncStore } from './loop.js';
 
@@ -121,8 +122,28 @@ async function fakeHub(script: Script) {
       send(404, { code: 'not_found' });
     });
   });
+  // The live socket: accepted and kept, so a test can drop it; the hub side sends nothing by itself.
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets: WebSocket[] = [];
+  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => sockets.push(ws)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sockets,
+    close: () => {
+      for (const ws of sockets) ws.terminate();
+      return new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** Resolves once `done()` holds, checked every few ms; rejects after `ms`. */
+async function eventually(what: string, done: () => boolean, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 let cleanup: (() => Promise<unknown>)[] = [];
@@ -138,7 +159,7 @@ async function setup(script: Partial<Script> = {}) {
   const statuses: SyncLoopStatus[] = [];
   const loop = new SyncLoop(store, { live: false, batchSize: 10, pollMs: 60_000, onStatus: (x) => statuses.push(x) });
   cleanup.push(hub.close, () => loop.stop());
-  return { s, store, loop, statuses };
+  return { s, store, loop, statuses, hub };
 }
 
 describe('sync loop', () => {
@@ -232,5 +253,20 @@ describe('sync loop', () => {
       [1000, 2000],
       [2000, 2500],
     ]);
+  });
+
+  it('when the live socket opens again after a drop, then the loop pulls at once: what was poked meanwhile does not wait for the poll', async () => {
+    const s: Script = { version: 0, pushes: [], pulls: [], pageSize: 1000 };
+    const hub = await fakeHub(s);
+    const store = new MemoryStore(hub.url);
+    const loop = new SyncLoop(store, { live: true, liveReconnectMs: 20, pollMs: 60_000 });
+    cleanup.push(hub.close, () => loop.stop());
+    loop.start();
+    await eventually('the first live socket', () => hub.sockets.length === 1 && loop.snapshot().live);
+    // The hub moves on while the socket is down (its poke went nowhere), then the socket comes back.
+    s.version = 3;
+    hub.sockets[0]!.terminate();
+    await eventually('the socket back and the cursor at the hub version', () => hub.sockets.length === 2 && store.cursorValue === 3);
+    expect(loop.snapshot()).toMatchObject({ phase: 'online', live: true, lastError: null });
   });
 });

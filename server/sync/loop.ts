@@ -63,6 +63,8 @@ export interface SyncLoopOptions {
   client?: HubClientOptions;
   /** Connect the live socket (tests of the polling fallback turn it off). */
   live?: boolean;
+  /** Wait before reconnecting a live socket that closed while the hub answers (default 5 s). */
+  liveReconnectMs?: number;
   onStatus?: (status: SyncLoopStatus) => void;
   onCycle?: (result: CycleResult) => void;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -303,7 +305,11 @@ export class SyncLoop {
     this.socketFor = key;
     const socket = client.live({
       onOpen: () => {
-        if (this.socket === socket) this.setStatus({ live: true });
+        if (this.socket !== socket) return;
+        this.setStatus({ live: true });
+        // A poke sent while no socket was open (during a reconnect, or between the last pull and
+        // this open) never arrives: catch up now rather than at the next poll, up to pollMs away.
+        this.kick(0);
       },
       onPoke: () => this.kick(0),
       onClose: () => {
@@ -319,7 +325,7 @@ export class SyncLoop {
         this.liveReconnect = setTimeout(() => {
           this.liveReconnect = null;
           if (!this.stopped && this.status.phase === 'online') this.ensureLive(client, link);
-        }, 5_000);
+        }, this.options.liveReconnectMs ?? 5_000);
         this.liveReconnect.unref?.();
       },
     });
