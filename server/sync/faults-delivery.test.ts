@@ -254,6 +254,23 @@ describe('sync faults between real processes: delivery', () => {
     await convergeAndCheck();
   }, 60_000);
 
+  it('when a depot is killed (-9) before its push reaches the hub, and the push lands after its death, then after a restart everything arrives once', async () => {
+    toA.set({ mode: 'gate', path: PUSH });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await create(a, `Orphaned push ${i}`));
+    acknowledged.push(...ids);
+    void a.syncNow().catch(() => undefined);
+    await toA.waitForEvent((e) => e.action === 'gate' && toA.heldCount > 0);
+    await a.kill();
+    // The network delivers the dead depot's request late: the hub applies it with nobody to answer.
+    const before = await hubDb.orgVersion(org.orgId);
+    toA.release('send');
+    await waitUntil('the orphaned push to be applied', async () => ((await hubDb.orgVersion(org.orgId)) > before ? true : undefined));
+    toA.heal();
+    await a.restart();
+    await convergeAndCheck();
+  }, 60_000);
+
   it('when the hub is killed (-9) in the middle of applying a push, then none of that batch is kept and the depot completes after', async () => {
     await convergeAndCheck();
     const node = await hubDb.nodeId(org.orgId, 'A');
