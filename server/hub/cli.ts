@@ -5,15 +5,19 @@ import { AppError, ValidationError } from '../errors.js';
 import { CreateOrgInput } from './accounts/contract.js';
 import { createOrg } from './accounts/service.js';
 import { migrateHub } from './db/migrate.js';
+import { createAppLogin } from './db/app-login.js';
 import { createHubPool } from './db/pool.js';
 import { startHub } from './serve.js';
 import { tryLocally } from './try-locally.js';
 
 const USAGE = `Usage:
   npm run hub -- --database-url postgres://owner@host/db [--port 4500] [--host 127.0.0.1]
-      [--tls-cert cert.pem --tls-key key.pem]
+      [--app-database-url postgres://depotdesk_hub_web:…@host/db] [--tls-cert cert.pem --tls-key key.pem]
       migrates the hub's database (as the URL's role, its owner), then serves the hub; with a
       certificate and key it serves HTTPS (depots accept plain http:// only on a private network)
+  npm run hub -- create-login --database-url postgres://owner@host/db [--name depotdesk_hub_web]
+      creates (or gives a new password to) the login the hub serves through: it owns nothing and may
+      only act as depotdesk_hub_app. Prints its URL for --app-database-url (keep it secret).
   npm run hub -- create-org --database-url postgres://… --name "Acme Utilities" --admin-email a@acme.example
       [--admin-name "Ada Admin"] [--slug acme] [--admin-password …]
       creates an org and its first hub admin and prints their ids. The password may come from
@@ -22,7 +26,7 @@ const USAGE = `Usage:
       to try sync on one machine: starts a throwaway PostgreSQL cluster (Debian's postgresql package;
       deleted when the hub stops), creates an org with a hub admin and prints two enrolment codes for
       depots (Settings → Sync in a depot's console). Not for real use: the cluster runs with fsync off.
-The database URL may come from DEPOTDESK_HUB_DATABASE_URL.`;
+The database URLs may come from DEPOTDESK_HUB_DATABASE_URL and DEPOTDESK_HUB_APP_DATABASE_URL.`;
 
 function readPem(file: string, option: string): Buffer {
   try {
@@ -52,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
       'admin-password': { type: 'string' },
       'local-cluster': { type: 'boolean' },
       'tls-cert': { type: 'string' },
+      'app-database-url': { type: 'string' },
       'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +88,13 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (command === 'create-login') {
+    await migrateHub(databaseUrl);
+    const url = await createAppLogin(databaseUrl, values.name === undefined ? {} : { name: values.name });
+    console.log(url);
+    console.error('Serve with: npm run hub -- --database-url <owner URL> --app-database-url <the URL above>');
+    return;
+  }
   if (command !== 'serve') fail(`Unknown command "${command}".`);
   const port = values.port === undefined ? 4500 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}".`);
@@ -90,7 +102,14 @@ async function main(argv: string[]): Promise<void> {
   const keyFile = values['tls-key'] ?? process.env.DEPOTDESK_HUB_TLS_KEY;
   if (Boolean(certFile) !== Boolean(keyFile)) fail('--tls-cert and --tls-key go together.');
   const tls = certFile && keyFile ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') } : undefined;
-  const hub = await startHub({ databaseUrl, port, host: values.host ?? '127.0.0.1', ...(tls ? { tls } : {}) });
+  const appDatabaseUrl = values['app-database-url'] ?? process.env.DEPOTDESK_HUB_APP_DATABASE_URL;
+  const hub = await startHub({
+    databaseUrl,
+    port,
+    host: values.host ?? '127.0.0.1',
+    ...(appDatabaseUrl ? { appDatabaseUrl } : {}),
+    ...(tls ? { tls } : {}),
+  });
   console.error(`DepotDesk hub listening on ${hub.url}\n  API: ${hub.url}/hub/v1/openapi.json`);
   const stop = () => void hub.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -5,12 +5,20 @@ import { pino, type Logger } from 'pino';
 import { answerClientError } from '../http/client-error.js';
 import { buildHubApp, HUB_FEATURES } from './app.js';
 import { migrateHub } from './db/migrate.js';
+import { checkAppLogin } from './db/app-login.js';
 import { createHubPool } from './db/pool.js';
 import { DEFAULT_HUB_CONFIG, type HubConfig, type HubDeps } from './deps.js';
 import type { HubFeature } from './http/route.js';
 
 export interface StartHubOptions {
+  /** The owner's URL: migrations run through it. */
   databaseUrl: string;
+  /**
+   * The login requests are served through (db/app-login.ts: owns nothing, may only SET ROLE to the
+   * app role). Without it the hub serves through the owner's URL, switching role per transaction,
+   * and says so in its log: tenancy then rests on the app never being made to RESET ROLE.
+   */
+  appDatabaseUrl?: string;
   port?: number;
   host?: string;
   config?: Partial<HubConfig>;
@@ -35,13 +43,23 @@ export interface RunningHub {
 }
 
 /**
- * Migrates the database (as the URL's role, the owner), then serves as depotdesk_hub_app on the
- * same URL: every transaction switches role and org (db/pool.ts). Port 0 picks a free port (tests).
+ * Migrates the database (as the owner), then serves through the app login (or the owner's URL) as
+ * depotdesk_hub_app: every transaction switches role and org (db/pool.ts). Port 0 picks a free port.
  */
 export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const log = opts.log ?? pino({ level: 'info' });
   await migrateHub(opts.databaseUrl);
-  const pool = createHubPool(opts.databaseUrl, { max: opts.poolSize ?? 10 });
+  const pool = createHubPool(opts.appDatabaseUrl ?? opts.databaseUrl, { max: opts.poolSize ?? 10 });
+  if (opts.appDatabaseUrl) {
+    await checkAppLogin(pool).catch(async (err: unknown) => {
+      await pool.end();
+      throw err;
+    });
+  } else {
+    log.warn(
+      "serving through the database owner's connection (SET ROLE per transaction); make a login that owns nothing with `npm run hub -- create-login` and pass it as --app-database-url",
+    );
+  }
   const deps: HubDeps = {
     pool,
     now: opts.now ?? Date.now,

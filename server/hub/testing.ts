@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '../testing/pg.js';
 import { createOrg } from './accounts/service.js';
+import { createAppLogin } from './db/app-login.js';
+import { migrateHub } from './db/migrate.js';
 import type { HubConfig } from './deps.js';
 import { z } from 'zod';
 import { HUB_FEATURES } from './app.js';
@@ -61,8 +63,13 @@ export const probeFeature: HubFeature = { name: 'probe', routes: [echo('get'), e
 export async function startTestHub(opts: { config?: Partial<HubConfig>; extraFeatures?: HubFeature[] } = {}): Promise<TestHub> {
   const db = await createTestDatabase();
   const clock = { now: Date.UTC(2030, 0, 15, 9, 0, 0) };
+  // Served as the hub serves in production: through a login that owns nothing (db/app-login.ts).
+  // The migration must have made the app role before the login can be granted it.
+  await migrateHub(db.url);
+  const appDatabaseUrl = await createAppLogin(db.url, { name: 'depotdesk_hub_web_test', password: 'test' });
   const hub = await startHub({
     databaseUrl: db.url,
+    appDatabaseUrl,
     port: 0,
     now: () => clock.now,
     log: pino({ level: 'silent' }),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createOrg } from './accounts/service.js';
+import { createAppLogin } from './db/app-login.js';
 import { migrateHub } from './db/migrate.js';
 import { createHubPool } from './db/pool.js';
 import { issueEnrolmentCode } from './enrolment/service.js';
@@ -46,7 +47,8 @@ export async function startLocalHub(opts: { port: number; codes: number }): Prom
     } finally {
       await pool.end();
     }
-    const hub = await startHub({ databaseUrl: cluster.url, port: opts.port, host: '127.0.0.1' });
+    const appDatabaseUrl = await createAppLogin(cluster.url);
+    const hub = await startHub({ databaseUrl: cluster.url, appDatabaseUrl, port: opts.port, host: '127.0.0.1' });
     return {
       url: hub.url,
       clusterDir: cluster.dir,
