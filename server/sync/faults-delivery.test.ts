@@ -237,6 +237,8 @@ describe('sync faults between real processes: delivery', () => {
     await convergeAndCheck();
     expect((await hubDb.workOrderIds(org.orgId)).has(byDana)).toBe(false);
     expect((await b.workOrder(byDana)).status).toBe(404);
+    // And A takes its own refused create back (the hub's answer carries the row's current state: none).
+    expect((await a.workOrder(byDana)).status, seeds()).toBe(404);
   }, 40_000);
 
   it('when a depot is killed (-9) while its push is in flight, then after a restart everything arrives once', async () => {
