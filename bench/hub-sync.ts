@@ -428,6 +428,9 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
       .filter((e) => e.type !== 'poke')
       .map((e) => `${e.who === a.who ? 'A' : e.who === b.who ? 'B' : '?'} ${e.type} ${((e.at - hubStart) / 1000).toFixed(1)} s`);
     log(`live sockets through the proxy (s after the hub started): ${socketLog.join(', ')}`);
+    // Each drop leaves a window in which the depot misses pokes (docs/sync.md, Live).
+    const drops = ctx.proxy.live.filter((e) => e.type === 'close' && (e.who === a.who || e.who === b.who)).length;
+    rows.push({ metric: 'live socket drops of A and B during the edits', value: String(drops), target: '0', pass: drops === 0 });
 
     // 4. Bytes per field change, from the bodies the proxy carried during the edits.
     const wire = wireRows(samples);
@@ -454,9 +457,6 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
     const pulls = ctx.proxy.exchanges.filter((e) => e.kind === 'pull' && e.who === c.who);
     const hubMs = pulls.reduce((n, e) => n + (e.endedAt - e.startedAt), 0);
     log(
-      `C's pull requests took ${ms(hubMs)} in all at the hub (request to last byte, through the proxy); the rest of the wait is C (applying pages, between requests)`,
-    );
-    log(
       `C at version ${target} ${ms(syncMs)} after its setup request; ${pulls.length} pull pages, ${(pulls.reduce((n, e) => n + e.downWire, 0) / 1e6).toFixed(1)} MB on the wire`,
     );
     rows.push({
@@ -464,6 +464,12 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
       value: `${ms(syncMs)} · ${ms(plain.ms)} · ${(syncMs / plain.ms).toFixed(1)}×`,
       target: '< 10 s',
       pass: syncMs < 10_000 && held >= expected,
+    });
+    rows.push({
+      metric: `initial sync: of which C's ${pulls.length} pull requests at the hub (through the proxy) · the rest (C applying, between requests)`,
+      value: `${ms(hubMs)} · ${ms(syncMs - hubMs)}`,
+      target: '',
+      pass: null,
     });
     return rows;
   } finally {
