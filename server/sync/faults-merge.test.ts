@@ -259,6 +259,14 @@ describe('sync faults between real processes: concurrency, tenancy, merge', () =
         [org.orgId, id],
       );
       expect(onHub.rows[0]?.fields.priority).toBe('low');
+      // A, having pulled S's value, edits the field again: every replica agrees on one value. Which one
+      // is not asserted: today S's (A refuses S's stamp as more than 60 s ahead, so A's next stamp does
+      // not sort after it, and the hub takes stamps at face value), so A's edit made after seeing S's
+      // value is reverted while the skew lasts; reported in notes/15 as a finding, not settled here.
+      expect((await a.api('PATCH', `/api/v1/work-orders/${id}`, { priority: 'high' })).status).toBe(200);
+      await syncAll(a, s, b);
+      const again = await Promise.all([a, s, b].map(async (d) => (await d.workOrder(id)).body.priority));
+      expect(new Set(again).size, `${again.join(', ')}; ${seeds()}`).toBe(1);
     }, 60_000);
 
     it("when the skewed depot makes a status move the hub's state no longer allows, then it is a conflict whatever its clock says", async () => {
