@@ -162,7 +162,7 @@ describe('sync faults between real processes: delivery', () => {
 
   it('when the hub is restored from a backup that lacks acknowledged pushes, then the depot is told of the gap and resends', async () => {
     await convergeAndCheck();
-    // B stays away while the hub's history is rewound: what it would pull in between is the subject of a re-snapshot, not of this test.
+    // B stays away while the hub's history is rewound (B's cursor stays at or below the backup's version).
     toB.set({ mode: 'partition' });
     const admin = new pg.Client({ connectionString: withDatabase(db.url, 'postgres') });
     await admin.connect();
@@ -191,6 +191,11 @@ describe('sync faults between real processes: delivery', () => {
       toB.target = hub.url;
       hubDb = await HubDb.connect(db.url);
       expect((await hubDb.workOrderIds(org.orgId)).has(lost)).toBe(false);
+      // B comes back first and writes: its work order takes the version A had already pulled `lost` at.
+      // A's cursor is past it; unless the gap makes A pull from 0 again, A never receives B's write.
+      toB.heal();
+      acknowledged.push(await create(b, 'Written on B after the restore'));
+      await b.syncUntilClean();
       acknowledged.push(await create(a, 'Pushed after the restore'));
       await a.syncUntilClean();
       expect(

@@ -4,7 +4,7 @@ import type { SyncStore } from './loop.js';
 import { applyPullPage } from './pull-apply.js';
 import { applyPushAnswer } from './push-answer.js';
 import { readPushBatch } from './push-batch.js';
-import { markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
+import { ackedSeq, markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
 
 /**
  * The loop's store (loop.ts SyncStore) on the host's SQLite: each method is one read or one
@@ -47,13 +47,21 @@ export function depotStore(host: Host, orgOf: () => string | null): SyncStore {
           'sync_hub_behind',
           `The hub has this depot's changes only up to #${to}, and the depot has already pruned some after it (the hub was probably restored from an older backup). Re-snapshot this depot from the hub, or restore the hub.`,
         );
-      host.commits.run(() =>
+      // The hub now holds less than it once acknowledged: its history was rewound (a restore), so the
+      // versions after its current one will be handed out again to other writes, and a cursor past
+      // them would skip those for good. Pull from 0 again, in the same transaction as the rewind.
+      const forgotten = to < ackedSeq(host.sqlite, orgId);
+      host.commits.run(() => {
         host.sqlite
           .prepare(
             'INSERT INTO sync_acks (org_id, acked_seq, acked_at) VALUES (?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET acked_seq = excluded.acked_seq, acked_at = excluded.acked_at',
           )
-          .run(orgId, to, host.clock.now()),
-      );
+          .run(orgId, to, host.clock.now());
+        if (forgotten)
+          host.sqlite
+            .prepare('UPDATE sync_state SET resnapshot_needed = 1, pull_cursor = 0, pull_since = NULL WHERE org_id = ?')
+            .run(orgId);
+      });
       host.commits.flush();
     },
     cursor() {
