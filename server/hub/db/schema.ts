@@ -137,8 +137,20 @@ export const rows = pgTable(
     version: ms('version').notNull(),
     /** Hard-deleted (a delete op on a table without tombstones); kept so the delete reaches every depot. */
     gone: boolean('gone').notNull().default(false),
+    /**
+     * The row's natural key value (a work order's number, a user's e-mail) for tables that claim one
+     * other than by id, while the row is not gone: indexed, so a push finds the rows its claims clash
+     * with without reading every row of the table (sync/store.ts).
+     */
+    nk: text('nk'),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.tbl, t.rowId] }), index('rows_org_version_idx').on(t.orgId, t.version)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.tbl, t.rowId] }),
+    index('rows_org_version_idx').on(t.orgId, t.version),
+    index('rows_org_natural_key_idx')
+      .on(t.orgId, t.tbl, t.nk)
+      .where(sql`${t.nk} IS NOT NULL`),
+  ],
 );
 
 /** Append-only rows (events, audit, messages, attendance, stock movements, material usage): inserted once. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/pg.js';
@@ -410,5 +412,59 @@ describe('applyPush', () => {
     } while (page.more);
     expect(got.get(wos[0]!)).toMatchObject({ title: 'late', number: 'AVM-0', status: 'NEW' });
     expect(got.get(org.admin)).toMatchObject({ role: 'admin' });
+  });
+
+  it('when numbers are claimed across batches and nodes, then a taken one is refused, a freed one is taken, and the natural-key index holds each live claim', async () => {
+    const org = await newOrg();
+    const other = randomUUID();
+    const [wo1, wo2, wo3] = [randomUUID(), randomUUID(), randomUUID()];
+    const first = await push(
+      org,
+      org.node,
+      batch(org.node, [mutation({ seq: 2, actorId: org.admin, changes: [workOrderInsert(wo1, 'AVM-1')] })], { afterSeq: 1 }),
+    );
+    expect(first.results[0]!.outcome).toBe('applied');
+    const taken = await push(
+      org,
+      other,
+      batch(other, [mutation({ seq: 1, actorId: org.admin, changes: [workOrderInsert(wo2, 'AVM-1')] })]),
+    );
+    expect(taken.results[0]).toMatchObject({ outcome: 'refused', code: 'natural_key_taken' });
+    // Renumbered: AVM-1 is free again for the other node's next work order.
+    await push(
+      org,
+      org.node,
+      batch(
+        org.node,
+        [mutation({ seq: 3, actorId: org.admin, hlc: hlc(9_000), changes: [update('work_orders', wo1, { number: 'AVM-9' })] })],
+        { afterSeq: 2 },
+      ),
+    );
+    const freed = await push(
+      org,
+      other,
+      batch(other, [mutation({ seq: 2, actorId: org.admin, changes: [workOrderInsert(wo3, 'AVM-1')] })], { afterSeq: 1 }),
+    );
+    expect(freed.results[0]!.outcome).toBe('applied');
+    const nk = async () =>
+      (
+        await su.query<{ row_id: string; nk: string | null }>(
+          `SELECT row_id, nk FROM rows WHERE org_id = $1 AND tbl IN ('work_orders', 'users') ORDER BY nk`,
+          [org.orgId],
+        )
+      ).rows;
+    const expected = [
+      { row_id: wo3, nk: 'AVM-1' },
+      { row_id: wo1, nk: 'AVM-9' },
+      { row_id: org.admin, nk: 'admin@example.test' },
+      { row_id: org.tech, nk: expect.stringMatching(/^technician-/) },
+    ];
+    expect(await nk()).toEqual(expected);
+    // Migration 0002 fills nk for rows stored before it: the same values from the fields.
+    const migration = fs.readFileSync(path.join(import.meta.dirname, '../db/migrations/0002_natural_keys.sql'), 'utf8');
+    const backfill = migration.split('--> statement-breakpoint').find((st) => /UPDATE "rows"/.test(st))!;
+    await su.query('UPDATE rows SET nk = NULL WHERE org_id = $1', [org.orgId]);
+    await su.query(backfill.replace(/^\s*--.*$/gm, ''));
+    expect(await nk()).toEqual(expected);
   });
 });

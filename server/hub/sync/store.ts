@@ -53,13 +53,16 @@ export async function loadState(client: pg.PoolClient, orgId: string, mutations:
   }
   const state: MergeState = { rows: new Map(), facts: new Map(), naturalKeys: new Map() };
   const [tbls, ids] = unzip(rowKeys);
+  // Key lookups are LATERAL … LIMIT 1, so each key is one primary-key probe whatever the statistics
+  // say: a plain join, planned on fresh or stale statistics (a depot's first push of its history),
+  // hashed every row of the org's table and made each batch cost as much as the org's size.
   const rows = await client.query<RowRecord>(
     `SELECT r.tbl, r.row_id, r.fields, r.clocks, r.versions, r.version, r.gone FROM rows r
        WHERE r.org_id = $1 AND r.tbl = 'users'
      UNION ALL
      SELECT r.tbl, r.row_id, r.fields, r.clocks, r.versions, r.version, r.gone
        FROM unnest($2::text[], $3::text[]) AS k(tbl, row_id)
-       JOIN rows r ON r.org_id = $1 AND r.tbl = k.tbl AND r.row_id = k.row_id
+       CROSS JOIN LATERAL (SELECT * FROM rows r WHERE r.org_id = $1 AND r.tbl = k.tbl AND r.row_id = k.row_id LIMIT 1) r
       WHERE k.tbl <> 'users'`,
     [orgId, tbls, ids],
   );
@@ -68,7 +71,7 @@ export async function loadState(client: pg.PoolClient, orgId: string, mutations:
     const [ftbls, fids] = unzip(factKeys);
     const facts = await client.query<{ tbl: string; row_id: string; fields: Record<string, unknown> }>(
       `SELECT f.tbl, f.row_id, f.fields FROM unnest($2::text[], $3::text[]) AS k(tbl, row_id)
-         JOIN facts f ON f.org_id = $1 AND f.tbl = k.tbl AND f.row_id = k.row_id`,
+         CROSS JOIN LATERAL (SELECT * FROM facts f WHERE f.org_id = $1 AND f.tbl = k.tbl AND f.row_id = k.row_id LIMIT 1) f`,
       [orgId, ftbls, fids],
     );
     for (const f of facts.rows) state.facts.set(keyOf(f.tbl, f.row_id), f.fields);
@@ -76,8 +79,8 @@ export async function loadState(client: pg.PoolClient, orgId: string, mutations:
   for (const [tbl, claim] of claims) {
     const nk = hubTable(tbl)!.naturalKey!;
     const found = await client.query<{ row_id: string; fields: Record<string, unknown> }>(
-      `SELECT row_id, fields FROM rows WHERE org_id = $1 AND tbl = $2 AND NOT gone AND fields->>$3 = ANY($4::text[])`,
-      [orgId, tbl, claim.column, [...claim.values]],
+      `SELECT row_id, fields FROM rows WHERE org_id = $1 AND tbl = $2 AND nk = ANY($3::text[])`,
+      [orgId, tbl, [...claim.values]],
     );
     for (const r of found.rows) {
       const key = naturalKeyOf(tbl, nk.columns, r.fields);
@@ -119,19 +122,36 @@ export interface PushWrites {
   answered: { mutation: PushMutation; result: PushResult }[];
 }
 
+/** The `nk` column: the value a table's one-column natural key claims, while the row is not gone (loadState's claims). */
+function naturalKeyValue(tbl: string, row: HubRow): string | null {
+  const nk = hubTable(tbl)?.naturalKey;
+  const column = nk && nk.rule !== 'same-row' ? nk.columns[0] : undefined;
+  const value = column ? row.fields[column] : undefined;
+  return !row.gone && typeof value === 'string' ? value : null;
+}
+
 /** One statement per table for the whole batch; jsonb_to_recordset keeps it to one parameter each. */
 export async function writePush(client: pg.PoolClient, w: PushWrites): Promise<void> {
   if (w.rows.length) {
     const payload = w.rows.map(({ key, row }) => {
       const [tbl, row_id] = splitKey(key);
-      return { tbl, row_id, fields: row.fields, clocks: row.clocks, versions: row.versions, version: row.version, gone: row.gone };
+      return {
+        tbl,
+        row_id,
+        fields: row.fields,
+        clocks: row.clocks,
+        versions: row.versions,
+        version: row.version,
+        gone: row.gone,
+        nk: naturalKeyValue(tbl, row),
+      };
     });
     await client.query(
-      `INSERT INTO rows (org_id, tbl, row_id, fields, clocks, versions, version, gone)
-       SELECT $1, x.tbl, x.row_id, x.fields, x.clocks, x.versions, x.version, x.gone
-         FROM jsonb_to_recordset($2::jsonb) AS x(tbl text, row_id text, fields jsonb, clocks jsonb, versions jsonb, version bigint, gone boolean)
+      `INSERT INTO rows (org_id, tbl, row_id, fields, clocks, versions, version, gone, nk)
+       SELECT $1, x.tbl, x.row_id, x.fields, x.clocks, x.versions, x.version, x.gone, x.nk
+         FROM jsonb_to_recordset($2::jsonb) AS x(tbl text, row_id text, fields jsonb, clocks jsonb, versions jsonb, version bigint, gone boolean, nk text)
        ON CONFLICT (org_id, tbl, row_id) DO UPDATE
-         SET fields = excluded.fields, clocks = excluded.clocks, versions = excluded.versions, version = excluded.version, gone = excluded.gone`,
+         SET fields = excluded.fields, clocks = excluded.clocks, versions = excluded.versions, version = excluded.version, gone = excluded.gone, nk = excluded.nk`,
       [w.orgId, JSON.stringify(payload)],
     );
   }
