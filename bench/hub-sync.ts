@@ -5,13 +5,14 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
-import { DB_FILE } from '../server/host.js';
+import { createHost, DB_FILE } from '../server/host.js';
 import { createOrg } from '../server/hub/accounts/service.js';
 import { createHubPool } from '../server/hub/db/pool.js';
 import { issueEnrolmentCode } from '../server/hub/enrolment/service.js';
 import { startLocalCluster, type LocalCluster } from '../server/hub/local-cluster.js';
 import { startHub, type RunningHub } from '../server/hub/serve.js';
-import { hostCommand, startChild, type RunningChild } from './host-process.js';
+import { hostCommand, repoRoot, startChild, type RunningChild } from './host-process.js';
+import { newestProfile, summariseProfile } from './profile.js';
 import { benchHubIngest } from './hub-ingest.js';
 import { startCountingProxy, type CountingProxy, type WireExchange } from './hub-proxy.js';
 import { medianParts, pullParts, pushParts } from './hub-wire.js';
@@ -84,9 +85,9 @@ async function enrolmentCode(ctx: Ctx): Promise<string> {
 }
 
 /** A new depot process that joins the org at first-run setup; returns once setup answered. */
-async function joinDepot(ctx: Ctx, name: string): Promise<Depot> {
+async function joinDepot(ctx: Ctx, name: string, nodeArgs: string[] = []): Promise<Depot> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `depotdesk-bench-${name.toLowerCase()}-`));
-  const child = await startChild(hostCommand(), dir, 'warn');
+  const child = await startChild(hostCommand(), dir, 'warn', nodeArgs);
   if (!child.setupCode) throw new Error(`depot ${name} printed no setup code`);
   const joinedAt = performance.now();
   const res = await api({ child }, 'POST', '/api/v1/setup', {
@@ -286,6 +287,49 @@ async function plainCopy(ctx: Ctx): Promise<{ ms: number; rows: number }> {
   }
 }
 
+/**
+ * A second reference: the same rows written with plain INSERTs (one transaction) into the depot's
+ * own work_orders table (a freshly migrated depot file: its indexes and full-text triggers), so the
+ * table's own cost is told apart from the sync apply's.
+ */
+async function schemaCopy(ctx: Ctx): Promise<{ ms: number; rows: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-bench-schema-'));
+  createHost({ dataDir: dir }).close();
+  const db = new Database(path.join(dir, DB_FILE));
+  try {
+    db.pragma('foreign_keys = OFF');
+    const columns = new Map(
+      (db.prepare('PRAGMA table_info(work_orders)').all() as { name: string; notnull: number; dflt_value: unknown }[]).map((c) => [
+        c.name,
+        c,
+      ]),
+    );
+    const t0 = performance.now();
+    const res = await ctx.su.query<{ row_id: string; fields: Record<string, unknown> }>(
+      "SELECT row_id, fields FROM rows WHERE org_id = $1 AND tbl = 'work_orders'",
+      [ctx.orgId],
+    );
+    const first = res.rows[0]!.fields;
+    // Columns the hub sends; derived ones it does not send (NOT NULL, no default) take the first row's
+    // value as stored by the bench's depot A would have them: here a constant, enough for the indexes.
+    const sent = Object.keys(first).filter((c) => c !== 'id' && columns.has(c));
+    const derived = [...columns.values()].filter((c) => c.notnull && c.dflt_value === null && c.name !== 'id' && !sent.includes(c.name));
+    const names = ['id', ...sent, ...derived.map((c) => c.name)];
+    const insert = db.prepare(
+      `INSERT INTO work_orders (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+    );
+    const value = (v: unknown) =>
+      v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : typeof v === 'boolean' ? Number(v) : v;
+    db.transaction(() => {
+      for (const r of res.rows) insert.run(r.row_id, ...sent.map((c) => value(r.fields[c])), ...derived.map(() => 0));
+    })();
+    return { ms: performance.now() - t0, rows: res.rows.length };
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function wireRows(samples: EditSample[]): { rows: Row[]; detail: string[] } {
@@ -346,6 +390,8 @@ export interface HubSyncOptions {
   rows?: number;
   ingestMutations?: number;
   log?: (m: string) => void;
+  /** Run depot C under --cpu-prof and print its top frames (`--cpu-prof` standalone). */
+  profile?: boolean;
 }
 
 /** Part 1: bench/hub-ingest.ts (applyPush as it is, beside plain INSERTs), on its own database in the cluster. */
@@ -448,8 +494,11 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
     log(`hub: ${bulk} work orders written as copies of the bench's pushed one in ${ms(performance.now() - t0)}; org version ${target}`);
     const plain = await plainCopy(ctx);
     log(`reference: ${plain.rows} rows by one SELECT into a plain SQLite table in one transaction: ${ms(plain.ms)}`);
+    const schema = await schemaCopy(ctx);
+    log(`second reference: the same into a fresh depot file's work_orders (its indexes and full-text triggers): ${ms(schema.ms)}`);
     log('depot C joins the org and pulls the snapshot …');
-    const c = await joinDepot(ctx, 'C');
+    const profDir = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-bench-profiles-')) : null;
+    const c = await joinDepot(ctx, 'C', profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
     depots.push(c);
     await waitSynced(c, target, 600_000, 100);
     const syncMs = performance.now() - c.joinedAt;
@@ -466,11 +515,28 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
       pass: syncMs < 10_000 && held >= expected,
     });
     rows.push({
+      metric:
+        "initial sync, second reference: the same SELECT into a fresh depot file's work_orders (its indexes and full-text trigger), one txn",
+      value: ms(schema.ms),
+      target: '',
+      pass: null,
+    });
+    rows.push({
       metric: `initial sync: of which C's ${pulls.length} pull requests at the hub (through the proxy) · the rest (C applying, between requests)`,
       value: `${ms(hubMs)} · ${ms(syncMs - hubMs)}`,
       target: '',
       pass: null,
     });
+    if (profDir) {
+      await c.child.stop(60_000);
+      const file = newestProfile(profDir);
+      if (file) {
+        const summary = summariseProfile(file, repoRoot(), 12);
+        log(`C's CPU profile from start to synced: ${file}`);
+        log(`  idle ${summary.idlePct.toFixed(1)} %, GC ${summary.gcPct.toFixed(1)} %; top self time (share of busy time):`);
+        for (const f of summary.top) log(`    ${f.selfPct.toFixed(1).padStart(5)} %  ${f.name}`);
+      }
+    }
     return rows;
   } finally {
     for (const d of depots) await stopDepot(d).catch(() => undefined);
@@ -481,7 +547,7 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
   }
 }
 
-// `node --import tsx bench/hub-sync.ts [--edits N] [--rows N] [--ingest N]`: this section alone, from source.
+// `node --import tsx bench/hub-sync.ts [--edits N] [--rows N] [--ingest N] [--cpu-prof]`: this section alone, from source.
 // Not inside a bundle (dist/host/bench.js): there every module's import.meta.url is the bundle's own.
 if (!process.env.DEPOTDESK_BUNDLE_ENTRY && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const arg = (flag: string) => {
@@ -492,6 +558,7 @@ if (!process.env.DEPOTDESK_BUNDLE_ENTRY && import.meta.url === pathToFileURL(pro
     edits: Number(arg('--edits') ?? 60),
     rows: Number(arg('--rows') ?? 100_000),
     ingestMutations: Number(arg('--ingest') ?? 20_000),
+    profile: process.argv.includes('--cpu-prof'),
     log: (m) => console.log(`  ${m}`),
   });
   console.log(markdownTable(rows));
