@@ -7,6 +7,8 @@ import { createOrg } from './accounts/service.js';
 import { migrateHub } from './db/migrate.js';
 import { createAppLogin } from './db/app-login.js';
 import { createHubPool } from './db/pool.js';
+import { DEFAULT_HUB_CONFIG } from './deps.js';
+import { issueCodesAsAdmin } from './enrolment/service.js';
 import { startHub } from './serve.js';
 import { tryLocally } from './try-locally.js';
 
@@ -18,6 +20,8 @@ const USAGE = `Usage:
   npm run hub -- create-login --database-url postgres://owner@host/db [--name depotdesk_hub_web]
       creates (or gives a new password to) the login the hub serves through: it owns nothing and may
       only act as depotdesk_hub_app. Prints its URL for --app-database-url (keep it secret).
+  npm run hub -- issue-code --database-url postgres://… --admin-email a@acme.example [--count 1]
+      prints one-use enrolment codes (valid 24 h) of that hub admin's org, for depots to join with
   npm run hub -- create-org --database-url postgres://… --name "Acme Utilities" --admin-email a@acme.example
       [--admin-name "Ada Admin"] [--slug acme] [--admin-password …]
       creates an org and its first hub admin and prints their ids. The password may come from
@@ -57,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       'local-cluster': { type: 'boolean' },
       'tls-cert': { type: 'string' },
       'app-database-url': { type: 'string' },
+      count: { type: 'string' },
       'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +88,20 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         JSON.stringify({ orgId: made.orgId, slug: made.slug, adminAccountId: made.accountId, adminEmail: parsed.data.adminEmail }),
       );
+    } finally {
+      await pool.end();
+    }
+    return;
+  }
+  if (command === 'issue-code') {
+    const count = Number(values.count ?? 1);
+    if (!Number.isInteger(count) || count < 1 || count > 50) fail('--count must be a whole number from 1 to 50.');
+    if (!values['admin-email']) fail('--admin-email is required: the hub admin the codes are issued by.');
+    await migrateHub(databaseUrl);
+    const pool = createHubPool(databaseUrl, { max: 1 });
+    try {
+      const codes = await issueCodesAsAdmin(pool, values['admin-email'], count, Date.now(), DEFAULT_HUB_CONFIG.enrolmentCodeTtlMs);
+      for (const c of codes) console.log(`${c.code}  (valid until ${new Date(c.expiresAt).toISOString()})`);
     } finally {
       await pool.end();
     }

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_EPOCH } from '../../sync/contract-protocol.js';
@@ -60,6 +62,38 @@ describe('enrolment codes', () => {
     expect(r.type).toMatch(/problem\+json/);
     expect((await su.query('SELECT count(*)::int AS n FROM enrolment_codes WHERE org_id = $1', [org.orgId])).rows[0].n).toBe(0);
   });
+});
+
+describe('npm run hub -- issue-code', () => {
+  it('when run with an admin e-mail, then it prints codes of that admin’s org that enrol a depot; a manager or unknown e-mail gets none', async () => {
+    const org = await t.org();
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', path.join(import.meta.dirname, '../cli.ts'), 'issue-code', '--database-url', t.db.url, ...args],
+          { encoding: 'utf8' },
+          (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
+        );
+      });
+    const ok = await cli(['--admin-email', org.email, '--count', '2']);
+    expect(ok.code, ok.err).toBe(0);
+    const codes = [...ok.out.matchAll(/^([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4}) {2}\(valid until /gm)].map((m) => m[1]!);
+    expect(codes).toHaveLength(2);
+    // The command stamps codes with the real time; the test hub's clock is fixed in 2030.
+    const fixed = t.clock.now;
+    t.clock.now = Date.now();
+    const node = randomUUID();
+    const enrol = await t.call('POST', '/hub/v1/enrol', { body: enrolBody(codes[0]!, randomUUID(), node) });
+    t.clock.now = fixed;
+    expect(enrol.status, JSON.stringify(enrol.body)).toBe(200);
+    expect((await su.query('SELECT org_id FROM nodes WHERE id = $1', [node])).rows).toEqual([{ org_id: org.orgId }]);
+    await su.query(`UPDATE hub_accounts SET role = 'manager' WHERE id = $1`, [org.adminId]);
+    const manager = await cli(['--admin-email', org.email]);
+    expect([manager.code, manager.out]).toEqual([1, '']);
+    expect(manager.err).toMatch(/not a hub admin/);
+    expect((await cli(['--admin-email', 'nobody@example.test'])).err).toMatch(/not a hub admin/);
+  }, 60_000);
 });
 
 describe('enrolling a depot', () => {

@@ -3,9 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { AppError, ConflictError } from '../../errors.js';
 import { SYNC_SCHEMA_EPOCH, type EnrolAnswer, type EnrolRequest } from '../../sync/contract-protocol.js';
-import { enrolmentCodeByHash } from '../db/lookups.js';
+import { accountByEmail, enrolmentCodeByHash } from '../db/lookups.js';
 import { withOrg } from '../db/pool.js';
-import { enrolmentCodes, hubOrgs, nodes, orgVersions } from '../db/schema.js';
+import { enrolmentCodes, hubAccounts, hubOrgs, nodes, orgVersions } from '../db/schema.js';
 import type { AccountAuth } from '../http/auth.js';
 import { newEnrolmentCode, newSecret, normaliseCode, sha256 } from '../secrets.js';
 
@@ -29,6 +29,25 @@ export async function issueEnrolmentCode(
     }),
   );
   return { code, expiresAt };
+}
+
+/**
+ * `npm run hub -- issue-code --admin-email …`: codes issued on the hub's own machine, for a hub with
+ * no console yet. The e-mail must name an active admin account; the codes are theirs, as if issued
+ * through the API with their session.
+ */
+export async function issueCodesAsAdmin(pool: pg.Pool, email: string, count: number, now: number, ttlMs: number) {
+  const account = await accountByEmail(pool, email);
+  const role = account
+    ? await withOrg(pool, account.orgId, async ({ db }) => {
+        const [row] = await db.select({ role: hubAccounts.role }).from(hubAccounts).where(eq(hubAccounts.id, account.accountId));
+        return row?.role ?? null;
+      })
+    : null;
+  if (!account || role !== 'admin') throw new AppError(403, 'not_an_admin', `${email} is not a hub admin account.`);
+  const codes: { code: string; expiresAt: number }[] = [];
+  for (let i = 0; i < count; i++) codes.push(await issueEnrolmentCode(pool, account, now, ttlMs));
+  return codes;
 }
 
 const refused = (code: string, message: string) => new AppError(401, code, message);
