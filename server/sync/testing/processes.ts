@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { repoRoot } from '../../../bench/host-process.js';
+import { createAppLogin } from '../../hub/db/app-login.js';
+import { migrateHub } from '../../hub/db/migrate.js';
 
 /**
  * Depot hosts and hubs as real child processes (the built bundles or the sources through tsx, see
@@ -326,10 +328,18 @@ export class HubProcess {
   url = '';
   private handle: ChildHandle | null = null;
 
-  private constructor(readonly databaseUrl: string) {}
+  private constructor(
+    readonly databaseUrl: string,
+    /** The login the hub serves through, which owns nothing (db/app-login.ts), as every hub test does. */
+    private readonly appDatabaseUrl: string,
+  ) {}
 
   static async start(databaseUrl: string): Promise<HubProcess> {
-    const h = new HubProcess(databaseUrl);
+    // The app role the login is granted comes with the migrations; the hub would run them anyway.
+    await migrateHub(databaseUrl);
+    // Roles are cluster-wide: one fixed name and password, so concurrent test files set the same ones.
+    const appUrl = await createAppLogin(databaseUrl, { name: 'depotdesk_hub_web_test', password: 'test' });
+    const h = new HubProcess(databaseUrl, appUrl);
     await h.launch();
     return h;
   }
@@ -343,7 +353,11 @@ export class HubProcess {
   }
 
   private async launch(): Promise<void> {
-    const h = spawnEntry('server/hub/cli.ts', ['--database-url', this.databaseUrl, '--port', '0'], {});
+    const h = spawnEntry(
+      'server/hub/cli.ts',
+      ['--database-url', this.databaseUrl, '--app-database-url', this.appDatabaseUrl, '--port', '0'],
+      {},
+    );
     this.handle = h;
     try {
       // cli.ts prints the address it listens on, the real port when asked for port 0.
