@@ -26,8 +26,13 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+const dirs = new Set<string>();
+
+/** SIGKILLs every child still running, then deletes the data directories tempDir() made. */
 export async function killAll(): Promise<void> {
   await Promise.all([...running].map((c) => signalAndWait(c, 'SIGKILL')));
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  dirs.clear();
 }
 
 function exited(child: ChildProcess): boolean {
@@ -154,7 +159,9 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
 }
 
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `depotdesk-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `depotdesk-fault-${prefix}-`));
+  dirs.add(dir);
+  return dir;
 }
 
 export interface Answer<T = Record<string, unknown>> {
