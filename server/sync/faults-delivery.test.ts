@@ -209,6 +209,20 @@ describe('sync faults between real processes: delivery', () => {
     await convergeAndCheck();
   }, 60_000);
 
+  it('when both links drop, duplicate, lose and cut a third of all requests at random, then both depots still converge', async () => {
+    const flaky = { mode: 'drop', probability: 0.35, choices: ['drop', 'duplicate', 'lose-answer', 'reset-mid-body'] } as const;
+    toA.set({ ...flaky, choices: [...flaky.choices] });
+    toB.set({ ...flaky, choices: [...flaky.choices] });
+    for (let i = 0; i < 8; i++) acknowledged.push(await create(a, `Flaky A ${i}`), await create(b, `Flaky B ${i}`));
+    // Sync through the faults for a while (each call may fail), then heal and check.
+    for (let i = 0; i < 6; i++) await Promise.all([a.syncNow(), b.syncNow()]);
+    expect(
+      [...toA.events, ...toB.events].some((e) => e.action !== 'pass'),
+      `some fault was drawn; ${seeds()}`,
+    ).toBe(true);
+    await convergeAndCheck();
+  }, 60_000);
+
   it('when the hub refuses one mutation, then the mutations queued behind it still apply', async () => {
     const made = await a.api<{ id: string }>('POST', '/api/v1/users', {
       email: 'dana@a.test',

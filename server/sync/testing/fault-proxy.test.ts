@@ -26,7 +26,7 @@ beforeAll(async () => {
   wss.on('connection', (s) => s.on('message', (m) => s.send(`echo:${String(m)}`)));
   await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
   hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
-  proxy = await new FaultProxy(hubUrl, 42).start();
+  proxy = await new FaultProxy(hubUrl, 7).start();
 });
 
 afterAll(async () => {
@@ -136,6 +136,14 @@ describe('fault proxy', () => {
     expect(seen).toEqual(['POST /push y']);
   });
 
+  it('choices: each hit request gets a mode drawn from the list', async () => {
+    proxy.set({ mode: 'drop', choices: ['drop', 'duplicate'], times: 6 });
+    for (let i = 0; i < 6; i++) await post(`c${i}`).catch(() => undefined);
+    const drawn = proxy.events.slice(-6).map((e) => e.action);
+    expect(new Set(drawn).size <= 2 && drawn.every((m) => m === 'drop' || m === 'duplicate'), proxy.describe()).toBe(true);
+    expect(seen.length, proxy.describe()).toBe(2 * drawn.filter((m) => m === 'duplicate').length);
+  });
+
   it('probability: the same seed hits the same requests', async () => {
     const draw = (seed: number) => {
       const r = prng(seed);
@@ -143,11 +151,14 @@ describe('fault proxy', () => {
     };
     expect(draw(7)).toEqual(draw(7));
     expect(draw(7)).not.toEqual(draw(8));
-    proxy.set({ mode: 'drop', probability: 0.5 });
+    // A proxy of its own, so no earlier test has drawn from its PRNG.
+    const own = await new FaultProxy(hubUrl, 42).start();
+    own.set({ mode: 'drop', probability: 0.5 });
     const outcomes: boolean[] = [];
+    const postOwn = (body: string) => fetch(`${own.url}/push`, { method: 'POST', body });
     for (let i = 0; i < 10; i++)
       outcomes.push(
-        await post(String(i)).then(
+        await postOwn(String(i)).then(
           () => true,
           () => false,
         ),
@@ -157,6 +168,7 @@ describe('fault proxy', () => {
       const r = prng(42);
       return Array.from({ length: 10 }, () => r() >= 0.5);
     })();
-    expect(outcomes, proxy.describe()).toEqual(expected);
+    await own.stop();
+    expect(outcomes, own.describe()).toEqual(expected);
   });
 });

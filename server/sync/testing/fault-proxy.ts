@@ -46,6 +46,8 @@ export interface Fault {
   /** Hit at most this many requests, then pass again (default: until `heal()`). */
   times?: number;
   delayMs?: number;
+  /** A hit request gets one of these, drawn from the seeded PRNG (then `mode` only says a fault is on). */
+  choices?: FaultMode[];
 }
 
 export interface ProxyEvent {
@@ -211,6 +213,7 @@ export class FaultProxy extends EventEmitter {
     // Drawn for every matching request, so the sequence depends only on the seed and the request order.
     if (f.probability !== undefined && this.random() >= f.probability) return 'pass';
     this.hits += 1;
+    if (f.choices?.length) return f.choices[Math.floor(this.random() * f.choices.length)]!;
     return f.mode;
   }
 
