@@ -4,7 +4,7 @@ import { systemCtx } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { IdRanges, writeMutation } from '../core/mutation-log.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
-import { pageFromBatches } from '../testing/sync-page.js';
+import { drainAsApplied, pageFromBatches } from '../testing/sync-page.js';
 import { installWriteCensus } from '../testing/write-census.js';
 import { seedWorld, workOrderAt, type World } from '../work-orders/fixtures.js';
 import { updateWorkOrder } from '../work-orders/service.js';
@@ -33,20 +33,7 @@ const count = (t: TestHost, sql: string, ...params: unknown[]) =>
     .pluck()
     .get(...params) as number;
 
-/** Everything A has not had acknowledged, batch by batch, each acknowledged as applied (a hub that takes it all). */
-function drain(t: TestHost, orgId: string, maxMutations = 50): PushBatch[] {
-  const out: PushBatch[] = [];
-  for (let batch = readPushBatch(t.host, orgId, { maxMutations }); batch; batch = readPushBatch(t.host, orgId, { maxMutations })) {
-    out.push(batch);
-    const answer: PushAnswer = {
-      ackedSeq: batch.toSeq,
-      version: batch.toSeq,
-      results: batch.mutations.map((m) => ({ id: m.id, seq: m.seq, outcome: 'applied' as const })),
-    };
-    applyPushAnswer(t.host, orgId, batch, answer);
-  }
-  return out;
-}
+const drain = (t: TestHost, orgId: string, maxMutations = 50): PushBatch[] => drainAsApplied(t.host, orgId, maxMutations);
 
 /** Three telemetry readings logged as one id range, as the telemetry pipeline logs its flushes. */
 function writeReadings(t: TestHost, orgId: string): void {

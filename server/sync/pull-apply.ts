@@ -6,6 +6,7 @@ import { runSyncApply } from './apply-scope.js';
 import { PullPage } from './contract-protocol.js';
 import { PendingFields } from './pending.js';
 import { RowApplier, type ApplyCounts } from './row-apply.js';
+import { withBulkSearchIndex } from './search-index.js';
 import { ackedSeq, readSyncState } from './sync-state.js';
 
 export interface PullApplyResult {
@@ -55,8 +56,11 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
       touched,
     );
     for (let i = 0; i < page.facts.length; i++) applier.fact(page.facts[i]!, `facts.${i}`);
-    for (let i = 0; i < page.rows.length; i++) applier.row(page.rows[i]!, `rows.${i}`);
-    const done = applier.finish();
+    const workOrders = page.rows.filter((r) => r.t === 'work_orders').map((r) => r.r);
+    const done = withBulkSearchIndex(sqlite, workOrders, () => {
+      for (let i = 0; i < page.rows.length; i++) applier.row(page.rows[i]!, `rows.${i}`);
+      return applier.finish();
+    });
     if (applier.latestStamp) {
       try {
         // Our next stamps sort after everything we have seen from the organization.

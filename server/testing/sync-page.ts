@@ -1,5 +1,23 @@
 import { policyOf } from '../../db/schema/sync-policies.js';
-import type { PullFact, PullPage, PullRow, PushBatch } from '../sync/contract-protocol.js';
+import type { Host } from '../core/context.js';
+import type { PullFact, PullPage, PullRow, PushAnswer, PushBatch } from '../sync/contract-protocol.js';
+import { applyPushAnswer } from '../sync/push-answer.js';
+import { readPushBatch } from '../sync/push-batch.js';
+
+/** Everything a depot has not had acknowledged, batch by batch, each acknowledged as applied (a hub that takes it all). */
+export function drainAsApplied(host: Host, orgId: string, maxMutations = 50): PushBatch[] {
+  const out: PushBatch[] = [];
+  for (let batch = readPushBatch(host, orgId, { maxMutations }); batch; batch = readPushBatch(host, orgId, { maxMutations })) {
+    out.push(batch);
+    const answer: PushAnswer = {
+      ackedSeq: batch.toSeq,
+      version: batch.toSeq,
+      results: batch.mutations.map((m) => ({ id: m.id, seq: m.seq, outcome: 'applied' as const })),
+    };
+    applyPushAnswer(host, orgId, batch, answer);
+  }
+  return out;
+}
 
 /**
  * Test-only stand-in for the hub's pull (docs/sync.md "Pull"): folds push batches into the page a
