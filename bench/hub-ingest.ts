@@ -147,13 +147,15 @@ export async function benchHubIngest(
     const node = randomUUID();
     const adminId = randomUUID();
     const setup = mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(orgId, adminId) });
-    await withOrg(pool, orgId, (tx) => applyPush(tx, { orgId, nodeId: node, now: 1 }, batch(node, [setup])));
+    await withOrg(pool, orgId, (tx) => applyPush(tx, { orgId, nodeId: node, now: Date.now() }, batch(node, [setup])));
     const ms = workload(adminId, count, 2);
     let afterSeq = 1;
     const started = performance.now();
     for (let i = 0; i < ms.length; i += batchSize) {
       const part = ms.slice(i, i + batchSize);
-      const answer = await withOrg(pool, orgId, (tx) => applyPush(tx, { orgId, nodeId: node, now: 1 }, batch(node, part, { afterSeq })));
+      const answer = await withOrg(pool, orgId, (tx) =>
+        applyPush(tx, { orgId, nodeId: node, now: Date.now() }, batch(node, part, { afterSeq })),
+      );
       if (answer.results.some((r) => r.outcome !== 'applied'))
         throw new Error(`bench mutation not applied: ${JSON.stringify(answer.results.find((r) => r.outcome !== 'applied'))}`);
       afterSeq = answer.ackedSeq;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PushChange, PushMutation } from '../../sync/contract-protocol.js';
 import { checkPermit, TABLE_PERMITS } from '../../sync/permits.js';
 import { allPolicies } from '../../../db/schema/sync-policies.js';
-import { conflictEventIdFor, HELD_FROM, mergeMutations, type MergeState } from './merge.js';
+import { conflictEventIdFor, HELD_FROM, hubHlc, mergeMutations, type MergeState } from './merge.js';
 import { keyOf } from './rows.js';
 import { hlc, mutation, setupChanges, workOrderInsert } from './testing.js';
 
@@ -34,7 +34,9 @@ function setUp(): MergeState {
   return state;
 }
 
-const ctx = (version: number) => ({ nodeId: randomUUID(), epoch: 1, now: 1, version });
+/** The hub's clock in these tests: later than every stamp they make, so none is from the future (hubHlc). */
+const HUB_NOW = 1_900_000_000_000;
+const ctx = (version: number) => ({ nodeId: randomUUID(), epoch: 1, now: HUB_NOW, version });
 const run = (state: MergeState, ms: PushMutation[], version = 10) => mergeMutations(state, ctx(version), ms);
 const field = (state: MergeState, t: string, r: string, f: string) => state.rows.get(keyOf(t, r))?.fields[f];
 const update = (t: string, r: string, f: Record<string, unknown>): PushChange => ({ t, r, op: 'update', f });
@@ -148,6 +150,35 @@ describe('mergeMutations', () => {
       r: conflictEventIdFor(dispatch.id, 0),
       fields: { type: 'sync_conflict', work_order_id: wo, data: { node: 'node-b', mutationId: dispatch.id } },
     });
+  });
+
+  it('when a depot’s clock runs hours ahead, then its edit is ordered at the hub’s clock and a later edit from another depot still wins', () => {
+    const now = 1_800_000_000_000;
+    const state = setUp();
+    const wo = randomUUID();
+    const at = (nodeId: string) => ({ nodeId, epoch: 1, now, version: 10 });
+    mergeMutations(state, at('a'), [mutation({ seq: 2, actorId: ADMIN, hlc: hlc(now - 1_000), changes: [workOrderInsert(wo, 'AVM-1')] })]);
+    const ahead = mutation({
+      seq: 3,
+      actorId: ADMIN,
+      hlc: hlc(now + 3 * 3600_000, 'fast'),
+      changes: [update('work_orders', wo, { title: 'from the fast clock' })],
+    });
+    mergeMutations(state, at('fast'), [ahead]);
+    expect(state.rows.get(keyOf('work_orders', wo))!.clocks.title).toBe(hlc(now, 'fast'));
+    // A second later by the hub's clock another depot edits the same field: it wins.
+    const later = mutation({
+      seq: 2,
+      actorId: ADMIN,
+      hlc: hlc(now + 1_000, 'b'),
+      changes: [update('work_orders', wo, { title: 'later, from B' })],
+    });
+    const out = mergeMutations(state, { ...at('b'), now: now + 1_000 }, [later]);
+    expect(out.merged[0]!.result.current).toBeUndefined();
+    expect(field(state, 'work_orders', wo, 'title')).toBe('later, from B');
+    // A stamp from the past is taken as it is; one from the future keeps its counter and node.
+    expect(hubHlc(hlc(now - 30_000, 'x'), now)).toBe(hlc(now - 30_000, 'x'));
+    expect(hubHlc(hlc(now + 3_600_000, 'x', 7), now)).toBe(hlc(now, 'x', 7));
   });
 
   it('when a work order resumes from hold, then the hub lets it return only to the status it was held from', () => {
@@ -279,7 +310,7 @@ describe('mergeMutations', () => {
 });
 
 describe("a joining depot's own setup", () => {
-  const joinCtx = (nodeIsNew: boolean) => ({ nodeId: randomUUID(), epoch: 1, now: 1, version: 10, nodeIsNew });
+  const joinCtx = (nodeIsNew: boolean) => ({ nodeId: randomUUID(), epoch: 1, now: HUB_NOW, version: 10, nodeIsNew });
   const newAdmin = (id: string): PushChange => ({
     t: 'users',
     r: id,

@@ -91,6 +91,20 @@ export interface MergeOutput {
  */
 export const HELD_FROM = '~held_from_status';
 
+/**
+ * A depot whose clock runs hours ahead stamps its edits hours ahead; taken as sent, they would beat
+ * every later edit of the same field from the other depots until real time caught up, each of those
+ * reverted everywhere with no conflict to show for it. An edit cannot have happened after it reached
+ * the hub, so the hub orders a stamp from the future at its own clock, keeping the stamp's counter and
+ * node so ties still break the same way; the mutation keeps its own stamp in the applied record and
+ * the audit. A depot then pulls the value and its next edit, made later, wins as it should.
+ */
+export function hubHlc(hlc: string, now: number): string {
+  const at = hlc.indexOf(':');
+  const wall = Number(hlc.slice(0, at));
+  return Number.isFinite(wall) && wall > now ? `${String(now).padStart(at, '0')}${hlc.slice(at)}` : hlc;
+}
+
 /** Namespace of the ids the hub derives (conflict rows, sync_conflict events): never change it. */
 export const HUB_ID_NAMESPACE = 'f1d7a0f2-5a57-4c0b-9a55-2f0d3c5e61b4';
 export const conflictIdFor = (mutationId: string, n: number): string => v5(`conflict:${mutationId}:${n}`, HUB_ID_NAMESPACE);
@@ -149,6 +163,8 @@ class Stage {
     readonly version: number,
     /** The depot that sent the mutation, named in what it loses (a conflict's timeline entry). */
     readonly nodeId: string,
+    /** The mutation's HLC as the hub orders it: never later than the hub's clock (hubHlc). */
+    readonly hlc: string,
   ) {}
 
   peek(key: string): HubRow | undefined {
@@ -266,7 +282,7 @@ function checkIntent(table: HubTable, name: string, value: unknown): Intent {
 
 /** Last writer wins per field: takes what is newer by HLC, reports the rest as the hub's current value. */
 function lww(stage: Stage, t: string, r: string, row: HubRow, fields: Fields): void {
-  const { hlc } = stage.mutation;
+  const { hlc } = stage;
   for (const [name, value] of Object.entries(fields)) {
     const clock = row.clocks[name];
     if (clock === undefined || hlc > clock) {
@@ -335,7 +351,7 @@ function applyIntent(stage: Stage, actor: Actor, t: string, r: string, row: HubR
 function setField(stage: Stage, row: HubRow, name: string, value: unknown): void {
   row.fields[name] = value;
   // An intent is validated, not raced: its clock only says when the move happened (pull sends it as `c`).
-  row.clocks[name] = stage.mutation.hlc;
+  row.clocks[name] = stage.hlc;
   row.versions[name] = stage.version;
   row.version = stage.version;
 }
@@ -521,7 +537,7 @@ function commit(stage: Stage, out: MergeOutput): void {
 export function mergeMutations(state: MergeState, ctx: MergeContext, mutations: readonly PushMutation[]): MergeOutput {
   const out: MergeOutput = { merged: [], dirtyRows: new Set(), facts: [], batchRows: [], conflicts: [], version: ctx.version };
   mutations.forEach((m, i) => {
-    const stage = new Stage(state, m, out.version + 1, ctx.nodeId);
+    const stage = new Stage(state, m, out.version + 1, ctx.nodeId, hubHlc(m.hlc, ctx.now));
     stage.ownSetup = ctx.nodeIsNew === true && i === 0 && m.action === SETUP_ACTION && m.actorId === SETUP_ACTOR;
     let result: PushResult;
     try {

@@ -13,6 +13,9 @@ import { readPull } from './pull.js';
 import { conflictEventIdFor } from './merge.js';
 import { batch, hlc, mutation, setupChanges, workOrderInsert } from './testing.js';
 
+/** The hub's clock here: later than every stamp the tests make, so none is from the future (merge.ts hubHlc). */
+const HUB_NOW = 1_900_000_000_000;
+
 let db: TestDatabase;
 let pool: pg.Pool;
 let su: pg.Client;
@@ -54,7 +57,7 @@ async function newOrg(): Promise<Org> {
 }
 
 const push = (org: Org, node: string, b: PushBatch) =>
-  withOrg(pool, org.orgId, (tx) => applyPush(tx, { orgId: org.orgId, nodeId: node, now: 1 }, b));
+  withOrg(pool, org.orgId, (tx) => applyPush(tx, { orgId: org.orgId, nodeId: node, now: HUB_NOW }, b));
 const pull = (orgId: string, after: number, limit = 1000, since?: number) =>
   withOrg(pool, orgId, (tx) => readPull(tx, { orgId }, { after, limit, schema: 1, since }));
 const update = (t: string, r: string, f: Record<string, unknown>): PushChange => ({ t, r, op: 'update', f });
