@@ -1,21 +1,19 @@
+import { mulberry32 } from '../core/prng.js';
+
 /**
  * A small seeded PRNG (mulberry32) so `--seed N` rebuilds the same depot. Math.random cannot be
  * seeded, and a demo that changes on every run makes screenshots and bug reports hard to compare.
  */
 export class Prng {
-  private state: number;
+  private readonly rand: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.rand = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.rand();
   }
 
   /** Integer in [min, max] inclusive. */

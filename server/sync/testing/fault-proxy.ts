@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { mulberry32 } from '../../core/prng.js';
 
 /**
  * A man in the middle between a depot and its hub, for the sync fault tests: every HTTP request is
@@ -73,17 +74,8 @@ interface HubAnswer {
   body: Buffer;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The proxy's seeded PRNG (core/prng.ts): the same faults for the same seed. */
+export const prng = mulberry32;
 
 export function seedFromEnv(): number {
   const raw = process.env.DEPOTDESK_FAULT_SEED;
