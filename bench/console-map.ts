@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import type { Map as MapLibre } from 'maplibre-gl';
-import { repoRoot, startChild } from './host-process.js';
+import { repoRoot, startChild } from '../server/child-host/spawn.js';
 import { markdownTable, median, ms, percentile, type Row } from './stats.js';
 
 /**

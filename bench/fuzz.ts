@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { seedDemo } from '../server/seed/seed.js';
-import { hostCommand, startChild } from './host-process.js';
+import { hostCommand, startChild } from '../server/child-host/spawn.js';
 import { fuzzArbitrary, fuzzOnce, prepareTarget } from '../server/testing/fuzz/run.js';
 import { describe, type FuzzRequest } from '../server/testing/fuzz/requests.js';
 

@@ -11,7 +11,7 @@ import { createHubPool } from '../server/hub/db/pool.js';
 import { issueEnrolmentCode } from '../server/hub/enrolment/service.js';
 import { startLocalCluster, type LocalCluster } from '../server/hub/local-cluster.js';
 import { startHub, type RunningHub } from '../server/hub/serve.js';
-import { hostCommand, repoRoot, startChild, type RunningChild } from './host-process.js';
+import { hostCommand, repoRoot, startChild, type RunningChild } from '../server/child-host/spawn.js';
 import { newestProfile, summariseProfile } from './profile.js';
 import { benchHubIngest } from './hub-ingest.js';
 import { startCountingProxy, type CountingProxy, type WireExchange } from './hub-proxy.js';

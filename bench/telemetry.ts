@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { DB_FILE } from '../server/host.js';
 import { socatAvailable, startPtyPair, type PtyPair } from '../server/telemetry/io/socat.js';
 import { DEFAULT_INGEST } from '../server/telemetry/pipeline/ingest.js';
-import { hostCommand, repoRoot, startChild, type RunningChild } from './host-process.js';
+import { hostCommand, repoRoot, startChild, type RunningChild } from '../server/child-host/spawn.js';
 import { median, ms, percentile, type Row } from './stats.js';
 
 /**

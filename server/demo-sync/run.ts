@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hostCommand, startChild, type RunningChild } from '../../bench/host-process.js';
+import { hostCommand, startChild, type RunningChild } from '../child-host/spawn.js';
 import { startLocalHub, type LocalHub } from '../hub/try-locally.js';
 import { DEMO_PASSWORDS } from '../seed/catalog-people.js';
 import { seedDemo } from '../seed/seed.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { repoRoot } from '../../../bench/host-process.js';
+import { repoRoot } from '../../child-host/spawn.js';
 import { createAppLogin } from '../../hub/db/app-login.js';
 import { migrateHub } from '../../hub/db/migrate.js';
 
