@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PullPage, PushAnswer, PushBatch } from './contract-protocol.js';
+import { HubClient } from './hub-client.js';
 import { SyncLoop, type SyncLink, type SyncLoopStatus, type SyncStore } from './loop.js';
 
 /**
@@ -32,10 +33,14 @@ class MemoryStore implements SyncStore {
   acked = 0;
   total = 0;
   cursorValue = 0;
+  /** Where the current catch-up started, kept while pages say more (as sync-state.ts does). */
+  sinceValue: number | null = null;
   pages: PullPage[] = [];
   answers: PushAnswer[] = [];
   rewinds: (number | null)[] = [];
   resnapshots: string[] = [];
+  /** Throws instead of applying the page that starts here (a page this depot refuses). */
+  refuseAfter: number | null = null;
   errors: (string | null | undefined)[] = [];
   linkValue: SyncLink | null;
   constructor(hubUrl: string) {
@@ -59,15 +64,18 @@ class MemoryStore implements SyncStore {
     this.acked = expected ?? 0;
   }
   cursor() {
-    return { after: this.cursorValue, since: this.cursorValue };
+    return { after: this.cursorValue, since: this.sinceValue ?? this.cursorValue };
   }
   applyPullPage(page: PullPage) {
+    if (page.after === this.refuseAfter) throw new Error(`refused the page after ${page.after}`);
     this.pages.push(page);
+    this.sinceValue = page.more ? (this.sinceValue ?? page.after) : null;
     this.cursorValue = page.to;
   }
   resnapshot(reason: string) {
     this.resnapshots.push(reason);
     this.cursorValue = 0;
+    this.sinceValue = null;
   }
   pending() {
     return this.total - this.acked;
@@ -85,6 +93,8 @@ interface Script {
   pulls: string[];
   status?: number;
   resnapshotOnce?: boolean;
+  /** Answer 503 to a pull starting at this version. */
+  failPullAfter?: number;
   pageSize: number;
 }
 
@@ -116,6 +126,7 @@ async function fakeHub(script: Script) {
           script.resnapshotOnce = false;
           return send(410, { code: 'resnapshot_required', detail: 'cursor older than retention' });
         }
+        if (after === script.failPullAfter) return send(503, { code: 'x', detail: `scripted 503 for after=${after}` });
         const to = Math.min(script.version, after + script.pageSize);
         return send(200, { after, to, more: to < script.version, rows: [], facts: [] });
       }
@@ -150,6 +161,7 @@ let cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
   cleanup = [];
+  vi.restoreAllMocks();
 });
 
 async function setup(script: Partial<Script> = {}) {
@@ -253,6 +265,61 @@ describe('sync loop', () => {
       [1000, 2000],
       [2000, 2500],
     ]);
+  });
+
+  it('when a pull needs several pages, then the next page is requested before the previous one is applied', async () => {
+    const { store, loop } = await setup({ version: 2500, pageSize: 1000 });
+    const log: string[] = [];
+    const pull = HubClient.prototype.pull;
+    vi.spyOn(HubClient.prototype, 'pull').mockImplementation(function (this: HubClient, q) {
+      log.push(`pull ${q.after}`);
+      return pull.call(this, q);
+    });
+    const apply = store.applyPullPage.bind(store);
+    store.applyPullPage = (page) => {
+      log.push(`apply ${page.after}-${page.to}`);
+      apply(page);
+    };
+    await loop.runOnce();
+    expect(log).toEqual(['pull 0', 'pull 1000', 'apply 0-1000', 'pull 2000', 'apply 1000-2000', 'apply 2000-2500']);
+    expect(store.cursorValue).toBe(2500);
+  });
+
+  it('when the prefetched pull fails after a page was applied, then the cursor stays at that page and the next cycle goes on from it', async () => {
+    const { s, store, loop } = await setup({ version: 2500, pageSize: 1000, failPullAfter: 1000 });
+    const r = await loop.runOnce();
+    expect(r.error).toMatch(/503/);
+    expect(store.pages.map((p) => [p.after, p.to])).toEqual([[0, 1000]]);
+    expect(store.cursorValue).toBe(1000);
+    s.failPullAfter = undefined;
+    expect((await loop.runOnce()).error).toBeNull();
+    expect(store.pages.map((p) => [p.after, p.to])).toEqual([
+      [0, 1000],
+      [1000, 2000],
+      [2000, 2500],
+    ]);
+  });
+
+  it('when a page fails to apply while the next one is in flight, then the cycle fails on that page, the cursor stays and the dropped request rejects unseen', async () => {
+    const { s, store, loop } = await setup({ version: 2500, pageSize: 1000, failPullAfter: 1000 });
+    store.refuseAfter = 0;
+    const r = await loop.runOnce();
+    expect(r.error).toBe('refused the page after 0');
+    expect(store.cursorValue).toBe(0);
+    // The dropped request reaches the hub and its 503 comes back after the cycle ended: vitest fails
+    // the file on an unhandled rejection.
+    await eventually('the dropped request at the hub', () => s.pulls.length === 2);
+    expect(s.pulls.map((u) => new URL(u, 'http://x').searchParams.get('after'))).toEqual(['0', '1000']);
+  });
+
+  it('when a cycle may pull two pages, then it requests no third page ahead', async () => {
+    const { s, store } = await setup({ version: 5000, pageSize: 1000 });
+    const loop = new SyncLoop(store, { live: false, pollMs: 60_000, maxPagesPerCycle: 2 });
+    cleanup.push(() => loop.stop());
+    const r = await loop.runOnce();
+    expect(r).toMatchObject({ pulledPages: 2, error: null });
+    expect(store.cursorValue).toBe(2000);
+    expect(s.pulls.map((u) => new URL(u, 'http://x').searchParams.get('after'))).toEqual(['0', '1000']);
   });
 
   it('when the live socket opens again after a drop, then the loop pulls at once: what was poked meanwhile does not wait for the poll', async () => {

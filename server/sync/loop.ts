@@ -1,6 +1,13 @@
-import type { PullPage, PushAnswer, PushBatch } from './contract-protocol.js';
+import type { PullPage, PullQuery, PushAnswer, PushBatch } from './contract-protocol.js';
 import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
-import { HubClient, HubCredentialError, HubRefusedError, HubUnavailableError, type HubClientOptions } from './hub-client.js';
+import {
+  HubClient,
+  HubCredentialError,
+  HubRefusedError,
+  HubUnavailableError,
+  type HubClientOptions,
+  type PullOutcome,
+} from './hub-client.js';
 
 /**
  * The depot's sync loop (docs/sync.md): push everything pending, then pull until the hub has no
@@ -251,20 +258,46 @@ export class SyncLoop {
     }
   }
 
+  /**
+   * Pulls pages until the hub has no more (or maxPagesPerCycle). While page N is applied (synchronous
+   * SQLite), page N+1 is already requested: the hub reads it and its bytes arrive meanwhile. The
+   * prefetch asks what the loop would ask next (`after` = N's `to`; `since` unchanged, as the store
+   * keeps it while a page says more) and is used only when the store's cursor, read after N committed,
+   * names exactly that; otherwise (a page not applied, a cursor moved elsewhere) it is dropped. A
+   * dropped prefetch never applies anything, so a failure anywhere leaves the cursor where the last
+   * applied page put it.
+   */
   private async pullAll(client: HubClient): Promise<{ pages: number; rows: number; more: boolean }> {
     let pages = 0;
     let rows = 0;
     const maxPages = this.options.maxPagesPerCycle ?? 50;
+    const limit = this.options.pullLimit ?? 1_000;
+    let ahead: { after: number; since: number; outcome: Promise<PullOutcome> } | null = null;
     for (;;) {
       if (this.closing) return { pages, rows, more: false };
       const { after, since } = this.store.cursor();
-      const outcome = await client.pull({ after, since, limit: this.options.pullLimit ?? 1_000, schema: SYNC_SCHEMA_EPOCH });
+      const outcome: PullOutcome =
+        ahead && ahead.after === after && ahead.since === since
+          ? await ahead.outcome
+          : await client.pull({ after, since, limit, schema: SYNC_SCHEMA_EPOCH });
+      ahead = null;
       if (outcome.kind === 'resnapshot') {
         this.store.resnapshot(outcome.reason);
         this.options.log?.info({ reason: outcome.reason }, 'sync: the hub asked for a new snapshot');
         continue;
       }
-      const { page } = outcome;
+      const page: PullPage = outcome.page;
+      // Only a page this cycle goes on from: the last one of a cycle would leave a request unawaited.
+      if (page.more && pages + 1 < maxPages && !this.closing) {
+        const next: PullQuery = { after: page.to, since, limit, schema: SYNC_SCHEMA_EPOCH };
+        const request = client.pull(next);
+        // Dropped unawaited when this page fails to apply or the cursor moves elsewhere: never unhandled.
+        request.catch(() => undefined);
+        ahead = { after: next.after, since, outcome: request };
+        // fetch writes the request on a later turn of the event loop, and the apply below is synchronous:
+        // without this turn the request would leave only after the page is applied.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (page.to > page.after || page.rows.length + page.facts.length > 0) this.store.applyPullPage(page);
       pages += 1;
       rows += page.rows.length + page.facts.length;
