@@ -322,6 +322,27 @@ describe('sync loop', () => {
     expect(s.pulls.map((u) => new URL(u, 'http://x').searchParams.get('after'))).toEqual(['0', '1000']);
   });
 
+  it('when a snapshot is pulled, then it asks for pages of 5,000; a later catch-up asks for 1,000', async () => {
+    const { s, store, loop } = await setup({ version: 12_000, pageSize: 5_000 });
+    const asked = () =>
+      s.pulls.map((u) => Object.fromEntries(['after', 'since', 'limit'].map((k) => [k, new URL(u, 'http://x').searchParams.get(k)])));
+    await loop.runOnce();
+    expect(asked()).toEqual([
+      { after: '0', since: '0', limit: '5000' },
+      { after: '5000', since: '0', limit: '5000' },
+      { after: '10000', since: '0', limit: '5000' },
+    ]);
+    s.pulls.length = 0;
+    s.version = 14_000;
+    s.pageSize = 1_000;
+    await loop.runOnce();
+    expect(asked()).toEqual([
+      { after: '12000', since: '12000', limit: '1000' },
+      { after: '13000', since: '12000', limit: '1000' },
+    ]);
+    expect(store.cursorValue).toBe(14_000);
+  });
+
   it('when the live socket opens again after a drop, then the loop pulls at once: what was poked meanwhile does not wait for the poll', async () => {
     const s: Script = { version: 0, pushes: [], pulls: [], pageSize: 1000 };
     const hub = await fakeHub(s);

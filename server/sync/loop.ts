@@ -65,6 +65,13 @@ export interface SyncLoopOptions {
   maxBackoffMs?: number;
   batchSize?: number;
   pullLimit?: number;
+  /**
+   * Page size while a snapshot is pulled (its catch-up started at 0: a depot joining, or told to
+   * resnapshot). Fewer, larger pages: the hub's per-request and the depot's per-transaction costs are
+   * paid a fifth as often. Each page blocks this process while it is applied (about a second for
+   * 5,000 work orders), acceptable while the depot is joining; later catch-ups keep `pullLimit`.
+   */
+  snapshotPullLimit?: number;
   /** Pages pulled per cycle at most, so a long snapshot yields to pushes between cycles. */
   maxPagesPerCycle?: number;
   client?: HubClientOptions;
@@ -271,7 +278,7 @@ export class SyncLoop {
     let pages = 0;
     let rows = 0;
     const maxPages = this.options.maxPagesPerCycle ?? 50;
-    const limit = this.options.pullLimit ?? 1_000;
+    const limitFor = (since: number) => (since === 0 ? (this.options.snapshotPullLimit ?? 5_000) : (this.options.pullLimit ?? 1_000));
     let ahead: { after: number; since: number; outcome: Promise<PullOutcome> } | null = null;
     for (;;) {
       if (this.closing) return { pages, rows, more: false };
@@ -279,7 +286,7 @@ export class SyncLoop {
       const outcome: PullOutcome =
         ahead && ahead.after === after && ahead.since === since
           ? await ahead.outcome
-          : await client.pull({ after, since, limit, schema: SYNC_SCHEMA_EPOCH });
+          : await client.pull({ after, since, limit: limitFor(since), schema: SYNC_SCHEMA_EPOCH });
       ahead = null;
       if (outcome.kind === 'resnapshot') {
         this.store.resnapshot(outcome.reason);
@@ -289,7 +296,7 @@ export class SyncLoop {
       const page: PullPage = outcome.page;
       // Only a page this cycle goes on from: the last one of a cycle would leave a request unawaited.
       if (page.more && pages + 1 < maxPages && !this.closing) {
-        const next: PullQuery = { after: page.to, since, limit, schema: SYNC_SCHEMA_EPOCH };
+        const next: PullQuery = { after: page.to, since, limit: limitFor(since), schema: SYNC_SCHEMA_EPOCH };
         const request = client.pull(next);
         // Dropped unawaited when this page fails to apply or the cursor moves elsewhere: never unhandled.
         request.catch(() => undefined);
