@@ -193,6 +193,44 @@ async function propagation(
   return { id, create, samples };
 }
 
+/**
+ * A dispatcher's burst: `n` title edits on A one after another, as fast as the API answers, so the
+ * depot's push debounce gathers several into one batch (as a busy morning does). Bytes per field
+ * change on the wire are the pushes' request bodies as sent (gzip above 1 KiB) over the edits they
+ * carried; the bare {"title":…} of each edit is the reference.
+ */
+async function burst(ctx: Ctx, a: Depot, b: Depot, id: string, n: number): Promise<Row[]> {
+  let version = (await api(a, 'GET', `/api/v1/work-orders/${id}`)).body.version as number;
+  const t0 = performance.now();
+  const titles: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const title = `Burst edit ${i} ${Math.random().toString(36).slice(2, 8)}`;
+    const res = await api(a, 'PATCH', `/api/v1/work-orders/${id}`, { title }, { 'if-match': `"${version}"` });
+    if (res.status !== 200) throw new Error(`PATCH on A: ${res.status} ${JSON.stringify(res.body)}`);
+    version = res.body.version as number;
+    titles.push(title);
+  }
+  await waitFor('the last burst edit on B', 120_000, 10, async () => {
+    const res = await api(b, 'GET', `/api/v1/work-orders/${id}`);
+    return res.body.title === titles.at(-1) ? true : null;
+  });
+  const pushes = ctx.proxy.exchanges.filter((e) => e.kind === 'push' && e.who === a.who && e.startedAt >= t0);
+  const parts = pushes.map((p) => pushParts(p.upBody));
+  const mutations = parts.reduce((sum, p) => sum + p.mutations, 0);
+  const wire = pushes.reduce((sum, p) => sum + p.upWire, 0);
+  const json = parts.reduce((sum, p) => sum + p.body, 0);
+  const bare = titles.reduce((sum, t) => sum + Buffer.byteLength(JSON.stringify({ title: t })), 0);
+  const perEdit = wire / mutations;
+  return [
+    {
+      metric: `push bytes per field change on the wire, a burst of ${n} title edits in ${pushes.length} push(es) (gzip) · as JSON · bare {"title":…}`,
+      value: `${Math.round(perEdit)} B · ${Math.round(json / mutations)} B · ${Math.round(bare / n)} B`,
+      target: '≤ 150 B',
+      pass: perEdit <= 150,
+    },
+  ];
+}
+
 /** The plain reference: one row INSERTed and committed on one connection, its NOTIFY received on another. */
 async function notifyRoundTrips(url: string, n: number): Promise<number[]> {
   const writer = new pg.Client({ connectionString: url });
@@ -478,10 +516,11 @@ export async function benchHubSync(opts: HubSyncOptions = {}): Promise<Row[]> {
     const drops = ctx.proxy.live.filter((e) => e.type === 'close' && (e.who === a.who || e.who === b.who)).length;
     rows.push({ metric: 'live socket drops of A and B during the edits', value: String(drops), target: '0', pass: drops === 0 });
 
-    // 4. Bytes per field change, from the bodies the proxy carried during the edits.
+    // 4. Bytes per field change, from the bodies the proxy carried during the edits, then a burst.
     const wire = wireRows(samples);
     rows.push(...wire.rows);
     for (const l of wire.detail) log(l);
+    rows.push(...(await burst(ctx, a, b, woId, 50)));
 
     // 2. Initial sync of a large org: A and B stop (they would pull it too), the hub gets ~bulk rows.
     for (const d of depots.splice(0)) await stopDepot(d);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import compression from 'compression';
 import helmet from 'helmet';
 import { AppError } from '../errors.js';
 import type { HubDeps } from './deps.js';
@@ -32,6 +33,9 @@ export function buildHubApp(deps: HubDeps, features: HubFeature[] = HUB_FEATURES
     next();
   });
   app.use(helmet());
+  // Pull pages are JSON of repeated keys and ids: gzip makes a snapshot page several times smaller on
+  // a depot's uplink. Small answers (pokes' pulls with nothing new, problems) stay as they are.
+  app.use(compression({ threshold: 1024 }));
 
   app.get('/healthz', (_req, res, next) => {
     pingHub(deps.pool).then(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import http from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing.js';
@@ -89,6 +90,32 @@ describe('hub sync routes', () => {
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ after: 0, to: pushed.body.version, more: false });
     expect(page.body.rows.find((r: { r: string }) => r.r === wo)?.f.title).toBe('Job AVM-1');
+  });
+
+  it('when a depot that accepts gzip pulls a page over 1 KiB, then the page comes gzip-encoded and reads the same', async () => {
+    const d = await enrolledDepot();
+    const ms = Array.from({ length: 20 }, (_, i) =>
+      mutation({ seq: i + 2, actorId: d.admin, changes: [workOrderInsert(randomUUID(), `AVM-${i + 1}`)] }),
+    );
+    expect((await pushJson(d, batch(d.node, ms, { afterSeq: 1 }))).status).toBe(200);
+    const url = `${t.url}/hub/v1/sync/pull?after=0&limit=100&schema=1`;
+    const raw = await new Promise<{ encoding: string | undefined; bytes: number; text: string }>((resolve, reject) => {
+      http
+        .get(url, { headers: { authorization: `Bearer ${d.credential}`, 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const encoding = res.headers['content-encoding'];
+            resolve({ encoding, bytes: body.length, text: (encoding === 'gzip' ? gunzipSync(body) : body).toString() });
+          });
+        })
+        .on('error', reject);
+    });
+    const plain = await pull(d, 'after=0&limit=100&schema=1');
+    expect(raw.encoding).toBe('gzip');
+    expect(JSON.parse(raw.text)).toEqual(plain.body);
+    expect(raw.bytes * 3).toBeLessThan(Buffer.byteLength(raw.text));
   });
 
   it('when a batch is malformed, then it is a 400 problem with field paths and nothing changes', async () => {
