@@ -238,6 +238,22 @@ describe('sync loop', () => {
     expect(loop.snapshot().phase).toBe('online');
   });
 
+  it('when recording a failed cycle fails too, then the cycle still ends with its error and a retry is scheduled', async () => {
+    const { s, store, loop } = await setup({ status: 503 });
+    store.total = 1;
+    store.recordOutcome = (o) => {
+      if (o.error) throw new Error('SQLITE_BUSY: database is locked');
+    };
+    loop.start();
+    const r = await loop.runOnce();
+    expect(r.error).toMatch(/503/);
+    expect(loop.snapshot()).toMatchObject({ phase: 'offline', lastError: r.error });
+    expect(loop.snapshot().nextAttemptAt).not.toBeNull();
+    s.status = undefined;
+    expect((await loop.runOnce()).error).toBeNull();
+    expect(store.acked).toBe(1);
+  });
+
   it('when the hub is unreachable, then the error names the address and the depot stays usable', async () => {
     const { store, loop } = await setup();
     store.linkValue = { hubUrl: 'http://127.0.0.1:1', credential: 'c'.repeat(40), paused: false };
@@ -354,7 +370,11 @@ describe('sync loop', () => {
     // The hub moves on while the socket is down (its poke went nowhere), then the socket comes back.
     s.version = 3;
     hub.sockets[0]!.terminate();
-    await eventually('the socket back and the cursor at the hub version', () => hub.sockets.length === 2 && store.cursorValue === 3);
+    // The hub counts the socket at its upgrade, the loop at its open event, a turn later: wait for both.
+    await eventually(
+      'the socket back and the cursor at the hub version',
+      () => hub.sockets.length === 2 && store.cursorValue === 3 && loop.snapshot().live,
+    );
     expect(loop.snapshot()).toMatchObject({ phase: 'online', live: true, lastError: null });
   });
 });

@@ -231,7 +231,13 @@ export class SyncLoop {
       this.schedule(more ? 0 : (this.options.pollMs ?? 30_000));
     } catch (err) {
       result.error = err instanceof Error ? err.message : String(err);
-      this.store.recordOutcome({ error: result.error });
+      try {
+        this.store.recordOutcome({ error: result.error });
+      } catch (recordErr) {
+        // The database refused this write too (busy behind a checkpoint, say): the status below still
+        // shows the error, and a throw here would reject a cycle nobody awaits and end the process.
+        this.options.log?.warn({ err: String(recordErr) }, 'sync: could not record the failed cycle');
+      }
       if (err instanceof HubCredentialError) {
         // Revoked or unknown: retrying cannot help; an admin must enrol again.
         this.closeLive();
