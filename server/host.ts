@@ -13,6 +13,7 @@ import { walSyncer } from './core/wal-sync.js';
 import { openNodeState } from './core/node-state-store.js';
 import { HLC_HIGH_KEY } from './core/node-state.js';
 import { logRepair, securePrivateTree } from './core/private-files.js';
+import { restoreIndexes } from './sync/snapshot-indexes.js';
 
 export interface HostOptions {
   dataDir: string;
@@ -46,6 +47,9 @@ export function createHost(opts: HostOptions): Host & { backupPath: string | nul
   if (opened.backupPath) log.info({ backup: opened.backupPath }, 'database backed up before migrating');
   if (opened.auditRowsChained)
     log.info({ rows: opened.auditRowsChained }, 'audit rows from before the hash chain were chained (once, in insertion order)');
+  // A snapshot from the hub that stopped half way left its tables without their secondary indexes.
+  const rebuilt = restoreIndexes(sqlite);
+  if (rebuilt) log.info({ indexes: rebuilt }, 'indexes dropped for an unfinished sync snapshot were built again');
 
   // Who this database is and in which epoch: carried on, restored, behind this data dir's
   // high-water marks or copied from elsewhere (server/core/node-state.ts decides; the store records

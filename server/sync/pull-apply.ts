@@ -7,6 +7,7 @@ import { PullPage } from './contract-protocol.js';
 import { PendingFields } from './pending.js';
 import { RowApplier, type ApplyCounts } from './row-apply.js';
 import { withBulkSearchIndex } from './search-index.js';
+import { deferIndexes, restoreIndexes } from './snapshot-indexes.js';
 import { ackedSeq, readSyncState } from './sync-state.js';
 
 export interface PullApplyResult {
@@ -55,6 +56,9 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
       new PendingFields(sqlite, orgId, ackedSeq(sqlite, orgId), rowKeys(page.rows, state.replicaOrgId, orgId)),
       touched,
     );
+    // A snapshot over several pages builds the big tables' secondary indexes once, when it ends.
+    const snapshot = (state.pullSince ?? page.after) === 0;
+    if (snapshot && page.more) deferIndexes(sqlite);
     for (let i = 0; i < page.facts.length; i++) applier.fact(page.facts[i]!, `facts.${i}`);
     const workOrders = page.rows.filter((r) => r.t === 'work_orders').map((r) => r.r);
     const done = withBulkSearchIndex(sqlite, workOrders, () => {
@@ -74,6 +78,7 @@ export function applyPullPage(host: Host, orgId: string, input: unknown): PullAp
         clockRefused = true;
       }
     }
+    if (!page.more) restoreIndexes(sqlite);
     const moved = sqlite
       .prepare(
         `UPDATE sync_state SET pull_cursor = ?, pull_since = ?, last_pull_at = ?, resnapshot_needed = 0, last_error = NULL, last_error_at = NULL
