@@ -379,15 +379,18 @@ function wireRows(samples: EditSample[]): { rows: Row[]; detail: string[] } {
   const reference = Buffer.byteLength(JSON.stringify({ title: 'Bench edit 0 abcdef' }));
   if (pushes.length) {
     const perEdit = median(pushes.map((p) => p.body - p.envelope));
+    const envelope = median(pushes.map((p) => p.envelope));
+    // On the wire: the one-edit body as sent (gzip above 1 KiB) less its envelope, which alone is sent as JSON.
+    const wirePerEdit = median(wires) - envelope;
     rows.push({
-      metric: `push bytes per field change (one-title-edit batch − its empty envelope, JSON, median of ${pushes.length}) · bare {"title":…} · ratio`,
-      value: `${perEdit} B · ${reference} B · ${(perEdit / reference).toFixed(1)}×`,
+      metric: `push bytes per field change, a lone edit (one-edit batch − its empty envelope, median of ${pushes.length}): on the wire · as JSON · bare {"title":…}`,
+      value: `${wirePerEdit} B · ${perEdit} B · ${reference} B`,
       target: '≤ 150 B',
-      pass: perEdit <= 150,
+      pass: wirePerEdit <= 150,
     });
     rows.push({
       metric: 'push request body on the wire per one-edit batch (gzip above 1 KiB) · its envelope',
-      value: `${median(wires)} B · ${median(pushes.map((p) => p.envelope))} B`,
+      value: `${median(wires)} B · ${envelope} B`,
       target: '',
       pass: null,
     });
