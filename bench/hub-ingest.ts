@@ -8,6 +8,7 @@ import { createHubPool, withOrg } from '../server/hub/db/pool.js';
 import { applyPush } from '../server/hub/sync/push.js';
 import { batch, hlc, mutation, setupChanges, workOrderInsert } from '../server/hub/sync/testing.js';
 import type { PushMutation } from '../server/sync/contract-protocol.js';
+import { DEFAULT_PUSH_MUTATIONS } from '../server/sync/push-batch.js';
 
 /**
  * Hub ingest for one org (issue 15 goal: >= 5,000 mutations/s with the set-based apply), beside a
@@ -128,7 +129,8 @@ export async function benchHubIngest(
   opts: { databaseUrl?: string; mutations?: number; batchSize?: number } = {},
 ): Promise<HubIngestResult> {
   const count = opts.mutations ?? 20_000;
-  const batchSize = opts.batchSize ?? 500;
+  // What a depot sends (server/sync/push-batch.ts), unless asked otherwise.
+  const batchSize = opts.batchSize ?? DEFAULT_PUSH_MUTATIONS;
   let cluster: LocalCluster | undefined;
   const admin = opts.databaseUrl ?? (cluster = await startLocalCluster()).url;
   const name = `bench_${randomUUID().slice(0, 8)}`;
@@ -196,7 +198,7 @@ if (!process.env.DEPOTDESK_BUNDLE_ENTRY && import.meta.url === pathToFileURL(pro
   const r = await benchHubIngest({
     ...(arg('--database-url') ? { databaseUrl: arg('--database-url')! } : {}),
     mutations: Number(arg('--mutations') ?? 20_000),
-    batchSize: Number(arg('--batch') ?? 500),
+    batchSize: Number(arg('--batch') ?? DEFAULT_PUSH_MUTATIONS),
   });
   console.log(
     `hub ingest, one org, ${r.mutations} mutations in batches of ${r.batchSize}: set-based ${r.setBasedPerSecond}/s, raw pg INSERTs (one transaction) ${r.rawPerSecond}/s, ratio ${r.ratio}x`,

@@ -1,5 +1,6 @@
 import type { PullPage, PullQuery, PushAnswer, PushBatch } from './contract-protocol.js';
 import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
+import { DEFAULT_PUSH_MUTATIONS } from './push-batch.js';
 import {
   HubClient,
   HubCredentialError,
@@ -259,7 +260,7 @@ export class SyncLoop {
     let pushed = 0;
     for (;;) {
       if (this.closing) return pushed;
-      const batch = this.store.nextBatch(this.options.batchSize ?? 500);
+      const batch = this.store.nextBatch(this.options.batchSize ?? DEFAULT_PUSH_MUTATIONS);
       if (!batch) return pushed;
       const outcome = await client.push(batch);
       if (outcome.kind === 'gap') {
