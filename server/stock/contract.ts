@@ -26,10 +26,14 @@ export const StockLevelPut = z
 
 export const StockAdjust = z
   .strictObject({
+    // Quantities are kept to 6 decimals (movements.ts roundQuantity): a smaller delta would round to
+    // no movement at all, so it is refused here rather than failing inside the write.
     delta: z
       .number()
       .finite()
-      .refine((d) => d !== 0, 'must not be 0'),
+      .min(-1e9)
+      .max(1e9)
+      .refine((d) => Math.abs(d) >= 1e-6, 'must be at least 0.000001 away from 0'),
     reason: z.string().trim().min(1).max(300),
   })
   .meta({ id: 'StockAdjust', description: 'Adds (delta > 0) or takes (delta < 0) stock; the quantity may not go below 0.' });

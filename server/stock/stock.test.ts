@@ -95,6 +95,11 @@ describe('stock items and levels', () => {
       .pluck()
       .get() as string;
     expect(JSON.parse(audited)).toMatchObject({ delta: -5, reason: 'used on MAIN-000001', kind: 'adjustment' });
+    // A delta below the kept precision would be no movement at all (the fuzz found 5e-324 as a 500).
+    for (const delta of [5e-324, -1e-7, 2e9]) {
+      const tiny = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta, reason: 'rounding' } });
+      expect(tiny.status, String(delta)).toBe(400);
+    }
     const tooMuch = await t.api('POST', `/api/v1/stock-levels/${level.id}/adjust`, { token: admin, body: { delta: -4, reason: 'oops' } });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body).toMatchObject({ code: 'insufficient_stock', available: 3 });
