@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/verify.js';
 import { systemCtx } from '../core/context.js';
 import { newId } from '../core/ids.js';
-import { IdRanges, writeMutation } from '../core/mutation-log.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
+import { flushReadings } from '../testing/readings-flush.js';
 import { drainAsApplied, pageFromBatches } from '../testing/sync-page.js';
 import { installWriteCensus } from '../testing/write-census.js';
 import { seedWorld, workOrderAt, type World } from '../work-orders/fixtures.js';
@@ -35,24 +35,7 @@ const count = (t: TestHost, sql: string, ...params: unknown[]) =>
 
 const drain = (t: TestHost, orgId: string, maxMutations = 50): PushBatch[] => drainAsApplied(t.host, orgId, maxMutations);
 
-/** Three telemetry readings logged as one id range, as the telemetry pipeline logs its flushes. */
-function writeReadings(t: TestHost, orgId: string): void {
-  const ctx = systemCtx(t.host, orgId, 'telemetry');
-  t.host.commits.run(() => {
-    const ids = new IdRanges();
-    const insert = t.host.sqlite.prepare(
-      "INSERT INTO telemetry_readings (org_id, device_id, metric, value, unit, at, received_at) VALUES (?, 'dev-1', 'temp', ?, 'C', ?, ?)",
-    );
-    for (let i = 0; i < 3; i++) ids.add(Number(insert.run(orgId, 20 + i, 1_000 + i, 1_000 + i).lastInsertRowid));
-    writeMutation(ctx, {
-      action: 'telemetry.batch',
-      at: t.clock.now(),
-      auditFrom: null,
-      auditTo: null,
-      changes: ids.changes('telemetry_readings'),
-    });
-  });
-}
+const writeReadings = (t: TestHost, orgId: string) => flushReadings(t, orgId, 3);
 
 let closedId: string;
 let firstPage: PullPage;

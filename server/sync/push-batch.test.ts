@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemCtx } from '../core/context.js';
-import { IdRanges, writeMutation } from '../core/mutation-log.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
+import { flushReadings } from '../testing/readings-flush.js';
 import { seedWorld, type World } from '../work-orders/fixtures.js';
 import { DEFAULT_PUSH_MUTATIONS, readPushBatch } from './push-batch.js';
 
@@ -10,24 +9,7 @@ import { DEFAULT_PUSH_MUTATIONS, readPushBatch } from './push-batch.js';
 let t: TestHost;
 let world: World;
 
-/** `n` telemetry readings logged as one id range, as the telemetry pipeline logs a flush. */
-function flush(n: number): void {
-  const ctx = systemCtx(t.host, world.orgId, 'telemetry');
-  t.host.commits.run(() => {
-    const ids = new IdRanges();
-    const insert = t.host.sqlite.prepare(
-      "INSERT INTO telemetry_readings (org_id, device_id, metric, value, unit, at, received_at) VALUES (?, 'dev-1', 'temp', ?, 'C', ?, ?)",
-    );
-    for (let i = 0; i < n; i++) ids.add(Number(insert.run(world.orgId, 20 + i, 1_000 + i, 1_000 + i).lastInsertRowid));
-    writeMutation(ctx, {
-      action: 'telemetry.batch',
-      at: t.clock.now(),
-      auditFrom: null,
-      auditTo: null,
-      changes: ids.changes('telemetry_readings'),
-    });
-  });
-}
+const flush = (n: number) => flushReadings(t, world.orgId, n);
 
 beforeAll(async () => {
   t = await startTestHost();
