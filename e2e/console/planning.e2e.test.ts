@@ -56,7 +56,9 @@ async function slot(page: Page, laneId: string, hh: string) {
 
 async function dragTrayItem(page: Page, id: string, to: { x: number; y: number }) {
   const item = page.locator(`[data-testid="tray-item"][data-id="${id}"]`);
-  await item.waitFor();
+  // The tray lists every unscheduled job by priority: on a busy day a new one is below the fold, and a
+  // press outside the viewport reaches nothing.
+  await item.scrollIntoViewIfNeeded();
   const box = (await item.boundingBox())!;
   await page.mouse.move(box.x + 30, box.y + 10);
   await page.mouse.down();
@@ -101,18 +103,8 @@ describe('planning (Gantt)', () => {
       if (r.method() !== 'GET' && r.url().includes('/api/v1/work-orders/')) writes.push(`${r.method()} ${new URL(r.url()).pathname}`);
     });
 
-    // Tray → technician's lane at 10:00. On a loaded 2-core CI box a live update can re-lay the tray
-    // between finding the card and pressing on it, and the drop is then lost with no request sent:
-    // the drag is made again only when no write left the page at all (so never twice for one drop).
+    // Tray → technician's lane at 10:00.
     await dragTrayItem(page, first.id, await slot(page, laneId, '10'));
-    const sent = await expect
-      .poll(() => writes.length, { timeout: 5_000 })
-      .toBeGreaterThan(0)
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!sent) await dragTrayItem(page, first.id, await slot(page, laneId, '10'));
     // Polled up to 20 s: on a loaded 2-core CI box the drop-to-commit path took longer than poll's 5 s default.
     await expect
       .poll(

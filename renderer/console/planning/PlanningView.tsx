@@ -254,30 +254,41 @@ export function PlanningView() {
     [byId, lanes, windowLanes, save],
   );
 
-  // Tray → chart: our own pointer drag (frappe-gantt bars move only in time).
+  // Tray → chart: our own pointer drag (frappe-gantt bars move only in time). The window listeners are
+  // attached in the mousedown itself, not in an effect after the lift renders: on a loaded machine a
+  // quick drag's mouseup came before that effect ran, and the drop was lost with the card left lifted.
   const [trayDrag, setTrayDrag] = useState<{ wo: WorkOrderDto; x: number; y: number } | null>(null);
-  useEffect(() => {
-    if (!trayDrag) return;
+  const dropTo = useRef<(wo: WorkOrderDto, x: number, y: number) => void>(() => undefined);
+  dropTo.current = (wo, x, y) => {
+    if (!range) return;
+    const at = chartRef.current?.locate(x, y);
+    const label = (document.elementFromPoint(x, y) as Element | null)?.closest<HTMLElement>('[data-lane-id]');
+    const lane = label ? lanes.find((l) => l.id === label.dataset.laneId) : at ? windowLanes[at.lane] : undefined;
+    if (!lane) return;
+    // On a label: the next whole hour if the range is today, else 08:00 on its first day.
+    const start = at?.time ?? (now >= range.from && now < range.to ? Math.ceil(now / 3_600_000) * 3_600_000 : range.from + 8 * 3_600_000);
+    void save(wo, lane, start, start + wo.durationMin * 60_000);
+  };
+  const endDrag = useRef<(() => void) | null>(null);
+  useEffect(() => () => endDrag.current?.(), []);
+  const onLift = useCallback((wo: WorkOrderDto, x: number, y: number) => {
+    endDrag.current?.();
     const move = (e: MouseEvent) => setTrayDrag((d) => (d ? { ...d, x: e.clientX, y: e.clientY } : d));
     const up = (e: MouseEvent) => {
-      const wo = trayDrag.wo;
-      setTrayDrag(null);
-      if (!range) return;
-      const at = chartRef.current?.locate(e.clientX, e.clientY);
-      const label = (document.elementFromPoint(e.clientX, e.clientY) as Element | null)?.closest<HTMLElement>('[data-lane-id]');
-      const lane = label ? lanes.find((l) => l.id === label.dataset.laneId) : at ? windowLanes[at.lane] : undefined;
-      if (!lane) return;
-      // On a label: the next whole hour if the range is today, else 08:00 on its first day.
-      const start = at?.time ?? (now >= range.from && now < range.to ? Math.ceil(now / 3_600_000) * 3_600_000 : range.from + 8 * 3_600_000);
-      void save(wo, lane, start, start + wo.durationMin * 60_000);
+      stop();
+      dropTo.current(wo, e.clientX, e.clientY);
     };
-    window.addEventListener('mousemove', move);
-    window.addEventListener('mouseup', up, { once: true });
-    return () => {
+    const stop = () => {
       window.removeEventListener('mousemove', move);
       window.removeEventListener('mouseup', up);
+      endDrag.current = null;
+      setTrayDrag(null);
     };
-  }, [trayDrag, range, lanes, windowLanes, now, save]);
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+    endDrag.current = stop;
+    setTrayDrag({ wo, x, y });
+  }, []);
 
   const pickView = (v: ViewName) => {
     localStorage.setItem(VIEW_KEY, v);
@@ -310,7 +321,6 @@ export function PlanningView() {
     (wo: WorkOrderDto) => (wo.assigneeId ? lookups.users.get(wo.assigneeId)?.name : lookups.teams.get(wo.teamId ?? '')?.name),
     [lookups],
   );
-  const onLift = useCallback((wo: WorkOrderDto, x: number, y: number) => setTrayDrag({ wo, x, y }), []);
   const trayItems = useMemo(() => tray.data ?? [], [tray.data]);
 
   return (
