@@ -83,14 +83,15 @@ interface StatusEvent {
   data: string | null;
 }
 
+/** A work order's status history; read once per new work order, also while a snapshot defers indexes (snapshot-indexes.ts). */
+export const STATUS_EVENTS_SQL = `SELECT to_status AS "to", at, data FROM work_order_events
+  WHERE work_order_id = ? AND org_id = ? AND type = 'status_changed' AND to_status IS NOT NULL ORDER BY at, id`;
+
 const eventStatements = new WeakMap<Sqlite, Statement>();
 function statusEvents(sqlite: Sqlite, orgId: string, workOrderId: string): StatusEvent[] {
   let stmt = eventStatements.get(sqlite);
   if (!stmt) {
-    stmt = sqlite.prepare(
-      `SELECT to_status AS "to", at, data FROM work_order_events
-       WHERE work_order_id = ? AND org_id = ? AND type = 'status_changed' AND to_status IS NOT NULL ORDER BY at, id`,
-    );
+    stmt = sqlite.prepare(STATUS_EVENTS_SQL);
     eventStatements.set(sqlite, stmt);
   }
   return stmt.all(workOrderId, orgId) as StatusEvent[];

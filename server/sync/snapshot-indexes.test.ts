@@ -8,6 +8,7 @@ import { drainAsApplied, pageFromBatches } from '../testing/sync-page.js';
 import { createVia, seedWorld } from '../work-orders/fixtures.js';
 import { applyPullPage } from './pull-apply.js';
 import { recordEnrolment } from './sync-state.js';
+import { STATUS_EVENTS_SQL } from './derived.js';
 import { DROPPED_INDEXES_KEY, deferIndexes, restoreIndexes } from './snapshot-indexes.js';
 
 const dirs: string[] = [];
@@ -40,6 +41,15 @@ describe('secondary indexes during a snapshot', () => {
     expect(restoreIndexes(h.sqlite)).toBe(dropped);
     expect(indexSql(h)).toEqual(before);
     expect(h.sqlite.prepare('SELECT count(*) FROM host_settings WHERE key = ?').pluck().get(DROPPED_INDEXES_KEY)).toBe(0);
+    h.close();
+  });
+
+  it('when indexes are deferred, then the status history a new work order is derived from is still read through an index, not a scan per work order', () => {
+    const h = newHost();
+    h.sqlite.transaction(() => deferIndexes(h.sqlite))();
+    const plan = JSON.stringify(h.sqlite.prepare(`EXPLAIN QUERY PLAN ${STATUS_EVENTS_SQL}`).all('wo', 'org'));
+    expect(plan).toMatch(/USING (COVERING )?INDEX work_order_events_wo_type_idx/);
+    expect(plan).not.toMatch(/SCAN work_order_events/);
     h.close();
   });
 

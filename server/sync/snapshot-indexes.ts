@@ -10,10 +10,14 @@ import type { Sqlite } from '../../db/client.js';
  * never leaves a depot without its indexes for longer than the snapshot itself.
  *
  * Unique indexes stay: natural-key clashes are detected by them while the rows go in (row-apply.ts).
+ * So do the indexes the apply itself reads while it writes: a new work order's derived stamps replay
+ * its status history (derived.ts STATUS_EVENTS_SQL), and without this index that read is a scan of
+ * every event already applied, once per work order: quadratic in a real organization's history.
  */
 
 export const DROPPED_INDEXES_KEY = 'sync_snapshot_dropped_indexes';
 const TABLES = ['work_orders', 'work_order_events', 'work_order_messages', 'audit_log'];
+export const KEPT_INDEXES = ['work_order_events_wo_type_idx'];
 
 interface IndexSql {
   name: string;
@@ -32,10 +36,10 @@ export function deferIndexes(sqlite: Sqlite): number {
     .prepare(
       `SELECT name, sql FROM sqlite_master
         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => '?').join(', ')})
-          AND upper(sql) NOT LIKE 'CREATE UNIQUE%'
+          AND upper(sql) NOT LIKE 'CREATE UNIQUE%' AND name NOT IN (${KEPT_INDEXES.map(() => '?').join(', ')})
         ORDER BY name`,
     )
-    .all(...TABLES) as IndexSql[];
+    .all(...TABLES, ...KEPT_INDEXES) as IndexSql[];
   sqlite.prepare('INSERT INTO host_settings (key, value) VALUES (?, ?)').run(DROPPED_INDEXES_KEY, JSON.stringify(indexes));
   for (const i of indexes) sqlite.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
   return indexes.length;
