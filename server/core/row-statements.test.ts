@@ -62,6 +62,10 @@ describe('prepared row statements', () => {
       expect(inserted).toEqual(stored);
       expect(inserted.requiresSignature).toBe(false);
       expect(inserted.priorityRank).toBe(wo.priorityRank);
+      // add() stores the same row without reading it back.
+      statements.add({ ...copy, id: 'row-statements-add', number: 'TEST-2', seq: 999_998 });
+      const added = host.db.select().from(schema.workOrders).where(eq(schema.workOrders.id, 'row-statements-add')).get();
+      expect(added).toEqual({ ...stored, id: 'row-statements-add', number: 'TEST-2', seq: 999_998 });
 
       const checklist = [{ id: 'a', label: 'Valve shut', required: true, kind: 'check' }];
       const updated = statements.update('row-statements-test', wo.orgId, {

@@ -83,18 +83,43 @@ interface StatusEvent {
   data: string | null;
 }
 
-/** A work order's status history; read once per new work order, also while a snapshot defers indexes (snapshot-indexes.ts). */
+/** A work order's status history; read for each new work order, also while a snapshot defers indexes (snapshot-indexes.ts). */
 export const STATUS_EVENTS_SQL = `SELECT to_status AS "to", at, data FROM work_order_events
   WHERE work_order_id = ? AND org_id = ? AND type = 'status_changed' AND to_status IS NOT NULL ORDER BY at, id`;
+/** The same for a page's work orders at once (a JSON array of ids). */
+export const STATUS_EVENTS_BATCH_SQL = `SELECT work_order_id AS workOrderId, to_status AS "to", at, data FROM work_order_events
+  WHERE work_order_id IN (SELECT value FROM json_each(?)) AND org_id = ? AND type = 'status_changed' AND to_status IS NOT NULL
+  ORDER BY work_order_id, at, id`;
 
-const eventStatements = new WeakMap<Sqlite, Statement>();
-function statusEvents(sqlite: Sqlite, orgId: string, workOrderId: string): StatusEvent[] {
-  let stmt = eventStatements.get(sqlite);
-  if (!stmt) {
-    stmt = sqlite.prepare(STATUS_EVENTS_SQL);
-    eventStatements.set(sqlite, stmt);
+const eventStatements = new WeakMap<Sqlite, { one: Statement; many: Statement }>();
+function statements(sqlite: Sqlite) {
+  let s = eventStatements.get(sqlite);
+  if (!s) eventStatements.set(sqlite, (s = { one: sqlite.prepare(STATUS_EVENTS_SQL), many: sqlite.prepare(STATUS_EVENTS_BATCH_SQL) }));
+  return s;
+}
+
+/**
+ * Status histories of work orders, read for a whole page in one statement when it holds many (a
+ * snapshot page of 5,000 work orders made 5,000 reads), else one work order at a time. Loaded after
+ * the page's facts are in, so a history that arrives on the same page is part of it.
+ */
+export class StatusHistories {
+  private loaded: Map<string, StatusEvent[]> | null = null;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  load(workOrderIds: readonly string[]): void {
+    const byId = new Map<string, StatusEvent[]>(workOrderIds.map((id) => [id, []]));
+    const rows = statements(this.ctx.host.sqlite).many.all(JSON.stringify(workOrderIds), this.ctx.orgId) as (StatusEvent & {
+      workOrderId: string;
+    })[];
+    for (const { workOrderId, ...e } of rows) byId.get(workOrderId)?.push(e);
+    this.loaded = byId;
   }
-  return stmt.all(workOrderId, orgId) as StatusEvent[];
+
+  of(workOrderId: string): StatusEvent[] {
+    return this.loaded?.get(workOrderId) ?? (statements(this.ctx.host.sqlite).one.all(workOrderId, this.ctx.orgId) as StatusEvent[]);
+  }
 }
 
 /**
@@ -103,7 +128,13 @@ function statusEvents(sqlite: Sqlite, orgId: string, workOrderId: string): Statu
  * the page's rows) are replayed through statusPatch at their own times, which are the times the
  * origin stamped; a final status the events do not reach is stamped at its HLC time.
  */
-export function deriveNewWorkOrder(ctx: Ctx, row: WorkOrderRow, statusAt: number, lookups: SlaLookups): Partial<Derived> {
+export function deriveNewWorkOrder(
+  ctx: Ctx,
+  row: WorkOrderRow,
+  statusAt: number,
+  lookups: SlaLookups,
+  histories: StatusHistories = new StatusHistories(ctx),
+): Partial<Derived> {
   const blank: Derived = {
     responseDueAt: null,
     responseAtRiskAt: null,
@@ -119,7 +150,7 @@ export function deriveNewWorkOrder(ctx: Ctx, row: WorkOrderRow, statusAt: number
   };
   let state: WorkOrderRow = { ...row, ...blank, status: 'NEW' };
   state = { ...state, ...dueTimes(state, lookups) };
-  for (const e of statusEvents(ctx.host.sqlite, ctx.orgId, row.id)) {
+  for (const e of histories.of(row.id)) {
     if (e.to === state.status) continue;
     const reason = e.to === 'ON_HOLD' ? reasonOf(e.data) : undefined;
     state = { ...state, ...derivedOf(statusPatch(ctx, state, e.to, reason, e.at)), status: e.to };

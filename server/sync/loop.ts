@@ -36,6 +36,7 @@ export interface SyncStore {
   rewindAck(batch: PushBatch, expectedAfterSeq: number | null): void;
   /** Where the next pull starts (`after`) and where the current catch-up started (`since`, docs/sync.md Pull). */
   cursor(): { after: number; since: number };
+  /** A page as the hub client returns it: already validated against the contract's schema. */
   applyPullPage(page: PullPage): void;
   /** The hub asked for a new snapshot: the next pull starts at 0. */
   resnapshot(reason: string): void;

@@ -5,7 +5,7 @@ import { rowStatements, type RowStatements } from '../core/row-statements.js';
 import type { WorkOrderRow } from '../work-orders/dto.js';
 import type { Touched } from './apply-scope.js';
 import { AppendRefusedError, applyAppendRow } from './apply-append.js';
-import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel, SlaLookups } from './derived.js';
+import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel, SlaLookups, StatusHistories } from './derived.js';
 import type { PendingFields } from './pending.js';
 import { checkValue, sameJson, SyncApplyError, syncTableOf, travels, type SyncTable } from './sync-tables.js';
 import { Hlc } from '../core/hlc.js';
@@ -79,6 +79,7 @@ export class RowApplier {
   private readonly stockKeys = new Map<string, { depotId: string; itemId: string }>();
   private readonly now: number;
   private readonly sla: SlaLookups;
+  private readonly histories: StatusHistories;
 
   constructor(
     private readonly ctx: Ctx,
@@ -89,6 +90,12 @@ export class RowApplier {
   ) {
     this.now = ctx.host.clock.now();
     this.sla = new SlaLookups(ctx);
+    this.histories = new StatusHistories(ctx);
+  }
+
+  /** Reads the status histories of a page's work orders at once; call after the page's facts are applied. */
+  loadHistories(workOrderIds: readonly string[]): void {
+    this.histories.load(workOrderIds);
   }
 
   private statements(t: SyncTable): RowStatements {
@@ -188,7 +195,7 @@ export class RowApplier {
     if (t.name === 'work_orders') {
       // Defaults the work-order service would have written, for statusPatch and the SLA arithmetic.
       const draft = { slaPausedMs: 0, holdReason: null, ...values } as WorkOrderRow;
-      Object.assign(values, deriveNewWorkOrder(this.ctx, draft, statusAt, this.sla));
+      Object.assign(values, deriveNewWorkOrder(this.ctx, draft, statusAt, this.sla, this.histories));
     }
     for (const c of t.columns)
       if (c.column.notNull && !c.column.hasDefault && c.column.generated === undefined && values[c.key] === undefined)
@@ -196,7 +203,7 @@ export class RowApplier {
           `${t.name} ${id}: this depot does not have the row, and the hub sent it without ${c.name}; a re-snapshot brings the whole row.`,
           `${t.name}.${c.name}`,
         );
-    this.keyed(t, id, values, () => rows.insert(values));
+    this.keyed(t, id, values, () => rows.add(values));
     this.afterWrite(t, id, values, 'insert');
     this.counts.inserted += 1;
   }

@@ -8,7 +8,7 @@ import { drainAsApplied, pageFromBatches } from '../testing/sync-page.js';
 import { createVia, seedWorld } from '../work-orders/fixtures.js';
 import { applyPullPage } from './pull-apply.js';
 import { recordEnrolment } from './sync-state.js';
-import { STATUS_EVENTS_SQL } from './derived.js';
+import { STATUS_EVENTS_BATCH_SQL, STATUS_EVENTS_SQL } from './derived.js';
 import { DROPPED_INDEXES_KEY, deferIndexes, restoreIndexes } from './snapshot-indexes.js';
 
 const dirs: string[] = [];
@@ -47,9 +47,14 @@ describe('secondary indexes during a snapshot', () => {
   it('when indexes are deferred, then the status history a new work order is derived from is still read through an index, not a scan per work order', () => {
     const h = newHost();
     h.sqlite.transaction(() => deferIndexes(h.sqlite))();
-    const plan = JSON.stringify(h.sqlite.prepare(`EXPLAIN QUERY PLAN ${STATUS_EVENTS_SQL}`).all('wo', 'org'));
-    expect(plan).toMatch(/USING (COVERING )?INDEX work_order_events_wo_type_idx/);
-    expect(plan).not.toMatch(/SCAN work_order_events/);
+    for (const [sql, args] of [
+      [STATUS_EVENTS_SQL, ['wo', 'org']],
+      [STATUS_EVENTS_BATCH_SQL, ['["a","b"]', 'org']],
+    ] as const) {
+      const plan = JSON.stringify(h.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args));
+      expect(plan).toMatch(/USING (COVERING )?INDEX work_order_events_wo_type_idx/);
+      expect(plan).not.toMatch(/SCAN work_order_events/);
+    }
     h.close();
   });
 

@@ -1,7 +1,7 @@
 import type { Host } from '../core/context.js';
 import { AppError } from '../errors.js';
 import type { SyncStore } from './loop.js';
-import { applyPullPage } from './pull-apply.js';
+import { applyCheckedPullPage } from './pull-apply.js';
 import { applyPushAnswer } from './push-answer.js';
 import { readPushBatch } from './push-batch.js';
 import { ackedSeq, markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
@@ -68,7 +68,7 @@ export function depotStore(host: Host, orgOf: () => string | null): SyncStore {
       const id = orgOf();
       return (id ? nextPull(host.sqlite, id) : null) ?? { after: 0, since: 0 };
     },
-    applyPullPage: (page) => void applyPullPage(host, org(), page),
+    applyPullPage: (page) => void applyCheckedPullPage(host, org(), page),
     resnapshot: () => markResnapshotNeeded(host, org()),
     pending() {
       const id = orgOf();
