@@ -6,7 +6,7 @@ import { roundQuantity } from '../stock/movements.js';
 import { calendarOf, policyFor, slaFromPolicy } from '../work-orders/due-times.js';
 import type { Calendar } from '../sla/contract.js';
 import type { WorkOrderRow } from '../work-orders/dto.js';
-import { statusPatch } from '../work-orders/transitions.js';
+import { statusPatch, type StatusState } from '../work-orders/transitions.js';
 
 /**
  * Derived columns a receiver computes for itself (docs/sync.md "Pull"), with the same functions the
@@ -65,7 +65,7 @@ export class SlaLookups {
 }
 
 /** slaFor's due instants for the row (from creation, pushed out by time on hold), through the page's lookups. */
-function dueTimes(wo: WorkOrderRow, lookups: SlaLookups): Partial<Derived> {
+function dueTimes(wo: Pick<WorkOrderRow, 'type' | 'priority' | 'createdAt' | 'slaPausedMs'>, lookups: SlaLookups): Partial<Derived> {
   const { policy, calendar } = lookups.get(wo.type, wo.priority);
   const sla = slaFromPolicy(policy, calendar, wo.createdAt, wo.slaPausedMs);
   // The policy id is a synced field the row already carries; only the instants are this depot's to compute.
@@ -135,7 +135,9 @@ export function deriveNewWorkOrder(
   lookups: SlaLookups,
   histories: StatusHistories = new StatusHistories(ctx),
 ): Partial<Derived> {
-  const blank: Derived = {
+  // Only the derived columns and what statusPatch reads: copying the whole row (fifty columns) at each
+  // step was most of a snapshot's garbage.
+  const state: Derived & StatusState = {
     responseDueAt: null,
     responseAtRiskAt: null,
     resolutionDueAt: null,
@@ -147,16 +149,18 @@ export function deriveNewWorkOrder(
     onHoldSince: null,
     heldFromStatus: null,
     slaPausedMs: 0,
+    status: 'NEW',
+    slaPolicyId: row.slaPolicyId,
   };
-  let state: WorkOrderRow = { ...row, ...blank, status: 'NEW' };
-  state = { ...state, ...dueTimes(state, lookups) };
+  Object.assign(state, dueTimes({ type: row.type, priority: row.priority, createdAt: row.createdAt, slaPausedMs: 0 }, lookups));
   for (const e of histories.of(row.id)) {
     if (e.to === state.status) continue;
     const reason = e.to === 'ON_HOLD' ? reasonOf(e.data) : undefined;
-    state = { ...state, ...derivedOf(statusPatch(ctx, state, e.to, reason, e.at)), status: e.to };
+    Object.assign(state, derivedOf(statusPatch(ctx, state, e.to, reason, e.at)));
+    state.status = e.to;
   }
   if (state.status !== row.status)
-    state = { ...state, ...derivedOf(statusPatch(ctx, state, row.status, row.holdReason ?? undefined, statusAt)) };
+    Object.assign(state, derivedOf(statusPatch(ctx, state, row.status, row.holdReason ?? undefined, statusAt)));
   return derivedOf(state);
 }
 

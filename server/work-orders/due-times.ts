@@ -98,7 +98,11 @@ export function slaFromPolicy(policy: Policy | undefined, cal: Calendar, startMs
 }
 
 /** Resolution instants after a hold ends at `nowMs`, and the business time the clock was stopped. */
-export function afterHold(ctx: Ctx, wo: WorkOrderRow, nowMs: number) {
+export function afterHold(
+  ctx: Ctx,
+  wo: Pick<WorkOrderRow, 'onHoldSince' | 'resolutionDueAt' | 'resolutionAtRiskAt' | 'slaPolicyId'>,
+  nowMs: number,
+) {
   const heldAt = wo.onHoldSince ?? nowMs;
   if (wo.resolutionDueAt === null || wo.resolutionAtRiskAt === null) {
     return { resolutionDueAt: wo.resolutionDueAt, resolutionAtRiskAt: wo.resolutionAtRiskAt, pausedBusinessMs: 0 };

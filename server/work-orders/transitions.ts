@@ -45,9 +45,15 @@ function assertChecklistComplete(ctx: Ctx, wo: WorkOrderRow): void {
 }
 
 /** The columns a move to `to` sets besides the status: the SLA clocks and the hold bookkeeping (also used by plan.ts). */
+/** What statusPatch reads of the row it leaves: a receiver replaying a history keeps only these (server/sync/derived.ts). */
+export type StatusState = Pick<
+  WorkOrderRow,
+  'status' | 'slaPausedMs' | 'onHoldSince' | 'resolutionDueAt' | 'resolutionAtRiskAt' | 'slaPolicyId' | 'respondedAt'
+>;
+
 export function statusPatch(
   ctx: Ctx,
-  wo: WorkOrderRow,
+  wo: StatusState,
   to: WorkOrderRow['status'],
   reason: string | undefined,
   now: number,
