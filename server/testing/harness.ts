@@ -95,13 +95,14 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
     ctxFor(orgId: string, userId: string | null = null): Ctx {
       return { host, orgId, actor: { userId, role: 'system', name: 'test' } };
     },
-    async close() {
+    /** Stops everything; `keepDir` leaves the data dir for a test that opens the file again (and removes it itself). */
+    async close(opts: { keepDir?: boolean } = {}) {
       realtime.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();
       host.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
