@@ -5,7 +5,7 @@ import { requireNode } from '../http/auth.js';
 import { HUB_PREFIX, defineHubRoute, HubReply, type HubFeature } from '../http/route.js';
 import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
-import { readPull } from './pull.js';
+import { readPullText } from './pull.js';
 
 /** A push batch (up to 2,000 mutations with batch rows inlined) is far above the hub's 1 MB; inflated size counts. */
 export const PUSH_BODY_LIMIT = '32mb';
@@ -39,7 +39,12 @@ const pull = defineHubRoute({
   query: PullQuery,
   response: PullPage,
   errors: [410],
-  handler: ({ deps, auth, query }) => withOrg(deps.pool, auth.orgId, (tx) => readPull(tx, { orgId: auth.orgId }, query)),
+  handler: async ({ deps, auth, query, res }) => {
+    const page = await withOrg(deps.pool, auth.orgId, (tx) => readPullText(tx, { orgId: auth.orgId }, query));
+    // PostgreSQL wrote the page's JSON (pull.ts): sent as is, not parsed and stringified again. Still
+    // application/json, and still gzipped by the app's compression middleware.
+    res.status(200).type('application/json').send(page);
+  },
 });
 
 export const syncFeature: HubFeature = {
