@@ -198,6 +198,27 @@ describe('readPullText: the page PostgreSQL writes as JSON', () => {
     expect(text).toMatch(/^\{"after":0,"to":\d+,"more":false,"rows":\[\{"t":"[a-z_]+","r":"[^"]+","v":\d+,"f":/);
   });
 
+  it('when a page is large, then it is jsonb text as PostgreSQL wrote it; when small, then compact as JSON.stringify wrote it', async () => {
+    const orgId = randomUUID();
+    const [admin, node] = [randomUUID(), randomUUID()];
+    await su.query('INSERT INTO hub_orgs (id, name, slug, created_at) VALUES ($1, $2, $2, 1)', [orgId, orgId]);
+    const push = (b: PushBatch) => withOrg(pool, orgId, (tx) => applyPush(tx, { orgId, nodeId: node, now: HUB_NOW }, b));
+    await push(batch(node, [mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(orgId, admin) })]));
+    const inserts = Array.from({ length: 300 }, (_, i) => {
+      const insert = workOrderInsert(randomUUID(), `AVM-${i}`);
+      return mutation({ seq: i + 2, actorId: admin, changes: [{ ...insert, f: { ...insert.f, checklist: AWKWARD } }] });
+    });
+    await push(batch(node, inserts, { afterSeq: 1 }));
+    const read = (r: PullRequest) =>
+      withOrg(pool, orgId, async (tx) => [await readPullText(tx, { orgId }, r), await readPullInJs(tx, { orgId }, r)] as const);
+    const [big, bigOracle] = await read(q(0, 1_000));
+    expect(big).toContain('"f":{"seq": 1, ');
+    expect(sorted(PullPage.parse(JSON.parse(big)))).toStrictEqual(sorted(bigOracle));
+    // One work order per version from 3 on: no ties, so the small page is the old one byte for byte.
+    const [small, smallOracle] = await read(q(10, 20));
+    expect(small).toBe(JSON.stringify(smallOracle));
+  });
+
   it('when the cursor is older than the floor or past the hub, or since is past after, then the checks answer as before', async () => {
     const { orgId, version } = await variedOrg();
     await su.query('UPDATE hub_orgs SET floor_version = 3 WHERE id = $1', [orgId]);

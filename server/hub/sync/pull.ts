@@ -55,7 +55,8 @@ function intentColumns(): [string, string][] {
  *   every version is past it (always when since is 0: versions start at 1) that is the stored fields
  *   as they are: the hub writes a field's value, clock and version together (merge.ts lww,
  *   setField), and its only field without a version is HELD_FROM ($6), whose rows take the long
- *   way. That text is jsonb's own, with spaces after `,` and `:`; the long way is compact.
+ *   way. That text is jsonb's own, with spaces after `,` and `:` (as are facts' fields); the long
+ *   way is compact, and readPullText re-spells a small page compact.
  * - `c`: the clocks of those that are intent columns (one CASE per intent column, its table and name
  *   as parameters from $7 on), only when there is one (non-empty);
  * - `u`: the ms of the newest clock (HLCs sort as text in "C" order; the hub stores only wire-form
@@ -110,6 +111,9 @@ ORDER BY 1, 2`;
 
 let statement: { sql: string; intents: string[] } | undefined;
 
+/** Pages of at most this many rows and facts are sent compact (see readPullText). */
+const COMPACT_UP_TO = 200;
+
 /**
  * A page of the org's current state past `after` (docs/sync.md, "Pull") as the JSON text of a
  * PullPage: rows with only their fields changed since the catch-up began, the clocks of the intent
@@ -151,7 +155,10 @@ export async function readPullText(tx: HubTx, ctx: { orgId: string }, q: PullReq
     throw new ResnapshotRequiredError(`Cursor ${q.after} is older than the hub keeps history for (${floor}): pull again from 0.`);
   }
   const head = `{"after":${JSON.stringify(q.after)},"to":${JSON.stringify(meta.to)},"more":${String(meta.more)}`;
-  return `${head},"rows":[${rows.join(',')}],"facts":[${facts.join(',')}]}`;
+  const text = `${head},"rows":[${rows.join(',')}],"facts":[${facts.join(',')}]}`;
+  // A small page (a live edit's) is re-spelled compact, as JSON.stringify wrote it before: jsonb's
+  // spaces would be ~4 % of its bytes, uncompressed under the 1 KiB gzip threshold. Cheap at this size.
+  return rows.length + facts.length <= COMPACT_UP_TO ? JSON.stringify(JSON.parse(text)) : text;
 }
 
 /** The same page as an object, for callers that want one (tests, in-process tools). */
