@@ -1,7 +1,16 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  decodePush,
+  dictionaryAfter,
+  encodePush,
+  PUSH_DICTIONARY_HEADER,
+  PUSH_ENCODING,
+  STATIC_DICTIONARY,
+  type PushDictionary,
+} from '../server/sync/push-dictionary.js';
 
 /**
  * A counting proxy between the depots and the hub (bench only): every request is forwarded as is,
@@ -20,9 +29,12 @@ export interface WireExchange {
   /** performance.now() when the request arrived and when the answer was fully sent. */
   startedAt: number;
   endedAt: number;
-  /** Request body bytes as sent (gzip when the client compressed it) and as JSON. */
+  /** Request body bytes as sent (gzip or dictionary-compressed when the client compressed it) and as JSON. */
   upWire: number;
   upBody: string;
+  /** A push's content-encoding, and its envelope alone (the batch with no mutations) encoded the same way, in bytes. */
+  upEncoding: string;
+  upEnvelopeWire: number;
   downWire: number;
   downBody: string;
 }
@@ -46,6 +58,38 @@ function decode(buf: Buffer, encoding: string | undefined): string {
   return (encoding === 'gzip' ? gunzipSync(buf) : buf).toString('utf8');
 }
 
+/**
+ * Push bodies as JSON, and what their envelope alone would weigh encoded the same way (against the same
+ * dictionary), so a bench can tell one edit's bytes from the request's fixed part. Follows each depot's
+ * dictionaries as the hub does: an answered push's body is what the next one may name.
+ */
+class PushDecoder {
+  private readonly dictionaries = new Map<string, PushDictionary>([[STATIC_DICTIONARY.name, STATIC_DICTIONARY]]);
+
+  decode(buf: Buffer, headers: http.IncomingHttpHeaders, status: number): { body: string; envelopeWire: number } {
+    const encoding = headers['content-encoding'];
+    let raw: Buffer;
+    let dictionary: PushDictionary | undefined;
+    if (encoding === PUSH_ENCODING) {
+      dictionary = this.dictionaries.get(String(headers[PUSH_DICTIONARY_HEADER]));
+      if (!dictionary) return { body: '', envelopeWire: 0 };
+      raw = decodePush(buf, dictionary, 64 * 1024 * 1024);
+    } else raw = encoding === 'gzip' ? gunzipSync(buf) : buf;
+    if (raw.length === 0) return { body: '', envelopeWire: 0 };
+    if (status === 200) {
+      const next = dictionaryAfter(raw);
+      this.dictionaries.set(next.name, next);
+    }
+    const envelope = Buffer.from(JSON.stringify({ ...(JSON.parse(raw.toString('utf8')) as object), mutations: [] }));
+    const envelopeWire = dictionary
+      ? encodePush(envelope, dictionary).length
+      : encoding === 'gzip'
+        ? gzipSync(envelope, { level: 6 }).length
+        : envelope.length;
+    return { body: raw.toString('utf8'), envelopeWire };
+  }
+}
+
 const whoOf = (auth: string | undefined) => /^Bearer\s+(\S{1,12})/i.exec(auth ?? '')?.[1] ?? '-';
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
@@ -53,6 +97,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const exchanges: WireExchange[] = [];
   const live: LiveEvent[] = [];
   const sockets = new Set<net.Socket>();
+  const pushes = new PushDecoder();
   const server = http.createServer((req, res) => {
     const startedAt = performance.now();
     const up: Buffer[] = [];
@@ -70,15 +115,22 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         res.end();
         const upBuf = Buffer.concat(up);
         const downBuf = Buffer.concat(down);
+        const status = hubRes.statusCode ?? 0;
+        const upDecoded =
+          kind === 'push'
+            ? pushes.decode(upBuf, req.headers, status)
+            : { body: kind === 'other' ? '' : decode(upBuf, req.headers['content-encoding']), envelopeWire: 0 };
         exchanges.push({
           kind,
           who: whoOf(req.headers.authorization),
           path,
-          status: hubRes.statusCode ?? 0,
+          status,
           startedAt,
           endedAt: performance.now(),
           upWire: upBuf.length,
-          upBody: kind === 'other' ? '' : decode(upBuf, req.headers['content-encoding']),
+          upBody: upDecoded.body,
+          upEncoding: req.headers['content-encoding'] ?? 'identity',
+          upEnvelopeWire: upDecoded.envelopeWire,
           downWire: downBuf.length,
           downBody: kind === 'other' ? '' : decode(downBuf, hubRes.headers['content-encoding']),
         });

@@ -1,4 +1,12 @@
 import { gzipSync } from 'node:zlib';
+import {
+  dictionaryAfter,
+  encodePush,
+  PUSH_DICTIONARY_HEADER,
+  PUSH_ENCODING,
+  STATIC_DICTIONARY,
+  type PushDictionary,
+} from './push-dictionary.js';
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import { EnrolAnswer, LivePoke, PullPage, PushAnswer, type EnrolRequest, type PullQuery, type PushBatch } from './contract-protocol.js';
@@ -45,6 +53,17 @@ export interface HubClientOptions {
   gzipAbove?: number;
   /** Told of the bytes of every request and answer body, for /metrics. */
   onBytes?: (direction: 'up' | 'down', bytes: number) => void;
+  /**
+   * Push bodies compressed against a dictionary (push-dictionary.ts). The state outlives a client:
+   * the loop makes a client per cycle, and a lone edit is a cycle of its own.
+   */
+  pushCompression?: PushCompression;
+}
+
+/** What the next push may be compressed against; `off` once a hub answered that it does not take the encoding. */
+export interface PushCompression {
+  previous: PushDictionary | null;
+  off: boolean;
 }
 
 interface Problem {
@@ -78,6 +97,8 @@ export function normaliseHubUrl(raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+const PUSH_PATH = '/hub/v1/sync/push';
+
 export class HubClient {
   readonly url: string;
   private readonly timeoutMs: number;
@@ -99,13 +120,43 @@ export class HubClient {
   }
 
   async push(batch: PushBatch): Promise<PushOutcome> {
-    const res = await this.request('POST', '/hub/v1/sync/push', batch);
+    const res = await this.sendPush(Buffer.from(JSON.stringify(batch)));
     if (res.status === 409) {
       const problem = await this.problem(res);
       if (problem.code === 'sync_gap') return { kind: 'gap', expectedAfterSeq: problem.expectedAfterSeq ?? null };
       throw new HubRefusedError(409, problem.code ?? 'conflict', problem.detail ?? problem.title ?? 'The hub refused the push.');
     }
     return { kind: 'answer', answer: await this.read(res, PushAnswer) };
+  }
+
+  /**
+   * The body against the dictionary the hub should hold: the previous acknowledged push's, else the
+   * fixed one. A hub that lost it (412) gets the body again against the fixed one; a hub that does not
+   * know the encoding (415: older than it) gets it gzipped, and so does every later push of this state.
+   */
+  private async sendPush(json: Buffer): Promise<Response> {
+    const state = this.options.pushCompression;
+    if (!state || state.off) return this.request('POST', PUSH_PATH, json);
+    const dictionary = state.previous ?? STATIC_DICTIONARY;
+    const res = await this.request('POST', PUSH_PATH, encodePush(json, dictionary), {
+      encoding: { 'content-encoding': PUSH_ENCODING, [PUSH_DICTIONARY_HEADER]: dictionary.name },
+    });
+    if (res.status === 412 || res.status === 415) {
+      const problem = await this.problem(res);
+      if (res.status === 412 && problem.code === 'push_dictionary_unknown' && dictionary !== STATIC_DICTIONARY) {
+        state.previous = null;
+        return this.sendPush(json);
+      }
+      if (res.status === 415) {
+        state.off = true;
+        state.previous = null;
+        return this.request('POST', PUSH_PATH, json);
+      }
+      throw new HubRefusedError(res.status, problem.code ?? 'refused', problem.detail ?? problem.title ?? 'The hub refused the push.');
+    }
+    // The hub keeps an applied body's dictionary before it answers; any other answer leaves ours as it was.
+    if (res.status === 200) state.previous = dictionaryAfter(json);
+    return res;
   }
 
   async pull(query: PullQuery): Promise<PullOutcome> {
@@ -158,14 +209,21 @@ export class HubClient {
     return { close: () => socket.terminate() };
   }
 
-  private async request(method: string, path: string, body?: unknown, opts: { auth?: boolean } = {}): Promise<Response> {
+  /** `body` is sent as JSON: a Buffer as it is (already JSON text, or already encoded when `encoding` names how). */
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { auth?: boolean; encoding?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential}`;
     let payload: Buffer | undefined;
     if (body !== undefined) {
-      payload = Buffer.from(JSON.stringify(body));
+      payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
       headers['content-type'] = 'application/json';
-      if (payload.length > this.gzipAbove) {
+      if (opts.encoding) Object.assign(headers, opts.encoding);
+      else if (payload.length > this.gzipAbove) {
         payload = gzipSync(payload, { level: 6 });
         headers['content-encoding'] = 'gzip';
       }

@@ -90,6 +90,8 @@ interface Script {
   hubAcked?: number;
   version: number;
   pushes: PushBatch[];
+  /** The content-encoding of every push request, refused ones included. */
+  encodings: string[];
   pulls: string[];
   status?: number;
   resnapshotOnce?: boolean;
@@ -111,6 +113,10 @@ async function fakeHub(script: Script) {
       if (req.headers.authorization !== `Bearer ${'c'.repeat(40)}`) return send(401, { code: 'unauthorized' });
       if (req.url === '/hub/v1/sync/push') {
         const raw = Buffer.concat(chunks);
+        const encoding = req.headers['content-encoding'];
+        script.encodings.push(encoding ?? 'identity');
+        // A hub older than dictionary-compressed pushes: its JSON parser refuses an encoding it does not know.
+        if (encoding !== undefined && encoding !== 'gzip') return send(415, { code: 'unsupported_encoding' });
         const batch = JSON.parse(String(req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw)) as PushBatch;
         if (script.hubAcked !== undefined && (batch.afterSeq ?? 0) > script.hubAcked)
           return send(409, { code: 'sync_gap', expectedAfterSeq: script.hubAcked });
@@ -165,7 +171,7 @@ afterEach(async () => {
 });
 
 async function setup(script: Partial<Script> = {}) {
-  const s: Script = { version: 0, pushes: [], pulls: [], pageSize: 1000, ...script };
+  const s: Script = { version: 0, pushes: [], encodings: [], pulls: [], pageSize: 1000, ...script };
   const hub = await fakeHub(s);
   const store = new MemoryStore(hub.url);
   const statuses: SyncLoopStatus[] = [];
@@ -188,6 +194,13 @@ describe('sync loop', () => {
     expect(store.acked).toBe(25);
     expect(store.cursorValue).toBe(25);
     expect(loop.snapshot().phase).toBe('online');
+    // This hub does not take dictionary-compressed pushes: refused once, then plain for good (the
+    // first batch is over 1 KiB, so gzip; later cycles do not try the dictionary again).
+    expect(s.encodings).toEqual(['x-depotdesk-deflate', 'gzip', 'gzip', 'gzip']);
+    store.total = 26;
+    await loop.runOnce();
+    expect(s.encodings.slice(4)).toEqual(['identity']);
+    expect(store.acked).toBe(26);
   });
 
   it('when the hub reports a gap, then the loop resends from the seq the hub has and loses nothing', async () => {
@@ -360,7 +373,7 @@ describe('sync loop', () => {
   });
 
   it('when the live socket opens again after a drop, then the loop pulls at once: what was poked meanwhile does not wait for the poll', async () => {
-    const s: Script = { version: 0, pushes: [], pulls: [], pageSize: 1000 };
+    const s: Script = { version: 0, pushes: [], encodings: [], pulls: [], pageSize: 1000 };
     const hub = await fakeHub(s);
     const store = new MemoryStore(hub.url);
     const loop = new SyncLoop(store, { live: true, liveReconnectMs: 20, pollMs: 60_000 });

@@ -7,6 +7,7 @@ import {
   HubRefusedError,
   HubUnavailableError,
   type HubClientOptions,
+  type PushCompression,
   type PullOutcome,
 } from './hub-client.js';
 
@@ -104,6 +105,8 @@ export class SyncLoop {
   private failures = 0;
   private socket: { close(): void } | null = null;
   private socketFor: string | null = null;
+  /** Push compression state across cycles, for one hub and credential (push-dictionary.ts). */
+  private compression: { key: string; state: PushCompression } | null = null;
   private liveReconnect: NodeJS.Timeout | null = null;
   private readonly status: SyncLoopStatus = {
     phase: 'off',
@@ -215,7 +218,9 @@ export class SyncLoop {
       return;
     }
     if (this.status.phase === 'off' || this.status.phase === 'paused') this.setStatus({ phase: 'connecting' });
-    const client = new HubClient(link.hubUrl, link.credential, this.options.client);
+    const key = `${link.hubUrl}\n${link.credential}`;
+    if (this.compression?.key !== key) this.compression = { key, state: { previous: null, off: false } };
+    const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, pushCompression: this.compression.state });
     try {
       result.pushed = await this.pushAll(client);
       const pulled = await this.pullAll(client);

@@ -6,24 +6,29 @@ import { HUB_PREFIX, defineHubRoute, HubReply, type HubFeature } from '../http/r
 import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
 import { readPullText } from './pull.js';
+import { decodePushBody, rememberPushBody } from './push-body.js';
 
 /** A push batch (up to 2,000 mutations with batch rows inlined) is far above the hub's 1 MB; inflated size counts. */
 export const PUSH_BODY_LIMIT = '32mb';
+const PUSH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const push = defineHubRoute({
   method: 'post',
   path: '/sync/push',
-  summary: "Push a batch of this depot's mutations (gzip accepted); a result per mutation",
+  summary:
+    "Push a batch of this depot's mutations (gzip, or x-depotdesk-deflate against the dictionary named in depotdesk-push-dictionary); a result per mutation",
   tag: 'sync',
   access: 'node',
   body: PushBatch,
   status: 200,
   response: PushAnswer,
-  errors: [409, 413],
-  handler: async ({ deps, auth, body }) => {
+  errors: [409, 412, 413],
+  handler: async ({ deps, auth, body, req }) => {
     const answer = await withOrg(deps.pool, auth.orgId, (tx) =>
       applyPush(tx, { orgId: auth.orgId, nodeId: auth.nodeId, now: deps.now() }, body),
     );
+    // Before the answer leaves: the depot compresses its next push against this body once it has the answer.
+    rememberPushBody(deps, auth.nodeId, req.pushBody);
     // After COMMIT only: a depot poked before it could pull the new version would miss it.
     liveSocketsOf(deps).poke(auth.orgId, answer.version);
     return new HubReply(200, answer);
@@ -53,7 +58,19 @@ export const syncFeature: HubFeature = {
   // The push body is parsed here, before the hub's 1 MB parser, and only for an authenticated depot
   // (the declared route checks the credential again; one lookup per batch of hundreds of mutations).
   mount: (app, deps) => {
-    app.post(`${HUB_PREFIX}/sync/push`, requireNode(deps), express.json({ limit: PUSH_BODY_LIMIT, inflate: true, strict: true }));
+    app.post(
+      `${HUB_PREFIX}/sync/push`,
+      requireNode(deps),
+      decodePushBody(deps, PUSH_BODY_LIMIT_BYTES),
+      express.json({
+        limit: PUSH_BODY_LIMIT,
+        inflate: true,
+        strict: true,
+        verify: (req, _res, buf) => {
+          (req as express.Request).pushBody = buf;
+        },
+      }),
+    );
   },
   attach: attachLive,
 };
