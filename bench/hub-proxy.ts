@@ -6,6 +6,7 @@ import {
   decodePush,
   dictionaryAfter,
   encodePush,
+  PULL_DICTIONARY_HEADER,
   PUSH_DICTIONARY_HEADER,
   PUSH_ENCODING,
   STATIC_DICTIONARY,
@@ -90,6 +91,25 @@ class PushDecoder {
   }
 }
 
+/** Pull pages as JSON, following the dictionaries small pages are compressed against (every page sent is one). */
+class PullDecoder {
+  private readonly dictionaries = new Map<string, PushDictionary>([[STATIC_DICTIONARY.name, STATIC_DICTIONARY]]);
+
+  decode(buf: Buffer, headers: http.IncomingHttpHeaders): string {
+    let raw = buf;
+    if (headers['content-encoding'] === PUSH_ENCODING) {
+      const dictionary = this.dictionaries.get(String(headers[PULL_DICTIONARY_HEADER]));
+      if (!dictionary) return '';
+      raw = decodePush(buf, dictionary, 64 * 1024 * 1024);
+    } else if (headers['content-encoding'] === 'gzip') raw = gunzipSync(buf);
+    if (raw.length > 0) {
+      const next = dictionaryAfter(raw);
+      this.dictionaries.set(next.name, next);
+    }
+    return raw.toString('utf8');
+  }
+}
+
 const whoOf = (auth: string | undefined) => /^Bearer\s+(\S{1,12})/i.exec(auth ?? '')?.[1] ?? '-';
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
@@ -98,6 +118,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const live: LiveEvent[] = [];
   const sockets = new Set<net.Socket>();
   const pushes = new PushDecoder();
+  const pulls = new PullDecoder();
   const server = http.createServer((req, res) => {
     const startedAt = performance.now();
     const up: Buffer[] = [];
@@ -132,7 +153,12 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
           upEncoding: req.headers['content-encoding'] ?? 'identity',
           upEnvelopeWire: upDecoded.envelopeWire,
           downWire: downBuf.length,
-          downBody: kind === 'other' ? '' : decode(downBuf, hubRes.headers['content-encoding']),
+          downBody:
+            kind === 'pull' && status === 200
+              ? pulls.decode(downBuf, hubRes.headers)
+              : kind === 'other'
+                ? ''
+                : decode(downBuf, hubRes.headers['content-encoding']),
         });
       });
     });

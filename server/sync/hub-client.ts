@@ -1,7 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import {
+  decodePush,
   dictionaryAfter,
   encodePush,
+  PULL_DICTIONARY_HEADER,
   PUSH_DICTIONARY_HEADER,
   PUSH_ENCODING,
   STATIC_DICTIONARY,
@@ -54,15 +56,20 @@ export interface HubClientOptions {
   /** Told of the bytes of every request and answer body, for /metrics. */
   onBytes?: (direction: 'up' | 'down', bytes: number) => void;
   /**
-   * Push bodies compressed against a dictionary (push-dictionary.ts). The state outlives a client:
-   * the loop makes a client per cycle, and a lone edit is a cycle of its own.
+   * Push bodies and small pull pages compressed against a dictionary (push-dictionary.ts). The state
+   * outlives a client: the loop makes a client per cycle, and a lone edit is a cycle of its own.
    */
-  pushCompression?: PushCompression;
+  compression?: WireCompression;
 }
 
-/** What the next push may be compressed against; `off` once a hub answered that it does not take the encoding. */
-export interface PushCompression {
-  previous: PushDictionary | null;
+/**
+ * What bodies may be compressed against (push-dictionary.ts): `pushed`, the last push body the hub
+ * answered 200; `pulled`, the last pull page received. `off` once a hub answered that it does not take
+ * the encoding (older than it).
+ */
+export interface WireCompression {
+  pushed: PushDictionary | null;
+  pulled: PushDictionary | null;
   off: boolean;
 }
 
@@ -98,6 +105,8 @@ export function normaliseHubUrl(raw: string): string {
 }
 
 const PUSH_PATH = '/hub/v1/sync/push';
+/** A pull page's inflated size cap (a 5,000-row snapshot page is ~2 MB of JSON). */
+const MAX_PAGE_BYTES = 64 * 1024 * 1024;
 
 export class HubClient {
   readonly url: string;
@@ -135,39 +144,58 @@ export class HubClient {
    * know the encoding (415: older than it) gets it gzipped, and so does every later push of this state.
    */
   private async sendPush(json: Buffer): Promise<Response> {
-    const state = this.options.pushCompression;
+    const state = this.options.compression;
     if (!state || state.off) return this.request('POST', PUSH_PATH, json);
-    const dictionary = state.previous ?? STATIC_DICTIONARY;
+    const dictionary = state.pushed ?? STATIC_DICTIONARY;
     const res = await this.request('POST', PUSH_PATH, encodePush(json, dictionary), {
       encoding: { 'content-encoding': PUSH_ENCODING, [PUSH_DICTIONARY_HEADER]: dictionary.name },
     });
     if (res.status === 412 || res.status === 415) {
       const problem = await this.problem(res);
       if (res.status === 412 && problem.code === 'push_dictionary_unknown' && dictionary !== STATIC_DICTIONARY) {
-        state.previous = null;
+        state.pushed = null;
         return this.sendPush(json);
       }
       if (res.status === 415) {
         state.off = true;
-        state.previous = null;
+        state.pushed = null;
         return this.request('POST', PUSH_PATH, json);
       }
       throw new HubRefusedError(res.status, problem.code ?? 'refused', problem.detail ?? problem.title ?? 'The hub refused the push.');
     }
     // The hub keeps an applied body's dictionary before it answers; any other answer leaves ours as it was.
-    if (res.status === 200) state.previous = dictionaryAfter(json);
+    if (res.status === 200) state.pushed = dictionaryAfter(json);
     return res;
   }
 
   async pull(query: PullQuery): Promise<PullOutcome> {
     const qs = new URLSearchParams({ after: String(query.after), limit: String(query.limit), schema: String(query.schema) });
     if (query.since !== undefined) qs.set('since', String(query.since));
-    const res = await this.request('GET', `/hub/v1/sync/pull?${qs}`);
+    const state = this.options.compression;
+    // Names the page this depot holds, so the hub may compress a small page against it.
+    const headers = state && !state.off ? { [PULL_DICTIONARY_HEADER]: state.pulled?.name ?? STATIC_DICTIONARY.name } : undefined;
+    const res = await this.request('GET', `/hub/v1/sync/pull?${qs}`, undefined, { headers });
     if (res.status === 410) {
       const problem = await this.problem(res);
       return { kind: 'resnapshot', reason: problem.detail ?? 'The hub asks for a new snapshot.' };
     }
-    return { kind: 'page', page: await this.read(res, PullPage) };
+    const page = await this.read(res, PullPage, (raw) => {
+      let body = raw;
+      if (res.headers.get('content-encoding') === PUSH_ENCODING) {
+        const name = res.headers.get(PULL_DICTIONARY_HEADER);
+        const dictionary = name === STATIC_DICTIONARY.name ? STATIC_DICTIONARY : state?.pulled?.name === name ? state.pulled : null;
+        if (!dictionary)
+          throw new HubUnavailableError(`The hub compressed a pull page against a dictionary this depot does not hold (${name}).`);
+        try {
+          body = decodePush(raw, dictionary, MAX_PAGE_BYTES);
+        } catch (err) {
+          throw new HubUnavailableError(`The hub's pull page did not decode: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      if (state && !state.off) state.pulled = dictionaryAfter(body);
+      return body;
+    });
+    return { kind: 'page', page };
   }
 
   /** Revokes this depot's own credential at the hub. */
@@ -214,9 +242,9 @@ export class HubClient {
     method: string,
     path: string,
     body?: unknown,
-    opts: { auth?: boolean; encoding?: Record<string, string> } = {},
+    opts: { auth?: boolean; encoding?: Record<string, string>; headers?: Record<string, string> | undefined } = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential}`;
     let payload: Buffer | undefined;
     if (body !== undefined) {
@@ -256,7 +284,8 @@ export class HubClient {
     }
   }
 
-  private async read<S extends z.ZodType>(res: Response, schema: S | null): Promise<z.infer<S>> {
+  /** `decode` turns the body's bytes into JSON bytes (a pull page compressed against a dictionary). */
+  private async read<S extends z.ZodType>(res: Response, schema: S | null, decode?: (raw: Buffer) => Buffer): Promise<z.infer<S>> {
     if (res.status >= 500 || res.status === 429 || res.status === 408) {
       const problem = await this.problem(res);
       throw new HubUnavailableError(`The hub answered ${res.status}: ${problem.detail ?? problem.title ?? res.statusText}`);
@@ -267,14 +296,15 @@ export class HubClient {
       if (res.status === 401) throw new HubCredentialError(401, problem.code ?? 'unauthorized', message);
       throw new HubRefusedError(res.status, problem.code ?? 'refused', message);
     }
-    let text: string;
+    let raw: Buffer;
     try {
-      text = await res.text();
+      raw = Buffer.from(await res.arrayBuffer());
     } catch (err) {
       // A cut in the middle of the body: nothing was applied, the same request can be made again.
       throw new HubUnavailableError(`The hub's answer was cut off: ${err instanceof Error ? err.message : String(err)}`);
     }
-    this.options.onBytes?.('down', Buffer.byteLength(text));
+    this.options.onBytes?.('down', raw.length);
+    const text = (decode ? decode(raw) : raw).toString('utf8');
     if (schema === null) return undefined as z.infer<S>;
     let json: unknown;
     try {

@@ -7,7 +7,7 @@ import {
   HubRefusedError,
   HubUnavailableError,
   type HubClientOptions,
-  type PushCompression,
+  type WireCompression,
   type PullOutcome,
 } from './hub-client.js';
 
@@ -106,7 +106,7 @@ export class SyncLoop {
   private socket: { close(): void } | null = null;
   private socketFor: string | null = null;
   /** Push compression state across cycles, for one hub and credential (push-dictionary.ts). */
-  private compression: { key: string; state: PushCompression } | null = null;
+  private compression: { key: string; state: WireCompression } | null = null;
   private liveReconnect: NodeJS.Timeout | null = null;
   private readonly status: SyncLoopStatus = {
     phase: 'off',
@@ -219,8 +219,8 @@ export class SyncLoop {
     }
     if (this.status.phase === 'off' || this.status.phase === 'paused') this.setStatus({ phase: 'connecting' });
     const key = `${link.hubUrl}\n${link.credential}`;
-    if (this.compression?.key !== key) this.compression = { key, state: { previous: null, off: false } };
-    const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, pushCompression: this.compression.state });
+    if (this.compression?.key !== key) this.compression = { key, state: { pushed: null, pulled: null, off: false } };
+    const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, compression: this.compression.state });
     try {
       result.pushed = await this.pushAll(client);
       const pulled = await this.pullAll(client);

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HubClient, type PushCompression } from './hub-client.js';
+import { HubClient, type WireCompression } from './hub-client.js';
 import type { PushBatch } from './contract-protocol.js';
-import { dictionaryAfter, encodePush, PUSH_DICTIONARY_HEADER, PUSH_ENCODING, STATIC_DICTIONARY } from './push-dictionary.js';
+import {
+  dictionaryAfter,
+  encodePush,
+  PULL_DICTIONARY_HEADER,
+  PUSH_DICTIONARY_HEADER,
+  PUSH_ENCODING,
+  STATIC_DICTIONARY,
+} from './push-dictionary.js';
 import { startTestHub, type TestHub } from '../hub/testing.js';
 import { batch, mutation, setupChanges, workOrderInsert } from '../hub/sync/testing.js';
 
@@ -59,15 +66,15 @@ const json = (b: PushBatch) => Buffer.from(JSON.stringify(b));
 describe('dictionary-compressed pushes', () => {
   it('when a depot pushes through the client, then the first body uses the fixed dictionary, each next one the previous body, and all are applied', async () => {
     const d = await enrolled();
-    const state: PushCompression = { previous: null, off: false };
+    const state: WireCompression = { pushed: null, pulled: null, off: false };
     const sizes: number[] = [];
-    const client = new HubClient(t.url, d.credential, { pushCompression: state, onBytes: (dir, n) => dir === 'up' && sizes.push(n) });
+    const client = new HubClient(t.url, d.credential, { compression: state, onBytes: (dir, n) => dir === 'up' && sizes.push(n) });
     const admin = randomUUID();
     const first = await client.push(
       batch(d.node, [mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(randomUUID(), admin) })]),
     );
     expect(first).toMatchObject({ kind: 'answer', answer: { ackedSeq: 1 } });
-    expect(state.previous?.name).not.toBe('static');
+    expect(state.pushed?.name).not.toBe('static');
     const wo = randomUUID();
     const second = await client.push(
       batch(d.node, [mutation({ seq: 2, actorId: admin, changes: [workOrderInsert(wo, 'AVM-000001')] })], { afterSeq: 1 }),
@@ -95,10 +102,10 @@ describe('dictionary-compressed pushes', () => {
     ]);
     const raw = await pushRaw(d, encodePush(json(body), gone), gone.name);
     expect(raw).toMatchObject({ status: 412, body: { code: 'push_dictionary_unknown' } });
-    const state: PushCompression = { previous: gone, off: false };
-    const answer = await new HubClient(t.url, d.credential, { pushCompression: state }).push(body);
+    const state: WireCompression = { pushed: gone, pulled: null, off: false };
+    const answer = await new HubClient(t.url, d.credential, { compression: state }).push(body);
     expect(answer).toMatchObject({ kind: 'answer', answer: { ackedSeq: 1 } });
-    expect(state.previous?.name).toBe(dictionaryAfter(json(body)).name);
+    expect(state.pushed?.name).toBe(dictionaryAfter(json(body)).name);
   });
 
   it("when a depot names another depot's dictionary, then 412: each node refers only to its own bodies", async () => {
@@ -140,6 +147,55 @@ describe('dictionary-compressed pushes', () => {
     expect(await pushRaw(d, encodePush(json(forged), STATIC_DICTIONARY), 'static')).toMatchObject({ status: 400 });
     // Nothing of the above was applied: the same setup goes in as the first mutation.
     expect(await pushRaw(d, encodePush(json(body), STATIC_DICTIONARY), 'static')).toMatchObject({ status: 200, body: { ackedSeq: 1 } });
+  });
+
+  it('when a depot names the page it holds, then a small page comes compressed against it and reads the same as a plain one; one naming nothing gets JSON as before', async () => {
+    const d = await enrolled();
+    const admin = randomUUID();
+    const state: WireCompression = { pushed: null, pulled: null, off: false };
+    const down: number[] = [];
+    const client = new HubClient(t.url, d.credential, { compression: state, onBytes: (dir, n) => dir === 'down' && down.push(n) });
+    await client.push(
+      batch(d.node, [mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(randomUUID(), admin) })]),
+    );
+    const wo = randomUUID();
+    await client.push(batch(d.node, [mutation({ seq: 2, actorId: admin, changes: [workOrderInsert(wo, 'AVM-000001')] })], { afterSeq: 1 }));
+    const first = await client.pull({ after: 0, limit: 1000, schema: 1 });
+    expect(first.kind).toBe('page');
+    const cursor = first.kind === 'page' ? first.page.to : 0;
+    expect(state.pulled).not.toBeNull();
+    await client.push(
+      batch(
+        d.node,
+        [mutation({ seq: 3, actorId: admin, changes: [{ t: 'work_orders', r: wo, op: 'update', f: { title: 'Pump seal' } }] })],
+        {
+          afterSeq: 2,
+        },
+      ),
+    );
+    // The raw answer to the same request is compressed against the page this depot holds.
+    const raw = await fetch(`${t.url}/hub/v1/sync/pull?after=${cursor}&schema=1`, {
+      headers: { authorization: `Bearer ${d.credential}`, [PULL_DICTIONARY_HEADER]: state.pulled!.name },
+    });
+    expect(raw.headers.get('content-encoding')).toBe(PUSH_ENCODING);
+    expect(raw.headers.get(PULL_DICTIONARY_HEADER)).toBe(state.pulled!.name);
+    const plain = await t.call('GET', `/hub/v1/sync/pull?after=${cursor}&schema=1`, { token: d.credential });
+    const next = await client.pull({ after: cursor, limit: 1000, schema: 1 });
+    expect(next).toEqual({ kind: 'page', page: plain.body });
+    expect(next.kind === 'page' && next.page.rows[0]!.f.title).toBe('Pump seal');
+    // Less than half of the page's JSON came down.
+    expect(down.at(-1)!).toBeLessThan(JSON.stringify(plain.body).length / 2);
+    // A page it does not hold (a restarted hub forgot it): compressed against the fixed dictionary, named so.
+    const unknown = await fetch(`${t.url}/hub/v1/sync/pull?after=${cursor}&schema=1`, {
+      headers: { authorization: `Bearer ${d.credential}`, [PULL_DICTIONARY_HEADER]: 'not-a-page-it-sent' },
+    });
+    expect(unknown.headers.get(PULL_DICTIONARY_HEADER)).toBe('static');
+    // A request naming nothing (an older depot) gets JSON as before.
+    expect(
+      (
+        await fetch(`${t.url}/hub/v1/sync/pull?after=${cursor}&schema=1`, { headers: { authorization: `Bearer ${d.credential}` } })
+      ).headers.get('content-encoding'),
+    ).not.toBe(PUSH_ENCODING);
   });
 
   it('when the credential is wrong, then 401 before the body is read', async () => {

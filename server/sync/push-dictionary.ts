@@ -18,6 +18,11 @@ export const PUSH_ENCODING = 'x-depotdesk-deflate';
 /** Names the dictionary a push body was compressed against: STATIC_DICTIONARY_NAME or a previous body's name. */
 export const PUSH_DICTIONARY_HEADER = 'depotdesk-push-dictionary';
 export const STATIC_DICTIONARY_NAME = 'static';
+/**
+ * Pull: the depot names the last page it received (or `static`); the hub may compress a small page
+ * against it, and names the dictionary it used in the same header of its answer.
+ */
+export const PULL_DICTIONARY_HEADER = 'depotdesk-pull-dictionary';
 /** Deflate looks back at most 32 KiB: only the end of a previous body can be referred to. */
 const WINDOW = 32 * 1024;
 

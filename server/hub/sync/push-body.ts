@@ -24,17 +24,35 @@ import type { HubDeps } from '../deps.js';
 /** Nodes whose dictionaries are kept; past it the least recently pushing node's are dropped (up to 64 KiB each). */
 const MAX_NODES = 1_000;
 const byDeps = new WeakMap<HubDeps, Map<string, PushDictionary[]>>();
+const pulledByDeps = new WeakMap<HubDeps, Map<string, PushDictionary[]>>();
 
-function dictionaries(deps: HubDeps): Map<string, PushDictionary[]> {
-  let map = byDeps.get(deps);
-  if (!map) byDeps.set(deps, (map = new Map()));
+function dictionaries(deps: HubDeps, of: WeakMap<HubDeps, Map<string, PushDictionary[]>> = byDeps): Map<string, PushDictionary[]> {
+  let map = of.get(deps);
+  if (!map) of.set(deps, (map = new Map()));
   return map;
 }
 
 /** After a push from `nodeId` was applied: its body is what that node's next push may refer to. */
 export function rememberPushBody(deps: HubDeps, nodeId: string, body: Buffer | undefined): void {
-  if (!body) return;
-  const map = dictionaries(deps);
+  if (body) remember(dictionaries(deps), nodeId, body);
+}
+
+/** A pull page sent to `nodeId`: what that node may name as held in its next pull. */
+export function rememberPulledPage(deps: HubDeps, nodeId: string, body: Buffer): void {
+  remember(dictionaries(deps, pulledByDeps), nodeId, body);
+}
+
+/** The dictionary a small pull page goes out against: the page the node says it holds, else the fixed one. */
+export function pullDictionaryFor(deps: HubDeps, nodeId: string, held: string): PushDictionary {
+  if (held === STATIC_DICTIONARY_NAME) return STATIC_DICTIONARY;
+  return (
+    dictionaries(deps, pulledByDeps)
+      .get(nodeId)
+      ?.find((d) => d.name === held) ?? STATIC_DICTIONARY
+  );
+}
+
+function remember(map: Map<string, PushDictionary[]>, nodeId: string, body: Buffer): void {
   const kept = map.get(nodeId) ?? [];
   const next = dictionaryAfter(body);
   map.delete(nodeId);

@@ -6,11 +6,14 @@ import { HUB_PREFIX, defineHubRoute, HubReply, type HubFeature } from '../http/r
 import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
 import { readPullText } from './pull.js';
-import { decodePushBody, rememberPushBody } from './push-body.js';
+import { decodePushBody, pullDictionaryFor, rememberPulledPage, rememberPushBody } from './push-body.js';
+import { encodePush, PULL_DICTIONARY_HEADER, PUSH_ENCODING } from '../../sync/push-dictionary.js';
 
 /** A push batch (up to 2,000 mutations with batch rows inlined) is far above the hub's 1 MB; inflated size counts. */
 export const PUSH_BODY_LIMIT = '32mb';
 const PUSH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+/** Pull pages up to this size may go out compressed against a dictionary; larger ones are gzipped. */
+const DICTIONARY_PAGE_MAX = 64 * 1024;
 
 const push = defineHubRoute({
   method: 'post',
@@ -44,8 +47,19 @@ const pull = defineHubRoute({
   query: PullQuery,
   response: PullPage,
   errors: [410],
-  handler: async ({ deps, auth, query, res }) => {
+  handler: async ({ deps, auth, query, req, res }) => {
     const page = await withOrg(deps.pool, auth.orgId, (tx) => readPullText(tx, { orgId: auth.orgId }, query));
+    const body = Buffer.from(page);
+    rememberPulledPage(deps, auth.nodeId, body);
+    const held = req.get(PULL_DICTIONARY_HEADER);
+    // A depot that names the page it holds gets a small page (a live edit's) compressed against it
+    // (push-dictionary.ts); a big one (a snapshot's) goes through the compression middleware's gzip.
+    if (held !== undefined && body.length <= DICTIONARY_PAGE_MAX) {
+      const dictionary = pullDictionaryFor(deps, auth.nodeId, held);
+      res.status(200).type('application/json').set('content-encoding', PUSH_ENCODING).set(PULL_DICTIONARY_HEADER, dictionary.name);
+      res.send(encodePush(body, dictionary));
+      return;
+    }
     // PostgreSQL wrote the page's JSON (pull.ts): sent as is, not parsed and stringified again. Still
     // application/json, and still gzipped by the app's compression middleware.
     res.status(200).type('application/json').send(page);
