@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkOrderStatus } from '../../db/schema/index.js';
+import { WORK_ORDER_STATUSES } from '../../db/schema/index.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
 import { drainAsApplied, pageFromBatches } from '../testing/sync-page.js';
 import { seedWorld, workOrderAt, type World } from '../work-orders/fixtures.js';
@@ -17,17 +17,7 @@ let a: TestHost;
 let b: TestHost;
 let world: World;
 const HUB = { hubUrl: 'https://hub.example.test', credential: 'c'.repeat(43), hubOrgId: '0190a000-0000-7000-8000-000000000003' };
-const STATUSES: WorkOrderStatus[] = [
-  'NEW',
-  'SCHEDULED',
-  'DISPATCHED',
-  'EN_ROUTE',
-  'ON_SITE',
-  'ON_HOLD',
-  'COMPLETED',
-  'CLOSED',
-  'CANCELLED',
-];
+const STATUSES = WORK_ORDER_STATUSES;
 const DERIVED =
   'id, status, response_due_at, response_at_risk_at, resolution_due_at, resolution_at_risk_at, responded_at, completed_at, closed_at, cancelled_at, on_hold_since, held_from_status, sla_paused_ms';
 

@@ -12,7 +12,7 @@ import {
   STATIC_DICTIONARY,
 } from './push-dictionary.js';
 import { startTestHub, type TestHub } from '../hub/testing.js';
-import { batch, mutation, setupChanges, workOrderInsert } from '../hub/sync/testing.js';
+import { batch, enrolNode, mutation, setupChanges, workOrderInsert } from '../hub/sync/testing.js';
 
 /**
  * Push bodies compressed against a dictionary (push-dictionary.ts; the hub's end, hub/sync/push-body.ts): what the
@@ -35,16 +35,7 @@ interface Depot {
   credential: string;
 }
 
-async function enrolled(): Promise<Depot> {
-  const org = await t.org();
-  const code = await t.call('POST', '/hub/v1/enrolment-codes', { token: org.token });
-  const node = randomUUID();
-  const enrol = await t.call('POST', '/hub/v1/enrol', {
-    body: { code: code.body.code, node, orgId: randomUUID(), depotCode: 'AVM', depotName: 'Avonmouth', schema: 1, version: '1.0.0' },
-  });
-  expect(enrol.status).toBe(200);
-  return { orgId: org.orgId, node, credential: enrol.body.credential as string };
-}
+const enrolled = (): Promise<Depot> => enrolNode(t);
 
 /** A raw push: the JSON `body` deflated against `dictionary` bytes, naming `name`. */
 async function pushRaw(d: Depot, payload: Buffer, name: string) {

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing.js';
 import type { PushBatch } from '../../sync/contract-protocol.js';
-import { batch, mutation, setupChanges, workOrderInsert } from './testing.js';
+import { batch, enrolNode, mutation, setupChanges, workOrderInsert } from './testing.js';
 
 let t: TestHub;
 
@@ -26,16 +26,9 @@ interface Depot {
 
 /** A hub org, a depot enrolled in it, and the depot's setup pushed (org row and its admin). */
 async function enrolledDepot(): Promise<Depot> {
-  const org = await t.org();
-  const code = await t.call('POST', '/hub/v1/enrolment-codes', { token: org.token });
-  const node = randomUUID();
-  const replica = randomUUID();
-  const enrol = await t.call('POST', '/hub/v1/enrol', {
-    body: { code: code.body.code, node, orgId: replica, depotCode: 'AVM', depotName: 'Avonmouth', schema: 1, version: '1.0.0' },
-  });
-  expect(enrol.status).toBe(200);
-  const depot = { orgId: org.orgId, node, credential: enrol.body.credential as string, admin: randomUUID() };
-  const setup = mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(replica, depot.admin) });
+  const { orgId, node, credential, replicaOrgId } = await enrolNode(t);
+  const depot = { orgId, node, credential, admin: randomUUID() };
+  const setup = mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(replicaOrgId, depot.admin) });
   expect((await pushJson(depot, batch(node, [setup]))).status).toBe(200);
   return depot;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PushBatch, PushChange, PushMutation } from '../../sync/contract-protocol.js';
+import type { TestHub } from '../testing.js';
 
 /** Builders of push batches for the hub's sync tests and bench: HLCs that sort as the wire form does. */
 
@@ -65,4 +66,17 @@ export function workOrderInsert(id: string, number: string, status = 'NEW'): Pus
       created_at: 1,
     },
   };
+}
+
+/** A new hub org and one depot node enrolled in it with an enrolment code, as a depot joins. */
+export async function enrolNode(t: TestHub): Promise<{ orgId: string; node: string; credential: string; replicaOrgId: string }> {
+  const org = await t.org();
+  const code = await t.call('POST', '/hub/v1/enrolment-codes', { token: org.token });
+  const node = randomUUID();
+  const replicaOrgId = randomUUID();
+  const enrol = await t.call('POST', '/hub/v1/enrol', {
+    body: { code: code.body.code, node, orgId: replicaOrgId, depotCode: 'AVM', depotName: 'Avonmouth', schema: 1, version: '1.0.0' },
+  });
+  if (enrol.status !== 200) throw new Error(`enrol: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+  return { orgId: org.orgId, node, credential: enrol.body.credential as string, replicaOrgId };
 }
