@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateSync, inflate, inflateSync } from 'node:zlib';
 
 /**
  * Push bodies compressed against what the hub already has (docs/sync.md "Push on the wire").
@@ -104,4 +105,11 @@ export function encodePush(json: Buffer, dictionary: PushDictionary): Buffer {
 /** Throws a RangeError (code ERR_BUFFER_TOO_LARGE) past `maxBytes`, and a zlib error on a wrong dictionary or bad data. */
 export function decodePush(payload: Buffer, dictionary: PushDictionary, maxBytes: number): Buffer {
   return inflateSync(payload, { dictionary: dictionary.bytes, maxOutputLength: maxBytes });
+}
+
+const inflateAsync = promisify(inflate);
+
+/** decodePush on zlib's thread pool: the hub inflates up to 32 MB per push without holding its event loop. */
+export function decodePushAsync(payload: Buffer, dictionary: PushDictionary, maxBytes: number): Promise<Buffer> {
+  return inflateAsync(payload, { dictionary: dictionary.bytes, maxOutputLength: maxBytes });
 }

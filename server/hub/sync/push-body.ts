@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError, ValidationError } from '../../errors.js';
 import {
-  decodePush,
+  decodePushAsync,
   dictionaryAfter,
   PUSH_DICTIONARY_HEADER,
   PUSH_ENCODING,
@@ -98,10 +98,10 @@ export function decodePushBody(deps: HubDeps, limit: number): RequestHandler {
         ),
       );
     }
-    readCapped(req, limit).then((payload) => {
+    readCapped(req, limit).then(async (payload) => {
       let raw: Buffer;
       try {
-        raw = decodePush(payload, dictionary, limit);
+        raw = await decodePushAsync(payload, dictionary, limit);
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
           return next(new AppError(413, 'body_too_large', `The push body inflates past the ${limit} bytes a push may be.`));
