@@ -80,6 +80,30 @@ describe('joining an organization at first-run setup', () => {
     await expect.poll(() => ids(apiB, token), { timeout: 30_000 }).toEqual(onA);
     const status = await apiB.call<{ enrolled: boolean; hubUrl: string }>('GET', '/sync/status', token);
     expect(status).toMatchObject({ enrolled: true, hubUrl: hub.url });
+
+    // A's people came without their passwords (they never travel): Teams & people says so, and Nia
+    // sets one for A's dispatcher, who can then sign in here.
+    await page.getByTestId('nav-people').click();
+    const dispatcherRow = page.getByTestId('person-row').filter({ hasText: DEMO.dispatcher.email });
+    await dispatcherRow.getByTestId('no-password').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('person-row').filter({ hasText: 'nia@north.example' }).getByTestId('no-password').count()).toBe(0);
+    await dispatcherRow.click();
+    await page.getByTestId('no-password-note').waitFor();
+    await page.screenshot({ path: path.join(shots, 'people-no-password.png') });
+    expect(
+      (
+        await fetch(`${b.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(DEMO.dispatcher),
+        })
+      ).status,
+    ).toBe(401);
+    await page.getByTestId('reset-password').fill(DEMO.dispatcher.password);
+    await page.getByTestId('reset-password-submit').click();
+    await page.getByText('Password set; they can sign in here now').waitFor();
+    await dispatcherRow.getByTestId('no-password').waitFor({ state: 'detached' });
+    expect((await apiB.call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher)).token).toBeTruthy();
     await context.close();
   }, 120_000);
 });

@@ -40,6 +40,10 @@ export const User = z
     homeDepotId: Id.nullable(),
     active: z.boolean(),
     shift: WorkingHoursSchema.nullable(),
+    hasPassword: z.boolean().meta({
+      description:
+        'A password is set on this depot. Passwords never travel between depots: a person who came from another depot by sync has none here until an admin sets one.',
+    }),
   })
   .meta({ id: 'User' });
 

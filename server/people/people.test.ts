@@ -30,7 +30,9 @@ describe('users', () => {
     const res = await t.api('POST', U, { token: admin, body: newUser('Tess@Example.test', { phone: '+44 1234', shift: SHIFT }) });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'tess@example.test', role: 'technician', active: true, phone: '+44 1234', shift: SHIFT });
-    expect(JSON.stringify(res.body)).not.toMatch(/password|scrypt/i);
+    // Whether a password is set, never the hash.
+    expect(res.body.hasPassword).toBe(true);
+    expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|password_hash|scrypt/i);
     const h = historyOf(t, res.body.id);
     expect(h.audit).toEqual([{ action: 'users.insert', entity: 'users' }]);
     expect(h.changes).toEqual([{ tableName: 'users', op: 'insert' }]);
@@ -47,8 +49,18 @@ describe('users', () => {
   it('when a technician is created without a password, then they exist but cannot sign in by password; other roles need one', async () => {
     const tech = await t.api('POST', U, { token: admin, body: { email: 'pair.only@example.test', name: 'Pat Pair', role: 'technician' } });
     expect(tech.status).toBe(201);
+    expect(tech.body.hasPassword).toBe(false);
     const login = await t.api('POST', '/api/v1/auth/login', { body: { email: 'pair.only@example.test', password: 'anything at all' } });
     expect(login.status).toBe(401);
+    // Once an admin sets one, the list says so and the technician signs in.
+    expect((await t.api('POST', `${U}/${tech.body.id}/password`, { token: admin, body: { password: 'a new password 1' } })).status).toBe(
+      204,
+    );
+    const listed = await t.api('GET', `${U}?q=pair.only`, { token: admin });
+    expect(listed.body.items.map((u: { hasPassword: boolean }) => u.hasPassword)).toEqual([true]);
+    expect(
+      (await t.api('POST', '/api/v1/auth/login', { body: { email: 'pair.only@example.test', password: 'a new password 1' } })).status,
+    ).toBe(200);
     const dispatcher = await t.api('POST', U, { token: admin, body: { email: 'no.pw@example.test', name: 'Dee', role: 'dispatcher' } });
     expect(dispatcher.status).toBe(400);
     expect(dispatcher.body.errors).toEqual([expect.objectContaining({ field: 'body.password' })]);

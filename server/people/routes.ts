@@ -27,6 +27,7 @@ export const userCrud = defineCrud({
     homeDepotId: r.homeDepotId,
     active: r.active,
     shift: r.shift === null ? null : WorkingHoursSchema.parse(r.shift),
+    hasPassword: r.passwordHash !== null,
   }),
   read: 'catalog:read',
   write: 'user:manage',

@@ -54,6 +54,10 @@ beforeAll(async () => {
   const login = await b.api('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } });
   expect(login.status).toBe(200);
   bToken = login.body.token as string;
+  // Everyone else came without a password, and B's admin screens say so (people.test.ts for the rest).
+  const users = await b.api('GET', '/api/v1/users?limit=200', { token: bToken });
+  const withPassword = (users.body.items as { email: string; hasPassword: boolean }[]).filter((u) => u.hasPassword).map((u) => u.email);
+  expect(withPassword).toEqual([email]);
 }, 120_000);
 
 afterAll(async () => {

@@ -23,6 +23,9 @@ import { FlaggedCheckins } from './FlaggedCheckins';
 import { LoadMore } from '../shell/LoadMore';
 
 const ROLES = ['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'] as const;
+/** Said wherever a person without a password on this depot is shown (people from another depot by sync). */
+const NO_PASSWORD =
+  'No password is set on this depot, so this person cannot sign in here yet. Passwords never travel between depots: set one here (technicians may pair a phone instead).';
 
 type Editing = { kind: 'user'; user: UserDto | null } | { kind: 'team'; team: TeamDto | null } | null;
 
@@ -126,6 +129,11 @@ export function PeopleView() {
                     {!u.active && (
                       <span className="badge" style={{ marginLeft: 6 }}>
                         deactivated
+                      </span>
+                    )}
+                    {u.active && !u.hasPassword && (
+                      <span className="badge" style={{ marginLeft: 6 }} title={NO_PASSWORD} data-testid="no-password">
+                        no password here
                       </span>
                     )}
                     <span className="muted small">{u.email}</span>
@@ -455,7 +463,7 @@ function UserForm({ user, canEdit, teams, onClose }: { user: UserDto | null; can
         )}
       </div>
       {user && <UserSkills userId={user.id} canEdit={canEdit} />}
-      {user && canEdit && <PasswordReset userId={user.id} />}
+      {user && canEdit && <PasswordReset userId={user.id} hasPassword={user.hasPassword} />}
       {user && user.role === 'technician' && user.active && <PairPhone userId={user.id} userName={user.name} />}
       <FormError error={save.error ?? setActive.error} shown={['name', 'email', 'role', 'phone', 'homeDepotId', 'password', 'shift']} />
     </SidePanel>
@@ -543,21 +551,32 @@ function UserSkills({ userId, canEdit }: { userId: string; canEdit: boolean }) {
   );
 }
 
-function PasswordReset({ userId }: { userId: string }) {
+function PasswordReset({ userId, hasPassword: hadPassword }: { userId: string; hasPassword: boolean }) {
   const toasts = useToasts();
   const [pw, setPw] = useState('');
+  // The panel's user is the row it was opened from: after a first password it says so without reopening.
+  const [hasPassword, setHasPassword] = useState(hadPassword);
   const reset = useWrite(
-    ['sessions'],
+    ['sessions', 'users'],
     () => api.post(`/users/${userId}/password`, { password: pw }),
     () => {
       setPw('');
-      toasts.push({ kind: 'success', text: 'Password reset; the user was signed out everywhere' });
+      setHasPassword(true);
+      toasts.push({
+        kind: 'success',
+        text: hasPassword ? 'Password reset; the user was signed out everywhere' : 'Password set; they can sign in here now',
+      });
     },
   );
   const errs = fieldErrors(reset.error);
   return (
     <div>
-      <h4>Reset password</h4>
+      <h4>{hasPassword ? 'Reset password' : 'Set a password'}</h4>
+      {!hasPassword && (
+        <p className="muted small" data-testid="no-password-note">
+          {NO_PASSWORD}
+        </p>
+      )}
       <div style={{ display: 'flex', gap: 6, alignItems: 'flex-start' }}>
         <Field label="New password" error={errs.password ?? (reset.error && !errs.password ? (reset.error as Error).message : undefined)}>
           <input
