@@ -49,6 +49,10 @@ class FakeHub {
     };
     const problem = (status: number, code: string, detail: string) =>
       send(status, { type: 'about:blank', title: code, status, code, detail }, 'application/problem+json');
+    const encoding = req.headers['content-encoding'];
+    // As a hub older than dictionary-compressed bodies answers them (its JSON parser refuses the encoding):
+    // the depot then pushes gzip or plain JSON.
+    if (encoding !== undefined && encoding !== 'gzip') return problem(415, 'unsupported_encoding', `Not accepted: ${encoding}.`);
     const url = new URL(req.url ?? '/', this.url);
     if (req.method === 'POST' && url.pathname === '/hub/v1/enrol') {
       const body = JSON.parse(raw.toString()) as { code: string };
