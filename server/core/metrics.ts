@@ -57,7 +57,25 @@ export function createMetrics() {
     labelNames: ['state'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, httpErrors, openSockets, busyRetries, mutations, hlcRefused, walSync, checkpoints, walFrames };
+  const syncBytes = new client.Counter({
+    name: 'depotdesk_sync_bytes_total',
+    help: "Body bytes exchanged with the organization's hub: up as sent (compressed); down as read (after fetch undid gzip; a dictionary-compressed page as it came)",
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpDuration,
+    httpErrors,
+    openSockets,
+    busyRetries,
+    mutations,
+    hlcRefused,
+    walSync,
+    checkpoints,
+    walFrames,
+    syncBytes,
+  };
 }
 
 export type HostMetrics = ReturnType<typeof createMetrics>;

@@ -60,6 +60,10 @@ describe('two depots and a hub', () => {
     expect(enrol.body.pending).toBeGreaterThan(0);
     const status = await syncNow(a, world.tokens.admin);
     expect(status).toMatchObject({ pending: 0, phase: 'online', refusals: 0 });
+    // The bytes of the exchange are counted for /metrics, each way.
+    const bytes = (await a.host.metrics.syncBytes.get()).values;
+    expect(bytes.find((v) => v.labels.direction === 'up')?.value).toBeGreaterThan(1_000);
+    expect(bytes.find((v) => v.labels.direction === 'down')?.value).toBeGreaterThan(0);
   });
 
   it('when a new depot joins at first-run setup, then it starts from a snapshot of the organization', async () => {

@@ -26,6 +26,13 @@ export class SyncRuntime {
     const store = depotStore(host, () => this.orgId());
     this.loop = new SyncLoop(store, {
       ...options,
+      client: {
+        ...options.client,
+        onBytes: (direction, bytes) => {
+          options.client?.onBytes?.(direction, bytes);
+          host.metrics.syncBytes.inc({ direction }, bytes);
+        },
+      },
       onStatus: (s) => {
         options.onStatus?.(s);
         this.publish(s);
