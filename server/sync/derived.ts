@@ -133,7 +133,7 @@ export function deriveNewWorkOrder(
   row: WorkOrderRow,
   statusAt: number,
   lookups: SlaLookups,
-  histories: StatusHistories = new StatusHistories(ctx),
+  histories: StatusHistories,
 ): Partial<Derived> {
   // Only the derived columns and what statusPatch reads: copying the whole row (fifty columns) at each
   // step was most of a snapshot's garbage.

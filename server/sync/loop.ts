@@ -28,6 +28,9 @@ export interface SyncLink {
 }
 
 /** What the loop needs from the depot's database. */
+/** One hub and credential: the live socket and the compression state belong to it. */
+const linkKey = (link: SyncLink) => `${link.hubUrl}\n${link.credential}`;
+
 export interface SyncStore {
   /** The enrolment, or null when this depot is not enrolled. */
   link(): SyncLink | null;
@@ -218,7 +221,7 @@ export class SyncLoop {
       return;
     }
     if (this.status.phase === 'off' || this.status.phase === 'paused') this.setStatus({ phase: 'connecting' });
-    const key = `${link.hubUrl}\n${link.credential}`;
+    const key = linkKey(link);
     if (this.compression?.key !== key) this.compression = { key, state: { pushed: null, pulled: null, off: false } };
     const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, compression: this.compression.state });
     try {
@@ -352,7 +355,7 @@ export class SyncLoop {
 
   private ensureLive(client: HubClient, link: SyncLink): void {
     if (this.options.live === false) return;
-    const key = `${link.hubUrl}\n${link.credential}`;
+    const key = linkKey(link);
     if (this.socket && this.socketFor === key) return;
     this.closeLive();
     this.socketFor = key;

@@ -7,7 +7,7 @@ declare global {
       hubNode?: NodeAuth;
       /** Set by the hub's account auth (a hub account's bearer token). */
       hubAccount?: AccountAuth;
-      /** A push body as decoded (server/hub/sync/push-body.ts): what the node's next push may be compressed against. */
+      /** A dictionary-compressed push body as decoded (server/hub/sync/push-body.ts): what the node's next push may refer to. */
       pushBody?: Buffer;
     }
   }

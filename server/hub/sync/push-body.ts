@@ -83,7 +83,8 @@ async function readCapped(req: Request, limit: number): Promise<Buffer> {
 /**
  * Middleware after the node's authentication and before the JSON parser: decodes a dictionary-
  * compressed push body into `req.body` (inflated size capped at `limit`, like gzip's), and keeps the
- * decoded bytes of any push body on `req.pushBody` for rememberPushBody. Other encodings pass on.
+ * decoded bytes on `req.pushBody` for rememberPushBody. Other encodings (gzip, plain: a depot that does not
+ * refer to earlier bodies) pass on, and are not kept.
  */
 export function decodePushBody(deps: HubDeps, limit: number): RequestHandler {
   return (req, _res, next) => {

@@ -50,8 +50,9 @@ const pull = defineHubRoute({
   handler: async ({ deps, auth, query, req, res }) => {
     const page = await withOrg(deps.pool, auth.orgId, (tx) => readPullText(tx, { orgId: auth.orgId }, query));
     const body = Buffer.from(page);
-    rememberPulledPage(deps, auth.nodeId, body);
     const held = req.get(PULL_DICTIONARY_HEADER);
+    // Only a depot that names pages can refer to this one: an older depot's pages are not kept.
+    if (held !== undefined) rememberPulledPage(deps, auth.nodeId, body);
     // A depot that names the page it holds gets a small page (a live edit's) compressed against it
     // (push-dictionary.ts); a big one (a snapshot's) goes through the compression middleware's gzip.
     if (held !== undefined && body.length <= DICTIONARY_PAGE_MAX) {
@@ -76,14 +77,7 @@ export const syncFeature: HubFeature = {
       `${HUB_PREFIX}/sync/push`,
       requireNode(deps),
       decodePushBody(deps, PUSH_BODY_LIMIT_BYTES),
-      express.json({
-        limit: PUSH_BODY_LIMIT,
-        inflate: true,
-        strict: true,
-        verify: (req, _res, buf) => {
-          (req as express.Request).pushBody = buf;
-        },
-      }),
+      express.json({ limit: PUSH_BODY_LIMIT, inflate: true, strict: true }),
     );
   },
   attach: attachLive,
