@@ -25,6 +25,9 @@ export function sendProblem(req: Request, res: Response, err: AppError): void {
     .type('application/problem+json')
     .send(
       JSON.stringify({
+        // Extras first: an extension never overrides a problem's own members (a work order's
+        // `status` once replaced the HTTP status, found by the API fuzz).
+        ...err.extra,
         type: `https://depotdesk.invalid/problems/${err.code}`,
         title: TITLES[err.status] ?? 'Error',
         status: err.status,
@@ -33,7 +36,6 @@ export function sendProblem(req: Request, res: Response, err: AppError): void {
         instance: req.originalUrl,
         requestId: req.requestId,
         ...(err.errors.length ? { errors: err.errors } : {}),
-        ...err.extra,
       }),
     );
 }

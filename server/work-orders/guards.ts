@@ -31,7 +31,9 @@ const FINISHED = new Set<WorkOrderRow['status']>(['COMPLETED', 'CLOSED', 'CANCEL
 /** Planning and field data can change only while the work is still open. */
 export function assertOpen(wo: WorkOrderRow, what: string, allowCompleted = false): void {
   if (FINISHED.has(wo.status) && !(allowCompleted && wo.status === 'COMPLETED')) {
-    throw new ConflictError('work_order_finished', `Cannot ${what}: work order ${wo.number} is ${wo.status}.`, { status: wo.status });
+    throw new ConflictError('work_order_finished', `Cannot ${what}: work order ${wo.number} is ${wo.status}.`, {
+      workOrderStatus: wo.status,
+    });
   }
 }
 
