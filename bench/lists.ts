@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '../db/schema/index.js';
@@ -5,6 +6,7 @@ import type { Ctx } from '../server/core/context.js';
 import { WorkOrderListQuery } from '../server/work-orders/contract.js';
 import { listWorkOrders } from '../server/work-orders/repo.js';
 import { median, ms, percentile, type Row } from './stats.js';
+import { benchAgent, request } from './http-client.js';
 
 /**
  * Work-order list pages over HTTP, each beside the same SQL run directly with better-sqlite3 on a
@@ -34,11 +36,11 @@ function sqlFor(sqlite: Database.Database, query: string): Captured {
   return last;
 }
 
-async function timed(url: string, headers: Record<string, string>): Promise<{ ms: number; items: number }> {
+async function timed(agent: http.Agent, url: string, headers: Record<string, string>): Promise<{ ms: number; items: number }> {
   const t0 = performance.now();
-  const res = await fetch(url, { headers });
-  const body = (await res.json()) as { items?: unknown[] };
-  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${JSON.stringify(body)}`);
+  const res = await request(agent, url, { headers });
+  const body = JSON.parse(res.text) as { items?: unknown[] };
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${res.text.slice(0, 300)}`);
   return { ms: performance.now() - t0, items: body.items?.length ?? 0 };
 }
 
@@ -58,6 +60,7 @@ export async function listBench(url: string, token: string, fx: ListFixture, run
     ['sort=plannedStart', 'sort=plannedStart'],
   ];
   const headers = { authorization: `Bearer ${token}` };
+  const agent = benchAgent(1);
   const sqlite = new Database(fx.file, { readonly: true });
   const rows: Row[] = [];
   try {
@@ -71,7 +74,7 @@ export async function listBench(url: string, token: string, fx: ListFixture, run
         return performance.now() - t0;
       };
       for (let i = 0; i < 20; i++) {
-        await timed(target, headers);
+        await timed(agent, target, headers);
         raw();
       }
       // Interleaved, so both see the same load on a shared machine.
@@ -79,7 +82,7 @@ export async function listBench(url: string, token: string, fx: ListFixture, run
       const direct: number[] = [];
       let items = 0;
       for (let i = 0; i < runs; i++) {
-        const r = await timed(target, headers);
+        const r = await timed(agent, target, headers);
         items = r.items;
         http.push(r.ms);
         direct.push(raw());
@@ -97,6 +100,7 @@ export async function listBench(url: string, token: string, fx: ListFixture, run
     }
   } finally {
     sqlite.close();
+    agent.destroy();
   }
   return rows;
 }

@@ -1,3 +1,6 @@
+import type http from 'node:http';
+import { benchAgent, request } from './http-client.js';
+
 /** Status-transition load: sequential latency, then sustained throughput with several clients. */
 
 export interface Candidate {
@@ -27,19 +30,19 @@ interface Order {
   dead: boolean;
 }
 
-async function step(url: string, token: string, order: Order, errors: Map<string, number>): Promise<number | null> {
+async function step(agent: http.Agent, url: string, token: string, order: Order, errors: Map<string, number>): Promise<number | null> {
   const next = NEXT[order.status];
   if (!next) {
     order.dead = true;
     return null;
   }
   const t0 = performance.now();
-  const res = await fetch(`${url}/api/v1/work-orders/${order.id}/transitions`, {
+  const res = await request(agent, `${url}/api/v1/work-orders/${order.id}/transitions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(next),
   });
-  const body = (await res.json()) as { status?: string; code?: string };
+  const body = JSON.parse(res.text) as { status?: string; code?: string };
   const elapsed = performance.now() - t0;
   if (res.status !== 200) {
     const key = `${res.status} ${body.code ?? ''}`.trim();
@@ -61,12 +64,13 @@ export async function transitionLoad(
     throw new Error(`only ${candidates.length} work orders are in the field; the bench needs at least ${opts.concurrency}`);
   const orders: Order[] = candidates.map((c) => ({ ...c, dead: false }));
   const errors = new Map<string, number>();
+  const agent = benchAgent(opts.concurrency);
 
   const sequential: number[] = [];
   for (let i = 0; sequential.length < opts.sequential && i < opts.sequential * 2; i++) {
     const order = orders[i % orders.length] as Order;
     if (order.dead) continue;
-    const t = await step(url, token, order, errors);
+    const t = await step(agent, url, token, order, errors);
     if (t !== null) sequential.push(t);
   }
 
@@ -81,10 +85,11 @@ export async function transitionLoad(
       const order = mine[i % mine.length] as Order;
       if (mine.every((o) => o.dead)) return;
       if (order.dead) continue;
-      if ((await step(url, token, order, errors)) !== null) count++;
+      if ((await step(agent, url, token, order, errors)) !== null) count++;
     }
   });
   await Promise.all(clients);
+  agent.destroy();
   const seconds = (performance.now() - started) / 1000;
   return { sequential, count, seconds, perSecond: count / seconds, errors };
 }
