@@ -1,5 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { slaCalendars, slaPolicies } from '../../db/schema/index.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { slaPolicies } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
 import type { Ctx } from '../core/context.js';
 import { ConflictError } from '../errors.js';
 import { addBusinessTime } from '../sla/calendar.js';
@@ -21,52 +22,100 @@ const NO_SLA: SlaFields = {
   resolutionAtRiskAt: null,
 };
 
-export function policyFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrderRow['priority']): Policy | undefined {
+function preparePolicy(db: Db) {
   return (
-    ctx.host.db
+    db
       .select()
       .from(slaPolicies)
       // A deleted policy no longer applies to new work (work that already names it keeps its due times).
       .where(
         and(
-          eq(slaPolicies.orgId, ctx.orgId),
-          eq(slaPolicies.type, type),
-          eq(slaPolicies.priority, priority),
+          eq(slaPolicies.orgId, sql.placeholder('orgId')),
+          eq(slaPolicies.type, sql.placeholder('type')),
+          eq(slaPolicies.priority, sql.placeholder('priority')),
           isNull(slaPolicies.deletedAt),
         ),
       )
-      .get()
+      .prepare()
   );
+}
+// Built once per database: every new work order looks its policy up (the demo seed makes 100,000).
+const policyStatements = new WeakMap<Db, ReturnType<typeof preparePolicy>>();
+
+export function policyFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrderRow['priority']): Policy | undefined {
+  let stmt = policyStatements.get(ctx.host.db);
+  if (!stmt) policyStatements.set(ctx.host.db, (stmt = preparePolicy(ctx.host.db)));
+  return stmt.get({ orgId: ctx.orgId, type, priority });
+}
+
+interface StoredCalendar {
+  name: string;
+  timeZone: string;
+  workingHours: string;
+  holidays: string;
+}
+
+const CALENDAR_SQL =
+  'SELECT name, time_zone AS timeZone, working_hours AS workingHours, holidays FROM sla_calendars WHERE id = ? AND org_id = ?';
+const POLICY_CALENDAR_SQL = `SELECT c.name, c.time_zone AS timeZone, c.working_hours AS workingHours, c.holidays
+  FROM sla_policies p JOIN sla_calendars c ON c.id = p.calendar_id AND c.org_id = p.org_id WHERE p.id = ? AND p.org_id = ?`;
+
+/**
+ * Calendars already validated, by their stored text. The row is read on every use (an edit applies
+ * at once), but parsing and checking it (zod over every holiday) ran on every status change out of
+ * a hold: ~9 % of the host's CPU under the transition load. The same text always gives the same
+ * frozen object, so compileCalendar's identity cache hits too.
+ */
+const validated = new Map<string, Calendar>();
+const MAX_VALIDATED = 256;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function calendarFromRow(row: StoredCalendar | undefined): Calendar {
+  if (!row) return ALWAYS_OPEN;
+  const key = `${row.timeZone}\u0000${row.workingHours}\u0000${row.holidays}`;
+  const known = validated.get(key);
+  if (known) return known;
+  // Stored JSON is validated before use (STYLE 8): a broken calendar must not yield silent due times.
+  let parsed: ReturnType<typeof CalendarSchema.safeParse> | null = null;
+  let problem = 'its stored JSON does not parse';
+  try {
+    parsed = CalendarSchema.safeParse({
+      timeZone: row.timeZone,
+      workingHours: JSON.parse(row.workingHours),
+      holidays: JSON.parse(row.holidays),
+    });
+    if (!parsed.success) problem = parsed.error.issues[0]?.message ?? 'unknown problem';
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) {
+    throw new ConflictError(
+      'invalid_sla_calendar',
+      `The SLA calendar "${row.name}" is not valid (${problem}); fix it before creating work under its policy.`,
+    );
+  }
+  if (validated.size >= MAX_VALIDATED) validated.clear();
+  const calendar = deepFreeze(parsed.data);
+  validated.set(key, calendar);
+  return calendar;
 }
 
 /** The policy's business calendar; a policy without one counts every hour (ALWAYS_OPEN). */
 export function calendarOf(ctx: Ctx, calendarId: string | null): Calendar {
   if (!calendarId) return ALWAYS_OPEN;
-  const row = ctx.host.db
-    .select()
-    .from(slaCalendars)
-    .where(and(eq(slaCalendars.id, calendarId), eq(slaCalendars.orgId, ctx.orgId)))
-    .get();
-  if (!row) return ALWAYS_OPEN;
-  // Stored JSON is validated before use (STYLE 8): a broken calendar must not yield silent due times.
-  const parsed = CalendarSchema.safeParse({ timeZone: row.timeZone, workingHours: row.workingHours, holidays: row.holidays });
-  if (!parsed.success) {
-    throw new ConflictError(
-      'invalid_sla_calendar',
-      `The SLA calendar "${row.name}" is not valid (${parsed.error.issues[0]?.message ?? 'unknown problem'}); fix it before creating work under its policy.`,
-    );
-  }
-  return parsed.data;
+  return calendarFromRow(ctx.host.sqlite.prepare(CALENDAR_SQL).get(calendarId, ctx.orgId) as StoredCalendar | undefined);
 }
 
 function policyCalendar(ctx: Ctx, policyId: string | null): Calendar {
   if (!policyId) return ALWAYS_OPEN;
-  const policy = ctx.host.db
-    .select({ calendarId: slaPolicies.calendarId })
-    .from(slaPolicies)
-    .where(and(eq(slaPolicies.id, policyId), eq(slaPolicies.orgId, ctx.orgId)))
-    .get();
-  return calendarOf(ctx, policy?.calendarId ?? null);
+  return calendarFromRow(ctx.host.sqlite.prepare(POLICY_CALENDAR_SQL).get(policyId, ctx.orgId) as StoredCalendar | undefined);
 }
 
 /**

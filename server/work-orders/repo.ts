@@ -9,7 +9,7 @@ import {
   workOrderEvents,
   workOrders,
 } from '../../db/schema/index.js';
-import type { Db } from '../../db/client.js';
+import { rowStatements } from '../core/row-statements.js';
 import type { Ctx } from '../core/context.js';
 import { NotFoundError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
@@ -45,22 +45,13 @@ export function scopeSql(ctx: Ctx): SQL | undefined {
   return scope.teamIds.length ? or(own, inArray(workOrders.teamId, scope.teamIds)) : own;
 }
 
-function prepareById(db: Db) {
-  return db
-    .select()
-    .from(workOrders)
-    .where(and(eq(workOrders.id, sql.placeholder('id')), eq(workOrders.orgId, sql.placeholder('orgId'))))
-    .prepare();
-}
-// Built once per database: every transition and read of one work order starts here, so the SQL is
-// neither rebuilt nor re-prepared per call (the hot path has a budget of a few milliseconds).
-const byIdStatements = new WeakMap<Db, ReturnType<typeof prepareById>>();
-
-/** The row of this org (no technician scope), or undefined. Safe inside a mutation: same connection. */
+/**
+ * The row of this org (no technician scope), or undefined. Safe inside a mutation: same connection.
+ * Through the Writer's prepared row statements: every transition and read of one work order starts
+ * here, and drizzle's mapping of fifty columns was most of this read's cost.
+ */
 export function workOrderRow(ctx: Ctx, id: string): WorkOrderRow | undefined {
-  let stmt = byIdStatements.get(ctx.host.db);
-  if (!stmt) byIdStatements.set(ctx.host.db, (stmt = prepareById(ctx.host.db)));
-  return stmt.get({ id, orgId: ctx.orgId });
+  return rowStatements(ctx.host.sqlite, workOrders, 'orgId').find(id, ctx.orgId) as WorkOrderRow | undefined;
 }
 
 /** A work order of this org the caller may see; anything else is "not found" (never 403: no hint it exists). */

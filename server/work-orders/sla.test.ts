@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../testing/harness.js';
 import { createVia, move, seedWorld, type World } from './fixtures.js';
 import { transitionWorkOrder } from './service.js';
+import { withoutCensus } from '../testing/write-census.js';
 
 // Policy in the fixtures: corrective/high → respond within 2 business hours, resolve within 8,
 // on a Mon–Fri 09:00–17:00 UTC calendar. 2026-11-16 is a Monday.
@@ -150,5 +151,34 @@ describe('SLA states over a pinned clock', () => {
     const wo = await createVia(t, w, {});
     expect((await move(t, w.tokens.dispatcher, wo.id, 'CANCELLED')).body.slaState).toBeNull();
     for (const s of ['ok', 'at_risk', 'breached', 'met']) expect(await listedIds(`slaState=${s}`)).not.toContain(wo.id);
+  });
+  it('when an admin changes the calendar, then new work counts the new hours at once; a calendar damaged in storage is refused', async () => {
+    const path = `/api/v1/sla/calendars/${w.calendar}`;
+    const original = (await t.api('GET', path, { token: w.tokens.admin })).body as { workingHours: Record<string, unknown> };
+    const opensAt8 = { ...original.workingHours, mon: [['08:00', '17:00']] };
+    expect((await t.api('PATCH', path, { token: w.tokens.admin, body: { workingHours: opensAt8 } })).status).toBe(200);
+    try {
+      t.clock.set('2026-11-16T08:00:00Z');
+      expect((await createVia(t, w, {})).responseDueAt).toBe('2026-11-16T10:00:00.000Z');
+
+      const holidays = t.host.sqlite.prepare('SELECT holidays FROM sla_calendars WHERE id = ?').pluck().get(w.calendar) as string;
+      const store = (text: string) =>
+        withoutCensus(t.host.sqlite, 'a calendar damaged in storage, as a bad restore could leave it', () =>
+          t.host.sqlite.prepare('UPDATE sla_calendars SET holidays = ? WHERE id = ?').run(text, w.calendar),
+        );
+      store('[{"date":"2026-02-30","name":"no such day"}]');
+      try {
+        const refused = await t.api('POST', '/api/v1/work-orders', {
+          token: w.tokens.dispatcher,
+          body: { title: 'Leaking valve', type: 'corrective', priority: 'high' },
+        });
+        expect(refused.status).toBe(409);
+        expect(refused.body.code).toBe('invalid_sla_calendar');
+      } finally {
+        store(holidays);
+      }
+    } finally {
+      expect((await t.api('PATCH', path, { token: w.tokens.admin, body: { workingHours: original.workingHours } })).status).toBe(200);
+    }
   });
 });
