@@ -91,6 +91,15 @@ export const workOrders = sqliteTable(
     // (server/work-orders/list-plan.ts). Neither column changes in a status transition, so these
     // cost writes only when a work order is created or re-planned. Most work has no project.
     index('work_orders_org_type_idx').on(t.orgId, t.type),
+    // "At risk" among open work: the instant each open work order can first be at risk (its response
+    // risk while nobody has arrived, else its resolution risk), so the SLA filter reads the few whose
+    // instant has passed instead of judging every open row (server/work-orders/sla-sql.ts riskFrom).
+    index('work_orders_org_risk_idx')
+      .on(
+        t.orgId,
+        sql`CASE WHEN ${sql.identifier('responded_at')} IS NULL THEN min(coalesce(${sql.identifier('response_at_risk_at')}, 9007199254740991), coalesce(${sql.identifier('resolution_at_risk_at')}, 9007199254740991)) ELSE coalesce(${sql.identifier('resolution_at_risk_at')}, 9007199254740991) END`,
+      )
+      .where(sql`status IN ('NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD')`),
     index('work_orders_org_project_idx')
       .on(t.orgId, t.projectId)
       .where(sql`project_id IS NOT NULL`),

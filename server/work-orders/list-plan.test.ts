@@ -8,6 +8,7 @@ import type { Ctx } from '../core/context.js';
 import { WORK_ORDER_SORT_KEYS, WorkOrderListQuery, type WorkOrderListFilter } from './contract.js';
 import { NOT_NULL_SORTS } from './list-plan.js';
 import { listWorkOrders, WORK_ORDER_SORTS } from './list-query.js';
+import { slaState, type SlaWorkOrder } from '../sla/engine.js';
 
 /**
  * The plan SQLite picks for every filter and sort the list offers, read with EXPLAIN QUERY PLAN over
@@ -239,5 +240,20 @@ describe('work-order list plans', () => {
       .pluck()
       .all();
     expect(page.map((w) => w.id)).toEqual(expected);
+  });
+  it('when the list asks for work at risk, then it reads the risk index and returns what the SLA engine calls at risk', () => {
+    gatherStats(sqlite, 'host');
+    const q = pageSql({ query: 'slaState=at_risk', few: true, sort: '-createdAt', page: 'first' });
+    expect(explain(q.sql, q.params).map((r) => r.detail)).toContainEqual(expect.stringContaining('USING INDEX work_orders_org_risk_idx'));
+    const page = listWorkOrders(ctx, WorkOrderListQuery.parse({ slaState: 'at_risk', limit: '200' })).items;
+    const expected = (
+      sqlite
+        .prepare(
+          "SELECT id, status, response_due_at AS responseDueAt, response_at_risk_at AS responseAtRiskAt, resolution_due_at AS resolutionDueAt, resolution_at_risk_at AS resolutionAtRiskAt, responded_at AS respondedAt, completed_at AS completedAt, on_hold_since AS onHoldSince, created_at AS createdAt FROM work_orders WHERE status NOT IN ('CLOSED', 'CANCELLED') ORDER BY created_at DESC, id DESC",
+        )
+        .all() as (SlaWorkOrder & { id: string })[]
+    ).filter((r) => slaState(r, NOW) === 'at_risk');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(page.map((w) => w.id)).toEqual(expected.map((r) => r.id));
   });
 });

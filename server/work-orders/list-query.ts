@@ -7,7 +7,7 @@ import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
 import { choosePlan, cursorBound, FEW, rangeSeek, seek, sortExpr, STATUS_ORDERED_SORTS, type Plan, type Seek } from './list-plan.js';
 import { formatNumber } from './numbers.js';
 import { scopeSql } from './repo.js';
-import { SLA_STATUSES, slaStateSql } from './sla-sql.js';
+import { OPEN_STATUSES, riskFrom, SLA_STATUSES, slaStateSql } from './sla-sql.js';
 
 /** GET /work-orders: filters, sorts and keyset pages over the org's work orders (plan choice: list-plan.ts). */
 
@@ -75,10 +75,34 @@ function textSeek(ctx: Ctx, q: string): Seek {
   return seek('q', rowid, (c) => sql`${c} IN (${rowids})`, { count });
 }
 
+/**
+ * At risk: open work past its risk instant (sla-sql.ts riskFrom), read from work_orders_org_risk_idx.
+ * The status list is the index's own condition, written the same way so SQLite can use it.
+ */
+function atRiskSeek(now: number): Seek {
+  const open = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+  return {
+    name: 'slaState',
+    on: sql`(${sql.raw(open)} AND ${riskFrom()} <= ${now})`,
+    off: sql`(+${sql.raw(open)} AND ${riskFrom(false)} <= ${now})`,
+    ordered: false,
+    bounded: true,
+  };
+}
+
+/** A hold stamped after `now` (the host's clock stepped back): riskFrom ≤ now would miss that row. */
+function heldAfter(ctx: Ctx, now: number): boolean {
+  return (
+    ctx.host.sqlite
+      .prepare("SELECT 1 FROM work_orders WHERE org_id = ? AND status = 'ON_HOLD' AND on_hold_since > ? LIMIT 1")
+      .get(ctx.orgId, now) !== undefined
+  );
+}
+
 const ms = (isoTime: string | undefined) => (isoTime === undefined ? undefined : Date.parse(isoTime));
 
 /** The filters an index can seek, each once; `now` for the SLA state. */
-function seeksOf(ctx: Ctx, f: WorkOrderListFilter, sortKey: string): Seek[] {
+function seeksOf(ctx: Ctx, f: WorkOrderListFilter, sortKey: string, now: number): Seek[] {
   const wo = workOrders;
   const one = <T>(values: readonly T[] | undefined) => values?.length === 1;
   const seeks: (Seek | undefined)[] = [
@@ -112,9 +136,11 @@ function seeksOf(ctx: Ctx, f: WorkOrderListFilter, sortKey: string): Seek[] {
     rangeSeek('planned', wo.plannedStart, ms(f.plannedFrom), ms(f.plannedTo), sortKey === 'plannedStart'),
     // The SLA state is a CASE no index can use; the statuses it implies can (sla-sql.ts).
     // Open work is bounded by the depot's size, not its history: seeking it always beats walking years of closed work.
-    f.slaState && SLA_STATUSES[f.slaState]
-      ? seek('slaState', wo.status, (c) => inArray(c, [...SLA_STATUSES[f.slaState!]!]), { bounded: f.slaState !== 'met' })
-      : undefined,
+    f.slaState === 'at_risk' && !heldAfter(ctx, now)
+      ? atRiskSeek(now)
+      : f.slaState && SLA_STATUSES[f.slaState]
+        ? seek('slaState', wo.status, (c) => inArray(c, [...SLA_STATUSES[f.slaState!]!]), { bounded: f.slaState !== 'met' })
+        : undefined,
     f.q ? textSeek(ctx, f.q) : undefined,
   ];
   return seeks.filter((s) => s !== undefined);
@@ -171,7 +197,7 @@ function orderOf(spec: SortSpec, plan: Plan): SQL[] {
 export function listWorkOrders(ctx: Ctx, f: WorkOrderListFilter) {
   const now = ctx.host.clock.now();
   const spec = parseSort(f.sort, SORTS, '-createdAt');
-  const plan = choosePlan(ctx, seeksOf(ctx, f, spec.key));
+  const plan = choosePlan(ctx, seeksOf(ctx, f, spec.key, now));
   const where = and(eq(workOrders.orgId, ctx.orgId), scopeSql(ctx), ...plan.terms, ...filtersOf(f, now), afterCursor(spec, plan, f.cursor));
   const order = orderOf(spec, plan);
   const db = ctx.host.db;

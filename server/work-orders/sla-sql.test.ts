@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workOrders } from '../../db/schema/index.js';
 import { SLA_STATES, slaState, type SlaWorkOrder, type WorkOrderStatus } from '../sla/engine.js';
-import { slaStateIs, slaStateSql } from './sla-sql.js';
+import { riskFrom, slaStateIs, slaStateSql } from './sla-sql.js';
 
 // Only the columns the SLA rules read; the SQL names them exactly as the real table does.
 const sqlite = new Database(':memory:');
@@ -87,5 +88,50 @@ describe('slaState in SQL', () => {
     }
     // The generator really exercised every outcome.
     expect([...seen].sort()).toEqual(['at_risk', 'breached', 'met', 'ok', null].sort());
+  });
+  it('when open work is at risk, then it has passed its risk instant, so the index term riskFrom ≤ now drops none of it', () => {
+    // Rows as the host writes them: a hold's instant only on held work, stamped no later than now.
+    const rand = rng(7);
+    const instants = [null, NOW - 2, NOW - 1, NOW, NOW + 1, NOW + 2, NOW - 500, NOW + 500];
+    const pick = () => instants[Math.floor(rand() * instants.length)] ?? null;
+    sqlite.exec('DELETE FROM work_orders');
+    const rows: (SlaWorkOrder & { id: string })[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const status = STATUSES[Math.floor(rand() * STATUSES.length)]!;
+      const held = pick();
+      rows.push({
+        id: String(i).padStart(5, '0'),
+        status,
+        responseDueAt: pick(),
+        responseAtRiskAt: pick(),
+        resolutionDueAt: pick(),
+        resolutionAtRiskAt: pick(),
+        respondedAt: pick(),
+        completedAt: pick(),
+        onHoldSince: status === 'ON_HOLD' && held !== null && held <= NOW ? held : null,
+      });
+    }
+    const insert = sqlite.prepare(
+      `INSERT INTO work_orders VALUES (@id, @status, @responseDueAt, @responseAtRiskAt, @resolutionDueAt, @resolutionAtRiskAt, @respondedAt, @completedAt, @onHoldSince)`,
+    );
+    sqlite.transaction(() => rows.forEach((r) => insert.run(r)))();
+    const passed = new Set(
+      db
+        .select({ id: workOrders.id })
+        .from(workOrders)
+        .where(sql`${riskFrom()} <= ${NOW}`)
+        .all()
+        .map((r) => r.id),
+    );
+    const atRisk = rows.filter((r) => slaState(r, NOW) === 'at_risk');
+    expect(atRisk.length).toBeGreaterThan(100);
+    expect(atRisk.filter((r) => !passed.has(r.id))).toEqual([]);
+    // The "+column" form is the same expression, only hidden from the indexes.
+    const hidden = db
+      .select({ id: workOrders.id })
+      .from(workOrders)
+      .where(sql`${riskFrom(false)} <= ${NOW}`)
+      .all();
+    expect(hidden.map((r) => r.id).sort()).toEqual([...passed].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { workOrders as wo, type WorkOrderStatus } from '../../db/schema/index.js';
 import type { SlaState } from '../sla/engine.js';
 
@@ -25,7 +25,8 @@ export function slaStateSql(nowMs: number): SQL<SlaState | null> {
     ELSE 'ok' END)`;
 }
 
-const OPEN = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD'] as const;
+export const OPEN_STATUSES = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD'] as const;
+const OPEN = OPEN_STATUSES;
 
 /**
  * The statuses a row in `state` can have (null: every status but CANCELLED). Implied by the CASE, so
@@ -38,6 +39,23 @@ export const SLA_STATUSES: Record<SlaState, readonly WorkOrderStatus[] | null> =
   breached: null,
   met: ['COMPLETED', 'CLOSED'],
 };
+
+/**
+ * The first instant an open work order can be at risk: its response risk while nobody has arrived,
+ * or its resolution risk, whichever comes first (a missing instant never counts: the largest safe
+ * integer stands in). A row the CASE calls at risk has passed it, since its judging time
+ * coalesce(onHoldSince, now) is never after now (the host stamps holds with its own clock; the list
+ * falls back to the status seek if a hold is stamped later than now). work_orders_org_risk_idx
+ * indexes the same expression over open statuses, so "at risk" reads those few rows instead of
+ * judging every open one.
+ */
+export function riskFrom(plain = true): SQL {
+  const col = (c: SQLWrapper) => (plain ? c : sql`+${c}`);
+  const none = sql.raw(String(Number.MAX_SAFE_INTEGER));
+  const response = sql`coalesce(${col(wo.responseAtRiskAt)}, ${none})`;
+  const resolution = sql`coalesce(${col(wo.resolutionAtRiskAt)}, ${none})`;
+  return sql`CASE WHEN ${col(wo.respondedAt)} IS NULL THEN min(${response}, ${resolution}) ELSE ${resolution} END`;
+}
 
 /** Rows in `state` at `nowMs`. */
 export function slaStateIs(state: SlaState, nowMs: number): SQL {

@@ -1,0 +1,2 @@
+-- Written by hand: drizzle-kit split the expression at its commas. The expression must match sla-sql.ts riskFrom.
+CREATE INDEX `work_orders_org_risk_idx` ON `work_orders` (`org_id`, CASE WHEN `responded_at` IS NULL THEN min(coalesce(`response_at_risk_at`, 9007199254740991), coalesce(`resolution_at_risk_at`, 9007199254740991)) ELSE coalesce(`resolution_at_risk_at`, 9007199254740991) END) WHERE status IN ('NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD');
