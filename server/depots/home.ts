@@ -1,6 +1,7 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { depots, hostSettings } from '../../db/schema/index.js';
 import type { Ctx, Host } from '../core/context.js';
+import { preparedPerDb } from '../core/prepared.js';
 
 /**
  * This host's home depot: the depot whose code prefixes the work-order numbers it issues
@@ -22,27 +23,35 @@ export function setHomeDepot(host: Host, depotId: string): void {
     .run();
 }
 
+const configuredQuery = preparedPerDb((db) =>
+  db.select({ value: hostSettings.value }).from(hostSettings).where(eq(hostSettings.key, HOME_DEPOT_KEY)).prepare(),
+);
+const live = and(eq(depots.orgId, sql.placeholder('orgId')), isNull(depots.deletedAt));
+const depotQuery = preparedPerDb((db) =>
+  db
+    .select({ id: depots.id, code: depots.code })
+    .from(depots)
+    .where(and(eq(depots.id, sql.placeholder('id')), live))
+    .prepare(),
+);
+const firstDepotQuery = preparedPerDb((db) =>
+  db.select({ id: depots.id, code: depots.code }).from(depots).where(live).orderBy(asc(depots.code), asc(depots.id)).limit(1).prepare(),
+);
+
 /**
  * The home depot for `ctx.orgId`: the configured one if it belongs to this org and is not deleted,
  * else the org's first live depot by code (a host serving a second org, or one set up before the
- * setting existed). Null when the org has no depot.
+ * setting existed). Null when the org has no depot. Its queries are prepared once: every new work
+ * order's number asks for it (the demo seed creates 100,000).
  */
 export function homeDepot(ctx: Ctx): { id: string; code: string } | null {
   const db = ctx.host.db;
-  const configured = db.select().from(hostSettings).where(eq(hostSettings.key, HOME_DEPOT_KEY)).get()?.value;
-  const live = and(eq(depots.orgId, ctx.orgId), isNull(depots.deletedAt));
+  const configured = configuredQuery(db).get()?.value;
   if (typeof configured === 'string') {
-    const depot = db
-      .select({ id: depots.id, code: depots.code })
-      .from(depots)
-      .where(and(eq(depots.id, configured), live))
-      .get();
+    const depot = depotQuery(db).get({ id: configured, orgId: ctx.orgId });
     if (depot) return depot;
   }
-  return (
-    db.select({ id: depots.id, code: depots.code }).from(depots).where(live).orderBy(asc(depots.code), asc(depots.id)).limit(1).get() ??
-    null
-  );
+  return firstDepotQuery(db).get({ orgId: ctx.orgId }) ?? null;
 }
 
 /** The work-order number prefix of this host for `ctx.orgId`. */

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { slaPolicies } from '../../db/schema/index.js';
-import type { Db } from '../../db/client.js';
+import { preparedPerDb } from '../core/prepared.js';
 import type { Ctx } from '../core/context.js';
 import { ConflictError } from '../errors.js';
 import { addBusinessTime } from '../sla/calendar.js';
@@ -22,30 +22,25 @@ const NO_SLA: SlaFields = {
   resolutionAtRiskAt: null,
 };
 
-function preparePolicy(db: Db) {
-  return (
-    db
-      .select()
-      .from(slaPolicies)
-      // A deleted policy no longer applies to new work (work that already names it keeps its due times).
-      .where(
-        and(
-          eq(slaPolicies.orgId, sql.placeholder('orgId')),
-          eq(slaPolicies.type, sql.placeholder('type')),
-          eq(slaPolicies.priority, sql.placeholder('priority')),
-          isNull(slaPolicies.deletedAt),
-        ),
-      )
-      .prepare()
-  );
-}
-// Built once per database: every new work order looks its policy up (the demo seed makes 100,000).
-const policyStatements = new WeakMap<Db, ReturnType<typeof preparePolicy>>();
+// Every new work order looks its policy up (the demo seed makes 100,000).
+const policyQuery = preparedPerDb((db) =>
+  db
+    .select()
+    .from(slaPolicies)
+    // A deleted policy no longer applies to new work (work that already names it keeps its due times).
+    .where(
+      and(
+        eq(slaPolicies.orgId, sql.placeholder('orgId')),
+        eq(slaPolicies.type, sql.placeholder('type')),
+        eq(slaPolicies.priority, sql.placeholder('priority')),
+        isNull(slaPolicies.deletedAt),
+      ),
+    )
+    .prepare(),
+);
 
 export function policyFor(ctx: Ctx, type: WorkOrderRow['type'], priority: WorkOrderRow['priority']): Policy | undefined {
-  let stmt = policyStatements.get(ctx.host.db);
-  if (!stmt) policyStatements.set(ctx.host.db, (stmt = preparePolicy(ctx.host.db)));
-  return stmt.get({ orgId: ctx.orgId, type, priority });
+  return policyQuery(ctx.host.db).get({ orgId: ctx.orgId, type, priority });
 }
 
 interface StoredCalendar {

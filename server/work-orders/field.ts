@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { checklistResults, depots, stockItems, stockLevels, materialUsages } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
+import { preparedPerDb } from '../core/prepared.js';
 import { findLive } from '../core/tombstone.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
@@ -34,6 +35,21 @@ function valueProblem(item: ChecklistItem, value: ChecklistAnswerInput['value'])
   }
 }
 
+// The seed answers ~100,000 checklist items; each looks for an earlier answer first.
+const answerQuery = preparedPerDb((db) =>
+  db
+    .select()
+    .from(checklistResults)
+    .where(
+      and(
+        eq(checklistResults.workOrderId, sql.placeholder('workOrderId')),
+        eq(checklistResults.itemId, sql.placeholder('itemId')),
+        eq(checklistResults.orgId, sql.placeholder('orgId')),
+      ),
+    )
+    .prepare(),
+);
+
 export function answerChecklistItem(
   ctx: Ctx,
   id: string,
@@ -50,11 +66,7 @@ export function answerChecklistItem(
       if (!item) throw new NotFoundError(`checklist item on ${wo.number}`, itemId);
       const problem = valueProblem(item, input.value);
       if (problem) throw new ValidationError(`"${item.label}": ${problem}.`, [{ field: 'body.value', message: problem }]);
-      const existing = ctx.host.db
-        .select()
-        .from(checklistResults)
-        .where(and(eq(checklistResults.workOrderId, id), eq(checklistResults.itemId, itemId), eq(checklistResults.orgId, ctx.orgId)))
-        .get();
+      const existing = answerQuery(ctx.host.db).get({ workOrderId: id, itemId, orgId: ctx.orgId });
       const answer = { value: input.value, note: input.note ?? null, answeredBy: ctx.actor.userId, answeredAt: w.now };
       // The id is derived from (org, work order, item): two depots answering the same item offline
       // name the same row, so the answers merge as updates of one row instead of colliding.

@@ -1,7 +1,8 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { checklistResults, closureApprovals, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
+import { preparedPerDb } from '../core/prepared.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { ChecklistSchema, type ChecklistItem } from './contract-domain.js';
 import type { ClosureInput, TransitionInput, WorkOrderDto } from './contract.js';
@@ -136,6 +137,22 @@ export function transitionWorkOrder(ctx: Ctx, id: string, input: TransitionInput
   );
 }
 
+// Every closure decision looks for the request it answers (the seed decides ~90,000).
+const pendingApprovalQuery = preparedPerDb((db) =>
+  db
+    .select()
+    .from(closureApprovals)
+    .where(
+      and(
+        eq(closureApprovals.workOrderId, sql.placeholder('workOrderId')),
+        eq(closureApprovals.orgId, sql.placeholder('orgId')),
+        eq(closureApprovals.decision, 'pending'),
+      ),
+    )
+    .orderBy(desc(closureApprovals.requestedAt))
+    .prepare(),
+);
+
 /** A supervisor's verdict on completed work: approved → CLOSED, rejected (with a comment) → DISPATCHED. */
 export function decideClosure(ctx: Ctx, id: string, input: ClosureInput & { expectedVersion?: number | undefined }): WorkOrderDto {
   return mutate(
@@ -151,12 +168,7 @@ export function decideClosure(ctx: Ctx, id: string, input: ClosureInput & { expe
         ]);
       }
       const decided = { decision: input.decision, decidedBy: ctx.actor.userId, decidedAt: w.now, comment: input.comment ?? null };
-      const pending = ctx.host.db
-        .select()
-        .from(closureApprovals)
-        .where(and(eq(closureApprovals.workOrderId, id), eq(closureApprovals.orgId, ctx.orgId), eq(closureApprovals.decision, 'pending')))
-        .orderBy(desc(closureApprovals.requestedAt))
-        .get();
+      const pending = pendingApprovalQuery(ctx.host.db).get({ workOrderId: id, orgId: ctx.orgId });
       // Work completed before approvals were recorded has no pending row; the decision still leaves one.
       const approval = pending
         ? w.update(closureApprovals, pending.id, decided, { before: pending }).after
