@@ -37,30 +37,43 @@ function rng(seed: number) {
   };
 }
 
+type Row = SlaWorkOrder & { id: string };
+
+/**
+ * 6,000 rows of random statuses and instants, written to the table in place of what it held.
+ * Instants cluster around NOW (and each other) so that ties and off-by-one edges come up often;
+ * `holdOf` decides a row's hold instant from its status and a random instant.
+ */
+function generatedRows(seed: number, holdOf = (_status: WorkOrderStatus, instant: number | null) => instant): Row[] {
+  const rand = rng(seed);
+  const instants = [null, NOW - 2, NOW - 1, NOW, NOW + 1, NOW + 2, NOW - 500, NOW + 500];
+  const pick = () => instants[Math.floor(rand() * instants.length)] ?? null;
+  const rows: Row[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const status = STATUSES[Math.floor(rand() * STATUSES.length)]!;
+    rows.push({
+      id: String(i).padStart(5, '0'),
+      status,
+      responseDueAt: pick(),
+      responseAtRiskAt: pick(),
+      resolutionDueAt: pick(),
+      resolutionAtRiskAt: pick(),
+      respondedAt: pick(),
+      completedAt: pick(),
+      onHoldSince: holdOf(status, pick()),
+    });
+  }
+  sqlite.exec('DELETE FROM work_orders');
+  const insert = sqlite.prepare(
+    `INSERT INTO work_orders VALUES (@id, @status, @responseDueAt, @responseAtRiskAt, @resolutionDueAt, @resolutionAtRiskAt, @respondedAt, @completedAt, @onHoldSince)`,
+  );
+  sqlite.transaction(() => rows.forEach((r) => insert.run(r)))();
+  return rows;
+}
+
 describe('slaState in SQL', () => {
   it('when evaluated over thousands of generated rows and several clocks, then SQL and TypeScript agree on every row', () => {
-    const rand = rng(42);
-    // Instants cluster around NOW (and each other) so that ties and off-by-one edges come up often.
-    const instants = [null, NOW - 2, NOW - 1, NOW, NOW + 1, NOW + 2, NOW - 500, NOW + 500];
-    const pick = () => instants[Math.floor(rand() * instants.length)] ?? null;
-    const rows: (SlaWorkOrder & { id: string })[] = [];
-    for (let i = 0; i < 6000; i++) {
-      rows.push({
-        id: String(i).padStart(5, '0'),
-        status: STATUSES[Math.floor(rand() * STATUSES.length)]!,
-        responseDueAt: pick(),
-        responseAtRiskAt: pick(),
-        resolutionDueAt: pick(),
-        resolutionAtRiskAt: pick(),
-        respondedAt: pick(),
-        completedAt: pick(),
-        onHoldSince: pick(),
-      });
-    }
-    const insert = sqlite.prepare(
-      `INSERT INTO work_orders VALUES (@id, @status, @responseDueAt, @responseAtRiskAt, @resolutionDueAt, @resolutionAtRiskAt, @respondedAt, @completedAt, @onHoldSince)`,
-    );
-    sqlite.transaction(() => rows.forEach((r) => insert.run(r)))();
+    const rows = generatedRows(42);
 
     const seen = new Set<string | null>();
     for (const now of [NOW - 1, NOW, NOW + 1, NOW + 1000]) {
@@ -91,30 +104,7 @@ describe('slaState in SQL', () => {
   });
   it('when open work is at risk, then it has passed its risk instant, so the index term riskFrom ≤ now drops none of it', () => {
     // Rows as the host writes them: a hold's instant only on held work, stamped no later than now.
-    const rand = rng(7);
-    const instants = [null, NOW - 2, NOW - 1, NOW, NOW + 1, NOW + 2, NOW - 500, NOW + 500];
-    const pick = () => instants[Math.floor(rand() * instants.length)] ?? null;
-    sqlite.exec('DELETE FROM work_orders');
-    const rows: (SlaWorkOrder & { id: string })[] = [];
-    for (let i = 0; i < 6000; i++) {
-      const status = STATUSES[Math.floor(rand() * STATUSES.length)]!;
-      const held = pick();
-      rows.push({
-        id: String(i).padStart(5, '0'),
-        status,
-        responseDueAt: pick(),
-        responseAtRiskAt: pick(),
-        resolutionDueAt: pick(),
-        resolutionAtRiskAt: pick(),
-        respondedAt: pick(),
-        completedAt: pick(),
-        onHoldSince: status === 'ON_HOLD' && held !== null && held <= NOW ? held : null,
-      });
-    }
-    const insert = sqlite.prepare(
-      `INSERT INTO work_orders VALUES (@id, @status, @responseDueAt, @responseAtRiskAt, @resolutionDueAt, @resolutionAtRiskAt, @respondedAt, @completedAt, @onHoldSince)`,
-    );
-    sqlite.transaction(() => rows.forEach((r) => insert.run(r)))();
+    const rows = generatedRows(7, (status, held) => (status === 'ON_HOLD' && held !== null && held <= NOW ? held : null));
     const passed = new Set(
       db
         .select({ id: workOrders.id })
