@@ -12,7 +12,7 @@ import {
   STATIC_DICTIONARY,
 } from './push-dictionary.js';
 import { startTestHub, type TestHub } from '../hub/testing.js';
-import { batch, enrolNode, mutation, setupChanges, workOrderInsert } from '../hub/sync/testing.js';
+import { batch, enrolNode, mutation, setupChanges, workOrderInsert, type EnrolledNode } from '../hub/sync/testing.js';
 
 /**
  * Push bodies compressed against a dictionary (push-dictionary.ts; the hub's end, hub/sync/push-body.ts): what the
@@ -29,11 +29,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-interface Depot {
-  orgId: string;
-  node: string;
-  credential: string;
-}
+type Depot = EnrolledNode;
 
 const enrolled = (): Promise<Depot> => enrolNode(t);
 

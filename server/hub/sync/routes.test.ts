@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing.js';
 import type { PushBatch } from '../../sync/contract-protocol.js';
-import { batch, enrolNode, mutation, setupChanges, workOrderInsert } from './testing.js';
+import { batch, enrolNode, mutation, setupChanges, workOrderInsert, type EnrolledNode } from './testing.js';
 
 let t: TestHub;
 
@@ -17,19 +17,14 @@ afterAll(async () => {
   await t?.stop();
 });
 
-interface Depot {
-  orgId: string;
-  node: string;
-  credential: string;
-  admin: string;
-}
+type Depot = Omit<EnrolledNode, 'replicaOrgId'> & { admin: string };
 
 /** A hub org, a depot enrolled in it, and the depot's setup pushed (org row and its admin). */
 async function enrolledDepot(): Promise<Depot> {
-  const { orgId, node, credential, replicaOrgId } = await enrolNode(t);
-  const depot = { orgId, node, credential, admin: randomUUID() };
+  const { replicaOrgId, ...node } = await enrolNode(t);
+  const depot: Depot = { ...node, admin: randomUUID() };
   const setup = mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(replicaOrgId, depot.admin) });
-  expect((await pushJson(depot, batch(node, [setup]))).status).toBe(200);
+  expect((await pushJson(depot, batch(depot.node, [setup]))).status).toBe(200);
   return depot;
 }
 

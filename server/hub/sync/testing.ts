@@ -69,7 +69,15 @@ export function workOrderInsert(id: string, number: string, status = 'NEW'): Pus
 }
 
 /** A new hub org and one depot node enrolled in it with an enrolment code, as a depot joins. */
-export async function enrolNode(t: TestHub): Promise<{ orgId: string; node: string; credential: string; replicaOrgId: string }> {
+/** A depot node enrolled in a fresh hub org: what a test pushes and pulls with. */
+export interface EnrolledNode {
+  orgId: string;
+  node: string;
+  credential: string;
+  replicaOrgId: string;
+}
+
+export async function enrolNode(t: TestHub): Promise<EnrolledNode> {
   const org = await t.org();
   const code = await t.call('POST', '/hub/v1/enrolment-codes', { token: org.token });
   const node = randomUUID();
