@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from './contract-time.js';
 
 /** Shared contract pieces (zod only: the renderer bundles these). */
 export const Id = z.uuid({ error: 'must be a UUID' }).meta({ description: 'UUIDv7 id' });
@@ -36,5 +37,5 @@ export const Problem = z
 export function iso(ms: number): string;
 export function iso(ms: number | null | undefined): string | null;
 export function iso(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+  return ms === null || ms === undefined ? null : isoTime(ms);
 }

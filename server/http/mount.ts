@@ -7,6 +7,7 @@ import { mutationIdFor } from '../core/mutation-log.js';
 import type { ReplayedResponse } from './contract-replay.js';
 import { checkAccess, parsePart, Reply, type AnyRoute } from './route.js';
 import { streamCsv, wantsCsv } from './csv-stream.js';
+import { jsonBytes } from './json-bytes.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -19,10 +20,15 @@ function defaultStatus(route: AnyRoute): number {
   return route.method === 'post' ? 201 : 200;
 }
 
-function send(res: Response, status: number, body: string | null, headers: Record<string, string>): void {
+function send(res: Response, status: number, body: Buffer | string | null, headers: Record<string, string>): void {
   res.set(headers);
   if (body === null || status === 204) res.status(status).end();
-  else res.status(status).type('application/json').send(body);
+  // Bytes rather than text, so express does not encode the body again; the charset is then ours to name.
+  else
+    res
+      .status(status)
+      .type('application/json; charset=utf-8')
+      .send(typeof body === 'string' ? Buffer.from(body) : body);
 }
 
 export function mountRoutes(app: Express, host: Host, config: Config, services: Services, routes: AnyRoute[]): void {
@@ -84,12 +90,13 @@ export function mountRoutes(app: Express, host: Host, config: Config, services: 
             throw new Error(`Response of ${route.method.toUpperCase()} ${path} breaks its contract: ${checked.error.message}`);
           }
         }
-        const text = reply.body === undefined || reply.status === 204 ? null : JSON.stringify(reply.body);
+        const hasBody = reply.body !== undefined && reply.status !== 204;
         // Stored in the same commit batch as the mutation, so a key is never remembered without its effect.
+        const text = claim && hasBody ? JSON.stringify(reply.body) : undefined;
         if (claim) remember(host, claim, { status: reply.status, body: text ?? '' });
         // Nothing is acknowledged before it is on disk (group commit: see server/core/group-commit.ts).
         await host.commits.durable();
-        send(res, reply.status, text, reply.headers);
+        send(res, reply.status, hasBody ? jsonBytes(reply.body, text) : null, reply.headers);
       } catch (err) {
         // Refusals are not remembered: the failed mutation rolled back, so a retry meets the same state.
         next(err);

@@ -7,6 +7,7 @@ import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
 import { choosePlan, cursorBound, FEW, rangeSeek, seek, sortExpr, STATUS_ORDERED_SORTS, type Plan, type Seek } from './list-plan.js';
 import { formatNumber } from './numbers.js';
 import { scopeSql } from './repo.js';
+import { rowStatements } from '../core/row-statements.js';
 import { OPEN_STATUSES, riskFrom, SLA_STATUSES, slaStateSql } from './sla-sql.js';
 
 /** GET /work-orders: filters, sorts and keyset pages over the org's work orders (plan choice: list-plan.ts). */
@@ -201,32 +202,33 @@ export function listWorkOrders(ctx: Ctx, f: WorkOrderListFilter) {
   const where = and(eq(workOrders.orgId, ctx.orgId), scopeSql(ctx), ...plan.terms, ...filtersOf(f, now), afterCursor(spec, plan, f.cursor));
   const order = orderOf(spec, plan);
   const db = ctx.host.db;
+  const statements = rowStatements(ctx.host.sqlite, workOrders, 'orgId');
   // Sorted in memory, the sorter would carry whole rows (checklists, descriptions: 8 ms for 540 rows);
   // it sorts rowids instead, and the page's rows are then read by rowid (0.8 ms).
-  const rows = plan.sortInMemory
-    ? db
-        .select()
-        .from(workOrders)
-        .where(
-          inArray(
-            sql`${workOrders}.rowid`,
-            db
-              .select({ rowid: sql`${workOrders}.rowid` })
-              .from(workOrders)
-              .where(where)
-              .orderBy(...order)
-              .limit(f.limit + 1),
-          ),
-        )
-        .orderBy(...order)
-        .all()
-    : db
-        .select()
-        .from(workOrders)
-        .where(where)
-        .orderBy(...order)
-        .limit(f.limit + 1)
-        .all();
+  const rows = statements.select(
+    plan.sortInMemory
+      ? db
+          .select()
+          .from(workOrders)
+          .where(
+            inArray(
+              sql`${workOrders}.rowid`,
+              db
+                .select({ rowid: sql`${workOrders}.rowid` })
+                .from(workOrders)
+                .where(where)
+                .orderBy(...order)
+                .limit(f.limit + 1),
+            ),
+          )
+          .orderBy(...order)
+      : db
+          .select()
+          .from(workOrders)
+          .where(where)
+          .orderBy(...order)
+          .limit(f.limit + 1),
+  ) as WorkOrderRow[];
   const page = toPage(rows, f.limit, spec, SORT_VALUE[spec.key as keyof typeof SORTS]);
   return { items: page.items.map((r) => toWorkOrderDto(r, now)), nextCursor: page.nextCursor };
 }
