@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Sqlite } from '../../db/client.js';
 import { capturingDb, explainQueryPlan, gatherStats, type PlanRow } from '../testing/query-plans.js';
 import type { Ctx } from '../core/context.js';
@@ -241,6 +241,43 @@ describe('work-order list plans', () => {
       .all();
     expect(page.map((w) => w.id)).toEqual(expected);
   });
+  it('when a searched word becomes common while its count is remembered, then pages still hold the right rows, and the count is taken again after 30 s', () => {
+    let now = NOW;
+    const clocked = { ...ctx, host: { ...ctx.host, clock: { now: () => now } } } as Ctx;
+    const counting = vi.spyOn(sqlite, 'prepare');
+    const counts = () =>
+      counting.mock.calls.filter(([text]) => String(text).includes('FROM work_orders_fts WHERE work_orders_fts MATCH ? LIMIT')).length;
+    const run = () => listWorkOrders(clocked, WorkOrderListQuery.parse({ q: 'zebrafish', limit: '50' })).items.map((w) => w.id);
+    sqlite.exec('SAVEPOINT stale_count');
+    // Checked at commit, which never comes: the seeded org is not a row (the plans are under test, not references).
+    sqlite.pragma('defer_foreign_keys = ON');
+    try {
+      expect(run()).toEqual([]);
+      expect(counts()).toBe(1);
+      // 1,500 matches: past FEW, so a fresh count would walk the sort index; the remembered 0 seeks the matches instead.
+      sqlite.exec(
+        `INSERT INTO work_orders (id, org_id, number, seq, title, type, priority, status, required_skills, checklist, duration_min, created_at, updated_at)
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+         SELECT printf('zf-%06d', i), '${ORG}', printf('ZF-%06d', i), 900000 + i, 'Zebrafish tank ' || i, 'corrective', 'medium', 'NEW', '[]', '[]', 60,
+           ${NOW} - i * 1000, ${NOW} - i * 1000 FROM n`,
+      );
+      const expected = sqlite
+        .prepare("SELECT id FROM work_orders WHERE id LIKE 'zf-%' ORDER BY created_at DESC, id DESC LIMIT 50")
+        .pluck()
+        .all();
+      expect(run()).toEqual(expected);
+      now += 29_999;
+      expect(run()).toEqual(expected);
+      expect(counts()).toBe(1);
+      now += 1;
+      expect(run()).toEqual(expected);
+      expect(counts()).toBe(2);
+    } finally {
+      counting.mockRestore();
+      sqlite.exec('ROLLBACK TO stale_count; RELEASE stale_count');
+    }
+  });
+
   it('when the list asks for work at risk, then it reads the risk index and returns what the SLA engine calls at risk', () => {
     gatherStats(sqlite, 'host');
     const q = pageSql({ query: 'slaState=at_risk', few: true, sort: '-createdAt', page: 'first' });
