@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from './client.js';
+import { perConnection } from './per-connection.js';
 
 /**
  * The audit trail as a hash chain (tamper evidence beyond the append-only triggers, which stop the
@@ -89,12 +90,7 @@ export interface ChainHead {
 
 /** One compiled statement per connection and SQL text (the write path runs these for every audit row). */
 function cached(sql: string): (sqlite: Sqlite) => Statement {
-  const bySqlite = new WeakMap<Sqlite, Statement>();
-  return (sqlite) => {
-    let s = bySqlite.get(sqlite);
-    if (!s) bySqlite.set(sqlite, (s = sqlite.prepare(sql)));
-    return s;
-  };
+  return perConnection((sqlite: Sqlite) => sqlite.prepare(sql));
 }
 
 // One descent of audit_log_chain_idx: cheap enough to do for every row, and always the committed (or

@@ -1,10 +1,10 @@
-import type { Statement } from 'better-sqlite3';
 import { v5 } from 'uuid';
 import type { Sqlite } from '../../db/client.js';
 import type { ChangeOp } from '../../db/schema/history.js';
 import { AppError } from '../errors.js';
 import type { Ctx, MutationKey } from './context.js';
 import { newId, UUID_RE } from './ids.js';
+import { perConnection } from '../../db/per-connection.js';
 
 /**
  * Namespace of mutation ids derived from an Idempotency-Key that is not itself a UUID.
@@ -87,20 +87,12 @@ export interface MutationSummary {
 
 // Both inserts run for every mutation (the change insert for every row of it), so they are prepared
 // once per connection rather than built by the query builder each time.
-const statementCache = new WeakMap<Sqlite, { header: Statement; change: Statement }>();
-function statementsFor(sqlite: Sqlite) {
-  let s = statementCache.get(sqlite);
-  if (!s) {
-    s = {
-      header: sqlite.prepare(
-        'INSERT INTO mutations (id, org_id, epoch, hlc, action, actor_id, request_hash, audit_from, audit_to, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      change: sqlite.prepare('INSERT INTO changes (mutation_seq, n, table_name, row_id, op, fields) VALUES (?, ?, ?, ?, ?, ?)'),
-    };
-    statementCache.set(sqlite, s);
-  }
-  return s;
-}
+const statementsFor = perConnection((sqlite: Sqlite) => ({
+  header: sqlite.prepare(
+    'INSERT INTO mutations (id, org_id, epoch, hlc, action, actor_id, request_hash, audit_from, audit_to, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ),
+  change: sqlite.prepare('INSERT INTO changes (mutation_seq, n, table_name, row_id, op, fields) VALUES (?, ?, ?, ?, ?, ?)'),
+}));
 
 /**
  * Writes one mutation's header and its change rows, numbered from 0, all under one HLC stamp.

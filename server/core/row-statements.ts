@@ -1,6 +1,7 @@
 import { Column, getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Sqlite } from '../../db/client.js';
+import { perConnection } from '../../db/per-connection.js';
 
 type Statement = ReturnType<Sqlite['prepare']>;
 
@@ -156,12 +157,11 @@ export class RowStatements {
   }
 }
 
-const perConnection = new WeakMap<Sqlite, Map<SQLiteTable, RowStatements>>();
+const tablesOf = perConnection((_sqlite: Sqlite) => new Map<SQLiteTable, RowStatements>());
 
 /** The prepared statements of `table` on this connection (built on first use). */
 export function rowStatements(sqlite: Sqlite, table: SQLiteTable, orgKey: string): RowStatements {
-  let tables = perConnection.get(sqlite);
-  if (!tables) perConnection.set(sqlite, (tables = new Map()));
+  const tables = tablesOf(sqlite);
   let s = tables.get(table);
   if (!s) tables.set(table, (s = new RowStatements(sqlite, table, orgKey)));
   return s;

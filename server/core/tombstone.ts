@@ -3,6 +3,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Sqlite } from '../../db/client.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { ManagedTable, Writer } from './mutate.js';
+import { perConnection } from '../../db/per-connection.js';
 
 /**
  * Deletes are tombstones (issue 13): a delete sets `deleted_at`/`deleted_by` and bumps the version,
@@ -44,26 +45,24 @@ interface Reference {
 }
 
 /** Who refers to which table, read once per connection from the schema itself. */
-const referenceCache = new WeakMap<Sqlite, Map<string, Reference[]>>();
-function referencesTo(sqlite: Sqlite, target: string): Reference[] {
-  let map = referenceCache.get(sqlite);
-  if (!map) {
-    map = new Map();
-    const rows = sqlite
-      .prepare(
-        `SELECT m.name AS tbl, f."from" AS col, f."table" AS target,
+const referenceMap = perConnection((sqlite: Sqlite) => {
+  const map = new Map<string, Reference[]>();
+  const rows = sqlite
+    .prepare(
+      `SELECT m.name AS tbl, f."from" AS col, f."table" AS target,
            EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'deleted_at') AS deletable
          FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`,
-      )
-      .all() as { tbl: string; col: string; target: string; deletable: number }[];
-    for (const r of rows) {
-      const list = map.get(r.target) ?? [];
-      list.push({ table: r.tbl, column: r.col, deletable: r.deletable === 1 });
-      map.set(r.target, list);
-    }
-    referenceCache.set(sqlite, map);
+    )
+    .all() as { tbl: string; col: string; target: string; deletable: number }[];
+  for (const r of rows) {
+    const list = map.get(r.target) ?? [];
+    list.push({ table: r.tbl, column: r.col, deletable: r.deletable === 1 });
+    map.set(r.target, list);
   }
-  return map.get(target) ?? [];
+  return map;
+});
+function referencesTo(sqlite: Sqlite, target: string): Reference[] {
+  return referenceMap(sqlite).get(target) ?? [];
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { depots, hostSettings } from '../../db/schema/index.js';
 import type { Ctx, Host } from '../core/context.js';
-import { preparedPerDb } from '../core/prepared.js';
+import { perConnection } from '../../db/per-connection.js';
+import type { Db } from '../../db/client.js';
 
 /**
  * This host's home depot: the depot whose code prefixes the work-order numbers it issues
@@ -23,18 +24,18 @@ export function setHomeDepot(host: Host, depotId: string): void {
     .run();
 }
 
-const configuredQuery = preparedPerDb((db) =>
+const configuredQuery = perConnection((db: Db) =>
   db.select({ value: hostSettings.value }).from(hostSettings).where(eq(hostSettings.key, HOME_DEPOT_KEY)).prepare(),
 );
 const live = and(eq(depots.orgId, sql.placeholder('orgId')), isNull(depots.deletedAt));
-const depotQuery = preparedPerDb((db) =>
+const depotQuery = perConnection((db: Db) =>
   db
     .select({ id: depots.id, code: depots.code })
     .from(depots)
     .where(and(eq(depots.id, sql.placeholder('id')), live))
     .prepare(),
 );
-const firstDepotQuery = preparedPerDb((db) =>
+const firstDepotQuery = perConnection((db: Db) =>
   db.select({ id: depots.id, code: depots.code }).from(depots).where(live).orderBy(asc(depots.code), asc(depots.id)).limit(1).prepare(),
 );
 

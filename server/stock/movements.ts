@@ -1,8 +1,8 @@
-import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../../db/client.js';
 import { stockLevels, stockMovements, type StockMovementKind } from '../../db/schema/index.js';
 import type { Writer } from '../core/mutate.js';
 import { stockLevelId } from '../ids/natural.js';
+import { perConnection } from '../../db/per-connection.js';
 
 /**
  * Stock moves by appending deltas (stock_movements); a level's quantity is the sum of its
@@ -27,17 +27,14 @@ export function roundQuantity(x: number): number {
   return r === 0 ? 0 : r; // no -0 in responses
 }
 
-const sumStatements = new WeakMap<Sqlite, Statement>();
+/** A level's movements summed, one statement per connection (sync's apply recomputes levels by it too). */
+export const movementSumStatement = perConnection((sqlite: Sqlite) =>
+  sqlite.prepare('SELECT total(delta) FROM stock_movements WHERE depot_id = ? AND item_id = ? AND org_id = ?').pluck(),
+);
 
 /** The truth about a level: the rounded sum of its movements (the level's index walks only its own rows). */
 export function movementSum(w: Writer, key: LevelKey): number {
-  const sqlite = w.ctx.host.sqlite;
-  let stmt = sumStatements.get(sqlite);
-  if (!stmt) {
-    stmt = sqlite.prepare('SELECT total(delta) FROM stock_movements WHERE depot_id = ? AND item_id = ? AND org_id = ?').pluck();
-    sumStatements.set(sqlite, stmt);
-  }
-  return roundQuantity(stmt.get(key.depotId, key.itemId, w.ctx.orgId) as number);
+  return roundQuantity(movementSumStatement(w.ctx.host.sqlite).get(key.depotId, key.itemId, w.ctx.orgId) as number);
 }
 
 /** Appends one movement and returns the level's new quantity (the sum including it). */

@@ -6,6 +6,7 @@ import * as schema from '../../db/schema/index.js';
 import type { TablePolicy } from '../../db/schema/sync-policy.js';
 import { policyOf } from '../../db/schema/sync-policies.js';
 import { sameJson } from './sync-tables.js';
+import { perConnection } from '../../db/per-connection.js';
 
 /**
  * Applies one received row of an append-only table (issue 13 item 4: "applying an append-only row
@@ -139,11 +140,10 @@ export function applyAppendRow(db: Db, tableName: string, row: ReceivedRow): boo
   return false;
 }
 
-const prepared = new WeakMap<Sqlite, Map<string, { insert: Statement; find: Statement }>>();
+const prepared = perConnection((_sqlite: Sqlite) => new Map<string, { insert: Statement; find: Statement }>());
 
 function preparedFor(sqlite: Sqlite, target: AppendTarget, keys: string[]): { insert: Statement; find: Statement } {
-  let byShape = prepared.get(sqlite);
-  if (!byShape) prepared.set(sqlite, (byShape = new Map()));
+  const byShape = prepared(sqlite);
   const shape = `${target.name}\n${keys.join(',')}`;
   let s = byShape.get(shape);
   if (!s) {

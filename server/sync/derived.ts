@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../../db/client.js';
 import type { WorkOrderStatus } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
@@ -7,6 +6,8 @@ import { calendarOf, policyFor, slaFromPolicy } from '../work-orders/due-times.j
 import type { Calendar } from '../sla/contract.js';
 import type { WorkOrderRow } from '../work-orders/dto.js';
 import { statusPatch, type StatusState } from '../work-orders/transitions.js';
+import { perConnection } from '../../db/per-connection.js';
+import { movementSumStatement } from '../stock/movements.js';
 
 /**
  * Derived columns a receiver computes for itself (docs/sync.md "Pull"), with the same functions the
@@ -91,12 +92,10 @@ export const STATUS_EVENTS_BATCH_SQL = `SELECT work_order_id AS workOrderId, to_
   WHERE work_order_id IN (SELECT value FROM json_each(?)) AND org_id = ? AND type = 'status_changed' AND to_status IS NOT NULL
   ORDER BY work_order_id, at, id`;
 
-const eventStatements = new WeakMap<Sqlite, { one: Statement; many: Statement }>();
-function statements(sqlite: Sqlite) {
-  let s = eventStatements.get(sqlite);
-  if (!s) eventStatements.set(sqlite, (s = { one: sqlite.prepare(STATUS_EVENTS_SQL), many: sqlite.prepare(STATUS_EVENTS_BATCH_SQL) }));
-  return s;
-}
+const statements = perConnection((sqlite: Sqlite) => ({
+  one: sqlite.prepare(STATUS_EVENTS_SQL),
+  many: sqlite.prepare(STATUS_EVENTS_BATCH_SQL),
+}));
 
 /**
  * Status histories of work orders, read for a whole page in one statement when it holds many (a
@@ -197,16 +196,9 @@ export function deriveChangedWorkOrder(
   return out;
 }
 
-const sumStatements = new WeakMap<Sqlite, Statement>();
-
 /** A level's cached quantity, rewritten from the sum of its movements (server/stock/movements.ts keeps the same rule). */
 export function recomputeStockLevel(sqlite: Sqlite, orgId: string, depotId: string, itemId: string): void {
-  let stmt = sumStatements.get(sqlite);
-  if (!stmt) {
-    stmt = sqlite.prepare('SELECT total(delta) FROM stock_movements WHERE depot_id = ? AND item_id = ? AND org_id = ?').pluck();
-    sumStatements.set(sqlite, stmt);
-  }
-  const quantity = roundQuantity(stmt.get(depotId, itemId, orgId) as number);
+  const quantity = roundQuantity(movementSumStatement(sqlite).get(depotId, itemId, orgId) as number);
   sqlite
     .prepare('UPDATE stock_levels SET quantity = ? WHERE org_id = ? AND depot_id = ? AND item_id = ? AND quantity IS NOT ?')
     .run(quantity, orgId, depotId, itemId, quantity);

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { slaPolicies } from '../../db/schema/index.js';
-import { preparedPerDb } from '../core/prepared.js';
+import { perConnection } from '../../db/per-connection.js';
+import type { Db } from '../../db/client.js';
 import type { Ctx } from '../core/context.js';
 import { ConflictError } from '../errors.js';
 import { addBusinessTime } from '../sla/calendar.js';
@@ -23,7 +24,7 @@ const NO_SLA: SlaFields = {
 };
 
 // Every new work order looks its policy up (the demo seed makes 100,000).
-const policyQuery = preparedPerDb((db) =>
+const policyQuery = perConnection((db: Db) =>
   db
     .select()
     .from(slaPolicies)

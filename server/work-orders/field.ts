@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { checklistResults, depots, stockItems, stockLevels, materialUsages } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
-import { preparedPerDb } from '../core/prepared.js';
+import { perConnection } from '../../db/per-connection.js';
+import type { Db } from '../../db/client.js';
 import { findLive } from '../core/tombstone.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
 import { iso } from '../http/contract-common.js';
@@ -36,7 +37,7 @@ function valueProblem(item: ChecklistItem, value: ChecklistAnswerInput['value'])
 }
 
 // The seed answers ~100,000 checklist items; each looks for an earlier answer first.
-const answerQuery = preparedPerDb((db) =>
+const answerQuery = perConnection((db: Db) =>
   db
     .select()
     .from(checklistResults)

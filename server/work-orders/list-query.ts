@@ -9,6 +9,8 @@ import { formatNumber } from './numbers.js';
 import { scopeSql } from './repo.js';
 import { rowStatements } from '../core/row-statements.js';
 import { OPEN_STATUSES, riskFrom, SLA_STATUSES, slaStateSql } from './sla-sql.js';
+import { perConnection } from '../../db/per-connection.js';
+import type { Sqlite } from '../../db/client.js';
 
 /** GET /work-orders: filters, sorts and keyset pages over the org's work orders (plan choice: list-plan.ts). */
 
@@ -74,7 +76,7 @@ function textSeek(ctx: Ctx, q: string): Seek {
 
 /** How long a text search's match count steers the plan before it is counted again. */
 const SEARCH_COUNT_TTL_MS = 30_000;
-const searchCounts = new WeakMap<Ctx['host']['sqlite'], Map<string, { count: number; at: number }>>();
+const searchCounts = perConnection((_sqlite: Sqlite) => new Map<string, { count: number; at: number }>());
 
 /**
  * Matches of `match`, up to FEW, remembered per connection for a while. Counting a common prefix
@@ -83,8 +85,7 @@ const searchCounts = new WeakMap<Ctx['host']['sqlite'], Map<string, { count: num
  * one that has gone stale makes a page slower, never different.
  */
 function searchCount(ctx: Ctx, match: string): number {
-  let counts = searchCounts.get(ctx.host.sqlite);
-  if (!counts) searchCounts.set(ctx.host.sqlite, (counts = new Map()));
+  const counts = searchCounts(ctx.host.sqlite);
   const now = ctx.host.clock.now();
   const known = counts.get(match);
   if (known && now - known.at >= 0 && now - known.at < SEARCH_COUNT_TTL_MS) return known.count;

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import type { Sqlite } from '../../db/client.js';
 import { taskTemplates, workOrders } from '../../db/schema/index.js';
@@ -13,20 +12,15 @@ import { slaFor } from './due-times.js';
 import { toWorkOrderDto, type WorkOrderRow } from './dto.js';
 import { formatNumber } from './numbers.js';
 import { assertOpen, checkPlannedRange, checkRefs, loadForWrite, parseTime, throwIfErrors } from './guards.js';
+import { perConnection } from '../../db/per-connection.js';
 
 /** Use cases that create and edit work orders (the lifecycle is in transitions.ts). */
 
 const DEFAULT_DURATION_MIN = 60;
 
-const bumpStatements = new WeakMap<Sqlite, Statement>();
-function bumpStatement(sqlite: Sqlite): Statement {
-  let stmt = bumpStatements.get(sqlite);
-  if (!stmt) {
-    stmt = sqlite.prepare('UPDATE counters SET value = value + 1 WHERE org_id = ? AND name = ? RETURNING value').pluck();
-    bumpStatements.set(sqlite, stmt);
-  }
-  return stmt;
-}
+const bumpStatement = perConnection((sqlite: Sqlite) =>
+  sqlite.prepare('UPDATE counters SET value = value + 1 WHERE org_id = ? AND name = ? RETURNING value').pluck(),
+);
 
 /**
  * The next number of this host's home depot (depots/home.ts), bumped inside the creating

@@ -2,7 +2,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { checklistResults, closureApprovals, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate } from '../core/mutate.js';
-import { preparedPerDb } from '../core/prepared.js';
+import { perConnection } from '../../db/per-connection.js';
+import type { Db } from '../../db/client.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { ChecklistSchema, type ChecklistItem } from './contract-domain.js';
 import type { ClosureInput, TransitionInput, WorkOrderDto } from './contract.js';
@@ -138,7 +139,7 @@ export function transitionWorkOrder(ctx: Ctx, id: string, input: TransitionInput
 }
 
 // Every closure decision looks for the request it answers (the seed decides ~90,000).
-const pendingApprovalQuery = preparedPerDb((db) =>
+const pendingApprovalQuery = perConnection((db: Db) =>
   db
     .select()
     .from(closureApprovals)

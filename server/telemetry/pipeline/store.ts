@@ -3,6 +3,7 @@ import type { Sqlite } from '../../../db/client.js';
 import { systemCtx, type Host } from '../../core/context.js';
 import { IdRanges, writeMutation } from '../../core/mutation-log.js';
 import type { TelemetryFrame } from '../types.js';
+import { perConnection } from '../../../db/per-connection.js';
 
 /** Where a device's readings go: its org and the asset or vehicle it is bound to. */
 export interface Binding {
@@ -67,23 +68,20 @@ interface Statements {
 // per-call cost would dominate at the rates a flooding device produces. Readings go in multi-row
 // INSERTs: one statement step per 64 rows instead of one per row (measured on the bench's flood:
 // the per-row call and its binding were a quarter of the insert path).
-const cache = new WeakMap<Sqlite, Statements>();
-function statements(sqlite: Sqlite): Statements {
-  let s = cache.get(sqlite);
-  if (!s) {
-    const readings = new Map<number, { stmt: Statement; params: unknown[] }>();
-    for (let n = CHUNK; n >= 1; n >>= 1) {
-      const values = new Array<string>(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-      readings.set(n, { stmt: sqlite.prepare(READING_INSERT + values), params: new Array<unknown>(n * READING_COLUMNS) });
-    }
-    s = {
-      readings,
-      position: sqlite.prepare(
-        'INSERT INTO vehicle_positions (org_id, device_id, vehicle_id, at, lat, lon, speed_kmh, heading_deg, fix_quality, satellites, hdop, altitude_m, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      // Incremental roll-up: the batch's own aggregate merged into the stored bucket.
-      rollup:
-        sqlite.prepare(`INSERT INTO telemetry_rollups (org_id, resolution, subject_kind, subject_id, metric, unit, bucket_start, count, "min", "max", "sum", "last", last_at)
+const statements = perConnection((sqlite: Sqlite): Statements => {
+  const readings = new Map<number, { stmt: Statement; params: unknown[] }>();
+  for (let n = CHUNK; n >= 1; n >>= 1) {
+    const values = new Array<string>(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    readings.set(n, { stmt: sqlite.prepare(READING_INSERT + values), params: new Array<unknown>(n * READING_COLUMNS) });
+  }
+  return {
+    readings,
+    position: sqlite.prepare(
+      'INSERT INTO vehicle_positions (org_id, device_id, vehicle_id, at, lat, lon, speed_kmh, heading_deg, fix_quality, satellites, hdop, altitude_m, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    // Incremental roll-up: the batch's own aggregate merged into the stored bucket.
+    rollup:
+      sqlite.prepare(`INSERT INTO telemetry_rollups (org_id, resolution, subject_kind, subject_id, metric, unit, bucket_start, count, "min", "max", "sum", "last", last_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (subject_id, metric, resolution, bucket_start) DO UPDATE SET
           count = count + excluded.count,
@@ -93,11 +91,8 @@ function statements(sqlite: Sqlite): Statements {
           "last" = CASE WHEN excluded.last_at >= last_at THEN excluded."last" ELSE "last" END,
           last_at = max(last_at, excluded.last_at),
           unit = coalesce(excluded.unit, unit)`),
-    };
-    cache.set(sqlite, s);
-  }
-  return s;
-}
+  };
+});
 
 /** One roll-up bucket of one subject's metric, as this batch saw it. */
 interface Agg {
