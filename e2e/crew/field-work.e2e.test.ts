@@ -120,6 +120,17 @@ describe('crew view: field work with proof, watched live from the console', () =
     await ready(page, 'crew-pair');
     await page.getByTestId('pair-submit').tap();
     await ready(page, 'crew-my-work');
+    // Scrolled down "My work", a work order still opens at its top, and going back returns to the same place.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.getByTestId(`crew-wo-${wo!.number}`).scrollIntoViewIfNeeded();
+    const left = await page.evaluate(() => window.scrollY);
+    expect(left).toBeGreaterThan(0);
+    await page.getByTestId(`crew-wo-${wo!.number}`).tap();
+    await ready(page, 'crew-work-order');
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await page.getByTestId('crew-back').tap();
+    await ready(page, 'crew-my-work');
+    expect(await page.evaluate(() => window.scrollY)).toBe(left);
     await page.getByTestId(`crew-wo-${wo!.number}`).tap();
     await ready(page, 'crew-work-order');
     const crewPage = page.getByTestId('crew-work-order');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 
 /** Crew routes live in the hash (the host serves one index.html at /crew/). */
 export type CrewRoute = { name: 'pair'; code: string } | { name: 'work' } | { name: 'work-order'; id: string };
@@ -11,14 +11,30 @@ export function parseHash(hash: string): CrewRoute {
   return { name: 'work' };
 }
 
+/** Where each page was scrolled when it was left, by its hash (this tab only). */
+const scrolledTo = new Map<string, number>();
+
+/**
+ * The current route. A hash change keeps the window's scroll offset, so a work order opened from far
+ * down "My work" showed its middle; each page now opens at its top, and going back returns to where
+ * the list was left.
+ */
 export function useRoute(): CrewRoute {
-  const [route, setRoute] = useState(() => parseHash(location.hash));
+  const [state, setState] = useState(() => ({ hash: location.hash, route: parseHash(location.hash) }));
   useEffect(() => {
-    const onChange = () => setRoute(parseHash(location.hash));
+    const onChange = (e: HashChangeEvent) => {
+      scrolledTo.set(new URL(e.oldURL).hash, window.scrollY);
+      setState({ hash: location.hash, route: parseHash(location.hash) });
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  // Before paint, once the new page is rendered (the list comes from the query cache, so it has its height).
+  // A block body: Chromium's scrollTo now returns a promise, which React would take for a cleanup function.
+  useLayoutEffect(() => {
+    window.scrollTo(0, scrolledTo.get(state.hash) ?? 0);
+  }, [state.hash]);
+  return state.route;
 }
 
 export function go(hash: string): void {
