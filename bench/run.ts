@@ -240,23 +240,27 @@ async function hostSection(opts: Options): Promise<Row[]> {
 
   const raw = rawReference(opts.dataDir, fx, opts);
   const host = await startChild(command, opts.dataDir, opts.logLevel);
+  let hostRun: TransitionRun;
+  let token: string;
   try {
     const rssIdle = host.rssMb();
-    const token = await login(host.url);
+    token = await login(host.url);
     rows.push(...(await listBench(host.url, token, { file: path.join(opts.dataDir, DB_FILE), teamId: fx.teamId }, opts.listRuns)));
-    rows.push(...(await transitionRows(host.url, token, fx, opts, raw)));
+    hostRun = await transitionRows(host.url, token, fx, opts, raw);
+    rows.push(...hostRun.rows);
     const rss = host.rssMb();
     rows.push({ metric: 'host RSS after start (idle)', value: `${rssIdle.toFixed(0)} MB`, target: '', pass: null });
     rows.push({ metric: 'host RSS after the runs', value: `${rss.toFixed(0)} MB`, target: '< 250 MB', pass: rss < 250 });
   } finally {
     await host.stop();
   }
+  rows.push(...(await bareTransitionRows(opts, token, hostRun)));
   rows.push(...(await profiledTransitions(command, fx, opts)));
   return rows;
 }
 
 /** Sequential transition latency, then sustained throughput with `opts.concurrency` clients, beside the raw reference. */
-async function transitionRows(url: string, token: string, fx: Fixture, opts: Options, raw: RawResult): Promise<Row[]> {
+async function transitionRows(url: string, token: string, fx: Fixture, opts: Options, raw: RawResult): Promise<TransitionRun> {
   const load = await transitionLoad(url, token, fx.candidates, {
     sequential: opts.sequentialTransitions,
     concurrency: opts.concurrency,
@@ -291,7 +295,55 @@ async function transitionRows(url: string, token: string, fx: Fixture, opts: Opt
       target: '0',
       pass: false,
     });
-  return rows;
+  return { rows, perSecond: load.perSecond, p50: median(load.sequential) };
+}
+
+interface TransitionRun {
+  rows: Row[];
+  perSecond: number;
+  /** Sequential p50, ms. */
+  p50: number;
+}
+
+/**
+ * The same transition load against bench/bare-host.ts: the same service behind a bare node:http
+ * route, on the orders' statuses as the host run left them. Beside the host's figures from this run,
+ * it says what a lighter request path than Express could win at most.
+ */
+async function bareTransitionRows(opts: Options, token: string, hostRun: TransitionRun): Promise<Row[]> {
+  const fx = readFixture(opts.dataDir);
+  const bare = await startChild(bareHostCommand(), opts.dataDir, opts.logLevel);
+  try {
+    const load = await transitionLoad(bare.url, token, fx.candidates, {
+      sequential: opts.sequentialTransitions,
+      concurrency: opts.concurrency,
+      durationS: opts.durationS,
+    });
+    const p50 = median(load.sequential);
+    return [
+      {
+        metric: '  bare node:http route, same service (bench/bare-host.ts): transition p50 · host ÷ bare',
+        value: `${ms(p50)} · ${(hostRun.p50 / p50).toFixed(2)}×`,
+        target: '',
+        pass: null,
+      },
+      {
+        metric: `  bare node:http route: transitions/s (concurrency ${opts.concurrency}) · host ÷ bare${load.errors.size ? ` (errors: ${[...load.errors.entries()].map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''}`,
+        value: `${load.perSecond.toFixed(0)} · ${((100 * hostRun.perSecond) / load.perSecond).toFixed(0)} %`,
+        target: '',
+        pass: null,
+      },
+    ];
+  } finally {
+    await bare.stop();
+  }
+}
+
+/** The bare-route host: the built bundle when the bench runs built, its source through tsx otherwise. */
+function bareHostCommand(): ReturnType<typeof hostCommand> {
+  const built = path.join(repoRoot(), 'dist', 'host', 'bare-host.js');
+  if (!import.meta.url.endsWith('.ts') && fs.existsSync(built)) return { cmd: process.execPath, args: [built], label: 'bare-host.js' };
+  return { cmd: process.execPath, args: ['--import', 'tsx', path.join(repoRoot(), 'bench', 'bare-host.ts')], label: 'bare-host.ts' };
 }
 
 /** The raw reference, on a copy of the file while no host has it open. */
@@ -350,11 +402,15 @@ async function transitionsSection(opts: Options): Promise<Row[]> {
   const raw = rawReference(opts.dataDir, fx, opts);
   const host = await startChild(command, opts.dataDir, opts.logLevel);
   const rows: Row[] = [disk];
+  const token = await login(host.url);
+  let hostRun: TransitionRun;
   try {
-    rows.push(...(await transitionRows(host.url, await login(host.url), fx, opts, raw)));
+    hostRun = await transitionRows(host.url, token, fx, opts, raw);
+    rows.push(...hostRun.rows);
   } finally {
     await host.stop();
   }
+  rows.push(...(await bareTransitionRows(opts, token, hostRun)));
   rows.push(...(await profiledTransitions(command, fx, opts)));
   return rows;
 }

@@ -16,6 +16,8 @@ export const ENTRIES = {
   seed: 'server/seed/cli.ts',
   restore: 'server/backups/cli.ts',
   bench: 'bench/run.ts',
+  // The bench's bare node:http reference for the transition route (never part of the product).
+  'bare-host': 'bench/bare-host.ts',
   simulate: 'server/telemetry/simulator/cli.ts',
   // The organization's hub (PostgreSQL), `npm run hub`; its migrations go to dist/host/hub-migrations.
   hub: 'server/hub/cli.ts',
