@@ -303,6 +303,22 @@ describe('natural keys', () => {
     ]);
   });
 
+  it('when a team named like one B already has arrives with the smaller id, then it takes the plain name and B suffixes the other', () => {
+    // Ids are time-ordered: `first` sorts before `second`, though it reaches B second. Every replica
+    // must end with the same names whatever the arrival order (the test above is the other order).
+    const [first, second] = [newId(), newId()].sort() as [string, string];
+    for (const id of [second, first]) {
+      const cursor = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
+      const row = { t: 'teams', r: id, v: cursor + 1, f: { name: 'Gamma', depot_id: world.depot, created_at: b.clock.now() } };
+      const counts = applyPullPage(b.host, world.orgId, { after: cursor, to: cursor + 1, more: false, rows: [row], facts: [] }).counts;
+      expect(counts?.keyConflicts).toBe(id === first ? 1 : 0);
+    }
+    expect(all(b, "SELECT id, name FROM teams WHERE name LIKE 'Gamma%' AND deleted_at IS NULL ORDER BY id")).toEqual([
+      { id: first, name: 'Gamma' },
+      { id: second, name: `Gamma (${second.slice(-6)})` },
+    ]);
+  });
+
   it('when the hub sends a user whose e-mail a B user already has (a unique key), then the page is refused naming the table and nothing applies', () => {
     const state = readSyncState(b.host.sqlite, world.orgId)!;
     const email = all(b, 'SELECT email FROM users WHERE id = ?', world.people.viewer)[0]!.email;

@@ -211,9 +211,13 @@ export class RowApplier {
   /**
    * Runs a write of `values`; when it breaks a `conflict` natural key (two depots each created a team
    * "Alpha"), the hub keeps both rows and records the conflict for an admin (docs/sync.md), so this
-   * depot keeps both too: the received row's key column gets a suffix here, visible until someone
-   * renames one of them (that rename then travels like any edit). A `unique` key cannot collide at
-   * the hub, so a clash there is a real problem: refused with the row named, nothing applied.
+   * depot keeps both too, and every replica must show the same pair whatever order the rows arrived
+   * in: the row with the smaller id keeps the plain key, the other carries a suffix of its own id,
+   * visible until someone renames one of them (that rename then travels like any edit). So a depot
+   * whose own row loses renames it here, without sending anything: each replica reaches the same
+   * names by the same rule (the convergence fuzz found replicas disagreeing when "later" meant
+   * "arrived later"). A `unique` key cannot collide at the hub, so a clash there is a real problem:
+   * refused with the row named, nothing applied.
    */
   private keyed(t: SyncTable, id: string, values: Record<string, unknown>, write: () => unknown): void {
     try {
@@ -225,15 +229,40 @@ export class RowApplier {
       const column =
         nk?.rule === 'conflict' ? nk.columns.map((n) => t.byName.get(n)).find((c) => c?.column.columnType === 'SQLiteText') : undefined;
       const current = column ? values[column.key] : undefined;
-      if (!column || typeof current !== 'string')
+      if (!nk || !column || typeof current !== 'string')
         throw new SyncApplyError(
           `${t.name} ${id}: ${(err as Error).message}; the hub's row clashes with one of this depot's.`,
           `${t.name}.${nk?.columns.join(',') ?? 'id'}`,
         );
-      values[column.key] = `${current} (${id.slice(-6)})`;
+      const holder = this.keyHolder(t, nk.columns, values, id);
+      if (holder && holder.id > id) {
+        const set: Record<string, unknown> = { [column.key]: suffixed(current, holder.id) };
+        if (typeof holder.version === 'number') set.version = holder.version + 1;
+        this.statements(t).update(holder.id, this.ctx.orgId, set);
+        this.afterWrite(t, holder.id, set, 'update');
+      } else values[column.key] = suffixed(current, id);
       write();
       this.counts.keyConflicts += 1;
     }
+  }
+
+  /** The live row that holds the natural key `values` carry, or null when `values` does not name all of it. */
+  private keyHolder(
+    t: SyncTable,
+    columns: readonly string[],
+    values: Record<string, unknown>,
+    id: string,
+  ): { id: string; version?: number } | null {
+    const keyValues = columns.map((n) => values[t.byName.get(n)?.key ?? '']);
+    if (keyValues.some((v) => v === undefined)) return null;
+    const orgColumn = t.orgKey === 'id' ? 'id' : 'org_id';
+    const sql =
+      `SELECT id${t.byName.has('version') ? ', version' : ''} FROM "${t.name}" WHERE "${orgColumn}" = ? AND id <> ?` +
+      columns.map((n) => ` AND "${n}" = ?`).join('') +
+      (t.tombstone ? ' AND deleted_at IS NULL' : '');
+    return (
+      (this.ctx.host.sqlite.prepare(sql).get(this.ctx.orgId, id, ...keyValues) as { id: string; version?: number } | undefined) ?? null
+    );
   }
 
   /** Gone at the hub: a tombstone where the table has one, else a hard delete. */
@@ -351,3 +380,6 @@ export class RowApplier {
     return this.counts;
   }
 }
+
+/** The key a row keeps beside another that holds its plain key: its own id's last six characters. */
+const suffixed = (key: string, id: string) => `${key} (${id.slice(-6)})`;

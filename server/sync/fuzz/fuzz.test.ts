@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/pg.js';
 import { startFuzzOrg, type FuzzOrg } from './org.js';
-import { check, runSchedule } from './run.js';
+import { check, emptyMemory, runSchedule } from './run.js';
 
 /**
  * The convergence fuzz (issue 16), bounded for CI: a few schedules of `npm run sync:fuzz` on one org
@@ -15,7 +15,7 @@ const RUNS = 4;
 
 let db: TestDatabase;
 let org: FuzzOrg;
-const known: string[] = [];
+const memory = emptyMemory();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('sync convergence fuzz: three depots and the hub as processes, faults, kills and clock skew', () => {
   for (let i = 0; i < RUNS; i++) {
     it(`when schedule ${FIRST + i} has run and the network heals, then every replica holds the same state and every acknowledged write`, async () => {
-      const r = await runSchedule(org, FIRST + i, 40, known);
+      const r = await runSchedule(org, FIRST + i, 40, memory);
       expect(r.problems, `seed ${r.seed} (replay: npm run sync:fuzz -- --seed ${r.seed} --runs 1)`).toEqual([]);
       // A schedule that acknowledged nothing would prove nothing.
       expect(r.acknowledged.creates + r.acknowledged.edits + r.acknowledged.transitions).toBeGreaterThan(0);
@@ -39,7 +39,7 @@ describe('sync convergence fuzz: three depots and the hub as processes, faults, 
 
   it('when one replica is changed behind sync’s back, then the checks name the table and the depot', async () => {
     const b = org.depots[1]!;
-    const id = known[0]!;
+    const id = memory.workOrders[0]!;
     const file = new Database(b.dbFile);
     try {
       file.pragma('busy_timeout = 5000');
@@ -47,7 +47,7 @@ describe('sync convergence fuzz: three depots and the hub as processes, faults, 
     } finally {
       file.close();
     }
-    const problems = await check(org, []);
+    const problems = await check(org);
     expect(problems.some((p) => p.startsWith('diverged: work_orders:') && p.includes(`, ${b.name} `) && p.includes('(tampered)'))).toBe(
       true,
     );

@@ -7,12 +7,18 @@ import { DepotProcess, HubProcess, killAll, type HubOrg } from '../testing/proce
 
 /**
  * An organization for the convergence fuzz: the hub on a PostgreSQL database and three depot hosts,
- * every one a real process, each depot reaching the hub through its own fault proxy. Depot C's clock
- * runs ahead (libfaketime, when installed) so merges by hybrid clock meet a skewed writer.
+ * every one a real process, each depot reaching the hub through its own fault proxy. Depot B's clock
+ * runs behind and depot C's ahead (libfaketime, when installed), so merges by hybrid clock meet
+ * skewed writers on both sides.
  */
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-export const SKEW_HOURS = 2;
+export const SKEW_HOURS = { B: -1, C: 2 } as const;
+const faked = (hours: number): Record<string, string> => ({
+  LD_PRELOAD: FAKETIME_LIB,
+  FAKETIME: `${hours > 0 ? '+' : ''}${hours}h`,
+  FAKETIME_DONT_FAKE_MONOTONIC: '1',
+});
 
 export interface FuzzDepot {
   name: string;
@@ -41,11 +47,8 @@ export async function startFuzzOrg(databaseUrl: string, seed: number): Promise<F
   })();
   const [a, b, c, { hub, org }] = await Promise.all([
     DepotProcess.start({ label: 'A' }),
-    DepotProcess.start({ label: 'B' }),
-    DepotProcess.start({
-      label: 'C',
-      env: skewed ? { LD_PRELOAD: FAKETIME_LIB, FAKETIME: `+${SKEW_HOURS}h`, FAKETIME_DONT_FAKE_MONOTONIC: '1' } : {},
-    }),
+    DepotProcess.start({ label: 'B', env: skewed ? faked(SKEW_HOURS.B) : {} }),
+    DepotProcess.start({ label: 'C', env: skewed ? faked(SKEW_HOURS.C) : {} }),
     hubReady,
   ]);
   const hubDb = await HubDb.connect(databaseUrl);
@@ -74,7 +77,7 @@ export async function startFuzzOrg(databaseUrl: string, seed: number): Promise<F
     hubDb,
     org,
     depots,
-    skew: skewed ? `depot C +${SKEW_HOURS} h (libfaketime)` : `none: ${FAKETIME_LIB} is missing`,
+    skew: skewed ? `depot B ${SKEW_HOURS.B} h, depot C +${SKEW_HOURS.C} h (libfaketime)` : `none: ${FAKETIME_LIB} is missing`,
     async close() {
       await killAll();
       await Promise.all(proxies.map((p) => p.stop()));

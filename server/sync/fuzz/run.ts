@@ -6,14 +6,26 @@ import { scheduleFor, type Step } from './schedule.js';
 /**
  * Runs one schedule on the org, heals the network, lets every depot sync until clean, then checks
  * what convergence means here: every replica's replicated state is the same (a canonical hash per
- * table), every write a depot acknowledged is on every depot and the hub, no two work orders share a
- * number, every depot's audit chain verifies, and the hub's own invariants hold.
+ * table), every write a depot acknowledged is on every depot (work orders on the hub too), an
+ * outbox's resent note is applied once, no two work orders share a number, every depot's audit chain
+ * verifies, and the hub's own invariants hold.
  */
+
+export interface Acknowledged {
+  creates: number;
+  edits: number;
+  transitions: number;
+  notes: number;
+  replays: number;
+  messages: number;
+  materials: number;
+  locations: number;
+}
 
 export interface ScheduleResult {
   seed: number;
   steps: number;
-  acknowledged: { creates: number; edits: number; transitions: number; notes: number };
+  acknowledged: Acknowledged;
   refused: number;
   kills: number;
   /** Empty when the org converged. */
@@ -21,32 +33,83 @@ export interface ScheduleResult {
   ms: number;
 }
 
+/** What the workload knows across schedules: the rows it may edit, and the keyed notes an outbox may resend. */
+export interface FuzzMemory {
+  workOrders: string[];
+  locations: string[];
+  keyedNotes: { depot: number; workOrderId: string; body: string; key: string }[];
+  /** One stock item, stocked at every depot (set up before the first schedule). */
+  stock: { itemId: string; depotIds: string[] } | null;
+}
+
+export const emptyMemory = (): FuzzMemory => ({ workOrders: [], locations: [], keyedNotes: [], stock: null });
+
+/** Rows acknowledged during one schedule, each checked on every replica afterwards. */
+interface Acks {
+  workOrders: string[];
+  /** table → ids */
+  rows: Map<string, string[]>;
+  /** note body → the event id first acknowledged for it */
+  keyedNotes: Map<string, string>;
+}
+
 const PLANNED = () => new Date(Date.now() + 86_400_000).toISOString();
 
-export async function runSchedule(org: FuzzOrg, seed: number, steps: number, known: string[]): Promise<ScheduleResult> {
+export async function runSchedule(org: FuzzOrg, seed: number, steps: number, memory: FuzzMemory): Promise<ScheduleResult> {
   const started = performance.now();
   const result: ScheduleResult = {
     seed,
     steps,
-    acknowledged: { creates: 0, edits: 0, transitions: 0, notes: 0 },
+    acknowledged: { creates: 0, edits: 0, transitions: 0, notes: 0, replays: 0, messages: 0, materials: 0, locations: 0 },
     refused: 0,
     kills: 0,
     problems: [],
     ms: 0,
   };
-  const createdHere: string[] = [];
-  for (const step of scheduleFor(seed, steps)) await apply(org, step, known, createdHere, result);
+  memory.stock ??= await stockUp(org);
+  const acks: Acks = { workOrders: [], rows: new Map(), keyedNotes: new Map() };
+  for (const step of scheduleFor(seed, steps)) await apply(org, step, memory, acks, result);
   await converge(org);
-  result.problems = await check(org, createdHere);
+  result.problems = await check(org, acks);
   result.ms = performance.now() - started;
   return result;
 }
 
-function pickId(known: readonly string[], pick: number): string | null {
-  return known.length ? known[Math.floor(pick * known.length)]! : null;
+/** One item with plenty in stock at each depot, so material usage mostly succeeds. */
+async function stockUp(org: FuzzOrg): Promise<{ itemId: string; depotIds: string[] }> {
+  const first = org.depots[0]!.proc;
+  const item = await first.api<{ id: string }>('POST', '/api/v1/stock-items', {
+    sku: 'FUZZ-1',
+    name: 'Fuzz fitting',
+    kind: 'material',
+    unit: 'pcs',
+  });
+  if (item.status !== 201) throw new Error(`stock item: ${item.status} ${JSON.stringify(item.body)}`);
+  await converge(org);
+  const depots = await first.api<{ items: { id: string; code: string }[] }>('GET', '/api/v1/depots');
+  const depotIds = org.depots.map((d) => {
+    const found = depots.body.items.find((x) => x.code === d.name);
+    if (!found) throw new Error(`depot ${d.name} is not in ${JSON.stringify(depots.body).slice(0, 300)}`);
+    return found.id;
+  });
+  for (const [i, d] of org.depots.entries()) {
+    const level = await d.proc.api('PUT', '/api/v1/stock-levels', { depotId: depotIds[i], itemId: item.body.id, quantity: 100_000 });
+    if (level.status !== 201 && level.status !== 200)
+      throw new Error(`stock level at ${d.name}: ${level.status} ${JSON.stringify(level.body)}`);
+  }
+  await converge(org);
+  return { itemId: item.body.id, depotIds };
 }
 
-async function apply(org: FuzzOrg, step: Step, known: string[], created: string[], result: ScheduleResult): Promise<void> {
+function pick<T>(list: readonly T[], at: number): T | null {
+  return list.length ? list[Math.floor(at * list.length)]! : null;
+}
+
+function remember(acks: Acks, table: string, id: string): void {
+  acks.rows.set(table, [...(acks.rows.get(table) ?? []), id]);
+}
+
+async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, result: ScheduleResult): Promise<void> {
   if (step.kind === 'kill-hub') {
     await new Promise((r) => setTimeout(r, step.afterMs));
     await org.hub.restart();
@@ -55,46 +118,105 @@ async function apply(org: FuzzOrg, step: Step, known: string[], created: string[
     return;
   }
   const d = org.depots[step.depot]!;
-  // Anything a depot answers while it is killed is no acknowledgement; the API call just fails.
-  const ok = async (p: Promise<{ status: number }>, wanted: number) => {
+  // A call to a depot that is down, or any answer but the one wanted, acknowledges nothing.
+  const send = async <T>(call: () => Promise<{ status: number; body: T }>, wanted: number): Promise<T | null> => {
     try {
-      const res = await p;
-      if (res.status === wanted) return true;
-      result.refused++;
-      return false;
+      const res = await call();
+      if (res.status === wanted) return res.body;
     } catch {
-      result.refused++;
-      return false;
+      // refused below
     }
+    result.refused++;
+    return null;
   };
+  const wo = pick(memory.workOrders, 'pick' in step ? step.pick : 0);
+  const loc = pick(memory.locations, 'pick' in step ? step.pick : 0);
+  const a = result.acknowledged;
   switch (step.kind) {
     case 'create': {
       const body = { title: step.title, type: 'corrective', priority: 'medium', ...(step.planned ? { plannedStart: PLANNED() } : {}) };
-      const res = await d.proc.api<{ id: string }>('POST', '/api/v1/work-orders', body).catch(() => null);
-      if (res?.status === 201) {
-        known.push(res.body.id);
-        created.push(res.body.id);
-        result.acknowledged.creates++;
-      } else result.refused++;
+      const made = await send(() => d.proc.api<{ id: string }>('POST', '/api/v1/work-orders', body), 201);
+      if (made) {
+        memory.workOrders.push(made.id);
+        acks.workOrders.push(made.id);
+        a.creates++;
+      }
       return;
     }
-    case 'edit': {
-      const id = pickId(known, step.pick);
-      if (id && (await ok(d.proc.api('PATCH', `/api/v1/work-orders/${id}`, { [step.field]: step.value }), 200)))
-        result.acknowledged.edits++;
+    case 'edit':
+      if (wo && (await send(() => d.proc.api('PATCH', `/api/v1/work-orders/${wo}`, { [step.field]: step.value }), 200))) a.edits++;
       return;
-    }
     case 'transition': {
-      const id = pickId(known, step.pick);
       const body = { to: step.to, ...(step.reason ? { reason: step.reason } : {}) };
-      if (id && (await ok(d.proc.api('POST', `/api/v1/work-orders/${id}/transitions`, body), 200))) result.acknowledged.transitions++;
+      if (wo && (await send(() => d.proc.api('POST', `/api/v1/work-orders/${wo}/transitions`, body), 200))) a.transitions++;
       return;
     }
     case 'note': {
-      const id = pickId(known, step.pick);
-      if (id && (await ok(d.proc.api('POST', `/api/v1/work-orders/${id}/notes`, { body: step.body }), 201))) result.acknowledged.notes++;
+      if (!wo) return;
+      const made = await send(
+        () => d.proc.keyedPost<{ id: string }>(`/api/v1/work-orders/${wo}/notes`, { body: step.body }, step.key),
+        201,
+      );
+      memory.keyedNotes.push({ depot: step.depot, workOrderId: wo, body: step.body, key: step.key });
+      if (made) {
+        acks.keyedNotes.set(step.body, made.id);
+        a.notes++;
+      }
       return;
     }
+    case 'replay': {
+      // The outbox belongs to a phone paired with one depot: it resends there.
+      const mine = memory.keyedNotes.filter((n) => n.depot === step.depot);
+      const again = pick(mine, step.pick);
+      if (!again) return;
+      const res = await d.proc
+        .keyedPost<{ id?: string }>(`/api/v1/work-orders/${again.workOrderId}/notes`, { body: again.body }, again.key)
+        .catch(() => null);
+      // 201 the first time through (the original was lost), 201 replayed or 200 "already applied" after.
+      if (res && (res.status === 201 || res.status === 200)) {
+        a.replays++;
+        if (!acks.keyedNotes.has(again.body)) acks.keyedNotes.set(again.body, res.body.id ?? '');
+      } else result.refused++;
+      return;
+    }
+    case 'message': {
+      const made =
+        wo && (await send(() => d.proc.api<{ id: string }>('POST', `/api/v1/work-orders/${wo}/messages`, { body: step.body }), 201));
+      if (made) {
+        remember(acks, 'work_order_messages', made.id);
+        a.messages++;
+      }
+      return;
+    }
+    case 'material': {
+      const stock = memory.stock!;
+      const body = { itemId: stock.itemId, depotId: stock.depotIds[step.depot]!, quantity: step.quantity };
+      const made = wo && (await send(() => d.proc.api<{ id: string }>('POST', `/api/v1/work-orders/${wo}/materials`, body), 201));
+      if (made) {
+        remember(acks, 'material_usages', made.id);
+        a.materials++;
+      }
+      return;
+    }
+    case 'location-create': {
+      const body = { code: step.code, name: step.name, lat: 51.45 + Math.random() / 100, lon: -2.58 };
+      const made = await send(() => d.proc.api<{ id: string }>('POST', '/api/v1/locations', body), 201);
+      if (made) {
+        memory.locations.push(made.id);
+        remember(acks, 'locations', made.id);
+        a.locations++;
+      }
+      return;
+    }
+    case 'location-edit':
+      if (loc && (await send(() => d.proc.api('PATCH', `/api/v1/locations/${loc}`, { name: step.name }), 200))) a.locations++;
+      return;
+    case 'location-delete':
+      if (loc && (await send(() => d.proc.api('DELETE', `/api/v1/locations/${loc}`), 204))) a.locations++;
+      return;
+    case 'location-restore':
+      if (loc && (await send(() => d.proc.api('POST', `/api/v1/locations/${loc}/restore`), 200))) a.locations++;
+      return;
     case 'sync':
       await d.proc.syncNow().catch(() => undefined);
       return;
@@ -125,7 +247,7 @@ async function restartDepot(d: FuzzDepot): Promise<void> {
   d.up = true;
 }
 
-/** Heals every link, then syncs the depots round-robin until a whole round finds nothing to push or pull. */
+/** Heals every link, then syncs the depots round-robin, four rounds, each depot until it is clean. */
 async function converge(org: FuzzOrg): Promise<void> {
   for (const d of org.depots) d.proxy.heal();
   for (let round = 0; round < 4; round++) {
@@ -134,19 +256,28 @@ async function converge(org: FuzzOrg): Promise<void> {
 }
 
 /** The end-state checks, on their own so a test can show they catch a replica that was tampered with. */
-export async function check(org: FuzzOrg, created: readonly string[]): Promise<string[]> {
+export async function check(org: FuzzOrg, acks: Acks = { workOrders: [], rows: new Map(), keyedNotes: new Map() }): Promise<string[]> {
   const problems: string[] = [];
   const states = new Map<string, Map<string, TableState>>();
   for (const d of org.depots) states.set(d.name, canonicalState(d.dbFile, d.proc.orgId));
   problems.push(...divergences(states).map((p) => `diverged: ${p}`));
   const onHub = await org.hubDb.workOrderIds(org.org.orgId);
-  for (const id of created) if (!onHub.has(id)) problems.push(`acknowledged work order ${id} is missing on the hub`);
+  for (const id of acks.workOrders) if (!onHub.has(id)) problems.push(`acknowledged work order ${id} is missing on the hub`);
   for (const d of org.depots) {
     const db = new Database(d.dbFile, { readonly: true });
     try {
-      const have = new Set(db.prepare('SELECT id FROM work_orders').pluck().all() as string[]);
-      const missing = created.filter((id) => !have.has(id));
-      if (missing.length) problems.push(`${d.name} lacks ${missing.length} acknowledged work orders, e.g. ${missing[0]}`);
+      const lacking = (table: string, ids: readonly string[]) => {
+        const have = new Set(db.prepare(`SELECT id FROM "${table}"`).pluck().all() as string[]);
+        const missing = ids.filter((id) => !have.has(id));
+        if (missing.length) problems.push(`${d.name} lacks ${missing.length} acknowledged ${table} rows, e.g. ${missing[0]}`);
+      };
+      lacking('work_orders', acks.workOrders);
+      for (const [table, ids] of acks.rows) lacking(table, ids);
+      const notes = db.prepare("SELECT count(*) FROM work_order_events WHERE type = 'note' AND json_extract(data, '$.body') = ?").pluck();
+      for (const body of acks.keyedNotes.keys()) {
+        const n = notes.get(body) as number;
+        if (n !== 1) problems.push(`${d.name}: the keyed note "${body}" is there ${n} times, not once`);
+      }
       const twice = db.prepare('SELECT number FROM work_orders GROUP BY number HAVING count(*) > 1').pluck().all() as string[];
       if (twice.length) problems.push(`${d.name}: work order numbers used twice: ${twice.slice(0, 5).join(', ')}`);
     } finally {

@@ -11,7 +11,16 @@ export type Step =
   | { kind: 'create'; depot: number; title: string; planned: boolean }
   | { kind: 'edit'; depot: number; pick: number; field: 'title' | 'priority' | 'description'; value: string }
   | { kind: 'transition'; depot: number; pick: number; to: string; reason?: string }
-  | { kind: 'note'; depot: number; pick: number; body: string }
+  | { kind: 'note'; depot: number; pick: number; body: string; key: string }
+  /** A phone's outbox sending an earlier keyed note again (after a lost answer, a restart, days offline). */
+  | { kind: 'replay'; depot: number; pick: number }
+  | { kind: 'message'; depot: number; pick: number; body: string }
+  | { kind: 'material'; depot: number; pick: number; quantity: number }
+  /** Codes come from a small set, so two depots creating the same code meet the natural-key rule. */
+  | { kind: 'location-create'; depot: number; code: string; name: string }
+  | { kind: 'location-edit'; depot: number; pick: number; name: string }
+  | { kind: 'location-delete'; depot: number; pick: number }
+  | { kind: 'location-restore'; depot: number; pick: number }
   | { kind: 'sync'; depot: number }
   | { kind: 'fault'; depot: number; choices: FaultMode[]; probability: number }
   | { kind: 'partition'; depot: number }
@@ -37,13 +46,20 @@ export function scheduleFor(seed: number, steps: number): Step[] {
   for (let i = 0; i < steps; i++) {
     const depot = int(3);
     const roll = r();
-    if (roll < 0.3) out.push({ kind: 'create', depot, title: `${word()} ${seed}-${i}`, planned: r() < 0.5 });
-    else if (roll < 0.45) {
+    if (roll < 0.2) out.push({ kind: 'create', depot, title: `${word()} ${seed}-${i}`, planned: r() < 0.5 });
+    else if (roll < 0.3) {
       const field = (['title', 'priority', 'description'] as const)[int(3)]!;
       const value = field === 'priority' ? PRIORITIES[int(4)]! : `${field} ${word()} from ${'ABC'[depot]} at ${seed}-${i}`;
       out.push({ kind: 'edit', depot, pick: r(), field, value });
-    } else if (roll < 0.57) out.push({ kind: 'transition', depot, pick: r(), ...MOVES[int(MOVES.length)]! });
-    else if (roll < 0.63) out.push({ kind: 'note', depot, pick: r(), body: `note ${seed}-${i}` });
+    } else if (roll < 0.38) out.push({ kind: 'transition', depot, pick: r(), ...MOVES[int(MOVES.length)]! });
+    else if (roll < 0.43) out.push({ kind: 'note', depot, pick: r(), body: `note ${seed}-${i}`, key: `fuzz-note-${seed}-${i}` });
+    else if (roll < 0.47) out.push({ kind: 'replay', depot, pick: r() });
+    else if (roll < 0.51) out.push({ kind: 'message', depot, pick: r(), body: `message ${seed}-${i}` });
+    else if (roll < 0.55) out.push({ kind: 'material', depot, pick: r(), quantity: 1 + int(3) });
+    else if (roll < 0.6) out.push({ kind: 'location-create', depot, code: `L${int(8)}`, name: `${word()} site ${seed}-${i}` });
+    else if (roll < 0.64) out.push({ kind: 'location-edit', depot, pick: r(), name: `${word()} yard ${seed}-${i}` });
+    else if (roll < 0.67) out.push({ kind: 'location-delete', depot, pick: r() });
+    else if (roll < 0.7) out.push({ kind: 'location-restore', depot, pick: r() });
     else if (roll < 0.78) out.push({ kind: 'sync', depot });
     else if (roll < 0.85) out.push({ kind: 'fault', depot, choices: FAULTS.filter(() => r() < 0.6), probability: 0.3 + r() * 0.5 });
     else if (roll < 0.89) out.push({ kind: 'partition', depot });

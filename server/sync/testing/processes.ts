@@ -170,8 +170,13 @@ export interface Answer<T = Record<string, unknown>> {
   body: T & Record<string, unknown>;
 }
 
-async function call<T>(base: string, method: string, p: string, opts: { token?: string; body?: unknown } = {}): Promise<Answer<T>> {
-  const headers: Record<string, string> = {};
+async function call<T>(
+  base: string,
+  method: string,
+  p: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(base + p, {
@@ -246,6 +251,11 @@ export class DepotProcess {
 
   api<T = Record<string, unknown>>(method: string, p: string, body?: unknown, token: string | null = this.token): Promise<Answer<T>> {
     return call<T>(this.url, method, p, { ...(token ? { token } : {}), body });
+  }
+
+  /** A POST as a phone's outbox sends it: with the Idempotency-Key it keeps for every resend. */
+  keyedPost<T = Record<string, unknown>>(p: string, body: unknown, key: string): Promise<Answer<T>> {
+    return call<T>(this.url, 'POST', p, { token: this.token, body, headers: { 'idempotency-key': key } });
   }
 
   /** First-run setup as a new organization, or joining the hub's organization with `join`. */
