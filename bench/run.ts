@@ -18,6 +18,7 @@ import { benchReports } from './reports.js';
 import { benchAuditChain } from './audit-chain.js';
 import { benchChangeLog } from './change-log.js';
 import { listBench } from './lists.js';
+import { benchSyncFuzz } from './sync-fuzz.js';
 import { benchDepotApply } from './depot-apply.js';
 import { benchHubSync } from './hub-sync.js';
 
@@ -43,8 +44,12 @@ interface Options {
    * `--only lists` runs just the work-order list pages, each beside its raw SQL (bench/lists.ts).
    * `--only transitions` runs just the transition figures of `host` (no start-ups or list queries), to
    * compare builds quickly; `host` includes them.
+   * `--only syncfuzz [--fuzz-runs N] [--fuzz-seed S]`: the convergence fuzz (bench/sync-fuzz.ts), N fault
+   * schedules (default 1,000; hours on this machine, so it is never part of the default run).
    */
   sections: Set<string>;
+  fuzzRuns: number;
+  fuzzSeed: number;
   /** `--audit-rows N`: audit rows the audit section chains and verifies (default 1,000,000). */
   auditRows: number;
 }
@@ -61,6 +66,8 @@ function parseOptions(argv: string[]): Options {
       duration: { type: 'string' },
       only: { type: 'string' },
       'audit-rows': { type: 'string' },
+      'fuzz-runs': { type: 'string' },
+      'fuzz-seed': { type: 'string' },
     },
   });
   const sections = new Set(
@@ -78,6 +85,8 @@ function parseOptions(argv: string[]): Options {
     durationS: Number(values.duration ?? (quick ? 3 : 12)),
     sections,
     auditRows: Number(values['audit-rows'] ?? 1_000_000),
+    fuzzRuns: Number(values['fuzz-runs'] ?? 1_000),
+    fuzzSeed: Number(values['fuzz-seed'] ?? 1),
   };
 }
 
@@ -206,6 +215,10 @@ async function main(): Promise<void> {
       'hub sync: ingest per org, propagation between two depot processes, bytes per field change, initial sync of 100,000 rows …',
     );
     rows.push(...(await benchHubSync({ log: (m) => console.log(`  ${m}`) })));
+  }
+  if (opts.sections.has('syncfuzz')) {
+    console.log(`sync fuzz: ${opts.fuzzRuns} fault schedules on a hub and three depot processes …`);
+    rows.push(...(await benchSyncFuzz({ first: opts.fuzzSeed, runs: opts.fuzzRuns, log: (m) => console.log(`  ${m}`) })));
   }
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => r.pass === false).length;

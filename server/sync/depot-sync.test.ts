@@ -319,6 +319,30 @@ describe('natural keys', () => {
     ]);
   });
 
+  it('when a restore arrives for a team whose name a live team took meanwhile, then it applies and the smaller id keeps the name', () => {
+    const [older, newer] = [newId(), newId()].sort() as [string, string];
+    const page = (rows: PullPage['rows']) => {
+      const cursor = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
+      return applyPullPage(b.host, world.orgId, {
+        after: cursor,
+        to: cursor + 1,
+        more: false,
+        rows: rows.map((r) => ({ ...r, v: cursor + 1 })),
+        facts: [],
+      });
+    };
+    const now = b.clock.now();
+    page([{ t: 'teams', r: older, v: 0, f: { name: 'Delta', depot_id: world.depot, created_at: now } }]);
+    page([{ t: 'teams', r: older, v: 0, f: { deleted_at: now } }]);
+    page([{ t: 'teams', r: newer, v: 0, f: { name: 'Delta', depot_id: world.depot, created_at: now } }]);
+    // Another depot restored the older team; its update names no key, only deleted_at.
+    expect(page([{ t: 'teams', r: older, v: 0, f: { deleted_at: null } }]).counts?.keyConflicts).toBe(1);
+    expect(all(b, "SELECT id, name FROM teams WHERE name LIKE 'Delta%' AND deleted_at IS NULL ORDER BY id")).toEqual([
+      { id: older, name: 'Delta' },
+      { id: newer, name: `Delta (${newer.slice(-6)})` },
+    ]);
+  });
+
   it('when the hub sends a user whose e-mail a B user already has (a unique key), then the page is refused naming the table and nothing applies', () => {
     const state = readSyncState(b.host.sqlite, world.orgId)!;
     const email = all(b, 'SELECT email FROM users WHERE id = ?', world.people.viewer)[0]!.email;

@@ -182,7 +182,7 @@ export class RowApplier {
     if ('version' in existing) set.version = (existing.version as number) + 1;
     // Fields of ours still waiting for the hub were edited here later than anything the hub had.
     if ('updatedAt' in existing) set.updatedAt = ours.size ? Math.max(changedAt, existing.updatedAt as number) : changedAt;
-    this.keyed(t, id, set, () => rows.update(id, this.ctx.orgId, set));
+    this.keyed(t, id, set, () => rows.update(id, this.ctx.orgId, set), existing);
     this.afterWrite(t, id, { ...existing, ...set }, 'update');
     this.counts.updated += 1;
   }
@@ -219,7 +219,7 @@ export class RowApplier {
    * "arrived later"). A `unique` key cannot collide at the hub, so a clash there is a real problem:
    * refused with the row named, nothing applied.
    */
-  private keyed(t: SyncTable, id: string, values: Record<string, unknown>, write: () => unknown): void {
+  private keyed(t: SyncTable, id: string, values: Record<string, unknown>, write: () => unknown, existing?: Record<string, unknown>): void {
     try {
       write();
       return;
@@ -228,13 +228,16 @@ export class RowApplier {
       const nk = t.policy.naturalKey;
       const column =
         nk?.rule === 'conflict' ? nk.columns.map((n) => t.byName.get(n)).find((c) => c?.column.columnType === 'SQLiteText') : undefined;
-      const current = column ? values[column.key] : undefined;
+      // An update need not name the key: a restore (deleted_at cleared) brings the row's own key back
+      // into the unique index, where another live row may hold it by now.
+      const whole = { ...existing, ...values };
+      const current = column ? whole[column.key] : undefined;
       if (!nk || !column || typeof current !== 'string')
         throw new SyncApplyError(
           `${t.name} ${id}: ${(err as Error).message}; the hub's row clashes with one of this depot's.`,
           `${t.name}.${nk?.columns.join(',') ?? 'id'}`,
         );
-      const holder = this.keyHolder(t, nk.columns, values, id);
+      const holder = this.keyHolder(t, nk.columns, whole, id);
       if (holder && holder.id > id) {
         const set: Record<string, unknown> = { [column.key]: suffixed(current, holder.id) };
         if (typeof holder.version === 'number') set.version = holder.version + 1;
