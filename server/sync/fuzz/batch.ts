@@ -2,7 +2,7 @@ import pg from 'pg';
 import { startLocalCluster } from '../../hub/local-cluster.js';
 import { withDatabase } from '../../testing/pg.js';
 import { startFuzzOrg } from './org.js';
-import { emptyMemory, runSchedule, type ScheduleResult } from './run.js';
+import { emptyMemory, emptyResult, runSchedule, type ScheduleResult } from './run.js';
 
 /**
  * Schedules `first`, `first + 1`, … one after another on one org (a throwaway PostgreSQL cluster, a
@@ -43,18 +43,6 @@ export async function fuzzBatch(opts: {
     cluster.stop();
   }
   return results;
-}
-
-export function emptyResult(seed: number, steps: number): ScheduleResult {
-  return {
-    seed,
-    steps,
-    acknowledged: { creates: 0, edits: 0, transitions: 0, notes: 0, replays: 0, messages: 0, materials: 0, locations: 0 },
-    refused: 0,
-    kills: 0,
-    problems: [],
-    ms: 0,
-  };
 }
 
 /** One line per schedule, as `npm run sync:fuzz` prints it. */

@@ -33,6 +33,19 @@ export interface ScheduleResult {
   ms: number;
 }
 
+/** A result with nothing acknowledged yet (also what a schedule that threw reports, with its error). */
+export function emptyResult(seed: number, steps: number): ScheduleResult {
+  return {
+    seed,
+    steps,
+    acknowledged: { creates: 0, edits: 0, transitions: 0, notes: 0, replays: 0, messages: 0, materials: 0, locations: 0 },
+    refused: 0,
+    kills: 0,
+    problems: [],
+    ms: 0,
+  };
+}
+
 /** What the workload knows across schedules: the rows it may edit, and the keyed notes an outbox may resend. */
 export interface FuzzMemory {
   workOrders: string[];
@@ -57,15 +70,7 @@ const PLANNED = () => new Date(Date.now() + 86_400_000).toISOString();
 
 export async function runSchedule(org: FuzzOrg, seed: number, steps: number, memory: FuzzMemory): Promise<ScheduleResult> {
   const started = performance.now();
-  const result: ScheduleResult = {
-    seed,
-    steps,
-    acknowledged: { creates: 0, edits: 0, transitions: 0, notes: 0, replays: 0, messages: 0, materials: 0, locations: 0 },
-    refused: 0,
-    kills: 0,
-    problems: [],
-    ms: 0,
-  };
+  const result = emptyResult(seed, steps);
   memory.stock ??= await stockUp(org);
   const acks: Acks = { workOrders: [], rows: new Map(), keyedNotes: new Map() };
   for (const step of scheduleFor(seed, steps)) await apply(org, step, memory, acks, result);
