@@ -48,5 +48,5 @@ export async function fuzzBatch(opts: {
 /** One line per schedule, as `npm run sync:fuzz` prints it. */
 export function describeResult(r: ScheduleResult): string {
   const a = r.acknowledged;
-  return `seed ${r.seed}: ${r.problems.length ? `DIVERGED (${r.problems.length})` : 'converged'} in ${(r.ms / 1000).toFixed(1)} s; acknowledged ${a.creates} creates, ${a.edits} edits, ${a.transitions} transitions, ${a.notes}+${a.replays} notes+resends, ${a.messages} messages, ${a.materials} materials, ${a.locations} location writes; ${r.refused} refused; ${r.kills} kills`;
+  return `seed ${r.seed}: ${r.problems.length ? `DIVERGED (${r.problems.length})` : 'converged'} in ${(r.ms / 1000).toFixed(1)} s; acknowledged ${a.creates} creates, ${a.edits} edits, ${a.transitions} transitions, ${a.notes}+${a.replays} notes+resends, ${a.messages} messages, ${a.materials} materials, ${a.locations} location writes; ${r.refused} refused; ${r.kills} kills; ${r.restores} restores (${r.discarded} acknowledgements taken back)`;
 }

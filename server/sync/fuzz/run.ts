@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { canonicalState, divergences, type TableState } from './canonical.js';
+import { waitUntil } from '../testing/processes.js';
 import type { FuzzDepot, FuzzOrg } from './org.js';
 import { scheduleFor, type Step } from './schedule.js';
 
@@ -28,6 +29,10 @@ export interface ScheduleResult {
   acknowledged: Acknowledged;
   refused: number;
   kills: number;
+  /** Depots restored from a backup. */
+  restores: number;
+  /** Acknowledgements a restore took back (made after the backup, never pushed): not checked. */
+  discarded: number;
   /** Empty when the org converged. */
   problems: string[];
   ms: number;
@@ -41,6 +46,8 @@ export function emptyResult(seed: number, steps: number): ScheduleResult {
     acknowledged: { creates: 0, edits: 0, transitions: 0, notes: 0, replays: 0, messages: 0, materials: 0, locations: 0 },
     refused: 0,
     kills: 0,
+    restores: 0,
+    discarded: 0,
     problems: [],
     ms: 0,
   };
@@ -48,6 +55,10 @@ export function emptyResult(seed: number, steps: number): ScheduleResult {
 
 /** What the workload knows across schedules: the rows it may edit, and the keyed notes an outbox may resend. */
 export interface FuzzMemory {
+  /** Steps run so far, across schedules: when an acknowledgement or a backup happened. */
+  op: number;
+  /** Each depot's latest backup (`yesterday's`, once a schedule has passed) and the step it was taken at. */
+  backups: Map<number, { id: string; op: number }>;
   workOrders: string[];
   locations: string[];
   keyedNotes: { depot: number; workOrderId: string; body: string; key: string }[];
@@ -55,16 +66,18 @@ export interface FuzzMemory {
   stock: { itemId: string; depotIds: string[] } | null;
 }
 
-export const emptyMemory = (): FuzzMemory => ({ workOrders: [], locations: [], keyedNotes: [], stock: null });
+export const emptyMemory = (): FuzzMemory => ({ op: 0, backups: new Map(), workOrders: [], locations: [], keyedNotes: [], stock: null });
 
 /** Rows acknowledged during one schedule, each checked on every replica afterwards. */
 interface Acks {
-  workOrders: string[];
-  /** table → ids */
-  rows: Map<string, string[]>;
-  /** note body → the event id first acknowledged for it */
-  keyedNotes: Map<string, string>;
+  rows: { table: string; id: string; depot: number; op: number }[];
+  /** note body → the depot and step that acknowledged it, and whether a restore may have lost it. */
+  keyedNotes: Map<string, { depot: number; op: number; mayBeLost: boolean }>;
+  /** Acknowledgements a depot's restore from a backup legitimately took back (never reached the hub). */
+  discarded: number;
 }
+
+const noAcks = (): Acks => ({ rows: [], keyedNotes: new Map(), discarded: 0 });
 
 const PLANNED = () => new Date(Date.now() + 86_400_000).toISOString();
 
@@ -72,10 +85,14 @@ export async function runSchedule(org: FuzzOrg, seed: number, steps: number, mem
   const started = performance.now();
   const result = emptyResult(seed, steps);
   memory.stock ??= await stockUp(org);
-  const acks: Acks = { workOrders: [], rows: new Map(), keyedNotes: new Map() };
-  for (const step of scheduleFor(seed, steps)) await apply(org, step, memory, acks, result);
+  const acks = noAcks();
+  for (const step of scheduleFor(seed, steps)) {
+    memory.op += 1;
+    await apply(org, step, memory, acks, result);
+  }
   await converge(org);
   result.problems = await check(org, acks);
+  result.discarded = acks.discarded;
   result.ms = performance.now() - started;
   return result;
 }
@@ -110,8 +127,8 @@ function pick<T>(list: readonly T[], at: number): T | null {
   return list.length ? list[Math.floor(at * list.length)]! : null;
 }
 
-function remember(acks: Acks, table: string, id: string): void {
-  acks.rows.set(table, [...(acks.rows.get(table) ?? []), id]);
+function remember(acks: Acks, memory: FuzzMemory, depot: number, table: string, id: string): void {
+  acks.rows.push({ table, id, depot, op: memory.op });
 }
 
 async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, result: ScheduleResult): Promise<void> {
@@ -143,7 +160,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       const made = await send(() => d.proc.api<{ id: string }>('POST', '/api/v1/work-orders', body), 201);
       if (made) {
         memory.workOrders.push(made.id);
-        acks.workOrders.push(made.id);
+        remember(acks, memory, step.depot, 'work_orders', made.id);
         a.creates++;
       }
       return;
@@ -164,7 +181,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       );
       memory.keyedNotes.push({ depot: step.depot, workOrderId: wo, body: step.body, key: step.key });
       if (made) {
-        acks.keyedNotes.set(step.body, made.id);
+        acks.keyedNotes.set(step.body, { depot: step.depot, op: memory.op, mayBeLost: false });
         a.notes++;
       }
       return;
@@ -180,7 +197,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       // 201 the first time through (the original was lost), 201 replayed or 200 "already applied" after.
       if (res && (res.status === 201 || res.status === 200)) {
         a.replays++;
-        if (!acks.keyedNotes.has(again.body)) acks.keyedNotes.set(again.body, res.body.id ?? '');
+        if (!acks.keyedNotes.has(again.body)) acks.keyedNotes.set(again.body, { depot: step.depot, op: memory.op, mayBeLost: false });
       } else result.refused++;
       return;
     }
@@ -188,7 +205,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       const made =
         wo && (await send(() => d.proc.api<{ id: string }>('POST', `/api/v1/work-orders/${wo}/messages`, { body: step.body }), 201));
       if (made) {
-        remember(acks, 'work_order_messages', made.id);
+        remember(acks, memory, step.depot, 'work_order_messages', made.id);
         a.messages++;
       }
       return;
@@ -198,7 +215,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       const body = { itemId: stock.itemId, depotId: stock.depotIds[step.depot]!, quantity: step.quantity };
       const made = wo && (await send(() => d.proc.api<{ id: string }>('POST', `/api/v1/work-orders/${wo}/materials`, body), 201));
       if (made) {
-        remember(acks, 'material_usages', made.id);
+        remember(acks, memory, step.depot, 'material_usages', made.id);
         a.materials++;
       }
       return;
@@ -208,7 +225,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       const made = await send(() => d.proc.api<{ id: string }>('POST', '/api/v1/locations', body), 201);
       if (made) {
         memory.locations.push(made.id);
-        remember(acks, 'locations', made.id);
+        remember(acks, memory, step.depot, 'locations', made.id);
         a.locations++;
       }
       return;
@@ -225,6 +242,28 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
     case 'sync':
       await d.proc.syncNow().catch(() => undefined);
       return;
+    case 'backup': {
+      const made = await send(() => d.proc.api<{ id: string }>('POST', '/api/v1/backups'), 201);
+      if (made) memory.backups.set(step.depot, { id: made.id, op: memory.op });
+      return;
+    }
+    case 'restore-backup': {
+      const backup = memory.backups.get(step.depot);
+      if (!backup) return;
+      // What reached the hub comes back by pull; anything this depot acknowledged after the backup
+      // and had not pushed is gone with the restore, as an admin restoring a backup accepts.
+      const onHub = await org.hubDb.workOrderIds(org.org.orgId);
+      if (!(await restoreBackup(d, backup.id))) {
+        result.refused++;
+        return;
+      }
+      result.restores++;
+      const kept = acks.rows.filter((r) => r.depot !== step.depot || r.op <= backup.op || (r.table === 'work_orders' && onHub.has(r.id)));
+      acks.discarded += acks.rows.length - kept.length;
+      acks.rows = kept;
+      for (const n of acks.keyedNotes.values()) if (n.depot === step.depot && n.op > backup.op) n.mayBeLost = true;
+      return;
+    }
     case 'fault':
       d.proxy.set({ mode: 'pass', choices: step.choices.length ? step.choices : ['drop'], probability: step.probability, delayMs: 200 });
       return;
@@ -246,6 +285,26 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
   }
 }
 
+/** POST restore, then wait for the host to come back on the same port under a new boot. */
+async function restoreBackup(d: FuzzDepot, id: string): Promise<boolean> {
+  const before = await d.proc.api<{ status: { bootId: string } }>('GET', '/api/v1/backups').catch(() => null);
+  const res = await d.proc.api('POST', `/api/v1/backups/${id}/restore`, { confirm: true }).catch(() => null);
+  if (!before || res?.status !== 202) return false;
+  let last = '';
+  await waitUntil(
+    `${d.name} to come back from its restore`,
+    async () => {
+      const now = await d.proc.api<{ status: { bootId: string } }>('GET', '/api/v1/backups').catch((err: Error) => err);
+      last = now instanceof Error ? now.message : `${now.status} ${JSON.stringify(now.body).slice(0, 200)}`;
+      return !(now instanceof Error) && now.status === 200 && now.body.status.bootId !== before.body.status.bootId ? true : undefined;
+    },
+    60_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; last answer: ${last}; host output: ${d.proc.output().slice(-1500)}`);
+  });
+  return true;
+}
+
 async function restartDepot(d: FuzzDepot): Promise<void> {
   d.up = false;
   await d.proc.restart();
@@ -261,27 +320,29 @@ async function converge(org: FuzzOrg): Promise<void> {
 }
 
 /** The end-state checks, on their own so a test can show they catch a replica that was tampered with. */
-export async function check(org: FuzzOrg, acks: Acks = { workOrders: [], rows: new Map(), keyedNotes: new Map() }): Promise<string[]> {
+export async function check(org: FuzzOrg, acks: Acks = noAcks()): Promise<string[]> {
   const problems: string[] = [];
   const states = new Map<string, Map<string, TableState>>();
   for (const d of org.depots) states.set(d.name, canonicalState(d.dbFile, d.proc.orgId));
   problems.push(...divergences(states).map((p) => `diverged: ${p}`));
   const onHub = await org.hubDb.workOrderIds(org.org.orgId);
-  for (const id of acks.workOrders) if (!onHub.has(id)) problems.push(`acknowledged work order ${id} is missing on the hub`);
+  for (const r of acks.rows)
+    if (r.table === 'work_orders' && !onHub.has(r.id)) problems.push(`acknowledged work order ${r.id} is missing on the hub`);
   for (const d of org.depots) {
     const db = new Database(d.dbFile, { readonly: true });
     try {
-      const lacking = (table: string, ids: readonly string[]) => {
+      const tables = new Map<string, string[]>();
+      for (const r of acks.rows) tables.set(r.table, [...(tables.get(r.table) ?? []), r.id]);
+      for (const [table, ids] of tables) {
         const have = new Set(db.prepare(`SELECT id FROM "${table}"`).pluck().all() as string[]);
         const missing = ids.filter((id) => !have.has(id));
         if (missing.length) problems.push(`${d.name} lacks ${missing.length} acknowledged ${table} rows, e.g. ${missing[0]}`);
-      };
-      lacking('work_orders', acks.workOrders);
-      for (const [table, ids] of acks.rows) lacking(table, ids);
+      }
       const notes = db.prepare("SELECT count(*) FROM work_order_events WHERE type = 'note' AND json_extract(data, '$.body') = ?").pluck();
-      for (const body of acks.keyedNotes.keys()) {
+      for (const [body, note] of acks.keyedNotes) {
         const n = notes.get(body) as number;
-        if (n !== 1) problems.push(`${d.name}: the keyed note "${body}" is there ${n} times, not once`);
+        // A note a restore may have lost must still never be there twice (a resend after the restore).
+        if (n > 1 || (n === 0 && !note.mayBeLost)) problems.push(`${d.name}: the keyed note "${body}" is there ${n} times, not once`);
       }
       const twice = db.prepare('SELECT number FROM work_orders GROUP BY number HAVING count(*) > 1').pluck().all() as string[];
       if (twice.length) problems.push(`${d.name}: work order numbers used twice: ${twice.slice(0, 5).join(', ')}`);

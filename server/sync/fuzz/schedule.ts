@@ -22,6 +22,9 @@ export type Step =
   | { kind: 'location-delete'; depot: number; pick: number }
   | { kind: 'location-restore'; depot: number; pick: number }
   | { kind: 'sync'; depot: number }
+  | { kind: 'backup'; depot: number }
+  /** The depot's latest backup put back (possibly one from an earlier schedule: yesterday's). */
+  | { kind: 'restore-backup'; depot: number }
   | { kind: 'fault'; depot: number; choices: FaultMode[]; probability: number }
   | { kind: 'partition'; depot: number }
   | { kind: 'heal'; depot: number }
@@ -60,7 +63,9 @@ export function scheduleFor(seed: number, steps: number): Step[] {
     else if (roll < 0.64) out.push({ kind: 'location-edit', depot, pick: r(), name: `${word()} yard ${seed}-${i}` });
     else if (roll < 0.67) out.push({ kind: 'location-delete', depot, pick: r() });
     else if (roll < 0.7) out.push({ kind: 'location-restore', depot, pick: r() });
-    else if (roll < 0.78) out.push({ kind: 'sync', depot });
+    else if (roll < 0.75) out.push({ kind: 'sync', depot });
+    else if (roll < 0.765) out.push({ kind: 'backup', depot });
+    else if (roll < 0.78) out.push({ kind: 'restore-backup', depot });
     else if (roll < 0.85) out.push({ kind: 'fault', depot, choices: FAULTS.filter(() => r() < 0.6), probability: 0.3 + r() * 0.5 });
     else if (roll < 0.89) out.push({ kind: 'partition', depot });
     else if (roll < 0.95) out.push({ kind: 'heal', depot });
