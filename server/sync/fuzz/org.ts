@@ -24,8 +24,6 @@ export interface FuzzDepot {
   name: string;
   proc: DepotProcess;
   proxy: FaultProxy;
-  /** False between a kill -9 and the restart. */
-  up: boolean;
   dbFile: string;
 }
 
@@ -69,7 +67,6 @@ export async function startFuzzOrg(databaseUrl: string, seed: number): Promise<F
     name: proc.label,
     proc,
     proxy: proxies[i]!,
-    up: true,
     dbFile: path.join(proc.dataDir, DB_FILE),
   }));
   return {

@@ -277,7 +277,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       // A sync in flight when the kill lands: the moment a half-done exchange would show.
       const inFlight = d.proc.syncNow().catch(() => undefined);
       await new Promise((r) => setTimeout(r, step.afterMs));
-      await restartDepot(d);
+      await d.proc.restart();
       await inFlight;
       result.kills++;
       return;
@@ -305,12 +305,6 @@ async function restoreBackup(d: FuzzDepot, id: string): Promise<boolean> {
   return true;
 }
 
-async function restartDepot(d: FuzzDepot): Promise<void> {
-  d.up = false;
-  await d.proc.restart();
-  d.up = true;
-}
-
 /** Heals every link, then syncs the depots round-robin, four rounds, each depot until it is clean. */
 async function converge(org: FuzzOrg): Promise<void> {
   for (const d of org.depots) d.proxy.heal();
@@ -328,11 +322,11 @@ export async function check(org: FuzzOrg, acks: Acks = noAcks()): Promise<string
   const onHub = await org.hubDb.workOrderIds(org.org.orgId);
   for (const r of acks.rows)
     if (r.table === 'work_orders' && !onHub.has(r.id)) problems.push(`acknowledged work order ${r.id} is missing on the hub`);
+  const tables = new Map<string, string[]>();
+  for (const r of acks.rows) tables.set(r.table, [...(tables.get(r.table) ?? []), r.id]);
   for (const d of org.depots) {
     const db = new Database(d.dbFile, { readonly: true });
     try {
-      const tables = new Map<string, string[]>();
-      for (const r of acks.rows) tables.set(r.table, [...(tables.get(r.table) ?? []), r.id]);
       for (const [table, ids] of tables) {
         const have = new Set(db.prepare(`SELECT id FROM "${table}"`).pluck().all() as string[]);
         const missing = ids.filter((id) => !have.has(id));
