@@ -59,7 +59,7 @@ export const changesPolicy = defineSyncPolicy(changes, {
 
 export const nodeEpochsPolicy = defineSyncPolicy(nodeEpochs, {
   merge: 'local',
-  columns: { epoch: 'local', nodeId: 'local', startedAt: 'local', reason: 'local', seqFloor: 'local' },
+  columns: { epoch: 'local', nodeId: 'local', startedAt: 'local', reason: 'local', seqFloor: 'local', lostAfterSeq: 'local' },
 });
 
 export const syncAcksPolicy = defineSyncPolicy(syncAcks, {

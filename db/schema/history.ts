@@ -94,6 +94,11 @@ export const nodeEpochs = sqliteTable('node_epochs', {
   startedAt: integer('started_at').notNull(),
   reason: text('reason', { enum: EPOCH_REASONS }).notNull(),
   seqFloor: integer('seq_floor').notNull(),
+  /**
+   * When this epoch began on a database that was behind (a restore, a file copied back): its own
+   * highest seq. Seqs between it and seq_floor were handed out and then lost here; the hub may hold them.
+   */
+  lostAfterSeq: integer('lost_after_seq'),
 });
 
 /** How far the hub has acknowledged this depot's mutations, per org; compaction never passes it. */

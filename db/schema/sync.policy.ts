@@ -1,4 +1,4 @@
-import { syncRefusals, syncState } from './sync.js';
+import { syncRefusals, syncReplayable, syncState } from './sync.js';
 import { defineSyncPolicy } from './sync-policy.js';
 
 /** This depot's link to the hub: never sent anywhere, and the credential never leaves it or reaches the audit. */
@@ -18,6 +18,7 @@ export const syncStatePolicy = defineSyncPolicy(syncState, {
     lastError: 'local',
     lastErrorAt: 'local',
     resnapshotNeeded: 'local',
+    reconciledEpoch: 'local',
     enrolledAt: 'local',
   },
 });
@@ -37,4 +38,10 @@ export const syncRefusalsPolicy = defineSyncPolicy(syncRefusals, {
     dismissedAt: 'local',
     dismissedBy: 'local',
   },
+});
+
+/** The hub's list of our own mutations a restore lost: this depot's replay check, never sent. */
+export const syncReplayablePolicy = defineSyncPolicy(syncReplayable, {
+  merge: 'local',
+  columns: { mutationId: 'local', orgId: 'local', actorId: 'local', appliedAt: 'local' },
 });

@@ -28,6 +28,11 @@ export const syncState = sqliteTable('sync_state', {
   lastErrorAt: integer('last_error_at'),
   /** The hub answered 410 resnapshot_required: the next pull starts from 0. */
   resnapshotNeeded: integer('resnapshot_needed', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * The newest node epoch whose lost mutations (node_epochs.lost_after_seq) the hub has told us about
+   * (sync_replayable); null until the first such reconcile. A restore starts an epoch above it.
+   */
+  reconciledEpoch: integer('reconciled_epoch'),
   enrolledAt: integer('enrolled_at').notNull(),
 });
 
@@ -53,3 +58,17 @@ export const syncRefusals = sqliteTable(
     uniqueIndex('sync_refusals_org_seq_uq').on(t.orgId, t.seq),
   ],
 );
+
+/**
+ * Mutations of this node that a restore (or a database copied back by hand) lost, as the hub has
+ * them: a crew phone that sends such a request again is answered "already applied" from here rather
+ * than running it a second time (server/http/idempotency.ts). Filled by the sync loop after a new
+ * epoch (docs/sync.md "A depot restored from a backup"); kept like mutation headers, for the replay horizon.
+ */
+export const syncReplayable = sqliteTable('sync_replayable', {
+  mutationId: text('mutation_id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  actorId: text('actor_id'),
+  /** When the hub applied it (epoch ms). */
+  appliedAt: integer('applied_at').notNull(),
+});

@@ -38,11 +38,16 @@ function write(host: Host): { seq: number; epoch: number } {
 }
 
 const epochRows = (host: Host) =>
-  host.sqlite.prepare('SELECT epoch, node_id AS nodeId, reason, seq_floor AS seqFloor FROM node_epochs ORDER BY epoch').all() as {
+  host.sqlite
+    .prepare(
+      'SELECT epoch, node_id AS nodeId, reason, seq_floor AS seqFloor, lost_after_seq AS lostAfterSeq FROM node_epochs ORDER BY epoch',
+    )
+    .all() as {
     epoch: number;
     nodeId: string;
     reason: string;
     seqFloor: number;
+    lostAfterSeq: number | null;
   }[];
 
 async function stop(host: Host & { close(): void }) {
@@ -53,7 +58,7 @@ async function stop(host: Host & { close(): void }) {
 describe('node epochs', () => {
   it('when a backup is restored, then the host starts a new epoch and never hands out a seq the replaced database used', async () => {
     const backups = (t.services.backups = startBackups(t.host, { dir: null, scheduled: false }));
-    write(t.host);
+    const inBackup = write(t.host).seq;
     const set = await backups.backUp('manual');
     for (let i = 0; i < 5; i++) write(t.host);
     const usedBefore = t.host.sqlite.prepare('SELECT max(seq) FROM mutations').pluck().get() as number;
@@ -68,6 +73,8 @@ describe('node epochs', () => {
       const row = epochRows(restored).at(-1)!;
       expect(row).toMatchObject({ epoch: 2, nodeId: node, reason: 'restore' });
       expect(row.seqFloor).toBeGreaterThan(usedBefore);
+      // The seqs the restore lost (the five writes after the backup), for the replay check (server/sync/replayable.ts).
+      expect(row.lostAfterSeq).toBe(inBackup);
       const next = write(restored);
       expect(next).toEqual({ seq: row.seqFloor, epoch: 2 });
     } finally {
@@ -98,6 +105,7 @@ describe('node epochs', () => {
       expect(reopened.depotId).toBe(node);
       expect(reopened.epoch).toBe(2);
       expect(epochRows(reopened).at(-1)).toMatchObject({ epoch: 2, reason: 'regression' });
+      expect(epochRows(reopened).at(-1)!.lostAfterSeq).toBeLessThan(usedBefore);
       const next = write(reopened);
       expect(next.seq).toBeGreaterThan(usedBefore);
       expect(next.epoch).toBe(2);
@@ -118,7 +126,8 @@ describe('node epochs', () => {
     const original = createHost({ dataDir: t.dataDir, clock: t.clock });
     try {
       expect(clone.depotId).not.toBe(node);
-      expect(epochRows(clone).at(-1)).toMatchObject({ nodeId: clone.depotId, reason: 'clone', epoch: 2 });
+      // A clone is a new node: nothing of the old node's is lost to it.
+      expect(epochRows(clone).at(-1)).toMatchObject({ nodeId: clone.depotId, reason: 'clone', epoch: 2, lostAfterSeq: null });
       expect(original.depotId).toBe(node);
       expect(original.epoch).toBe(1);
       // Both go on writing: the same seq may recur, but never under the same (node, epoch).

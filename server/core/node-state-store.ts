@@ -103,6 +103,10 @@ export function applyNodeDecision(sqlite: Database.Database, d: NodeDecision, he
     putSetting(sqlite, NODE_ID_KEY, d.nodeId);
     putSetting(sqlite, EPOCH_KEY, d.epoch);
     putSetting(sqlite, FINGERPRINT_KEY, here);
+    // The database's own highest seq before it is raised: below the recorded mark, the seqs between
+    // were handed out by this node and lost here (a restore, a file copied back), not by a new node.
+    const own = (sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'mutations'").pluck().get() as number | undefined) ?? 0;
+    const lostAfterSeq = d.newEpoch && d.reason !== 'clone' && d.seqHigh > own ? own : null;
     if (d.newEpoch) {
       const raised = sqlite.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'mutations'").run(d.seqHigh);
       if (raised.changes === 0 && d.seqHigh > 0)
@@ -120,8 +124,8 @@ export function applyNodeDecision(sqlite: Database.Database, d: NodeDecision, he
     seqFloor = autoinc + 1;
     if (d.reason) {
       sqlite
-        .prepare('INSERT INTO node_epochs(epoch, node_id, started_at, reason, seq_floor) VALUES (?, ?, ?, ?, ?)')
-        .run(d.epoch, d.nodeId, now, d.reason, seqFloor);
+        .prepare('INSERT INTO node_epochs(epoch, node_id, started_at, reason, seq_floor, lost_after_seq) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(d.epoch, d.nodeId, now, d.reason, seqFloor, lostAfterSeq);
     }
   })();
   return { seqFloor };

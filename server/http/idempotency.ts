@@ -76,7 +76,16 @@ export interface AppliedMutation {
 export function lookupMutation(host: Host, claim: IdempotencyClaim, mutationId: string, actorId: string): AppliedMutation | null {
   const row = host.sqlite.prepare('SELECT actor_id, request_hash, at FROM mutations WHERE id = ?').get(mutationId) as
     { actor_id: string | null; request_hash: string | null; at: number } | undefined;
-  if (!row) return null;
+  if (!row) {
+    // Lost here by a restore but held by the hub (server/sync/replayable.ts). The hub does not keep
+    // the request's hash, so the actor alone tells a replay from a reuse of the key.
+    const lost = host.sqlite
+      .prepare('SELECT actor_id AS actorId, applied_at AS appliedAt FROM sync_replayable WHERE mutation_id = ?')
+      .get(mutationId) as { actorId: string | null; appliedAt: number } | undefined;
+    if (!lost) return null;
+    if (lost.actorId !== actorId) throw keyReused();
+    return { mutationId, appliedAt: lost.appliedAt };
+  }
   if (row.actor_id !== actorId || row.request_hash !== claim.requestHash) {
     throw keyReused();
   }

@@ -165,6 +165,34 @@ export const PullQuery = z.strictObject({
 });
 export type PullQuery = z.infer<typeof PullQuery>;
 
+/**
+ * The asking node's own mutations the hub holds with seq in (after, before): what a restore took
+ * from the depot (docs/sync.md "A depot restored from a backup"). Paged by seq.
+ */
+export const OwnMutationsQuery = z
+  .strictObject({
+    after: z.coerce.number().int().nonnegative(),
+    before: z.coerce.number().int().positive(),
+    limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  })
+  .refine((q) => q.after < q.before, { message: 'after must be below before', path: ['after'] });
+export type OwnMutationsQuery = z.infer<typeof OwnMutationsQuery>;
+
+export const OwnMutationsPage = z.strictObject({
+  mutations: z.array(
+    z.strictObject({
+      id: Uuid,
+      seq: z.number().int().positive(),
+      /** As pushed: a user id, or `system:<name>`. */
+      actorId: z.string().max(120).nullable(),
+      appliedAt: z.number().int().nonnegative(),
+    }),
+  ),
+  /** More past the last seq of this page. */
+  more: z.boolean(),
+});
+export type OwnMutationsPage = z.infer<typeof OwnMutationsPage>;
+
 export const EnrolRequest = z.strictObject({
   code: z.string().min(8).max(200),
   node: Uuid,

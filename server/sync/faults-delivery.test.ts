@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, withDatabase, type TestDatabase } from '../testing/pg.js';
@@ -213,6 +214,36 @@ describe('sync faults between real processes: delivery', () => {
     }
     await convergeAndCheck();
   }, 60_000);
+
+  it('when A is restored from a backup and a phone resends a note A took after it, then the resend is answered as applied and the note is there once', async () => {
+    await convergeAndCheck();
+    const backup = await a.api<{ id: string }>('POST', '/api/v1/backups');
+    expect(backup.status, JSON.stringify(backup.body)).toBe(201);
+    const wo = await create(a, 'Note before the restore');
+    acknowledged.push(wo);
+    // The phone's outbox keys the action with its id; its answer is lost, so it will send it again.
+    const key = randomUUID();
+    const body = { body: `Valve seized, needs a second crew ${key.slice(0, 8)}` };
+    expect((await a.keyedPost(`/api/v1/work-orders/${wo}/notes`, body, key)).status).toBe(201);
+    await a.syncUntilClean();
+    expect(await a.restoreBackup(backup.body.id)).toBe(true);
+    // The restored A has neither the work order nor the note until it has synced with the hub.
+    await a.syncUntilClean();
+    const again = await a.keyedPost<{ replayed?: boolean }>(`/api/v1/work-orders/${wo}/notes`, body, key);
+    expect([again.status, again.body.replayed], JSON.stringify(again.body)).toEqual([200, true]);
+    await convergeAndCheck();
+    const notesOn = async (d: DepotProcess) => {
+      const res = await d.api<{ items: { type: string; data: { body?: string } | null }[] }>('GET', `/api/v1/work-orders/${wo}/events`);
+      expect(res.status).toBe(200);
+      return res.body.items.filter((e) => e.type === 'note' && e.data?.body === body.body).length;
+    };
+    expect([await notesOn(a), await notesOn(b)]).toEqual([1, 1]);
+    const onHub = await hubDb.query<{ n: string }>(
+      `SELECT count(*) AS n FROM facts WHERE org_id = $1 AND tbl = 'work_order_events' AND fields->>'type' = 'note' AND fields->>'work_order_id' = $2`,
+      [org.orgId, wo],
+    );
+    expect(onHub.rows[0]!.n).toBe('1');
+  }, 90_000);
 
   it('when both links drop, duplicate, lose and cut a third of all requests at random, then both depots still converge', async () => {
     const flaky = { mode: 'drop', probability: 0.35, choices: ['drop', 'duplicate', 'lose-answer', 'reset-mid-body'] } as const;

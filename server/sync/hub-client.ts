@@ -11,7 +11,16 @@ import {
 } from './push-dictionary.js';
 import WebSocket from 'ws';
 import type { z } from 'zod';
-import { EnrolAnswer, LivePoke, PullPage, PushAnswer, type EnrolRequest, type PullQuery, type PushBatch } from './contract-protocol.js';
+import {
+  EnrolAnswer,
+  LivePoke,
+  OwnMutationsPage,
+  PullPage,
+  PushAnswer,
+  type EnrolRequest,
+  type PullQuery,
+  type PushBatch,
+} from './contract-protocol.js';
 import { isPrivateHost } from './hub-address.js';
 
 /**
@@ -196,6 +205,20 @@ export class HubClient {
       return body;
     });
     return { kind: 'page', page };
+  }
+
+  /**
+   * This depot's own mutations the hub holds in the seq range (after, before), one page; null from a
+   * hub too old to have the route (the caller asks again later, after the hub's upgrade).
+   */
+  async ownMutations(query: { after: number; before: number; limit: number }): Promise<OwnMutationsPage | null> {
+    const qs = new URLSearchParams({ after: String(query.after), before: String(query.before), limit: String(query.limit) });
+    const res = await this.request('GET', `/hub/v1/sync/own-mutations?${qs}`);
+    if (res.status === 404) {
+      await res.arrayBuffer().catch(() => undefined);
+      return null;
+    }
+    return this.read(res, OwnMutationsPage);
   }
 
   /** Revokes this depot's own credential at the hub. */

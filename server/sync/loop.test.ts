@@ -49,6 +49,10 @@ class MemoryStore implements SyncStore {
   link() {
     return this.linkValue;
   }
+  lostRanges() {
+    return [];
+  }
+  recordReplayable() {}
   nextBatch(max: number): PushBatch | null {
     if (this.acked >= this.total) return null;
     const mutations = [];

@@ -1,4 +1,5 @@
-import type { PullPage, PullQuery, PushAnswer, PushBatch } from './contract-protocol.js';
+import type { OwnMutationsPage, PullPage, PullQuery, PushAnswer, PushBatch } from './contract-protocol.js';
+import type { LostRange } from './replayable.js';
 import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
 import { DEFAULT_PUSH_MUTATIONS } from './push-batch.js';
 import {
@@ -46,6 +47,10 @@ export interface SyncStore {
   resnapshot(reason: string): void;
   /** Mutations not yet acknowledged by the hub. */
   pending(): number;
+  /** Seq ranges a restore lost here that the hub has not yet been asked about (replayable.ts). */
+  lostRanges(): LostRange[];
+  /** One page of the hub's answer for a lost range; `doneEpoch` once the range is complete. */
+  recordReplayable(page: OwnMutationsPage, doneEpoch: number | null): void;
   /** Written after each cycle so the console shows it after a restart too. */
   recordOutcome(outcome: { pushedAt?: number; pulledAt?: number; error?: string | null }): void;
 }
@@ -225,6 +230,7 @@ export class SyncLoop {
     if (this.compression?.key !== key) this.compression = { key, state: { pushed: null, pulled: null, off: false } };
     const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, compression: this.compression.state });
     try {
+      await this.reconcileLost(client);
       result.pushed = await this.pushAll(client);
       const pulled = await this.pullAll(client);
       result.pulledPages = pulled.pages;
@@ -263,6 +269,28 @@ export class SyncLoop {
     }
     this.options.onCycle?.(result);
     report?.(result);
+  }
+
+  /**
+   * Before anything else in a cycle after a restore: which of the mutations the restore lost here the
+   * hub holds, so a replayed crew request is answered as applied, not run twice (replayable.ts).
+   * An older hub without the route is asked again next cycle.
+   */
+  private async reconcileLost(client: HubClient): Promise<void> {
+    for (const range of this.store.lostRanges()) {
+      let after = range.after;
+      for (;;) {
+        if (this.closing) return;
+        const page = await client.ownMutations({ after, before: range.before, limit: 1_000 });
+        if (!page) return;
+        const last = page.mutations[page.mutations.length - 1];
+        // `more` with an empty page cannot move on: take the range as answered rather than loop.
+        const done = !page.more || !last || last.seq <= after;
+        this.store.recordReplayable(page, done ? range.epoch : null);
+        if (done) break;
+        after = last.seq;
+      }
+    }
   }
 
   private async pushAll(client: HubClient): Promise<number> {

@@ -4,6 +4,7 @@ import type { SyncStore } from './loop.js';
 import { applyCheckedPullPage } from './pull-apply.js';
 import { applyPushAnswer } from './push-answer.js';
 import { readPushBatch } from './push-batch.js';
+import { lostRanges, recordReplayable } from './replayable.js';
 import { ackedSeq, markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
 
 /**
@@ -74,6 +75,11 @@ export function depotStore(host: Host, orgOf: () => string | null): SyncStore {
       const id = orgOf();
       return id ? pendingCount(host.sqlite, id) : 0;
     },
+    lostRanges() {
+      const id = orgOf();
+      return id ? lostRanges(host.sqlite, id, host.depotId) : [];
+    },
+    recordReplayable: (page, doneEpoch) => recordReplayable(host, org(), page, doneEpoch),
     recordOutcome(o) {
       const id = orgOf();
       if (!id) return;

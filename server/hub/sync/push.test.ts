@@ -106,6 +106,23 @@ describe('applyPush', () => {
     expect((await counts(org.orgId)).applied).toBe('3');
   });
 
+  it('when a depot restored from a backup resends a keyed request under a new epoch and seq, then it is answered as a duplicate at the seq it was sent with', async () => {
+    const org = await newOrg();
+    // The mutation id is derived from the request's Idempotency-Key, so the replay carries the same id.
+    const note = mutation({ seq: 2, actorId: org.admin, changes: [workOrderInsert(randomUUID(), 'AVM-1')] });
+    await push(org, org.node, batch(org.node, [note], { afterSeq: 1 }));
+    const before = await counts(org.orgId);
+    const replay = await push(org, org.node, batch(org.node, [{ ...note, seq: 5 }], { epoch: 2, afterSeq: 4, toSeq: 5 })).catch(
+      (e: unknown) => e,
+    );
+    // A new epoch starts at null; the restore's epoch is new to the hub.
+    expect(replay).toMatchObject({ code: 'sync_gap' });
+    const first = await push(org, org.node, batch(org.node, [{ ...note, seq: 1 }], { epoch: 2 }));
+    expect(first.results).toEqual([expect.objectContaining({ id: note.id, seq: 1, outcome: 'duplicate' })]);
+    expect(first.ackedSeq).toBe(1);
+    expect(await counts(org.orgId)).toEqual(before);
+  });
+
   it('when a batch starts past what the hub acknowledged, then it is a 409 sync_gap with the expected seq and nothing is applied', async () => {
     const org = await newOrg();
     const before = await counts(org.orgId);

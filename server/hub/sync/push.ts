@@ -116,8 +116,10 @@ export async function applyPush(tx: HubTx, ctx: PushCtx, batch: PushBatch): Prom
     const first = stored.get(m.id);
     if (!first) return byId.get(m.id)!;
     // An applied mutation is answered as a duplicate; a refusal or conflict as it was the first time,
-    // so a depot whose acknowledgement was lost still learns why.
-    return first.outcome === 'applied' ? { ...first, outcome: 'duplicate' } : first;
+    // so a depot whose acknowledgement was lost still learns why. The answer names the seq this batch
+    // sent it with: a depot restored from a backup replays a keyed request (same mutation id, derived
+    // from its Idempotency-Key) under a new epoch and seq, and must be able to match the answer.
+    return { ...first, seq: m.seq, outcome: first.outcome === 'applied' ? 'duplicate' : first.outcome };
   });
   return { ackedSeq, version: merged.version, results };
 }

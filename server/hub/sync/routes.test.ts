@@ -168,6 +168,35 @@ describe('hub sync routes', () => {
     expect(pageA.body.rows.find((r: { r: string }) => r.r === wo)?.f.title).toBe('Job A-1');
   });
 
+  it("when a depot asks for its own mutations by seq, then it gets the ones that took effect, in seq order, never another node's or a refused one, and bad ranges are 400", async () => {
+    const a = await enrolledDepot();
+    const b = await enrolledDepot();
+    const ms = [2, 3, 4].map((seq) => mutation({ seq, actorId: a.admin, changes: [workOrderInsert(randomUUID(), `A-${seq}`)] }));
+    // Seq 5's actor is nobody in A's org: refused, so it never took effect and is not listed.
+    const refused = mutation({ seq: 5, actorId: b.admin, changes: [workOrderInsert(randomUUID(), 'A-5')] });
+    await pushJson(a, batch(a.node, [...ms, refused], { afterSeq: 1 }));
+    await pushJson(
+      b,
+      batch(b.node, [mutation({ seq: 2, actorId: b.admin, changes: [workOrderInsert(randomUUID(), 'B-2')] })], { afterSeq: 1 }),
+    );
+    const own = (d: Depot, qs: string) => t.call('GET', `/hub/v1/sync/own-mutations?${qs}`, { token: d.credential });
+    const first = await own(a, 'after=1&before=9&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      more: true,
+      mutations: [
+        { id: ms[0]!.id, seq: 2, actorId: a.admin },
+        { id: ms[1]!.id, seq: 3 },
+      ],
+    });
+    const rest = await own(a, 'after=3&before=9&limit=2');
+    expect(rest.body).toMatchObject({ more: false, mutations: [{ id: ms[2]!.id, seq: 4 }] });
+    expect((await own(b, 'after=0&before=99')).body.mutations.map((m: { id: string }) => m.id)).not.toContain(ms[0]!.id);
+    for (const qs of ['after=5&before=5', 'after=-1&before=3', 'after=x&before=3', 'after=0&before=3&limit=99999', 'after=0'])
+      expect((await own(a, qs)).status, qs).toBe(400);
+    expect((await t.call('GET', '/hub/v1/sync/own-mutations?after=0&before=9')).status).toBe(401);
+  });
+
   it("when a push commits, then the org's live sockets get its version and another org's do not", async () => {
     const a = await enrolledDepot();
     const b = await enrolledDepot();

@@ -1,10 +1,11 @@
 import express from 'express';
-import { PullPage, PullQuery, PushAnswer, PushBatch } from '../../sync/contract-protocol.js';
+import { OwnMutationsPage, OwnMutationsQuery, PullPage, PullQuery, PushAnswer, PushBatch } from '../../sync/contract-protocol.js';
 import { withOrg } from '../db/pool.js';
 import { requireNode } from '../http/auth.js';
 import { HUB_PREFIX, defineHubRoute, HubReply, type HubFeature } from '../http/route.js';
 import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
+import { readOwnMutations } from './own-mutations.js';
 import { readPullText } from './pull.js';
 import { decodePushBody, pullDictionaryFor, rememberPulledPage, rememberPushBody } from './push-body.js';
 import { encodePush, PULL_DICTIONARY_HEADER, PUSH_ENCODING } from '../../sync/push-dictionary.js';
@@ -67,9 +68,24 @@ const pull = defineHubRoute({
   },
 });
 
+const ownMutations = defineHubRoute({
+  method: 'get',
+  path: '/sync/own-mutations',
+  summary: "This depot's own mutations the hub holds with seq in (after, before): what a restore from a backup lost there",
+  tag: 'sync',
+  access: 'node',
+  query: OwnMutationsQuery,
+  response: OwnMutationsPage,
+  handler: async ({ deps, auth, query }) =>
+    new HubReply(
+      200,
+      await withOrg(deps.pool, auth.orgId, (tx) => readOwnMutations(tx, { orgId: auth.orgId, nodeId: auth.nodeId }, query)),
+    ),
+});
+
 export const syncFeature: HubFeature = {
   name: 'sync',
-  routes: [push, pull],
+  routes: [push, pull, ownMutations],
   // The push body is parsed here, before the hub's 1 MB parser, and only for an authenticated depot
   // (the declared route checks the credential again; one lookup per batch of hundreds of mutations).
   mount: (app, deps) => {

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { canonicalState, divergences, type TableState } from './canonical.js';
-import { waitUntil } from '../testing/processes.js';
-import type { FuzzDepot, FuzzOrg } from './org.js';
+import type { FuzzOrg } from './org.js';
 import { scheduleFor, type Step } from './schedule.js';
 
 /**
@@ -253,7 +252,7 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       // What reached the hub comes back by pull; anything this depot acknowledged after the backup
       // and had not pushed is gone with the restore, as an admin restoring a backup accepts.
       const onHub = await org.hubDb.workOrderIds(org.org.orgId);
-      if (!(await restoreBackup(d, backup.id))) {
+      if (!(await d.proc.restoreBackup(backup.id))) {
         result.refused++;
         return;
       }
@@ -283,26 +282,6 @@ async function apply(org: FuzzOrg, step: Step, memory: FuzzMemory, acks: Acks, r
       return;
     }
   }
-}
-
-/** POST restore, then wait for the host to come back on the same port under a new boot. */
-async function restoreBackup(d: FuzzDepot, id: string): Promise<boolean> {
-  const before = await d.proc.api<{ status: { bootId: string } }>('GET', '/api/v1/backups').catch(() => null);
-  const res = await d.proc.api('POST', `/api/v1/backups/${id}/restore`, { confirm: true }).catch(() => null);
-  if (!before || res?.status !== 202) return false;
-  let last = '';
-  await waitUntil(
-    `${d.name} to come back from its restore`,
-    async () => {
-      const now = await d.proc.api<{ status: { bootId: string } }>('GET', '/api/v1/backups').catch((err: Error) => err);
-      last = now instanceof Error ? now.message : `${now.status} ${JSON.stringify(now.body).slice(0, 200)}`;
-      return !(now instanceof Error) && now.status === 200 && now.body.status.bootId !== before.body.status.bootId ? true : undefined;
-    },
-    60_000,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}; last answer: ${last}; host output: ${d.proc.output().slice(-1500)}`);
-  });
-  return true;
 }
 
 /** Heals every link, then syncs the depots round-robin, four rounds, each depot until it is clean. */

@@ -315,6 +315,37 @@ export class DepotProcess {
     return this.api('GET', `/api/v1/work-orders/${id}`);
   }
 
+  /**
+   * Restores backup `id` as an admin does (POST restore; the host restarts itself on the same port)
+   * and waits for the new boot. False when the host refused the restore.
+   */
+  async restoreBackup(id: string): Promise<boolean> {
+    const bootId = async () => {
+      const now = await this.api<{ status: { bootId: string } }>('GET', '/api/v1/backups').catch((err: Error) => err);
+      return now instanceof Error
+        ? now
+        : now.status === 200
+          ? now.body.status.bootId
+          : new Error(`${now.status} ${JSON.stringify(now.body).slice(0, 200)}`);
+    };
+    const before = await bootId();
+    const res = await this.api('POST', `/api/v1/backups/${id}/restore`, { confirm: true }).catch(() => null);
+    if (before instanceof Error || res?.status !== 202) return false;
+    let last = '';
+    await waitUntil(
+      `${this.label} to come back from its restore`,
+      async () => {
+        const now = await bootId();
+        last = now instanceof Error ? now.message : now;
+        return !(now instanceof Error) && now !== before ? true : undefined;
+      },
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last answer: ${last}; host output: ${this.output().slice(-1500)}`);
+    });
+    return true;
+  }
+
   /** kill -9: no shutdown hook runs, SQLite is left as the last committed transaction. */
   async kill(): Promise<void> {
     if (this.handle) await signalAndWait(this.handle.child, 'SIGKILL');
