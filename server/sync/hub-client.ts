@@ -69,6 +69,10 @@ export interface HubClientOptions {
    * outlives a client: the loop makes a client per cycle, and a lone edit is a cycle of its own.
    */
   compression?: WireCompression;
+  /** Aborts every request of this client (the loop's "sync now" giving up on a silent hub). */
+  signal?: AbortSignal;
+  /** Told whenever the hub answers (headers in, or a body read): the loop's measure of a silent hub. */
+  onActivity?: () => void;
 }
 
 /**
@@ -286,13 +290,17 @@ export class HubClient {
         method,
         headers,
         ...(payload ? { body: Uint8Array.from(payload) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.options.signal
+          ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.options.signal])
+          : AbortSignal.timeout(this.timeoutMs),
         redirect: 'error',
       });
     } catch (err) {
+      if (this.options.signal?.aborted) throw abortReason(this.options.signal);
       const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
       throw new HubUnavailableError(`The hub at ${this.url} could not be reached: ${cause}`);
     }
+    this.options.onActivity?.();
     return res;
   }
 
@@ -323,9 +331,11 @@ export class HubClient {
     try {
       raw = Buffer.from(await res.arrayBuffer());
     } catch (err) {
+      if (this.options.signal?.aborted) throw abortReason(this.options.signal);
       // A cut in the middle of the body: nothing was applied, the same request can be made again.
       throw new HubUnavailableError(`The hub's answer was cut off: ${err instanceof Error ? err.message : String(err)}`);
     }
+    this.options.onActivity?.();
     this.options.onBytes?.('down', raw.length);
     const text = (decode ? decode(raw) : raw).toString('utf8');
     if (schema === null) return undefined as z.infer<S>;
@@ -344,4 +354,10 @@ export class HubClient {
     }
     return parsed.data as z.infer<S>;
   }
+}
+
+/** The reason the loop gave when it aborted, as an error the cycle reports. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new HubUnavailableError(String(reason));
 }

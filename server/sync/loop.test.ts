@@ -99,6 +99,9 @@ interface Script {
   pulls: string[];
   status?: number;
   resnapshotOnce?: boolean;
+  /** Push requests are read and never answered (a black-holed link); each is counted. */
+  blackHole?: boolean;
+  held?: number;
   /** Answer 503 to a pull starting at this version. */
   failPullAfter?: number;
   pageSize: number;
@@ -116,6 +119,10 @@ async function fakeHub(script: Script) {
       if (script.status) return send(script.status, { code: 'x', detail: `scripted ${script.status}` });
       if (req.headers.authorization !== `Bearer ${'c'.repeat(40)}`) return send(401, { code: 'unauthorized' });
       if (req.url === '/hub/v1/sync/push') {
+        if (script.blackHole) {
+          script.held = (script.held ?? 0) + 1;
+          return;
+        }
         const raw = Buffer.concat(chunks);
         const encoding = req.headers['content-encoding'];
         script.encodings.push(encoding ?? 'identity');
@@ -253,6 +260,27 @@ describe('sync loop', () => {
     await loop.runOnce();
     expect(store.acked).toBe(3);
     expect(loop.snapshot().phase).toBe('online');
+  });
+
+  it('when a push goes unanswered and someone asks for a sync now, then the silent cycle is given up after stallMs, not the 20 s timeout, and the new one pushes', async () => {
+    const { s, store } = await setup({ blackHole: true });
+    const loop = new SyncLoop(store, { live: false, batchSize: 10, pollMs: 60_000, stallMs: 300, client: { timeoutMs: 20_000 } });
+    cleanup.push(() => loop.stop());
+    store.total = 3;
+    const stuck = loop.runOnce();
+    await eventually('the hub holds the push', () => (s.held ?? 0) === 1);
+    s.blackHole = false;
+    const started = performance.now();
+    const now = await loop.runOnce();
+    expect((await stuck).error).toMatch(/had not answered for 0 s; sync started again/);
+    expect(now).toMatchObject({ pushed: 3, error: null });
+    expect(store.acked).toBe(3);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // A cycle that is answering is waited for, not aborted: a slow but live hub keeps its exchange.
+    store.total = 5;
+    const [first, second] = await Promise.all([loop.runOnce(), loop.runOnce()]);
+    expect([first.error, second.error]).toEqual([null, null]);
+    expect(store.acked).toBe(5);
   });
 
   it('when recording a failed cycle fails too, then the cycle still ends with its error and a retry is scheduled', async () => {

@@ -70,6 +70,8 @@ export interface SyncLoopStatus {
 export interface SyncLoopOptions {
   now?: () => number;
   pollMs?: number;
+  /** "Sync now" (runOnce) aborts a running cycle whose hub has said nothing for this long (default 5 s). */
+  stallMs?: number;
   /** Debounce between a local commit and the push it triggers. */
   pushDelayMs?: number;
   minBackoffMs?: number;
@@ -116,6 +118,10 @@ export class SyncLoop {
   /** Push compression state across cycles, for one hub and credential (push-dictionary.ts). */
   private compression: { key: string; state: WireCompression } | null = null;
   private liveReconnect: NodeJS.Timeout | null = null;
+  /** The running cycle's requests; runOnce aborts them when the hub has gone silent. */
+  private cycleAbort: AbortController | null = null;
+  /** performance.now() of the running cycle's start or the hub's last answer. */
+  private lastActivity = 0;
   private readonly status: SyncLoopStatus = {
     phase: 'off',
     live: false,
@@ -189,8 +195,34 @@ export class SyncLoop {
 
   /** One push-then-pull cycle; resolves when done (tests and the Sync page's "sync now" await it). */
   async runOnce(): Promise<CycleResult> {
-    while (this.running) await this.running;
+    while (this.running) {
+      // A request into a black-holed link neither answers nor fails until the client's timeout (30 s,
+      // sized for a big page on a slow link). Someone asking for a sync now does not wait on a hub that
+      // has said nothing for stallMs: that cycle is aborted (nothing of an unanswered request was
+      // applied here, and the hub takes a resent push as a duplicate) and a fresh one starts.
+      if (await this.stalled(this.running)) {
+        const quiet = Math.round((performance.now() - this.lastActivity) / 1000);
+        this.cycleAbort?.abort(new HubUnavailableError(`The hub had not answered for ${quiet} s; sync started again.`));
+        await this.running;
+      }
+    }
     return this.launch();
+  }
+
+  /** Waits for `running` to end (false) or for the hub to have been silent for stallMs (true). */
+  private async stalled(running: Promise<void>): Promise<boolean> {
+    const stallMs = this.options.stallMs ?? 5_000;
+    for (;;) {
+      const left = this.lastActivity + stallMs - performance.now();
+      if (left <= 0) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        running.then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), Math.ceil(left)))),
+      ]);
+      clearTimeout(timer);
+      if (ended) return false;
+    }
   }
 
   /** Runs a cycle unless one is running (then it runs once more after it); one cycle at a time, always. */
@@ -228,7 +260,14 @@ export class SyncLoop {
     if (this.status.phase === 'off' || this.status.phase === 'paused') this.setStatus({ phase: 'connecting' });
     const key = linkKey(link);
     if (this.compression?.key !== key) this.compression = { key, state: { pushed: null, pulled: null, off: false } };
-    const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, compression: this.compression.state });
+    this.cycleAbort = new AbortController();
+    this.lastActivity = performance.now();
+    const client = new HubClient(link.hubUrl, link.credential, {
+      ...this.options.client,
+      compression: this.compression.state,
+      signal: this.cycleAbort.signal,
+      onActivity: () => (this.lastActivity = performance.now()),
+    });
     try {
       await this.reconcileLost(client);
       result.pushed = await this.pushAll(client);
