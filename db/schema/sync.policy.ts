@@ -1,4 +1,4 @@
-import { syncRefusals, syncReplayable, syncState } from './sync.js';
+import { syncHeld, syncRefusals, syncReplayable, syncState } from './sync.js';
 import { defineSyncPolicy } from './sync-policy.js';
 
 /** This depot's link to the hub: never sent anywhere, and the credential never leaves it or reaches the audit. */
@@ -44,4 +44,10 @@ export const syncRefusalsPolicy = defineSyncPolicy(syncRefusals, {
 export const syncReplayablePolicy = defineSyncPolicy(syncReplayable, {
   merge: 'local',
   columns: { mutationId: 'local', orgId: 'local', actorId: 'local', appliedAt: 'local' },
+});
+
+/** Fields and rows from a newer release, waiting for this depot's upgrade: received, so never sent back. */
+export const syncHeldPolicy = defineSyncPolicy(syncHeld, {
+  merge: 'local',
+  columns: { id: 'local', orgId: 'local', kind: 'local', tbl: 'local', rowId: 'local', fields: 'local', clocks: 'local', heldAt: 'local' },
 });

@@ -72,3 +72,28 @@ export const syncReplayable = sqliteTable('sync_replayable', {
   /** When the hub applied it (epoch ms). */
   appliedAt: integer('applied_at').notNull(),
 });
+
+export const SYNC_HELD_KINDS = ['row', 'fact'] as const;
+
+/**
+ * What the hub sent that this release cannot store yet (docs/sync.md "Versions apart"): fields of a
+ * column this depot's schema does not have, or whole rows of a table it does not have, from a newer
+ * hub or depot. Kept in arrival order and applied, oldest first, once an upgrade brings the column or
+ * table (server/sync/held.ts), so nothing a newer release wrote is lost while this depot is older.
+ */
+export const syncHeld = sqliteTable(
+  'sync_held',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: text('org_id').notNull(),
+    kind: text('kind', { enum: SYNC_HELD_KINDS }).notNull(),
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    /** The held fields as JSON, by DB column name. */
+    fields: text('fields').notNull(),
+    /** HLC stamps of intent fields among them (a pull row's `c`), JSON; null when none. */
+    clocks: text('clocks'),
+    heldAt: integer('held_at').notNull(),
+  },
+  (t) => [index('sync_held_org_tbl_idx').on(t.orgId, t.tbl)],
+);

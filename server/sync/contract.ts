@@ -35,6 +35,11 @@ export const SyncStatus = z
     /** The hub version this depot has applied through. */
     pullCursor: z.number().int().nonnegative(),
     nextAttemptAt: z.iso.datetime().nullable(),
+    /**
+     * What a newer hub or depot sent that this release cannot store yet (columns or tables it does not
+     * have): kept, and applied when this depot is upgraded (docs/sync.md "Versions apart").
+     */
+    held: z.object({ entries: z.number().int().nonnegative(), names: z.array(z.string()) }),
   })
   .meta({ id: 'SyncStatus' });
 export type SyncStatusDto = z.infer<typeof SyncStatus>;

@@ -13,6 +13,7 @@ import { applyPullPage } from './pull-apply.js';
 import { readPushBatch } from './push-batch.js';
 import { applyPushAnswer } from './push-answer.js';
 import { ackedSeq, nextPull, openRefusals, readSyncState, recordEnrolment } from './sync-state.js';
+import { heldSummary, replayHeld } from './held.js';
 
 let a: TestHost;
 let b: TestHost;
@@ -171,7 +172,6 @@ describe('applying pull pages', () => {
   it.each([
     ['a column outside the policy (a secret)', (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { password_hash: 'forged' } })],
     ['a local column', (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { version: 99 } })],
-    ['an unknown table', () => ({ t: 'gadgets', r: newId(), v: 9_999, f: { name: 'x' } })],
     ['a value of the wrong type', (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { active: 'yes' } })],
     ['a status outside the lifecycle', () => ({ t: 'work_orders', r: closedId, v: 9_999, f: { status: 'LOST' } })],
     ["another org's id", (userId: string) => ({ t: 'users', r: userId, v: 9_999, f: { org_id: newId(), name: 'x' } })],
@@ -194,7 +194,7 @@ describe('applying pull pages', () => {
       error = err;
     }
     expect(error).toMatchObject({ status: 422, code: 'sync_apply_refused' });
-    expect((error as Error).message).toMatch(/users|gadgets|work_orders|telemetry_readings/);
+    expect((error as Error).message).toMatch(/users|work_orders|telemetry_readings/);
     expect(readSyncState(b.host.sqlite, world.orgId)!.pullCursor).toBe(state.pullCursor);
     expect(all(b, 'SELECT name FROM users WHERE id = ?', userId)[0]!.name).toBe(nameBefore);
   });
@@ -268,6 +268,82 @@ describe('applying push answers', () => {
     expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.afterSeq);
     applyPushAnswer(a.host, world.orgId, batch, { ackedSeq: batch.toSeq + 1_000, version: 1, results: [] });
     expect(ackedSeq(a.host.sqlite, world.orgId)).toBe(batch.toSeq);
+  });
+});
+
+describe('versions apart: a hub one release newer', () => {
+  it('when a page carries a column and tables this release does not have, then the rest applies and they are held, named for the Sync page', () => {
+    const state = readSyncState(b.host.sqlite, world.orgId)!;
+    // Not the ON_HOLD one: B has a local edit of it waiting for the hub.
+    const target = all(b, 'SELECT id, title FROM work_orders WHERE id = ?', closedId)[0]!;
+    const tag = newId();
+    const page: PullPage = {
+      after: state.pullCursor,
+      to: state.pullCursor + 3,
+      more: false,
+      rows: [
+        { t: 'work_orders', r: target.id as string, v: state.pullCursor + 1, f: { title: 'Newer hub title', crew_size: 3 } },
+        { t: 'work_order_tags', r: tag, v: state.pullCursor + 2, f: { name: 'confined space', work_order_id: target.id } },
+      ],
+      facts: [{ t: 'work_order_signoffs', r: newId(), v: state.pullCursor + 3, f: { work_order_id: target.id, by: 'x' } }],
+    };
+    const res = applyPullPage(b.host, world.orgId, page);
+    expect(res.counts).toMatchObject({ updated: 1, held: 3 });
+    expect(res.counts!.heldColumns.sort()).toEqual(['work_order_signoffs', 'work_order_tags', 'work_orders.crew_size']);
+    expect(all(b, 'SELECT title FROM work_orders WHERE id = ?', target.id)[0]!.title).toBe('Newer hub title');
+    expect(heldSummary(b.host.sqlite, world.orgId)).toEqual({
+      entries: 3,
+      names: ['work_order_signoffs', 'work_order_tags', 'work_orders.crew_size'],
+    });
+    expect(readSyncState(b.host.sqlite, world.orgId)!.pullCursor).toBe(page.to);
+    // A hard delete of the held table's row takes it back: an upgrade must not bring it to life.
+    const gone = {
+      after: page.to,
+      to: page.to + 1,
+      more: false,
+      rows: [{ t: 'work_order_tags', r: tag, v: page.to + 1, f: {}, gone: true }],
+      facts: [],
+    };
+    applyPullPage(b.host, world.orgId, gone);
+    expect(heldSummary(b.host.sqlite, world.orgId).entries).toBe(2);
+    // Nothing held applies while this release still lacks it.
+    expect(replayHeld(b.host, world.orgId)).toBe(0);
+    b.host.sqlite.prepare('DELETE FROM sync_held').run();
+  });
+
+  it('when the upgrade brings what an older release held, then replaying it (the sync runtime does it at start) applies row fields, whole rows, and columns of a fact stored without them', () => {
+    const orgId = world.orgId;
+    const wo = closedId;
+    const events = all(b, "SELECT id FROM work_order_events WHERE work_order_id = ? AND type = 'created'", wo);
+    const event = events[0]!;
+    const missing = newId();
+    const creator = all(b, 'SELECT actor_id FROM work_order_events WHERE id = ?', event.id)[0]!.actor_id;
+    // What the older release wrote into sync_held when a newer hub sent these (columns it lacked then, this release has now).
+    const hold = (kind: string, tbl: string, rowId: string, fields: unknown) =>
+      b.host.sqlite
+        .prepare('INSERT INTO sync_held (org_id, kind, tbl, row_id, fields, clocks, held_at) VALUES (?, ?, ?, ?, ?, NULL, 1)')
+        .run(orgId, kind, tbl, rowId, JSON.stringify(fields));
+    hold('row', 'work_orders', wo, { title: 'Held from a newer release', crew_size: 4 });
+    hold('fact', 'work_order_events', missing, {
+      work_order_id: wo,
+      type: 'note',
+      from_status: null,
+      to_status: null,
+      actor_id: creator,
+      at: 1_790_000_000_000,
+      data: { body: 'held note' },
+    });
+    hold('fact', 'work_order_events', event.id as string, { data: { filled: true } });
+    expect(replayHeld(b.host, orgId)).toBe(3);
+    expect(all(b, 'SELECT title FROM work_orders WHERE id = ?', wo)[0]!.title).toBe('Held from a newer release');
+    expect(all(b, 'SELECT data FROM work_order_events WHERE id = ?', missing)[0]!.data).toBe('{"body":"held note"}');
+    expect(all(b, 'SELECT data FROM work_order_events WHERE id = ?', event.id)[0]!.data).toBe('{"filled":true}');
+    // crew_size is unknown to this release still: held again, alone.
+    expect(heldSummary(b.host.sqlite, orgId)).toEqual({ entries: 1, names: ['work_orders.crew_size'] });
+    // The append-only guard is back after the fill.
+    expect(() => b.host.sqlite.prepare("UPDATE work_order_events SET data = '{}' WHERE id = ?").run(event.id)).toThrow(/append-only/);
+    expect(count(b, 'SELECT count(*) FROM changes WHERE row_id IN (?, ?)', missing, event.id)).toBe(0);
+    b.host.sqlite.prepare('DELETE FROM sync_held').run();
   });
 });
 

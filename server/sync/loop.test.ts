@@ -283,6 +283,19 @@ describe('sync loop', () => {
     expect(store.acked).toBe(5);
   });
 
+  it('when the depot shuts down while a push goes unanswered, then stop returns at once, not after the client timeout', async () => {
+    const { s, store } = await setup({ blackHole: true });
+    const loop = new SyncLoop(store, { live: false, batchSize: 10, pollMs: 60_000, client: { timeoutMs: 20_000 } });
+    store.total = 2;
+    loop.start();
+    await eventually('the hub holds the push', () => (s.held ?? 0) === 1);
+    const started = performance.now();
+    await loop.stop();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(store.errors.at(-1)).toMatch(/shutting down/);
+    expect(store.acked).toBe(0);
+  });
+
   it('when recording a failed cycle fails too, then the cycle still ends with its error and a retry is scheduled', async () => {
     const { s, store, loop } = await setup({ status: 503 });
     store.total = 1;

@@ -152,6 +152,9 @@ export class SyncLoop {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.closeLive();
+    // A request into a dead link would hold the shutdown (and a restore's restart) for the client's
+    // timeout: nothing of an unanswered request was applied, so it is dropped.
+    this.cycleAbort?.abort(new HubUnavailableError('The depot is shutting down; sync will resume when it starts.'));
     await this.running;
     this.setStatus({ phase: 'off', nextAttemptAt: null });
   }

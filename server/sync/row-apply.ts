@@ -7,7 +7,8 @@ import type { Touched } from './apply-scope.js';
 import { AppendRefusedError, applyAppendRow } from './apply-append.js';
 import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel, SlaLookups, StatusHistories } from './derived.js';
 import type { PendingFields } from './pending.js';
-import { checkValue, sameJson, SyncApplyError, syncTableOf, travels, type SyncTable } from './sync-tables.js';
+import { checkValue, knownSyncTable, sameJson, SyncApplyError, travels, type SyncTable } from './sync-tables.js';
+import { holdEntry, type HeldEntry } from './held-store.js';
 import { Hlc } from '../core/hlc.js';
 
 /** A row as the hub sends it (a pull row, or a push answer's `current`). */
@@ -39,8 +40,10 @@ export interface ApplyCounts {
   factsDuplicate: number;
   /** Rows kept beside another row with the same `conflict` natural key, under a suffixed key here. */
   keyConflicts: number;
-  /** `table.column` names this depot's schema does not have (a newer hub or depot); not applied, not kept. */
-  ignoredColumns: string[];
+  /** `table.column` (or `table`) names this release does not have (a newer hub or depot): held until an upgrade (held.ts). */
+  heldColumns: string[];
+  /** Rows and facts with fields held. */
+  held: number;
 }
 
 /**
@@ -71,11 +74,12 @@ export class RowApplier {
     keyConflicts: 0,
     factsInserted: 0,
     factsDuplicate: 0,
-    ignoredColumns: [],
+    heldColumns: [],
+    held: 0,
   };
   /** Latest HLC seen in the hub's stamps, merged into the host clock at the end. */
   latestStamp: string | null = null;
-  private readonly ignored = new Set<string>();
+  private readonly heldNames = new Set<string>();
   private readonly stockKeys = new Map<string, { depotId: string; itemId: string }>();
   private readonly now: number;
   private readonly sla: SlaLookups;
@@ -107,17 +111,20 @@ export class RowApplier {
    * and org; a column that does not travel (local, secret, derived) is refused; one this depot does
    * not know is skipped and reported.
    */
-  private fieldsOf(t: SyncTable, rowId: string, f: Record<string, unknown>, where: string): Map<string, { key: string; value: unknown }> {
+  private fieldsOf(
+    t: SyncTable,
+    rowId: string,
+    f: Record<string, unknown>,
+    where: string,
+  ): { fields: Map<string, { key: string; value: unknown }>; unknown: Record<string, unknown> | null } {
     const out = new Map<string, { key: string; value: unknown }>();
+    let unknown: Record<string, unknown> | null = null;
     for (const name of Object.keys(f)) {
       const value = f[name];
       const c = t.byName.get(name);
       if (!c) {
-        const label = `${t.name}.${name}`;
-        if (!this.ignored.has(label)) {
-          this.ignored.add(label);
-          this.counts.ignoredColumns.push(label);
-        }
+        (unknown ??= {})[name] = value;
+        this.noteHeld(`${t.name}.${name}`);
         continue;
       }
       if (c.kind === 'key') {
@@ -134,7 +141,30 @@ export class RowApplier {
       checkValue(c, value, `${where}.f.${name}`, t.name);
       out.set(name, { key: c.key, value });
     }
-    return out;
+    return { fields: out, unknown };
+  }
+
+  /** A row of a table this release does not have: held whole; a hard delete takes back what was held of it. */
+  private holdUnknownTable(kind: 'row' | 'fact', incoming: IncomingRow | IncomingFact, where: string): void {
+    if (!/^[a-z][a-z0-9_]{0,62}$/.test(incoming.t)) throw new SyncApplyError(`${incoming.t} is not a table name.`, `${where}.t`);
+    if ('gone' in incoming && incoming.gone) return this.dropHeld(incoming.t, incoming.r);
+    this.noteHeld(incoming.t);
+    this.hold({ kind, t: incoming.t, r: incoming.r, f: incoming.f, c: 'c' in incoming ? incoming.c : undefined });
+  }
+
+  private hold(e: HeldEntry): void {
+    holdEntry(this.ctx.host.sqlite, this.ctx.orgId, e, this.now);
+    this.counts.held += 1;
+  }
+
+  private dropHeld(table: string, rowId: string): void {
+    this.ctx.host.sqlite.prepare('DELETE FROM sync_held WHERE org_id = ? AND tbl = ? AND row_id = ?').run(this.ctx.orgId, table, rowId);
+  }
+
+  private noteHeld(label: string): void {
+    if (this.heldNames.has(label)) return;
+    this.heldNames.add(label);
+    this.counts.heldColumns.push(label);
   }
 
   /** The id the row is stored under: the organization's row is this depot's own org row. */
@@ -145,12 +175,15 @@ export class RowApplier {
   }
 
   row(incoming: IncomingRow, where: string): void {
-    const t = syncTableOf(incoming.t, `${where}.t`);
+    const t = knownSyncTable(incoming.t);
+    if (!t) return this.holdUnknownTable('row', incoming, where);
     if (t.policy.merge !== 'entity')
       throw new SyncApplyError(`${t.name}: its merge rule is '${t.policy.merge}', so its rows do not arrive as entity rows.`, `${where}.t`);
     const id = this.localId(t, incoming.r, `${where}.r`);
-    const fields = this.fieldsOf(t, incoming.r, incoming.f, where);
+    const { fields, unknown } = this.fieldsOf(t, incoming.r, incoming.f, where);
     for (const stamp of Object.values(incoming.c ?? {})) this.seeStamp(stamp, where);
+    if (incoming.gone) this.dropHeld(t.name, incoming.r);
+    else if (unknown) this.hold({ kind: 'row', t: t.name, r: incoming.r, f: unknown, c: clocksOf(incoming.c, unknown) });
     if (this.pending.rowIsOurs(t.name, id)) {
       this.counts.keptLocal += 1;
       return;
@@ -295,13 +328,15 @@ export class RowApplier {
 
   /** An append-only row: inserted once by id; the audit log's onto this depot's own hash chain. */
   fact(incoming: IncomingFact, where: string): void {
-    const t = syncTableOf(incoming.t, `${where}.t`);
+    const t = knownSyncTable(incoming.t);
+    if (!t) return this.holdUnknownTable('fact', incoming, where);
     if (t.policy.merge !== 'append')
       throw new SyncApplyError(
         `${t.name}: its merge rule is '${t.policy.merge}'; only append-only rows arrive as facts (batch tables are not sent down).`,
         `${where}.t`,
       );
-    const fields = this.fieldsOf(t, incoming.r, incoming.f, where);
+    const { fields, unknown } = this.fieldsOf(t, incoming.r, incoming.f, where);
+    if (unknown) this.hold({ kind: 'fact', t: t.name, r: incoming.r, f: unknown });
     if (t.name === 'audit_log') return this.auditFact(incoming.r, fields, where);
     const row: Record<string, unknown> = { id: incoming.r, org_id: this.ctx.orgId };
     for (const [name, { value }] of fields) row[name] = value;
@@ -382,6 +417,13 @@ export class RowApplier {
     for (const { depotId, itemId } of this.stockKeys.values()) recomputeStockLevel(this.ctx.host.sqlite, this.ctx.orgId, depotId, itemId);
     return this.counts;
   }
+}
+
+/** The intent stamps among held fields (a held status keeps its own time). */
+function clocksOf(c: Record<string, string> | undefined, fields: Record<string, unknown>): Record<string, string> | undefined {
+  if (!c) return undefined;
+  const out = Object.fromEntries(Object.entries(c).filter(([k]) => k in fields));
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The key a row keeps beside another that holds its plain key: its own id's last six characters. */

@@ -2,6 +2,7 @@ import type { Host } from '../core/context.js';
 import type { SyncStatusDto } from './contract.js';
 import { SyncLoop, type SyncLoopOptions, type SyncLoopStatus } from './loop.js';
 import { depotStore, openRefusalCounts } from './store.js';
+import { heldSummary, replayHeld } from './held.js';
 import { pendingCount, readSyncState } from './sync-state.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -48,6 +49,13 @@ export class SyncRuntime {
   }
 
   start(): this {
+    // Before the loop's first pull: what an older release of this depot held (a newer hub's columns
+    // or tables) and this one has now is applied first, so anything the hub sends later stays newer.
+    const orgId = this.orgId();
+    if (orgId) {
+      const applied = replayHeld(this.host, orgId);
+      if (applied) this.host.log.info({ entries: applied }, 'sync: applied what an older release held for this one');
+    }
     // A local write committed: push soon (debounced in the loop). The loop's own writes publish too,
     // but a cycle asked for while one runs only runs once more, so this cannot spin.
     this.unsubscribe = this.host.bus.subscribe((m) => {
@@ -94,6 +102,7 @@ export class SyncRuntime {
       conflicts: counts.conflict,
       pullCursor: state?.pullCursor ?? 0,
       nextAttemptAt: iso(loop.nextAttemptAt),
+      held: orgId ? heldSummary(this.host.sqlite, orgId) : { entries: 0, names: [] },
     };
   }
 

@@ -45,10 +45,17 @@ const built = new Map<string, SyncTable>();
 
 /** The table by DB name, or a SyncApplyError naming it when this depot has no such table. */
 export function syncTableOf(name: string, where: string): SyncTable {
+  const t = knownSyncTable(name);
+  if (!t) throw new SyncApplyError(`${name}: this depot has no such table, so nothing of it can be applied.`, where);
+  return t;
+}
+
+/** The table by DB name, or null when this release has no such table (a newer release's: held.ts). */
+export function knownSyncTable(name: string): SyncTable | null {
   const known = built.get(name);
   if (known) return known;
   const table = TABLES.get(name);
-  if (!table) throw new SyncApplyError(`${name}: this depot has no such table, so nothing of it can be applied.`, where);
+  if (!table) return null;
   const policy = policyOf(name);
   const columns = Object.entries(getTableColumns(table)).map(([key, column]): SyncColumn => {
     const info = policy.columns.get(key);

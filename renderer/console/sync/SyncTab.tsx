@@ -8,7 +8,7 @@ import { EnrolForm } from './EnrolForm';
 import { syncActions, syncQueries, type SyncStatusDto } from './queries';
 import { SyncFacts } from './SyncIndicator';
 import { SyncRefusals } from './SyncRefusals';
-import { inTime, syncBadge } from './status-label';
+import { heldText, inTime, syncBadge } from './status-label';
 import './sync.css';
 
 type Confirm = 'resnapshot' | 'leave';
@@ -72,6 +72,11 @@ function Enrolled({ s }: { s: SyncStatusDto }) {
           </>
         )}
       </SyncFacts>
+      {s.held.entries > 0 && (
+        <p className="sync-held" role="status" data-testid="sync-held">
+          {heldText(s.held)}
+        </p>
+      )}
       {s.phase === 'revoked' && (
         <p className="form-error" role="alert" data-testid="sync-revoked">
           The hub no longer accepts this depot’s credential (it was revoked, or the depot was removed from the organization). Leave the hub,

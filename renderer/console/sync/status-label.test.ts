@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatusDto } from '../../../server/sync/contract';
-import { actionText, ago, enrolErrorText, inTime, issuesText, latest, retryOverdue, syncBadge, transportText } from './status-label';
+import {
+  actionText,
+  ago,
+  enrolErrorText,
+  heldText,
+  inTime,
+  issuesText,
+  latest,
+  retryOverdue,
+  syncBadge,
+  transportText,
+} from './status-label';
 
 const now = Date.parse('2026-11-20T12:00:00Z');
 const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
@@ -20,6 +31,7 @@ const online: SyncStatusDto = {
   conflicts: 0,
   pullCursor: 42,
   nextAttemptAt: null,
+  held: { entries: 0, names: [] },
 };
 
 describe('relative times', () => {
@@ -125,5 +137,14 @@ describe('enrolment errors and refusal labels', () => {
   it('when a change log action is shown, then it reads as words', () => {
     expect(actionText('work_order.status_changed')).toBe('Work order status changed');
     expect(actionText(null)).toBe('A change');
+  });
+});
+
+describe('held from a newer release', () => {
+  it('when a newer hub sent columns this release lacks, then the page says what is kept and that an upgrade applies it', () => {
+    expect(heldText({ entries: 1_204, names: ['work_orders.crew_size', 'work_order_tags'] })).toBe(
+      "The hub runs a newer release: 1,204 changes to data this depot's release does not have yet: work_orders.crew_size, work_order_tags. They are kept and applied when this depot is upgraded.",
+    );
+    expect(heldText({ entries: 1, names: [] })).toMatch(/^The hub runs a newer release: 1 change to data/);
   });
 });

@@ -93,6 +93,13 @@ export function issuesText(s: Pick<SyncStatusDto, 'refusals' | 'conflicts'>): st
   return parts.join(' · ');
 }
 
+/** What a newer release sent that this depot keeps until its upgrade (docs/sync.md "Versions apart"). */
+export function heldText(held: SyncStatusDto['held']): string {
+  const n = held.entries;
+  const what = held.names.length ? `: ${held.names.join(', ')}` : '';
+  return `The hub runs a newer release: ${n.toLocaleString('en')} ${n === 1 ? 'change' : 'changes'} to data this depot's release does not have yet${what}. They are kept and applied when this depot is upgraded.`;
+}
+
 /** How changes from the hub reach this depot right now. */
 export function transportText(s: Pick<SyncStatusDto, 'live' | 'phase'>): string {
   if (s.live) return 'Live connection: changes arrive within seconds';

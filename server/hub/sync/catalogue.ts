@@ -26,6 +26,8 @@ export interface HubTable {
   naturalKey?: NaturalKey;
   /** Soft deletes (`deleted_at`): a delete travels as an update; a hard delete op is refused. */
   tombstones: boolean;
+  /** Every DB column name this release has for the table, travelling or not: a name outside it is from a newer release. */
+  known: ReadonlySet<string>;
 }
 
 const TABLES = new Map<string, SQLiteTable>();
@@ -60,8 +62,12 @@ function build(name: string): HubTable | null {
     columns,
     ...(policy.naturalKey ? { naturalKey: policy.naturalKey } : {}),
     tombstones: columns.has('deleted_at'),
+    known: new Set(byDbName.keys()),
   };
 }
+
+/** This release has a depot table of that name (whether or not it travels). */
+export const tableOfThisRelease = (name: string): boolean => TABLES.has(name);
 
 /** The hub's view of a table, or null when no row of it may travel (unknown, local or derived). */
 export function hubTable(name: string): HubTable | null {

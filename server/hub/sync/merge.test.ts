@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PushChange, PushMutation } from '../../sync/contract-protocol.js';
 import { checkPermit, TABLE_PERMITS } from '../../sync/permits.js';
 import { allPolicies } from '../../../db/schema/sync-policies.js';
-import { conflictEventIdFor, HELD_FROM, hubHlc, mergeMutations, type MergeState } from './merge.js';
+import { conflictEventIdFor, FUTURE_FIELD_BYTES, FUTURE_FIELDS_MAX, HELD_FROM, hubHlc, mergeMutations, type MergeState } from './merge.js';
 import { keyOf } from './rows.js';
 import { hlc, mutation, setupChanges, workOrderInsert } from './testing.js';
 
@@ -236,10 +236,15 @@ describe('mergeMutations', () => {
       mutation({ seq: 7, actorId: randomUUID(), changes: [update('work_orders', wo, { title: 'x' })] }),
       mutation({ seq: 8, actorId: 'system:import', changes: [update('users', TECH, { role: 'admin' })] }),
       mutation({ seq: 9, actorId: ADMIN, changes: [{ t: 'sessions', r: 'x', op: 'insert', f: {} }] }),
-      mutation({ seq: 10, actorId: ADMIN, changes: [update('work_orders', wo, { title: 'ok' }), update('work_orders', wo, { nope: 1 })] }),
+      mutation({
+        seq: 10,
+        actorId: ADMIN,
+        changes: [update('work_orders', wo, { title: 'ok' }), update('work_orders', wo, { sla_paused_ms: 1 })],
+      }),
     ]);
     expect(out.merged.map((m) => m.result.code)).toEqual([
-      'unknown_table',
+      // Not a table of this release: a newer depot's, or a forgery; either way refused, and the depot told to upgrade the hub.
+      'hub_outdated',
       'field_not_synced',
       'bad_value',
       'bad_value',
@@ -250,6 +255,32 @@ describe('mergeMutations', () => {
     ]);
     expect([...state.rows]).toEqual(before);
     expect([out.dirtyRows.size, out.facts.length, out.version]).toEqual([0, 0, 10]);
+  });
+
+  it('when a newer depot sends a field this release has never had, then it is kept and merged like any field, within bounds', () => {
+    const state = setUp();
+    const wo = randomUUID();
+    run(state, [
+      mutation({
+        seq: 2,
+        actorId: ADMIN,
+        changes: [{ ...workOrderInsert(wo, 'AVM-1'), f: { ...workOrderInsert(wo, 'AVM-1').f, crew_size: 2 } }],
+      }),
+    ]);
+    expect(field(state, 'work_orders', wo, 'crew_size')).toBe(2);
+    // Last writer wins on it as on any field; the older HLC loses.
+    run(state, [mutation({ seq: 3, actorId: ADMIN, hlc: hlc(5_000), changes: [update('work_orders', wo, { crew_size: 3 })] })]);
+    run(state, [mutation({ seq: 4, actorId: ADMIN, hlc: hlc(4_000), changes: [update('work_orders', wo, { crew_size: 9 })] })]);
+    expect(field(state, 'work_orders', wo, 'crew_size')).toBe(3);
+    const many = Object.fromEntries(Array.from({ length: FUTURE_FIELDS_MAX + 1 }, (_, i) => [`future_${i}`, i]));
+    const out = run(state, [
+      mutation({ seq: 5, actorId: ADMIN, changes: [update('work_orders', wo, many)] }),
+      mutation({ seq: 6, actorId: ADMIN, changes: [update('work_orders', wo, { notes_v2: 'x'.repeat(FUTURE_FIELD_BYTES) })] }),
+    ]);
+    expect(out.merged.map((m) => [m.result.outcome, m.result.code])).toEqual([
+      ['refused', 'hub_outdated'],
+      ['refused', 'hub_outdated'],
+    ]);
   });
 
   it('when a deactivated user made a change, then it is refused', () => {

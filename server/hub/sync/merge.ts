@@ -4,7 +4,7 @@ import type { CurrentRow, PushAudit, PushChange, PushMutation, PushResult } from
 import { checkPermit, SYSTEM_FORBIDDEN_TABLES } from '../../sync/permits.js';
 import { ruleFor } from '../../work-orders/lifecycle.js';
 import { AppError } from '../../errors.js';
-import { hubTable, valueProblem, type HubTable } from './catalogue.js';
+import { hubTable, tableOfThisRelease, valueProblem, type HubTable } from './catalogue.js';
 import { cloneRow, emptyRow, keyOf, sameJson, type Fields, type HubRow } from './rows.js';
 
 /**
@@ -235,14 +235,47 @@ function hasUsers(state: MergeState): boolean {
 
 function tableOf(name: string): HubTable {
   const table = hubTable(name);
-  if (!table) throw new Refusal('unknown_table', `Table ${name} does not travel to the hub.`);
+  if (!table) {
+    if (tableOfThisRelease(name)) throw new Refusal('unknown_table', `Table ${name} does not travel to the hub.`);
+    // A whole new table cannot be kept blind (its merge rule is unknown here): say plainly what to do.
+    throw new Refusal(
+      'hub_outdated',
+      `Table ${name} is not in this hub's release, so this change stays on the depot only: upgrade the hub to the depot's release.`,
+    );
+  }
   return table;
+}
+
+/** At most this many fields of a change from a newer release, each at most this many bytes of JSON. */
+export const FUTURE_FIELDS_MAX = 16;
+export const FUTURE_FIELD_BYTES = 4_096;
+
+/**
+ * A field this release does not have (docs/sync.md "Versions apart"). A column of ours that does not
+ * travel is refused as ever; a name this release has never had is a newer depot's additive column: it
+ * is kept and merged last-writer-wins like any field, and pulled by every depot (an older one holds it
+ * until its upgrade, server/sync/held.ts), so nothing a newer depot writes is lost while the hub is
+ * older. Its value cannot be type-checked here, so its count and size are bounded.
+ */
+function futureField(table: HubTable, name: string, value: unknown, nth: number): void {
+  if (table.known.has(name)) throw new Refusal('field_not_synced', `${table.name}.${name} does not travel to the hub.`);
+  if (nth > FUTURE_FIELDS_MAX)
+    throw new Refusal(
+      'hub_outdated',
+      `${table.name}: more than ${FUTURE_FIELDS_MAX} fields this hub's release does not know; upgrade the hub to the depot's release.`,
+    );
+  if (JSON.stringify(value).length > FUTURE_FIELD_BYTES)
+    throw new Refusal(
+      'hub_outdated',
+      `${table.name}.${name} is a field this hub's release does not know, and its value is over ${FUTURE_FIELD_BYTES} bytes; upgrade the hub to the depot's release.`,
+    );
 }
 
 /** Checks every key and value of an entity change; returns the fields to merge (keys dropped). */
 function checkedFields(table: HubTable, change: PushChange, op: 'insert' | 'update'): Fields {
   if (change.f === null) throw new Refusal('bad_change', `${table.name} ${change.r}: an ${op} must carry fields.`);
   const out: Fields = {};
+  let future = 0;
   for (const [name, value] of Object.entries(change.f)) {
     if (name === 'id' || name === 'org_id') {
       // The row's identity is the change's r and the credential's org, never a field.
@@ -250,7 +283,11 @@ function checkedFields(table: HubTable, change: PushChange, op: 'insert' | 'upda
       continue;
     }
     const column = table.columns.get(name);
-    if (!column) throw new Refusal('field_not_synced', `${table.name}.${name} does not travel to the hub.`);
+    if (!column) {
+      futureField(table, name, value, ++future);
+      out[name] = value;
+      continue;
+    }
     if (column.kind === 'intent' && op === 'update') {
       checkIntent(table, name, value);
     } else {
@@ -460,10 +497,15 @@ function mergeBatchRows(stage: Stage, table: HubTable, change: PushChange): void
     if (typeof localId !== 'number' || !Number.isInteger(localId) || localId < from || localId > to)
       throw new Refusal('bad_change', `${table.name} ${change.r}: a row's id is not an integer of the range.`);
     const fields: Fields = {};
+    let future = 0;
     for (const [name, value] of Object.entries(row)) {
       if (name === 'id' || name === 'org_id') continue;
       const column = table.columns.get(name);
-      if (!column) throw new Refusal('field_not_synced', `${table.name}.${name} does not travel to the hub.`);
+      if (!column) {
+        futureField(table, name, value, ++future);
+        fields[name] = value;
+        continue;
+      }
       const problem = valueProblem(column, value);
       if (problem) throw new Refusal('bad_value', `${table.name}.${name} ${problem}.`);
       fields[name] = value;

@@ -123,6 +123,31 @@ describe('applyPush', () => {
     expect(await counts(org.orgId)).toEqual(before);
   });
 
+  it('when a newer depot pushes a column this hub has never had, then the hub keeps it, merges it and sends it on every pull', async () => {
+    const org = await newOrg();
+    const wo = randomUUID();
+    const insert = workOrderInsert(wo, 'AVM-1');
+    const first = await push(
+      org,
+      org.node,
+      batch(org.node, [mutation({ seq: 2, actorId: org.admin, changes: [{ ...insert, f: { ...insert.f, crew_size: 2 } }] })], {
+        afterSeq: 1,
+      }),
+    );
+    expect(first.results[0]!.outcome).toBe('applied');
+    await push(
+      org,
+      org.node,
+      batch(org.node, [mutation({ seq: 3, actorId: org.admin, changes: [update('work_orders', wo, { crew_size: 3 })] })], { afterSeq: 2 }),
+    );
+    expect((await rowOf(org.orgId, 'work_orders', wo))?.fields.crew_size).toBe(3);
+    const page = await pull(org.orgId, 0);
+    expect(page.rows.find((r) => r.r === wo)?.f.crew_size).toBe(3);
+    // A catch-up from the last version carries it too, as a changed field.
+    const since = await pull(org.orgId, page.to - 1);
+    expect(since.rows.find((r) => r.r === wo)?.f).toMatchObject({ crew_size: 3 });
+  });
+
   it('when a batch starts past what the hub acknowledged, then it is a 409 sync_gap with the expected seq and nothing is applied', async () => {
     const org = await newOrg();
     const before = await counts(org.orgId);
@@ -288,7 +313,7 @@ describe('applyPush', () => {
       ),
     );
     expect(answer.results.map((r) => r.code ?? r.outcome)).toEqual([
-      'unknown_table',
+      'hub_outdated',
       'field_not_synced',
       'bad_value',
       'unknown_actor',
