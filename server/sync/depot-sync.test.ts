@@ -419,6 +419,43 @@ describe('natural keys', () => {
     ]);
   });
 
+  it('when the team holding a shared name is deleted or renamed, then the next smallest id takes the plain name, on every replica alike', () => {
+    const [x, y, z] = [newId(), newId(), newId()].sort() as [string, string, string];
+    const page = (rows: PullPage['rows']) => {
+      const cursor = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
+      return applyPullPage(b.host, world.orgId, {
+        after: cursor,
+        to: cursor + 1,
+        more: false,
+        rows: rows.map((r) => ({ ...r, v: cursor + 1 })),
+        facts: [],
+      });
+    };
+    const names = () => all(b, "SELECT id, name FROM teams WHERE name LIKE 'Omega%' AND deleted_at IS NULL ORDER BY id");
+    const now = b.clock.now();
+    for (const id of [x, y, z]) page([{ t: 'teams', r: id, v: 0, f: { name: 'Omega', depot_id: world.depot, created_at: now } }]);
+    expect(names()).toEqual([
+      { id: x, name: 'Omega' },
+      { id: y, name: `Omega (${y.slice(-6)})` },
+      { id: z, name: `Omega (${z.slice(-6)})` },
+    ]);
+    // A replica that never saw x would hold y plain: B must end the same once x is gone.
+    page([{ t: 'teams', r: x, v: 0, f: { deleted_at: now } }]);
+    expect(names()).toEqual([
+      { id: y, name: 'Omega' },
+      { id: z, name: `Omega (${z.slice(-6)})` },
+    ]);
+    page([{ t: 'teams', r: y, v: 0, f: { name: 'Sigma' } }]);
+    expect(names()).toEqual([{ id: z, name: 'Omega' }]);
+    // A suffixed team that is deleted carries the plain name, as the hub and a replica that never suffixed it do.
+    const w = newId();
+    page([{ t: 'teams', r: w, v: 0, f: { name: 'Omega', depot_id: world.depot, created_at: now } }]);
+    page([{ t: 'teams', r: w, v: 0, f: { deleted_at: now } }]);
+    expect(all(b, 'SELECT name FROM teams WHERE id = ?', w)).toEqual([{ name: 'Omega' }]);
+    // Nothing moves when nothing is out of place.
+    expect(page([]).counts?.keyConflicts).toBe(0);
+  });
+
   it('when the hub sends a user whose e-mail a B user already has (a unique key), then the page is refused naming the table and nothing applies', () => {
     const state = readSyncState(b.host.sqlite, world.orgId)!;
     const email = all(b, 'SELECT email FROM users WHERE id = ?', world.people.viewer)[0]!.email;

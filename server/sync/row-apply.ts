@@ -9,6 +9,7 @@ import { deriveChangedWorkOrder, deriveNewWorkOrder, recomputeStockLevel, SlaLoo
 import type { PendingFields } from './pending.js';
 import { checkValue, knownSyncTable, sameJson, SyncApplyError, travels, type SyncTable } from './sync-tables.js';
 import { holdEntry, type HeldEntry } from './held-store.js';
+import { conflictKeyTables, keySuffix, misplacedKeys } from './key-normalize.js';
 import { Hlc } from '../core/hlc.js';
 
 /** A row as the hub sends it (a pull row, or a push answer's `current`). */
@@ -415,7 +416,22 @@ export class RowApplier {
   /** Derived quantities of the stock levels the page moved (a level is the sum of its movements). */
   finish(): ApplyCounts {
     for (const { depotId, itemId } of this.stockKeys.values()) recomputeStockLevel(this.ctx.host.sqlite, this.ctx.orgId, depotId, itemId);
+    this.normalizeKeys();
     return this.counts;
+  }
+
+  /** Puts every shared `conflict` key where the rule says, whoever freed or took it since (key-normalize.ts). */
+  private normalizeKeys(): void {
+    for (const { t, column } of conflictKeyTables()) {
+      const c = t.byName.get(column)!;
+      for (const move of misplacedKeys(this.ctx.host.sqlite, t, column, this.ctx.orgId)) {
+        const set: Record<string, unknown> = { [c.key]: move.value };
+        if (move.version !== null) set.version = move.version + 1;
+        this.statements(t).update(move.id, this.ctx.orgId, set);
+        this.afterWrite(t, move.id, set, 'update');
+        this.counts.keyConflicts += 1;
+      }
+    }
   }
 }
 
@@ -427,4 +443,4 @@ function clocksOf(c: Record<string, string> | undefined, fields: Record<string, 
 }
 
 /** The key a row keeps beside another that holds its plain key: its own id's last six characters. */
-const suffixed = (key: string, id: string) => `${key} (${id.slice(-6)})`;
+const suffixed = (key: string, id: string) => key + keySuffix(id);
