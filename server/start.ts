@@ -76,6 +76,10 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
   const server = http.createServer(guardHost(allowHost, app));
   server.on('clientError', answerClientError);
   const realtime = attachRealtime(server, host, { allowHost, allowOrigin: deskOriginAllowed(allowHost) });
+  // Sync with the organization's hub, if this depot joined one; idle (and cheap) otherwise. After a
+  // restore it first asks the hub which requests the restore lost, before any phone can resend one.
+  const sync = new SyncRuntime(host, { log });
+  await sync.reconcileBeforeServing();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -122,8 +126,7 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     { dir: config.backupDir ?? null, scheduled: config.backups },
     opts.onRestore ? { onRestore: opts.onRestore } : {},
   ));
-  // Sync with the organization's hub, if this depot joined one; idle (and cheap) otherwise.
-  services.sync = new SyncRuntime(host, { log }).start();
+  services.sync = sync.start();
   log.info({ url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - startedAt) }, 'depot host ready');
   return {
     url,

@@ -226,10 +226,13 @@ describe('sync faults between real processes: delivery', () => {
     const body = { body: `Valve seized, needs a second crew ${key.slice(0, 8)}` };
     expect((await a.keyedPost(`/api/v1/work-orders/${wo}/notes`, body, key)).status).toBe(201);
     await a.syncUntilClean();
+    // A slow link: every exchange with the hub takes 2 s, so A's sync loop cannot have asked the hub
+    // anything when the phone resends right after the restart; the host asks before it listens.
+    toA.set({ mode: 'delay', delayMs: 2_000 });
     expect(await a.restoreBackup(backup.body.id)).toBe(true);
-    // The restored A has neither the work order nor the note until it has synced with the hub.
-    await a.syncUntilClean();
+    // A has neither the work order nor the note yet; the replay is answered before either is looked up.
     const again = await a.keyedPost<{ replayed?: boolean }>(`/api/v1/work-orders/${wo}/notes`, body, key);
+    toA.heal();
     expect([again.status, again.body.replayed], JSON.stringify(again.body)).toEqual([200, true]);
     await convergeAndCheck();
     const notesOn = async (d: DepotProcess) => {

@@ -314,6 +314,24 @@ export class SyncLoop {
   }
 
   /**
+   * Once, before the host serves requests after a restore: the lost range's ids are fetched while no
+   * phone can resend yet, so a resend in the first seconds is not run twice (the loop's own first
+   * cycle comes after the host listens). Bounded by `timeoutMs`; a hub out of reach leaves it to the
+   * loop. Returns what happened, for the log.
+   */
+  async reconcileBeforeServing(timeoutMs: number): Promise<'none' | 'done' | string> {
+    const link = this.store.link();
+    if (!link || link.paused || this.store.lostRanges().length === 0) return 'none';
+    const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, timeoutMs });
+    try {
+      await this.reconcileLost(client);
+      return 'done';
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /**
    * Before anything else in a cycle after a restore: which of the mutations the restore lost here the
    * hub holds, so a replayed crew request is answered as applied, not run twice (replayable.ts).
    * An older hub without the route is asked again next cycle.

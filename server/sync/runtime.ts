@@ -48,6 +48,17 @@ export class SyncRuntime {
     );
   }
 
+  /** See SyncLoop.reconcileBeforeServing: the host calls it before it listens. */
+  async reconcileBeforeServing(timeoutMs = 5_000): Promise<void> {
+    const outcome = await this.loop.reconcileBeforeServing(timeoutMs);
+    if (outcome === 'done') this.host.log.info('sync: learnt from the hub which requests this restored depot had already applied');
+    else if (outcome !== 'none')
+      this.host.log.warn(
+        { err: outcome },
+        'sync: the hub could not be asked which requests this restored depot had applied; a phone resending one before it can be asked may apply it twice',
+      );
+  }
+
   start(): this {
     // Before the loop's first pull: what an older release of this depot held (a newer hub's columns
     // or tables) and this one has now is applied first, so anything the hub sends later stays newer.
