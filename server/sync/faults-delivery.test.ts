@@ -248,6 +248,23 @@ describe('sync faults between real processes: delivery', () => {
     expect(onHub.rows[0]!.n).toBe('1');
   }, 90_000);
 
+  it('when A is restored while the hub refuses every connection, then A still comes back, serves, and syncs once the link heals', async () => {
+    await convergeAndCheck();
+    const backup = await a.api<{ id: string }>('POST', '/api/v1/backups');
+    expect(backup.status).toBe(201);
+    acknowledged.push(await create(a, 'Before a restore behind a dead link'));
+    await a.syncUntilClean();
+    toA.set({ mode: 'partition' });
+    // The restarted host asks the hub before it listens; a refused connection must not end the process.
+    expect(await a.restoreBackup(backup.body.id)).toBe(true);
+    expect((await a.api('GET', '/healthz')).status).toBe(200);
+    expect(a.output()).toMatch(/could not be asked which requests this restored depot had applied/);
+    // Started afresh, still cut off and still not knowing: the start asks again and must survive it too.
+    await a.restart();
+    expect((await a.api('GET', '/healthz')).status).toBe(200);
+    await convergeAndCheck();
+  }, 90_000);
+
   it('when both links drop, duplicate, lose and cut a third of all requests at random, then both depots still converge', async () => {
     const flaky = { mode: 'drop', probability: 0.35, choices: ['drop', 'duplicate', 'lose-answer', 'reset-mid-body'] } as const;
     toA.set({ ...flaky, choices: [...flaky.choices] });

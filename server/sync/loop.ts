@@ -323,11 +323,18 @@ export class SyncLoop {
     const link = this.store.link();
     if (!link || link.paused || this.store.lostRanges().length === 0) return 'none';
     const client = new HubClient(link.hubUrl, link.credential, { ...this.options.client, timeoutMs });
+    // Nothing else keeps the process alive yet (the server does not listen), and Node's fetch leaves
+    // its promise pending, with no handle of its own, when the peer resets the connection as it opens
+    // (a firewall, the fuzz's partition): the process would exit 0 mid-start. The request's timeout
+    // timer is unref'd, so this one, ref'd, keeps the process up until that timeout settles it.
+    const keepAlive = setTimeout(() => undefined, timeoutMs + 1_000);
     try {
       await this.reconcileLost(client);
       return 'done';
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
+    } finally {
+      clearTimeout(keepAlive);
     }
   }
 
