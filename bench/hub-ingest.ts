@@ -28,7 +28,8 @@ export interface HubIngestResult {
   ratio: number;
 }
 
-function workload(admin: string, count: number, firstSeq: number): PushMutation[] {
+/** A dispatcher's day as mutations (see the file comment); `prefix` keeps work-order numbers apart per depot. */
+export function editWorkload(admin: string, count: number, firstSeq: number, prefix = 'AVM'): PushMutation[] {
   const wos: string[] = [];
   const out: PushMutation[] = [];
   for (let i = 0; i < count; i++) {
@@ -37,7 +38,7 @@ function workload(admin: string, count: number, firstSeq: number): PushMutation[
     const wo = creating ? randomUUID() : wos[(i * 7919) % wos.length]!;
     if (creating) wos.push(wo);
     const change = creating
-      ? workOrderInsert(wo, `AVM-${String(i).padStart(6, '0')}`)
+      ? workOrderInsert(wo, `${prefix}-${String(i).padStart(6, '0')}`)
       : { t: 'work_orders', r: wo, op: 'update' as const, f: { title: `Edit ${i}`, priority: i % 2 ? 'high' : 'low' } };
     out.push(
       mutation({
@@ -150,7 +151,7 @@ export async function benchHubIngest(
     const adminId = randomUUID();
     const setup = mutation({ seq: 1, actorId: 'system:setup', action: 'org.setup', changes: setupChanges(orgId, adminId) });
     await withOrg(pool, orgId, (tx) => applyPush(tx, { orgId, nodeId: node, now: Date.now() }, batch(node, [setup])));
-    const ms = workload(adminId, count, 2);
+    const ms = editWorkload(adminId, count, 2);
     let afterSeq = 1;
     const started = performance.now();
     for (let i = 0; i < ms.length; i += batchSize) {
@@ -165,7 +166,7 @@ export async function benchHubIngest(
     const setMs = performance.now() - started;
 
     const rawOrg = await newOrg(su);
-    const rawMs = await rawReference(pool, rawOrg, node, workload(adminId, count, 2));
+    const rawMs = await rawReference(pool, rawOrg, node, editWorkload(adminId, count, 2));
     const setBasedPerSecond = Math.round(count / (setMs / 1000));
     const rawPerSecond = Math.round(count / (rawMs / 1000));
     return {
