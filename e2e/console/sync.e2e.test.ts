@@ -112,6 +112,8 @@ class FakeHub {
           },
         });
         this.conflict = null;
+        // A hub one release newer: a table this depot's release does not have yet (held until its upgrade).
+        page.rows.push({ t: 'work_order_tags', r: randomUUID(), v: this.version, f: { name: 'confined space' } });
       }
       return send(200, page);
     }
@@ -231,6 +233,12 @@ describe('sync in the console', () => {
     const refusal = page.getByTestId('sync-refusal');
     await expect.poll(() => refusal.count()).toBe(1);
     expect(await refusal.textContent()).toContain('This user may no longer make that change at the hub.');
+    // What the newer hub sent that this release cannot store yet: said plainly, nothing lost.
+    await expect
+      .poll(() => page.getByTestId('sync-held').textContent())
+      .toBe(
+        "The hub runs a newer release: 1 change to data this depot's release does not have yet: work_order_tags. It is kept and applied when this depot is upgraded.",
+      );
     await page.screenshot({ path: path.join(shots, 'sync-page-online.png') });
     await indicator(page).click();
     await shotIndicator(page, 'sync-indicator-online.png');

@@ -145,6 +145,8 @@ describe('held from a newer release', () => {
     expect(heldText({ entries: 1_204, names: ['work_orders.crew_size', 'work_order_tags'] })).toBe(
       "The hub runs a newer release: 1,204 changes to data this depot's release does not have yet: work_orders.crew_size, work_order_tags. They are kept and applied when this depot is upgraded.",
     );
-    expect(heldText({ entries: 1, names: [] })).toMatch(/^The hub runs a newer release: 1 change to data/);
+    expect(heldText({ entries: 1, names: [] })).toBe(
+      "The hub runs a newer release: 1 change to data this depot's release does not have yet. It is kept and applied when this depot is upgraded.",
+    );
   });
 });

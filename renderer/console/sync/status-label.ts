@@ -97,7 +97,8 @@ export function issuesText(s: Pick<SyncStatusDto, 'refusals' | 'conflicts'>): st
 export function heldText(held: SyncStatusDto['held']): string {
   const n = held.entries;
   const what = held.names.length ? `: ${held.names.join(', ')}` : '';
-  return `The hub runs a newer release: ${n.toLocaleString('en')} ${n === 1 ? 'change' : 'changes'} to data this depot's release does not have yet${what}. They are kept and applied when this depot is upgraded.`;
+  const kept = n === 1 ? 'It is kept and applied' : 'They are kept and applied';
+  return `The hub runs a newer release: ${n.toLocaleString('en')} ${n === 1 ? 'change' : 'changes'} to data this depot's release does not have yet${what}. ${kept} when this depot is upgraded.`;
 }
 
 /** How changes from the hub reach this depot right now. */
