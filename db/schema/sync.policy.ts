@@ -19,6 +19,8 @@ export const syncStatePolicy = defineSyncPolicy(syncState, {
     lastErrorAt: 'local',
     resnapshotNeeded: 'local',
     reconciledEpoch: 'local',
+    driftCheckedAt: 'local',
+    driftSummary: 'local',
     enrolledAt: 'local',
   },
 });

@@ -33,6 +33,10 @@ export const syncState = sqliteTable('sync_state', {
    * (sync_replayable); null until the first such reconcile. A restore starts an epoch above it.
    */
   reconciledEpoch: integer('reconciled_epoch'),
+  /** When the last drift check ran (server/sync/drift.ts); null before the first. */
+  driftCheckedAt: integer('drift_checked_at'),
+  /** What it found, JSON (DriftSummary): tables compared, mismatched, rows fetched, rows only here. */
+  driftSummary: text('drift_summary'),
   enrolledAt: integer('enrolled_at').notNull(),
 });
 

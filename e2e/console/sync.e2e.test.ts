@@ -4,9 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localChecksums } from '../../server/sync/drift.js';
 import type { Browser, Page } from 'playwright-core';
-import type { EnrolAnswer, PullPage, PushAnswer, PushBatch } from '../../server/sync/contract-protocol.js';
+import type { ChecksumsAnswer, EnrolAnswer, PullPage, PushAnswer, PushBatch } from '../../server/sync/contract-protocol.js';
 import { DEMO, desktopPage, hostApi, launchBrowser, signIn, startHost, type E2EHost } from '../fixtures.js';
 
 const shots = path.resolve(import.meta.dirname, '../../docs/screenshots');
@@ -25,6 +27,8 @@ class FakeHub {
   orgId = '';
   conflict: { workOrderId: string; actorId: string } | null = null;
   refusedMutation: string | null = null;
+  /** The drift check's answer; unset, the fake hub does not serve it. */
+  checksums: (() => ChecksumsAnswer['tables']) | null = null;
   private version = 0;
   private server = http.createServer((req, res) => void this.handle(req, res));
 
@@ -116,6 +120,11 @@ class FakeHub {
         page.rows.push({ t: 'work_order_tags', r: randomUUID(), v: this.version, f: { name: 'confined space' } });
       }
       return send(200, page);
+    }
+    if (req.method === 'GET' && url.pathname === '/hub/v1/sync/checksums' && this.checksums) {
+      // The depot's own rows, as a hub in step with it holds them: the drift check finds nothing.
+      const answer: ChecksumsAnswer = { version: this.version, tables: this.checksums() };
+      return send(200, answer);
     }
     return problem(503, 'not_here', `The fake hub does not serve ${req.method} ${url.pathname}.`);
   }
@@ -233,6 +242,22 @@ describe('sync in the console', () => {
     const refusal = page.getByTestId('sync-refusal');
     await expect.poll(() => refusal.count()).toBe(1);
     expect(await refusal.textContent()).toContain('This user may no longer make that change at the hub.');
+    // Check rows: the fake hub answers with the depot's own per-table checksums (read from its file).
+    hub.checksums = () => {
+      const db = new Database(path.join(host.dataDir, 'depotdesk.sqlite'), { readonly: true });
+      try {
+        const orgId = db.prepare('SELECT org_id FROM sync_state').pluck().get() as string;
+        return [...localChecksums(db, orgId, hub.orgId)]
+          .filter(([, c]) => c.count > 0)
+          .map(([t, c]) => ({ t, kind: c.kind, count: c.count, md5: c.md5 }));
+      } finally {
+        db.close();
+      }
+    };
+    await page.getByTestId('sync-drift-check').click();
+    await expect
+      .poll(() => page.getByTestId('sync-drift').textContent())
+      .toMatch(/^Drift check .+: All \d+ tables hold the same rows as the hub\.$/);
     // What the newer hub sent that this release cannot store yet: said plainly, nothing lost.
     await expect
       .poll(() => page.getByTestId('sync-held').textContent())

@@ -63,8 +63,33 @@ export function createMetrics() {
     labelNames: ['direction'] as const,
     registers: [registry],
   });
+  const syncDriftChecks = new client.Counter({
+    name: 'depotdesk_sync_drift_checks_total',
+    help: "Drift checks that compared this depot's rows with the hub's",
+    registers: [registry],
+  });
+  const syncDriftMismatches = new client.Counter({
+    name: 'depotdesk_sync_drift_mismatches_total',
+    help: "Tables whose rows differed from the hub's at a drift check",
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const syncDriftFetched = new client.Counter({
+    name: 'depotdesk_sync_drift_fetched_rows_total',
+    help: 'Rows a drift check found missing here and fetched from the hub',
+    registers: [registry],
+  });
+  const syncDriftOnlyHere = new client.Gauge({
+    name: 'depotdesk_sync_drift_only_here_rows',
+    help: 'Rows this depot has that the hub does not, at the last drift check (shown to admins, never deleted)',
+    registers: [registry],
+  });
   return {
     registry,
+    syncDriftChecks,
+    syncDriftMismatches,
+    syncDriftFetched,
+    syncDriftOnlyHere,
     httpDuration,
     httpErrors,
     openSockets,

@@ -193,6 +193,32 @@ export const OwnMutationsPage = z.strictObject({
 });
 export type OwnMutationsPage = z.infer<typeof OwnMutationsPage>;
 
+/**
+ * Drift check (docs/sync.md "Drift"): per replicated table, how many rows the hub holds for the org
+ * and an MD5 of their ids sorted bytewise and joined with commas, at the org version `version`.
+ */
+export const ChecksumsAnswer = z.strictObject({
+  version: z.number().int().nonnegative(),
+  tables: z.array(z.strictObject({ t: TableName, kind: z.enum(['row', 'fact']), count: z.number().int().nonnegative(), md5: z.string() })),
+});
+export type ChecksumsAnswer = z.infer<typeof ChecksumsAnswer>;
+
+/** Ids of one table past `after` (bytewise), paged: what a depot compares with its own when a checksum differs. */
+export const IdsQuery = z.strictObject({
+  t: TableName,
+  after: z.string().max(80).default(''),
+  limit: z.coerce.number().int().min(1).max(10_000).default(5_000),
+});
+export type IdsQuery = z.infer<typeof IdsQuery>;
+export const IdsPage = z.strictObject({ ids: z.array(z.string().min(1).max(80)), more: z.boolean() });
+export type IdsPage = z.infer<typeof IdsPage>;
+
+/** The current state of named rows of one table, as a pull page carries them, without moving any cursor. */
+export const RowsByIdBody = z.strictObject({ t: TableName, ids: z.array(z.string().min(1).max(80)).min(1).max(500) });
+export type RowsByIdBody = z.infer<typeof RowsByIdBody>;
+export const RowsByIdAnswer = z.strictObject({ rows: z.array(PullRow), facts: z.array(PullFact) });
+export type RowsByIdAnswer = z.infer<typeof RowsByIdAnswer>;
+
 export const EnrolRequest = z.strictObject({
   code: z.string().min(8).max(200),
   node: Uuid,

@@ -40,6 +40,16 @@ export const SyncStatus = z
      * have): kept, and applied when this depot is upgraded (docs/sync.md "Versions apart").
      */
     held: z.object({ entries: z.number().int().nonnegative(), names: z.array(z.string()) }),
+    /** The last drift check (server/sync/drift.ts): rows compared per table with the hub's; null before the first. */
+    drift: z
+      .object({
+        checkedAt: z.iso.datetime(),
+        tables: z.number().int().nonnegative(),
+        mismatched: z.array(z.string()),
+        fetched: z.number().int().nonnegative(),
+        onlyHere: z.record(z.string(), z.number().int().nonnegative()),
+      })
+      .nullable(),
   })
   .meta({ id: 'SyncStatus' });
 export type SyncStatusDto = z.infer<typeof SyncStatus>;

@@ -12,7 +12,10 @@ import {
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import {
+  ChecksumsAnswer,
   EnrolAnswer,
+  IdsPage,
+  RowsByIdAnswer,
   LivePoke,
   OwnMutationsPage,
   PullPage,
@@ -223,6 +226,25 @@ export class HubClient {
       return null;
     }
     return this.read(res, OwnMutationsPage);
+  }
+
+  /** Drift check: the hub's per-table counts and id checksums; null from a hub too old to have the route. */
+  async checksums(): Promise<ChecksumsAnswer | null> {
+    const res = await this.request('GET', '/hub/v1/sync/checksums');
+    if (res.status === 404) {
+      await res.arrayBuffer().catch(() => undefined);
+      return null;
+    }
+    return this.read(res, ChecksumsAnswer);
+  }
+
+  async ids(query: { t: string; after: string; limit: number }): Promise<IdsPage> {
+    const qs = new URLSearchParams({ t: query.t, after: query.after, limit: String(query.limit) });
+    return this.read(await this.request('GET', `/hub/v1/sync/ids?${qs}`), IdsPage);
+  }
+
+  async rowsById(body: { t: string; ids: string[] }): Promise<RowsByIdAnswer> {
+    return this.read(await this.request('POST', '/hub/v1/sync/rows', body), RowsByIdAnswer);
   }
 
   /** Revokes this depot's own credential at the hub. */

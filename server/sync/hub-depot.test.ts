@@ -3,6 +3,7 @@ import { setupCodeFor } from '../auth/setup-code.js';
 import { startTestHub, type TestHub, type TestOrg } from '../hub/testing.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
 import { createVia, move, seedWorld, type World } from '../work-orders/fixtures.js';
+import { withoutCensus } from '../testing/write-census.js';
 
 /**
  * Two depots and their organization's hub, for real: the hub on PostgreSQL over HTTP, each depot a
@@ -191,5 +192,58 @@ describe('two depots and a hub', () => {
     expect(shape(listB.body.items)).toEqual(shape(listA.body.items));
     // The four work orders this file created, whichever depot made or last moved them.
     expect(listA.body.items.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('when a depot lost rows and holds one the hub never had, then the drift check fetches the lost ones, counts the other, and says so', async () => {
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    const check = async () => {
+      const res = await b.api('POST', '/api/v1/sync/drift-check', { token: bAdmin });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.drift as { tables: number; mismatched: string[]; fetched: number; onlyHere: Record<string, number> };
+    };
+    // In step, every replicated table holds the same rows on B as at the hub.
+    const clean = await check();
+    expect(clean).toMatchObject({ mismatched: [], fetched: 0, onlyHere: {} });
+    expect(clean.tables).toBeGreaterThan(20);
+    // Drift by hand: a location and a work order's event gone from B's file, and a team only B has.
+    const sqlite = b.host.sqlite;
+    const location = sqlite.prepare('SELECT * FROM locations ORDER BY id LIMIT 1').get() as Record<string, unknown>;
+    const event = sqlite.prepare("SELECT id FROM work_order_events WHERE type = 'created' ORDER BY id LIMIT 1").pluck().get() as string;
+    const triggers = sqlite
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'work_order_events'")
+      .all() as {
+      name: string;
+      sql: string;
+    }[];
+    sqlite.pragma('foreign_keys = OFF');
+    withoutCensus(sqlite, 'drift made by hand: rows lost from the file and one written outside the app', () =>
+      sqlite.transaction(() => {
+        for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
+        sqlite.prepare('DELETE FROM work_order_events WHERE id = ?').run(event);
+        for (const t of triggers) sqlite.exec(t.sql);
+        sqlite.prepare('DELETE FROM locations WHERE id = ?').run(location.id);
+        sqlite
+          .prepare(
+            "INSERT INTO teams (id, org_id, name, depot_id, created_at, updated_at, version) SELECT ?, org_id, 'Only on B', depot_id, 1, 1, 1 FROM teams LIMIT 1",
+          )
+          .run('01a2ffff-0000-7000-8000-00000000b0b0');
+      })(),
+    );
+    sqlite.pragma('foreign_keys = ON');
+    const before = (await b.host.metrics.syncDriftFetched.get()).values[0]?.value ?? 0;
+    const found = await check();
+    expect(found).toMatchObject({ mismatched: ['locations', 'teams', 'work_order_events'], fetched: 2, onlyHere: { teams: 1 } });
+    expect(sqlite.prepare('SELECT * FROM locations WHERE id = ?').get(location.id)).toMatchObject({
+      code: location.code,
+      name: location.name,
+    });
+    expect(sqlite.prepare('SELECT count(*) FROM work_order_events WHERE id = ?').pluck().get(event)).toBe(1);
+    expect((await b.host.metrics.syncDriftFetched.get()).values[0]?.value).toBe(before + 2);
+    expect((await b.host.metrics.syncDriftOnlyHere.get()).values[0]?.value).toBe(1);
+    // Nothing entered B's log: the repair is the hub's rows, not B's edits.
+    expect((await syncNow(b, bAdmin)).pending).toBe(0);
+    const again = await check();
+    expect(again).toMatchObject({ mismatched: ['teams'], fetched: 0, onlyHere: { teams: 1 } });
   });
 });

@@ -53,6 +53,19 @@ class MemoryStore implements SyncStore {
     return [];
   }
   recordReplayable() {}
+  driftChecksums() {
+    return new Map();
+  }
+  driftIds() {
+    return [];
+  }
+  driftApply() {
+    return 0;
+  }
+  driftCheckedAt() {
+    return Date.now();
+  }
+  driftRecord() {}
   nextBatch(max: number): PushBatch | null {
     if (this.acked >= this.total) return null;
     const mutations = [];

@@ -1,4 +1,5 @@
-import type { OwnMutationsPage, PullPage, PullQuery, PushAnswer, PushBatch } from './contract-protocol.js';
+import type { OwnMutationsPage, PullPage, PullQuery, PushAnswer, PushBatch, RowsByIdAnswer } from './contract-protocol.js';
+import type { DriftSummary, TableChecksum } from './drift.js';
 import type { LostRange } from './replayable.js';
 import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
 import { DEFAULT_PUSH_MUTATIONS } from './push-batch.js';
@@ -51,6 +52,13 @@ export interface SyncStore {
   lostRanges(): LostRange[];
   /** One page of the hub's answer for a lost range; `doneEpoch` once the range is complete. */
   recordReplayable(page: OwnMutationsPage, doneEpoch: number | null): void;
+  /** Drift check (drift.ts): this depot's per-table counts and id checksums, ids of one table, the repair, the result. */
+  driftChecksums(): Map<string, TableChecksum>;
+  driftIds(table: string): string[];
+  driftApply(answer: RowsByIdAnswer): number;
+  /** When the last drift check ran (epoch ms), and recording one. */
+  driftCheckedAt(): number | null;
+  driftRecord(summary: DriftSummary): void;
   /** Written after each cycle so the console shows it after a restart too. */
   recordOutcome(outcome: { pushedAt?: number; pulledAt?: number; error?: string | null }): void;
 }
@@ -70,6 +78,10 @@ export interface SyncLoopStatus {
 export interface SyncLoopOptions {
   now?: () => number;
   pollMs?: number;
+  /** How often the drift check runs, when nothing is pending either way (default hourly; 0: never on its own). */
+  driftEveryMs?: number;
+  /** Told of each drift check's result (metrics). */
+  onDrift?: (summary: DriftSummary) => void;
   /** "Sync now" (runOnce) aborts a running cycle whose hub has said nothing for this long (default 5 s). */
   stallMs?: number;
   /** Debounce between a local commit and the push it triggers. */
@@ -118,6 +130,8 @@ export class SyncLoop {
   /** Push compression state across cycles, for one hub and credential (push-dictionary.ts). */
   private compression: { key: string; state: WireCompression } | null = null;
   private liveReconnect: NodeJS.Timeout | null = null;
+  /** When this process last started a drift check on its own (epoch ms, this.now()). */
+  private driftTriedAt = 0;
   /** The running cycle's requests; runOnce aborts them when the hub has gone silent. */
   private cycleAbort: AbortController | null = null;
   /** performance.now() of the running cycle's start or the hub's last answer. */
@@ -286,6 +300,13 @@ export class SyncLoop {
       this.ensureLive(client, link);
       // More waiting (a page limit reached, or writes during the cycle): go on soon; else poll.
       const more = pulled.more || this.store.pending() > 0;
+      const every = this.options.driftEveryMs ?? 3_600_000;
+      if (!more && every > 0 && this.now() - Math.max(this.store.driftCheckedAt() ?? 0, this.driftTriedAt) >= every) {
+        // Tried, whatever comes of it (a hub too old for the check, a failure): not again before it is due.
+        this.driftTriedAt = this.now();
+        // A failed check is not a failed sync: it is tried again at the next due time.
+        await this.checkDrift(client).catch((err: unknown) => this.options.log?.warn({ err: String(err) }, 'sync: drift check failed'));
+      }
       this.schedule(more ? 0 : (this.options.pollMs ?? 30_000));
     } catch (err) {
       result.error = err instanceof Error ? err.message : String(err);
@@ -358,6 +379,50 @@ export class SyncLoop {
         after = last.seq;
       }
     }
+  }
+
+  /** The drift check at once (the Sync page's "Check now"); null when not enrolled, paused, or the hub is too old. */
+  async checkDriftNow(): Promise<DriftSummary | null> {
+    const link = this.store.link();
+    if (!link || link.paused) return null;
+    return this.checkDrift(new HubClient(link.hubUrl, link.credential, this.options.client));
+  }
+
+  /**
+   * Compares this depot's rows per table with the hub's (drift.ts) and fetches what is missing here.
+   * Only at a moment both sides agree on: the hub's version is this depot's cursor (else the check
+   * is skipped, and null returned, until a quieter cycle).
+   */
+  private async checkDrift(client: HubClient): Promise<DriftSummary | null> {
+    const hub = await client.checksums();
+    if (!hub || hub.version !== this.store.cursor().after || this.store.pending() > 0) return null;
+    const local = this.store.driftChecksums();
+    const theirs = new Map(hub.tables.map((t) => [t.t, t]));
+    const summary: DriftSummary = { tables: local.size, mismatched: [], fetched: 0, onlyHere: {} };
+    for (const [table, mine] of local) {
+      const other = theirs.get(table);
+      if ((other?.count ?? 0) === mine.count && (other?.md5 ?? '') === mine.md5) continue;
+      summary.mismatched.push(table);
+      const hubIds: string[] = [];
+      for (let after = ''; ;) {
+        const page = await client.ids({ t: table, after, limit: 5_000 });
+        hubIds.push(...page.ids);
+        if (!page.more || page.ids.length === 0) break;
+        after = page.ids[page.ids.length - 1]!;
+      }
+      const here = new Set(this.store.driftIds(table));
+      const there = new Set(hubIds);
+      const missing = hubIds.filter((id) => !here.has(id));
+      for (let i = 0; i < missing.length; i += 500) {
+        summary.fetched += this.store.driftApply(await client.rowsById({ t: table, ids: missing.slice(i, i + 500) }));
+      }
+      const extra = [...here].filter((id) => !there.has(id)).length;
+      if (extra) summary.onlyHere[table] = extra;
+    }
+    summary.mismatched.sort();
+    this.store.driftRecord(summary);
+    this.options.onDrift?.(summary);
+    return summary;
   }
 
   private async pushAll(client: HubClient): Promise<number> {

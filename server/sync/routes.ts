@@ -93,6 +93,22 @@ export const syncRoutes: AnyRoute[] = [
   defineRoute({
     method: 'post',
     status: 200,
+    path: '/sync/drift-check',
+    tag: 'Sync',
+    access: 'sync:manage',
+    summary:
+      "Compare this depot's rows per table with the hub's now and fetch what is missing here (runs hourly on its own; the result is in drift)",
+    response: SyncStatus,
+    idempotent: false,
+    handler: async ({ host, services }) => {
+      const runtime = syncRuntime(services, host);
+      await runtime.loop.checkDriftNow();
+      return runtime.status();
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    status: 200,
     path: '/sync/resnapshot',
     tag: 'Sync',
     access: 'sync:manage',

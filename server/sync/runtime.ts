@@ -3,6 +3,7 @@ import type { SyncStatusDto } from './contract.js';
 import { SyncLoop, type SyncLoopOptions, type SyncLoopStatus } from './loop.js';
 import { depotStore, openRefusalCounts } from './store.js';
 import { heldSummary, replayHeld } from './held.js';
+import { readDrift } from './drift.js';
 import { pendingCount, readSyncState } from './sync-state.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -33,6 +34,15 @@ export class SyncRuntime {
           options.client?.onBytes?.(direction, bytes);
           host.metrics.syncBytes.inc({ direction }, bytes);
         },
+      },
+      onDrift: (d) => {
+        options.onDrift?.(d);
+        const m = host.metrics;
+        m.syncDriftChecks.inc();
+        for (const t of d.mismatched) m.syncDriftMismatches.inc({ table: t });
+        m.syncDriftFetched.inc(d.fetched);
+        m.syncDriftOnlyHere.set(Object.values(d.onlyHere).reduce((a, b) => a + b, 0));
+        if (d.mismatched.length) host.log.warn(d, 'sync: drift found against the hub');
       },
       onStatus: (s) => {
         options.onStatus?.(s);
@@ -89,6 +99,7 @@ export class SyncRuntime {
     const state = orgId ? readSyncState(this.host.sqlite, orgId) : null;
     const loop = this.loop.snapshot();
     const counts = orgId ? openRefusalCounts(this.host, orgId) : { refused: 0, conflict: 0 };
+    const drift = orgId && state ? readDrift(this.host.sqlite, orgId) : null;
     const phase = !state
       ? 'off'
       : state.paused
@@ -114,6 +125,7 @@ export class SyncRuntime {
       pullCursor: state?.pullCursor ?? 0,
       nextAttemptAt: iso(loop.nextAttemptAt),
       held: orgId ? heldSummary(this.host.sqlite, orgId) : { entries: 0, names: [] },
+      drift: drift ? { checkedAt: new Date(drift.checkedAt).toISOString(), ...drift.summary } : null,
     };
   }
 

@@ -5,6 +5,7 @@ import { applyCheckedPullPage } from './pull-apply.js';
 import { applyPushAnswer } from './push-answer.js';
 import { readPushBatch } from './push-batch.js';
 import { lostRanges, recordReplayable } from './replayable.js';
+import { applyFetched, localChecksums, localIds, readDrift, recordDrift } from './drift.js';
 import { ackedSeq, markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
 
 /**
@@ -80,6 +81,20 @@ export function depotStore(host: Host, orgOf: () => string | null): SyncStore {
       return id ? lostRanges(host.sqlite, id, host.depotId) : [];
     },
     recordReplayable: (page, doneEpoch) => recordReplayable(host, org(), page, doneEpoch),
+    driftChecksums() {
+      const orgId = org();
+      return localChecksums(host.sqlite, orgId, readSyncState(host.sqlite, orgId)?.replicaOrgId ?? orgId);
+    },
+    driftIds(table) {
+      const orgId = org();
+      return localIds(host.sqlite, table, orgId, readSyncState(host.sqlite, orgId)?.replicaOrgId ?? orgId);
+    },
+    driftApply: (answer) => applyFetched(host, org(), answer),
+    driftCheckedAt() {
+      const id = orgOf();
+      return id ? (readDrift(host.sqlite, id)?.checkedAt ?? null) : null;
+    },
+    driftRecord: (summary) => recordDrift(host, org(), summary),
     recordOutcome(o) {
       const id = orgOf();
       if (!id) return;

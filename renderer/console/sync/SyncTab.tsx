@@ -8,7 +8,7 @@ import { EnrolForm } from './EnrolForm';
 import { syncActions, syncQueries, type SyncStatusDto } from './queries';
 import { SyncFacts } from './SyncIndicator';
 import { SyncRefusals } from './SyncRefusals';
-import { heldText, inTime, syncBadge } from './status-label';
+import { driftText, heldText, inTime, syncBadge } from './status-label';
 import './sync.css';
 
 type Confirm = 'resnapshot' | 'leave';
@@ -72,6 +72,11 @@ function Enrolled({ s }: { s: SyncStatusDto }) {
           </>
         )}
       </SyncFacts>
+      {s.drift && (
+        <p className={s.drift.mismatched.length ? 'sync-held' : 'sync-drift'} data-testid="sync-drift">
+          Drift check {formatTime(s.drift.checkedAt)}: {driftText(s.drift)}
+        </p>
+      )}
       {s.held.entries > 0 && (
         <p className="sync-held" role="status" data-testid="sync-held">
           {heldText(s.held)}
@@ -91,7 +96,7 @@ function Actions({ s, onConfirm }: { s: SyncStatusDto; onConfirm(kind: Confirm):
   const qc = useQueryClient();
   const toasts = useToasts();
   const run = useMutation({
-    mutationFn: (act: 'now' | 'pause' | 'resume') => syncActions[act](qc),
+    mutationFn: (act: 'now' | 'drift' | 'pause' | 'resume') => syncActions[act](qc),
     onSuccess: (next, act) => {
       if (act === 'now')
         toasts.push(
@@ -113,6 +118,14 @@ function Actions({ s, onConfirm }: { s: SyncStatusDto; onConfirm(kind: Confirm):
         title={s.paused ? 'Resume sync first' : 'Push and pull once now'}
       >
         {busy && run.variables === 'now' ? 'Syncing…' : 'Sync now'}
+      </button>
+      <button
+        disabled={busy || s.paused || s.phase === 'revoked'}
+        onClick={() => run.mutate('drift')}
+        data-testid="sync-drift-check"
+        title="Compare this depot's rows with the hub's now and fetch any that are missing here (runs hourly on its own)"
+      >
+        {busy && run.variables === 'drift' ? 'Checking…' : 'Check rows'}
       </button>
       {s.paused ? (
         <button disabled={busy} onClick={() => run.mutate('resume')} data-testid="sync-resume">

@@ -50,6 +50,7 @@ export const syncActions = {
   pause: (qc: QueryClient) => thenStatus(qc, api.post('/sync/pause')),
   resume: (qc: QueryClient) => thenStatus(qc, api.post('/sync/resume')),
   now: (qc: QueryClient) => thenStatus(qc, api.post('/sync/now')),
+  drift: (qc: QueryClient) => thenStatus(qc, api.post('/sync/drift-check')),
   leave: (qc: QueryClient) => thenStatus(qc, api.post('/sync/leave')),
   resnapshot: (qc: QueryClient) => thenStatus(qc, api.post('/sync/resnapshot')),
   dismiss: async (qc: QueryClient, mutationId: string) => {

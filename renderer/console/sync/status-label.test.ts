@@ -3,6 +3,7 @@ import type { SyncStatusDto } from '../../../server/sync/contract';
 import {
   actionText,
   ago,
+  driftText,
   enrolErrorText,
   heldText,
   inTime,
@@ -32,6 +33,7 @@ const online: SyncStatusDto = {
   pullCursor: 42,
   nextAttemptAt: null,
   held: { entries: 0, names: [] },
+  drift: null,
 };
 
 describe('relative times', () => {
@@ -147,6 +149,16 @@ describe('held from a newer release', () => {
     );
     expect(heldText({ entries: 1, names: [] })).toBe(
       "The hub runs a newer release: 1 change to data this depot's release does not have yet. It is kept and applied when this depot is upgraded.",
+    );
+  });
+});
+
+describe('drift check', () => {
+  it('when every table matched, or some differed and were repaired, then the sentence says what was found and done', () => {
+    const base = { checkedAt: at(60), tables: 31, mismatched: [], fetched: 0, onlyHere: {} };
+    expect(driftText(base)).toBe('All 31 tables hold the same rows as the hub.');
+    expect(driftText({ ...base, mismatched: ['locations', 'work_orders'], fetched: 3, onlyHere: { locations: 1 } })).toBe(
+      '2 of 31 tables differed from the hub (locations, work_orders); 3 missing rows were fetched from the hub; 1 row is here but not at the hub (locations: 1); they are kept.',
     );
   });
 });

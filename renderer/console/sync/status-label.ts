@@ -101,6 +101,22 @@ export function heldText(held: SyncStatusDto['held']): string {
   return `The hub runs a newer release: ${n.toLocaleString('en')} ${n === 1 ? 'change' : 'changes'} to data this depot's release does not have yet${what}. ${kept} when this depot is upgraded.`;
 }
 
+/** The last drift check in a sentence: everything matched, or what differed and what was done. */
+export function driftText(d: NonNullable<SyncStatusDto['drift']>): string {
+  const onlyHere = Object.entries(d.onlyHere);
+  if (d.mismatched.length === 0) return `All ${d.tables} tables hold the same rows as the hub.`;
+  const parts = [`${d.mismatched.length} of ${d.tables} tables differed from the hub (${d.mismatched.join(', ')})`];
+  if (d.fetched > 0)
+    parts.push(`${d.fetched.toLocaleString('en')} missing ${d.fetched === 1 ? 'row was' : 'rows were'} fetched from the hub`);
+  if (onlyHere.length > 0) {
+    const n = onlyHere.reduce((a, [, c]) => a + c, 0);
+    parts.push(
+      `${n.toLocaleString('en')} ${n === 1 ? 'row is' : 'rows are'} here but not at the hub (${onlyHere.map(([t, c]) => `${t}: ${c}`).join(', ')}); they are kept`,
+    );
+  }
+  return `${parts.join('; ')}.`;
+}
+
 /** How changes from the hub reach this depot right now. */
 export function transportText(s: Pick<SyncStatusDto, 'live' | 'phase'>): string {
   if (s.live) return 'Live connection: changes arrive within seconds';

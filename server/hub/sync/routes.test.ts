@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
@@ -195,6 +195,32 @@ describe('hub sync routes', () => {
     for (const qs of ['after=5&before=5', 'after=-1&before=3', 'after=x&before=3', 'after=0&before=3&limit=99999', 'after=0'])
       expect((await own(a, qs)).status, qs).toBe(400);
     expect((await t.call('GET', '/hub/v1/sync/own-mutations?after=0&before=9')).status).toBe(401);
+  });
+
+  it("when a depot runs the drift check, then it sees its own org's checksums, ids and rows only, and bad requests are 400", async () => {
+    const a = await enrolledDepot();
+    const b = await enrolledDepot();
+    const wo = randomUUID();
+    await pushJson(a, batch(a.node, [mutation({ seq: 2, actorId: a.admin, changes: [workOrderInsert(wo, 'A-1')] })], { afterSeq: 1 }));
+    const get = (d: Depot, p: string) => t.call('GET', `/hub/v1/sync/${p}`, { token: d.credential });
+    const sums = await get(a, 'checksums');
+    expect(sums.status).toBe(200);
+    const woSum = sums.body.tables.find((x: { t: string }) => x.t === 'work_orders');
+    expect(woSum).toMatchObject({ kind: 'row', count: 1, md5: createHash('md5').update(wo).digest('hex') });
+    expect((await get(b, 'checksums')).body.tables.find((x: { t: string }) => x.t === 'work_orders')).toBeUndefined();
+    expect((await get(a, 'ids?t=work_orders')).body).toEqual({ ids: [wo], more: false });
+    expect((await get(b, 'ids?t=work_orders')).body).toEqual({ ids: [], more: false });
+    const rows = (d: Depot, body: unknown) => t.call('POST', '/hub/v1/sync/rows', { token: d.credential, body });
+    const mine = await rows(a, { t: 'work_orders', ids: [wo] });
+    expect(mine.body.rows).toEqual([
+      expect.objectContaining({ t: 'work_orders', r: wo, f: expect.objectContaining({ title: 'Job A-1' }) }),
+    ]);
+    expect((await rows(b, { t: 'work_orders', ids: [wo] })).body).toEqual({ rows: [], facts: [] });
+    for (const bad of ['ids?t=Work%20Orders', 'ids?t=work_orders&limit=10001', 'ids?t=work_orders&after=' + 'x'.repeat(81)])
+      expect((await get(a, bad)).status, bad).toBe(400);
+    expect((await rows(a, { t: 'work_orders', ids: Array.from({ length: 501 }, () => randomUUID()) })).status).toBe(400);
+    expect((await rows(a, { t: 'work_orders', ids: [] })).status).toBe(400);
+    expect((await t.call('GET', '/hub/v1/sync/checksums')).status).toBe(401);
   });
 
   it("when a push commits, then the org's live sockets get its version and another org's do not", async () => {

@@ -1,11 +1,24 @@
 import express from 'express';
-import { OwnMutationsPage, OwnMutationsQuery, PullPage, PullQuery, PushAnswer, PushBatch } from '../../sync/contract-protocol.js';
+import {
+  ChecksumsAnswer,
+  IdsPage,
+  IdsQuery,
+  OwnMutationsPage,
+  OwnMutationsQuery,
+  PullPage,
+  PullQuery,
+  PushAnswer,
+  PushBatch,
+  RowsByIdAnswer,
+  RowsByIdBody,
+} from '../../sync/contract-protocol.js';
 import { withOrg } from '../db/pool.js';
 import { requireNode } from '../http/auth.js';
 import { HUB_PREFIX, defineHubRoute, HubReply, type HubFeature } from '../http/route.js';
 import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
 import { readOwnMutations } from './own-mutations.js';
+import { readChecksums, readIds, readRowsById } from './drift.js';
 import { readPullText } from './pull.js';
 import { decodePushBody, pullDictionaryFor, rememberPulledPage, rememberPushBody } from './push-body.js';
 import { encodePush, PULL_DICTIONARY_HEADER, PUSH_ENCODING } from '../../sync/push-dictionary.js';
@@ -83,9 +96,43 @@ const ownMutations = defineHubRoute({
     ),
 });
 
+const checksums = defineHubRoute({
+  method: 'get',
+  path: '/sync/checksums',
+  summary: "Drift check: per replicated table, the org's row count and an MD5 of its sorted ids, at the org version",
+  tag: 'sync',
+  access: 'node',
+  response: ChecksumsAnswer,
+  handler: async ({ deps, auth }) => new HubReply(200, await withOrg(deps.pool, auth.orgId, (tx) => readChecksums(tx, auth.orgId))),
+});
+
+const ids = defineHubRoute({
+  method: 'get',
+  path: '/sync/ids',
+  summary: 'Drift check: the ids of one table past `after` (bytewise), paged',
+  tag: 'sync',
+  access: 'node',
+  query: IdsQuery,
+  response: IdsPage,
+  handler: async ({ deps, auth, query }) => new HubReply(200, await withOrg(deps.pool, auth.orgId, (tx) => readIds(tx, auth.orgId, query))),
+});
+
+const rowsById = defineHubRoute({
+  method: 'post',
+  path: '/sync/rows',
+  summary: 'Drift repair: the current state of named rows of one table, as a pull carries them (no cursor moves)',
+  tag: 'sync',
+  access: 'node',
+  body: RowsByIdBody,
+  status: 200,
+  response: RowsByIdAnswer,
+  handler: async ({ deps, auth, body }) =>
+    new HubReply(200, await withOrg(deps.pool, auth.orgId, (tx) => readRowsById(tx, auth.orgId, body))),
+});
+
 export const syncFeature: HubFeature = {
   name: 'sync',
-  routes: [push, pull, ownMutations],
+  routes: [push, pull, ownMutations, checksums, ids, rowsById],
   // The push body is parsed here, before the hub's 1 MB parser, and only for an authenticated depot
   // (the declared route checks the credential again; one lookup per batch of hundreds of mutations).
   mount: (app, deps) => {

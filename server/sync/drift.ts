@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { Host } from '../core/context.js';
+import { systemCtx } from '../core/context.js';
+import type { Sqlite } from '../../db/client.js';
+import { allPolicies } from '../../db/schema/sync-policies.js';
+import { runSyncApply } from './apply-scope.js';
+import type { RowsByIdAnswer } from './contract-protocol.js';
+import { PendingFields } from './pending.js';
+import { RowApplier } from './row-apply.js';
+import { ackedSeq, readSyncState } from './sync-state.js';
+import { knownSyncTable } from './sync-tables.js';
+
+/**
+ * Drift (docs/sync.md "Drift"): every so often, when nothing is pending either way, the depot
+ * compares which rows it holds per replicated table with the hub's (a count and an MD5 of the sorted
+ * ids). A table that differs is compared id by id: rows the hub has and this depot lacks (a lost
+ * write, a bug, a hand edit of the file) are fetched and applied as a pull would; rows only here are
+ * counted and shown, never deleted (they may be the only copy). Field values are not compared: a
+ * row that exists on both sides with different fields is not found by this check.
+ *
+ * The audit log is left out: its rows are chained per depot and verified by their own check.
+ */
+
+export interface DriftSummary {
+  /** Tables compared. */
+  tables: number;
+  /** Tables whose rows differed. */
+  mismatched: string[];
+  /** Rows fetched from the hub and applied. */
+  fetched: number;
+  /** Per table, rows this depot has that the hub does not. */
+  onlyHere: Record<string, number>;
+}
+
+export interface TableChecksum {
+  kind: 'row' | 'fact';
+  count: number;
+  md5: string;
+}
+
+/** The replicated tables the check covers, with the column that ties a row to its org. */
+function coveredTables(): { name: string; kind: 'row' | 'fact'; orgColumn: string }[] {
+  const out: { name: string; kind: 'row' | 'fact'; orgColumn: string }[] = [];
+  for (const p of allPolicies()) {
+    if ((p.merge !== 'entity' && p.merge !== 'append') || p.table === 'audit_log') continue;
+    const t = knownSyncTable(p.table);
+    if (!t) continue;
+    out.push({ name: p.table, kind: p.merge === 'entity' ? 'row' : 'fact', orgColumn: t.orgKey === 'id' ? 'id' : 'org_id' });
+  }
+  return out;
+}
+
+/** This depot's ids of one table as the hub names them (the organization's row by its replica id), sorted bytewise. */
+export function localIds(sqlite: Sqlite, table: string, orgId: string, replicaOrgId: string): string[] {
+  const t = coveredTables().find((c) => c.name === table);
+  if (!t) return [];
+  const ids = sqlite.prepare(`SELECT id FROM "${table}" WHERE "${t.orgColumn}" = ?`).pluck().all(orgId) as string[];
+  return ids.map((id) => (table === 'organizations' && id === orgId ? replicaOrgId : id)).sort();
+}
+
+export function localChecksums(sqlite: Sqlite, orgId: string, replicaOrgId: string): Map<string, TableChecksum> {
+  const out = new Map<string, TableChecksum>();
+  for (const t of coveredTables()) {
+    const ids = localIds(sqlite, t.name, orgId, replicaOrgId);
+    out.set(t.name, { kind: t.kind, count: ids.length, md5: ids.length ? createHash('md5').update(ids.join(',')).digest('hex') : '' });
+  }
+  return out;
+}
+
+/** Applies rows fetched for a drift repair, as a pull page's are (no cursor moves, nothing enters the log). */
+export function applyFetched(host: Host, orgId: string, answer: RowsByIdAnswer): number {
+  const state = readSyncState(host.sqlite, orgId);
+  const replicaOrgId = state?.replicaOrgId ?? orgId;
+  const ctx = systemCtx(host, orgId, 'sync');
+  return runSyncApply(host, orgId, 'sync.drift_repaired', 'drift', (touched) => {
+    const keys = new Set(answer.rows.map((r) => `${r.t}\n${r.t === 'organizations' && r.r === replicaOrgId ? orgId : r.r}`));
+    const applier = new RowApplier(ctx, replicaOrgId, new PendingFields(host.sqlite, orgId, ackedSeq(host.sqlite, orgId), keys), touched);
+    answer.facts.forEach((f, i) => applier.fact(f, `facts.${i}`));
+    answer.rows.forEach((r, i) => applier.row(r, `rows.${i}`));
+    const counts = applier.finish();
+    return counts.inserted + counts.updated + counts.factsInserted;
+  });
+}
+
+export function recordDrift(host: Host, orgId: string, summary: DriftSummary): void {
+  host.commits.run(() =>
+    host.sqlite
+      .prepare('UPDATE sync_state SET drift_checked_at = ?, drift_summary = ? WHERE org_id = ?')
+      .run(host.clock.now(), JSON.stringify(summary), orgId),
+  );
+  host.commits.flush();
+}
+
+export function readDrift(sqlite: Sqlite, orgId: string): { checkedAt: number; summary: DriftSummary } | null {
+  const row = sqlite.prepare('SELECT drift_checked_at AS at, drift_summary AS s FROM sync_state WHERE org_id = ?').get(orgId) as
+    { at: number | null; s: string | null } | undefined;
+  if (!row?.at || !row.s) return null;
+  return { checkedAt: row.at, summary: JSON.parse(row.s) as DriftSummary };
+}
