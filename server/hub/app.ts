@@ -12,11 +12,12 @@ import { accountsFeature } from './accounts/routes.js';
 import { enrolmentFeature } from './enrolment/routes.js';
 import { nodesFeature } from './nodes/routes.js';
 import { syncFeature } from './sync/routes.js';
+import { blobsFeature } from './blobs/routes.js';
 
 export const HUB_VERSION = '0.1.0';
 
 /** The hub's features, in mounting order. Adding one (e.g. server/hub/sync/routes.ts) is one entry here. */
-export const HUB_FEATURES: HubFeature[] = [accountsFeature, enrolmentFeature, nodesFeature, syncFeature];
+export const HUB_FEATURES: HubFeature[] = [accountsFeature, enrolmentFeature, nodesFeature, syncFeature, blobsFeature];
 
 /** Builds the hub's HTTP app; no listening here (serve.ts listens). */
 export function buildHubApp(deps: HubDeps, features: HubFeature[] = HUB_FEATURES): Express {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The hub's PostgreSQL schema (docs/sync.md). Every table but `hub_orgs` has `org_id`, and row-level
@@ -201,4 +201,36 @@ export const conflicts = pgTable(
     at: ms('at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('conflicts_org_at_idx').on(t.orgId, t.at)],
+);
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Attachment files by content (docs/sync.md "Attachments"): one per org and SHA-256, uploaded once
+ * by the depot that has it, in parts so an upload cut on a flaky link resumes where it stopped, and
+ * fetched by other depots when someone opens it. `complete` once the parts add up to `size` and hash
+ * to the name.
+ */
+export const blobs = pgTable(
+  'blobs',
+  {
+    orgId: uuid('org_id').notNull(),
+    sha256: text('sha256').notNull(),
+    size: ms('size').notNull(),
+    received: ms('received').notNull().default(0),
+    complete: boolean('complete').notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.sha256] })],
+);
+
+export const blobParts = pgTable(
+  'blob_parts',
+  {
+    orgId: uuid('org_id').notNull(),
+    sha256: text('sha256').notNull(),
+    offset: ms('offset').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.sha256, t.offset] })],
 );

@@ -21,6 +21,8 @@ const ORG_TABLES = [
   'facts',
   'batch_rows',
   'conflicts',
+  'blobs',
+  'blob_parts',
 ];
 
 let db: TestDatabase;
@@ -71,6 +73,8 @@ async function seedOrg(org: string, node: string, tag: string): Promise<void> {
     org,
     node,
   ]);
+  await q(`INSERT INTO blobs (org_id, sha256, size, created_at) VALUES ($1, $2, 1, 1)`, [org, `sha-${tag}`]);
+  await q(`INSERT INTO blob_parts (org_id, sha256, "offset", data) VALUES ($1, $2, 0, '\\x00')`, [org, `sha-${tag}`]);
   await q(`INSERT INTO conflicts (org_id, id, mutation_id, node_id, tbl, row_id, code, at) VALUES ($1, $2, $2, $3, 'skills', $4, 'c', 1)`, [
     org,
     randomUUID(),
