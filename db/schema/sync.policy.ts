@@ -1,4 +1,4 @@
-import { syncHeld, syncRefusals, syncReplayable, syncState } from './sync.js';
+import { syncBlobs, syncHeld, syncRefusals, syncReplayable, syncState } from './sync.js';
 import { defineSyncPolicy } from './sync-policy.js';
 
 /** This depot's link to the hub: never sent anywhere, and the credential never leaves it or reaches the audit. */
@@ -52,4 +52,10 @@ export const syncReplayablePolicy = defineSyncPolicy(syncReplayable, {
 export const syncHeldPolicy = defineSyncPolicy(syncHeld, {
   merge: 'local',
   columns: { id: 'local', orgId: 'local', kind: 'local', tbl: 'local', rowId: 'local', fields: 'local', clocks: 'local', heldAt: 'local' },
+});
+
+/** Which attachment files went to the hub: this depot's own bookkeeping. */
+export const syncBlobsPolicy = defineSyncPolicy(syncBlobs, {
+  merge: 'local',
+  columns: { sha256: 'local', orgId: 'local', state: 'local', message: 'local', at: 'local' },
 });

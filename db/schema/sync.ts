@@ -101,3 +101,17 @@ export const syncHeld = sqliteTable(
   },
   (t) => [index('sync_held_org_tbl_idx').on(t.orgId, t.tbl)],
 );
+
+export const SYNC_BLOB_STATES = ['sent', 'refused'] as const;
+
+/**
+ * Attachment files this depot has handed to the hub (by SHA-256), so each goes once; `refused` when
+ * the hub would not take it (its bytes here no longer hash to its name), with why, for the Sync page.
+ */
+export const syncBlobs = sqliteTable('sync_blobs', {
+  sha256: text('sha256').primaryKey(),
+  orgId: text('org_id').notNull(),
+  state: text('state', { enum: SYNC_BLOB_STATES }).notNull(),
+  message: text('message'),
+  at: integer('at').notNull(),
+});

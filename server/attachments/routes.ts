@@ -13,6 +13,7 @@ import { countUpload, outcomeOf } from './metrics.js';
 import { attachmentRow, listAttachments, type AttachmentRow } from './repo.js';
 import { uploadAttachment } from './service.js';
 import { storedFile } from './storage.js';
+import type { Services } from '../services.js';
 
 /**
  * Work-order attachments over HTTP: the metadata list, the upload (raw body), and the stored
@@ -36,6 +37,23 @@ function withExt(name: string, ext: string): string {
   const current = path.extname(name);
   if (current.toLowerCase() === ext) return name;
   return (current ? name.slice(0, -current.length) : name) + ext;
+}
+
+/**
+ * The attachment, with its file here: one that came from another depot (its row arrived by sync, its
+ * file did not) is fetched from the organization's hub by its SHA-256 the first time it is opened.
+ */
+async function withFile(ctx: Ctx, services: Services, id: string): Promise<AttachmentRow> {
+  const row = attachmentRow(ctx, id);
+  if (row.storageKey !== '' || !services.sync) return row;
+  const fetched = await services.sync.fetchFile(ctx.orgId, row);
+  if (!fetched)
+    throw new AppError(
+      404,
+      'file_not_here',
+      'This file was added at another depot and has not reached the hub yet (that depot sends it when it next syncs). Try again later.',
+    );
+  return attachmentRow(ctx, id);
 }
 
 async function sendFile(ctx: Ctx, res: Response, row: AttachmentRow, which: Which): Promise<void> {
@@ -141,7 +159,7 @@ export const attachmentRoutes: AnyRoute[] = [
     params: IdParams,
     query: ContentQuery,
     response: null,
-    handler: ({ ctx, params, query, res }) => sendFile(ctx, res, attachmentRow(ctx, params.id), query.variant),
+    handler: async ({ ctx, services, params, query, res }) => sendFile(ctx, res, await withFile(ctx, services, params.id), query.variant),
   }),
   defineRoute({
     method: 'get',
@@ -153,6 +171,6 @@ export const attachmentRoutes: AnyRoute[] = [
     summary: 'A small preview image of a photo, signature or image document; 404 when it has none',
     params: IdParams,
     response: null,
-    handler: ({ ctx, params, res }) => sendFile(ctx, res, attachmentRow(ctx, params.id), 'thumbnail'),
+    handler: async ({ ctx, services, params, res }) => sendFile(ctx, res, await withFile(ctx, services, params.id), 'thumbnail'),
   }),
 ];

@@ -219,6 +219,10 @@ export type RowsByIdBody = z.infer<typeof RowsByIdBody>;
 export const RowsByIdAnswer = z.strictObject({ rows: z.array(PullRow), facts: z.array(PullFact) });
 export type RowsByIdAnswer = z.infer<typeof RowsByIdAnswer>;
 
+/** How much of an attachment file (by SHA-256) the hub holds for the org (server/hub/blobs/). */
+export const BlobStatus = z.object({ size: z.number().int().nullable(), received: z.number().int().nonnegative(), complete: z.boolean() });
+export type BlobStatus = z.infer<typeof BlobStatus>;
+
 export const EnrolRequest = z.strictObject({
   code: z.string().min(8).max(200),
   node: Uuid,

@@ -12,6 +12,7 @@ import {
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import {
+  BlobStatus,
   ChecksumsAnswer,
   EnrolAnswer,
   IdsPage,
@@ -245,6 +246,50 @@ export class HubClient {
 
   async rowsById(body: { t: string; ids: string[] }): Promise<RowsByIdAnswer> {
     return this.read(await this.request('POST', '/hub/v1/sync/rows', body), RowsByIdAnswer);
+  }
+
+  /** How much of an attachment file the hub has; null from a hub too old to take files. */
+  async blobStatus(sha256: string): Promise<BlobStatus | null> {
+    const res = await this.request('GET', `/hub/v1/blobs/${sha256}/status`);
+    if (res.status === 404) {
+      await res.arrayBuffer().catch(() => undefined);
+      return null;
+    }
+    return this.read(res, BlobStatus);
+  }
+
+  /** One part of a file at `offset`; 409 (another offset expected) and 422 (bytes do not hash to the name) come back as answers. */
+  async putBlobPart(
+    sha256: string,
+    size: number,
+    offset: number,
+    data: Buffer,
+  ): Promise<{ status: number; body: BlobStatus & { code?: string } }> {
+    const res = await this.request('PUT', `/hub/v1/blobs/${sha256}?size=${size}&offset=${offset}`, data, {
+      encoding: { 'content-type': 'application/octet-stream' },
+    });
+    if (res.status === 409 || res.status === 422) {
+      const problem = (await this.problem(res)) as Problem & Partial<BlobStatus>;
+      return { status: res.status, body: { size, received: Number(problem.received ?? offset), complete: false, code: problem.code } };
+    }
+    return { status: res.status, body: await this.read(res, BlobStatus) };
+  }
+
+  /** A whole file, or null when the hub does not have it (yet). */
+  async getBlob(sha256: string): Promise<Buffer | null> {
+    const res = await this.request('GET', `/hub/v1/blobs/${sha256}`);
+    if (res.status === 404) {
+      await res.arrayBuffer().catch(() => undefined);
+      return null;
+    }
+    if (res.status !== 200) await this.read(res, null);
+    try {
+      const bytes = Buffer.from(await res.arrayBuffer());
+      this.options.onBytes?.('down', bytes.length);
+      return bytes;
+    } catch (err) {
+      throw new HubUnavailableError(`The hub's file was cut off: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Revokes this depot's own credential at the hub. */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { download, upload } from '../attachments/test-helpers.js';
 import { setupCodeFor } from '../auth/setup-code.js';
 import { startTestHub, type TestHub, type TestOrg } from '../hub/testing.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
@@ -192,6 +194,55 @@ describe('two depots and a hub', () => {
     expect(shape(listB.body.items)).toEqual(shape(listA.body.items));
     // The four work orders this file created, whichever depot made or last moved them.
     expect(listA.body.items.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('when A attaches files, then each goes to the hub once (a cut upload resumes) and B fetches it the first time someone opens it there', async () => {
+    const wo = await createVia(a, world, { title: 'Pump house survey', locationId: world.loc1 });
+    const doc = Buffer.from('%PDF-1.4\n' + 'survey notes '.repeat(150_000) + '\n%%EOF\n');
+    const up = await upload(a, world.tokens.admin, wo.id, doc, { kind: 'document', fileName: 'survey.pdf' });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const att = up.body as { id: string; sha256: string };
+    // The link dropped after the first part went: the hub holds 1 MiB of it.
+    const cred = (a.host.sqlite.prepare('SELECT credential FROM sync_state').pluck().get() as string) ?? '';
+    const first = await fetch(`${hub.url}/hub/v1/blobs/${att.sha256}?size=${doc.length}&offset=0`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${cred}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(doc.subarray(0, 1024 * 1024)),
+    });
+    expect(first.status).toBe(200);
+    // The same file attached again: another attachment, the same content.
+    const again = await upload(a, world.tokens.admin, wo.id, doc, { kind: 'document', fileName: 'survey-copy.pdf' });
+    expect(again.status).toBe(201);
+    await syncNow(a, world.tokens.admin);
+    const status = await fetch(`${hub.url}/hub/v1/blobs/${att.sha256}/status`, { headers: { authorization: `Bearer ${cred}` } });
+    expect(await status.json()).toEqual({ size: doc.length, received: doc.length, complete: true });
+    // Two attachments, one file: handed over once.
+    expect(a.host.sqlite.prepare("SELECT count(*) FROM sync_blobs WHERE state = 'sent' AND sha256 = ?").pluck().get(att.sha256)).toBe(1);
+    await syncNow(b, bAdmin);
+    const onB = await download(b, bAdmin, `/attachments/${att.id}/content?variant=original`);
+    expect(onB.status).toBe(200);
+    expect(createHash('sha256').update(onB.bytes).digest('hex')).toBe(att.sha256);
+    // Kept at B: the second read is B's own file.
+    const down = (await b.host.metrics.syncBytes.get()).values.find((v) => v.labels.direction === 'down')?.value ?? 0;
+    expect((await download(b, bAdmin, `/attachments/${att.id}/content?variant=original`)).status).toBe(200);
+    expect((await b.host.metrics.syncBytes.get()).values.find((v) => v.labels.direction === 'down')?.value).toBe(down);
+  });
+
+  it('when B opens an attachment whose file never reached the hub, then it is a clear 404 and nothing is kept', async () => {
+    const wo = await createVia(a, world, { title: 'Kiosk meter' });
+    const up = await upload(a, world.tokens.admin, wo.id, Buffer.from('meter reading 4471\n'), {
+      kind: 'document',
+      fileName: 'reading.txt',
+    });
+    expect(up.status).toBe(201);
+    const att = up.body as { id: string; sha256: string };
+    // Its file is marked as sent without being sent: the hub never gets it.
+    a.host.sqlite.prepare("INSERT INTO sync_blobs (sha256, org_id, state, at) VALUES (?, ?, 'sent', 1)").run(att.sha256, world.orgId);
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    const res = await b.api('GET', `/api/v1/attachments/${att.id}/content`, { token: bAdmin });
+    expect([res.status, res.body.code]).toEqual([404, 'file_not_here']);
+    expect(b.host.sqlite.prepare('SELECT storage_key FROM attachments WHERE id = ?').pluck().get(att.id)).toBe('');
   });
 
   it('when a depot lost rows and holds one the hub never had, then the drift check fetches the lost ones, counts the other, and says so', async () => {

@@ -66,6 +66,10 @@ class MemoryStore implements SyncStore {
     return Date.now();
   }
   driftRecord() {}
+  blobsToSend() {
+    return [];
+  }
+  blobMark() {}
   nextBatch(max: number): PushBatch | null {
     if (this.acked >= this.total) return null;
     const mutations = [];

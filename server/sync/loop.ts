@@ -1,5 +1,6 @@
 import type { OwnMutationsPage, PullPage, PullQuery, PushAnswer, PushBatch, RowsByIdAnswer } from './contract-protocol.js';
 import type { DriftSummary, TableChecksum } from './drift.js';
+import { BLOB_PART_BYTES, readPart, type BlobToSend } from './blobs.js';
 import type { LostRange } from './replayable.js';
 import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
 import { DEFAULT_PUSH_MUTATIONS } from './push-batch.js';
@@ -59,6 +60,9 @@ export interface SyncStore {
   /** When the last drift check ran (epoch ms), and recording one. */
   driftCheckedAt(): number | null;
   driftRecord(summary: DriftSummary): void;
+  /** Attachment files present here and not yet at the hub (blobs.ts), and recording one as sent or refused. */
+  blobsToSend(limit: number): BlobToSend[];
+  blobMark(sha256: string, state: 'sent' | 'refused', message?: string): void;
   /** Written after each cycle so the console shows it after a restart too. */
   recordOutcome(outcome: { pushedAt?: number; pulledAt?: number; error?: string | null }): void;
 }
@@ -288,6 +292,7 @@ export class SyncLoop {
     try {
       await this.reconcileLost(client);
       result.pushed = await this.pushAll(client);
+      const filesLeft = await this.uploadFiles(client);
       const pulled = await this.pullAll(client);
       result.pulledPages = pulled.pages;
       result.pulledRows = pulled.rows;
@@ -299,7 +304,7 @@ export class SyncLoop {
       this.setStatus({ phase: 'online', lastError: null });
       this.ensureLive(client, link);
       // More waiting (a page limit reached, or writes during the cycle): go on soon; else poll.
-      const more = pulled.more || this.store.pending() > 0;
+      const more = pulled.more || this.store.pending() > 0 || filesLeft;
       const every = this.options.driftEveryMs ?? 3_600_000;
       if (!more && every > 0 && this.now() - Math.max(this.store.driftCheckedAt() ?? 0, this.driftTriedAt) >= every) {
         // Tried, whatever comes of it (a hub too old for the check, a failure): not again before it is due.
@@ -423,6 +428,35 @@ export class SyncLoop {
     this.store.driftRecord(summary);
     this.options.onDrift?.(summary);
     return summary;
+  }
+
+  /**
+   * Attachment files not yet at the hub (blobs.ts), up to ~32 MiB a cycle so pushes and pulls are not
+   * held up by a large backlog; each resumes from what the hub already has. True when more are waiting.
+   */
+  private async uploadFiles(client: HubClient): Promise<boolean> {
+    let budget = 32 * 1024 * 1024;
+    for (const f of this.store.blobsToSend(20)) {
+      if (this.closing || budget <= 0) return true;
+      const status = await client.blobStatus(f.sha256);
+      if (!status) return false; // a hub too old to take files: asked again next cycle
+      let offset = status.complete ? f.size : status.received;
+      while (offset < f.size) {
+        const part = readPart(f.file, offset, Math.min(BLOB_PART_BYTES, f.size - offset));
+        const put = await client.putBlobPart(f.sha256, f.size, offset, part);
+        budget -= part.length;
+        if (put.status === 422) {
+          this.store.blobMark(f.sha256, 'refused', 'the file here no longer matches its SHA-256, so the hub would not take it');
+          break;
+        }
+        if (put.body.complete) offset = f.size;
+        else if (put.body.received > offset || put.status === 409) offset = put.body.received;
+        else throw new HubUnavailableError(`The hub did not take part ${offset} of file ${f.sha256}.`);
+        if (budget <= 0 && offset < f.size) return true;
+      }
+      if (offset >= f.size) this.store.blobMark(f.sha256, 'sent');
+    }
+    return false;
   }
 
   private async pushAll(client: HubClient): Promise<number> {

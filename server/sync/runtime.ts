@@ -4,6 +4,8 @@ import { SyncLoop, type SyncLoopOptions, type SyncLoopStatus } from './loop.js';
 import { depotStore, openRefusalCounts } from './store.js';
 import { heldSummary, replayHeld } from './held.js';
 import { readDrift } from './drift.js';
+import { keepFetched, type RemoteAttachment } from './blobs.js';
+import { HubClient, type HubClientOptions } from './hub-client.js';
 import { pendingCount, readSyncState } from './sync-state.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -16,6 +18,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  */
 export class SyncRuntime {
   readonly loop: SyncLoop;
+  private readonly clientOptions: HubClientOptions;
   private unsubscribe: (() => void) | null = null;
   private lastPublished = '';
   /** Set once stop() has returned: the host closes its database next, so nothing may publish after. */
@@ -26,15 +29,16 @@ export class SyncRuntime {
     options: SyncLoopOptions = {},
   ) {
     const store = depotStore(host, () => this.orgId());
+    this.clientOptions = {
+      ...options.client,
+      onBytes: (direction, bytes) => {
+        options.client?.onBytes?.(direction, bytes);
+        host.metrics.syncBytes.inc({ direction }, bytes);
+      },
+    };
     this.loop = new SyncLoop(store, {
       ...options,
-      client: {
-        ...options.client,
-        onBytes: (direction, bytes) => {
-          options.client?.onBytes?.(direction, bytes);
-          host.metrics.syncBytes.inc({ direction }, bytes);
-        },
-      },
+      client: this.clientOptions,
       onDrift: (d) => {
         options.onDrift?.(d);
         const m = host.metrics;
@@ -56,6 +60,19 @@ export class SyncRuntime {
     return (
       (this.host.sqlite.prepare('SELECT id FROM organizations ORDER BY created_at LIMIT 1').pluck().get() as string | undefined) ?? null
     );
+  }
+
+  /**
+   * Fetches an attachment's file from the hub the first time someone opens it here (blobs.ts) and keeps
+   * it; false when this depot has no hub or the hub does not have the file yet.
+   */
+  async fetchFile(orgId: string, a: RemoteAttachment): Promise<boolean> {
+    const state = readSyncState(this.host.sqlite, orgId);
+    if (!state) return false;
+    const bytes = await new HubClient(state.hubUrl, state.credential, this.clientOptions).getBlob(a.sha256);
+    if (!bytes) return false;
+    keepFetched(this.host, orgId, a, bytes);
+    return true;
   }
 
   /** See SyncLoop.reconcileBeforeServing: the host calls it before it listens. */

@@ -6,6 +6,7 @@ import { applyPushAnswer } from './push-answer.js';
 import { readPushBatch } from './push-batch.js';
 import { lostRanges, recordReplayable } from './replayable.js';
 import { applyFetched, localChecksums, localIds, readDrift, recordDrift } from './drift.js';
+import { blobsToSend, markBlob } from './blobs.js';
 import { ackedSeq, markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
 
 /**
@@ -95,6 +96,11 @@ export function depotStore(host: Host, orgOf: () => string | null): SyncStore {
       return id ? (readDrift(host.sqlite, id)?.checkedAt ?? null) : null;
     },
     driftRecord: (summary) => recordDrift(host, org(), summary),
+    blobsToSend(limit) {
+      const id = orgOf();
+      return id ? blobsToSend(host, id, limit) : [];
+    },
+    blobMark: (sha256, state, message) => markBlob(host, org(), sha256, state, message ?? null),
     recordOutcome(o) {
       const id = orgOf();
       if (!id) return;
