@@ -23,6 +23,7 @@ import { benchDepotApply } from './depot-apply.js';
 import { benchHubSync } from './hub-sync.js';
 import { benchHubFleet } from './hub-fleet.js';
 import { benchSyncPartition } from './sync-partition.js';
+import { benchHubBlobs } from './hub-blobs.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -40,9 +41,10 @@ interface Options {
   concurrency: number;
   durationS: number;
   /**
-   * `--only host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition`: which parts to run (default: all).
+   * `--only host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition,hubblobs`: which parts to run (default: all).
    * `hubfleet`: 100 simulated depots in 10 orgs pushing to a hub process at once (bench/hub-fleet.ts).
    * `partition`: three depots write 10,000 changes each while cut off, then converge (bench/sync-partition.ts).
+   * `hubblobs`: a 20 MiB attachment upload cut half way and resumed (bench/hub-blobs.ts).
    * `hubsync`: a hub on a throwaway PostgreSQL cluster and depot processes joining it (bench/hub-sync.ts).
    * `depotsync` seeds the small demo in a temp dir and applies its log as pull pages (bench/depot-apply.ts).
    * `--only lists` runs just the work-order list pages, each beside its raw SQL (bench/lists.ts).
@@ -75,7 +77,9 @@ function parseOptions(argv: string[]): Options {
     },
   });
   const sections = new Set(
-    (values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition').split(',').map((x) => x.trim()),
+    (values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition,hubblobs')
+      .split(',')
+      .map((x) => x.trim()),
   );
   const quick = values.quick ?? false;
   return {
@@ -227,6 +231,10 @@ async function main(): Promise<void> {
   if (opts.sections.has('partition')) {
     console.log('partition: three depots write 10,000 changes each while cut off from the hub, then heal and converge …');
     rows.push(...(await benchSyncPartition({ log: (m) => console.log(`  ${m}`) })));
+  }
+  if (opts.sections.has('hubblobs')) {
+    console.log('hub blobs: a 20 MiB attachment upload cut half way, then resumed from what the hub has …');
+    rows.push(...(await benchHubBlobs({ log: (m) => console.log(`  ${m}`) })));
   }
   if (opts.sections.has('syncfuzz')) {
     console.log(`sync fuzz: ${opts.fuzzRuns} fault schedules on a hub and three depot processes …`);
