@@ -361,6 +361,18 @@ describe('the pull position', () => {
 });
 
 describe('natural keys', () => {
+  /** Applies `rows` on B as the next one-version page after its cursor. */
+  const page = (rows: PullPage['rows']) => {
+    const cursor = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
+    return applyPullPage(b.host, world.orgId, {
+      after: cursor,
+      to: cursor + 1,
+      more: false,
+      rows: rows.map((r) => ({ ...r, v: cursor + 1 })),
+      facts: [],
+    });
+  };
+
   it('when the hub sends a second team with the name of one B has (a conflict key), then B keeps both, the new one under a suffixed name', () => {
     const state = readSyncState(b.host.sqlite, world.orgId)!;
     const id = newId();
@@ -397,16 +409,6 @@ describe('natural keys', () => {
 
   it('when a restore arrives for a team whose name a live team took meanwhile, then it applies and the smaller id keeps the name', () => {
     const [older, newer] = [newId(), newId()].sort() as [string, string];
-    const page = (rows: PullPage['rows']) => {
-      const cursor = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
-      return applyPullPage(b.host, world.orgId, {
-        after: cursor,
-        to: cursor + 1,
-        more: false,
-        rows: rows.map((r) => ({ ...r, v: cursor + 1 })),
-        facts: [],
-      });
-    };
     const now = b.clock.now();
     page([{ t: 'teams', r: older, v: 0, f: { name: 'Delta', depot_id: world.depot, created_at: now } }]);
     page([{ t: 'teams', r: older, v: 0, f: { deleted_at: now } }]);
@@ -421,16 +423,6 @@ describe('natural keys', () => {
 
   it('when the team holding a shared name is deleted or renamed, then the next smallest id takes the plain name, on every replica alike', () => {
     const [x, y, z] = [newId(), newId(), newId()].sort() as [string, string, string];
-    const page = (rows: PullPage['rows']) => {
-      const cursor = readSyncState(b.host.sqlite, world.orgId)!.pullCursor;
-      return applyPullPage(b.host, world.orgId, {
-        after: cursor,
-        to: cursor + 1,
-        more: false,
-        rows: rows.map((r) => ({ ...r, v: cursor + 1 })),
-        facts: [],
-      });
-    };
     const names = () => all(b, "SELECT id, name FROM teams WHERE name LIKE 'Omega%' AND deleted_at IS NULL ORDER BY id");
     const now = b.clock.now();
     for (const id of [x, y, z]) page([{ t: 'teams', r: id, v: 0, f: { name: 'Omega', depot_id: world.depot, created_at: now } }]);
