@@ -52,4 +52,18 @@ describe('sync convergence fuzz: three depots and the hub as processes, faults, 
       true,
     );
   }, 60_000);
+
+  it('when a replica loses a row behind sync’s back, then the drift check against the hub names the table', async () => {
+    const c = org.depots[2]!;
+    const file = new Database(c.dbFile);
+    try {
+      file.pragma('busy_timeout = 5000');
+      file.pragma('foreign_keys = OFF');
+      file.prepare('DELETE FROM locations WHERE id = ?').run(memory.locations[0]!);
+    } finally {
+      file.close();
+    }
+    const problems = await check(org);
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${c.name}: its rows differ from the hub's in locations`)));
+  }, 60_000);
 });

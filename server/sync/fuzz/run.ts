@@ -322,6 +322,16 @@ export async function check(org: FuzzOrg, acks: Acks = noAcks()): Promise<string
     } finally {
       db.close();
     }
+    // Each depot against the hub too (the canonical hash compares depots with each other): its drift
+    // check must find the same rows per table. A check skipped (the org moved meanwhile) says nothing.
+    type Drift = { drift: { checkedAt: string; mismatched: string[]; onlyHere: Record<string, number> } | null };
+    const before = await d.proc.api<Drift>('GET', '/api/v1/sync/status');
+    const after = await d.proc.api<Drift>('POST', '/api/v1/sync/drift-check');
+    const drift = after.body.drift;
+    if (after.status === 200 && drift && drift.checkedAt !== before.body.drift?.checkedAt && drift.mismatched.length)
+      problems.push(
+        `${d.name}: its rows differ from the hub's in ${drift.mismatched.join(', ')} (only here: ${JSON.stringify(drift.onlyHere)})`,
+      );
     const audit = await d.proc.api<{ ok: boolean; brokenRows: number }>('GET', '/api/v1/audit/verify');
     if (audit.status !== 200 || !audit.body.ok)
       problems.push(`${d.name}: audit chain does not verify: ${JSON.stringify(audit.body).slice(0, 300)}`);
