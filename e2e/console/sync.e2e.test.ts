@@ -28,7 +28,7 @@ class FakeHub {
   conflict: { workOrderId: string; actorId: string } | null = null;
   refusedMutation: string | null = null;
   /** The drift check's answer; unset, the fake hub does not serve it. */
-  checksums: (() => ChecksumsAnswer['tables']) | null = null;
+  checksums: (() => Promise<ChecksumsAnswer['tables']>) | null = null;
   private version = 0;
   private server = http.createServer((req, res) => void this.handle(req, res));
 
@@ -123,10 +123,12 @@ class FakeHub {
     }
     if (req.method === 'GET' && url.pathname === '/hub/v1/sync/checksums' && this.checksums) {
       // The depot's own rows, as a hub in step with it holds them: the drift check finds nothing.
-      const answer: ChecksumsAnswer = { version: this.version, tables: this.checksums() };
+      const answer: ChecksumsAnswer = { version: this.version, tables: await this.checksums() };
       return send(200, answer);
     }
-    return problem(503, 'not_here', `The fake hub does not serve ${req.method} ${url.pathname}.`);
+    if (req.method === 'POST' && url.pathname === '/hub/v1/nodes/self/leave') return send(200, {});
+    // As a hub answers a route it does not have (an older release): the depot then leaves that part be.
+    return problem(404, 'not_found', `The fake hub does not serve ${req.method} ${url.pathname}.`);
   }
 }
 
@@ -243,11 +245,11 @@ describe('sync in the console', () => {
     await expect.poll(() => refusal.count()).toBe(1);
     expect(await refusal.textContent()).toContain('This user may no longer make that change at the hub.');
     // Check rows: the fake hub answers with the depot's own per-table checksums (read from its file).
-    hub.checksums = () => {
+    hub.checksums = async () => {
       const db = new Database(path.join(host.dataDir, 'depotdesk.sqlite'), { readonly: true });
       try {
         const orgId = db.prepare('SELECT org_id FROM sync_state').pluck().get() as string;
-        return [...localChecksums(db, orgId, hub.orgId)]
+        return [...(await localChecksums(db, orgId, hub.orgId))]
           .filter(([, c]) => c.count > 0)
           .map(([t, c]) => ({ t, kind: c.kind, count: c.count, md5: c.md5 }));
       } finally {

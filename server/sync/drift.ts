@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import type { Host } from '../core/context.js';
 import { systemCtx } from '../core/context.js';
 import type { Sqlite } from '../../db/client.js';
@@ -50,19 +51,47 @@ function coveredTables(): { name: string; kind: 'row' | 'fact'; orgColumn: strin
   return out;
 }
 
-/** This depot's ids of one table as the hub names them (the organization's row by its replica id), sorted bytewise. */
-export function localIds(sqlite: Sqlite, table: string, orgId: string, replicaOrgId: string): string[] {
-  const t = coveredTables().find((c) => c.name === table);
-  if (!t) return [];
-  const ids = sqlite.prepare(`SELECT id FROM "${table}" WHERE "${t.orgColumn}" = ?`).pluck().all(orgId) as string[];
-  return ids.map((id) => (table === 'organizations' && id === orgId ? replicaOrgId : id)).sort();
+/**
+ * Reads for the check go through their own read-only connection, a few thousand rows at a time with
+ * the event loop let go in between: a depot with millions of events would otherwise hold every
+ * request and socket for seconds while its ids are hashed (the host's own connection cannot be
+ * shared with an open iterator either). SQLite's BINARY order of ids is the hub's COLLATE "C".
+ */
+async function eachId(sqlite: Sqlite, table: string, orgColumn: string, orgId: string, fn: (id: string) => void): Promise<void> {
+  const reader = new Database(sqlite.name, { readonly: true, fileMustExist: true });
+  try {
+    const page = reader.prepare(`SELECT id FROM "${table}" WHERE "${orgColumn}" = ? AND id > ? ORDER BY id LIMIT 5000`).pluck();
+    for (let after = ''; ;) {
+      const ids = page.all(orgId, after) as string[];
+      for (const id of ids) fn(id);
+      if (ids.length < 5000) return;
+      after = ids[ids.length - 1]!;
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    reader.close();
+  }
 }
 
-export function localChecksums(sqlite: Sqlite, orgId: string, replicaOrgId: string): Map<string, TableChecksum> {
+/** This depot's ids of one table as the hub names them (the organization's row by its replica id), in order. */
+export async function localIds(sqlite: Sqlite, table: string, orgId: string, replicaOrgId: string): Promise<string[]> {
+  const t = coveredTables().find((c) => c.name === table);
+  if (!t) return [];
+  if (table === 'organizations') return [replicaOrgId];
+  const ids: string[] = [];
+  await eachId(sqlite, table, t.orgColumn, orgId, (id) => ids.push(id));
+  return ids;
+}
+
+export async function localChecksums(sqlite: Sqlite, orgId: string, replicaOrgId: string): Promise<Map<string, TableChecksum>> {
   const out = new Map<string, TableChecksum>();
   for (const t of coveredTables()) {
-    const ids = localIds(sqlite, t.name, orgId, replicaOrgId);
-    out.set(t.name, { kind: t.kind, count: ids.length, md5: ids.length ? createHash('md5').update(ids.join(',')).digest('hex') : '' });
+    const hash = createHash('md5');
+    let count = 0;
+    const add = (id: string) => hash.update(count++ === 0 ? id : `,${id}`);
+    if (t.name === 'organizations') add(replicaOrgId);
+    else await eachId(sqlite, t.name, t.orgColumn, orgId, add);
+    out.set(t.name, { kind: t.kind, count, md5: count ? hash.digest('hex') : '' });
   }
   return out;
 }

@@ -54,10 +54,10 @@ class MemoryStore implements SyncStore {
   }
   recordReplayable() {}
   driftChecksums() {
-    return new Map();
+    return Promise.resolve(new Map());
   }
   driftIds() {
-    return [];
+    return Promise.resolve([]);
   }
   driftApply() {
     return 0;

@@ -54,8 +54,8 @@ export interface SyncStore {
   /** One page of the hub's answer for a lost range; `doneEpoch` once the range is complete. */
   recordReplayable(page: OwnMutationsPage, doneEpoch: number | null): void;
   /** Drift check (drift.ts): this depot's per-table counts and id checksums, ids of one table, the repair, the result. */
-  driftChecksums(): Map<string, TableChecksum>;
-  driftIds(table: string): string[];
+  driftChecksums(): Promise<Map<string, TableChecksum>>;
+  driftIds(table: string): Promise<string[]>;
   driftApply(answer: RowsByIdAnswer): number;
   /** When the last drift check ran (epoch ms), and recording one. */
   driftCheckedAt(): number | null;
@@ -292,8 +292,13 @@ export class SyncLoop {
     try {
       await this.reconcileLost(client);
       result.pushed = await this.pushAll(client);
-      const filesLeft = await this.uploadFiles(client);
       const pulled = await this.pullAll(client);
+      // Files after rows: a slow or failing upload never holds up what dispatchers see; it is tried
+      // again next cycle, from what the hub already has.
+      const filesLeft = await this.uploadFiles(client).catch((err: unknown) => {
+        this.options.log?.warn({ err: String(err) }, 'sync: attachment file upload failed; it resumes next cycle');
+        return false;
+      });
       result.pulledPages = pulled.pages;
       result.pulledRows = pulled.rows;
       this.failures = 0;
@@ -401,7 +406,9 @@ export class SyncLoop {
   private async checkDrift(client: HubClient): Promise<DriftSummary | null> {
     const hub = await client.checksums();
     if (!hub || hub.version !== this.store.cursor().after || this.store.pending() > 0) return null;
-    const local = this.store.driftChecksums();
+    const local = await this.store.driftChecksums();
+    // Read a page at a time with the event loop free: a write meanwhile would read as drift.
+    if (this.store.pending() > 0) return null;
     const theirs = new Map(hub.tables.map((t) => [t.t, t]));
     const summary: DriftSummary = { tables: local.size, mismatched: [], fetched: 0, onlyHere: {} };
     for (const [table, mine] of local) {
@@ -415,7 +422,7 @@ export class SyncLoop {
         if (!page.more || page.ids.length === 0) break;
         after = page.ids[page.ids.length - 1]!;
       }
-      const here = new Set(this.store.driftIds(table));
+      const here = new Set(await this.store.driftIds(table));
       const there = new Set(hubIds);
       const missing = hubIds.filter((id) => !here.has(id));
       for (let i = 0; i < missing.length; i += 500) {
