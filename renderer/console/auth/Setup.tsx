@@ -150,8 +150,7 @@ export function Setup() {
             <label>
               Depot code{' '}
               <span className="muted small">
-                (on this depot&apos;s work-order numbers; different from the organizationunlike the organization&apos;s other depotsapos;s
-                other depots)
+                (on this depot&apos;s work-order numbers; different from the organization&apos;s other depots)
               </span>
               <input
                 value={form.depotCode}
