@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Host } from '../core/context.js';
+import { thumbnailOnly } from '../attachments/images.js';
 import { keyPath, storedFile } from '../attachments/storage.js';
+import type { AttachmentKind } from '../attachments/contract.js';
 import { runSyncApply } from './apply-scope.js';
 
 /**
@@ -64,6 +66,8 @@ export function readPart(file: string, offset: number, length: number): Buffer {
 
 export interface RemoteAttachment {
   id: string;
+  kind: AttachmentKind;
+  mimeType: string;
   sha256: string;
   sizeBytes: number;
   fileName: string;
@@ -76,7 +80,7 @@ export interface RemoteAttachment {
  * depot's own uploads, and the row's local storage key set, as a received value (no change-log row).
  * Returns the storage key.
  */
-export function keepFetched(host: Host, orgId: string, a: RemoteAttachment, bytes: Buffer): string {
+export async function keepFetched(host: Host, orgId: string, a: RemoteAttachment, bytes: Buffer): Promise<string> {
   if (bytes.length !== a.sizeBytes || createHash('sha256').update(bytes).digest('hex') !== a.sha256)
     throw new Error(`The hub's file for attachment ${a.id} does not match its size and SHA-256.`);
   const d = new Date(a.createdAt);
@@ -93,8 +97,24 @@ export function keepFetched(host: Host, orgId: string, a: RemoteAttachment, byte
   const tmp = `${file}.part`;
   fs.writeFileSync(tmp, bytes, { mode: 0o600 });
   fs.renameSync(tmp, file);
+  // A preview for lists and the drawer, made here as the uploading depot made its own; the watermarked
+  // display copy is the origin's (its text is the origin's time and place), so the original stands in.
+  let thumbKey: string | null = null;
+  if (a.mimeType.startsWith('image/')) {
+    const candidate = `${key.slice(0, key.lastIndexOf('/'))}/${a.id}-thumb.${a.kind === 'signature' ? 'png' : 'jpg'}`;
+    try {
+      await thumbnailOnly(file, a.kind, a.mimeType, keyPath(host.dataDir, candidate));
+      thumbKey = candidate;
+    } catch {
+      // An image sharp cannot read (a format this build lacks): the attachment is served without a preview.
+    }
+  }
   runSyncApply(host, orgId, 'sync.file_fetched', 'blob', (touched) => {
-    host.sqlite.prepare("UPDATE attachments SET storage_key = ? WHERE id = ? AND org_id = ? AND storage_key = ''").run(key, a.id, orgId);
+    host.sqlite
+      .prepare(
+        "UPDATE attachments SET storage_key = ?, thumbnail_key = coalesce(thumbnail_key, ?) WHERE id = ? AND org_id = ? AND storage_key = ''",
+      )
+      .run(key, thumbKey, a.id, orgId);
     touched.tables.add('attachments');
   });
   return key;

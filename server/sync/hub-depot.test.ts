@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { download, upload } from '../attachments/test-helpers.js';
+import { download, png, upload } from '../attachments/test-helpers.js';
 import { setupCodeFor } from '../auth/setup-code.js';
 import { startTestHub, type TestHub, type TestOrg } from '../hub/testing.js';
 import { startTestHost, type TestHost } from '../testing/harness.js';
@@ -226,6 +226,19 @@ describe('two depots and a hub', () => {
     const down = (await b.host.metrics.syncBytes.get()).values.find((v) => v.labels.direction === 'down')?.value ?? 0;
     expect((await download(b, bAdmin, `/attachments/${att.id}/content?variant=original`)).status).toBe(200);
     expect((await b.host.metrics.syncBytes.get()).values.find((v) => v.labels.direction === 'down')?.value).toBe(down);
+  });
+
+  it('when B first asks for the preview of an image made at A, then the file is fetched and B makes its own thumbnail', async () => {
+    const wo = await createVia(a, world, { title: 'Cabinet photo' });
+    const up = await upload(a, world.tokens.admin, wo.id, await png(1200, 800), { kind: 'document', fileName: 'cabinet.png' });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const att = up.body as { id: string };
+    await syncNow(a, world.tokens.admin);
+    await syncNow(b, bAdmin);
+    const thumb = await download(b, bAdmin, `/attachments/${att.id}/thumbnail`);
+    expect([thumb.status, thumb.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect(thumb.bytes.length).toBeLessThan(60_000);
+    expect(b.host.sqlite.prepare('SELECT thumbnail_key FROM attachments WHERE id = ?').pluck().get(att.id)).toMatch(/-thumb\.jpg$/);
   });
 
   it('when B opens an attachment whose file never reached the hub, then it is a clear 404 and nothing is kept', async () => {

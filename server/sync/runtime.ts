@@ -71,7 +71,7 @@ export class SyncRuntime {
     if (!state) return false;
     const bytes = await new HubClient(state.hubUrl, state.credential, this.clientOptions).getBlob(a.sha256);
     if (!bytes) return false;
-    keepFetched(this.host, orgId, a, bytes);
+    await keepFetched(this.host, orgId, a, bytes);
     return true;
   }
 
