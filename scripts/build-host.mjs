@@ -20,7 +20,7 @@ export const ENTRIES = {
   'bare-host': 'bench/bare-host.ts',
   simulate: 'server/telemetry/simulator/cli.ts',
   // The organization's hub (PostgreSQL), `npm run hub`; its migrations go to dist/host/hub-migrations.
-  hub: 'server/hub/cli.ts',
+  hub: 'server/org-view/hub-cli.ts',
   // A hub and two depots on one machine, `npm run demo:sync`.
   'demo-sync': 'server/demo-sync/cli.ts',
   // The report worker thread (server/reports/jobs/spawn.ts loads it from beside the host bundle).

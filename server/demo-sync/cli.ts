@@ -19,6 +19,7 @@ export function banner(demo: SyncDemo): string {
     depotLine(a),
     depotLine(b),
     `  Hub: ${demo.hub.url}/hub/v1/openapi.json   hub admin ${demo.hub.signIn.email} / ${demo.hub.signIn.password}`,
+    `  Managers' view across both depots: ${demo.hub.url}/   (sign in as the hub admin)`,
     `  Set up in ${demo.steps.reduce((s, x) => s + x.seconds, 0).toFixed(1)} s: ${demo.steps.map((s) => `${s.short} ${s.seconds.toFixed(1)} s`).join(', ')}.`,
     "  Change a work order on one depot and open it on the other: the header shows each depot's sync state,",
     '  Settings → Sync shows refusals and conflicts. Ctrl+C stops everything.',

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { hostCommand, startChild, type RunningChild } from '../child-host/spawn.js';
 import { startLocalHub, type LocalHub } from '../hub/try-locally.js';
+import { HUB_FEATURES } from '../hub/app.js';
+import { orgViewFeature } from '../org-view/routes.js';
 import { DEMO_PASSWORDS } from '../seed/catalog-people.js';
 import { seedDemo } from '../seed/seed.js';
 
@@ -105,7 +107,7 @@ export async function startSyncDemo(opts: SyncDemoOptions = {}): Promise<SyncDem
       seedDemo({ dataDir: dirA, size: 'small', seed: 2026, force: false, ...(opts.workOrders ? { workOrders: opts.workOrders } : {}) }),
     );
     const local = await step('Starting the hub on a throwaway PostgreSQL cluster', 'hub', () =>
-      startLocalHub({ port: opts.hubPort ?? 0, codes: 2 }),
+      startLocalHub({ port: opts.hubPort ?? 0, codes: 2, features: [...HUB_FEATURES, orgViewFeature()] }),
     );
     hub = local;
     const hubUrl = local.url;

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { AppError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { CreateOrgInput } from './accounts/contract.js';
 import { createOrg } from './accounts/service.js';
 import { migrateHub } from './db/migrate.js';
@@ -10,6 +9,8 @@ import { createHubPool } from './db/pool.js';
 import { DEFAULT_HUB_CONFIG } from './deps.js';
 import { issueCodesAsAdmin } from './enrolment/service.js';
 import { startHub } from './serve.js';
+import { HUB_FEATURES } from './app.js';
+import type { HubFeature } from './http/route.js';
 import { tryLocally } from './try-locally.js';
 
 const USAGE = `Usage:
@@ -45,7 +46,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * The hub's command line. `features` are the hub's routes; the entry that runs it
+ * (server/org-view/hub-cli.ts) adds the managers' view, which this folder may not import.
+ */
+export async function main(argv: string[], features: HubFeature[] = HUB_FEATURES): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -67,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  if (values['local-cluster']) return tryLocally(values.port);
+  if (values['local-cluster']) return tryLocally(values.port, features);
   const databaseUrl = values['database-url'] ?? process.env.DEPOTDESK_HUB_DATABASE_URL;
   if (!databaseUrl) fail('--database-url is required.');
   const command = positionals[0] ?? 'serve';
@@ -128,20 +133,10 @@ async function main(argv: string[]): Promise<void> {
     host: values.host ?? '127.0.0.1',
     ...(appDatabaseUrl ? { appDatabaseUrl } : {}),
     ...(tls ? { tls } : {}),
+    features,
   });
   console.error(`DepotDesk hub listening on ${hub.url}\n  API: ${hub.url}/hub/v1/openapi.json`);
   const stop = () => void hub.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-// Bundled, every module shares the bundle's import.meta.url, so the build names the entry in
-// DEPOTDESK_BUNDLE_ENTRY; from source, compare with argv[1]. Importing this file never runs main().
-const bundledAs = process.env.DEPOTDESK_BUNDLE_ENTRY;
-const isEntry = bundledAs ? bundledAs === 'hub' : Boolean(process.argv[1]) && import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
-if (isEntry) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof AppError ? err.message : `The hub failed: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exit(1);
-  });
 }

@@ -6,6 +6,7 @@ import { createHubPool } from './db/pool.js';
 import { issueEnrolmentCode } from './enrolment/service.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { startHub } from './serve.js';
+import type { HubFeature } from './http/route.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,7 +25,7 @@ export interface LocalHub {
  * admin and `codes` enrolment codes, so depots can join without anyone calling the hub's API by hand.
  * Used by `npm run hub -- --local-cluster` and `npm run demo:sync`.
  */
-export async function startLocalHub(opts: { port: number; codes: number }): Promise<LocalHub> {
+export async function startLocalHub(opts: { port: number; codes: number; features?: HubFeature[] }): Promise<LocalHub> {
   const cluster: LocalCluster = await startLocalCluster();
   // However the process ends, the cluster's postgres must not outlive it.
   const onExit = () => cluster.stop();
@@ -48,7 +49,13 @@ export async function startLocalHub(opts: { port: number; codes: number }): Prom
       await pool.end();
     }
     const appDatabaseUrl = await createAppLogin(cluster.url);
-    const hub = await startHub({ databaseUrl: cluster.url, appDatabaseUrl, port: opts.port, host: '127.0.0.1' });
+    const hub = await startHub({
+      databaseUrl: cluster.url,
+      appDatabaseUrl,
+      port: opts.port,
+      host: '127.0.0.1',
+      ...(opts.features ? { features: opts.features } : {}),
+    });
     return {
       url: hub.url,
       clusterDir: cluster.dir,
@@ -68,14 +75,15 @@ export async function startLocalHub(opts: { port: number; codes: number }): Prom
 }
 
 /** `npm run hub -- --local-cluster [--port P]`: prints what a newcomer needs and serves until Ctrl+C. */
-export async function tryLocally(portOption: string | undefined): Promise<void> {
+export async function tryLocally(portOption: string | undefined, features?: HubFeature[]): Promise<void> {
   const port = portOption === undefined ? 4500 : Number(portOption);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${portOption}".`);
-  const hub = await startLocalHub({ port, codes: 2 });
+  const hub = await startLocalHub({ port, codes: 2, ...(features ? { features } : {}) });
   console.error(
     [
       `DepotDesk hub listening on ${hub.url} (a throwaway PostgreSQL cluster in ${hub.clusterDir}, deleted on Ctrl+C)`,
       `  hub admin: ${hub.admin.email} / ${hub.admin.password}   API: ${hub.url}/hub/v1/openapi.json`,
+      `  managers' view: ${hub.url}/ (sign in as the hub admin)`,
       `  enrolment codes (one depot each, valid 24 h): ${hub.codes.join('  ')}`,
       `  In a depot's console: Settings → Sync → hub address ${hub.url} and one code.`,
     ].join('\n'),

@@ -6,7 +6,7 @@ const WORK_ORDER_TYPES = ['corrective', 'preventive', 'inspection', 'installatio
 
 /** GET /reports/kpis: the KpiReport of server/reports/kpi-types.ts with ISO times (zod only: the console bundles it). */
 
-const MAX_SPAN_DAYS = 800;
+export const MAX_SPAN_DAYS = 800;
 
 export const KpiFiltersSchema = z.strictObject({
   depotId: Id.optional(),

@@ -4,7 +4,7 @@ import { taskTemplates, workOrders } from '../../db/schema/index.js';
 import type { Ctx } from '../core/context.js';
 import { mutate, type Writer } from '../core/mutate.js';
 import { findLive } from '../core/tombstone.js';
-import { numberPrefix } from '../depots/home.js';
+import { homeDepot, numberPrefix } from '../depots/home.js';
 import { ConflictError, type FieldError } from '../errors.js';
 import { ChecklistSchema, RequiredSkillSchema } from './contract-domain.js';
 import type { AssignmentInput, CreateWorkOrderInput, UpdateWorkOrderInput, WorkOrderDto } from './contract.js';
@@ -85,7 +85,8 @@ export function createWorkOrder(ctx: Ctx, input: CreateWorkOrderInput): WorkOrde
       type: type!,
       priority: priority!,
       status: 'NEW',
-      depotId: team?.depotId ?? location?.depotId ?? null,
+      // Work with no team or place of its own belongs to the depot that took it (its number says so too).
+      depotId: team?.depotId ?? location?.depotId ?? homeDepot(ctx)?.id ?? null,
       locationId: input.locationId ?? null,
       assetId: input.assetId ?? null,
       projectId: input.projectId ?? phase?.projectId ?? null,

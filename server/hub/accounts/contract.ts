@@ -27,3 +27,54 @@ export const CreateOrgInput = z.strictObject({
   adminPassword: z.string().min(10, 'at least 10 characters').max(1024),
 });
 export type CreateOrgInput = z.infer<typeof CreateOrgInput>;
+
+export const HUB_ROLES = ['admin', 'manager'] as const;
+
+/** The signed-in account (GET /auth/me): what the managers' console shows and which pages it offers. */
+export const MeAnswer = z.strictObject({
+  accountId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(HUB_ROLES),
+  org: z.strictObject({ id: z.string(), name: z.string(), slug: z.string() }),
+  expiresAt: z.string().meta({ description: 'ISO-8601: when this session ends' }),
+});
+export type MeAnswer = z.infer<typeof MeAnswer>;
+
+export const AccountView = z.strictObject({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(HUB_ROLES),
+  active: z.boolean(),
+  createdAt: z.string(),
+  /** The newest sign-in, or null if never. */
+  lastSignInAt: z.string().nullable(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const AccountList = z.strictObject({ items: z.array(AccountView) });
+
+/** A hub admin adds an account to their org; the password is set by the admin and told to the person. */
+export const CreateAccountRequest = z.strictObject({
+  email: z.email().max(254),
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(HUB_ROLES),
+  password: z.string().min(10, 'at least 10 characters').max(1024),
+});
+export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
+
+/** Change a role, disable or enable, or set a new password. Disabling ends the account's sessions. */
+export const UpdateAccountRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: z.enum(HUB_ROLES).optional(),
+    active: z.boolean().optional(),
+    password: z.string().min(10, 'at least 10 characters').max(1024).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one of name, role, active, password' });
+export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequest>;
+
+export const AccountIdParams = z.strictObject({ id: z.uuid() });
+
+export const RenameOrgRequest = z.strictObject({ name: z.string().trim().min(1).max(200) });

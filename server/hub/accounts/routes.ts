@@ -1,8 +1,18 @@
 import { AppError } from '../../errors.js';
 import { defineHubRoute, type HubFeature } from '../http/route.js';
 import { attemptsLimiter } from '../http/rate-limit.js';
-import { LoginAnswer, LoginRequest } from './contract.js';
-import { login } from './service.js';
+import {
+  AccountIdParams,
+  AccountList,
+  AccountView,
+  CreateAccountRequest,
+  LoginAnswer,
+  LoginRequest,
+  MeAnswer,
+  RenameOrgRequest,
+  UpdateAccountRequest,
+} from './contract.js';
+import { createAccount, listAccounts, login, logout, me, renameOrg, updateAccount } from './service.js';
 
 const loginRoute = defineHubRoute({
   method: 'post',
@@ -22,4 +32,74 @@ const loginRoute = defineHubRoute({
   },
 });
 
-export const accountsFeature: HubFeature = { name: 'accounts', routes: [loginRoute] };
+const meRoute = defineHubRoute({
+  method: 'get',
+  path: '/auth/me',
+  summary: 'The signed-in hub account, its role and its organization',
+  tag: 'accounts',
+  access: 'account',
+  response: MeAnswer,
+  handler: ({ deps, auth }) => me(deps.pool, auth),
+});
+
+const logoutRoute = defineHubRoute({
+  method: 'post',
+  path: '/auth/logout',
+  summary: 'Sign out: this token is refused from now on',
+  tag: 'accounts',
+  access: 'account',
+  response: null,
+  handler: ({ deps, auth }) => logout(deps.pool, deps.now(), auth),
+});
+
+const listRoute = defineHubRoute({
+  method: 'get',
+  path: '/accounts',
+  summary: "The org's hub accounts (admins only)",
+  tag: 'accounts',
+  access: 'admin',
+  response: AccountList,
+  handler: async ({ deps, auth }) => ({ items: await listAccounts(deps.pool, auth.orgId) }),
+});
+
+const createRoute = defineHubRoute({
+  method: 'post',
+  path: '/accounts',
+  summary: 'Add a hub account (admin or manager) to the org (admins only)',
+  tag: 'accounts',
+  access: 'admin',
+  body: CreateAccountRequest,
+  response: AccountView,
+  errors: [409],
+  handler: ({ deps, auth, body }) => createAccount(deps.pool, auth.orgId, deps.now(), body),
+});
+
+const updateRoute = defineHubRoute({
+  method: 'patch',
+  path: '/accounts/:id',
+  summary:
+    'Rename, change the role of, disable or enable an account, or set its password (admins only); ends its sessions when it loses access',
+  tag: 'accounts',
+  access: 'admin',
+  params: AccountIdParams,
+  body: UpdateAccountRequest,
+  response: AccountView,
+  errors: [409],
+  handler: ({ deps, auth, params, body }) => updateAccount(deps.pool, auth.orgId, deps.now(), params.id, body),
+});
+
+const renameOrgRoute = defineHubRoute({
+  method: 'patch',
+  path: '/org',
+  summary: 'Rename the organization (admins only)',
+  tag: 'accounts',
+  access: 'admin',
+  body: RenameOrgRequest,
+  response: null,
+  handler: ({ deps, auth, body }) => renameOrg(deps.pool, auth.orgId, body.name),
+});
+
+export const accountsFeature: HubFeature = {
+  name: 'accounts',
+  routes: [loginRoute, meRoute, logoutRoute, listRoute, createRoute, updateRoute, renameOrgRoute],
+};

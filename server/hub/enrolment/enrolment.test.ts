@@ -71,7 +71,15 @@ describe('npm run hub -- issue-code', () => {
       new Promise<{ code: number; out: string; err: string }>((resolve) => {
         execFile(
           process.execPath,
-          ['--import', 'tsx', path.join(import.meta.dirname, '../cli.ts'), 'issue-code', '--database-url', t.db.url, ...args],
+          [
+            '--import',
+            'tsx',
+            path.join(import.meta.dirname, '../../org-view/hub-cli.ts'),
+            'issue-code',
+            '--database-url',
+            t.db.url,
+            ...args,
+          ],
           { encoding: 'utf8' },
           (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
         );

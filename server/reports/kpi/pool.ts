@@ -45,7 +45,14 @@ export class KpiPool {
   readonly stats = { computed: 0, cacheHits: 0, coalesced: 0 };
 
   constructor(private readonly host: Host) {
-    this.lastChange = host.sqlite.prepare('SELECT coalesce(max(seq), 0) FROM mutations WHERE org_id = ?').pluck();
+    // Pulled pages write no `mutations` row and come through this same connection (so data_version
+    // stays put): the pull cursor is what moves when another depot's work arrives.
+    this.lastChange = host.sqlite
+      .prepare(
+        `SELECT coalesce((SELECT max(seq) FROM mutations WHERE org_id = @org), 0) || ':' ||
+                coalesce((SELECT pull_cursor FROM sync_state WHERE org_id = @org), 0)`,
+      )
+      .pluck();
   }
 
   async compute(q: KpiQuery): Promise<KpiResult> {
@@ -96,7 +103,7 @@ export class KpiPool {
    * connections committed (data_version moves only for those), so any change starts a new entry.
    */
   private version(orgId: string): string {
-    return `${this.host.sqlite.pragma('data_version', { simple: true }) as number}:${this.lastChange.get(orgId) as number}`;
+    return `${this.host.sqlite.pragma('data_version', { simple: true }) as number}:${this.lastChange.get({ org: orgId }) as string}`;
   }
 
   private remember(key: string, entry: Entry): void {

@@ -59,7 +59,7 @@ export interface ChildHandle {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 }
 
-const BUNDLES: Record<string, string> = { 'server/start.ts': 'dist/host/start.js', 'server/hub/cli.ts': 'dist/host/hub.js' };
+const BUNDLES: Record<string, string> = { 'server/start.ts': 'dist/host/start.js', 'server/org-view/hub-cli.ts': 'dist/host/hub.js' };
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -402,7 +402,7 @@ export class HubProcess {
 
   private async launch(): Promise<void> {
     const h = spawnEntry(
-      'server/hub/cli.ts',
+      'server/org-view/hub-cli.ts',
       ['--database-url', this.databaseUrl, '--app-database-url', this.appDatabaseUrl, '--port', '0'],
       {},
     );
@@ -424,7 +424,7 @@ export class HubProcess {
   async createOrg(name: string): Promise<HubOrg> {
     const email = `hub-admin-${randomBytes(3).toString('hex')}@example.test`;
     const password = `hub-admin-${randomBytes(8).toString('hex')}`;
-    const h = spawnEntry('server/hub/cli.ts', ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email], {
+    const h = spawnEntry('server/org-view/hub-cli.ts', ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email], {
       DEPOTDESK_HUB_ADMIN_PASSWORD: password,
     });
     const m = await h.waitFor(/\{"orgId":"([0-9a-f-]+)"/);
