@@ -115,13 +115,18 @@ describe("the managers' view", () => {
   });
 
   it('when work changes at a depot, then the next overview includes it without a restart', async () => {
-    const before = (await hub.call('GET', `/hub/v1/org/overview?${q(PERIOD)}`, { token: org.token })).body;
+    // A period that takes in the depots' 12:00; the hub's clock does not move, so only the new work can change the answer.
+    const today = q({ from: PERIOD.from, to: '2026-11-16T13:00:00.000Z' });
+    const before = (await hub.call('GET', `/hub/v1/org/overview?${today}`, { token: org.token })).body;
     await b.api('POST', '/api/v1/work-orders', { token: bAdmin, body: { title: 'Fence down', type: 'corrective', priority: 'low' } });
     await syncNow(b, bAdmin);
-    const after = (await hub.call('GET', `/hub/v1/org/overview?${q(PERIOD)}`, { token: org.token })).body;
+    const after = (await hub.call('GET', `/hub/v1/org/overview?${today}`, { token: org.token })).body;
     expect(after.replica.version).toBeGreaterThan(before.replica.version);
     expect(after.depots[1].openNow).toBe(before.depots[1].openNow + 1);
     expect(after.combined.openNow).toBe(before.combined.openNow + 1);
+    // The KPI cache is keyed on the replica's pull cursor too: pulled work is never hidden behind a cached answer.
+    expect(after.depots[1].summary.created).toBe(before.depots[1].summary.created + 1);
+    expect(after.combined.created).toBe(before.combined.created + 1);
   });
 
   it('when one depot is chosen, then its full report and its open work on the map are only its own', async () => {
