@@ -76,5 +76,5 @@ export function filtersText(filters: KpiFilters, names: Record<string, string> =
     const v = filters[key];
     if (v) out.push(`${label[key]}: ${names[v] ?? v}`);
   }
-  return out.length ? out.join(' · ') : 'none (whole depot)';
+  return out.length ? out.join(' · ') : 'none (all depots)';
 }
