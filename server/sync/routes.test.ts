@@ -71,10 +71,18 @@ describe('depot sync routes', () => {
     }
   });
 
-  it('when a dispatcher tries to join, pause or leave, then 403 and nothing changes', async () => {
-    for (const path of ['/api/v1/sync/enrol', '/api/v1/sync/pause', '/api/v1/sync/leave', '/api/v1/sync/resnapshot']) {
-      const res = await t.api('POST', path, { token: world.tokens.dispatcher, body: { hubUrl, code: 'good-code-0000' } });
-      expect(res.status, path).toBe(403);
+  it('when a dispatcher, technician or viewer tries to join, pause, leave, re-snapshot or check rows, then 403 and nothing changes', async () => {
+    for (const path of [
+      '/api/v1/sync/enrol',
+      '/api/v1/sync/pause',
+      '/api/v1/sync/leave',
+      '/api/v1/sync/resnapshot',
+      '/api/v1/sync/drift-check',
+    ]) {
+      for (const role of ['dispatcher', 'tech1', 'viewer'] as const) {
+        const res = await t.api('POST', path, { token: world.tokens[role], body: { hubUrl, code: 'good-code-0000' } });
+        expect(res.status, `${role} ${path}`).toBe(403);
+      }
     }
     expect(enrolments).toHaveLength(0);
   });
