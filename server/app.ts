@@ -55,6 +55,9 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
         req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactSecrets(req.url) }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      // A line per request is for debugging (--log-level debug); at the default level the terminal keeps
+      // the start-up banner and what went wrong: a server error is logged at error, whatever the level.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'debug'),
     }),
   );
   app.use((req, res, next) => {

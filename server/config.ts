@@ -47,6 +47,22 @@ export function defaultDataDir(): string {
   return path.join(os.homedir(), '.depotdesk');
 }
 
+/** Where each setting comes from, as a person typed it: an error names these, not the config key. */
+const SOURCES: Partial<Record<keyof Config, string>> = {
+  dataDir: '--data-dir / DEPOTDESK_DATA_DIR',
+  port: '--port / DEPOTDESK_PORT',
+  host: '--host / DEPOTDESK_HOST',
+  lanPort: '--lan-port / DEPOTDESK_LAN_PORT',
+  logLevel: '--log-level / DEPOTDESK_LOG_LEVEL',
+  bodyLimitBytes: 'DEPOTDESK_BODY_LIMIT_BYTES',
+  sessionTtlHours: 'DEPOTDESK_SESSION_TTL_HOURS',
+  loginAttemptsPerMinute: 'DEPOTDESK_LOGIN_ATTEMPTS_PER_MINUTE',
+  loginFailuresPerAddressPerMinute: 'DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE',
+  backupDir: '--backup-dir / DEPOTDESK_BACKUP_DIR',
+  hlcMaxDriftMs: 'DEPOTDESK_HLC_MAX_DRIFT_MS',
+  replayHorizonDays: 'DEPOTDESK_REPLAY_HORIZON_DAYS',
+};
+
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const { values } = parseArgs({
     args: argv,
@@ -82,7 +98,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const given = (raw as Record<string, unknown>)[key];
+      return `  ${SOURCES[key as keyof Config] ?? key}: ${i.message}${typeof given === 'string' ? ` (given "${given}")` : ''}`;
+    });
     throw new Error(`Invalid DepotDesk configuration:\n${lines.join('\n')}`);
   }
   return {

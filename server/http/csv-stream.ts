@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import type { HandlerInput, AnyRoute } from './route.js';
 import { parsePart } from './route.js';
@@ -57,8 +57,25 @@ export async function streamCsv(route: AnyRoute, input: Input, rawQuery: unknown
     }
     let chunk = '';
     for (const row of page.items) chunk += csvLine(columns!.map((c) => pick(row, c)));
-    if (chunk && !res.write(chunk) && !closed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (chunk && !res.write(chunk) && !closed) await drainedOrClosed(res);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && !closed);
   res.end();
+}
+
+/**
+ * Resolves when the socket can take more, or is gone; removes both listeners either way. (A race of
+ * two `once` promises left the loser's listeners behind on every wait, so a slow client on a large
+ * export piled them up to a MaxListenersExceededWarning.)
+ */
+export function drainedOrClosed(res: EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -5,6 +5,23 @@ import { startTestHost, type TestHost } from '../testing/harness.js';
 import { seedWorld, workOrderAt, type World } from '../work-orders/fixtures.js';
 import { bulkWorkOrders } from '../reports/test-data.js';
 import { csvCell, csvLine } from './csv-format.js';
+import { drainedOrClosed } from './csv-stream.js';
+import { EventEmitter } from 'node:events';
+
+describe('csv back-pressure', () => {
+  it('when a slow client makes an export wait many times, then no listener is left behind after each wait', async () => {
+    const res = new EventEmitter();
+    for (let i = 0; i < 50; i++) {
+      const waited = drainedOrClosed(res);
+      res.emit('drain');
+      await waited;
+    }
+    const closed = drainedOrClosed(res);
+    res.emit('close');
+    await closed;
+    expect(res.listenerCount('drain') + res.listenerCount('close') + res.listenerCount('error')).toBe(0);
+  });
+});
 
 describe('csv cells', () => {
   it('when a value has commas, quotes or line breaks, then it is quoted per RFC 4180', () => {
