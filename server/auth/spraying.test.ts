@@ -48,6 +48,8 @@ describe('configuration', () => {
   it('when DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE is set, then the limit follows it; unset, it is 30', () => {
     expect(loadConfig([], { DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE: '12' }).loginFailuresPerAddressPerMinute).toBe(12);
     expect(loadConfig([], {}).loginFailuresPerAddressPerMinute).toBe(30);
-    expect(() => loadConfig([], { DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE: '0' })).toThrow(/loginFailuresPerAddressPerMinute/);
+    expect(() => loadConfig([], { DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE: '0' })).toThrow(
+      /DEPOTDESK_LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE: Too small/,
+    );
   });
 });

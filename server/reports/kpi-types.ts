@@ -77,8 +77,9 @@ export interface KpiSummary {
   /** Open at T and past its resolution due time at T (work on hold judged when it was held). */
   overdue: number;
   /**
-   * Over work completed in the period that was on site: planned = durationMin; actual = first
-   * ON_SITE → COMPLETED minus wall-clock time ON_HOLD in between, rounded to minutes.
+   * Over work completed in the period that was on site: planned = durationMin; actual = time spent
+   * ON_SITE up to the completion (every stretch from arriving to the next status change: holds,
+   * travel and the wait after a rejected closure are not counted), rounded to minutes.
    */
   plannedMin: number;
   actualMin: number;

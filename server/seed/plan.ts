@@ -75,9 +75,18 @@ const LIVE_TARGETS: [WorkOrderStatus, number][] = [
   ['SCHEDULED', 10],
 ];
 
+/** A planned window: the job's duration with the slack a dispatcher leaves for travel and overruns, in quarter hours. */
+export function windowMin(durationMin: number): number {
+  return Math.ceil((durationMin * 1.25 + 15) / 15) * 15;
+}
+
 export class Planner {
   private readonly jobs: Job[];
   private readonly dispatchers: SeedUser[];
+  /** Each technician's planned windows, by local day number: dispatchers do not double-book a crew. */
+  private readonly booked = new Map<string, Map<number, [number, number][]>>();
+  /** The job each story was written for (a live story re-crewed after its shift needs it). */
+  private readonly jobOf = new WeakMap<WoPlan, Job>();
 
   /** Materials are booked only on recent jobs, so the seeded stock levels stay believable. */
   constructor(
@@ -164,12 +173,85 @@ export class Planner {
     return { kind: 'create', input };
   }
 
-  private technicianFor(job: Job): SeedUser {
+  private qualifiedFor(job: Job): SeedUser[] {
     const team = this.catalog.teams[job.template.spec.team];
     const qualified = team.technicians.filter((t) =>
       job.template.spec.skills.every(([key, min]) => (this.catalog.levels.get(t.id)?.get(key) ?? 0) >= min),
     );
-    return this.prng.pick(qualified.length ? qualified : team.technicians);
+    return qualified.length ? qualified : team.technicians;
+  }
+
+  private isFree(techId: string, start: number, end: number): boolean {
+    const days = this.booked.get(techId);
+    if (!days) return true;
+    for (let d = Math.floor(start / DAY); d <= Math.floor(end / DAY); d++) {
+      for (const [s, e] of days.get(d) ?? []) if (s < end && start < e) return false;
+    }
+    return true;
+  }
+
+  private unbook(techId: string, start: number, end: number): void {
+    const days = this.booked.get(techId);
+    for (let d = Math.floor(start / DAY); d <= Math.floor(end / DAY); d++) {
+      const list = days?.get(d);
+      const i = list?.findIndex(([s, e]) => s === start && e === end) ?? -1;
+      if (list && i >= 0) list.splice(i, 1);
+    }
+  }
+
+  /**
+   * A live story shifted to now keeps its crew if that crew is free then; else a free qualified
+   * colleague takes it over (every step that crew took moves to them), as a dispatcher would.
+   */
+  private rebook(plan: WoPlan, input: Extract<Action, { kind: 'assign' }>['input'], shift: number, force: boolean): boolean {
+    const start = Date.parse(input.plannedStart);
+    const end = Date.parse(input.plannedEnd);
+    this.unbook(input.assigneeId, start, end);
+    const job = this.jobOf.get(plan);
+    if (!this.isFree(input.assigneeId, start + shift, end + shift) && job) {
+      const other = this.prng.sample(this.qualifiedFor(job), 99).find((t) => this.isFree(t.id, start + shift, end + shift));
+      if (!other && !force) return false;
+      if (other) {
+        for (const step of plan.steps) if (step.actorId === input.assigneeId) step.actorId = other.id;
+        input.assigneeId = other.id;
+      }
+    }
+    this.book(input.assigneeId, start + shift, end + shift);
+    return true;
+  }
+
+  private book(techId: string, start: number, end: number): void {
+    let days = this.booked.get(techId);
+    if (!days) this.booked.set(techId, (days = new Map()));
+    for (let d = Math.floor(start / DAY); d <= Math.floor(end / DAY); d++) {
+      const list = days.get(d);
+      if (list) list.push([start, end]);
+      else days.set(d, [[start, end]]);
+    }
+  }
+
+  /**
+   * A qualified technician free for the window, trying later slots as a dispatcher would (the same
+   * day a few hours on, then following working days); an emergency takes whoever is qualified at once,
+   * double-booked if it must be (that clash is real and the planning rules show it).
+   */
+  private assignFor(job: Job, start: number, urgent: boolean): { tech: SeedUser; start: number; end: number } {
+    const candidates = this.qualifiedFor(job);
+    const qualified = this.prng.sample(candidates, candidates.length);
+    const length = windowMin(job.template.spec.durationMin) * MIN;
+    const tries = urgent
+      ? [start, start + 30 * MIN, start + HOUR]
+      : [start, start + 2 * HOUR, start + 4 * HOUR, ...[1, 2, 3, 4, 5].map((d) => this.time.slotAfter(start, d, this.prng))];
+    for (const at of tries) {
+      const tech = qualified.find((t) => this.isFree(t.id, at, at + length));
+      if (tech) {
+        this.book(tech.id, at, at + length);
+        return { tech, start: at, end: at + length };
+      }
+    }
+    const tech = qualified[0]!;
+    this.book(tech.id, start, start + length);
+    return { tech, start, end: start + length };
   }
 
   /** A whole story starting at `reportedAt`; `force` makes the rare branches happen (for live orders). */
@@ -177,6 +259,7 @@ export class Planner {
     const { prng, time } = this;
     const plan: WoPlan = { woId: null, steps: [], broken: false };
     const { job, site, priority, urgent } = this.pickJob();
+    this.jobOf.set(plan, job);
     const spec = job.template.spec;
     let t = urgent ? reportedAt : time.snapToWorking(reportedAt, prng);
     const add = (at: number, actorId: string, action: Action) => {
@@ -194,9 +277,8 @@ export class Planner {
       });
       return plan;
     }
-    const tech = this.technicianFor(job);
     const teamId = this.catalog.teams[spec.team].id;
-    const late = prng.chance(0.1);
+    const late = prng.chance(0.07);
     let plannedStart: number;
     let assignAt = t;
     if (urgent) {
@@ -209,12 +291,13 @@ export class Planner {
         plannedStart = time.snapToWorking(t + prng.int(45, 180) * MIN, prng);
       } else {
         // Working days ahead, within what the SLA allows (the late ones below are what breach).
+        // Planned work is raised a few working days before it is due (as a maintenance plan generates it).
         const lead = planned
           ? priority === 'high'
-            ? prng.int(0, 3)
+            ? prng.int(0, 1)
             : priority === 'medium'
-              ? prng.int(1, 7)
-              : prng.int(2, 14)
+              ? prng.int(1, 2)
+              : prng.int(1, 4)
           : priority === 'medium'
             ? prng.int(0, 1)
             : prng.int(1, 4);
@@ -223,7 +306,10 @@ export class Planner {
       }
       assignAt = t;
     }
-    const plannedEnd = plannedStart + spec.durationMin * MIN;
+    const booking = this.assignFor(job, plannedStart, urgent);
+    const tech = booking.tech;
+    plannedStart = booking.start;
+    const plannedEnd = booking.end;
     add(assignAt, dispatcher, {
       kind: 'assign',
       input: {
@@ -256,22 +342,33 @@ export class Planner {
       add(t + prng.int(5, 30) * MIN, tech.id, { kind: 'transition', to: 'ON_HOLD', reason: 'Vehicle off the road' });
       add(t + prng.int(2, 24) * HOUR, tech.id, { kind: 'transition', to: 'DISPATCHED' });
     }
-    add(urgent ? t + prng.int(2, 8) * MIN + (late ? delay : 0) : Math.max(t, plannedStart + delay) - prng.int(0, 20) * MIN, tech.id, {
-      kind: 'transition',
-      to: 'EN_ROUTE',
-    });
-    add(t + prng.int(10, 45) * MIN, tech.id, { kind: 'transition', to: 'ON_SITE' });
+    // The crew leaves about a journey before the planned start, so it arrives near it.
+    const journey = prng.int(10, 40) * MIN;
+    add(
+      urgent ? t + prng.int(2, 8) * MIN + (late ? delay : 0) : Math.max(t, plannedStart + delay - journey - prng.int(0, 10) * MIN),
+      tech.id,
+      {
+        kind: 'transition',
+        to: 'EN_ROUTE',
+      },
+    );
+    add(t + journey + prng.int(-5, 10) * MIN, tech.id, { kind: 'transition', to: 'ON_SITE' });
     if (force.hold || prng.chance(0.06)) {
       add(t + prng.int(15, 60) * MIN, tech.id, { kind: 'transition', to: 'ON_HOLD', reason: prng.pick(HOLD_REASONS) });
       add(time.snapToWorking(t + prng.int(3, 96) * HOUR, prng), tech.id, { kind: 'transition', to: 'ON_SITE' });
     }
-    const answers = () => {
-      for (const item of job.template.checklist) {
-        if (!item.required && !prng.chance(0.6)) continue;
-        add(t + prng.int(2, 12) * MIN, tech.id, { kind: 'answer', itemId: item.id, value: answerFor(prng, item) });
-      }
-    };
-    answers();
+    // The job takes about its template's duration; checklist readings are taken during it, not after.
+    const work = () => Math.max(10, Math.round(prng.around(spec.durationMin, spec.durationMin * 0.3))) * MIN;
+    const workMs = work();
+    const started = t;
+    const answered = job.template.checklist.filter((item) => item.required || prng.chance(0.6));
+    answered.forEach((item, i) =>
+      add(started + Math.round(((i + 1) * workMs) / (answered.length + 2)), tech.id, {
+        kind: 'answer',
+        itemId: item.id,
+        value: answerFor(prng, item),
+      }),
+    );
     if (t >= this.materialsFrom && prng.chance(0.3)) {
       const team = TEAMS.find((x) => x.key === spec.team);
       const sku = team ? prng.pick(team.parts) : undefined;
@@ -284,17 +381,17 @@ export class Planner {
           quantity: prng.int(1, 2),
         });
     }
-    const work = () => Math.max(10, Math.round(prng.around(spec.durationMin, spec.durationMin * 0.5))) * MIN;
-    if (job.template.spec.requiresSignature) add(t + work(), tech.id, { kind: 'sign', signerName: prng.pick(SIGNERS) });
-    add(t + (job.template.spec.requiresSignature ? prng.int(1, 5) * MIN : work()), tech.id, { kind: 'transition', to: 'COMPLETED' });
+    if (job.template.spec.requiresSignature)
+      add(started + workMs - prng.int(2, 5) * MIN, tech.id, { kind: 'sign', signerName: prng.pick(SIGNERS) });
+    add(started + workMs, tech.id, { kind: 'transition', to: 'COMPLETED' });
     const supervisor = prng.pick(this.catalog.supervisors).id;
-    if (prng.chance(0.04)) {
-      add(time.snapToWorking(t + prng.int(30, 30 * 60) * MIN, prng), supervisor, {
+    if (prng.chance(0.025)) {
+      add(time.snapToWorking(t + prng.int(30, 6 * 60) * MIN, prng), supervisor, {
         kind: 'closure',
         decision: 'rejected',
         comment: 'Checklist readings missing; please go back and complete them.',
       });
-      add(time.snapToWorking(t + prng.int(1, 20) * HOUR, prng), tech.id, { kind: 'transition', to: 'EN_ROUTE' });
+      add(time.snapToWorking(t + prng.int(1, 4) * HOUR, prng), tech.id, { kind: 'transition', to: 'EN_ROUTE' });
       add(t + prng.int(10, 45) * MIN, tech.id, { kind: 'transition', to: 'ON_SITE' });
       add(t + work() / 2, tech.id, { kind: 'transition', to: 'COMPLETED' });
     }
@@ -312,14 +409,13 @@ export class Planner {
     plan.steps.push({ at: reported, actorId: dispatcher, action: this.createAction(job, site, priority, plannedAt), plan });
     const assignAt = reported + prng.int(5, 240) * MIN;
     if (prng.chance(0.6) && assignAt < now - MIN) {
-      const start = time.slotAfter(plannedAt, 0, prng);
-      const end = start + job.template.spec.durationMin * MIN;
+      const booking = this.assignFor(job, Math.max(time.slotAfter(plannedAt, 0, prng), time.slotAfter(reported, 0, prng) + HOUR), false);
       const teamId = this.catalog.teams[job.template.spec.team].id;
       const input = {
-        assigneeId: this.technicianFor(job).id,
+        assigneeId: booking.tech.id,
         teamId,
-        plannedStart: new Date(start).toISOString(),
-        plannedEnd: new Date(end).toISOString(),
+        plannedStart: new Date(booking.start).toISOString(),
+        plannedEnd: new Date(booking.end).toISOString(),
       };
       plan.steps.push({ at: assignAt, actorId: dispatcher, action: { kind: 'assign', input }, plan });
       plan.steps.push({ at: assignAt + MIN, actorId: dispatcher, action: { kind: 'transition', to: 'SCHEDULED' }, plan });
@@ -334,10 +430,24 @@ export class Planner {
       const plan = this.pastStory(now - 3 * DAY, { hold: target === 'ON_HOLD', noCancel: true });
       const i = plan.steps.findIndex((s) => s.action.kind === 'transition' && s.action.to === target);
       const step = plan.steps[i];
-      if (!step) continue;
+      if (!step) {
+        // Drawn again: this story's crew booking goes with it.
+        for (const s of plan.steps)
+          if (s.action.kind === 'assign')
+            this.unbook(s.action.input.assigneeId, Date.parse(s.action.input.plannedStart), Date.parse(s.action.input.plannedEnd));
+        continue;
+      }
       const next = plan.steps[i + 1];
       const gap = Math.min(next ? next.at - step.at : HOUR, 6 * HOUR);
       const shift = now - prng.real(0.1, 0.9) * gap - step.at;
+      // The plan moves with the story (a live order planned days before it was reported was the
+      // demo's bug), with a crew free at the new time; when none is, the story is drawn again.
+      const assign = plan.steps.find((s) => s.action.kind === 'assign')?.action;
+      if (assign?.kind === 'assign') {
+        if (!this.rebook(plan, assign.input, shift, attempt === 19)) continue;
+        assign.input.plannedStart = new Date(Date.parse(assign.input.plannedStart) + shift).toISOString();
+        assign.input.plannedEnd = new Date(Date.parse(assign.input.plannedEnd) + shift).toISOString();
+      }
       for (const s of plan.steps) s.at += shift;
       return this.cut(plan, now);
     }

@@ -163,7 +163,7 @@ describe('computeKpis', () => {
     expect(s.firstTimeFix).toEqual(r(1, 3)); // D only: A has a follow-up on the pump, B was rejected
     expect(s.overdue).toBe(1); // W0
     expect(s.plannedMin).toBe(180 + 60 + 60);
-    expect(s.actualMin).toBe(90 + 180 + 20);
+    expect(s.actualMin).toBe(90 + (60 + 40) + 20); // B: an hour on site, then 40 min on its return after the rejection
     // tech1 works 08-16 every day (Sun, Mon, Tue = 1440 min), tech2 weekdays (Mon, Tue = 960 min);
     // in shift: B 60 + C 60 (A is at night, E cancelled) + D 60.
     expect(s.utilisation).toEqual(r(180, 2400));

@@ -64,6 +64,15 @@ export const HELD_CTE = `held AS MATERIALIZED (SELECT DISTINCT work_order_id AS 
   WHERE org_id = @org AND type = 'status_changed' AND to_status = 'ON_HOLD')`;
 const heldMs = (lo: string) => `(CASE WHEN wo.id IN held THEN ${holdMs(lo)} ELSE 0 END)`;
 
+/**
+ * Time on site up to the completion: each ON_SITE stretch, from arriving to the next status change
+ * (hold, completion, leaving). Travel, holds, and the days between a rejected closure and the crew's
+ * return are not work, so they are not actual time. Both lookups walk work_order_events_wo_type_idx.
+ */
+const ON_SITE_MS = `(SELECT coalesce(sum(min(coalesce((SELECT min(x.at) FROM work_order_events x WHERE x.work_order_id = s.work_order_id
+      AND x.type = 'status_changed' AND x.from_status = 'ON_SITE' AND x.at >= s.at), wo.completed_at), wo.completed_at) - s.at), 0)
+    FROM work_order_events s WHERE s.work_order_id = wo.id AND s.type = 'status_changed' AND s.to_status = 'ON_SITE' AND s.at <= wo.completed_at)`;
+
 const FOLLOW_UP_MS = 30 * 86_400_000;
 
 /**
@@ -106,7 +115,7 @@ export function factsSql(where: string): string {
     CASE WHEN ${COMPLETED} THEN wo.completed_at - wo.created_at - ${heldMs('wo.created_at')} END AS repair_ms,
     CASE WHEN ${COMPLETED} THEN NOT ${NOT_FIXED_FIRST_TIME} ELSE 0 END AS ftf_num,
     CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.duration_min END AS planned_min,
-    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.completed_at - wo.responded_at - ${heldMs('wo.responded_at')} END AS actual_ms
+    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN ${ON_SITE_MS} END AS actual_ms
   FROM work_orders wo
   WHERE ${where} AND wo.created_at < @to
     AND (wo.created_at >= @from OR wo.completed_at >= @from OR wo.cancelled_at >= @from OR wo.responded_at >= @from
