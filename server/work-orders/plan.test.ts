@@ -55,6 +55,33 @@ describe('planning in one request', () => {
     ]);
   });
 
+  it('when planned work is moved in time, then its timeline says rescheduled from when to when; a new crew says reassigned', async () => {
+    const wo = await createVia(t, w, { locationId: w.loc1 });
+    const first = await t.api('POST', url(wo.id, '/plan'), {
+      token: w.tokens.dispatcher,
+      body: { assigneeId: w.people.tech1, teamId: w.teams.alpha, ...window },
+    });
+    const moved = await t.api('POST', url(wo.id, '/plan'), {
+      token: w.tokens.dispatcher,
+      body: { plannedStart: '2026-11-18T13:00:00Z', plannedEnd: '2026-11-18T15:00:00Z' },
+      headers: { 'if-match': `"${first.body.version}"` },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const other = await t.api('POST', url(wo.id, '/plan'), {
+      token: w.tokens.dispatcher,
+      body: { assigneeId: w.people.tech2, teamId: w.teams.bravo },
+      headers: { 'if-match': `"${moved.body.version}"` },
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    const events = await t.api('GET', url(wo.id, '/events'), { token: w.tokens.viewer });
+    const assigned = events.body.items.filter((e: { type: string }) => e.type === 'assigned').map((e: { data: unknown }) => e.data);
+    expect(assigned.map((d: { change: string }) => d.change)).toEqual(['assigned_rescheduled', 'rescheduled', 'reassigned']);
+    expect(assigned[1]).toMatchObject({
+      plannedStart: Date.parse('2026-11-18T13:00:00Z'),
+      previous: { plannedStart: Date.parse(window.plannedStart), assigneeId: w.people.tech1 },
+    });
+  });
+
   it('when the move to SCHEDULED would be refused (no planned start), then nothing of the plan is written', async () => {
     const wo = await createVia(t, w, { locationId: w.loc1 });
     const before = snapshot(wo.id);

@@ -209,14 +209,29 @@ export function assignmentPatch(
   return { assigneeId, teamId: input.teamId !== undefined ? input.teamId : wo.teamId, plannedStart, plannedEnd };
 }
 
-/** The 'assigned' timeline event's data: who and when now, and who before. */
+/**
+ * The 'assigned' timeline event's data: who and when now, who and when before, and which of the two
+ * changed (`change`), so a time move reads "Rescheduled", not "Assigned", in every timeline.
+ */
 export function assignedEventData(before: WorkOrderRow, after: WorkOrderRow): Record<string, unknown> {
+  const crew = before.assigneeId !== after.assigneeId || before.teamId !== after.teamId;
+  const time = before.plannedStart !== after.plannedStart || before.plannedEnd !== after.plannedEnd;
+  const change = crew
+    ? before.assigneeId === null
+      ? 'assigned'
+      : after.assigneeId === null
+        ? 'unassigned'
+        : 'reassigned'
+    : time
+      ? 'rescheduled'
+      : 'unchanged';
   return {
     assigneeId: after.assigneeId,
     teamId: after.teamId,
     plannedStart: after.plannedStart,
     plannedEnd: after.plannedEnd,
-    previous: { assigneeId: before.assigneeId, teamId: before.teamId },
+    change: crew && time && change !== 'unassigned' ? `${change}_rescheduled` : change,
+    previous: { assigneeId: before.assigneeId, teamId: before.teamId, plannedStart: before.plannedStart, plannedEnd: before.plannedEnd },
   };
 }
 

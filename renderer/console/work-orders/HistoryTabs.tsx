@@ -31,10 +31,24 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
           {typeof d.note === 'string' && <span className="muted"> — {d.note}</span>}
         </>
       );
-    case 'assigned':
+    case 'assigned': {
+      const previous = (d.previous ?? {}) as Record<string, unknown>;
+      // A time move says so (older events carry no `change` and read as before).
+      if (d.change === 'rescheduled')
+        return (
+          <>
+            Rescheduled{' '}
+            <span className="muted">
+              {previous.plannedStart ? `from ${timeOf(previous.plannedStart)} ` : ''}to{' '}
+              {d.plannedStart ? timeOf(d.plannedStart) : 'no time'}
+              {d.plannedEnd ? `–${timeOf(d.plannedEnd)}` : ''}
+            </span>
+          </>
+        );
       return (
         <>
-          Assigned to <b>{person(d.assigneeId)}</b> ({team(d.teamId)})
+          {d.change === 'reassigned' || d.change === 'reassigned_rescheduled' ? 'Reassigned' : 'Assigned'} to <b>{person(d.assigneeId)}</b>{' '}
+          ({team(d.teamId)})
           {d.plannedStart ? (
             <span className="muted">
               {' '}
@@ -44,6 +58,7 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
           ) : null}
         </>
       );
+    }
     case 'updated': {
       const changed = Object.keys((d.changed ?? {}) as object);
       return <>Edited {changed.join(', ')}</>;

@@ -33,6 +33,17 @@ function data(e: TimelineEvent): Record<string, unknown> {
   }
 }
 
+/** What an 'assigned' event changed (server/work-orders/service.ts assignedEventData); older events have no `change`. */
+const ASSIGNED_LABEL: Record<string, string> = {
+  assigned: 'Assigned',
+  unassigned: 'Unassigned',
+  reassigned: 'Reassigned',
+  rescheduled: 'Rescheduled',
+  assigned_rescheduled: 'Assigned and planned',
+  reassigned_rescheduled: 'Reassigned and rescheduled',
+  unchanged: 'Assignment confirmed',
+};
+
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 /**
@@ -60,7 +71,7 @@ export function describeEvent(e: TimelineEvent, opts: { forCustomer?: boolean } 
     case 'message':
       return `Message: ${str(d.body)}`;
     case 'assigned':
-      return 'Assigned / planned';
+      return ASSIGNED_LABEL[str(d.change)] ?? 'Assigned / planned';
     case 'checklist_answered':
       return `Checklist: ${str(d.label) || str(d.itemId)}${d.value !== undefined ? ` = ${typeof d.value === 'boolean' ? (d.value ? 'yes' : 'no') : str(d.value)}` : ''}`;
     case 'attachment_added':
