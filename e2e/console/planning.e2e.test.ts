@@ -155,6 +155,23 @@ describe('planning (Gantt)', () => {
     await expect.poll(() => page.locator(`[data-testid="violation"][data-kind="double_booking"][data-id="${second.id}"]`).count()).toBe(0);
     await expect.poll(() => other.page.locator(`.bar-wrapper.v-double_booking[data-id="${first.id}"]`).count()).toBe(0);
 
+    // Drop that bar on another technician's name: it changes crew and keeps its 13:00–15:00 (the pointer's
+    // trip left across the chart to the names is not a time move; it used to land the job at 01:00).
+    const otherLane = page.locator('[data-testid="lane-label"][data-lane-id^="user:"]').nth(1);
+    const otherTech = (await otherLane.getAttribute('data-lane-id'))!.slice('user:'.length);
+    const label = (await otherLane.boundingBox())!;
+    const moved = (await page.locator(`.bar-wrapper[data-id="${second.id}"] .bar`).boundingBox())!;
+    await page.mouse.move(moved.x + 6, moved.y + moved.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(label.x + label.width / 2, label.y + label.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => {
+        const wo = await call<Wo>('GET', `/work-orders/${second.id}`);
+        return [wo.assigneeId, londonHour(wo.plannedStart), londonHour(wo.plannedEnd)];
+      })
+      .toEqual([otherTech, 13, 15]);
+
     await other.context.close();
     await context.close();
   }, 90_000);

@@ -293,8 +293,10 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
       const laneChanged = (at && at.lane !== bar.lane) || Boolean(label);
       if (g.start === undefined && !laneChanged) return;
       // frappe-gantt rounds both ends to whole hours; a move keeps the job's own duration, a resize moves one end.
-      const start = g.resize === 'right' ? bar.start : (g.start ?? bar.start);
-      const end = g.resize === null ? start + (bar.end - bar.start) : g.resize === 'left' ? bar.end : (g.end ?? bar.end);
+      // Dropped on a crew's name, the job changes crew only: the pointer's trip left across the chart to the
+      // labels is not a time move (it took a 13:00 job to 01:00).
+      const start = label ? bar.start : g.resize === 'right' ? bar.start : (g.start ?? bar.start);
+      const end = label ? bar.end : g.resize === null ? start + (bar.end - bar.start) : g.resize === 'left' ? bar.end : (g.end ?? bar.end);
       propsRef.current.onChange({
         id: g.id,
         start,
