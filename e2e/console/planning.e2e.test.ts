@@ -38,9 +38,15 @@ const londonHour = (iso: string | null) =>
     ? Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(new Date(iso)))
     : null;
 
-async function openPlanning(page: Page) {
+async function openPlanning(page: Page, view: 'day' | 'week' = 'day') {
   await page.getByTestId('nav-planning').click();
   await page.locator('[data-testid="planning"][data-state="ready"]').waitFor();
+  // A first visit (a fresh browser context) opens on the week; these steps place work by the hour.
+  await page.locator('[data-testid="view-week"].on').waitFor();
+  if (view === 'day') {
+    await page.getByTestId('view-day').click();
+    await page.locator('[data-testid="planning"][data-state="ready"]').waitFor();
+  }
 }
 
 /** Centre of the Day view's hour column labelled `hh`, and of a lane's row. */

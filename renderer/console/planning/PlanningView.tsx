@@ -35,7 +35,8 @@ export function PlanningView() {
 
   // The dispatcher's last view is remembered on this machine.
   const [view, setView] = useState<ViewName>(
-    () => (['Day', 'Week', 'Month'].find((v) => v === localStorage.getItem(VIEW_KEY)) as ViewName | undefined) ?? 'Day',
+    // First visit: the week, where the planned work is (a day view of today showed 2 jobs beside 200 waiting).
+    () => (['Day', 'Week', 'Month'].find((v) => v === localStorage.getItem(VIEW_KEY)) as ViewName | undefined) ?? 'Week',
   );
   const [dates, setDates] = useState<{ fromDate: string; toDate: string } | null>(null);
   useEffect(() => {
