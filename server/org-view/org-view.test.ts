@@ -95,7 +95,15 @@ describe("the managers' view", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const view = res.body as {
       org: { name: string };
-      depots: { id: string; code: string; name: string; openNow: number; lastPushAt: string | null; summary: Record<string, unknown> }[];
+      depots: {
+        id: string;
+        code: string;
+        name: string;
+        openNow: number;
+        lastPushAt: string | null;
+        lastPullAt: string | null;
+        summary: Record<string, unknown>;
+      }[];
       combined: Record<string, unknown> & { openNow: number };
       replica: { version: number; hubVersion: number };
     };
@@ -104,6 +112,8 @@ describe("the managers' view", () => {
     expect(view.replica.version).toBe(view.replica.hubVersion);
     const [main, north] = view.depots;
     expect(main!.lastPushAt).not.toBeNull();
+    // Pulls are recorded too (at most once a minute per depot).
+    expect(main!.lastPullAt).not.toBeNull();
     // Per depot: what the depot's own Reports view says for its own work.
     expect(main!.summary).toEqual((await depotKpis(a, world.tokens.admin, world.depot)).summary);
     expect(main!.summary.created).toBe(7);

@@ -165,3 +165,16 @@ export async function readPullText(tx: HubTx, ctx: { orgId: string }, q: PullReq
 export async function readPull(tx: HubTx, ctx: { orgId: string }, q: PullRequest): Promise<PullPage> {
   return JSON.parse(await readPullText(tx, ctx, q)) as PullPage;
 }
+
+/**
+ * Records when a depot last pulled (shown to hub admins and in the managers' view), at most once a
+ * minute per node: a depot polls every few seconds when live, and a write per poll would be most of
+ * the hub's writes. An UPDATE whose condition fails locks nothing.
+ */
+export async function notePull(tx: HubTx, orgId: string, nodeId: string, now: number, version: number): Promise<void> {
+  await tx.client.query(
+    `UPDATE nodes SET last_pull_at = $3::bigint, last_pulled_version = $4::bigint
+      WHERE org_id = $1 AND id = $2 AND (last_pull_at IS NULL OR last_pull_at < $3::bigint - 60000)`,
+    [orgId, nodeId, now, version],
+  );
+}

@@ -19,7 +19,7 @@ import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
 import { readOwnMutations } from './own-mutations.js';
 import { readChecksums, readIds, readRowsById } from './drift.js';
-import { readPullText } from './pull.js';
+import { notePull, readPullText } from './pull.js';
 import { decodePushBody, pullDictionaryFor, rememberPulledPage, rememberPushBody } from './push-body.js';
 import { encodePush, PULL_DICTIONARY_HEADER, PUSH_ENCODING } from '../../sync/push-dictionary.js';
 
@@ -62,7 +62,11 @@ const pull = defineHubRoute({
   response: PullPage,
   errors: [410],
   handler: async ({ deps, auth, query, req, res }) => {
-    const page = await withOrg(deps.pool, auth.orgId, (tx) => readPullText(tx, { orgId: auth.orgId }, query));
+    const page = await withOrg(deps.pool, auth.orgId, async (tx) => {
+      const text = await readPullText(tx, { orgId: auth.orgId }, query);
+      await notePull(tx, auth.orgId, auth.nodeId, deps.now(), query.after);
+      return text;
+    });
     const body = Buffer.from(page);
     const held = req.get(PULL_DICTIONARY_HEADER);
     // Only a depot that names pages can refer to this one: an older depot's pages are not kept.
