@@ -20,6 +20,10 @@ const noCrewApp = {
   regex: '(^|/)crew/',
   message: 'Only the crew view imports renderer/crew/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).',
 };
+const noOrgApp = {
+  regex: '(^|/)org/',
+  message: "Only the managers' console imports renderer/org/; move shared code to renderer/shared/ or renderer/ui/ (STYLE 7).",
+};
 
 // The hub (server/hub/, PostgreSQL) reuses only pure rules of the depot (issue 15, docs/sync.md): its
 // own folder; server/errors.ts; the permission, password, lifecycle, sync contract and permit
@@ -178,20 +182,27 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: rendererPatterns }] },
   },
-  // Renderer apps (issue 12, item 1): the console and the crew view never import each other; what
-  // both use lives in renderer/shared/, renderer/ui/ and renderer/platform/, which import neither app.
+  // Renderer apps (issue 12, item 1): the console, the crew view and the managers' console (served by
+  // the hub) never import each other; what they share lives in renderer/shared/, renderer/ui/ and
+  // renderer/platform/, which import no app.
   // Repeats the renderer patterns because a later block's options replace, not extend, earlier ones.
   {
     files: ['renderer/crew/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp, noOrgApp] }] },
   },
   {
     files: ['renderer/console/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noCrewApp] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noCrewApp, noOrgApp] }] },
+  },
+  {
+    files: ['renderer/org/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp, noCrewApp] }] },
   },
   {
     files: ['renderer/{shared,ui,platform}/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp, noCrewApp] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...rendererPatterns, noConsoleApp, noCrewApp, noOrgApp] }],
+    },
   },
   {
     // Electron main: electron and node:* yes; nothing of the renderer (it is a web client, STYLE 1).

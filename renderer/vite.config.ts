@@ -6,6 +6,8 @@ import react from '@vitejs/plugin-react';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const hostUrl = process.env.DEPOTDESK_DEV_HOST ?? 'http://127.0.0.1:4400';
+// The managers' console (/org/) in development talks to a hub: `npm run hub -- --local-cluster` listens on 4500.
+const hubUrl = process.env.DEPOTDESK_DEV_HUB ?? 'http://127.0.0.1:4500';
 
 /**
  * One id per build: names the service worker's caches and busts the crew's persisted query cache
@@ -82,12 +84,20 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1500,
-    rollupOptions: { input: { console: path.resolve(here, 'console/index.html'), crew: path.resolve(here, 'crew/index.html') } },
+    rollupOptions: {
+      input: {
+        console: path.resolve(here, 'console/index.html'),
+        crew: path.resolve(here, 'crew/index.html'),
+        // The managers' console, served by the hub (server/hub/) at / with dist/renderer/assets at /assets.
+        org: path.resolve(here, 'org/index.html'),
+      },
+    },
   },
   server: {
     proxy: {
       '/api': hostUrl,
       '/healthz': hostUrl,
+      '/hub': hubUrl,
       '/ws': { target: hostUrl.replace(/^http/, 'ws'), ws: true },
     },
   },

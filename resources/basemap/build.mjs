@@ -10,7 +10,7 @@
 //   region-land.geojson       1:10m land clipped to the British Isles and the near continent
 //   region-boundaries.geojson 1:10m borders, same clip
 // Natural Earth is coarse at city zoom (≈ 1 km): the console draws the depot's own locations on
-// top as the detail (renderer/console/map/basemap-style.ts).
+// top as the detail (renderer/shared/map/basemap-style.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';

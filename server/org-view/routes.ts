@@ -86,11 +86,9 @@ export function orgViewFeature(opts: OrgViewOptions = {}): HubFeature {
       tag: 'managers',
       access: 'account',
       query: OrgReportQuerySchema,
-      response: z
-        .unknown()
-        .meta({
-          description: file === 'kpi.pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        }),
+      response: z.unknown().meta({
+        description: file === 'kpi.pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      }),
       handler: async ({ deps, auth, query, res }) => {
         const built = await get(deps).report(auth.orgId, file === 'kpi.pdf' ? 'kpi-pdf' : 'workbook', query);
         res.set('Cache-Control', 'private, no-store');

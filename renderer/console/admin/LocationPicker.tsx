@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Map as MapLibre, Marker, setWorkerUrl, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { offlineBasemap } from '../map/basemap-style';
+import { offlineBasemap } from '../../shared/map/basemap-style';
 
 // maplibre's worker is not bundled automatically (TOOLCHAIN.md): point it at Vite's copy.
 setWorkerUrl(workerUrl);

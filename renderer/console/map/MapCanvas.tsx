@@ -16,7 +16,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getToken } from '../../shared/api/client';
 import { SLA_LABEL, STATUS_LABEL } from '../../shared/work-orders/labels';
-import { graticule, offlineBasemap, regionLayers, type RegionSource } from './basemap-style';
+import { graticule, offlineBasemap, regionLayers, type RegionSource } from '../../shared/map/basemap-style';
 import { LAYER_GROUPS, OVERLAY_LAYERS, OVERLAY_SOURCES, type OverlayId } from './layers';
 
 setWorkerUrl(workerUrl);

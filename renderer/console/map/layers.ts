@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
 import type { LocationDto, UserDto } from '../../shared/catalog/queries';
 import type { MapWorkOrder, VehicleDto } from './queries';
-import { BASEMAP_COLORS } from './basemap-style';
+import { BASEMAP_COLORS } from '../../shared/map/basemap-style';
 
 /**
  * The map's own data as GeoJSON sources drawn by circle/symbol layers (not DOM markers), so 10,000

@@ -7,7 +7,7 @@ import type { PreferenceDto } from '../../../server/preferences/contract';
 import type { TilesetDto } from '../../../server/map/contract';
 import { api, ApiError, getAll, getToken, type Page, type Query } from '../../shared/api/client';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
-import type { RegionSource } from './basemap-style';
+import type { RegionSource } from '../../shared/map/basemap-style';
 
 export type VehicleDto = z.infer<typeof Vehicle>;
 export type DepotDto = z.infer<typeof Depot>;

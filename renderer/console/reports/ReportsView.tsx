@@ -4,10 +4,11 @@ import { useLookups } from '../../shared/catalog/queries';
 import { useSession } from '../../shared/api/session';
 import { openWorkOrder } from '../shell/router';
 import { ExportButtons } from './ExportButtons';
-import { KpiTable } from './KpiTable';
+import { KpiTable } from '../../shared/reports/KpiTable';
+import { TrendChart, type TrendSeries } from '../../shared/reports/TrendChart';
+import { num, pct } from '../../shared/reports/format';
 import { ScheduledReports } from './ScheduledReports';
-import { TrendChart, type TrendSeries } from './TrendChart';
-import { fromDateInput, num, pct, presetPeriod, PRESETS, toDateInput, type Period, type PresetId } from './period';
+import { fromDateInput, presetPeriod, PRESETS, toDateInput, type Period, type PresetId } from './period';
 import { reportQueries, type KpiFilters, type KpiReportDto, type RatioDto } from './queries';
 import './reports.css';
 

@@ -2,22 +2,9 @@
  * The console's only door to the depot host (STYLE 4, 12): components never call fetch directly;
  * feature `queries.ts` files use this client.
  */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import { ApiError, type FieldError } from './errors';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly errors: FieldError[] = [],
-    readonly requestId?: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError, type FieldError };
 
 const TOKEN_KEY = 'depotdesk.token';
 let token: string | null = sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);

@@ -424,9 +424,13 @@ export class HubProcess {
   async createOrg(name: string): Promise<HubOrg> {
     const email = `hub-admin-${randomBytes(3).toString('hex')}@example.test`;
     const password = `hub-admin-${randomBytes(8).toString('hex')}`;
-    const h = spawnEntry('server/org-view/hub-cli.ts', ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email], {
-      DEPOTDESK_HUB_ADMIN_PASSWORD: password,
-    });
+    const h = spawnEntry(
+      'server/org-view/hub-cli.ts',
+      ['create-org', '--database-url', this.databaseUrl, '--name', name, '--admin-email', email],
+      {
+        DEPOTDESK_HUB_ADMIN_PASSWORD: password,
+      },
+    );
     const m = await h.waitFor(/\{"orgId":"([0-9a-f-]+)"/);
     await new Promise<void>((resolve) => (exited(h.child) ? resolve() : h.child.once('exit', () => resolve())));
     const login = await this.api<{ token: string }>('POST', '/hub/v1/auth/login', { email, password });

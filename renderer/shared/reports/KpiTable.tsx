@@ -1,6 +1,10 @@
 import { useMemo, useState } from 'react';
-import type { KpiRowDto, RatioDto } from './queries';
-import { num, pct } from './period';
+import type { KpiReportDto } from '../../../server/reports/contract-kpi';
+import { num, pct } from './format';
+import './kpi.css';
+
+type KpiRowDto = KpiReportDto['byDimension']['team'][number];
+type RatioDto = KpiRowDto['onTime'];
 
 type Col = {
   key: string;

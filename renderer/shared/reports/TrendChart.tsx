@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './kpi.css';
 
 export interface TrendSeries {
   label: string;
@@ -16,12 +17,15 @@ export function TrendChart({
   times,
   series,
   yFormat,
+  zone,
   testId,
 }: {
   title: string;
   times: number[];
   series: TrendSeries[];
   yFormat?: (v: number) => string;
+  /** Label the time axis in this IANA zone (the organization's) instead of the browser's. */
+  zone?: string;
   testId: string;
 }) {
   const el = useRef<HTMLDivElement>(null);
@@ -36,6 +40,7 @@ export function TrendChart({
         height: 170,
         legend: { show: true, live: false },
         cursor: { y: false },
+        ...(zone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), zone) } : {}),
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
         axes: [
           { stroke: '#66768a', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#dde3ea' }, font: '11px system-ui' },
@@ -75,7 +80,7 @@ export function TrendChart({
       ro.disconnect();
       plot.destroy();
     };
-  }, [times, series, yFormat]);
+  }, [times, series, yFormat, zone]);
   return (
     <section className="rep-chart" data-testid={testId}>
       <h3>{title}</h3>
