@@ -14,6 +14,12 @@ import { REGION } from '../seed/region.js';
 
 const demoEmail = (role: string) => `${role}@${REGION.emailDomain}`;
 const DEMO_ADMIN = { email: demoEmail('admin'), password: DEMO_PASSWORDS.admin };
+/** Every demo role's login; one technician has the plain address (server/seed/catalog-people.ts). */
+const DEMO_LOGINS = (['admin', 'dispatcher', 'supervisor', 'technician', 'viewer'] as const).map((role) => ({
+  role,
+  email: demoEmail(role),
+  password: DEMO_PASSWORDS[role],
+}));
 
 /**
  * The seeder runs in a child process: it drives ~17,000 service calls synchronously, which would
@@ -30,13 +36,27 @@ function seedCommand(dataDir: string): [string, string[]] {
 }
 
 let running: Promise<void> | null = null;
+/** How far the running seeder is (its `progress done total` lines), for GET /setup/demo/progress. */
+let progress: { startedAt: number; done: number; total: number } | null = null;
 
 function runSeeder(host: Host): Promise<void> {
   const [cmd, args] = seedCommand(host.dataDir);
+  progress = { startedAt: Date.now(), done: 0, total: 0 };
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEPOTDESK_SEED_PROGRESS: '1' } });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+    let partial = '';
+    child.stderr.on('data', (c: Buffer) => {
+      const lines = (partial + c.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^progress (\d+) (\d+)$/.exec(line);
+        if (m && progress) {
+          progress.done = Number(m[1]);
+          progress.total = Number(m[2]);
+        } else if (line) stderr = `${stderr}${line}\n`.slice(-2000);
+      }
+    });
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`demo seeding failed (exit ${code}): ${stderr.trim()}`))));
   });
@@ -62,7 +82,10 @@ export const demoSetupRoutes: AnyRoute[] = [
         if (!setupNeeded(host)) throw new ConflictError('already_set_up', 'This depot host is already set up; sign in instead.');
         running = runSeeder(host)
           .then(() => retireSetupCode(host))
-          .finally(() => (running = null));
+          .finally(() => {
+            running = null;
+            progress = null;
+          });
       }
       try {
         await running;
@@ -72,12 +95,26 @@ export const demoSetupRoutes: AnyRoute[] = [
       const session = await login(host, DEMO_ADMIN, { userAgent: req.get('user-agent'), ip: req.ip, ttlHours: config.sessionTtlHours });
       return {
         ...session,
-        logins: (['admin', 'dispatcher', 'supervisor', 'viewer'] as const).map((role) => ({
-          role,
-          email: demoEmail(role),
-          password: DEMO_PASSWORDS[role],
-        })),
+        logins: DEMO_LOGINS,
       };
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/setup/demo/progress',
+    tag: 'Sign-in',
+    access: 'public',
+    summary: "How far the demo depot's loading is (for the setup page's progress bar); running false when none runs",
+    response: z.object({
+      running: z.boolean(),
+      /** Service calls made of all (the seeder drives the real services), 0 of 0 while the catalog is built. */
+      done: z.number().int(),
+      total: z.number().int(),
+      elapsedMs: z.number().int(),
+    }),
+    handler: async () =>
+      progress
+        ? { running: true, done: progress.done, total: progress.total, elapsedMs: Date.now() - progress.startedAt }
+        : { running: false, done: 0, total: 0, elapsedMs: 0 },
   }),
 ];

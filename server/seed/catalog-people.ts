@@ -122,7 +122,8 @@ export function seedPeople(w: Writer, prng: Prng, orgId: string, hashes: Record<
     const technicians: SeedUser[] = [];
     for (let i = 0; i < techniciansPerTeam; i++) {
       const name = personName();
-      const local = name.toLowerCase().replace(/[^a-z]+/g, '.');
+      // One technician has a login anyone can type (the setup page and README name it); the rest their own.
+      const local = teamIndex === 0 && i === 0 ? 'technician' : name.toLowerCase().replace(/[^a-z]+/g, '.');
       technicians.push(addUser('technician', at(local), name, t.depot, prng.pick(SHIFTS)));
     }
     for (const [i, tech] of technicians.entries()) {

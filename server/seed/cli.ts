@@ -92,7 +92,13 @@ async function main(): Promise<void> {
     throw err;
   }
   console.log(`Seeding the ${opts.size} demo depot into ${opts.dataDir} (seed ${opts.seed})...`);
-  const summary = await seedDemo({ ...opts, log: (line) => console.log(line) });
+  // The console's demo button (server/auth/demo-setup.ts) reads these lines off stderr to show progress.
+  const machineProgress = process.env.DEPOTDESK_SEED_PROGRESS === '1';
+  const summary = await seedDemo({
+    ...opts,
+    log: (line) => console.log(line),
+    ...(machineProgress ? { progress: (done: number, total: number) => process.stderr.write(`progress ${done} ${total}\n`) } : {}),
+  });
   console.log(report(summary, opts.dataDir));
   if (summary.failed || summary.integrity !== 'ok') process.exitCode = 1;
 }

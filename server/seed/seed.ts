@@ -23,6 +23,8 @@ export interface SeedOptions {
   /** The demo's "now"; defaults to the real time, so the depot looks current when opened. */
   now?: number | undefined;
   log?: (line: string) => void;
+  /** Called a few times a second while the work orders are driven: service calls done of all. */
+  progress?: (done: number, total: number) => void;
 }
 
 export interface SeedSummary {
@@ -122,8 +124,13 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     const planner = new Planner(prng, catalog, new LocalTime(REGION.timeZone), now - 14 * DAY);
     const plans = planner.plan({ count, now, backDays: size.backDays, aheadDays: size.aheadDays });
     let lastShown = 0;
+    let lastProgress = 0;
     const result = drive(host, clock, catalog, plans, (done, total) => {
       const now = performance.now();
+      if (opts.progress && (now - lastProgress > 250 || done === total)) {
+        lastProgress = now;
+        opts.progress(done, total);
+      }
       if (total < 50_000 || now - lastShown < 15_000) return;
       lastShown = now;
       const rate = done / ((now - catalogDone) / 1000);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
 import { forgetSetupCode, storedSetupCode } from './setup-code';
@@ -196,15 +196,59 @@ export function Setup() {
         {mode === 'join' ? null : (
           <>
             <button type="button" disabled={busy} onClick={() => demo.mutate()} data-testid="setup-demo">
-              {demo.isPending ? 'Loading the demo depot… (about half a minute)' : 'Load the demo depot (Bristol & Bath, sample data)'}
+              {demo.isPending ? 'Loading the demo depot…' : 'Load the demo depot (Bristol & Bath, sample data)'}
             </button>
-            <p className="muted small">
-              The demo depot signs you in as its admin; other demo logins (dispatcher, supervisor, viewer) use the same pattern:{' '}
-              <code>dispatcher@avonvale.example</code> / <code>demo-dispatch-2026</code>.
+            {demo.isPending ? <DemoProgress /> : null}
+            <p className="muted small" data-testid="demo-logins">
+              The demo depot signs you in as its admin. Its other logins:
             </p>
+            <ul className="muted small demo-logins">
+              {DEMO_LOGINS.map(([role, email, password]) => (
+                <li key={role}>
+                  {role}: <code>{email}</code> / <code>{password}</code>
+                </li>
+              ))}
+            </ul>
           </>
         )}
       </form>
+    </div>
+  );
+}
+
+/** The demo's logins (server/seed/catalog-people.ts); technicians sign in on the crew view. */
+const DEMO_LOGINS: [string, string, string][] = [
+  ['Dispatcher', 'dispatcher@avonvale.example', 'demo-dispatch-2026'],
+  ['Supervisor', 'supervisor@avonvale.example', 'demo-supervisor-2026'],
+  ['Technician (crew view, /crew/ on the LAN)', 'technician@avonvale.example', 'demo-tech-2026'],
+  ['Viewer', 'viewer@avonvale.example', 'demo-viewer-2026'],
+  ['Admin', 'admin@avonvale.example', 'demo-admin-2026'],
+];
+
+interface SeedProgress {
+  running: boolean;
+  done: number;
+  total: number;
+  elapsedMs: number;
+}
+
+/** While the demo loads (15 s idle, over a minute on a busy machine): how far it is, so an unchanged card never looks stuck. */
+function DemoProgress() {
+  const q = useQuery({
+    queryKey: ['setup-demo-progress'],
+    queryFn: () => api.get<SeedProgress>('/setup/demo/progress'),
+    refetchInterval: 1000,
+  });
+  const p = q.data;
+  const seconds = p ? Math.round(p.elapsedMs / 1000) : 0;
+  const share = p && p.total > 0 ? p.done / p.total : null;
+  return (
+    <div className="demo-progress" data-testid="demo-progress" data-done={p?.done ?? 0} data-total={p?.total ?? 0}>
+      <progress max={1} value={share ?? undefined} />
+      <span className="muted small">
+        {share === null ? 'Building the catalog: places, people, assets' : `${Math.floor(share * 100)} % of the work orders' history`} ·{' '}
+        {seconds} s
+      </span>
     </div>
   );
 }
