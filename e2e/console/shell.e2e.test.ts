@@ -51,6 +51,11 @@ describe('console shell', () => {
     await page.getByTestId('password').fill('wrong password');
     await page.getByTestId('sign-in-submit').click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('E-mail or password is wrong');
+    // The next person signs in to the home view, not to the page the last one left open.
+    await page.getByTestId('password').fill('a long admin password');
+    await page.getByTestId('sign-in-submit').click();
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/board');
     await context.close();
   });
 });

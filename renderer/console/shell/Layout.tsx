@@ -53,7 +53,12 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
         <div className="user" title={session.user?.email}>
           <span>{session.user?.name}</span>
           <span className="role">{session.user?.role}</span>
-          <button className="link" onClick={() => void session.signOut()} data-testid="sign-out">
+          <button
+            className="link"
+            // The next person to sign in starts on the home view, not on the page the last one left open.
+            onClick={() => void session.signOut().then(() => navigate({ view: 'board', workOrderId: null, tab: null }))}
+            data-testid="sign-out"
+          >
             Sign out
           </button>
         </div>
