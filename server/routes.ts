@@ -15,6 +15,7 @@ import { slaRoutes } from './sla/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { mapRoutes } from './map/routes.js';
 import { lifecycleRoutes } from './work-orders/lifecycle-routes.js';
+import { countsRoutes } from './work-orders/counts-routes.js';
 import { preferenceRoutes } from './preferences/routes.js';
 import { attachmentRoutes } from './attachments/routes.js';
 import { crewRosterRoutes } from './people/crew-roster.js';
@@ -41,6 +42,7 @@ export function allRoutes(): AnyRoute[] {
     ...pairingRoutes,
     ...lanInfoRoutes,
     ...lifecycleRoutes /* before /work-orders/:id */,
+    ...countsRoutes /* before /work-orders/:id */,
     ...workOrderRoutes,
     ...depotRoutes,
     ...locationRoutes,

@@ -167,6 +167,16 @@ export const WorkOrderListQuery = z.strictObject({
 });
 export type WorkOrderListFilter = z.infer<typeof WorkOrderListQuery>;
 
+/** The list's filters without paging or sort: what GET /work-orders/counts counts. */
+export const WorkOrderCountsQuery = WorkOrderListQuery.omit({ limit: true, cursor: true, sort: true });
+
+export const WorkOrderCounts = z.object({
+  /** Work orders per status under the filters; a status with none is 0. */
+  byStatus: z.record(WorkOrderStatusSchema, z.number().int()),
+  total: z.number().int(),
+});
+export type WorkOrderCountsDto = z.infer<typeof WorkOrderCounts>;
+
 export const WorkOrder = z
   .object({
     id: Id,

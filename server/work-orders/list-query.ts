@@ -256,3 +256,22 @@ export function listWorkOrders(ctx: Ctx, f: WorkOrderListFilter) {
   const page = toPage(rows, f.limit, spec, SORT_VALUE[spec.key as keyof typeof SORTS]);
   return { items: page.items.map((r) => toWorkOrderDto(r, now)), nextCursor: page.nextCursor };
 }
+
+/**
+ * How many work orders each status holds under the list's filters (the board's column counts and
+ * breached counts, exact instead of "100+"). The same scope, seeks and terms as listWorkOrders, one
+ * GROUP BY over what they select; statuses with none are absent.
+ */
+export function countWorkOrdersByStatus(ctx: Ctx, f: Omit<WorkOrderListFilter, 'limit' | 'cursor' | 'sort'>): Record<string, number> {
+  const now = ctx.host.clock.now();
+  const filter = { ...f, limit: 1 } as WorkOrderListFilter;
+  const plan = choosePlan(ctx, seeksOf(ctx, filter, 'createdAt', now));
+  const where = and(eq(workOrders.orgId, ctx.orgId), scopeSql(ctx), ...plan.terms, ...filtersOf(filter, now));
+  const rows = ctx.host.db
+    .select({ status: workOrders.status, n: sql<number>`count(*)` })
+    .from(workOrders)
+    .where(where)
+    .groupBy(workOrders.status)
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}

@@ -198,4 +198,30 @@ describe('listing work orders', () => {
       ).toBe(true);
     }
   });
+
+  it("when the board asks for its column counts, then each status's count is the list's under the same filters, for every role's scope", async () => {
+    const tally = (items: WorkOrderDto[]) =>
+      items.reduce<Record<string, number>>((acc, wo) => ({ ...acc, [wo.status]: (acc[wo.status] ?? 0) + 1 }), {});
+    for (const [query, token] of [
+      ['', w.tokens.viewer],
+      [`teamId=${w.teams.bravo}`, w.tokens.dispatcher],
+      ['priority=high,medium&slaState=ok', w.tokens.viewer],
+      ['slaState=breached', w.tokens.viewer],
+      ['unassigned=true', w.tokens.viewer],
+      ['q=leak', w.tokens.viewer],
+      ['', w.tokens.tech2],
+    ] as const) {
+      const res = await t.api('GET', `/api/v1/work-orders/counts?${query}`, { token });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const listed = (await list(`${query}${query ? '&' : ''}limit=500`, token)).items;
+      const expected = tally(listed);
+      const nonZero = Object.fromEntries(Object.entries(res.body.byStatus as Record<string, number>).filter(([, n]) => n > 0));
+      expect(nonZero, query || 'no filter').toEqual(expected);
+      expect(res.body.total).toBe(listed.length);
+      expect(Object.keys(res.body.byStatus)).toHaveLength(9);
+    }
+    const bad = await t.api('GET', '/api/v1/work-orders/counts?status=DONE&limit=5', { token: w.tokens.viewer });
+    expect(bad.status).toBe(400);
+    expect((await t.api('GET', '/api/v1/work-orders/counts')).status).toBe(401);
+  });
 });

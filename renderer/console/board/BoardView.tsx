@@ -5,6 +5,7 @@ import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { useNow } from '../../ui/useNow';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
+import type { WorkOrderCountsDto } from '../../../server/work-orders/contract';
 import { BoardCard } from './BoardCard';
 import { BoardColumn } from './BoardColumn';
 import { BoardToolbar, parseFilters } from './BoardToolbar';
@@ -70,16 +71,14 @@ export function BoardView() {
   const results = useQueries({
     queries: columns.map((s) => ({ ...boardQueries.column(s, query, limitOf(s)), enabled: filters !== null })),
   });
-  const breached = useQuery({ ...boardQueries.breached(query), enabled: filters !== null });
+  const counts = useQuery({ ...boardQueries.counts(query), enabled: filters !== null });
+  const breachedQuery = useMemo(() => ({ ...query, slaState: 'breached' }), [query]);
+  // A breached filter already chosen: the breached counts are the counts themselves.
+  const breached = useQuery({ ...boardQueries.counts(breachedQuery), enabled: filters !== null });
   const lifecycle = useQuery(workOrderQueries.lifecycle());
   const moves = useMemo(() => indexMoves(lifecycle.data), [lifecycle.data]);
 
-  const breachedBy = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const wo of breached.data?.items ?? []) counts.set(wo.status, (counts.get(wo.status) ?? 0) + 1);
-    return counts;
-  }, [breached.data]);
-  const breachedMore = Boolean(breached.data?.nextCursor);
+  const breachedOf = (status: string) => breached.data?.byStatus[status as keyof WorkOrderCountsDto['byStatus']] ?? 0;
 
   // Drag and drop. `saving` holds cards dropped but not yet confirmed: shown in their new column meanwhile.
   const canMove = session.can('workorder:transition') || session.can('workorder:approve');
@@ -131,13 +130,12 @@ export function BoardView() {
     else void perform(wo, to, via);
   };
 
-  const ready = filters !== null && lifecycle.isSuccess && lookups.ready && breached.isSuccess && results.every((r) => r.isSuccess);
+  const ready =
+    filters !== null && lifecycle.isSuccess && lookups.ready && counts.isSuccess && breached.isSuccess && results.every((r) => r.isSuccess);
   const savingList = [...saving.values()];
-  const openCount = OPEN_COLUMNS.reduce((sum, s) => {
-    const i = columns.indexOf(s);
-    return sum + (results[i]?.data?.items.length ?? 0);
-  }, 0);
-  const openMore = OPEN_COLUMNS.some((s) => results[columns.indexOf(s)]?.data?.nextCursor);
+  const countOf = (status: string) => counts.data?.byStatus[status as keyof WorkOrderCountsDto['byStatus']] ?? 0;
+  const openCount = OPEN_COLUMNS.reduce((sum, s) => sum + countOf(s), 0);
+  const breachedTotal = breached.data ? OPEN_COLUMNS.reduce((sum, s) => sum + breachedOf(s), 0) : null;
 
   return (
     <div className="board" data-testid="board" data-state={ready ? 'ready' : 'loading'} data-dragging={dragging ? 'true' : undefined}>
@@ -145,9 +143,9 @@ export function BoardView() {
         filters={filters ?? {}}
         onChange={changeFilters}
         openCount={openCount}
-        openMore={openMore}
-        breachedTotal={breached.data?.items.length ?? null}
-        breachedMore={breachedMore}
+        openMore={false}
+        breachedTotal={breachedTotal}
+        breachedMore={false}
       />
       <div className="board-cols">
         {columns.map((status, i) => {
@@ -161,10 +159,11 @@ export function BoardView() {
             <BoardColumn
               key={status}
               status={status}
-              count={items.length + arriving.length}
-              more={more}
-              breached={breachedBy.get(status) ?? 0}
-              breachedMore={breachedMore}
+              // The host's count, with cards dropped here or taken away but not yet saved moved along.
+              count={countOf(status) - savingList.filter((x) => x.wo.status === status).length + arriving.length}
+              more={false}
+              breached={breachedOf(status)}
+              breachedMore={false}
               verdict={verdict}
               over={over === status}
               loading={Boolean(result?.isFetching) && !result?.isPending}
