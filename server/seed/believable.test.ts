@@ -54,6 +54,17 @@ describe('the demo depot, as a manager reads it', () => {
     expect(s.actualMin / s.plannedMin).toBeLessThan(1.25);
   });
 
+  it('when its board is opened now, then only a few open jobs are past their resolution time', () => {
+    const open = count("SELECT count(*) FROM work_orders WHERE status NOT IN ('COMPLETED', 'CLOSED', 'CANCELLED')");
+    const late = count(
+      `SELECT count(*) FROM work_orders WHERE status NOT IN ('COMPLETED', 'CLOSED', 'CANCELLED')
+         AND on_hold_since IS NULL AND resolution_due_at < ${NOW}`,
+    );
+    console.log(`open ${open}, past resolution due ${late}`);
+    expect(late).toBeGreaterThan(0);
+    expect(late / open).toBeLessThan(0.08);
+  });
+
   it('when its plan is read, then no work is planned before it was reported and crews are rarely double-booked', () => {
     expect(count('SELECT count(*) FROM work_orders WHERE planned_start < created_at')).toBe(0);
     const booked = count(

@@ -65,6 +65,7 @@ interface Job {
 }
 
 const ORDER_OF_PRIORITY: Priority[] = ['critical', 'high', 'medium', 'low'];
+const PLANNED_TYPES = new Set(['preventive', 'inspection', 'installation']);
 /** States the "live" orders are cut in, so the board has work in every column right now. */
 const LIVE_TARGETS: [WorkOrderStatus, number][] = [
   ['DISPATCHED', 30],
@@ -112,9 +113,12 @@ export class Planner {
     const live = Math.min(Math.floor(opts.count / 4), Math.max(60, Math.round(opts.count * 0.01)));
     const plans: WoPlan[] = [];
     for (let i = 0; i < live; i++) plans.push(this.liveStory(prng.weighted(LIVE_TARGETS), opts.now));
+    // The few real problems a dispatcher should find: faults nobody picked up, visits that were missed.
+    const stuck = Math.max(3, Math.round(opts.count * 0.003));
+    for (let i = 0; i < stuck; i++) plans.push(this.stuckStory(opts.now, i % 2 === 1));
     // Future work thins out: less of it is booked the further ahead one looks.
     const aheadWeight = opts.aheadDays * 0.6;
-    for (let i = live; i < opts.count; i++) {
+    for (let i = live + stuck; i < opts.count; i++) {
       const future = prng.chance(aheadWeight / (opts.backDays + aheadWeight));
       let plan = future ? this.futureStory(opts.now + prng.real(0.05, opts.aheadDays) * DAY, opts.now) : null;
       // A report made out of hours is picked up next working day, which may still be ahead of now: draw again.
@@ -129,9 +133,11 @@ export class Planner {
     return plan;
   }
 
-  private pickJob(): { job: Job; site: SeedLocation; priority: Priority; urgent: boolean } {
+  /** `plannedOnly`: work booked ahead is planned work (preventive, inspection, installation), never a fault. */
+  private pickJob(plannedOnly = false): { job: Job; site: SeedLocation; priority: Priority; urgent: boolean } {
     const { prng } = this;
-    const job = prng.weighted(this.jobs.map((j) => [j, j.template.spec.weight] as const));
+    const pool = plannedOnly ? this.jobs.filter((j) => PLANNED_TYPES.has(j.template.spec.type)) : this.jobs;
+    const job = prng.weighted((pool.length ? pool : this.jobs).map((j) => [j, j.template.spec.weight] as const));
     const site = prng.pick(job.sites);
     const base = job.template.spec.priority;
     const i = ORDER_OF_PRIORITY.indexOf(base);
@@ -255,7 +261,7 @@ export class Planner {
   }
 
   /** A whole story starting at `reportedAt`; `force` makes the rare branches happen (for live orders). */
-  private pastStory(reportedAt: number, force: { hold?: boolean; noCancel?: boolean }): WoPlan {
+  private pastStory(reportedAt: number, force: { hold?: boolean; noCancel?: boolean; late?: boolean }): WoPlan {
     const { prng, time } = this;
     const plan: WoPlan = { woId: null, steps: [], broken: false };
     const { job, site, priority, urgent } = this.pickJob();
@@ -278,7 +284,7 @@ export class Planner {
       return plan;
     }
     const teamId = this.catalog.teams[spec.team].id;
-    const late = prng.chance(0.07);
+    const late = force.late ?? prng.chance(0.06);
     let plannedStart: number;
     let assignAt = t;
     if (urgent) {
@@ -333,7 +339,7 @@ export class Planner {
       add(time.snapToWorking(t + prng.int(1, 3) * DAY, prng), dispatcher, { kind: 'transition', to: 'SCHEDULED' });
     }
     // Lateness (no crew free, traffic, a long previous job) is what produces the SLA breaches.
-    const delay = late ? (urgent ? prng.int(60, 300) * MIN : prng.int(1, 4) * DAY) : 0;
+    const delay = late ? (urgent ? prng.int(60, 300) * MIN : prng.int(2, 6) * DAY) : 0;
     add(urgent ? t + prng.int(1, 5) * MIN : plannedStart + delay - prng.int(15, 90) * MIN, dispatcher, {
       kind: 'transition',
       to: 'DISPATCHED',
@@ -399,11 +405,41 @@ export class Planner {
     return plan;
   }
 
+  /**
+   * A fault that fell through the cracks, past its resolution time now: reported a week or so ago and
+   * never planned, or (`missed`) planned for a day that passed without anyone going.
+   */
+  private stuckStory(now: number, missed: boolean): WoPlan {
+    const { prng, time } = this;
+    const plan: WoPlan = { woId: null, steps: [], broken: false };
+    let picked = this.pickJob();
+    while (PLANNED_TYPES.has(picked.job.template.spec.type) || picked.urgent) picked = this.pickJob();
+    const { job, site } = picked;
+    const reported = time.snapToWorking(now - prng.real(8, 12) * DAY, prng);
+    const dispatcher = prng.pick(this.dispatchers).id;
+    plan.steps.push({ at: reported, actorId: dispatcher, action: this.createAction(job, site, 'high', reported), plan });
+    if (missed) {
+      const booking = this.assignFor(job, time.slotAfter(reported, 1, prng), false);
+      const input = {
+        assigneeId: booking.tech.id,
+        teamId: this.catalog.teams[job.template.spec.team].id,
+        plannedStart: new Date(booking.start).toISOString(),
+        plannedEnd: new Date(booking.end).toISOString(),
+      };
+      plan.steps.push({ at: reported + HOUR, actorId: dispatcher, action: { kind: 'assign', input }, plan });
+      plan.steps.push({ at: reported + HOUR + MIN, actorId: dispatcher, action: { kind: 'transition', to: 'SCHEDULED' }, plan });
+    }
+    return plan;
+  }
+
   /** Booked ahead: reported in the last few days, planned for `plannedAt`; some still unplanned. */
   private futureStory(plannedAt: number, now: number): WoPlan {
     const { prng, time } = this;
     const plan: WoPlan = { woId: null, steps: [], broken: false };
-    const { job, site, priority } = this.pickJob();
+    const picked = this.pickJob(true);
+    const { job, site } = picked;
+    // Booked more than a working week ahead, it is routine: low priority, whose targets are weeks.
+    const priority: Priority = plannedAt - now > 7 * DAY && picked.priority !== 'low' ? 'low' : picked.priority;
     const reported = Math.min(time.snapToWorking(now - prng.real(0.01, 6) * DAY, prng), now - 20 * MIN);
     const dispatcher = prng.pick(this.dispatchers).id;
     plan.steps.push({ at: reported, actorId: dispatcher, action: this.createAction(job, site, priority, plannedAt), plan });
@@ -427,7 +463,8 @@ export class Planner {
   private liveStory(target: WorkOrderStatus, now: number): WoPlan {
     const { prng } = this;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const plan = this.pastStory(now - 3 * DAY, { hold: target === 'ON_HOLD', noCancel: true });
+      // Some of today's work is running late: the few breaches a dispatcher sees on the board now.
+      const plan = this.pastStory(now - 3 * DAY, { hold: target === 'ON_HOLD', noCancel: true, late: prng.chance(0.15) });
       const i = plan.steps.findIndex((s) => s.action.kind === 'transition' && s.action.to === target);
       const step = plan.steps[i];
       if (!step) {
