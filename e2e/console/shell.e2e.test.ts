@@ -45,9 +45,17 @@ describe('console shell', () => {
     await page.getByTestId('view-work-orders').waitFor();
     expect(page.url()).toContain('#/work-orders');
 
+    // Signing out logs no refused request (the console forgets its token before the host ends the session).
+    const refused: string[] = [];
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === 'error') refused.push(m.text());
+    };
+    page.on('console', onConsole);
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in').waitFor();
     await page.getByTestId('email').fill('hana@harbour.example');
+    page.off('console', onConsole);
+    expect(refused).toEqual([]);
     await page.getByTestId('password').fill('wrong password');
     await page.getByTestId('sign-in-submit').click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('E-mail or password is wrong');

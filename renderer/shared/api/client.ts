@@ -47,11 +47,14 @@ interface RequestOptions {
   body?: unknown;
   /** Optimistic concurrency: the version the user was looking at. */
   ifMatch?: number;
+  /** A token other than the stored one (sign-out sends the old one after forgetting it). */
+  token?: string;
 }
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const bearer = opts.token ?? token;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
   // A retried POST (flaky Wi-Fi, double click) must not act twice.
@@ -79,7 +82,8 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
 
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
-  post: <T>(path: string, body?: unknown, opts: { ifMatch?: number } = {}) => request<T>('POST', path, { body: body ?? {}, ...opts }),
+  post: <T>(path: string, body?: unknown, opts: { ifMatch?: number; token?: string } = {}) =>
+    request<T>('POST', path, { body: body ?? {}, ...opts }),
   patch: <T>(path: string, body: unknown, opts: { ifMatch?: number } = {}) => request<T>('PATCH', path, { body, ...opts }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: (path: string) => request<void>('DELETE', path),

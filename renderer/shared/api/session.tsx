@@ -39,14 +39,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setTokenState(next);
   }, []);
   const signOut = useCallback(async () => {
-    try {
-      await api.post('/auth/logout');
-    } catch {
-      /* the token may already be dead; signing out locally is what matters */
-    }
+    // Forget the token first, so nothing still polling or reconnecting uses it after the host has
+    // ended the session (each such call was a 401 in the browser's console); then end it on the host.
+    const old = getToken();
     setToken(null);
     setTokenState(null);
     queryClient.clear();
+    if (!old) return;
+    try {
+      await api.post('/auth/logout', undefined, { token: old });
+    } catch {
+      /* the token may already be dead; signing out locally is what matters */
+    }
   }, [queryClient]);
 
   useEffect(
