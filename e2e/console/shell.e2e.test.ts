@@ -45,6 +45,12 @@ describe('console shell', () => {
     await page.getByTestId('view-work-orders').waitFor();
     expect(page.url()).toContain('#/work-orders');
 
+    // A 1280×720 window: the search box stays usable and every column of the list is on screen.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(async () => (await page.getByTestId('global-search').boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(160);
+    const lastHeader = await page.locator('[data-testid="wo-table"] th').last().boundingBox();
+    expect(lastHeader!.x + lastHeader!.width).toBeLessThanOrEqual(1280);
+
     // Signing out logs no refused request (the console forgets its token before the host ends the session).
     const refused: string[] = [];
     const onConsole = (m: { type(): string; text(): string }) => {

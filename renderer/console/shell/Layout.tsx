@@ -40,10 +40,17 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
               key={v.id}
               href={routeHref({ view: v.id })}
               className={v.id === view ? 'active' : ''}
-              title={`Alt+${v.key}`}
+              title={`${v.label} (Alt+${v.key})`}
               data-testid={`nav-${v.id}`}
             >
-              {v.label}
+              {'short' in v ? (
+                <>
+                  <span className="nav-long">{v.label}</span>
+                  <span className="nav-short">{v.short}</span>
+                </>
+              ) : (
+                v.label
+              )}
             </a>
           ))}
         </nav>

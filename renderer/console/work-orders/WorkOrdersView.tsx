@@ -1,4 +1,5 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { WorkOrderCountsDto } from '../../../server/work-orders/contract';
 import { useState } from 'react';
 import { api, type Page, type Query } from '../../shared/api/client';
 import { useLookups } from '../../shared/catalog/queries';
@@ -15,6 +16,13 @@ export function WorkOrdersView() {
   const session = useSession();
   const [filters, setFilters] = useState<Query>({ sort: '-createdAt' });
   const set = (key: string) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value || undefined });
+  // The whole count under the same filters ("100 of 2,031 shown", not "100+").
+  const { sort: _sort, ...countFilters } = filters;
+  const total = useQuery({
+    queryKey: ['work_orders', 'counts', countFilters],
+    queryFn: () => api.get<WorkOrderCountsDto>('/work-orders/counts', countFilters),
+    placeholderData: (previous) => previous,
+  });
   const list = useInfiniteQuery({
     queryKey: ['work_orders', 'table', filters],
     queryFn: ({ pageParam }) => api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, limit: 100, cursor: pageParam ?? undefined }),
@@ -70,9 +78,8 @@ export function WorkOrdersView() {
           <option value="-number">Number</option>
         </select>
         <span className="spacer" />
-        <span className="muted">
-          {rows.length}
-          {list.hasNextPage ? '+' : ''} shown
+        <span className="muted" data-testid="wo-shown">
+          {total.data && list.hasNextPage ? `${rows.length} of ${total.data.total.toLocaleString()}` : rows.length} shown
         </span>
         {session.can('workorder:create') && (
           <button className="primary" onClick={openNewWorkOrder} title="New work order (N)" data-testid="new-wo">
@@ -101,13 +108,15 @@ export function WorkOrdersView() {
                 <td>
                   <b>{w.number}</b>
                 </td>
-                <td title={w.title}>{w.title}</td>
+                <td className="wol-title" title={w.title}>
+                  {w.title}
+                </td>
                 <td>{STATUS_LABEL[w.status]}</td>
                 <td>
                   <span className={`badge prio-${w.priority}`}>{w.priority}</span>
                 </td>
                 <td>{w.slaState && <span className={`badge sla-${w.slaState}`}>{SLA_LABEL[w.slaState]}</span>}</td>
-                <td>{(w.locationId && lookups.locations.get(w.locationId)?.name) ?? '—'}</td>
+                <td className="wol-location">{(w.locationId && lookups.locations.get(w.locationId)?.name) ?? '—'}</td>
                 <td>{(w.assigneeId && lookups.users.get(w.assigneeId)?.name) ?? <span className="muted">Unassigned</span>}</td>
                 <td>{formatTime(w.resolutionDueAt)}</td>
                 <td>{formatTime(w.plannedStart)}</td>
