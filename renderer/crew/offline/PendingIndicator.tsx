@@ -160,7 +160,9 @@ export function PendingIndicator({ live }: { live: LiveState }) {
   }, [actions.length]);
 
   let text = '';
-  if (waiting) text = `${waiting} waiting to send`;
+  // Short: the header also carries the technician's name, which the longer "N waiting to send" cut
+  // to "Freya J…" on a phone; the button's label and the list say it in full.
+  if (waiting) text = `${waiting} to send`;
   else if (refused) text = `${refused} not accepted`;
   // First names keep the header short; the list says the rest.
   else if (held) text = `${held} queued by ${heldBy.length === 1 ? heldBy[0]!.split(' ')[0] : 'others'}`;
@@ -175,7 +177,9 @@ export function PendingIndicator({ live }: { live: LiveState }) {
         data-refused={refused}
         data-held={held}
         data-net={net}
-        aria-label={text ? `${text}${net === 'offline' ? ', offline' : ''}: show` : 'Everything sent'}
+        aria-label={
+          text ? `${waiting ? `${waiting} waiting to send` : text}${net === 'offline' ? ', offline' : ''}: show` : 'Everything sent'
+        }
         disabled={!actions.length}
         onClick={() => setOpen(true)}
       >

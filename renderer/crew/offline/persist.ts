@@ -3,6 +3,7 @@ import { createAsyncStoragePersister } from '@tanstack/query-async-storage-persi
 import type { PersistQueryClientOptions } from '@tanstack/react-query-persist-client';
 import { ApiError } from '../../shared/api/client';
 import { idbStorage } from './db';
+import { persistable } from './persistable';
 
 /**
  * Offline reading: the crew's React Query cache is saved to IndexedDB (throttled, as one JSON
@@ -27,19 +28,8 @@ export function createCrewQueryClient(): QueryClient {
   });
 }
 
-/** Object URLs (attachment bytes) die with the page, and blobs do not survive JSON: never saved. */
-// Typed structurally: the persister packages pin their own (older) query-core, whose Query class is
-// nominally different; vite.config.ts dedupes it to one copy at runtime.
-function persistable(query: { queryKey: readonly unknown[]; state: { status: string; data: unknown } }): boolean {
-  if (query.state.status !== 'success') return false;
-  const [table, sub] = query.queryKey;
-  if (table === 'attachments' && sub === 'file') return false;
-  const data = query.state.data;
-  if (typeof data === 'string' && data.startsWith('blob:')) return false;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return false;
-  return true;
-}
-
+// persistable.ts says which queries are saved; it is typed structurally: the persister packages pin
+// their own (older) query-core, whose Query class is nominally different (vite.config.ts dedupes it).
 export const crewPersistOptions: Omit<PersistQueryClientOptions, 'queryClient'> = {
   persister: createAsyncStoragePersister({ storage: idbStorage, key: 'crew-query-cache', throttleTime: 1000 }),
   maxAge: WEEK_MS,
