@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Host } from '../core/context.js';
 import { thumbnailOnly } from '../attachments/images.js';
-import { keyPath, storedFile } from '../attachments/storage.js';
+import { keyPath, storageKey, storedFile } from '../attachments/storage.js';
 import type { AttachmentKind } from '../attachments/contract.js';
 import { runSyncApply } from './apply-scope.js';
 
@@ -83,7 +83,6 @@ export interface RemoteAttachment {
 export async function keepFetched(host: Host, orgId: string, a: RemoteAttachment, bytes: Buffer): Promise<string> {
   if (bytes.length !== a.sizeBytes || createHash('sha256').update(bytes).digest('hex') !== a.sha256)
     throw new Error(`The hub's file for attachment ${a.id} does not match its size and SHA-256.`);
-  const d = new Date(a.createdAt);
   const ext = (
     path
       .extname(a.fileName)
@@ -91,7 +90,7 @@ export async function keepFetched(host: Host, orgId: string, a: RemoteAttachment
       .toLowerCase()
       .replace(/[^a-z0-9]/g, '') || 'bin'
   ).slice(0, 8);
-  const key = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${a.id}.${ext}`;
+  const key = storageKey(a.id, a.createdAt, 'original', ext);
   const file = keyPath(host.dataDir, key);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.part`;
@@ -101,7 +100,7 @@ export async function keepFetched(host: Host, orgId: string, a: RemoteAttachment
   // display copy is the origin's (its text is the origin's time and place), so the original stands in.
   let thumbKey: string | null = null;
   if (a.mimeType.startsWith('image/')) {
-    const candidate = `${key.slice(0, key.lastIndexOf('/'))}/${a.id}-thumb.${a.kind === 'signature' ? 'png' : 'jpg'}`;
+    const candidate = storageKey(a.id, a.createdAt, 'thumb', a.kind === 'signature' ? 'png' : 'jpg');
     try {
       await thumbnailOnly(file, a.kind, a.mimeType, keyPath(host.dataDir, candidate));
       thumbKey = candidate;

@@ -1,9 +1,9 @@
-import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../../errors.js';
 import { withOrg } from '../db/pool.js';
 import { requireNode } from '../http/auth.js';
 import { HUB_PREFIX, defineHubRoute, type HubFeature } from '../http/route.js';
+import { readCapped } from '../sync/push-body.js';
 import { appendPart, BLOB_MAX_BYTES, BLOB_PART_MAX_BYTES, blobStatus, readParts, SHA256_RE } from './store.js';
 
 const Sha = z.strictObject({ sha256: z.string().regex(SHA256_RE, 'a SHA-256 in lower-case hex') });
@@ -24,17 +24,6 @@ const status = defineHubRoute({
   handler: ({ deps, auth, params }) => withOrg(deps.pool, auth.orgId, (tx) => blobStatus(tx, auth.orgId, params.sha256)),
 });
 
-async function readCapped(req: Request, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new AppError(413, 'body_too_large', `A part may be at most ${limit} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) throw ValidationError.fromZod(what, r.error);
@@ -53,7 +42,7 @@ export const blobsFeature: HubFeature = {
       (async () => {
         const { sha256 } = parse(Sha, req.params, 'path');
         const q = parse(PartQuery, req.query, 'query');
-        const data = await readCapped(req, BLOB_PART_MAX_BYTES);
+        const data = await readCapped(req, BLOB_PART_MAX_BYTES, 'a part of a file');
         const node = req.hubNode!;
         const out = await withOrg(deps.pool, node.orgId, (tx) =>
           appendPart(tx, { orgId: node.orgId, now: deps.now() }, sha256, q.size, q.offset, data),

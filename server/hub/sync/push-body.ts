@@ -69,12 +69,13 @@ function dictionaryFor(deps: HubDeps, nodeId: string, name: string | undefined):
   );
 }
 
-async function readCapped(req: Request, limit: number): Promise<Buffer> {
+/** A raw request body, refused (413) past `limit` bytes; `what` names it in the refusal. */
+export async function readCapped(req: Request, limit: number, what = 'a push'): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new AppError(413, 'body_too_large', `The request body is larger than the ${limit} bytes a push may be.`);
+    if (size > limit) throw new AppError(413, 'body_too_large', `The request body is larger than the ${limit} bytes ${what} may be.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
