@@ -4,11 +4,11 @@ import { OPEN_WORK_LIMIT } from './contract.js';
 /**
  * Reads of the managers' view over an org replica (a depot database: db/schema/). "Open" is the
  * board's open: not yet completed, closed or cancelled; "overdue" is open past its resolution due
- * time while its SLA clock runs (work on hold is judged when it resumes, as the depot's SLA board does).
+ * time, work on hold judged at the moment it was held (the KPI report's overdue, kpi-types.ts).
  */
 
 const OPEN = `wo.status NOT IN ('COMPLETED', 'CLOSED', 'CANCELLED')`;
-const OVERDUE = `(wo.resolution_due_at IS NOT NULL AND wo.resolution_due_at < @now AND wo.on_hold_since IS NULL)`;
+const OVERDUE = `(wo.resolution_due_at IS NOT NULL AND wo.resolution_due_at < min(coalesce(wo.on_hold_since, @now), @now))`;
 
 export interface DepotRow {
   id: string;

@@ -11,6 +11,7 @@ import { ScheduledReports } from './ScheduledReports';
 import { fromDateInput, presetPeriod, PRESETS, toDateInput, type Period, type PresetId } from './period';
 import { reportQueries, type KpiFilters, type KpiReportDto, type RatioDto } from './queries';
 import './reports.css';
+import { BreachedTable, MtbfTable, type ReportFormat } from '../../shared/reports/FaultTables';
 
 const TYPES = ['corrective', 'preventive', 'inspection', 'installation', 'emergency'];
 const FILTERS: { key: keyof KpiFilters; label: string }[] = [
@@ -266,39 +267,8 @@ function ReportBody({ r }: { r: KpiReportDto }) {
       <KpiTable title="By team" rows={r.byDimension.team} testId="table-team" />
       <KpiTable title="By technician" rows={r.byDimension.technician} testId="table-technician" />
       <div className="rep-grid2">
-        <Breached r={r} />
-        <section className="rep-panel" data-testid="table-mtbf">
-          <h3>
-            Mean time between failures <span className="muted small">corrective & emergency work per asset</span>
-          </h3>
-          <div className="rep-scroll">
-            <table className="grid rep-table">
-              <thead>
-                <tr>
-                  <th>Asset</th>
-                  <th className="num">Failures</th>
-                  <th className="num">MTBF (h)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.mtbf.slice(0, 100).map((a) => (
-                  <tr key={a.assetId}>
-                    <td title={a.label}>{a.label}</td>
-                    <td className="num">{a.failures}</td>
-                    <td className="num">{num(a.mtbfH)}</td>
-                  </tr>
-                ))}
-                {r.mtbf.length === 0 && (
-                  <tr>
-                    <td colSpan={3} className="muted">
-                      No failures in this period.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <BreachedTable r={r} format={TABLE_FORMAT} onOpen={openWorkOrder} />
+        <MtbfTable r={r} format={TABLE_FORMAT} />
       </div>
       <div className="rep-grid2">
         <KpiTable title="By location" rows={r.byDimension.location} testId="table-location" />
@@ -312,59 +282,9 @@ function ReportBody({ r }: { r: KpiReportDto }) {
   );
 }
 
-function Breached({ r }: { r: KpiReportDto }) {
-  const when = (t: string) => new Date(t).toLocaleString([], { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
-  const late = (m: number) => (m >= 1440 ? `${num(m / 1440)} d` : m >= 60 ? `${num(m / 60)} h` : `${m} min`);
-  return (
-    <section className="rep-panel" data-testid="table-breached">
-      <h3>
-        SLA breaches{' '}
-        <span className="muted small">
-          {r.breachedTotal > r.breached.length ? `${r.breached.length} most late of ${r.breachedTotal}` : `${r.breachedTotal}`}
-        </span>
-      </h3>
-      <div className="rep-scroll">
-        <table className="grid rep-table">
-          <thead>
-            <tr>
-              <th>Work order</th>
-              <th>SLA</th>
-              <th>Due</th>
-              <th className="num">Late by</th>
-              <th>Team</th>
-              <th>Assignee</th>
-              <th>Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.breached.map((b) => (
-              <tr key={`${b.id}-${b.kind}`} className="clickable" onClick={() => openWorkOrder(b.id)} data-testid="breached-row">
-                <td title={b.title}>
-                  <strong>{b.number}</strong> {b.title}
-                </td>
-                <td>
-                  <span className="badge sla-breached">{b.kind}</span>
-                  {b.metAt === null && <span className="muted small"> open</span>}
-                </td>
-                <td>{when(b.dueAt)}</td>
-                <td className="num">{late(b.lateByMin)}</td>
-                <td>{b.teamName ?? '—'}</td>
-                <td>{b.assigneeName ?? '—'}</td>
-                <td className="muted" title={b.reasons.join('\n')}>
-                  {b.reasons.join('; ') || '—'}
-                </td>
-              </tr>
-            ))}
-            {r.breached.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No SLA breaches in this period.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-}
+/** The depot's tables write times in the reader's locale, as the rest of this view does. */
+const TABLE_FORMAT: ReportFormat = {
+  count: (n) => n.toLocaleString(),
+  decimal: (v) => num(v),
+  dateTime: (t) => new Date(t).toLocaleString([], { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' }),
+};

@@ -10,9 +10,8 @@ import { useOrg } from '../shell/org-context';
 import { hrefFrom, navigate } from '../shell/router';
 import { ALL_DEPOTS, type Route } from '../shell/route';
 import { NO_OWN_SYNC } from '../overview/rows';
-import { Breached } from './Breached';
 import { DownloadButtons } from './DownloadButtons';
-import { Mtbf } from './Mtbf';
+import { BreachedTable, MtbfTable, type ReportFormat } from '../../shared/reports/FaultTables';
 import { SummaryTiles } from './SummaryTiles';
 import { Trends } from './Trends';
 import './depot.css';
@@ -144,6 +143,9 @@ function StatusStrip({ overview, depotId }: { overview: OrgOverview; depotId: st
 }
 
 function ReportBody({ r }: { r: KpiReportDto }) {
+  const { fmt } = useOrg();
+  // Times in the organization's zone.
+  const tableFormat: ReportFormat = fmt;
   return (
     <>
       <SummaryTiles summary={r.summary} />
@@ -156,9 +158,9 @@ function ReportBody({ r }: { r: KpiReportDto }) {
       </div>
       <div className="org-grid2">
         <KpiTable title="By work-order type" rows={r.byDimension.type} testId="table-type" />
-        <Mtbf r={r} />
+        <MtbfTable r={r} format={tableFormat} />
       </div>
-      <Breached r={r} />
+      <BreachedTable r={r} format={tableFormat} />
     </>
   );
 }

@@ -5,12 +5,12 @@ import { summaryTiles } from './tiles';
 export function SummaryTiles({ summary }: { summary: KpiReportDto['summary'] }) {
   const { fmt } = useOrg();
   return (
-    <ul className="org-tiles" aria-label="Summary">
+    <ul className="rep-tiles" aria-label="Summary">
       {summaryTiles(summary, fmt).map((t) => (
-        <li key={t.key} className={`org-tile${t.bad ? ' bad' : ''}`} title={t.title} data-testid={`tile-${t.key}`} data-value={t.raw}>
-          <div className="org-tile-label">{t.label}</div>
-          <div className="org-tile-value">{t.value}</div>
-          {t.sub && <div className="org-tile-sub">{t.sub}</div>}
+        <li key={t.key} className={`rep-tile${t.bad ? ' bad' : ''}`} title={t.title} data-testid={`tile-${t.key}`} data-value={t.raw}>
+          <div className="rep-tile-label">{t.label}</div>
+          <div className="rep-tile-value">{t.value}</div>
+          {t.sub && <div className="rep-tile-sub">{t.sub}</div>}
         </li>
       ))}
     </ul>

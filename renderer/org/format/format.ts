@@ -23,6 +23,8 @@ export interface OrgFormat {
   count(n: number | null | undefined): string;
   /** Hours with one decimal ("12.4 h"), "—" when nothing was measured. */
   hours(h: number | null | undefined): string;
+  /** One decimal ("12.4"), "—" for none. */
+  decimal(v: number | null | undefined): string;
   ratio(r: Ratio): RatioText;
   /** "12 May 2026, 14:05" in the organization's zone. */
   dateTime(iso: string): string;
@@ -46,6 +48,7 @@ export function orgFormat(zone: string, locale?: string): OrgFormat {
     zone,
     count: (n) => (n === null || n === undefined ? dash : int.format(n)),
     hours: (h) => (h === null || h === undefined ? dash : `${oneDecimal.format(h)} h`),
+    decimal: (v) => (v === null || v === undefined ? dash : oneDecimal.format(v)),
     ratio: (r) => {
       const detail = `${int.format(r.numerator)}/${int.format(r.denominator)}`;
       // "92.5 %" as the depot console and the KPI tables write it, with the locale's decimal mark.
