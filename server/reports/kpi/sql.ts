@@ -69,6 +69,12 @@ const heldMs = (lo: string) => `(CASE WHEN wo.id IN held THEN ${holdMs(lo)} ELSE
  * (hold, completion, leaving). Travel, holds, and the days between a rejected closure and the crew's
  * return are not work, so they are not actual time. Both lookups walk work_order_events_wo_type_idx.
  */
+/*
+ * Only work that was held or sent back can have more than one stretch on site (the lifecycle leaves
+ * ON_SITE only for COMPLETED, ON_HOLD or CANCELLED, and comes back only from a hold or a rejected
+ * closure): the rest is first arrival → completion, with no event lookup. Measured on a 20k demo's
+ * year (12,832 completed): the lookup for every row 49 ms, this way about the 18 ms of the plain sum.
+ */
 const ON_SITE_MS = `(SELECT coalesce(sum(min(coalesce((SELECT min(x.at) FROM work_order_events x WHERE x.work_order_id = s.work_order_id
       AND x.type = 'status_changed' AND x.from_status = 'ON_SITE' AND x.at >= s.at), wo.completed_at), wo.completed_at) - s.at), 0)
     FROM work_order_events s WHERE s.work_order_id = wo.id AND s.type = 'status_changed' AND s.to_status = 'ON_SITE' AND s.at <= wo.completed_at)`;
@@ -115,7 +121,8 @@ export function factsSql(where: string): string {
     CASE WHEN ${COMPLETED} THEN wo.completed_at - wo.created_at - ${heldMs('wo.created_at')} END AS repair_ms,
     CASE WHEN ${COMPLETED} THEN NOT ${NOT_FIXED_FIRST_TIME} ELSE 0 END AS ftf_num,
     CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN wo.duration_min END AS planned_min,
-    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN ${ON_SITE_MS} END AS actual_ms
+    CASE WHEN ${COMPLETED} AND wo.responded_at IS NOT NULL THEN
+      (CASE WHEN wo.id IN held OR wo.id IN rejected THEN ${ON_SITE_MS} ELSE wo.completed_at - wo.responded_at END) END AS actual_ms
   FROM work_orders wo
   WHERE ${where} AND wo.created_at < @to
     AND (wo.created_at >= @from OR wo.completed_at >= @from OR wo.cancelled_at >= @from OR wo.responded_at >= @from
