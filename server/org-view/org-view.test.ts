@@ -187,9 +187,11 @@ describe("the managers' view", () => {
       headers: { authorization: `Bearer ${org.token}` },
     });
     expect(long.status).toBe(400);
-    // A node credential is not a manager's session.
-    const nodeCall = await hub.call('GET', `/hub/v1/org/overview?${q(PERIOD)}`, { token: 'hubn_not-a-session' });
-    expect(nodeCall.status).toBe(401);
+    // A depot's real node credential (what a machine on a depot LAN could lift from the depot's file) is not a manager's session.
+    const credential = a.host.sqlite.prepare('SELECT credential FROM sync_state').pluck().get() as string;
+    for (const path of [`/hub/v1/org/overview?${q(PERIOD)}`, '/hub/v1/org/open-work', '/hub/v1/accounts']) {
+      expect((await hub.call('GET', path, { token: credential })).status, path).toBe(401);
+    }
   });
 
   it("when another organization's admin signs in, then they see nothing of this one", async () => {

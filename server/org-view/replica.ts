@@ -42,7 +42,7 @@ interface Entry {
   host: Host & { close(): void };
   orgId: string | null;
   /** Catch-ups of one org run one after another; readers wait for the one under way. */
-  chain: Promise<ReplicaState>;
+  chain: Promise<unknown>;
   lastHubVersion: number;
   caughtUpAt: number;
 }
@@ -90,7 +90,7 @@ export class OrgReplicas {
       host = createHost({ dataDir, clock: { now: this.opts.now }, log: this.opts.log });
     }
     const state = host.sqlite.prepare('SELECT replica_org_id AS orgId FROM sync_state LIMIT 1').get() as { orgId: string } | undefined;
-    const entry: Entry = { host, orgId: state?.orgId ?? null, chain: Promise.resolve(null as never), lastHubVersion: 0, caughtUpAt: 0 };
+    const entry: Entry = { host, orgId: state?.orgId ?? null, chain: Promise.resolve(), lastHubVersion: 0, caughtUpAt: 0 };
     this.entries.set(hubOrgId, entry);
     return entry;
   }

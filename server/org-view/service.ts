@@ -7,8 +7,9 @@ import { withOrg } from '../hub/db/pool.js';
 import { hubOrgs, nodes } from '../hub/db/schema.js';
 import type { KpiQueryInput, KpiReportDto } from '../reports/contract-kpi.js';
 import { KpiPool } from '../reports/kpi/pool.js';
+import { emptySums, ratio, toSummary } from '../reports/kpi/rollup.js';
 import type { KpiFilters, KpiQuery, KpiSummary } from '../reports/kpi-types.js';
-import { kpiReportDto } from '../reports/routes-kpi.js';
+import { kpiQueryOn, kpiReportDto } from '../reports/routes-kpi.js';
 import { zoneFor } from '../reports/zone.js';
 import type { ReportKind } from '../../db/schema/reports.js';
 import type { OpenWork, OrgOverview, OrgPeriod, ReplicaStatus } from './contract.js';
@@ -89,19 +90,7 @@ export class OrgViewService {
 
   async kpis(hubOrgId: string, input: KpiQueryInput): Promise<KpiReportDto & { replica: ReplicaStatus }> {
     const replica = await this.ready(hubOrgId);
-    const { sqlite } = replica.host;
-    const orgId = replica.orgId!;
-    const { from, to, ...filters } = input;
-    if (filters.depotId && !depotExists(sqlite, orgId, filters.depotId)) throw new NotFoundError('depot');
-    const clean: KpiFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-    const q: KpiQuery = {
-      orgId,
-      from: Date.parse(from),
-      to: Date.parse(to),
-      filters: clean,
-      zone: zoneFor(sqlite, orgId, clean.depotId),
-      now: this.now(),
-    };
+    const q = kpiQueryOn(replica.host.sqlite, replica.orgId!, this.now(), input);
     const { report, computeMs } = await this.kpiPool(replica.host).compute(q);
     return { ...kpiReportDto(report, computeMs), replica: status(replica) };
   }
@@ -190,24 +179,7 @@ function status(r: ReplicaState): ReplicaStatus {
   return { version: r.version, hubVersion: r.hubVersion, caughtUpAt: iso(r.caughtUpAt) };
 }
 
+/** An org with no depot yet: the engine's own zero summary, so its fields can never drift from a report's. */
 function emptySummary(): KpiSummary {
-  const none = { numerator: 0, denominator: 0, value: null };
-  return {
-    created: 0,
-    completed: 0,
-    cancelled: 0,
-    backlog: 0,
-    backlogAgeMeanH: null,
-    backlogAgeMaxH: null,
-    onTime: none,
-    slaResponse: none,
-    slaResolution: none,
-    mttrRespondH: null,
-    mttrRepairH: null,
-    firstTimeFix: none,
-    overdue: 0,
-    plannedMin: 0,
-    actualMin: 0,
-    utilisation: none,
-  };
+  return toSummary(emptySums(), ratio(0, 0));
 }

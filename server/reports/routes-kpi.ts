@@ -1,4 +1,5 @@
 import type { Ctx } from '../core/context.js';
+import type { Sqlite } from '../../db/client.js';
 import { iso } from '../http/contract-common.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { NotFoundError } from '../errors.js';
@@ -8,11 +9,16 @@ import type { KpiFilters, KpiQuery, KpiReport, TrendPoint } from './kpi-types.js
 
 /** The KPI query for a request: the depot's zone when filtered by depot, else the organization's. */
 export function kpiQueryFor(ctx: Ctx, input: KpiQueryInput): KpiQuery {
+  return kpiQueryOn(ctx.host.sqlite, ctx.orgId, ctx.host.clock.now(), input);
+}
+
+/** The same over any depot database (the hub's org replicas use it too). */
+export function kpiQueryOn(sqlite: Sqlite, orgId: string, now: number, input: KpiQueryInput): KpiQuery {
   const { from, to, ...filters } = input;
-  if (filters.depotId && !depotZone(ctx.host.sqlite, ctx.orgId, filters.depotId)) throw new NotFoundError('depot');
-  const zone = zoneFor(ctx.host.sqlite, ctx.orgId, filters.depotId);
+  if (filters.depotId && !depotZone(sqlite, orgId, filters.depotId)) throw new NotFoundError('depot');
+  const zone = zoneFor(sqlite, orgId, filters.depotId);
   const clean: KpiFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-  return { orgId: ctx.orgId, from: Date.parse(from), to: Date.parse(to), filters: clean, zone, now: ctx.host.clock.now() };
+  return { orgId, from: Date.parse(from), to: Date.parse(to), filters: clean, zone, now };
 }
 
 const point = (p: TrendPoint) => ({ ...p, at: iso(p.at) });

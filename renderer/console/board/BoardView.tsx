@@ -71,10 +71,10 @@ export function BoardView() {
   const results = useQueries({
     queries: columns.map((s) => ({ ...boardQueries.column(s, query, limitOf(s)), enabled: filters !== null })),
   });
-  const counts = useQuery({ ...boardQueries.counts(query), enabled: filters !== null });
+  const counts = useQuery({ ...workOrderQueries.counts(query), enabled: filters !== null });
   const breachedQuery = useMemo(() => ({ ...query, slaState: 'breached' }), [query]);
   // A breached filter already chosen: the breached counts are the counts themselves.
-  const breached = useQuery({ ...boardQueries.counts(breachedQuery), enabled: filters !== null });
+  const breached = useQuery({ ...workOrderQueries.counts(breachedQuery), enabled: filters !== null });
   const lifecycle = useQuery(workOrderQueries.lifecycle());
   const moves = useMemo(() => indexMoves(lifecycle.data), [lifecycle.data]);
 

@@ -1,7 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { LifecycleDto, LifecycleMoveDto } from '../../../server/work-orders/contract-lifecycle';
 import type { PreferenceDto } from '../../../server/preferences/contract';
-import type { WorkOrderCountsDto } from '../../../server/work-orders/contract';
 import { api, type Page, type Query } from '../../shared/api/client';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 
@@ -61,13 +60,6 @@ export const boardQueries = {
       queryKey: ['work_orders', 'board', 'breached', filters],
       queryFn: () =>
         api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, slaState: 'breached', status: [...OPEN_COLUMNS], limit: MAX_PAGE }),
-      placeholderData: (previous) => previous,
-    }),
-  /** Exact counts per status under the filters (the column heads and toolbar totals, never "100+"). */
-  counts: (filters: Query) =>
-    queryOptions({
-      queryKey: ['work_orders', 'board', 'counts', filters],
-      queryFn: () => api.get<WorkOrderCountsDto>('/work-orders/counts', filters),
       placeholderData: (previous) => previous,
     }),
   preference: (key: string) =>

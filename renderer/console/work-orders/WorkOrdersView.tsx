@@ -1,11 +1,10 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { WorkOrderCountsDto } from '../../../server/work-orders/contract';
 import { useState } from 'react';
 import { api, type Page, type Query } from '../../shared/api/client';
 import { useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
 import { formatTime, PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from '../../shared/work-orders/labels';
-import type { WorkOrderDto } from '../../shared/work-orders/queries';
+import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { openNewWorkOrder } from './NewWorkOrder';
 import { useSession } from '../../shared/api/session';
 import { LoadMore } from '../shell/LoadMore';
@@ -18,11 +17,7 @@ export function WorkOrdersView() {
   const set = (key: string) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value || undefined });
   // The whole count under the same filters ("100 of 2,031 shown", not "100+").
   const { sort: _sort, ...countFilters } = filters;
-  const total = useQuery({
-    queryKey: ['work_orders', 'counts', countFilters],
-    queryFn: () => api.get<WorkOrderCountsDto>('/work-orders/counts', countFilters),
-    placeholderData: (previous) => previous,
-  });
+  const total = useQuery(workOrderQueries.counts(countFilters));
   const list = useInfiniteQuery({
     queryKey: ['work_orders', 'table', filters],
     queryFn: ({ pageParam }) => api.get<Page<WorkOrderDto>>('/work-orders', { ...filters, limit: 100, cursor: pageParam ?? undefined }),

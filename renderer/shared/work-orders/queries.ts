@@ -10,6 +10,7 @@ import type {
   UpdateWorkOrderInput,
   WorkOrder,
   WorkOrderEvent,
+  WorkOrderCountsDto,
 } from '../../../server/work-orders/contract';
 import type { AttachmentDto } from '../../../server/attachments/contract';
 import type { TaskTemplate } from '../../../server/templates/contract';
@@ -38,6 +39,13 @@ export const workOrderKeys = {
 
 /** Query keys start with the table they read, so live change messages invalidate them (live.ts). */
 export const workOrderQueries = {
+  /** Work orders per status under the list's filters (GET /work-orders/counts): the board's heads and the list's total. */
+  counts: (filters: Query) =>
+    queryOptions({
+      queryKey: ['work_orders', 'counts', filters],
+      queryFn: () => api.get<WorkOrderCountsDto>('/work-orders/counts', filters),
+      placeholderData: (previous: WorkOrderCountsDto | undefined) => previous,
+    }),
   /**
    * The caller's transition table. Not a table: it only changes with a new host version, so its
    * key does not start with a table name and live messages never invalidate it.
