@@ -31,9 +31,8 @@ async function hostPolicy(): Promise<Policy> {
     getHeader: (k: string) => headers.get(k.toLowerCase()),
     removeHeader: (k: string) => void headers.delete(k.toLowerCase()),
   } as unknown as ServerResponse;
-  const [helmetMiddleware] = securityHeaders();
-  // Express's handler type wants express' own req/res; helmet only touches what the stand-ins have.
-  const run = helmetMiddleware as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+  // Express's handler type wants express' own req/res; the middleware only touches what the stand-ins have.
+  const run = securityHeaders() as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   await new Promise<void>((resolve, reject) => run(req, res, (err) => (err ? reject(err) : resolve())));
   const csp = headers.get('content-security-policy');
   if (!csp) throw new Error('the host sent no Content-Security-Policy');

@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import express, { type Express, type Request } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { Host } from './core/context.js';
 import { AppError } from './errors.js';
-import { redactSecrets } from './core/redact.js';
 import { loadActor } from './auth/service.js';
 import { loginRateLimiter } from './auth/routes.js';
 import { errorMiddleware } from './http/errors-middleware.js';
 import { mountStatic } from './http/static.js';
 import { securityHeaders } from './http/security-headers.js';
+import { requestLogging } from './http/request-log.js';
 import { mountSharePages } from './reports/share/page.js';
 import { mountResources } from './http/resources.js';
 import { API_PREFIX, mountRoutes } from './http/mount.js';
@@ -45,21 +44,7 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
     next();
   });
   app.use(securityHeaders());
-  app.use(
-    pinoHttp({
-      logger: host.log,
-      genReqId: (req) => (req as Request).requestId,
-      // Tokens ride on /ws?token=, share codes in /s/<code>: never write them to the log (the logger
-      // masks every line as well; this keeps the url field itself clean for any other destination).
-      serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactSecrets(req.url) }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-      // A line per request is for debugging (--log-level debug); at the default level the terminal keeps
-      // the start-up banner and what went wrong: a server error is logged at error, whatever the level.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'debug'),
-    }),
-  );
+  app.use(requestLogging(app, host.log));
   app.use((req, res, next) => {
     const end = host.metrics.httpDuration.startTimer();
     res.on('finish', () => {
@@ -67,6 +52,9 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
       const labels = { method: req.method, route, status: String(res.statusCode) };
       end(labels);
       if (res.statusCode >= 400) host.metrics.httpErrors.inc({ ...labels, code: String(res.locals.errorCode ?? res.statusCode) });
+      // Logged whatever the level (at debug, pino-http's own line says it).
+      if (res.statusCode >= 500 && !host.log.isLevelEnabled('debug'))
+        req.log.error({ res: { statusCode: res.statusCode } }, 'request failed');
     });
     next();
   });

@@ -22,13 +22,21 @@ function defaultStatus(route: AnyRoute): number {
 
 function send(res: Response, status: number, body: Buffer | string | null, headers: Record<string, string>): void {
   res.set(headers);
-  if (body === null || status === 204) res.status(status).end();
-  // Bytes rather than text, so express does not encode the body again; the charset is then ours to name.
-  else
-    res
-      .status(status)
-      .type('application/json; charset=utf-8')
-      .send(typeof body === 'string' ? Buffer.from(body) : body);
+  if (body === null || status === 204) {
+    res.status(status).end();
+    return;
+  }
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  if (res.req.method === 'GET' || res.req.method === 'HEAD') {
+    // Through express for its ETag and 304 (a browser revalidating a list), and HEAD's empty body.
+    res.status(status).type('application/json; charset=utf-8').send(bytes);
+    return;
+  }
+  // A write's answer is never cached or revalidated: express would hash it for an ETag nobody reads.
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
 }
 
 export function mountRoutes(app: Express, host: Host, config: Config, services: Services, routes: AnyRoute[]): void {
