@@ -2,6 +2,7 @@ import type { Host } from './core/context.js';
 import type { BackupService } from './backups/service.js';
 import type { LanInfo } from './lan/info.js';
 import { ClaimLimiter } from './pairing/rate-limit.js';
+import { registerBusinessMetrics } from './monitoring/business-metrics.js';
 import { ReportJobs } from './reports/jobs/manager.js';
 import { KpiPool } from './reports/kpi/pool.js';
 import type { ReportScheduler } from './reports/schedules/scheduler.js';
@@ -43,7 +44,7 @@ export interface Services {
 export function createServices(host: Host): Services & { close(): Promise<void> } {
   let jobs: ReportJobs | null = null;
   let kpi: KpiPool | null = null;
-  return {
+  const services: Services & { close(): Promise<void> } = {
     telemetry: null,
     get reportJobs() {
       return (jobs ??= new ReportJobs(host));
@@ -62,4 +63,6 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
       await Promise.all([jobs?.close(), kpi?.close(), this.sync?.stop()]);
     },
   };
+  registerBusinessMetrics(host, services);
+  return services;
 }
