@@ -28,6 +28,7 @@ import { messageRoutes } from './messages/routes.js';
 import { attendanceRoutes } from './attendance/routes.js';
 import { reportExportRoutes } from './reports/routes-exports.js';
 import { kpiRoutes } from './reports/routes-kpi.js';
+import { activityRoutes } from './reports/activity/routes.js';
 import { backupRoutes } from './backups/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { deletedRoutes } from './deleted/routes.js';
@@ -63,6 +64,7 @@ export function allRoutes(): AnyRoute[] {
     ...attendanceRoutes,
     ...reportExportRoutes,
     ...kpiRoutes,
+    ...activityRoutes,
     ...preferenceRoutes,
     ...mapRoutes,
     ...telemetryRoutes,
