@@ -15,6 +15,7 @@ export const depotsPolicy = defineSyncPolicy(depots, {
     code: 'synced',
     name: 'synced',
     timeZone: 'synced',
+    locale: 'synced',
     address: 'synced',
     lat: 'synced',
     lon: 'synced',

@@ -21,6 +21,12 @@ export const depots = sqliteTable(
     code: text('code').notNull(),
     name: text('name').notNull(),
     timeZone: text('time_zone').notNull(),
+    /**
+     * BCP 47 tag (e.g. "en-GB") every date, time and number of this depot is shown in, on screen and
+     * in reports. Null means "the default for the depot's zone" (server/depots/locale.ts), so rows
+     * from depots that predate the column, or replicas that do not know it, still mean something.
+     */
+    locale: text('locale'),
     address: text('address'),
     lat: real('lat'),
     lon: real('lon'),

@@ -151,4 +151,30 @@ describe('map', () => {
     expect(onlyBreached).toBe(true);
     await context.close();
   });
+
+  it('when no street map is loaded, then the map says why, and Settings › Map shows the tile file in use and how to make one', async () => {
+    const { context, page } = await desktopPage(browser, host.url);
+    await signIn(page, DEMO.dispatcher.email, DEMO.dispatcher.password);
+    await openMap(page);
+    expect(await page.getByTestId('map-no-streets').textContent()).toMatch(/Natural Earth land and water only/);
+    // Depot names are drawn above the cluster bubbles (symbol order), so a depot's name is on the canvas.
+    const depotLabels = await page.evaluate(() => {
+      const map = (globalThis as unknown as { __depotdeskMap: MapLibre }).__depotdeskMap;
+      const order = map.getLayersOrder();
+      return {
+        rendered: map.queryRenderedFeatures({ layers: ['depots-label'] }).length,
+        above: order.indexOf('depots-label') > order.indexOf('wo-clusters'),
+      };
+    });
+    expect(depotLabels.rendered).toBeGreaterThan(0);
+    expect(depotLabels.above).toBe(true);
+
+    await page.getByTestId('map-settings-toggle').click();
+    await page.locator('[data-testid="admin-settings"][data-tab="map"][data-state="ready"]').waitFor();
+    expect(await page.getByTestId('map-basemap-now').textContent()).toMatch(/no streets/);
+    expect(await page.getByTestId('map-tiles-folder').textContent()).toContain(path.join(host.dataDir, 'tiles'));
+    expect(await page.getByTestId('map-region-command').textContent()).toMatch(/^pmtiles extract [\s\S]* --bbox=-?\d+\.\d+,/);
+    await page.screenshot({ path: path.join(screenshots, 'map-settings.png') });
+    await context.close();
+  });
 });

@@ -121,8 +121,11 @@ describe('work-order drawer', () => {
       await page.getByTestId('wo-assign-assignee').selectOption(assignee);
       const tomorrow = new Date(Date.now() + 86_400_000);
       const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
-      await page.getByTestId('wo-assign-start').fill(`${day}T09:00`);
-      await page.getByTestId('wo-assign-end').fill(`${day}T11:00`);
+      // Depot date and time fields (text, the depot's way); an ISO day reads in any locale.
+      await page.getByTestId('wo-assign-start-date').fill(day);
+      await page.getByTestId('wo-assign-start-time').fill('09:00');
+      await page.getByTestId('wo-assign-end-date').fill(day);
+      await page.getByTestId('wo-assign-end-time').fill('11:00');
       await page.getByTestId('wo-assign-save').click();
       await expect.poll(() => page.getByTestId('wo-assign-save').isDisabled()).toBe(true);
       const assigneeName = await page.getByTestId('wo-assign-assignee').locator(`option[value="${assignee}"]`).textContent();

@@ -1,9 +1,10 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { DEMO, PHONE, desktopPage, launchBrowser, signIn, startHost, type E2EHost, hostApi } from '../fixtures.js';
+import { DEMO, DESKTOP, PHONE, desktopPage, launchBrowser, signIn, startHost, type E2EHost, hostApi } from '../fixtures.js';
 
 /**
  * A technician finishes a work order on a phone (status steps, check-in, checklist, photo,
@@ -11,6 +12,9 @@ import { DEMO, PHONE, desktopPage, launchBrowser, signIn, startHost, type E2EHos
  */
 
 const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+/** Where the locale test leaves its screenshots to look at (not committed docs). */
+const SHOTS = process.env.LOCALE_SHOTS_DIR ?? os.tmpdir();
+
 let host: E2EHost;
 let browser: Browser;
 beforeAll(async () => {
@@ -310,4 +314,68 @@ describe('crew view: field work with proof, watched live from the console', () =
     expect(open.items.some((r) => r.workOrderId === wo!.id)).toBe(false);
     await boss.context.close();
   }, 120_000);
+});
+
+describe("dates the depot's way, not the browser's (issue 17, 6)", () => {
+  it('when an en-US browser in New York opens a London depot, then the console and the crew view read en-GB on London time', async () => {
+    const { token } = await call<{ token: string }>('POST', '/auth/login', null, DEMO.dispatcher);
+    const me = await call<{ depot: { timeZone: string; locale: string } }>('GET', '/auth/me', token);
+    expect(me.depot).toMatchObject({ timeZone: 'Europe/London', locale: 'en-GB' });
+    const dispatched = await call<{ items: (Wo & { plannedStart: string | null })[] }>(
+      'GET',
+      '/work-orders?status=DISPATCHED&limit=200',
+      token,
+    );
+    const wo = dispatched.items.find((w) => w.assigneeId && w.plannedStart);
+    expect(wo, 'the demo depot has planned, assigned work').toBeTruthy();
+    const at = Date.parse(wo!.plannedStart!);
+    const inLondon = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ...o }).format(at);
+    const shown = inLondon({ day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' }); // "05 Dec, 06:50"
+    const browserOwn = { locale: 'en-US', timezoneId: 'America/New_York' };
+
+    // The console: the work order's facts and its planned-start field.
+    const desk = await browser.newContext({ viewport: DESKTOP, baseURL: host.url, ...browserOwn });
+    const page = await desk.newPage();
+    expect(await page.evaluate(() => [navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone])).toEqual([
+      'en-US',
+      'America/New_York',
+    ]);
+    await signIn(page, DEMO.dispatcher.email, DEMO.dispatcher.password);
+    await page.goto(`/#/work-orders?wo=${wo!.id}`);
+    await ready(page, 'wo-drawer');
+    const facts = (await page.getByTestId('wo-facts').textContent()) ?? '';
+    expect(facts).toContain(shown);
+    expect(facts).not.toMatch(/\b(AM|PM)\b/);
+    expect(await page.getByTestId('wo-assign-start-date').inputValue()).toBe(
+      inLondon({ day: '2-digit', month: '2-digit', year: 'numeric' }),
+    );
+    expect(await page.getByTestId('wo-assign-start-date').getAttribute('placeholder')).toBe('dd/mm/yyyy');
+    expect(await page.getByTestId('wo-assign-start-time').inputValue()).toBe(inLondon({ hour: '2-digit', minute: '2-digit' }));
+    await page.screenshot({ path: path.join(SHOTS, 'locale-console.png') });
+    await desk.close();
+
+    // The crew view: the technician's phone, also set to en-US in New York.
+    const pairing = await call<{ pairUrl: string }>('POST', '/pairing-codes', token, { userId: wo!.assigneeId });
+    const phone = await browser.newContext({
+      viewport: PHONE,
+      hasTouch: true,
+      isMobile: true,
+      deviceScaleFactor: 2,
+      baseURL: host.url,
+      ...browserOwn,
+    });
+    const crew = await phone.newPage();
+    await crew.goto(pairing.pairUrl);
+    await ready(crew, 'crew-pair');
+    await crew.getByTestId('pair-submit').tap();
+    await ready(crew, 'crew-my-work');
+    const card = crew.getByTestId(`crew-wo-${wo!.number}`);
+    await card.scrollIntoViewIfNeeded();
+    expect(await card.textContent()).toContain(shown);
+    await crew.screenshot({ path: path.join(SHOTS, 'locale-crew.png') });
+    await card.tap();
+    await ready(crew, 'crew-work-order');
+    expect(await crew.getByTestId('crew-work-order').textContent()).toContain(shown);
+    await phone.close();
+  });
 });

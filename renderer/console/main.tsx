@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { SessionProvider } from '../shared/api/session';
+import { DepotFormatProvider } from '../shared/locale/context';
 import { ApiError } from '../shared/api/client';
 import { App } from './shell/App';
 import { ToastProvider } from './shell/toasts';
@@ -27,7 +28,9 @@ createRoot(document.getElementById('root')!).render(
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
         <SessionProvider>
-          <App />
+          <DepotFormatProvider>
+            <App />
+          </DepotFormatProvider>
         </SessionProvider>
       </ToastProvider>
     </QueryClientProvider>

@@ -1,19 +1,21 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { formatTime } from '../shared/work-orders/labels';
+
 import { fieldQueries, formatMetres, type AttendanceDto } from '../shared/work-orders/field-queries';
 import { crewActions } from './actions';
 import { currentPosition } from './geo';
 import type { OutboxAction } from './offline/types';
 import { ofKind } from './pending';
 import { PendingMark, Refused } from './proof-ui';
+import { useDepotFormat } from '../shared/locale/context';
 
 function FenceLine({ r }: { r: AttendanceDto }) {
+  const fmt = useDepotFormat();
   const what = r.kind === 'check_in' ? 'Checked in' : 'Checked out';
   return (
     <li className={`cp-att cp-fence-${r.fence}`} data-testid="crew-attendance" data-fence={r.fence} data-kind={r.kind}>
       <div>
-        <b>{what}</b> {formatTime(r.at)}
+        <b>{what}</b> {fmt.dateTime(r.at)}
       </div>
       {r.fence === 'inside' && (
         <div className="small">At the site{r.distanceM !== null ? ` (${formatMetres(r.distanceM)} from its centre)` : ''}.</div>
@@ -45,6 +47,7 @@ export function Attendance({
   pending: OutboxAction[];
   disabled: boolean;
 }) {
+  const fmt = useDepotFormat();
   const records = useQuery(fieldQueries.attendance(workOrderId));
   const [busy, setBusy] = useState<'check_in' | 'check_out' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -76,7 +79,7 @@ export function Attendance({
         ))}
         {queued.map((a) => (
           <li key={a.id} className="cp-att" data-testid="crew-attendance-pending">
-            <b>{a.label}</b> {formatTime(a.createdAt)} <PendingMark action={a} />
+            <b>{a.label}</b> {fmt.dateTime(a.createdAt)} <PendingMark action={a} />
             <Refused action={a} />
           </li>
         ))}

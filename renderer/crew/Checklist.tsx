@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { formatTime } from '../shared/work-orders/labels';
+
 import { crewQueries, type ChecklistViewDto } from './queries';
 import { crewActions } from './actions';
 import { usePending } from './offline/useOutbox';
 import type { OutboxAction } from './offline/types';
+import { useDepotFormat } from '../shared/locale/context';
 
 type Row = ChecklistViewDto['items'][number];
 type Value = boolean | number | string;
@@ -16,6 +17,7 @@ const show = (v: Value) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String
  * "waiting to send" until the host has it; a refused answer shows the host's reason.
  */
 function ItemRow({ workOrderId, row, pending }: { workOrderId: string; row: Row; pending: OutboxAction[] }) {
+  const fmt = useDepotFormat();
   const { item, answer } = row;
   const waiting = pending.filter((a) => a.state !== 'refused').at(-1);
   const refused = pending.filter((a) => a.state === 'refused').at(-1);
@@ -102,7 +104,7 @@ function ItemRow({ workOrderId, row, pending }: { workOrderId: string; row: Row;
           {waiting.state === 'sending' ? 'Sending…' : 'Waiting to send'}
         </div>
       ) : (
-        answer && <div className="small muted">Answered {formatTime(answer.answeredAt)}</div>
+        answer && <div className="small muted">Answered {fmt.dateTime(answer.answeredAt)}</div>
       )}
     </li>
   );

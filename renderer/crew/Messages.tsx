@@ -1,18 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../shared/api/session';
-import { formatTime } from '../shared/work-orders/labels';
+
 import { fieldQueries } from '../shared/work-orders/field-queries';
 import { crewActions } from './actions';
 import type { OutboxAction } from './offline/types';
 import { ofKind } from './pending';
 import { PendingMark, Refused } from './proof-ui';
+import { useDepotFormat } from '../shared/locale/context';
 
 /**
  * The thread with the dispatcher: oldest first, newest at the bottom, the composer under it. Live:
  * the socket invalidates ['work_order_messages', id] when either side writes.
  */
 export function Messages({ workOrderId, pending }: { workOrderId: string; pending: OutboxAction[] }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const thread = useQuery(fieldQueries.messages(workOrderId));
   const [draft, setDraft] = useState('');
@@ -53,7 +55,7 @@ export function Messages({ workOrderId, pending }: { workOrderId: string; pendin
             <li key={m.id} className={mine ? 'mine' : 'theirs'} data-testid="crew-message" data-mine={mine ? 'yes' : 'no'}>
               <p>{m.body}</p>
               <span className="cp-meta">
-                {mine ? 'You' : (m.authorName ?? 'Dispatch')} · {formatTime(m.writtenAt)}
+                {mine ? 'You' : (m.authorName ?? 'Dispatch')} · {fmt.dateTime(m.writtenAt)}
               </span>
             </li>
           );

@@ -1,10 +1,13 @@
 import { useEffect, useMemo } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../shared/work-orders/labels';
+import { STATUS_LABEL, SLA_LABEL, countdown } from '../shared/work-orders/labels';
 import { crewQueries, type WorkOrderDto } from './queries';
 import { slaLine } from './labels';
 import { useNow } from '../ui/useNow';
 import { useOnline } from './offline/useOutbox';
+import { useDepotFormat } from '../shared/locale/context';
+import type { DepotFormat } from '../shared/locale/format';
+import { nextDayKey } from '../shared/locale/zone';
 
 /**
  * While the depot is reachable, load everything each of my work orders' pages reads, so all of
@@ -28,25 +31,26 @@ function prefetchMyWork(queryClient: QueryClient, items: WorkOrderDto[]): void {
 }
 
 /** Groups open work into today (or earlier / unplanned but active) and upcoming. */
-function split(items: WorkOrderDto[], now: number) {
-  const end = new Date(now);
-  end.setHours(23, 59, 59, 999);
+function split(items: WorkOrderDto[], now: number, fmt: DepotFormat) {
+  // "Today" is the depot's day (a phone left on another zone must not move tonight's job to tomorrow).
+  const end = (fmt.startOfDay(nextDayKey(fmt.dayKey(now))) ?? now) - 1;
   const today: WorkOrderDto[] = [];
   const upcoming: WorkOrderDto[] = [];
   for (const wo of items) {
     const active = wo.status === 'EN_ROUTE' || wo.status === 'ON_SITE';
-    if (active || !wo.plannedStart || Date.parse(wo.plannedStart) <= end.getTime()) today.push(wo);
+    if (active || !wo.plannedStart || Date.parse(wo.plannedStart) <= end) today.push(wo);
     else upcoming.push(wo);
   }
   return { today, upcoming };
 }
 
 export function MyWork() {
+  const fmt = useDepotFormat();
   const work = useQuery(crewQueries.myWork());
   const locations = useQuery(crewQueries.locations());
   const now = useNow(30_000);
   const byLocation = useMemo(() => new Map((locations.data ?? []).map((l) => [l.id, l])), [locations.data]);
-  const groups = useMemo(() => split(work.data ?? [], now), [work.data, now]);
+  const groups = useMemo(() => split(work.data ?? [], now, fmt), [work.data, now, fmt]);
   const queryClient = useQueryClient();
   const online = useOnline();
   const versions = (work.data ?? []).map((w) => `${w.id}:${w.version}`).join(',');
@@ -62,7 +66,7 @@ export function MyWork() {
       </p>
     );
   // Restored from the phone (offline, or the depot not answering): say how old it is.
-  const saved = work.data && (!online || work.error) ? formatTime(new Date(work.dataUpdatedAt).toISOString()) : null;
+  const saved = work.data && (!online || work.error) ? fmt.dateTime(work.dataUpdatedAt) : null;
   const ready = Boolean(work.data) && (!locations.isPending || !online);
   return (
     <main className="crew-list" data-testid="crew-my-work" data-state={ready ? 'ready' : 'loading'}>
@@ -94,7 +98,7 @@ export function MyWork() {
                   <div className="crew-title">{wo.title}</div>
                   <div className="crew-card-row small">
                     <span className="muted">{wo.locationId ? (byLocation.get(wo.locationId)?.name ?? '—') : 'No location'}</span>
-                    <span className="muted">{formatTime(wo.plannedStart)}</span>
+                    <span className="muted">{fmt.dateTime(wo.plannedStart)}</span>
                   </div>
                   {sla && (
                     <div

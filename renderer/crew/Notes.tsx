@@ -1,15 +1,17 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { formatTime } from '../shared/work-orders/labels';
+
 import { notesOf, type NoteData } from '../shared/work-orders/field-queries';
 import { crewActions } from './actions';
 import type { OutboxAction } from './offline/types';
 import { ofKind } from './pending';
 import { PendingMark, Refused } from './proof-ui';
 import { crewQueries } from './queries';
+import { useDepotFormat } from '../shared/locale/context';
 
 /** Notes on the work order: the timeline's `note` events (dispatchers' internal ones are not the crew's). */
 export function Notes({ workOrderId, pending }: { workOrderId: string; pending: OutboxAction[] }) {
+  const fmt = useDepotFormat();
   const events = useQuery(crewQueries.events(workOrderId));
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +36,7 @@ export function Notes({ workOrderId, pending }: { workOrderId: string; pending: 
           <li key={e.id} data-testid="crew-note">
             <p>{(e.data as NoteData).body}</p>
             <span className="small muted">
-              {e.actorName ?? ''} · {formatTime(e.at)}
+              {e.actorName ?? ''} · {fmt.dateTime(e.at)}
             </span>
           </li>
         ))}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../shared/api/session';
-import { STATUS_LABEL, SLA_LABEL, countdown, formatTime } from '../shared/work-orders/labels';
+import { STATUS_LABEL, SLA_LABEL, countdown } from '../shared/work-orders/labels';
 import { workOrderQueries } from '../shared/work-orders/queries';
 import { crewQueries, type LocationDto } from './queries';
 import { slaLine, directionsHref, distanceM, formatDistance } from './labels';
@@ -19,6 +19,7 @@ import { Documents } from './Documents';
 import { Messages } from './Messages';
 import { Notes } from './Notes';
 import './crew-proof.css';
+import { useDepotFormat } from '../shared/locale/context';
 
 /** The phone's position, only if the browser grants it; otherwise no distance is shown. */
 function usePosition(): { lat: number; lon: number } | null {
@@ -75,6 +76,7 @@ function useShownStatus(status: string, version: number, pending: OutboxAction[]
 const DONE = ['COMPLETED', 'CLOSED', 'CANCELLED'];
 
 export function WorkOrderPage({ id }: { id: string }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const wo = useQuery(crewQueries.workOrder(id));
   const locations = useQuery(crewQueries.locations());
@@ -134,7 +136,7 @@ export function WorkOrderPage({ id }: { id: string }) {
           <span className="muted">
             {w.type} · {w.priority} priority
           </span>
-          <span className="muted">{formatTime(w.plannedStart)}</span>
+          <span className="muted">{fmt.dateTime(w.plannedStart)}</span>
         </div>
         {sla && (
           <div
@@ -191,7 +193,7 @@ export function WorkOrderPage({ id }: { id: string }) {
             <div key={e.id} className="crew-card-row small">
               <span>{STATUS_LABEL[e.toStatus!] ?? e.toStatus}</span>
               <span className="muted">
-                {formatTime(e.at)}
+                {fmt.dateTime(e.at)}
                 {e.actorName ? ` · ${e.actorName}` : ''}
               </span>
             </div>

@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { SessionProvider } from '../shared/api/session';
+import { DepotFormatProvider } from '../shared/locale/context';
 import { CrewApp } from './CrewApp';
 import { createCrewQueryClient, crewPersistOptions } from './offline/persist';
 import { startOutbox } from './offline/outbox';
@@ -17,7 +18,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <PersistQueryClientProvider client={queryClient} persistOptions={crewPersistOptions}>
       <SessionProvider>
-        <CrewApp />
+        <DepotFormatProvider>
+          <CrewApp />
+        </DepotFormatProvider>
       </SessionProvider>
     </PersistQueryClientProvider>
   </StrictMode>,

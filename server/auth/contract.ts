@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Email, Id, IsoTime, Name } from '../http/contract-common.js';
+import { DepotLocaleDto } from '../depots/contract.js';
 
 export const RoleSchema = z.enum(['admin', 'dispatcher', 'supervisor', 'technician', 'viewer']);
 
@@ -16,6 +17,13 @@ export const SessionUser = z.object({
   permissions: z.array(z.string()),
   teamIds: z.array(Id),
 });
+
+/**
+ * GET /auth/me: the user, plus the zone and locale of this host's depot, which the console and the
+ * crew view format every date and number in (issue 17, 6). Not in the login answer: both apps read
+ * /auth/me at start anyway, and the login answer's shape is shared with scripts.
+ */
+export const MeResponse = SessionUser.extend({ depot: DepotLocaleDto }).meta({ id: 'Me' });
 
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoTime, user: SessionUser }).meta({ id: 'LoginResponse' });
 

@@ -4,7 +4,8 @@ import type { RequestHandler } from 'express';
 import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
 import { IdParams } from '../http/contract-common.js';
 import { TooManyRequestsError } from '../errors.js';
-import { LoginRequest, LoginResponse, SessionInfo, SessionUser, SetupRequest, SetupStatus } from './contract.js';
+import { LoginRequest, LoginResponse, MeResponse, SessionInfo, SetupRequest, SetupStatus } from './contract.js';
+import { homeDepotLocale } from '../depots/home.js';
 import { assertSetupFromDesk, retireSetupCode } from './setup-code.js';
 import { assertSessionInOrg, describeUser, listSessions, login, revokeSession, setup, setupNeeded, type AuthedCtx } from './service.js';
 import { setupByJoining } from '../sync/join.js';
@@ -71,9 +72,9 @@ export const authRoutes: AnyRoute[] = [
     path: '/auth/me',
     tag: 'Sign-in',
     access: 'signed-in',
-    summary: 'The signed-in user, role and permissions',
-    response: SessionUser,
-    handler: ({ ctx }) => describeUser((ctx as AuthedCtx).actor, ctx.orgId),
+    summary: "The signed-in user, role and permissions, and the zone and locale of this host's depot",
+    response: MeResponse,
+    handler: ({ ctx }) => ({ ...describeUser((ctx as AuthedCtx).actor, ctx.orgId), depot: homeDepotLocale(ctx) }),
   }),
   defineRoute({
     method: 'get',

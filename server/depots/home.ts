@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { depots, hostSettings } from '../../db/schema/index.js';
+import { depots, hostSettings, organizations } from '../../db/schema/index.js';
+import { effectiveLocale } from './contract-locale.js';
 import type { Ctx, Host } from '../core/context.js';
 import { perConnection } from '../../db/per-connection.js';
 import type { Db } from '../../db/client.js';
@@ -58,4 +59,30 @@ export function homeDepot(ctx: Ctx): { id: string; code: string } | null {
 /** The work-order number prefix of this host for `ctx.orgId`. */
 export function numberPrefix(ctx: Ctx): string {
   return homeDepot(ctx)?.code ?? FALLBACK_PREFIX;
+}
+
+const placeQuery = perConnection((db: Db) =>
+  db
+    .select({ timeZone: depots.timeZone, locale: depots.locale })
+    .from(depots)
+    .where(and(eq(depots.id, sql.placeholder('id')), live))
+    .prepare(),
+);
+const orgZoneQuery = perConnection((db: Db) =>
+  db
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, sql.placeholder('orgId')))
+    .prepare(),
+);
+
+/**
+ * The zone and locale this host's screens show dates in: its home depot's, else (an org with no
+ * depot yet) the organization's zone and that zone's default locale.
+ */
+export function homeDepotLocale(ctx: Ctx): { depotId: string | null; timeZone: string; locale: string } {
+  const home = homeDepot(ctx);
+  const place = home ? placeQuery(ctx.host.db).get({ id: home.id, orgId: ctx.orgId }) : undefined;
+  const timeZone = place?.timeZone ?? orgZoneQuery(ctx.host.db).get({ orgId: ctx.orgId })?.timeZone ?? 'UTC';
+  return { depotId: home?.id ?? null, timeZone, locale: effectiveLocale(place?.locale, timeZone) };
 }

@@ -2,6 +2,7 @@ import { depots } from '../../db/schema/index.js';
 import { defineCrud, trackedDto } from '../http/crud.js';
 import type { AnyRoute } from '../http/route.js';
 import { Depot, DepotCreate, DepotUpdate } from './contract.js';
+import { effectiveLocale } from './contract-locale.js';
 
 export const depotCrud = defineCrud({
   table: depots,
@@ -11,7 +12,17 @@ export const depotCrud = defineCrud({
   create: DepotCreate,
   update: DepotUpdate,
   dto: Depot,
-  toDto: (r) => ({ ...trackedDto(r), code: r.code, name: r.name, timeZone: r.timeZone, address: r.address, lat: r.lat, lon: r.lon }),
+  toDto: (r) => ({
+    ...trackedDto(r),
+    code: r.code,
+    name: r.name,
+    timeZone: r.timeZone,
+    locale: r.locale,
+    effectiveLocale: effectiveLocale(r.locale, r.timeZone),
+    address: r.address,
+    lat: r.lat,
+    lon: r.lon,
+  }),
   read: 'catalog:read',
   write: 'catalog:manage',
   sort: { keys: { code: depots.code, name: depots.name, createdAt: depots.createdAt }, default: 'code' },

@@ -1,8 +1,20 @@
 import { defineRoute, type AnyRoute } from '../http/route.js';
-import { TileParams, TilesetList, TilesetParams } from './contract.js';
+import { OpenWork, OpenWorkQuery, TileParams, TilesetList, TilesetParams } from './contract.js';
+import { openWork } from './open-work.js';
 import { listTilesets, readTile, resolveTileset, tilesFolder } from './tilesets.js';
 
 export const mapRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/map/open-work',
+    summary:
+      "The work orders the map draws, under the list's filters, as one columnar payload (parallel arrays); `ids` for a live update of a few",
+    tag: 'Map',
+    access: 'workorder:read',
+    query: OpenWorkQuery,
+    response: OpenWork,
+    handler: ({ ctx, query }) => openWork(ctx, query),
+  }),
   defineRoute({
     method: 'get',
     path: '/map/tilesets',

@@ -63,7 +63,14 @@ const TrendPointSchema = z.object({
 
 export const KpiReportSchema = z
   .object({
-    query: z.object({ from: IsoTime, to: IsoTime, now: IsoTime, zone: z.string(), filters: KpiFiltersSchema }),
+    query: z.object({
+      from: IsoTime,
+      to: IsoTime,
+      now: IsoTime,
+      zone: z.string(),
+      locale: z.string().optional(),
+      filters: KpiFiltersSchema,
+    }),
     generatedAt: IsoTime,
     summary: KpiSummarySchema,
     byDimension: z.object({

@@ -21,6 +21,8 @@ export interface KpiQuery {
   filters: KpiFilters;
   /** Time zone for day/week buckets (the depot's, else the org's). */
   zone: string;
+  /** BCP 47 locale printed reports write dates and numbers in (the depot's); absent = the zone's default. */
+  locale?: string;
   /** "now" for backlog age and overdue (the host clock; tests pin it). */
   now: number;
 }

@@ -4,7 +4,7 @@ import { iso } from '../http/contract-common.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { NotFoundError } from '../errors.js';
 import { KpiQuerySchema, KpiReportSchema, type KpiQueryInput, type KpiReportDto } from './contract-kpi.js';
-import { depotZone, zoneFor } from './zone.js';
+import { depotZone, localeFor, zoneFor } from './zone.js';
 import type { KpiFilters, KpiQuery, KpiReport, TrendPoint } from './kpi-types.js';
 
 /** The KPI query for a request: the depot's zone when filtered by depot, else the organization's. */
@@ -18,7 +18,15 @@ export function kpiQueryOn(sqlite: Sqlite, orgId: string, now: number, input: Kp
   if (filters.depotId && !depotZone(sqlite, orgId, filters.depotId)) throw new NotFoundError('depot');
   const zone = zoneFor(sqlite, orgId, filters.depotId);
   const clean: KpiFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-  return { orgId, from: Date.parse(from), to: Date.parse(to), filters: clean, zone, now };
+  return {
+    orgId,
+    from: Date.parse(from),
+    to: Date.parse(to),
+    filters: clean,
+    zone,
+    locale: localeFor(sqlite, orgId, filters.depotId),
+    now,
+  };
 }
 
 const point = (p: TrendPoint) => ({ ...p, at: iso(p.at) });
@@ -30,6 +38,7 @@ export function kpiReportDto(r: KpiReport, computeMs: number): KpiReportDto {
       to: iso(r.query.to),
       now: iso(r.query.now),
       zone: r.query.zone,
+      ...(r.query.locale ? { locale: r.query.locale } : {}),
       filters: r.query.filters as KpiReportDto['query']['filters'],
     },
     generatedAt: iso(r.generatedAt),

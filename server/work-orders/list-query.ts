@@ -263,10 +263,7 @@ export function listWorkOrders(ctx: Ctx, f: WorkOrderListFilter) {
  * GROUP BY over what they select; statuses with none are absent.
  */
 export function countWorkOrdersByStatus(ctx: Ctx, f: Omit<WorkOrderListFilter, 'limit' | 'cursor' | 'sort'>): Record<string, number> {
-  const now = ctx.host.clock.now();
-  const filter = { ...f, limit: 1 } as WorkOrderListFilter;
-  const plan = choosePlan(ctx, seeksOf(ctx, filter, 'createdAt', now));
-  const where = and(eq(workOrders.orgId, ctx.orgId), scopeSql(ctx), ...plan.terms, ...filtersOf(filter, now));
+  const where = workOrderWhere(ctx, f, ctx.host.clock.now());
   const rows = ctx.host.db
     .select({ status: workOrders.status, n: sql<number>`count(*)` })
     .from(workOrders)
@@ -274,4 +271,15 @@ export function countWorkOrdersByStatus(ctx: Ctx, f: Omit<WorkOrderListFilter, '
     .groupBy(workOrders.status)
     .all();
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/**
+ * The list's WHERE without paging or sort: the org, the technician's scope and every filter, judged
+ * at `now`. The counts and the map's open work (server/map/open-work.ts) select with it, so both
+ * show exactly what the list would.
+ */
+export function workOrderWhere(ctx: Ctx, f: Omit<WorkOrderListFilter, 'limit' | 'cursor' | 'sort'>, now: number): SQL | undefined {
+  const filter = { ...f, limit: 1 } as WorkOrderListFilter;
+  const plan = choosePlan(ctx, seeksOf(ctx, filter, 'createdAt', now));
+  return and(eq(workOrders.orgId, ctx.orgId), scopeSql(ctx), ...plan.terms, ...filtersOf(filter, now));
 }

@@ -8,6 +8,7 @@ import { Field, FormError, num, orNull, SidePanel, Tabs } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type AssetDto, type LocationDto } from './queries';
 import './admin.css';
 import { LoadMore } from '../shell/LoadMore';
+import { DateField } from '../../shared/locale/DateField';
 
 // maplibre is large: load it with the picker, not with the console's first screen.
 const LocationPicker = lazy(() => import('./LocationPicker').then((m) => ({ default: m.LocationPicker })));
@@ -440,7 +441,8 @@ function AssetForm({
           <input value={f.category} onChange={up('category')} list="asset-categories" />
         </Field>
         <Field label="Installed" error={errs.installedAt}>
-          <input type="date" value={f.installedAt} onChange={up('installedAt')} />
+          {/* A calendar date (kept as that day's UTC midnight, read back by its first ten characters), typed the depot's way. */}
+          <DateField value={f.installedAt} onChange={(v) => setF((prev) => ({ ...prev, installedAt: v }))} />
         </Field>
         <Field label="Location" error={errs.locationId} wide>
           <select value={f.locationId} onChange={up('locationId')}>

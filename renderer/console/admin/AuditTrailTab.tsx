@@ -1,8 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { FormError } from './forms';
 import { verifyAuditTrail, type AuditVerificationDto } from './audit-queries';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * "Verify audit trail": the host recomputes the organization's audit hash chain and says whether it
@@ -34,11 +35,12 @@ export function AuditTrailTab({ toolbar }: { toolbar: ReactNode }) {
 }
 
 function Result({ r }: { r: AuditVerificationDto }) {
+  const fmt = useDepotFormat();
   const head = r.head && (
     <div data-testid="audit-head">
       {/* Worded like the footer of the printed reports, so the two can be compared at a glance. */}
-      Audit chain: {r.head.seq.toLocaleString()} rows · head <code title={r.head.hash}>{r.head.hash.slice(0, 16)}</code> ·{' '}
-      {formatTime(r.head.at)}
+      Audit chain: {fmt.number(r.head.seq)} rows · head <code title={r.head.hash}>{r.head.hash.slice(0, 16)}</code> ·{' '}
+      {fmt.dateTime(r.head.at)}
     </div>
   );
   if (r.ok) {
@@ -46,7 +48,7 @@ function Result({ r }: { r: AuditVerificationDto }) {
       <div className="adm-audit-result sla-ok">
         <b>Audit trail intact</b>
         <div>
-          All {r.rowsChecked.toLocaleString()} entries check out ({(r.durationMs / 1000).toFixed(1)} s).
+          All {fmt.number(r.rowsChecked)} entries check out ({(r.durationMs / 1000).toFixed(1)} s).
         </div>
         {head}
       </div>
@@ -57,12 +59,12 @@ function Result({ r }: { r: AuditVerificationDto }) {
     <div className="adm-audit-result sla-breached">
       <b>Audit trail broken</b>
       <div>
-        {r.brokenRows.toLocaleString()} of {r.rowsChecked.toLocaleString()} entries do not check out.
+        {fmt.number(r.brokenRows)} of {fmt.number(r.rowsChecked)} entries do not check out.
       </div>
       {b && (
         <div data-testid="audit-first-broken">
           First broken entry: <code>{b.id}</code> ({b.action}
-          {b.seq === null ? '' : `, #${b.seq}`}, {b.at ? formatTime(b.at) : 'no valid time'}): {b.reason}.
+          {b.seq === null ? '' : `, #${b.seq}`}, {b.at ? fmt.dateTime(b.at) : 'no valid time'}): {b.reason}.
         </div>
       )}
       {head}

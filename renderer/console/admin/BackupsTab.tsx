@@ -1,14 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useToasts } from '../shell/toasts';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { FormError, SidePanel } from './forms';
 import { backUpNow, backupQueries, restoreBackup, waitForRestart, type BackupItemDto } from './backup-queries';
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 
 const KIND: Record<BackupItemDto['kind'], string> = { daily: 'Daily', weekly: 'Weekly', quit: 'On quit', manual: 'Manual' };
 
 // Seconds shown: two backups in the same minute (nightly, then "Back up now") must be told apart.
-const stamp = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const stamp = (fmt: DepotFormat, iso: string) => `${fmt.date(iso)}, ${fmt.time(iso, true)}`;
 
 function size(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
@@ -22,6 +24,7 @@ function size(bytes: number): string {
  * the restored sessions decide whether the admin must sign in again.
  */
 export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
+  const fmt = useDepotFormat();
   const qc = useQueryClient();
   const toasts = useToasts();
   const list = useQuery(backupQueries.list());
@@ -58,7 +61,7 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
               <dt>Schedule</dt>
               <dd>
                 {status.scheduled
-                  ? `Nightly at 02:00 and when DepotDesk quits; next ${formatTime(status.nextNightlyAt)}. Kept: 7 daily, 4 weekly.`
+                  ? `Nightly at 02:00 and when DepotDesk quits; next ${fmt.dateTime(status.nextNightlyAt)}. Kept: 7 daily, 4 weekly.`
                   : 'Off (started with --no-backups): only manual backups.'}
               </dd>
               <dt>Node epoch</dt>
@@ -67,7 +70,7 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
                 {status.lastRestore && (
                   <span className="muted">
                     {' '}
-                    · restored {formatTime(status.lastRestore.at)} from {status.lastRestore.from}
+                    · restored {fmt.dateTime(status.lastRestore.at)} from {status.lastRestore.from}
                   </span>
                 )}
               </dd>
@@ -79,7 +82,7 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
                 <>
                   <dt>Last error</dt>
                   <dd className="adm-backup-error" role="alert" data-testid="backup-error">
-                    {formatTime(status.lastError.at)}: {status.lastError.message}
+                    {fmt.dateTime(status.lastError.at)}: {status.lastError.message}
                   </dd>
                 </>
               )}
@@ -101,10 +104,10 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
               <tbody>
                 {(list.data?.items ?? []).map((b) => (
                   <tr key={b.id} data-testid="backup-row" data-id={b.id}>
-                    <td>{stamp.format(new Date(b.createdAt))}</td>
+                    <td>{stamp(fmt, b.createdAt)}</td>
                     <td>{KIND[b.kind]}</td>
                     <td className="num">{size(b.sizeBytes)}</td>
-                    <td className="num">{b.attachmentFiles.toLocaleString()}</td>
+                    <td className="num">{fmt.number(b.attachmentFiles)}</td>
                     <td>
                       <span
                         className={`badge ${b.integrity.ok ? 'sla-ok' : 'sla-breached'}`}
@@ -141,6 +144,7 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
 }
 
 function ConfirmRestore({ backup, bootId, onClose }: { backup: BackupItemDto; bootId: string; onClose(): void }) {
+  const fmt = useDepotFormat();
   const [phase, setPhase] = useState<'ask' | 'restarting'>('ask');
   const restore = useMutation({
     mutationFn: async () => {
@@ -170,8 +174,7 @@ function ConfirmRestore({ backup, bootId, onClose }: { backup: BackupItemDto; bo
       {phase === 'ask' ? (
         <div className="adm-audit">
           <p>
-            The depot's data goes back to the <b>{KIND[backup.kind].toLowerCase()}</b> backup of{' '}
-            <b>{stamp.format(new Date(backup.createdAt))}</b>.
+            The depot's data goes back to the <b>{KIND[backup.kind].toLowerCase()}</b> backup of <b>{stamp(fmt, backup.createdAt)}</b>.
           </p>
           <p>
             Everything written since then leaves the live depot: the current database and attachments are kept aside in the data folder

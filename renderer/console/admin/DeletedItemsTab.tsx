@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../../shared/api/client';
 import { onLiveMessage } from '../../shared/api/live';
 import { useSession } from '../../shared/api/session';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { useToasts } from '../shell/toasts';
 import { FormError } from './forms';
 import {
@@ -16,6 +16,7 @@ import {
   type DeletedKind,
 } from './deleted-queries';
 import { LoadMore } from '../shell/LoadMore';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * Settings → Deleted items: the recycle bin. Deletes are tombstones (issue 13), so a record deleted
@@ -23,6 +24,7 @@ import { LoadMore } from '../shell/LoadMore';
  * route. Only the kinds the signed-in role may delete are listed; the host enforces the same.
  */
 export function DeletedItemsTab({ toolbar }: { toolbar: ReactNode }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const qc = useQueryClient();
   const toasts = useToasts();
@@ -108,7 +110,7 @@ export function DeletedItemsTab({ toolbar }: { toolbar: ReactNode }) {
                     )}
                   </td>
                   <td className="muted">{item.detail ?? '—'}</td>
-                  <td title={item.deletedAt}>{formatTime(item.deletedAt)}</td>
+                  <td title={item.deletedAt}>{fmt.dateTime(item.deletedAt)}</td>
                   <td>{item.deletedBy?.name ?? <span className="muted">system</span>}</td>
                   <td className="num">
                     <button

@@ -1,11 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useSession } from '../../shared/api/session';
 import { catalogQueries } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
-import { formatTime } from '../../shared/work-orders/labels';
 import { Field, FormError, num, orNull, SidePanel } from './forms';
 import { adminQueries, fieldErrors, saveRecord, useWrite, type DepotDto, type VehicleDto } from './queries';
+import { useDepotFormat } from '../../shared/locale/context';
+import { LocaleField } from './LocaleField';
 
 // ---------------------------------------------------------------- depots
 
@@ -32,6 +33,7 @@ export function DepotsTab({ toolbar }: { toolbar: ReactNode }) {
                 <th>Code</th>
                 <th>Name</th>
                 <th>Time zone</th>
+                <th>Locale</th>
                 <th>Address</th>
                 <th className="num">Lat</th>
                 <th className="num">Lon</th>
@@ -49,6 +51,10 @@ export function DepotsTab({ toolbar }: { toolbar: ReactNode }) {
                   </td>
                   <td>{d.name}</td>
                   <td>{d.timeZone}</td>
+                  <td title={d.locale ? undefined : 'The default for its time zone'}>
+                    {d.effectiveLocale}
+                    {d.locale ? '' : ' (default)'}
+                  </td>
                   <td className="muted">{d.address ?? '—'}</td>
                   <td className="num">{d.lat?.toFixed(5) ?? '—'}</td>
                   <td className="num">{d.lon?.toFixed(5) ?? '—'}</td>
@@ -72,10 +78,13 @@ export function DepotsTab({ toolbar }: { toolbar: ReactNode }) {
 
 function DepotForm({ depot, readOnly, onClose }: { depot: DepotDto | null; readOnly: boolean; onClose(): void }) {
   const toasts = useToasts();
+  const queryClient = useQueryClient();
   const [f, setF] = useState({
     code: depot?.code ?? '',
     name: depot?.name ?? '',
+    // A new depot starts in this browser's zone (the admin is usually at the depot); a default, not a format.
     timeZone: depot?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    locale: depot?.locale ?? '',
     address: depot?.address ?? '',
     lat: depot?.lat == null ? '' : String(depot.lat),
     lon: depot?.lon == null ? '' : String(depot.lon),
@@ -88,12 +97,15 @@ function DepotForm({ depot, readOnly, onClose }: { depot: DepotDto | null; readO
         code: f.code,
         name: f.name,
         timeZone: f.timeZone,
+        locale: orNull(f.locale),
         address: orNull(f.address),
         lat: f.lat.trim() ? num(f.lat) : null,
         lon: f.lon.trim() ? num(f.lon) : null,
       }),
     (d) => {
       toasts.push({ kind: 'success', text: `Depot ${d.code} saved` });
+      // /auth/me carries the home depot's locale and zone: every screen re-formats at once.
+      void queryClient.invalidateQueries({ queryKey: ['sessions', 'me'] });
       onClose();
     },
   );
@@ -119,6 +131,9 @@ function DepotForm({ depot, readOnly, onClose }: { depot: DepotDto | null; readO
         </Field>
         <Field label="Time zone" error={errs.timeZone}>
           <input value={f.timeZone} onChange={up('timeZone')} />
+        </Field>
+        <Field label="Locale (dates and numbers)" error={errs.locale} wide>
+          <LocaleField value={f.locale} timeZone={f.timeZone} onChange={(v) => setF((prev) => ({ ...prev, locale: v }))} />
         </Field>
         <Field label="Name" error={errs.name} wide>
           <input value={f.name} onChange={up('name')} />
@@ -149,6 +164,7 @@ const VEHICLE_CLASS: Record<string, string> = {
 };
 
 export function VehiclesTab({ toolbar }: { toolbar: ReactNode }) {
+  const fmt = useDepotFormat();
   const canEdit = useSession().can('catalog:manage');
   const vehicles = useQuery(adminQueries.vehicles());
   const depots = useQuery(adminQueries.depots());
@@ -201,7 +217,7 @@ export function VehiclesTab({ toolbar }: { toolbar: ReactNode }) {
                   <td>{(v.depotId && depotCode.get(v.depotId)) ?? '—'}</td>
                   <td>{(v.teamId && teamName.get(v.teamId)) ?? '—'}</td>
                   <td className="muted">
-                    {v.lastFix ? `${formatTime(v.lastFix.at)} · ${v.lastFix.lat.toFixed(4)}, ${v.lastFix.lon.toFixed(4)}` : '—'}
+                    {v.lastFix ? `${fmt.dateTime(v.lastFix.at)} · ${v.lastFix.lat.toFixed(4)}, ${v.lastFix.lon.toFixed(4)}` : '—'}
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,6 @@
 import { useSession } from '../../shared/api/session';
 import { navigate, useRoute } from '../shell/router';
+import { MapSettingsTab } from '../map/MapSettingsTab';
 import { SyncTab } from '../sync/SyncTab';
 import { AuditTrailTab } from './AuditTrailTab';
 import { BackupsTab } from './BackupsTab';
@@ -11,13 +12,14 @@ import { CalendarsTab, SlaMatrixTab } from './SlaTabs';
 import { TemplatesTab } from './TemplatesTab';
 import './admin.css';
 
-type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'deleted' | 'audit' | 'backups' | 'sync';
+type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'map' | 'deleted' | 'audit' | 'backups' | 'sync';
 const TABS: [SettingsTab, string][] = [
   ['templates', 'Task templates'],
   ['sla', 'SLA matrix'],
   ['calendars', 'Calendars'],
   ['depots', 'Depots'],
   ['vehicles', 'Vehicles'],
+  ['map', 'Map'],
   ['deleted', 'Deleted items'],
   ['audit', 'Audit trail'],
   ['backups', 'Backups'],
@@ -31,6 +33,7 @@ const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.
   calendars: CalendarsTab,
   depots: DepotsTab,
   vehicles: VehiclesTab,
+  map: MapSettingsTab,
   deleted: DeletedItemsTab,
   audit: AuditTrailTab,
   backups: BackupsTab,

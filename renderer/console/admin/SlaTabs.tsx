@@ -26,6 +26,8 @@ function fmtTarget(m: number): string {
   return h === 0 ? `${min}m` : min === 0 ? `${h}h` : `${h}h ${String(min).padStart(2, '0')}m`;
 }
 import { WeekEditor, weeklyHours, weekSummary } from './WeekEditor';
+import { DateField } from '../../shared/locale/DateField';
+import { useDepotFormat } from '../../shared/locale/context';
 
 // ---------------------------------------------------------------- SLA matrix
 
@@ -328,6 +330,7 @@ export function CalendarsTab({ toolbar }: { toolbar: ReactNode }) {
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function CalendarForm({ calendar, readOnly, onClose }: { calendar: SlaCalendarDto | null; readOnly: boolean; onClose(): void }) {
+  const fmt = useDepotFormat();
   const toasts = useToasts();
   const [name, setName] = useState(calendar?.name ?? '');
   const [timeZone, setTimeZone] = useState(calendar?.timeZone ?? BROWSER_ZONE);
@@ -393,10 +396,9 @@ function CalendarForm({ calendar, readOnly, onClose }: { calendar: SlaCalendarDt
             return (
               <div key={i}>
                 <div className="row">
-                  <input
-                    type="date"
+                  <DateField
                     value={h.date}
-                    onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))}
+                    onChange={(v) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, date: v } : x)))}
                     aria-label="Date"
                   />
                   <input
@@ -416,10 +418,7 @@ function CalendarForm({ calendar, readOnly, onClose }: { calendar: SlaCalendarDt
           })}
         </fieldset>
         {!readOnly && (
-          <button
-            className="link small"
-            onClick={() => setHolidays([...holidays, { date: new Date().toISOString().slice(0, 10), name: 'Holiday' }])}
-          >
+          <button className="link small" onClick={() => setHolidays([...holidays, { date: fmt.dayKey(Date.now()), name: 'Holiday' }])}>
             + holiday
           </button>
         )}

@@ -2,6 +2,7 @@ import { memo, type DragEvent } from 'react';
 import { openWorkOrder } from '../shell/router';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { clockOf } from './logic';
+import { useDepotFormat } from '../../shared/locale/context';
 
 interface Props {
   wo: WorkOrderDto;
@@ -16,7 +17,8 @@ interface Props {
 
 /** One work order on the board: a left bar in its SLA colour, the live countdown, and who/where. */
 export const BoardCard = memo(function BoardCard({ wo, now, location, assignee, draggable, saving, onDragStart, onDragEnd }: Props) {
-  const clock = clockOf(wo, now);
+  const fmt = useDepotFormat();
+  const clock = clockOf(wo, now, fmt.dateTime);
   const start = (e: DragEvent) => {
     e.dataTransfer.setData('text/plain', wo.id);
     e.dataTransfer.effectAllowed = 'move';

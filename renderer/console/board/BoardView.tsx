@@ -1,5 +1,5 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSession } from '../../shared/api/session';
 import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
@@ -11,6 +11,7 @@ import { BoardColumn } from './BoardColumn';
 import { BoardToolbar, parseFilters } from './BoardToolbar';
 import { DropDialog, type PendingDrop } from './DropDialog';
 import { indexMoves, judgeDrop, type DropVerdict } from './logic';
+import { useBoardKeys } from './useBoardKeys';
 import {
   boardQueries,
   decideClosure,
@@ -115,19 +116,25 @@ export function BoardView() {
     });
   };
 
-  const onDrop = (to: string) => {
-    const wo = dragging;
-    setDragging(null);
-    setOver(null);
-    if (!wo || wo.status === to) return;
+  /** A card put on column `to`, by a drop or a keyboard move: judged, asked about if needed, then saved. False if refused. */
+  const requestMove = (wo: WorkOrderDto, to: string): boolean => {
+    if (wo.status === to) return false;
     const verdict = judgeDrop(moves, wo, to);
     if (!verdict.ok) {
       toasts.push({ kind: 'error', text: verdict.reason });
-      return;
+      return false;
     }
     const via = verdict.move.via === 'closure' ? 'closure' : 'transition';
     if (verdict.ask) setPendingDrop({ wo, to, ask: verdict.ask, via });
     else void perform(wo, to, via);
+    return true;
+  };
+
+  const onDrop = (to: string) => {
+    const wo = dragging;
+    setDragging(null);
+    setOver(null);
+    if (wo) requestMove(wo, to);
   };
 
   const ready =
@@ -137,8 +144,33 @@ export function BoardView() {
   const openCount = OPEN_COLUMNS.reduce((sum, s) => sum + countOf(s), 0);
   const breachedTotal = breached.data ? OPEN_COLUMNS.reduce((sum, s) => sum + breachedOf(s), 0) : null;
 
+  // The cards as drawn, column by column: what the keyboard moves focus through.
+  const shown = columns.map((status, i) => [
+    ...savingList.filter((s) => s.to === status).map((s) => s.wo),
+    ...(results[i]?.data?.items ?? []).filter((w) => !saving.has(w.id)),
+  ]);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const keys = useBoardKeys({
+    root: rootRef,
+    grid: shown.map((col) => col.map((w) => w.id)),
+    columns,
+    canMove,
+    dialogOpen: pendingDrop !== null,
+    move: (id, to) => {
+      const wo = shown.flat().find((w) => w.id === id);
+      return Boolean(wo && !saving.has(id) && requestMove(wo, to));
+    },
+  });
+
   return (
-    <div className="board" data-testid="board" data-state={ready ? 'ready' : 'loading'} data-dragging={dragging ? 'true' : undefined}>
+    <div
+      className="board"
+      ref={rootRef}
+      data-testid="board"
+      data-state={ready ? 'ready' : 'loading'}
+      data-dragging={dragging ? 'true' : undefined}
+      onKeyDown={keys.onCardKey}
+    >
       <BoardToolbar
         filters={filters ?? {}}
         onChange={changeFilters}
@@ -150,7 +182,6 @@ export function BoardView() {
       <div className="board-cols">
         {columns.map((status, i) => {
           const result = results[i];
-          const items = (result?.data?.items ?? []).filter((w) => !saving.has(w.id));
           const arriving = savingList.filter((s) => s.to === status).map((s) => s.wo);
           const limit = limitOf(status);
           const more = Boolean(result?.data?.nextCursor);
@@ -194,7 +225,7 @@ export function BoardView() {
                   }}
                 />
               )}
-              {[...arriving, ...items].map((wo) => (
+              {shown[i]!.map((wo) => (
                 <BoardCard
                   key={wo.id}
                   wo={wo}

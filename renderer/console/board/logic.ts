@@ -22,7 +22,8 @@ export interface ClockView {
  * target. The host's SLA state is refreshed on every change; between changes the countdown ticks
  * here, so a card turns at-risk or breached on time even if nothing else happens.
  */
-export function clockOf(wo: WorkOrderDto, now: number): ClockView {
+/** `dueText` writes the due time in the depot's locale and zone (useDepotFormat().dateTime). */
+export function clockOf(wo: WorkOrderDto, now: number, dueText: (iso: string) => string): ClockView {
   const host = (wo.slaState ?? 'none') as SlaShown;
   if (wo.status === 'COMPLETED' || wo.status === 'CLOSED' || wo.status === 'CANCELLED') {
     const text = wo.status === 'CANCELLED' ? 'Cancelled' : host === 'breached' ? 'Late' : host === 'met' ? 'Met' : 'Done';
@@ -45,7 +46,7 @@ export function clockOf(wo: WorkOrderDto, now: number): ClockView {
   if (now >= Date.parse(due)) local = 'breached';
   else if (risk && now >= Date.parse(risk)) local = 'at_risk';
   const state = RANK[local] > RANK[host] ? local : host;
-  return { label, text: shortCountdown(due, now), state, title: `${label} due ${new Date(due).toLocaleString()}` };
+  return { label, text: shortCountdown(due, now), state, title: `${label} due ${dueText(due)}` };
 }
 
 /**

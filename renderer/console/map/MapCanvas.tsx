@@ -1,3 +1,5 @@
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 import { useEffect, useRef, useState } from 'react';
 import {
   AttributionControl,
@@ -16,8 +18,10 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getToken } from '../../shared/api/client';
 import { SLA_LABEL, STATUS_LABEL } from '../../shared/work-orders/labels';
-import { graticule, offlineBasemap, regionLayers, type RegionSource } from '../../shared/map/basemap-style';
-import { LAYER_GROUPS, OVERLAY_LAYERS, OVERLAY_SOURCES, type OverlayId } from './layers';
+import { addWorld, graticule, offlineBasemap, regionLayers, type RegionSource } from '../../shared/map/basemap-style';
+import { LAYER_GROUPS, OVERLAY_SOURCES, type OverlayId } from './layers';
+import { OVERLAY_LAYERS } from './overlay-layers';
+import type { WorkOrderFeature } from './work-order-features';
 
 setWorkerUrl(workerUrl);
 
@@ -31,7 +35,8 @@ declare global {
 export interface MapData {
   locations: GeoJSON.FeatureCollection;
   areas: GeoJSON.FeatureCollection;
-  workOrders: GeoJSON.FeatureCollection;
+  /** By work-order id; an unchanged work order keeps its feature object (pushWorkOrders diffs by identity). */
+  workOrders: ReadonlyMap<string, WorkOrderFeature>;
   vehicles: GeoJSON.FeatureCollection;
   crews: GeoJSON.FeatureCollection;
   /** Where to look first: the depot's locations. */
@@ -57,9 +62,12 @@ const DEMO_CENTER: [number, number] = [-2.55, 51.45];
 /** Room for the legend panel on the left. */
 const FIT_PADDING = { top: 30, bottom: 30, left: 260, right: 60 };
 
-function baseStyle(choice: BaseChoice, forceOffline: boolean): StyleSpecification | string {
+/** Below this zoom the world's coarse land is drawn: its 1.4 MB are loaded only when the map goes there. */
+const WORLD_BELOW_ZOOM = 6;
+
+function baseStyle(choice: BaseChoice, forceOffline: boolean, zoom: number): StyleSpecification | string {
   if (choice.base === 'online' && choice.styleUrl && !forceOffline) return choice.styleUrl;
-  const style = offlineBasemap();
+  const style = offlineBasemap({ world: zoom < WORLD_BELOW_ZOOM });
   if (choice.region) {
     const { source, layers } = regionLayers(choice.region);
     style.sources.region = source;
@@ -76,8 +84,9 @@ function baseStyle(choice: BaseChoice, forceOffline: boolean): StyleSpecificatio
 export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallback }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibre | null>(null);
-  const latest = useRef({ data, visible, onOpenWorkOrder, onFallback });
-  latest.current = { data, visible, onOpenWorkOrder, onFallback };
+  const fmt = useDepotFormat();
+  const latest = useRef({ data, visible, onOpenWorkOrder, onFallback, fmt });
+  latest.current = { data, visible, onOpenWorkOrder, onFallback, fmt };
   const [ready, setReady] = useState(false);
   const fitted = useRef(false);
   const pushed = useRef(new Map<string, unknown>());
@@ -89,11 +98,12 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
   useEffect(() => {
     if (!container.current) return;
     let fellBack = false;
+    const zoom = camera.current?.zoom ?? 9.5;
     const map = new MapLibre({
       container: container.current,
-      style: baseStyle(baseChoice, false),
+      style: baseStyle(baseChoice, false, zoom),
       center: camera.current?.center ?? DEMO_CENTER,
-      zoom: camera.current?.zoom ?? 9.5,
+      zoom,
       attributionControl: false,
       // Region tiles come from the host's API, which wants the sign-in token.
       transformRequest: (url) =>
@@ -109,6 +119,7 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
       for (const [id, spec] of Object.entries(OVERLAY_SOURCES)) if (!map.getSource(id)) map.addSource(id, spec);
       for (const layer of OVERLAY_LAYERS) if (!map.getLayer(layer.id)) map.addLayer(layer);
       pushVisibility(map, latest.current.visible);
+      if (map.getZoom() < WORLD_BELOW_ZOOM) addWorld(map);
       pushed.current.clear(); // a new style starts with empty sources
       setStyled((n) => n + 1);
     });
@@ -119,8 +130,11 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
         latest.current.onFallback(
           `The online map style could not be loaded (${e.error?.message ?? 'no network'}); showing the offline basemap.`,
         );
-        map.setStyle(baseStyle(baseChoice, true));
+        map.setStyle(baseStyle(baseChoice, true, map.getZoom()));
       }
+    });
+    map.on('zoom', () => {
+      if (map.getZoom() < WORLD_BELOW_ZOOM && map.isStyleLoaded()) addWorld(map);
     });
 
     const pointer = () => (map.getCanvas().style.cursor = 'pointer');
@@ -136,7 +150,10 @@ export function MapCanvas({ baseChoice, data, visible, onOpenWorkOrder, onFallba
       map.on('mousemove', layer, (e: MapLayerMouseEvent) => {
         const f = e.features?.[0];
         if (!f) return;
-        popup.setLngLat(e.lngLat).setHTML(tooltip(layer, f.properties)).addTo(map);
+        popup
+          .setLngLat(e.lngLat)
+          .setHTML(tooltip(layer, f.properties, latest.current.fmt))
+          .addTo(map);
       });
     }
     map.on('click', 'wo-points', (e) => {
@@ -210,7 +227,11 @@ function pushData(map: MapLibre, data: MapData | null, pushed: Map<string, unkno
   };
   send('locations', data.locations);
   send('areas', data.areas);
-  send('work-orders', data.workOrders);
+  const workOrders = map.getSource('work-orders') as GeoJSONSource | undefined;
+  if (workOrders && pushed.get('work-orders') !== data.workOrders) {
+    pushWorkOrders(workOrders, data.workOrders, pushed.get('work-orders') as ReadonlyMap<string, WorkOrderFeature> | undefined);
+    pushed.set('work-orders', data.workOrders);
+  }
   send('vehicles', data.vehicles);
   send('crews', data.crews);
   if (bounds && pushed.get('graticule') !== bounds) {
@@ -222,6 +243,32 @@ function pushData(map: MapLibre, data: MapData | null, pushed: Map<string, unkno
   }
 }
 
+/**
+ * The work orders as a diff against what the source already holds: a live change sends maplibre the
+ * few features that changed (updateData: the worker re-indexes only those) instead of re-sending,
+ * re-parsing and re-clustering all 10,000. The first push, or a change to most of them (a new
+ * filter), replaces the data.
+ */
+function pushWorkOrders(
+  source: GeoJSONSource,
+  next: ReadonlyMap<string, WorkOrderFeature>,
+  prev: ReadonlyMap<string, WorkOrderFeature> | undefined,
+): void {
+  if (prev) {
+    const add: WorkOrderFeature[] = [];
+    const remove: string[] = [];
+    for (const [id, f] of next) if (prev.get(id) !== f) add.push(f);
+    for (const id of prev.keys()) if (!next.has(id)) remove.push(id);
+    if (add.length + remove.length === 0) return;
+    if (add.length + remove.length < Math.max(50, next.size / 4)) {
+      // `add` replaces a feature with the same id (promoteId "id" on the source).
+      void source.updateData({ add, remove });
+      return;
+    }
+  }
+  source.setData({ type: 'FeatureCollection', features: [...next.values()] });
+}
+
 function pushVisibility(map: MapLibre, visible: Record<OverlayId, boolean>): void {
   for (const [group, layers] of Object.entries(LAYER_GROUPS) as [OverlayId, string[]][]) {
     for (const id of layers) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible[group] ? 'visible' : 'none');
@@ -230,14 +277,14 @@ function pushVisibility(map: MapLibre, visible: Record<OverlayId, boolean>): voi
 
 const escape = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function tooltip(layer: string, p: Record<string, unknown>): string {
+function tooltip(layer: string, p: Record<string, unknown>, fmt: DepotFormat): string {
   switch (layer) {
     case 'wo-points':
       return `<b>${escape(p.number)}</b> ${escape(p.title)}<br><span class="muted">${escape(STATUS_LABEL[String(p.status)])} · ${escape(p.priority)} · ${escape(SLA_LABEL[String(p.sla)] ?? 'No SLA')}</span>`;
     case 'wo-clusters':
       return `<b>${escape(p.point_count)}</b> open work orders${Number(p.breached) ? ` · <span class="tip-breach">${escape(p.breached)} breached</span>` : ''}<br><span class="muted">Click to zoom in</span>`;
     case 'vehicles-dot':
-      return `<b>${escape(p.callSign)}</b><br><span class="muted">Last fix ${escape(new Date(String(p.at)).toLocaleString())}${p.stale ? ' (old)' : ''}</span>`;
+      return `<b>${escape(p.callSign)}</b><br><span class="muted">Last fix ${escape(fmt.dateTime(String(p.at)))}${p.stale ? ' (old)' : ''}</span>`;
     case 'crews-dot':
       return `<b>${escape(p.name)}</b><br><span class="muted">On site for ${escape(p.number)}</span>`;
     default:

@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { useDepotFormat } from '../../shared/locale/context';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { Query } from '../../shared/api/client';
 import { catalogQueries, useLookups } from '../../shared/catalog/queries';
-import { openWorkOrder } from '../shell/router';
+import { navigate, openWorkOrder } from '../shell/router';
 import { useToasts } from '../shell/toasts';
 import { useNow } from '../../ui/useNow';
 import { PRIORITIES, SLA_LABEL, STATUS_LABEL, TYPES } from '../../shared/work-orders/labels';
@@ -14,17 +15,19 @@ import {
   SLA_COLORS,
   VEHICLE_COLOR,
   vehicleFeatures,
-  workOrderFeatures,
   type OverlayId,
 } from './layers';
+import { useOpenWorkLive } from './live-open-work';
+import { WorkOrderPlacer } from './work-order-features';
 import type { BaseChoice, MapData } from './MapCanvas';
-import { MapSettingsPanel } from './MapSettingsPanel';
 import { mapQueries, OPEN_STATUSES } from './queries';
 import './map.css';
 import { useLiveVehicles } from '../telemetry/live-vehicles';
 
-// maplibre is ~800 KB: loaded when the map is first opened, not with the console.
-const MapCanvas = lazy(() => import('./MapCanvas').then((m) => ({ default: m.MapCanvas })));
+// maplibre is ~800 KB: loaded when the map is first opened, not with the console. The view starts
+// the download at once (useEffect below), so it overlaps the data requests instead of following them.
+const loadCanvas = () => import('./MapCanvas');
+const MapCanvas = lazy(() => loadCanvas().then((m) => ({ default: m.MapCanvas })));
 
 /** The board's filters (same API parameters): status, team, priority, type, SLA state. */
 export interface MapFilters {
@@ -58,23 +61,24 @@ function loadFilters(): MapFilters {
 const ALL_ON: Record<OverlayId, boolean> = { locations: true, workOrders: true, vehicles: true, crews: true };
 
 export function MapView() {
+  const fmt = useDepotFormat();
   const lookups = useLookups();
   const toasts = useToasts();
-  const queryClient = useQueryClient();
   const [filters, setFilters] = useState<MapFilters>(loadFilters);
   const [visible, setVisible] = useState(ALL_ON);
-  const [showSettings, setShowSettings] = useState(false);
   useEffect(() => sessionStorage.setItem(FILTERS_KEY, JSON.stringify(filters)), [filters]);
+  useEffect(() => void loadCanvas(), []);
 
   const query = useMemo(() => toQuery(filters), [filters]);
   const workOrders = useQuery(mapQueries.workOrders(query));
+  useOpenWorkLive(query);
   const onSite = useQuery(mapQueries.onSite());
   const vehicles = useQuery(mapQueries.vehicles());
   const liveVehicles = useLiveVehicles(vehicles.data);
   const depots = useQuery(mapQueries.depots());
   const locationsList = useQuery(catalogQueries.locations());
   const settings = useQuery(mapQueries.settings());
-  const tilesets = useQuery({ ...mapQueries.tilesets(), enabled: Boolean(settings.data?.regionTiles) || showSettings });
+  const tilesets = useQuery({ ...mapQueries.tilesets(), enabled: Boolean(settings.data?.regionTiles) });
   const tileset = tilesets.data?.items.find((t) => t.name === settings.data?.regionTiles) ?? null;
   const region = useQuery({ ...mapQueries.region(tileset), enabled: Boolean(tileset) });
 
@@ -86,13 +90,16 @@ export function MapView() {
   // Vehicles are "last known": re-rendered each minute so a fix can turn stale without new data.
   const now = useNow(60_000);
 
-  const placed = useMemo(
-    () => (workOrders.data && lookups.ready ? workOrderFeatures(workOrders.data.items, lookups.locations) : null),
-    [workOrders.data, lookups.ready, lookups.locations],
-  );
+  // One placer per view: it keeps each job's spot and feature while the job is unchanged (live updates).
+  const placer = useRef<WorkOrderPlacer | null>(null);
+  const placed = useMemo(() => {
+    if (!workOrders.data) return null;
+    placer.current ??= new WorkOrderPlacer();
+    return placer.current.place(workOrders.data);
+  }, [workOrders.data]);
   const slaCounts = useMemo(() => {
     const counts: Record<string, number> = { breached: 0, at_risk: 0, ok: 0, met: 0, none: 0 };
-    for (const w of workOrders.data?.items ?? []) counts[w.slaState ?? 'none'] = (counts[w.slaState ?? 'none'] ?? 0) + 1;
+    for (const w of workOrders.data?.rows.values() ?? []) counts[w.slaState] = (counts[w.slaState] ?? 0) + 1;
     return counts;
   }, [workOrders.data]);
 
@@ -108,18 +115,20 @@ export function MapView() {
     return {
       locations: locationFeatures(locs),
       areas: serviceAreas(locs, new Map((depots.data ?? []).map((d) => [d.id, d.name]))),
-      workOrders: placed.fc,
+      workOrders: placed.features,
       vehicles: vehicleFeatures(liveVehicles, now),
-      crews: crewFeatures(onSite.data.items, lookups.locations, lookups.users),
+      crews: crewFeatures(onSite.data.rows.values(), lookups.users),
       bounds,
     };
-  }, [placed, locationsList.data, liveVehicles, onSite.data, depots.data, now, lookups.locations, lookups.users]);
+  }, [placed, locationsList.data, liveVehicles, onSite.data, depots.data, now, lookups.users]);
 
   const baseChoice = useMemo<BaseChoice>(
     () => ({ base: settings.data?.base ?? 'offline', styleUrl: settings.data?.styleUrl ?? '', region: region.data ?? null }),
     [settings.data?.base, settings.data?.styleUrl, region.data],
   );
   // Wait for the settings (and a chosen region file) before building the map, so it is built once.
+  // The bundled basemap alone (the demo's as shipped) has no streets: the legend says why and where to add them.
+  const noStreets = settings.data?.base === 'offline' && !tileset && (!settings.data.regionTiles || tilesets.isSuccess);
   const baseKnown = settings.isSuccess && (!settings.data.regionTiles || !tilesets.isPending) && (!tileset || !region.isPending);
 
   const set = (key: keyof MapFilters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
@@ -181,11 +190,11 @@ export function MapView() {
         <span className="muted small" data-testid="map-count">
           {workOrders.isFetching && !workOrders.data
             ? 'Loading work orders…'
-            : `${(placed?.fc.features.length ?? 0).toLocaleString()} work orders on the map`}
-          {placed && placed.unplaced > 0 && ` · ${placed.unplaced.toLocaleString()} without a location`}
+            : `${fmt.number(placed?.features.size ?? 0)} work orders on the map`}
+          {placed && placed.unplaced > 0 && ` · ${fmt.number(placed.unplaced)} without a location`}
           {workOrders.data?.truncated && ' · showing the first 25,000'}
         </span>
-        <button onClick={() => setShowSettings(!showSettings)} aria-expanded={showSettings} data-testid="map-settings-toggle">
+        <button onClick={() => navigate({ view: 'settings', tab: 'map' })} data-testid="map-settings-toggle">
           Map settings
         </button>
       </div>
@@ -214,7 +223,7 @@ export function MapView() {
               <li key={k}>
                 <span className="swatch" style={{ background: SLA_COLORS[k] }} />
                 {k === 'none' ? 'No SLA' : SLA_LABEL[k]}
-                <span className="count">{(slaCounts[k] ?? 0).toLocaleString()}</span>
+                <span className="count">{fmt.number(slaCounts[k] ?? 0)}</span>
               </li>
             ))}
             <li className="muted small">Clusters take the worst state inside; a dark ring marks critical priority.</li>
@@ -236,18 +245,17 @@ export function MapView() {
             <span className="swatch hollow" />
             Locations &amp; depots
           </label>
+          {noStreets && (
+            <div className="legend-streets muted small" data-testid="map-no-streets">
+              <b>No streets?</b> This map draws Natural Earth land and water only (about 1 km detail), so it works offline with nothing to
+              download. Add your region&apos;s street map in{' '}
+              <a href="#/settings?tab=map" data-testid="map-no-streets-link">
+                Settings › Map
+              </a>
+              .
+            </div>
+          )}
         </aside>
-        {showSettings && settings.data && (
-          <MapSettingsPanel
-            settings={settings.data}
-            tilesets={tilesets.data}
-            onClose={() => setShowSettings(false)}
-            onSaved={(next) => {
-              queryClient.setQueryData(mapQueries.settings().queryKey, next);
-              setShowSettings(false);
-            }}
-          />
-        )}
       </div>
     </div>
   );

@@ -4,48 +4,32 @@ import type { z } from 'zod';
 import type { Vehicle } from '../../../server/vehicles/contract';
 import type { Depot } from '../../../server/depots/contract';
 import type { PreferenceDto } from '../../../server/preferences/contract';
-import type { TilesetDto } from '../../../server/map/contract';
-import { api, ApiError, getAll, getToken, type Page, type Query } from '../../shared/api/client';
-import type { WorkOrderDto } from '../../shared/work-orders/queries';
+import type { OpenWorkDto, TilesetDto } from '../../../server/map/contract';
+import { api, ApiError, getAll, getToken, type Query } from '../../shared/api/client';
+import { shareRows, snapshotOf, type OpenWorkSnapshot } from './open-work';
 import type { RegionSource } from '../../shared/map/basemap-style';
 
 export type VehicleDto = z.infer<typeof Vehicle>;
 export type DepotDto = z.infer<typeof Depot>;
 export type { TilesetDto };
 
-/** What the map needs of a work order: a slim copy keeps 10,000 of them light in memory. */
-export type MapWorkOrder = Pick<WorkOrderDto, 'id' | 'number' | 'title' | 'slaState' | 'priority' | 'status' | 'locationId' | 'assigneeId'>;
+/** The first part of the open-work query key (see mapQueries.workOrders). */
+export const MAP_OPEN_WORK = 'map_open_work';
 
 /** Open = anything not CLOSED or CANCELLED (COMPLETED still awaits its closure approval). */
 export const OPEN_STATUSES = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD', 'COMPLETED'] as const;
 
-/** A depot's open work is thousands, not millions; past this the map says it is showing a part. */
-export const MAP_MAX_WORK_ORDERS = 25_000;
+/** The open work under the board's filters: one columnar payload from the host (server/map/open-work.ts). */
+async function openWork(filters: Query): Promise<OpenWorkSnapshot> {
+  return snapshotOf(await api.get<OpenWorkDto>('/map/open-work', filters));
+}
 
-async function allOpenWorkOrders(filters: Query): Promise<{ items: MapWorkOrder[]; truncated: boolean }> {
-  const items: MapWorkOrder[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<WorkOrderDto> = await api.get<Page<WorkOrderDto>>('/work-orders', {
-      ...filters,
-      limit: 500,
-      cursor: cursor ?? undefined,
-    });
-    for (const w of page.items) {
-      items.push({
-        id: w.id,
-        number: w.number,
-        title: w.title,
-        slaState: w.slaState,
-        priority: w.priority,
-        status: w.status,
-        locationId: w.locationId,
-        assigneeId: w.assigneeId,
-      });
-    }
-    cursor = page.nextCursor;
-  } while (cursor && items.length < MAP_MAX_WORK_ORDERS);
-  return { items, truncated: Boolean(cursor) };
+/** At most this many ids in one live update request (the route's own limit); more changes refetch everything. */
+export const LIVE_IDS_MAX = 200;
+
+/** The rows among `ids` that still match the filters: a live update of a few work orders. */
+export function openWorkRows(filters: Query, ids: readonly string[]): Promise<OpenWorkDto> {
+  return api.get<OpenWorkDto>('/map/open-work', { ...filters, ids: ids.join(',') });
 }
 
 /** Map settings: saved per user through the host's preferences (falls back to this browser if the host has none). */
@@ -131,14 +115,24 @@ async function regionSource(tileset: TilesetDto): Promise<RegionSource> {
 
 /** Query keys start with the table they read, so live change messages refresh them (live.ts). */
 export const mapQueries = {
-  /** Every open work order matching the board's filters, all pages (the map shows them all, clustered). */
+  /**
+   * Every open work order matching the board's filters (the map shows them all, clustered). The key
+   * does not start with a table on purpose: a work-order change must not refetch 10,000 rows; the
+   * map applies only the changed ones (live-open-work.ts). A reconnect or a return to the map
+   * refetches it, and shareRows keeps what did not change, so only that is redrawn.
+   */
   workOrders: (filters: Query) =>
-    queryOptions({ queryKey: ['work_orders', 'map', filters], queryFn: () => allOpenWorkOrders(filters), staleTime: 10_000 }),
-  /** Who is on site where: the crews layer, independent of the filters. */
+    queryOptions({
+      queryKey: [MAP_OPEN_WORK, filters],
+      queryFn: () => openWork(filters),
+      staleTime: 10_000,
+      structuralSharing: shareRows,
+    }),
+  /** Who is on site where: the crews layer, independent of the filters (a few rows: refetched on any change). */
   onSite: () =>
     queryOptions({
       queryKey: ['work_orders', 'map', 'on-site'],
-      queryFn: () => allOpenWorkOrders({ status: 'ON_SITE' }),
+      queryFn: () => openWork({ status: 'ON_SITE' }),
       staleTime: 10_000,
     }),
   vehicles: () => queryOptions({ queryKey: ['vehicles', 'all'], queryFn: () => getAll<VehicleDto>('/vehicles') }),

@@ -2,6 +2,7 @@ import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import 'frappe-gantt/dist/frappe-gantt.css';
 import { BAR_HEIGHT, BAR_PADDING, HEADER_HEIGHT, LaneGantt, LOWER_HEADER, ROW_HEIGHT, UPPER_HEADER, type LaneTask } from './LaneGantt';
 import { timeMap, VIEWS, type Range, type TimeMap, type ViewName } from './timeline';
+import { BarFocus } from './bar-focus';
 
 export interface ChartBar {
   id: string;
@@ -26,6 +27,8 @@ export interface BarChange {
 export interface ChartHandle {
   /** Window row and time under a viewport point (for drops from the tray); time snapped to the hour. */
   locate(clientX: number, clientY: number): { lane: number; time: number } | null;
+  /** Puts keyboard focus on a drawn bar (false if it is not drawn), or keeps it on the bar through redraws until it is. */
+  focusBar(id: string, opts?: { waitForDraw?: boolean }): boolean;
 }
 
 interface Props {
@@ -47,6 +50,10 @@ interface Props {
   tooltipFor(id: string): string;
   /** Called after each frappe-gantt render with its duration (ms), for the bench. */
   onRendered?(ms: number): void;
+  /** What a screen reader says for a bar (number, title, crew, time), asked only for the bar the keyboard is on. */
+  labelFor(id: string): string;
+  /** A key pressed on a focused bar (planning/useGanttKeys.ts decides what it does). */
+  onBarKey(id: string, e: KeyboardEvent): void;
 }
 
 /**
@@ -62,6 +69,7 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
   propsRef.current = props;
   const gesture = useRef<{ id: string; resize: 'left' | 'right' | null; moved: boolean; start?: number; end?: number } | null>(null);
   const stale = useRef(false);
+  const focusRef = useRef<BarFocus | null>(null);
 
   // One mapping per range; a new range makes a new chart (below), so old bars never mix with new dates.
   const mapRef = useRef<{ range: Range; map: TimeMap } | null>(null);
@@ -190,6 +198,7 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
     if (patchInPlace()) {
       drawnBars.current = new Map(p.bars.map((b) => [b.id, b]));
       placeNowLine();
+      focusRef.current?.afterDraw(p.bars);
       p.onRendered?.(performance.now() - t0);
       return;
     }
@@ -233,8 +242,16 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
     decorate();
     drawnBars.current = new Map(p.bars.map((b) => [b.id, b]));
     drawnShape.current = shapeOf(p);
+    focusRef.current?.afterDraw(p.bars);
     p.onRendered?.(performance.now() - t0);
   };
+
+  // Keyboard focus on the bars; declared before the render effect so the first draw already gets a tab stop.
+  useEffect(() => {
+    const focus = new BarFocus(hostRef.current!, (id) => propsRef.current.labelFor(id));
+    focusRef.current = focus;
+    return focus.attach((id, e) => propsRef.current.onBarKey(id, e));
+  }, []);
 
   // One render per change of what is shown; never while a bar is held (it would vanish under the pointer).
   useEffect(() => {
@@ -342,7 +359,14 @@ export const GanttChart = forwardRef<ChartHandle, Props>(function GanttChart(pro
     const raw = p.range.from + ((clientX - box.left) / p.columnWidth) * spec.stepHours * 3_600_000;
     return { lane, time: Math.floor(raw / 3_600_000) * 3_600_000 };
   };
-  useImperativeHandle(ref, () => ({ locate }));
+  const focusBar = (id: string, opts?: { waitForDraw?: boolean }) => {
+    const focus = focusRef.current;
+    if (!focus) return false;
+    if (focus.focus(id)) return true;
+    if (opts?.waitForDraw) focus.carry(id);
+    return false;
+  };
+  useImperativeHandle(ref, () => ({ locate, focusBar }));
 
   return <div className="pl-gantt" ref={hostRef} data-testid="gantt" />;
 });

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import { openWorkOrder } from '../shell/router';
 import { VIOLATION_LABEL, type Violation } from './rules';
-import { formatIn } from './timeline';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * The tray and the rule-check list beside the chart. Memoised, and each violation row too: the
@@ -12,12 +12,12 @@ import { formatIn } from './timeline';
 
 export const TrayPanel = memo(function TrayPanel(props: {
   items: WorkOrderDto[];
-  zone: string;
   canAssign: boolean;
   liftedId: string | null;
   onLift(wo: WorkOrderDto, x: number, y: number): void;
 }) {
-  const { items, zone, canAssign, liftedId, onLift } = props;
+  const fmt = useDepotFormat();
+  const { items, canAssign, liftedId, onLift } = props;
   return (
     <aside className="pl-tray" data-testid="plan-tray">
       <h3>
@@ -47,7 +47,7 @@ export const TrayPanel = memo(function TrayPanel(props: {
               <span className="muted small">{Math.round(w.durationMin / 6) / 10} h</span>
             </div>
             <div className="title">{w.title}</div>
-            {w.resolutionDueAt && <div className="muted small">Due {formatIn(Date.parse(w.resolutionDueAt), zone)}</div>}
+            {w.resolutionDueAt && <div className="muted small">Due {fmt.dateTime(Date.parse(w.resolutionDueAt))}</div>}
           </li>
         ))}
       </ul>
@@ -65,11 +65,10 @@ const SHOWN = 300;
 
 export const ViolationPanel = memo(function ViolationPanel(props: {
   rows: ViolationRow[];
-  zone: string;
   whoOf(wo: WorkOrderDto): string | undefined;
   onShow(wo: WorkOrderDto): void;
 }) {
-  const { rows, zone, whoOf, onShow } = props;
+  const { rows, whoOf, onShow } = props;
   return (
     <aside className="pl-violations" data-testid="plan-violations">
       <h3>
@@ -78,7 +77,7 @@ export const ViolationPanel = memo(function ViolationPanel(props: {
       {rows.length === 0 && <p className="muted small">No conflicts in this range.</p>}
       <ul>
         {rows.slice(0, SHOWN).map((r) => (
-          <ViolationItem key={`${r.v.workOrderId}-${r.v.kind}-${r.v.otherId ?? ''}`} {...r} who={whoOf(r.wo)} zone={zone} onShow={onShow} />
+          <ViolationItem key={`${r.v.workOrderId}-${r.v.kind}-${r.v.otherId ?? ''}`} {...r} who={whoOf(r.wo)} onShow={onShow} />
         ))}
       </ul>
       {rows.length > SHOWN && <p className="muted small">…and {rows.length - SHOWN} more.</p>}
@@ -86,10 +85,9 @@ export const ViolationPanel = memo(function ViolationPanel(props: {
   );
 });
 
-const ViolationItem = memo(function ViolationItem(
-  props: ViolationRow & { who: string | undefined; zone: string; onShow(wo: WorkOrderDto): void },
-) {
-  const { v, wo, who, zone, onShow } = props;
+const ViolationItem = memo(function ViolationItem(props: ViolationRow & { who: string | undefined; onShow(wo: WorkOrderDto): void }) {
+  const fmt = useDepotFormat();
+  const { v, wo, who, onShow } = props;
   return (
     <li
       className={`violation v-${v.kind}`}
@@ -105,7 +103,7 @@ const ViolationItem = memo(function ViolationItem(
       </div>
       <div className="small">{v.message}</div>
       <div className="muted small">
-        {who} · {wo.plannedStart ? formatIn(Date.parse(wo.plannedStart), zone) : ''}
+        {who} · {wo.plannedStart ? fmt.dateTime(Date.parse(wo.plannedStart)) : ''}
       </div>
     </li>
   );

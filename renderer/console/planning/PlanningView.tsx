@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Settings } from 'luxon';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../shared/api/client';
 import { useSession } from '../../shared/api/session';
@@ -14,8 +15,13 @@ import { planningQueries } from './queries';
 import { CrewRuleCache } from './violations';
 import { TrayPanel, ViolationPanel, type ViolationRow } from './PlanningPanels';
 import { checkRules, type PlannedJob, type Violation } from './rules';
-import { columnWidthFor, defaultRange, formatIn, rangeOf, shiftRange, todayIn, type ViewName } from './timeline';
+import { columnWidthFor, defaultRange, rangeOf, shiftRange, todayIn, type ViewName } from './timeline';
+import type { PendingMove } from './keyboard';
+import { useGanttKeys } from './useGanttKeys';
+import { KeyMoveStatus } from './KeyMoveStatus';
 import './planning.css';
+import { useDepotFormat } from '../../shared/locale/context';
+import { DateField } from '../../shared/locale/DateField';
 
 const OVERSCAN = 2;
 const VIEW_KEY = 'depotdesk.planning.view';
@@ -23,6 +29,10 @@ const LABELS_WIDTH = 170; // .pl-labels in planning.css
 
 /** Planning: crews' lanes on a Gantt, the unscheduled tray beside it, rule violations listed. */
 export function PlanningView() {
+  const fmt = useDepotFormat();
+  // The Gantt's header and the rule messages are luxon-formatted: their day and month names in the
+  // depot's language, not the browser's. A plain, idempotent global write, so safe during render.
+  Settings.defaultLocale = fmt.locale;
   const session = useSession();
   const toasts = useToasts();
   const queryClient = useQueryClient();
@@ -79,8 +89,13 @@ export function PlanningView() {
   }, [allLanes, crewFilter]);
 
   const ruleCtx = useMemo(
-    () => ({ crews: crewsOf(lookups.usersList, roster.data), skillNames: new Map((skills.data ?? []).map((s) => [s.id, s.name])), zone }),
-    [lookups.usersList, roster.data, skills.data, zone],
+    () => ({
+      crews: crewsOf(lookups.usersList, roster.data),
+      skillNames: new Map((skills.data ?? []).map((s) => [s.id, s.name])),
+      zone,
+      locale: fmt.locale,
+    }),
+    [lookups.usersList, roster.data, skills.data, zone, fmt.locale],
   );
   const ruleCache = useRef<CrewRuleCache | null>(null);
   const violations = useMemo(() => {
@@ -116,20 +131,23 @@ export function PlanningView() {
   // A bar stays the same object while its work order, row and violations do (the rule cache keeps a crew's
   // lists), so after a save the chart compares one changed bar instead of rebuilding 2,000.
   const barCache = useRef(new WeakMap<WorkOrderDto, { lane: number; v: Violation[] | undefined; bar: ChartBar }>());
+  // A keyboard move not yet saved (useGanttKeys): its bar is drawn where it would land.
+  const [keyMove, setKeyMove] = useState<PendingMove | null>(null);
   const bars = useMemo<ChartBar[]>(() => {
     const row = new Map(windowLanes.map((l, i) => [l.id, i]));
     const out: ChartBar[] = [];
     for (const w of workOrders) {
-      const laneId = laneIdOf(w);
+      const moving = keyMove?.id === w.id ? keyMove : null;
+      const laneId = moving ? moving.laneId : laneIdOf(w);
       const lane = laneId === null ? undefined : row.get(laneId);
       if (lane === undefined) continue;
       const found = violations.get(w.id);
       const cached = barCache.current.get(w);
-      if (cached && cached.lane === lane && cached.v === found) {
+      if (cached && cached.lane === lane && cached.v === found && !moving) {
         out.push(cached.bar);
         continue;
       }
-      const job = toJob(w);
+      const job = moving ?? toJob(w);
       if (!job) continue;
       const v = found ?? [];
       const kinds = [...new Set(v.map((x) => x.kind))];
@@ -144,16 +162,18 @@ export function PlanningView() {
           `wo-st-${w.status}`,
           OPEN_STATUSES.has(w.status) ? '' : 'wo-done',
           v.length ? 'wo-conflict' : '',
+          moving ? 'kb-pending' : '',
           ...kinds.map((k) => `v-${k}`),
         ]
           .filter(Boolean)
           .join(' '),
       };
-      barCache.current.set(w, { lane, v: found, bar });
+      // Never cached while carried: once the move is saved or cancelled, the bar is drawn from its work order again.
+      if (!moving) barCache.current.set(w, { lane, v: found, bar });
       out.push(bar);
     }
     return out;
-  }, [workOrders, windowLanes, violations]);
+  }, [workOrders, windowLanes, violations, keyMove]);
 
   const loaded = Boolean(
     range && list.isSuccess && !list.isPlaceholderData && lookups.ready && roster.isSuccess && depots.isSuccess && tray.isSuccess,
@@ -170,11 +190,11 @@ export function PlanningView() {
       return [
         `${w.number} · ${w.title}`,
         `${STATUS_LABEL[w.status]} · ${w.priority}${who ? ` · ${who}` : ''}`,
-        `${formatIn(job.start, zone)} – ${formatIn(job.end, zone, 'HH:mm')}`,
+        `${fmt.dateTime(job.start)} – ${fmt.time(job.end)}`,
         ...v.map((x) => `⚠ ${x.message}`),
       ].join('\n');
     },
-    [byId, violations, lookups, zone],
+    [byId, violations, lookups, fmt],
   );
 
   const ready = loaded && drawn.bars === bars;
@@ -250,7 +270,7 @@ export function PlanningView() {
         (c.laneId ? lanes.find((l) => l.id === c.laneId) : c.lane !== null ? windowLanes[c.lane] : undefined) ??
         lanes.find((l) => l.id === laneIdOf(w));
       if (!target) return setNonce((n) => n + 1);
-      void save(w, target, c.start, c.end);
+      return save(w, target, c.start, c.end);
     },
     [byId, lanes, windowLanes, save],
   );
@@ -324,6 +344,29 @@ export function PlanningView() {
   );
   const trayItems = useMemo(() => tray.data ?? [], [tray.data]);
 
+  // Keyboard: a bar's spoken label is its tooltip; a keyboard move scrolls only when its lane is out of view.
+  const labelFor = useCallback((id: string) => tooltipFor(id).replace(/\n/g, ', '), [tooltipFor]);
+  const revealLane = useCallback(
+    (laneId: string) => {
+      const i = lanesRef.current.findIndex((l) => l.id === laneId);
+      if (i < 0 || !scrollRef.current) return;
+      if (i < win.first || i >= win.first + win.count - OVERSCAN) scrollRef.current.scrollTop = Math.max(0, (i - 2) * ROW_HEIGHT);
+    },
+    [win],
+  );
+  const keys = useGanttKeys({
+    chart: chartRef,
+    bars,
+    lanes,
+    view,
+    byId,
+    canAssign,
+    onChange,
+    showLane: revealLane,
+    pending: keyMove,
+    setPending: setKeyMove,
+  });
+
   return (
     <div
       className="planning"
@@ -355,21 +398,15 @@ export function PlanningView() {
         </button>
         <label className="range">
           From{' '}
-          <input
-            type="date"
+          <DateField
             value={dates?.fromDate ?? ''}
-            onChange={(e) => e.target.value && dates && setDates({ ...dates, fromDate: e.target.value })}
+            onChange={(v) => v && dates && setDates({ ...dates, fromDate: v })}
             data-testid="plan-from"
           />
         </label>
         <label className="range">
           to{' '}
-          <input
-            type="date"
-            value={dates?.toDate ?? ''}
-            onChange={(e) => e.target.value && dates && setDates({ ...dates, toDate: e.target.value })}
-            data-testid="plan-to"
-          />
+          <DateField value={dates?.toDate ?? ''} onChange={(v) => v && dates && setDates({ ...dates, toDate: v })} data-testid="plan-to" />
         </label>
         <input
           className="crew-filter"
@@ -385,7 +422,7 @@ export function PlanningView() {
         </span>
       </div>
       <div className="pl-body">
-        <TrayPanel items={trayItems} zone={zone} canAssign={canAssign} liftedId={trayDrag?.wo.id ?? null} onLift={onLift} />
+        <TrayPanel items={trayItems} canAssign={canAssign} liftedId={trayDrag?.wo.id ?? null} onLift={onLift} />
         <div className="pl-chart" ref={scrollRef} onScroll={measure} data-testid="plan-scroll">
           <div className="pl-spacer" style={{ height: HEADER_HEIGHT + lanes.length * ROW_HEIGHT + 16 }}>
             <div className="pl-stage">
@@ -423,13 +460,16 @@ export function PlanningView() {
                   onOpen={openWorkOrder}
                   onRendered={onRendered}
                   tooltipFor={tooltipFor}
+                  labelFor={labelFor}
+                  onBarKey={keys.onBarKey}
                 />
               )}
             </div>
           </div>
         </div>
-        <ViolationPanel rows={violationList} zone={zone} whoOf={whoOf} onShow={showLane} />
+        <ViolationPanel rows={violationList} whoOf={whoOf} onShow={showLane} />
       </div>
+      <KeyMoveStatus pending={keyMove} saving={keys.saving} lanes={lanes} byId={byId} />
       {trayDrag && (
         <div className="pl-ghost" style={{ left: trayDrag.x + 12, top: trayDrag.y + 8 }}>
           {trayDrag.wo.number} · {Math.round(trayDrag.wo.durationMin / 6) / 10} h

@@ -37,6 +37,8 @@ export interface RuleContext {
   skillNames: Map<string, string>;
   /** The depot's IANA zone: shifts are wall-clock hours there, whatever the browser's zone. */
   zone: string;
+  /** The depot's locale for the dates in messages; absent, luxon's default. */
+  locale?: string;
 }
 
 const DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -87,7 +89,8 @@ function covered(intervals: [number, number][], start: number, end: number): boo
   return false;
 }
 
-const fmt = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL HH:mm');
+// Day and month names in the depot's language (luxon would take the browser's), on a 24-hour clock.
+const fmt = (ms: number, zone: string, locale?: string) => DateTime.fromMillis(ms, { zone, locale }).toFormat('ccc d LLL HH:mm');
 
 /** Every violation of every job, keyed by work order id. Jobs without an assignee are only checked against the SLA. */
 export function checkRules(jobs: PlannedJob[], ctx: RuleContext): Map<string, Violation[]> {
@@ -146,7 +149,7 @@ export function checkRules(jobs: PlannedJob[], ctx: RuleContext): Map<string, Vi
         add({
           kind: 'shift',
           workOrderId: j.id,
-          message: `Outside the crew's shift (${fmt(j.start, ctx.zone)}–${DateTime.fromMillis(j.end, { zone: ctx.zone }).toFormat('HH:mm')})`,
+          message: `Outside the crew's shift (${fmt(j.start, ctx.zone, ctx.locale)}–${DateTime.fromMillis(j.end, { zone: ctx.zone }).toFormat('HH:mm')})`,
         });
       }
     }

@@ -122,10 +122,6 @@ export function labelsFor(view: ViewName, zone: string, map: TimeMap) {
   };
 }
 
-export function formatIn(ms: number, zone: string, fmt = 'ccc d LLL HH:mm'): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat(fmt);
-}
-
 export function columnWidthFor(view: ViewName, range: Range, available: number): number {
   const spec = VIEWS[view];
   const columns = Math.max(1, Math.round((range.to - range.from) / (spec.stepHours * 3_600_000)));

@@ -6,12 +6,16 @@ import { openWorkOrder } from '../shell/router';
 import { ExportButtons } from './ExportButtons';
 import { KpiTable } from '../../shared/reports/KpiTable';
 import { TrendChart, type TrendSeries } from '../../shared/reports/TrendChart';
-import { num, pct } from '../../shared/reports/format';
+import { reportNumbers } from '../../shared/reports/format';
+import type { DepotFormat } from '../../shared/locale/format';
 import { ScheduledReports } from './ScheduledReports';
+import { ActivityTable } from './ActivityTable';
 import { fromDateInput, presetPeriod, PRESETS, toDateInput, type Period, type PresetId } from './period';
 import { reportQueries, type KpiFilters, type KpiReportDto, type RatioDto } from './queries';
 import './reports.css';
 import { BreachedTable, MtbfTable, type ReportFormat } from '../../shared/reports/FaultTables';
+import { useDepotFormat } from '../../shared/locale/context';
+import { DateField } from '../../shared/locale/DateField';
 
 const TYPES = ['corrective', 'preventive', 'inspection', 'installation', 'emergency'];
 const FILTERS: { key: keyof KpiFilters; label: string }[] = [
@@ -25,9 +29,10 @@ const FILTERS: { key: keyof KpiFilters; label: string }[] = [
 
 /** Managers' KPIs for a period: tiles, trends, tables per team and technician, SLA misses, MTBF, exports. */
 export function ReportsView() {
+  const fmt = useDepotFormat();
   const { can } = useSession();
   const [preset, setPreset] = useState<PresetId>('last30');
-  const [period, setPeriod] = useState<Period>(() => presetPeriod('last30'));
+  const [period, setPeriod] = useState<Period>(() => presetPeriod('last30', fmt));
   const [filters, setFilters] = useState<KpiFilters>({});
   const params = useMemo(() => ({ ...period, ...filters }), [period, filters]);
   const report = useQuery(reportQueries.kpis(params));
@@ -37,10 +42,10 @@ export function ReportsView() {
 
   const choosePreset = (id: PresetId) => {
     setPreset(id);
-    if (id !== 'custom') setPeriod(presetPeriod(id));
+    if (id !== 'custom') setPeriod(presetPeriod(id, fmt));
   };
   const setCustom = (which: 'from' | 'to', value: string) => {
-    const t = fromDateInput(value, which === 'to');
+    const t = fromDateInput(value, which === 'to', fmt);
     if (t && (which === 'from' ? t < period.to : t > period.from)) setPeriod((p) => ({ ...p, [which]: t }));
   };
 
@@ -57,18 +62,16 @@ export function ReportsView() {
         </select>
         {preset === 'custom' && (
           <>
-            <input
-              type="date"
-              value={toDateInput(period.from, false)}
-              onChange={(e) => setCustom('from', e.target.value)}
+            <DateField
+              value={toDateInput(period.from, false, fmt)}
+              onChange={(v) => setCustom('from', v)}
               aria-label="From"
               data-testid="period-from"
             />
             <span className="muted">to</span>
-            <input
-              type="date"
-              value={toDateInput(period.to, true)}
-              onChange={(e) => setCustom('to', e.target.value)}
+            <DateField
+              value={toDateInput(period.to, true, fmt)}
+              onChange={(v) => setCustom('to', v)}
               aria-label="To (inclusive)"
               data-testid="period-to"
             />
@@ -99,7 +102,7 @@ export function ReportsView() {
         <span className="spacer" />
         {r && (
           <span className="muted small" title={`Zone ${r.query.zone}; computed in ${r.computeMs} ms`}>
-            as of {new Date(r.generatedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+            as of {fmt.time(r.generatedAt)}
           </span>
         )}
         <button
@@ -140,9 +143,12 @@ function useFilterOptions(): Record<keyof KpiFilters, { id: string; label: strin
   }, [lookups, assets.data, depots.data]);
 }
 
-const ratioTitle = (x: RatioDto) => `${x.numerator.toLocaleString()} / ${x.denominator.toLocaleString()}`;
-
 function ReportBody({ r }: { r: KpiReportDto }) {
+  const fmt = useDepotFormat();
+  const { can } = useSession();
+  const numbers = useMemo(() => reportNumbers(fmt), [fmt]);
+  const { num, pct } = numbers;
+  const ratioTitle = (x: RatioDto) => `${fmt.number(x.numerator)} / ${fmt.number(x.denominator)}`;
   const s = r.summary;
   const tiles: { key: string; label: string; value: string; raw: number | null; title?: string; sub?: string; tone?: 'ok' | 'bad' }[] = [
     { key: 'created', label: 'Created', value: num(s.created, 0), raw: s.created },
@@ -254,37 +260,56 @@ function ReportBody({ r }: { r: KpiReportDto }) {
         ))}
       </div>
       <div className="rep-charts">
-        <TrendChart title="Created and completed per day" times={daily} series={completedSeries} testId="chart-completed" />
+        <TrendChart
+          title="Created and completed per day"
+          times={daily}
+          series={completedSeries}
+          zone={fmt.timeZone}
+          xFormat={fmt.dayMonth}
+          testId="chart-completed"
+        />
         <TrendChart
           title="SLA resolution compliance per week"
           times={weekly}
           series={slaSeries}
           yFormat={(v) => `${v.toFixed(0)}%`}
+          zone={fmt.timeZone}
+          xFormat={fmt.dayMonth}
           testId="chart-sla"
         />
-        <TrendChart title="Backlog per day" times={daily} series={backlogSeries} testId="chart-backlog" />
+        <TrendChart
+          title="Backlog per day"
+          times={daily}
+          series={backlogSeries}
+          zone={fmt.timeZone}
+          xFormat={fmt.dayMonth}
+          testId="chart-backlog"
+        />
       </div>
-      <KpiTable title="By team" rows={r.byDimension.team} testId="table-team" />
-      <KpiTable title="By technician" rows={r.byDimension.technician} testId="table-technician" />
+      <KpiTable title="By team" rows={r.byDimension.team} testId="table-team" numbers={numbers} />
+      <KpiTable title="By technician" rows={r.byDimension.technician} testId="table-technician" numbers={numbers} />
+      {can('audit:read') && <ActivityTable from={r.query.from} to={r.query.to} />}
       <div className="rep-grid2">
-        <BreachedTable r={r} format={TABLE_FORMAT} onOpen={openWorkOrder} />
-        <MtbfTable r={r} format={TABLE_FORMAT} />
+        <BreachedTable r={r} format={tableFormat(fmt)} onOpen={openWorkOrder} />
+        <MtbfTable r={r} format={tableFormat(fmt)} />
       </div>
       <div className="rep-grid2">
-        <KpiTable title="By location" rows={r.byDimension.location} testId="table-location" />
-        <KpiTable title="By asset" rows={r.byDimension.asset} testId="table-asset" />
+        <KpiTable title="By location" rows={r.byDimension.location} testId="table-location" numbers={numbers} />
+        <KpiTable title="By asset" rows={r.byDimension.asset} testId="table-asset" numbers={numbers} />
       </div>
       <div className="rep-grid2">
-        <KpiTable title="By work-order type" rows={r.byDimension.type} testId="table-type" />
+        <KpiTable title="By work-order type" rows={r.byDimension.type} testId="table-type" numbers={numbers} />
         <ScheduledReports />
       </div>
     </div>
   );
 }
 
-/** The depot's tables write times in the reader's locale, as the rest of this view does. */
-const TABLE_FORMAT: ReportFormat = {
-  count: (n) => n.toLocaleString(),
-  decimal: (v) => num(v),
-  dateTime: (t) => new Date(t).toLocaleString([], { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' }),
-};
+/** The fault tables write times and figures the depot's way, as the rest of this view does. */
+function tableFormat(fmt: DepotFormat): ReportFormat {
+  return {
+    count: (n) => fmt.number(n),
+    decimal: (v) => fmt.number(v, { min: 1, max: 1 }),
+    dateTime: (t) => fmt.dateTime(t),
+  };
+}

@@ -13,9 +13,9 @@ import {
   type ScheduleDto,
   type ScheduleInput,
 } from './schedule-queries';
+import { useDepotFormat } from '../../shared/locale/context';
 
 const KIND_LABEL = { 'kpi-pdf': 'KPI PDF', workbook: 'Excel workbook', jobcard: 'Jobcards' } as const;
-const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 const size = (n: number | null) =>
   n === null ? '' : n > 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 
@@ -24,6 +24,7 @@ const size = (n: number | null) =>
  * folder, newest first, with downloads. Each schedule writes <kind>-<yyyy-mm-dd>-<slug>.<ext>.
  */
 export function ScheduledReports() {
+  const fmt = useDepotFormat();
   const schedules = useQuery(scheduleQueries.list());
   const files = useQuery(scheduleQueries.files());
   const toasts = useToasts();
@@ -56,7 +57,7 @@ export function ScheduledReports() {
               </td>
               <td>{KIND_LABEL[s.kind]}</td>
               <td>{s.cadence}</td>
-              <td>{s.enabled ? fmt(s.nextRunAt) : 'paused'}</td>
+              <td>{s.enabled ? fmt.dateTimeFull(s.nextRunAt) : 'paused'}</td>
               <td>
                 <button className="link small" onClick={() => setEditing(s)}>
                   Edit
@@ -81,7 +82,7 @@ export function ScheduledReports() {
               {f.fileName}
             </button>{' '}
             <span className="muted small">
-              {size(f.sizeBytes)} · {fmt(f.createdAt)}
+              {size(f.sizeBytes)} · {fmt.dateTimeFull(f.createdAt)}
             </span>
           </li>
         ))}

@@ -1,4 +1,10 @@
-/** Period presets in the console's local time: whole days, `to` exclusive (the host caps it at now). */
+import type { DepotFormat } from '../../shared/locale/format';
+
+/**
+ * Period presets in the depot's days (not the browser's): whole days from the depot's midnight,
+ * `to` exclusive (the host caps it at now). A manager on a laptop in New York reading a London
+ * depot's "last 7 days" gets London's days, as the PDF and the workbook cut them.
+ */
 
 export type PresetId = 'last7' | 'last30' | 'last90' | 'thisMonth' | 'lastMonth' | 'custom';
 
@@ -16,35 +22,41 @@ export interface Period {
   to: string;
 }
 
-const day = (y: number, m: number, d: number) => new Date(y, m, d).toISOString();
+const pad = (n: number) => String(n).padStart(2, '0');
 
-export function presetPeriod(id: Exclude<PresetId, 'custom'>, now = new Date()): Period {
-  const y = now.getFullYear();
-  const m = now.getMonth();
-  const d = now.getDate();
+/** The calendar day (y, m 0-based, d, overflowing freely) as "YYYY-MM-DD". */
+function key(y: number, m: number, d: number): string {
+  const t = new Date(Date.UTC(y, m, d));
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+export function presetPeriod(id: Exclude<PresetId, 'custom'>, fmt: DepotFormat, nowMs = Date.now()): Period {
+  const [y = 1970, m = 1, d = 1] = fmt.dayKey(nowMs).split('-').map(Number);
+  const at = (k: string) => new Date(fmt.startOfDay(k) ?? nowMs).toISOString();
+  const span = (from: string, to: string) => ({ from: at(from), to: at(to) });
   switch (id) {
     case 'last7':
-      return { from: day(y, m, d - 6), to: day(y, m, d + 1) };
+      return span(key(y, m - 1, d - 6), key(y, m - 1, d + 1));
     case 'last30':
-      return { from: day(y, m, d - 29), to: day(y, m, d + 1) };
+      return span(key(y, m - 1, d - 29), key(y, m - 1, d + 1));
     case 'last90':
-      return { from: day(y, m, d - 89), to: day(y, m, d + 1) };
+      return span(key(y, m - 1, d - 89), key(y, m - 1, d + 1));
     case 'thisMonth':
-      return { from: day(y, m, 1), to: day(y, m + 1, 1) };
+      return span(key(y, m - 1, 1), key(y, m, 1));
     case 'lastMonth':
-      return { from: day(y, m - 1, 1), to: day(y, m, 1) };
+      return span(key(y, m - 2, 1), key(y, m - 1, 1));
   }
 }
 
-/** "YYYY-MM-DD" of a local date input → the instant of that local midnight (end dates are inclusive: +1 day). */
-export function fromDateInput(value: string, endInclusive: boolean): string | null {
+/** A depot day ("YYYY-MM-DD") → the instant it begins there (end dates are inclusive: the next day's start). */
+export function fromDateInput(value: string, endInclusive: boolean, fmt: DepotFormat): string | null {
   const [y, m, d] = value.split('-').map(Number);
   if (!y || !m || !d) return null;
-  return day(y, m - 1, d + (endInclusive ? 1 : 0));
+  const t = fmt.startOfDay(key(y, m - 1, d + (endInclusive ? 1 : 0)));
+  return t === null ? null : new Date(t).toISOString();
 }
 
-export function toDateInput(isoTime: string, endExclusive: boolean): string {
-  const t = new Date(Date.parse(isoTime) - (endExclusive ? 1 : 0));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+/** The depot day an instant falls on (for an exclusive end, the day before it). */
+export function toDateInput(isoTime: string, endExclusive: boolean, fmt: DepotFormat): string {
+  return fmt.dayKey(Date.parse(isoTime) - (endExclusive ? 1 : 0));
 }

@@ -1,11 +1,12 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { KpiReportDto } from '../../../server/reports/contract-kpi';
+import type { ActivityReportDto } from '../../../server/reports/activity/contract';
 import type { ReportJob } from '../../../server/reports/contract-exports';
 import type { Asset } from '../../../server/assets/contract';
 import { api, getAll } from '../../shared/api/client';
 
-export type { KpiReportDto };
+export type { KpiReportDto, ActivityReportDto };
 export type KpiRowDto = KpiReportDto['byDimension']['team'][number];
 export type RatioDto = KpiRowDto['onTime'];
 export type ReportJobDto = z.infer<typeof ReportJob>;
@@ -35,6 +36,15 @@ export const reportQueries = {
     queryOptions({
       queryKey: ['kpi_report', p],
       queryFn: () => api.get<KpiReportDto>('/reports/kpis', { ...p }),
+      placeholderData: keepPreviousData,
+      staleTime: 60_000,
+      refetchInterval: 120_000,
+    }),
+  /** Like the KPIs, computed from the whole audit trail: refreshed on a timer, not on every change. */
+  activity: (p: { from: string; to: string }) =>
+    queryOptions({
+      queryKey: ['activity_report', p],
+      queryFn: () => api.get<ActivityReportDto>('/reports/activity', { ...p }),
       placeholderData: keepPreviousData,
       staleTime: 60_000,
       refetchInterval: 120_000,

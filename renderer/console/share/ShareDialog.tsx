@@ -4,6 +4,8 @@ import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
 import { createShareLink, revokeShareLink, shareQueries, type CreatedShareLinkDto } from './queries';
 import './share.css';
+import { useDepotFormat } from '../../shared/locale/context';
+import { DateField } from '../../shared/locale/DateField';
 
 const DAY = 86_400_000;
 const PRESETS = [
@@ -11,7 +13,6 @@ const PRESETS = [
   { label: '1 week', days: 7 },
   { label: '30 days', days: 30 },
 ];
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
 /** "Share" in the work-order drawer: a button that opens the share-link dialog (needs workorder:update). */
 export function ShareButton({ wo }: { wo: { id: string; number: string } }) {
@@ -34,6 +35,7 @@ export function ShareButton({ wo }: { wo: { id: string; number: string } }) {
  * right after it is made (the host keeps only a hash of the code).
  */
 function ShareDialog({ wo, onClose }: { wo: { id: string; number: string }; onClose(): void }) {
+  const fmt = useDepotFormat();
   const queryClient = useQueryClient();
   const toasts = useToasts();
   const links = useQuery(shareQueries.list(wo.id));
@@ -47,7 +49,9 @@ function ShareDialog({ wo, onClose }: { wo: { id: string; number: string }; onCl
 
   const create = async () => {
     try {
-      const expiresAt = date ? new Date(`${date}T23:59:59`).toISOString() : new Date(Date.now() + days * DAY).toISOString();
+      // A day picked means the end of that day at the depot (the link works through it), not in the browser's zone.
+      const endOfDay = date ? fmt.instant(date, '23:59') : null;
+      const expiresAt = new Date(endOfDay !== null ? endOfDay + 59_000 : Date.now() + days * DAY).toISOString();
       setMade(await createShareLink(wo.id, { expiresAt, ...(password ? { password } : {}) }));
       setCopied(false);
       setPassword('');
@@ -103,14 +107,7 @@ function ShareDialog({ wo, onClose }: { wo: { id: string; number: string }; onCl
               </label>
             ))}
             <label>
-              or on{' '}
-              <input
-                type="date"
-                value={date}
-                min={new Date(Date.now() + DAY).toISOString().slice(0, 10)}
-                onChange={(e) => setDate(e.target.value)}
-                data-testid="share-date"
-              />
+              or on <DateField value={date} min={fmt.dayKey(Date.now() + DAY)} onChange={setDate} data-testid="share-date" />
             </label>
           </fieldset>
           <label>
@@ -156,7 +153,7 @@ function ShareDialog({ wo, onClose }: { wo: { id: string; number: string }; onCl
                   <code>/s/{l.codeHint}…</code>
                   {l.hasPassword && <span className="muted small"> · password</span>}
                 </td>
-                <td>{when(l.expiresAt)}</td>
+                <td>{fmt.dateTimeFull(l.expiresAt)}</td>
                 <td data-testid="share-opens">{l.opens}</td>
                 <td>{l.state}</td>
                 <td>

@@ -4,6 +4,7 @@ import type { LiveState } from '../../shared/api/live';
 import { SyncIndicator } from '../sync/SyncIndicator';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { GlobalSearch } from './GlobalSearch';
+import { KeyboardHelp } from '../keyboard/KeyboardHelp';
 import { navigate, routeHref, VIEWS, type ViewId } from './router';
 
 /** Views only some roles may open: their tab is hidden from the others (the host refuses them anyway). */
@@ -73,6 +74,7 @@ export function Layout({ view, live, children }: { view: ViewId; live: LiveState
       <main className="content" data-testid={`view-${view}`}>
         {children}
       </main>
+      <KeyboardHelp view={view} />
     </div>
   );
 }

@@ -2,12 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../../shared/api/session';
 import { onLiveMessage } from '../../shared/api/live';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { useNow } from '../../ui/useNow';
 import { routeHref } from '../shell/router';
 import { applyLiveSyncStatus, syncKeys, syncQueries, type SyncStatusDto } from './queries';
 import { ago, issuesText, retryOverdue, syncBadge, transportText } from './status-label';
 import './sync.css';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * The header's sync badge: whether this depot's work is reaching the organization's hub, at a
@@ -26,6 +27,7 @@ export function SyncIndicator() {
 }
 
 function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
+  const fmt = useDepotFormat();
   const qc = useQueryClient();
   // A retry countdown ticks by the second; "2 min ago" needs only a slow clock.
   const now = useNow(s.phase === 'offline' && s.nextAttemptAt ? 1000 : 15_000);
@@ -57,7 +59,7 @@ function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
     };
   }, [open]);
   const issues = issuesText(s);
-  const pending = `${badge.pending.toLocaleString()} change${badge.pending === 1 ? '' : 's'} waiting for the hub`;
+  const pending = `${fmt.number(badge.pending)} change${badge.pending === 1 ? '' : 's'} waiting for the hub`;
   return (
     <div className="sync-ind" ref={root}>
       <button
@@ -79,7 +81,7 @@ function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
         {/* Counts as bare numbers: the top bar is full at desktop width; the name and popover say what they count. */}
         {badge.pending > 0 && (
           <span className="sync-count" data-testid="sync-pending" data-count={badge.pending}>
-            ↑{badge.pending.toLocaleString()}
+            ↑{fmt.number(badge.pending)}
           </span>
         )}
         {badge.issues > 0 && (
@@ -113,7 +115,8 @@ function Badge({ s, admin }: { s: SyncStatusDto; admin: boolean }) {
 
 /** Where and when: shared by the popover and the Sync page (which adds its own rows as children). */
 export function SyncFacts({ s, now, children }: { s: SyncStatusDto; now: number; children?: React.ReactNode }) {
-  const when = (iso: string | null) => (iso ? `${formatTime(iso)} (${ago(iso, now)})` : 'never');
+  const fmt = useDepotFormat();
+  const when = (iso: string | null) => (iso ? `${fmt.dateTime(iso)} (${ago(iso, now)})` : 'never');
   if (!s.enrolled)
     return (
       <p className="sync-facts-none" data-testid="sync-facts">
@@ -133,9 +136,7 @@ export function SyncFacts({ s, now, children }: { s: SyncStatusDto; now: number;
       <dt>Connection</dt>
       <dd data-testid="sync-transport">{transportText(s)}</dd>
       <dt>Pending</dt>
-      <dd>
-        {s.pending === 0 ? 'Nothing waiting' : `${s.pending.toLocaleString()} change${s.pending === 1 ? '' : 's'} waiting for the hub`}
-      </dd>
+      <dd>{s.pending === 0 ? 'Nothing waiting' : `${fmt.number(s.pending)} change${s.pending === 1 ? '' : 's'} waiting for the hub`}</dd>
       {(s.refusals > 0 || s.conflicts > 0) && (
         <>
           <dt>To review</dt>

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { useToasts } from '../shell/toasts';
 import { syncActions, syncQueries } from './queries';
 import { actionText } from './status-label';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * What the hub did not take as this depot sent it: refused changes (the actor lacked the right by
@@ -10,6 +11,7 @@ import { actionText } from './status-label';
  * admin dismisses it; the hub's current value is already in this depot's data.
  */
 export function SyncRefusals() {
+  const fmt = useDepotFormat();
   const qc = useQueryClient();
   const toasts = useToasts();
   const list = useQuery(syncQueries.refusals());
@@ -39,7 +41,7 @@ export function SyncRefusals() {
             {items.map((r) => (
               <tr key={r.mutationId} data-testid="sync-refusal" data-outcome={r.outcome}>
                 <td>
-                  <time dateTime={r.at}>{formatTime(r.at)}</time>
+                  <time dateTime={r.at}>{fmt.dateTime(r.at)}</time>
                 </td>
                 <td>
                   <span className={`badge ${r.outcome === 'refused' ? 'sla-breached' : 'sla-at_risk'}`}>
@@ -55,7 +57,7 @@ export function SyncRefusals() {
                   <button
                     disabled={dismiss.isPending && dismiss.variables === r.mutationId}
                     onClick={() => dismiss.mutate(r.mutationId)}
-                    aria-label={`Dismiss: ${actionText(r.action)} at ${formatTime(r.at)}`}
+                    aria-label={`Dismiss: ${actionText(r.action)} at ${fmt.dateTime(r.at)}`}
                     data-testid="sync-refusal-dismiss"
                   >
                     Dismiss

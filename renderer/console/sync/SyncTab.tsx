@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { useNow } from '../../ui/useNow';
 import { FormError, SidePanel } from '../admin/forms';
 import { useToasts } from '../shell/toasts';
@@ -10,6 +10,8 @@ import { SyncFacts } from './SyncIndicator';
 import { SyncRefusals } from './SyncRefusals';
 import { driftText, heldText, inTime, syncBadge } from './status-label';
 import './sync.css';
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 
 type Confirm = 'resnapshot' | 'leave';
 
@@ -48,6 +50,7 @@ export function SyncTab({ toolbar }: { toolbar: ReactNode }) {
 }
 
 function Enrolled({ s }: { s: SyncStatusDto }) {
+  const fmt = useDepotFormat();
   const now = useNow(s.phase === 'offline' ? 1000 : 15_000);
   const badge = syncBadge(s, now);
   return (
@@ -64,22 +67,22 @@ function Enrolled({ s }: { s: SyncStatusDto }) {
           <code>{s.hubOrgId ?? '—'}</code>
         </dd>
         <dt>Hub version</dt>
-        <dd title="How far this depot has applied the organization's changes">{s.pullCursor.toLocaleString()}</dd>
+        <dd title="How far this depot has applied the organization's changes">{fmt.number(s.pullCursor)}</dd>
         {s.phase === 'offline' && (
           <>
             <dt>Next attempt</dt>
-            <dd>{s.nextAttemptAt ? `${formatTime(s.nextAttemptAt)} (${inTime(s.nextAttemptAt, now)})` : 'soon'}</dd>
+            <dd>{s.nextAttemptAt ? `${fmt.dateTime(s.nextAttemptAt)} (${inTime(s.nextAttemptAt, now)})` : 'soon'}</dd>
           </>
         )}
       </SyncFacts>
       {s.drift && (
         <p className={s.drift.mismatched.length ? 'sync-held' : 'sync-drift'} data-testid="sync-drift">
-          Drift check {formatTime(s.drift.checkedAt)}: {driftText(s.drift)}
+          Drift check {fmt.dateTime(s.drift.checkedAt)}: {driftText(s.drift, fmt.number)}
         </p>
       )}
       {s.held.entries > 0 && (
         <p className="sync-held" role="status" data-testid="sync-held">
-          {heldText(s.held)}
+          {heldText(s.held, fmt.number)}
         </p>
       )}
       {s.phase === 'revoked' && (
@@ -146,7 +149,7 @@ function Actions({ s, onConfirm }: { s: SyncStatusDto; onConfirm(kind: Confirm):
   );
 }
 
-const CONFIRM: Record<Confirm, { title: string; button: string; body(s: SyncStatusDto): ReactNode }> = {
+const CONFIRM: Record<Confirm, { title: string; button: string; body(s: SyncStatusDto, fmt: DepotFormat): ReactNode }> = {
   resnapshot: {
     title: 'Download a fresh copy from the hub?',
     button: 'Re-snapshot',
@@ -166,7 +169,7 @@ const CONFIRM: Record<Confirm, { title: string; button: string; body(s: SyncStat
   leave: {
     title: 'Leave the organization’s hub?',
     button: 'Leave hub',
-    body: (s) => (
+    body: (s, fmt) => (
       <>
         <p>
           The depot <b>keeps all its data</b> and keeps working on its own. It <b>stops syncing</b>: its changes no longer go to the hub and
@@ -174,8 +177,8 @@ const CONFIRM: Record<Confirm, { title: string; button: string; body(s: SyncStat
         </p>
         {s.pending > 0 && (
           <p data-testid="sync-leave-pending">
-            <b>{s.pending.toLocaleString()}</b> change{s.pending === 1 ? '' : 's'} of this depot never reached the hub and will not unless
-            it joins again.
+            <b>{fmt.number(s.pending)}</b> change{s.pending === 1 ? '' : 's'} of this depot never reached the hub and will not unless it
+            joins again.
           </p>
         )}
         <p>The hub stops accepting this depot’s credential. Joining again needs a new enrolment code from a hub admin.</p>
@@ -185,6 +188,7 @@ const CONFIRM: Record<Confirm, { title: string; button: string; body(s: SyncStat
 };
 
 function ConfirmPanel({ kind, s, onClose }: { kind: Confirm; s: SyncStatusDto; onClose(): void }) {
+  const fmt = useDepotFormat();
   const qc = useQueryClient();
   const toasts = useToasts();
   const text = CONFIRM[kind];
@@ -209,7 +213,7 @@ function ConfirmPanel({ kind, s, onClose }: { kind: Confirm; s: SyncStatusDto; o
         </>
       }
     >
-      <div className="adm-audit">{text.body(s)}</div>
+      <div className="adm-audit">{text.body(s, fmt)}</div>
       <FormError error={act.error} />
     </SidePanel>
   );

@@ -14,6 +14,9 @@ import {
   transportText,
 } from './status-label';
 
+/** Counts as an en-GB depot writes them. */
+const enGB = (n: number) => n.toLocaleString('en-GB');
+
 const now = Date.parse('2026-11-20T12:00:00Z');
 const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
 
@@ -144,10 +147,10 @@ describe('enrolment errors and refusal labels', () => {
 
 describe('held from a newer release', () => {
   it('when a newer hub sent columns this release lacks, then the page says what is kept and that an upgrade applies it', () => {
-    expect(heldText({ entries: 1_204, names: ['work_orders.crew_size', 'work_order_tags'] })).toBe(
+    expect(heldText({ entries: 1_204, names: ['work_orders.crew_size', 'work_order_tags'] }, enGB)).toBe(
       "The hub runs a newer release: 1,204 changes to data this depot's release does not have yet: work_orders.crew_size, work_order_tags. They are kept and applied when this depot is upgraded.",
     );
-    expect(heldText({ entries: 1, names: [] })).toBe(
+    expect(heldText({ entries: 1, names: [] }, enGB)).toBe(
       "The hub runs a newer release: 1 change to data this depot's release does not have yet. It is kept and applied when this depot is upgraded.",
     );
   });
@@ -156,8 +159,8 @@ describe('held from a newer release', () => {
 describe('drift check', () => {
   it('when every table matched, or some differed and were repaired, then the sentence says what was found and done', () => {
     const base = { checkedAt: at(60), tables: 31, mismatched: [], fetched: 0, onlyHere: {} };
-    expect(driftText(base)).toBe('All 31 tables hold the same rows as the hub.');
-    expect(driftText({ ...base, mismatched: ['locations', 'work_orders'], fetched: 3, onlyHere: { locations: 1 } })).toBe(
+    expect(driftText(base, enGB)).toBe('All 31 tables hold the same rows as the hub.');
+    expect(driftText({ ...base, mismatched: ['locations', 'work_orders'], fetched: 3, onlyHere: { locations: 1 } }, enGB)).toBe(
       '2 of 31 tables differed from the hub (locations, work_orders); 3 missing rows were fetched from the hub; 1 row is here but not at the hub (locations: 1); they are kept.',
     );
   });

@@ -94,24 +94,24 @@ export function issuesText(s: Pick<SyncStatusDto, 'refusals' | 'conflicts'>): st
 }
 
 /** What a newer release sent that this depot keeps until its upgrade (docs/sync.md "Versions apart"). */
-export function heldText(held: SyncStatusDto['held']): string {
+/** `count` writes numbers the depot's way (useDepotFormat().number). */
+export function heldText(held: SyncStatusDto['held'], count: (n: number) => string): string {
   const n = held.entries;
   const what = held.names.length ? `: ${held.names.join(', ')}` : '';
   const kept = n === 1 ? 'It is kept and applied' : 'They are kept and applied';
-  return `The hub runs a newer release: ${n.toLocaleString('en')} ${n === 1 ? 'change' : 'changes'} to data this depot's release does not have yet${what}. ${kept} when this depot is upgraded.`;
+  return `The hub runs a newer release: ${count(n)} ${n === 1 ? 'change' : 'changes'} to data this depot's release does not have yet${what}. ${kept} when this depot is upgraded.`;
 }
 
 /** The last drift check in a sentence: everything matched, or what differed and what was done. */
-export function driftText(d: NonNullable<SyncStatusDto['drift']>): string {
+export function driftText(d: NonNullable<SyncStatusDto['drift']>, count: (n: number) => string): string {
   const onlyHere = Object.entries(d.onlyHere);
   if (d.mismatched.length === 0) return `All ${d.tables} tables hold the same rows as the hub.`;
   const parts = [`${d.mismatched.length} of ${d.tables} tables differed from the hub (${d.mismatched.join(', ')})`];
-  if (d.fetched > 0)
-    parts.push(`${d.fetched.toLocaleString('en')} missing ${d.fetched === 1 ? 'row was' : 'rows were'} fetched from the hub`);
+  if (d.fetched > 0) parts.push(`${count(d.fetched)} missing ${d.fetched === 1 ? 'row was' : 'rows were'} fetched from the hub`);
   if (onlyHere.length > 0) {
     const n = onlyHere.reduce((a, [, c]) => a + c, 0);
     parts.push(
-      `${n.toLocaleString('en')} ${n === 1 ? 'row is' : 'rows are'} here but not at the hub (${onlyHere.map(([t, c]) => `${t}: ${c}`).join(', ')}); they are kept`,
+      `${count(n)} ${n === 1 ? 'row is' : 'rows are'} here but not at the hub (${onlyHere.map(([t, c]) => `${t}: ${c}`).join(', ')}); they are kept`,
     );
   }
   return `${parts.join('; ')}.`;

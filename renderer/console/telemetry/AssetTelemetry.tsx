@@ -5,6 +5,8 @@ import 'uplot/dist/uPlot.min.css';
 import { onLiveMessage } from '../../shared/api/live';
 import { assetsQuery, telemetryQueries, type ReadingsDto, type TelemetryLiveMessage } from './queries';
 import { ago } from './Rejections';
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 
 const RANGES: [number, string][] = [
   [3_600_000, '1 h'],
@@ -18,14 +20,13 @@ const CHART_HEIGHT = 380;
 type Value = { value: number; unit: string | null; at: string };
 type Live = Record<string, Value>;
 
-function formatValue(v: number): string {
-  return Math.abs(v) >= 1000
-    ? v.toLocaleString(undefined, { maximumFractionDigits: 0 })
-    : v.toLocaleString(undefined, { maximumFractionDigits: 2 });
+function formatValue(v: number, fmt: DepotFormat): string {
+  return fmt.number(v, { max: Math.abs(v) >= 1000 ? 0 : 2 });
 }
 
 /** Latest values (live over /ws) and a history chart of one asset's metrics. */
 export function AssetTelemetry({ tabs }: { tabs: ReactNode }) {
+  const fmt = useDepotFormat();
   const assets = useQuery(assetsQuery());
   const devices = useQuery(telemetryQueries.devices());
   const [picked, setPicked] = useState('');
@@ -103,10 +104,10 @@ export function AssetTelemetry({ tabs }: { tabs: ReactNode }) {
               >
                 <span className="tel-metric">{m}</span>
                 <b data-testid="metric-value">
-                  {formatValue(values[m]!.value)}
+                  {formatValue(values[m]!.value, fmt)}
                   <small> {values[m]!.unit ?? ''}</small>
                 </b>
-                <small>{ago(values[m]!.at)}</small>
+                <small>{ago(values[m]!.at, fmt)}</small>
               </button>
             ))}
           </div>
@@ -119,6 +120,7 @@ export function AssetTelemetry({ tabs }: { tabs: ReactNode }) {
 
 /** The chart: history from the host, then each live value appended (raw range only) without refetching. */
 function History({ assetId, metric, rangeMs, live }: { assetId: string; metric: string; rangeMs: number; live: Value | null }) {
+  const fmt = useDepotFormat();
   const history = useQuery(telemetryQueries.history(assetId, metric, rangeMs));
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<{ chart: uPlot; data: number[][]; raw: boolean } | null>(null);
@@ -128,7 +130,7 @@ function History({ assetId, metric, rangeMs, live }: { assetId: string; metric: 
     const box = el.current;
     if (!box || !history.data) return;
     const data = toSeries(history.data);
-    const chart = new uPlot(chartOptions(history.data, box.clientWidth || 800), data as uPlot.AlignedData, box);
+    const chart = new uPlot(chartOptions(history.data, box.clientWidth || 800, fmt), data as uPlot.AlignedData, box);
     plot.current = { chart, data, raw: history.data.resolution === 'raw' };
     setPoints(history.data.points.length);
     const resize = new ResizeObserver(() => chart.setSize({ width: box.clientWidth, height: CHART_HEIGHT }));
@@ -138,7 +140,7 @@ function History({ assetId, metric, rangeMs, live }: { assetId: string; metric: 
       chart.destroy();
       plot.current = null;
     };
-  }, [history.data]);
+  }, [history.data, fmt]);
 
   useEffect(() => {
     const p = plot.current;
@@ -160,7 +162,7 @@ function History({ assetId, metric, rangeMs, live }: { assetId: string; metric: 
       {history.data && (
         <p className="tel-note">
           {metric}
-          {history.data.unit ? ` (${history.data.unit})` : ''} — {points.toLocaleString()} points,{' '}
+          {history.data.unit ? ` (${history.data.unit})` : ''} — {fmt.number(points)} points,{' '}
           {history.data.resolution === 'raw' ? 'raw readings, live' : `per-${history.data.resolution} averages with min–max`}
           {history.data.truncated ? ' — truncated, pick a shorter range' : ''}
         </p>
@@ -172,11 +174,11 @@ function History({ assetId, metric, rangeMs, live }: { assetId: string; metric: 
 
 const TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
 
-function timeLabel(x: number, incr: number): string {
-  const d = new Date(x * 1000);
-  if (incr >= 86_400) return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', ...(incr < 60 ? { second: '2-digit' } : {}) });
-  return incr >= 3600 && d.getHours() === 0 ? d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' }) : time;
+/** An axis tick on the depot's clock: "5 Dec" for days (and midnights), else "06:50" (seconds on short windows). */
+function timeLabel(x: number, incr: number, fmt: DepotFormat): string {
+  const ms = x * 1000;
+  if (incr >= 86_400) return fmt.dayMonth(ms);
+  return incr >= 3600 && fmt.clock(ms) === '00:00' ? fmt.dayMonth(ms) : fmt.time(ms, incr < 60);
 }
 
 function toSeries(d: ReadingsDto): number[][] {
@@ -185,7 +187,7 @@ function toSeries(d: ReadingsDto): number[][] {
   return [xs, d.points.map((p) => p.value), d.points.map((p) => p.min ?? p.value), d.points.map((p) => p.max ?? p.value)];
 }
 
-function chartOptions(d: ReadingsDto, width: number): uPlot.Options {
+function chartOptions(d: ReadingsDto, width: number, fmt: DepotFormat): uPlot.Options {
   const label = `${d.metric}${d.unit ? ` (${d.unit})` : ''}`;
   const series: uPlot.Series[] = [{}, { label, stroke: '#2563a8', width: 1.5 }];
   if (d.resolution !== 'raw')
@@ -196,11 +198,18 @@ function chartOptions(d: ReadingsDto, width: number): uPlot.Options {
     height: CHART_HEIGHT,
     series,
     axes: [
-      // Whole seconds at least (uPlot would tick milliseconds on a short live window), local time.
-      { grid, stroke: '#66768a', incrs: TIME_INCRS, values: (_u, splits, _axis, _space, incr) => splits.map((x) => timeLabel(x, incr)) },
+      // Whole seconds at least (uPlot would tick milliseconds on a short live window), the depot's time.
+      {
+        grid,
+        stroke: '#66768a',
+        incrs: TIME_INCRS,
+        values: (_u, splits, _axis, _space, incr) => splits.map((x) => timeLabel(x, incr, fmt)),
+      },
       { label, grid, stroke: '#66768a', size: 60 },
     ],
     scales: { x: { time: true } },
+    // Ticks fall on the depot's hours and midnights, not the browser's.
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), fmt.timeZone),
     cursor: { drag: { x: true, y: false } },
   };
 }

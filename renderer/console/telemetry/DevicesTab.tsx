@@ -6,6 +6,7 @@ import { adminQueries } from '../admin/queries';
 import { DeviceForm } from './DeviceForm';
 import { assetsQuery, telemetryQueries, type DeviceDto } from './queries';
 import { ago, LastRejection, RejectionChips, RejectionSummary } from './Rejections';
+import { useDepotFormat } from '../../shared/locale/context';
 
 export { ago };
 
@@ -36,6 +37,7 @@ function portOf(d: DeviceDto): string {
 
 /** Sensors and GPS receivers on this PC: live state, counters and what they refused. */
 export function DevicesTab({ tabs }: { tabs: ReactNode }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const canManage = session.can('telemetry:manage');
   const devices = useQuery(telemetryQueries.devices());
@@ -120,13 +122,13 @@ export function DevicesTab({ tabs }: { tabs: ReactNode }) {
                         <span className="muted">—</span>
                       )}
                     </td>
-                    <td data-testid="device-last-frame">{ago(d.status?.lastFrameAt ?? null)}</td>
+                    <td data-testid="device-last-frame">{ago(d.status?.lastFrameAt ?? null, fmt)}</td>
                     <td className="num" data-testid="device-frames">
-                      {(d.status?.frames ?? 0).toLocaleString()}
+                      {fmt.number(d.status?.frames ?? 0)}
                     </td>
                     <td className="num" title={d.pipeline.dropped ? `${d.pipeline.dropped} dropped under overload` : undefined}>
-                      {d.pipeline.stored.toLocaleString()}
-                      {d.pipeline.dropped > 0 && <span className="tel-dropped"> −{d.pipeline.dropped.toLocaleString()}</span>}
+                      {fmt.number(d.pipeline.stored)}
+                      {d.pipeline.dropped > 0 && <span className="tel-dropped"> −{fmt.number(d.pipeline.dropped)}</span>}
                     </td>
                     <td>
                       <RejectionChips status={d.status} invalid={d.pipeline.invalid} />
@@ -166,16 +168,17 @@ export function DevicesTab({ tabs }: { tabs: ReactNode }) {
 
 /** The host's storage pipeline in one line: whether readings keep up with what the devices send. */
 function PipelineLine() {
+  const fmt = useDepotFormat();
   const status = useQuery(telemetryQueries.status());
   const p = status.data?.pipeline;
   if (!status.data || !p) return null;
   return (
     <p className="tel-pipeline" data-testid="telemetry-pipeline">
-      {status.data.serial ? 'Serial access on' : 'Serial access off (--no-serial)'} · {p.stored.toLocaleString()} readings and{' '}
-      {p.positions.toLocaleString()} positions stored since the host started · {p.queued.toLocaleString()} queued · last batch{' '}
+      {status.data.serial ? 'Serial access on' : 'Serial access off (--no-serial)'} · {fmt.number(p.stored)} readings and{' '}
+      {fmt.number(p.positions)} positions stored since the host started · {fmt.number(p.queued)} queued · last batch{' '}
       {p.lastFlushMs.toFixed(1)} ms
-      {p.dropped > 0 && <span className="tel-dropped"> · {p.dropped.toLocaleString()} dropped under overload</span>}
-      {p.invalid > 0 && <span className="tel-dropped"> · {p.invalid.toLocaleString()} refused by the host's checks</span>}
+      {p.dropped > 0 && <span className="tel-dropped"> · {fmt.number(p.dropped)} dropped under overload</span>}
+      {p.invalid > 0 && <span className="tel-dropped"> · {fmt.number(p.invalid)} refused by the host's checks</span>}
     </p>
   );
 }

@@ -1,4 +1,6 @@
 import type { DeviceDto } from './queries';
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 
 /** "Never silent about bad input": what a device sent that was refused, by reason, with the last sample. */
 
@@ -16,10 +18,11 @@ export const REASONS: Record<string, string> = {
   overflow: 'flood dropped',
 };
 
-export function ago(iso: string | null): string {
+/** "3 minutes ago" in the depot's language; past an hour, the depot's date and time. */
+export function ago(iso: string | null, fmt: DepotFormat): string {
   if (!iso) return 'never';
-  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  return s < 60 ? `${s} s ago` : s < 3600 ? `${Math.round(s / 60)} min ago` : new Date(iso).toLocaleString();
+  const now = Date.now();
+  return now - Date.parse(iso) < 3_600_000 ? fmt.relative(Math.min(Date.parse(iso), now), now) : fmt.dateTime(iso);
 }
 
 /** Reason → count, largest first; 'nofix' is information, not an error, and sorts last. */
@@ -31,6 +34,7 @@ export function rejectionCounts(status: Status | null): [string, number][] {
 
 /** The table cell: one chip per reason. */
 export function RejectionChips({ status, invalid }: { status: Status | null; invalid: number }) {
+  const fmt = useDepotFormat();
   const counts = rejectionCounts(status);
   if (counts.length === 0 && invalid === 0) return <span className="muted">none</span>;
   return (
@@ -42,12 +46,12 @@ export function RejectionChips({ status, invalid }: { status: Status | null; inv
           data-reason={reason}
           title={REASONS[reason] ?? reason}
         >
-          {REASONS[reason] ?? reason} <b>{n.toLocaleString()}</b>
+          {REASONS[reason] ?? reason} <b>{fmt.number(n)}</b>
         </span>
       ))}
       {invalid > 0 && (
         <span className="tel-chip" data-reason="invalid" title="Decoded but refused by the host's checks (bad value, clock far ahead)">
-          invalid <b>{invalid.toLocaleString()}</b>
+          invalid <b>{fmt.number(invalid)}</b>
         </span>
       )}
     </span>
@@ -56,21 +60,23 @@ export function RejectionChips({ status, invalid }: { status: Status | null; inv
 
 /** The last refused input, as a printable sample. */
 export function LastRejection({ status }: { status: Status | null }) {
+  const fmt = useDepotFormat();
   const last = status?.lastRejection;
   if (!last) return <span className="muted">—</span>;
   return (
     <span
       className="tel-sample"
-      title={`${REASONS[last.reason] ?? last.reason} ${ago(last.at)}:\n${last.detail}`}
+      title={`${REASONS[last.reason] ?? last.reason} ${ago(last.at, fmt)}:\n${last.detail}`}
       data-testid="device-last-rejection"
     >
-      <b>{REASONS[last.reason] ?? last.reason}</b> <code>{last.detail}</code> <small className="muted">{ago(last.at)}</small>
+      <b>{REASONS[last.reason] ?? last.reason}</b> <code>{last.detail}</code> <small className="muted">{ago(last.at, fmt)}</small>
     </span>
   );
 }
 
 /** The device panel's summary block: every counter, every reason, the last sample in full. */
 export function RejectionSummary({ status, pipeline }: { status: Status; pipeline: DeviceDto['pipeline'] }) {
+  const fmt = useDepotFormat();
   const counts = rejectionCounts(status);
   return (
     <section className="tel-summary" data-testid="device-summary">
@@ -83,31 +89,31 @@ export function RejectionSummary({ status, pipeline }: { status: Status; pipelin
         </div>
         <div>
           <dt>Last frame</dt>
-          <dd>{ago(status.lastFrameAt)}</dd>
+          <dd>{ago(status.lastFrameAt, fmt)}</dd>
         </div>
         <div>
           <dt>Frames</dt>
-          <dd>{status.frames.toLocaleString()}</dd>
+          <dd>{fmt.number(status.frames)}</dd>
         </div>
         <div>
           <dt>Bytes</dt>
-          <dd>{status.bytes.toLocaleString()}</dd>
+          <dd>{fmt.number(status.bytes)}</dd>
         </div>
         <div>
           <dt>Stored</dt>
-          <dd>{pipeline.stored.toLocaleString()}</dd>
+          <dd>{fmt.number(pipeline.stored)}</dd>
         </div>
         <div>
           <dt>Dropped (overload)</dt>
-          <dd>{pipeline.dropped.toLocaleString()}</dd>
+          <dd>{fmt.number(pipeline.dropped)}</dd>
         </div>
         <div>
           <dt>Errors</dt>
-          <dd>{status.errors.toLocaleString()}</dd>
+          <dd>{fmt.number(status.errors)}</dd>
         </div>
         <div>
           <dt>Reconnects</dt>
-          <dd>{status.reconnects.toLocaleString()}</dd>
+          <dd>{fmt.number(status.reconnects)}</dd>
         </div>
       </dl>
       {status.lastError && <p className="tel-error-line">Last port error: {status.lastError}</p>}
@@ -117,7 +123,7 @@ export function RejectionSummary({ status, pipeline }: { status: Status; pipelin
             {counts.map(([reason, n]) => (
               <tr key={reason}>
                 <td>{REASONS[reason] ?? reason}</td>
-                <td className="num">{n.toLocaleString()}</td>
+                <td className="num">{fmt.number(n)}</td>
               </tr>
             ))}
           </tbody>
@@ -125,7 +131,7 @@ export function RejectionSummary({ status, pipeline }: { status: Status; pipelin
       )}
       {status.lastRejection && (
         <p className="tel-last">
-          Last refused ({REASONS[status.lastRejection.reason] ?? status.lastRejection.reason}, {ago(status.lastRejection.at)}):
+          Last refused ({REASONS[status.lastRejection.reason] ?? status.lastRejection.reason}, {ago(status.lastRejection.at, fmt)}):
           <code>{status.lastRejection.detail}</code>
         </p>
       )}

@@ -5,10 +5,12 @@ import { useSession } from '../../shared/api/session';
 import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { FieldError, fieldErrors, fromLocalInput, toLocalInput } from './form-utils';
-import { formatTime, PRIORITIES, TYPES } from '../../shared/work-orders/labels';
+import { PRIORITIES, TYPES } from '../../shared/work-orders/labels';
 import { workOrderQueries, type UpdateWorkOrderInput, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { formQueries, workOrderWrites } from './form-queries';
 import { SearchSelect } from './SearchSelect';
+import { useDepotFormat } from '../../shared/locale/context';
+import { DateTimeField } from '../../shared/locale/DateField';
 
 type Lookups = ReturnType<typeof useLookups>;
 
@@ -24,6 +26,7 @@ function useLocationOptions(lookups: Lookups) {
 
 /** Read-only facts, dense two-column grid. */
 function Facts({ wo, lookups }: { wo: WorkOrderDto; lookups: Lookups }) {
+  const fmt = useDepotFormat();
   const asset = useQuery({ ...formQueries.asset(wo.assetId ?? ''), enabled: Boolean(wo.assetId) });
   const skills = useQuery({ ...formQueries.skills(), enabled: wo.requiredSkills.length > 0 });
   const skillName = (id: string) => skills.data?.find((s) => s.id === id)?.name ?? '…';
@@ -35,10 +38,10 @@ function Facts({ wo, lookups }: { wo: WorkOrderDto; lookups: Lookups }) {
     ['Team', name(lookups.teams, wo.teamId) ?? <span className="muted">—</span>],
     ['Assignee', name(lookups.users, wo.assigneeId) ?? <span className="muted">Unassigned</span>],
     ['Duration', `${wo.durationMin} min`],
-    ['Planned start', formatTime(wo.plannedStart)],
-    ['Planned end', formatTime(wo.plannedEnd)],
-    ['Created', `${formatTime(wo.createdAt)}${wo.createdBy ? ` by ${name(lookups.users, wo.createdBy)}` : ''}`],
-    ['Updated', formatTime(wo.updatedAt)],
+    ['Planned start', fmt.dateTime(wo.plannedStart)],
+    ['Planned end', fmt.dateTime(wo.plannedEnd)],
+    ['Created', `${fmt.dateTime(wo.createdAt)}${wo.createdBy ? ` by ${name(lookups.users, wo.createdBy)}` : ''}`],
+    ['Updated', fmt.dateTime(wo.updatedAt)],
   ];
   return (
     <>
@@ -251,6 +254,7 @@ function EditForm({ wo, lastActor, onDone }: { wo: WorkOrderDto; lastActor: stri
 
 /** Team, assignee (people of that team) and the planned window: POST /assignment. */
 function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const lookups = useLookups();
   const toasts = useToasts();
   const queryClient = useQueryClient();
@@ -258,10 +262,10 @@ function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
     () => ({
       teamId: wo.teamId ?? '',
       assigneeId: wo.assigneeId ?? '',
-      plannedStart: toLocalInput(wo.plannedStart),
-      plannedEnd: toLocalInput(wo.plannedEnd),
+      plannedStart: toLocalInput(wo.plannedStart, fmt),
+      plannedEnd: toLocalInput(wo.plannedEnd, fmt),
     }),
-    [wo.teamId, wo.assigneeId, wo.plannedStart, wo.plannedEnd],
+    [wo.teamId, wo.assigneeId, wo.plannedStart, wo.plannedEnd, fmt],
   );
   const [draft, setDraft] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -286,15 +290,15 @@ function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
       const saved = await workOrderWrites.assign(wo.id, wo.version, {
         teamId: draft.teamId || null,
         assigneeId: draft.assigneeId || null,
-        plannedStart: fromLocalInput(draft.plannedStart),
-        plannedEnd: fromLocalInput(draft.plannedEnd),
+        plannedStart: fromLocalInput(draft.plannedStart, fmt),
+        plannedEnd: fromLocalInput(draft.plannedEnd, fmt),
       });
       queryClient.setQueryData(workOrderQueries.detail(wo.id).queryKey, saved);
       setDraft({
         teamId: saved.teamId ?? '',
         assigneeId: saved.assigneeId ?? '',
-        plannedStart: toLocalInput(saved.plannedStart),
-        plannedEnd: toLocalInput(saved.plannedEnd),
+        plannedStart: toLocalInput(saved.plannedStart, fmt),
+        plannedEnd: toLocalInput(saved.plannedEnd, fmt),
       });
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -353,23 +357,23 @@ function AssignmentForm({ wo }: { wo: WorkOrderDto }) {
       </label>
       <label>
         Planned start
-        <input
-          type="datetime-local"
+        <DateTimeField
+          label="Planned start"
           value={draft.plannedStart}
           disabled={!open}
-          onChange={(e) => setDraft({ ...draft, plannedStart: e.target.value })}
-          data-testid="wo-assign-start"
+          onChange={(v) => setDraft((d) => ({ ...d, plannedStart: v }))}
+          testId="wo-assign-start"
         />
         <FieldError text={errors.plannedStart} />
       </label>
       <label>
         Planned end
-        <input
-          type="datetime-local"
+        <DateTimeField
+          label="Planned end"
           value={draft.plannedEnd}
           disabled={!open}
-          onChange={(e) => setDraft({ ...draft, plannedEnd: e.target.value })}
-          data-testid="wo-assign-end"
+          onChange={(v) => setDraft((d) => ({ ...d, plannedEnd: v }))}
+          testId="wo-assign-end"
         />
         <FieldError text={errors.plannedEnd} />
       </label>

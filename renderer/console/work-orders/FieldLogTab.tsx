@@ -12,12 +12,14 @@ import {
   type AttendanceDto,
   type NoteData,
 } from '../../shared/work-orders/field-queries';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /** One check-in or -out with its fence verdict; supervisors mark an outside one as reviewed. */
 export function AttendanceRow({ r, showWorkOrder }: { r: AttendanceDto; showWorkOrder?: React.ReactNode }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const toasts = useToasts();
   const queryClient = useQueryClient();
@@ -40,7 +42,7 @@ export function AttendanceRow({ r, showWorkOrder }: { r: AttendanceDto; showWork
       {showWorkOrder !== undefined && <td>{showWorkOrder}</td>}
       <td>{ATTENDANCE_LABEL[r.kind]}</td>
       <td>{r.userName ?? '…'}</td>
-      <td className="fx-when">{formatTime(r.at)}</td>
+      <td className="fx-when">{fmt.dateTime(r.at)}</td>
       <td>
         <span className={`badge fx-badge-${r.fence}`}>{FENCE_LABEL[r.fence]}</span>
         {r.distanceM !== null && (
@@ -54,7 +56,7 @@ export function AttendanceRow({ r, showWorkOrder }: { r: AttendanceDto; showWork
       <td>
         {flagged &&
           (r.reviewedAt ? (
-            <span className="muted small" title={formatTime(r.reviewedAt)}>
+            <span className="muted small" title={fmt.dateTime(r.reviewedAt)}>
               reviewed
             </span>
           ) : canReview ? (
@@ -71,6 +73,7 @@ export function AttendanceRow({ r, showWorkOrder }: { r: AttendanceDto; showWork
 
 /** Notes (dispatchers can keep one internal: not shown to the crew) and attendance at the site. */
 export function FieldLogTab({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const toasts = useToasts();
   const queryClient = useQueryClient();
@@ -162,7 +165,7 @@ export function FieldLogTab({ wo }: { wo: WorkOrderDto }) {
                 <b>{e.actorName ?? 'system'}</b>
                 {d.internal && <span className="badge fx-internal">internal</span>}
                 <span className="spacer" />
-                <time className="muted small">{formatTime(d.occurredAt ?? e.at)}</time>
+                <time className="muted small">{fmt.dateTime(d.occurredAt ?? e.at)}</time>
               </div>
               <p>{d.body}</p>
             </li>

@@ -3,13 +3,15 @@ import { useState } from 'react';
 import { useSession } from '../../shared/api/session';
 import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { workOrderQueries, type ChecklistViewDto, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { formQueries, workOrderWrites } from './form-queries';
+import { useDepotFormat } from '../../shared/locale/context';
 
 type Row = ChecklistViewDto['items'][number];
 
 function ChecklistRow({ wo, row, editable }: { wo: WorkOrderDto; row: Row; editable: boolean }) {
+  const fmt = useDepotFormat();
   const toasts = useToasts();
   const lookups = useLookups();
   const queryClient = useQueryClient();
@@ -89,7 +91,7 @@ function ChecklistRow({ wo, row, editable }: { wo: WorkOrderDto; row: Row; edita
         {error ? (
           <span className="wo-field-error">{error}</span>
         ) : answer ? (
-          `${answer.answeredBy ? (lookups.users.get(answer.answeredBy)?.name ?? '') : ''} ${formatTime(answer.answeredAt)}`
+          `${answer.answeredBy ? (lookups.users.get(answer.answeredBy)?.name ?? '') : ''} ${fmt.dateTime(answer.answeredAt)}`
         ) : (
           ''
         )}
@@ -125,6 +127,7 @@ export function ChecklistTab({ wo }: { wo: WorkOrderDto }) {
 }
 
 export function MaterialsTab({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const lookups = useLookups();
   const toasts = useToasts();
@@ -174,7 +177,7 @@ export function MaterialsTab({ wo }: { wo: WorkOrderDto }) {
                   {m.quantity} {m.unit}
                 </td>
                 <td>{m.usedBy ? (lookups.users.get(m.usedBy)?.name ?? '…') : '—'}</td>
-                <td>{formatTime(m.usedAt)}</td>
+                <td>{fmt.dateTime(m.usedAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -2,9 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useEscapeToClose } from '../../ui/useEscape';
 import { originalFile } from '../../shared/work-orders/field-queries';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { workOrderQueries, type AttachmentDto, type WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 
 interface Meta {
   takenAt?: string | null;
@@ -20,14 +22,15 @@ const metaOf = (a: AttachmentDto) => (a.meta ?? {}) as Meta;
 
 const KIND_LABEL = { photo: 'Photos', signature: 'Signatures', document: 'Documents' } as const;
 
-function caption(a: AttachmentDto): string {
+function caption(a: AttachmentDto, fmt: DepotFormat): string {
   const m = metaOf(a);
   if (a.kind === 'signature') return m.signerName ? `Signed by ${m.signerName}` : a.fileName;
-  if (a.kind === 'photo') return formatTime(m.takenAt ?? a.createdAt);
+  if (a.kind === 'photo') return fmt.dateTime(m.takenAt ?? a.createdAt);
   return a.fileName;
 }
 
 function Thumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
+  const fmt = useDepotFormat();
   const thumb = useQuery({ ...workOrderQueries.file(a.id, 'thumbnail'), enabled: a.hasThumbnail });
   const m = metaOf(a);
   return (
@@ -47,7 +50,7 @@ function Thumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
           {a.kind === 'signature' ? '✍' : (a.mimeType.split('/')[1]?.slice(0, 4).toUpperCase() ?? 'FILE')}
         </span>
       )}
-      <span className="wo-thumb-name">{caption(a)}</span>
+      <span className="wo-thumb-name">{caption(a, fmt)}</span>
       <span className="fx-thumb-sub muted">
         {a.uploadedByName ?? ''}
         {a.kind === 'photo' && (m.lat == null ? ' · no location' : '')}
@@ -58,6 +61,7 @@ function Thumb({ a, onOpen }: { a: AttachmentDto; onOpen(): void }) {
 
 /** The stored (watermarked, for photos) copy; a link to the untouched original beside it. */
 function Lightbox({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
+  const fmt = useDepotFormat();
   const file = useQuery(workOrderQueries.file(a.id, 'content'));
   const m = metaOf(a);
   const hasOriginal = a.kind === 'photo' && m.hasOriginal !== false;
@@ -80,7 +84,7 @@ function Lightbox({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
         )}
         <div className="wo-lightbox-cap">
           <span>
-            {caption(a)}
+            {caption(a, fmt)}
             {m.lat != null && m.lon != null && (
               <span className="muted">
                 {' '}
@@ -95,7 +99,7 @@ function Lightbox({ a, onClose }: { a: AttachmentDto; onClose(): void }) {
             ) : null}
           </span>
           <span className="muted">
-            {a.uploadedByName ?? ''} · received {formatTime(a.createdAt)}
+            {a.uploadedByName ?? ''} · received {fmt.dateTime(a.createdAt)}
           </span>
           {hasOriginal && (
             <span>

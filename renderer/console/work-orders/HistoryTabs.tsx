@@ -1,21 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useLookups } from '../../shared/catalog/queries';
-import { formatTime, STATUS_LABEL } from '../../shared/work-orders/labels';
+import { STATUS_LABEL } from '../../shared/work-orders/labels';
 import { workOrderQueries, type WorkOrderDto, type WorkOrderEventDto } from '../../shared/work-orders/queries';
 import { syncConflictText } from './sync-conflict';
+import { useDepotFormat } from '../../shared/locale/context';
+import type { DepotFormat } from '../../shared/locale/format';
 
 type Lookups = ReturnType<typeof useLookups>;
 
-function timeOf(v: unknown): string {
-  return typeof v === 'number'
-    ? formatTime(new Date(v).toISOString())
-    : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)
-      ? formatTime(v)
-      : '';
+function timeOf(v: unknown, fmt: DepotFormat): string {
+  return typeof v === 'number' ? fmt.dateTime(v) : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? fmt.dateTime(v) : '';
 }
 
 /** A short plain sentence for each kind of event. */
-function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
+function describe(e: WorkOrderEventDto, lookups: Lookups, fmt: DepotFormat): React.ReactNode {
   const d = (e.data ?? {}) as Record<string, unknown>;
   const person = (id: unknown) => (typeof id === 'string' ? (lookups.users.get(id)?.name ?? '…') : 'nobody');
   const team = (id: unknown) => (typeof id === 'string' ? (lookups.teams.get(id)?.name ?? '…') : 'no team');
@@ -39,9 +37,9 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
           <>
             Rescheduled{' '}
             <span className="muted">
-              {previous.plannedStart ? `from ${timeOf(previous.plannedStart)} ` : ''}to{' '}
-              {d.plannedStart ? timeOf(d.plannedStart) : 'no time'}
-              {d.plannedEnd ? `–${timeOf(d.plannedEnd)}` : ''}
+              {previous.plannedStart ? `from ${timeOf(previous.plannedStart, fmt)} ` : ''}to{' '}
+              {d.plannedStart ? timeOf(d.plannedStart, fmt) : 'no time'}
+              {d.plannedEnd ? `–${timeOf(d.plannedEnd, fmt)}` : ''}
             </span>
           </>
         );
@@ -52,8 +50,8 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
           {d.plannedStart ? (
             <span className="muted">
               {' '}
-              · planned {timeOf(d.plannedStart)}
-              {d.plannedEnd ? `–${timeOf(d.plannedEnd)}` : ''}
+              · planned {timeOf(d.plannedStart, fmt)}
+              {d.plannedEnd ? `–${timeOf(d.plannedEnd, fmt)}` : ''}
             </span>
           ) : null}
         </>
@@ -99,6 +97,7 @@ function describe(e: WorkOrderEventDto, lookups: Lookups): React.ReactNode {
 }
 
 export function TimelineTab({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const lookups = useLookups();
   const events = useQuery(workOrderQueries.events(wo.id));
   const items = [...(events.data?.items ?? [])].reverse();
@@ -107,8 +106,8 @@ export function TimelineTab({ wo }: { wo: WorkOrderDto }) {
       <ol className="wo-timeline">
         {items.map((e) => (
           <li key={e.id} className={`ev-${e.type}`} data-testid="wo-event">
-            <time dateTime={e.at}>{formatTime(e.at)}</time>
-            <span className="wo-ev-text">{describe(e, lookups)}</span>
+            <time dateTime={e.at}>{fmt.dateTime(e.at)}</time>
+            <span className="wo-ev-text">{describe(e, lookups, fmt)}</span>
             <span className="muted small">{e.actorName ?? 'system'}</span>
           </li>
         ))}
@@ -120,10 +119,10 @@ export function TimelineTab({ wo }: { wo: WorkOrderDto }) {
 
 const HIDDEN_FIELDS = new Set(['id', 'orgId', 'version', 'updatedAt', 'createdAt', 'priorityRank', 'seq', 'hlc']);
 
-function show(v: unknown): string {
+function show(v: unknown, fmt: DepotFormat): string {
   if (v === null || v === undefined || v === '') return '∅';
   if (typeof v === 'object') return JSON.stringify(v).slice(0, 80);
-  const t = timeOf(v);
+  const t = timeOf(v, fmt);
   return t && typeof v === 'number' && v > 1e12 ? t : String(v).slice(0, 80);
 }
 
@@ -144,13 +143,14 @@ function actionText(entity: string, action: string): string {
 
 /** Field-by-field before → after of each audit record (only what changed). */
 export function AuditTab({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const lookups = useLookups();
   const audit = useQuery(workOrderQueries.audit(wo.id));
   const items = [...(audit.data?.items ?? [])].reverse();
   const nameOf = (key: string, v: unknown) =>
     typeof v === 'string' && /Id$|By$/.test(key)
-      ? (lookups.users.get(v)?.name ?? lookups.teams.get(v)?.name ?? lookups.locations.get(v)?.name ?? show(v))
-      : show(v);
+      ? (lookups.users.get(v)?.name ?? lookups.teams.get(v)?.name ?? lookups.locations.get(v)?.name ?? show(v, fmt))
+      : show(v, fmt);
   return (
     <div className="wo-tab" data-testid="wo-audit">
       {items.map((a) => {
@@ -166,7 +166,7 @@ export function AuditTab({ wo }: { wo: WorkOrderDto }) {
               <b title={a.action}>{actionText(a.entity, a.action)}</b>
               <span className="spacer" />
               <span className="muted small">
-                {a.actorName ?? 'system'} · {formatTime(a.at)}
+                {a.actorName ?? 'system'} · {fmt.dateTime(a.at)}
               </span>
             </div>
             {!created && keys.length > 0 && (

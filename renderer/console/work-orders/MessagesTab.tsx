@@ -3,9 +3,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../../shared/api/session';
 import { useToasts } from '../shell/toasts';
 import { fieldQueries, fieldWrites } from '../../shared/work-orders/field-queries';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
 import './field.css';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * The work order's thread between the crew and dispatch: oldest first, newest at the bottom, a
@@ -13,6 +14,7 @@ import './field.css';
  * change message and every open thread refetches.
  */
 export function MessagesTab({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const toasts = useToasts();
   const queryClient = useQueryClient();
@@ -59,10 +61,10 @@ export function MessagesTab({ wo }: { wo: WorkOrderDto }) {
                 <time
                   dateTime={m.writtenAt}
                   title={
-                    late ? `Written ${formatTime(m.writtenAt)}, received ${formatTime(m.createdAt)} (the phone was offline)` : undefined
+                    late ? `Written ${fmt.dateTime(m.writtenAt)}, received ${fmt.dateTime(m.createdAt)} (the phone was offline)` : undefined
                   }
                 >
-                  {formatTime(m.writtenAt)}
+                  {fmt.dateTime(m.writtenAt)}
                   {late ? ' ⧗' : ''}
                 </time>
               </div>

@@ -1,7 +1,8 @@
-import { countdown, formatTime } from '../../shared/work-orders/labels';
+import { countdown } from '../../shared/work-orders/labels';
 import { useNow } from '../../ui/useNow';
 import { durationText } from './form-utils';
 import type { WorkOrderDto } from '../../shared/work-orders/queries';
+import { useDepotFormat } from '../../shared/locale/context';
 
 type ClockState = 'ok' | 'at_risk' | 'breached' | 'met' | 'paused' | 'none';
 
@@ -42,10 +43,11 @@ function Clock({
   now: number;
   testId: string;
 }) {
+  const fmt = useDepotFormat();
   let state = stateOf(due, atRisk, stoppedAt, now);
   let big: string;
   if (!due) big = '—';
-  else if (stoppedAt) big = `${stopLabel} ${formatTime(stoppedAt)}`;
+  else if (stoppedAt) big = `${stopLabel} ${fmt.dateTime(stoppedAt)}`;
   else if (paused) {
     // On hold the clock stands still at what was left when the hold began.
     big = countdown(due, Date.parse(paused.since));
@@ -58,13 +60,14 @@ function Clock({
         <span className="wo-clock-state">{paused && state !== 'breached' ? 'Paused' : STATE_TEXT[state]}</span>
       </div>
       <div className="wo-clock-big">{big}</div>
-      <div className="muted small">Due {formatTime(due)}</div>
+      <div className="muted small">Due {fmt.dateTime(due)}</div>
     </div>
   );
 }
 
 /** Response and resolution clocks, ticking live; the resolution clock stands still while ON_HOLD. */
 export function SlaClocks({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const now = useNow(1000);
   const onHold = wo.status === 'ON_HOLD' && wo.onHoldSince ? { since: wo.onHoldSince } : null;
   const pausedSoFar = wo.slaPausedMs + (onHold ? Math.max(0, now - Date.parse(onHold.since)) : 0);
@@ -94,7 +97,7 @@ export function SlaClocks({ wo }: { wo: WorkOrderDto }) {
         <div className="wo-hold" data-testid="wo-hold">
           {onHold ? (
             <>
-              <b>On hold</b> since {formatTime(onHold.since)}
+              <b>On hold</b> since {fmt.dateTime(onHold.since)}
               {wo.holdReason && <> — “{wo.holdReason}”</>}
               <span className="muted"> · paused {durationText(pausedSoFar)} in all</span>
             </>

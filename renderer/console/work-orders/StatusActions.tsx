@@ -4,10 +4,11 @@ import { useSession } from '../../shared/api/session';
 import { useLookups } from '../../shared/catalog/queries';
 import { useToasts } from '../shell/toasts';
 import { messageOf } from './form-utils';
-import { formatTime, STATUS_LABEL } from '../../shared/work-orders/labels';
+import { STATUS_LABEL } from '../../shared/work-orders/labels';
 import { moveLabel, nextMoves, toMoves } from './lifecycle';
 import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { workOrderWrites } from './form-queries';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /**
  * Buttons for the statuses this user may move the work to next. ON_HOLD asks why; cancelling asks
@@ -107,6 +108,7 @@ export function StatusActions({ wo }: { wo: WorkOrderDto }) {
 
 /** Completed work waits for a supervisor: approve (→ Closed) or reject with a comment (→ back to Dispatched). */
 export function ClosurePanel({ wo }: { wo: WorkOrderDto }) {
+  const fmt = useDepotFormat();
   const session = useSession();
   const lookups = useLookups();
   const toasts = useToasts();
@@ -143,7 +145,7 @@ export function ClosurePanel({ wo }: { wo: WorkOrderDto }) {
     if (!decided || decided.decision !== 'rejected' || wo.status !== 'DISPATCHED') return null;
     return (
       <div className="wo-closure wo-closure-rejected" data-testid="wo-closure">
-        Closure rejected by {who(decided.decidedBy)} {formatTime(decided.decidedAt)}: “{decided.comment}”
+        Closure rejected by {who(decided.decidedBy)} {fmt.dateTime(decided.decidedAt)}: “{decided.comment}”
       </div>
     );
   }
@@ -154,7 +156,7 @@ export function ClosurePanel({ wo }: { wo: WorkOrderDto }) {
         {pending && (
           <span className="muted">
             {' '}
-            · completed {formatTime(pending.requestedAt)}
+            · completed {fmt.dateTime(pending.requestedAt)}
             {pending.requestedBy ? ` by ${who(pending.requestedBy)}` : ''}
           </span>
         )}

@@ -3,14 +3,16 @@ import { useState } from 'react';
 import { api, type Page, type Query } from '../../shared/api/client';
 import { useLookups } from '../../shared/catalog/queries';
 import { openWorkOrder } from '../shell/router';
-import { formatTime, PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from '../../shared/work-orders/labels';
+import { PRIORITIES, SLA_LABEL, STATUS_LABEL, STATUSES, TYPES } from '../../shared/work-orders/labels';
 import { workOrderQueries, type WorkOrderDto } from '../../shared/work-orders/queries';
 import { openNewWorkOrder } from './NewWorkOrder';
 import { useSession } from '../../shared/api/session';
 import { LoadMore } from '../shell/LoadMore';
+import { useDepotFormat } from '../../shared/locale/context';
 
 /** The searchable list of every work order, with the API's filters and keyset paging. */
 export function WorkOrdersView() {
+  const fmt = useDepotFormat();
   const lookups = useLookups();
   const session = useSession();
   const [filters, setFilters] = useState<Query>({ sort: '-createdAt' });
@@ -74,7 +76,7 @@ export function WorkOrdersView() {
         </select>
         <span className="spacer" />
         <span className="muted" data-testid="wo-shown">
-          {total.data && list.hasNextPage ? `${rows.length} of ${total.data.total.toLocaleString()}` : rows.length} shown
+          {total.data && list.hasNextPage ? `${rows.length} of ${fmt.number(total.data.total)}` : rows.length} shown
         </span>
         {session.can('workorder:create') && (
           <button className="primary" onClick={openNewWorkOrder} title="New work order (N)" data-testid="new-wo">
@@ -113,8 +115,8 @@ export function WorkOrdersView() {
                 <td>{w.slaState && <span className={`badge sla-${w.slaState}`}>{SLA_LABEL[w.slaState]}</span>}</td>
                 <td className="wol-location">{(w.locationId && lookups.locations.get(w.locationId)?.name) ?? '—'}</td>
                 <td>{(w.assigneeId && lookups.users.get(w.assigneeId)?.name) ?? <span className="muted">Unassigned</span>}</td>
-                <td>{formatTime(w.resolutionDueAt)}</td>
-                <td>{formatTime(w.plannedStart)}</td>
+                <td>{fmt.dateTime(w.resolutionDueAt)}</td>
+                <td>{fmt.dateTime(w.plannedStart)}</td>
               </tr>
             ))}
           </tbody>

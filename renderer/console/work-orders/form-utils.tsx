@@ -1,18 +1,16 @@
 import { ApiError } from '../../shared/api/client';
+import type { DepotFormat } from '../../shared/locale/format';
 
-/** "2026-11-16T13:00" for <input type="datetime-local"> from an ISO time (local wall clock). */
-export function toLocalInput(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** "2026-11-16T13:00" on the depot's clock (a DateTimeField's value) from an ISO time. */
+export function toLocalInput(iso: string | null | undefined, fmt: DepotFormat): string {
+  return iso ? `${fmt.dayKey(iso)}T${fmt.clock(iso)}` : '';
 }
 
-/** ISO time from a datetime-local value; '' is "not set". */
-export function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+/** ISO time from a depot wall-clock value; '' is "not set". */
+export function fromLocalInput(value: string, fmt: DepotFormat): string | null {
+  const [day = '', time = ''] = value.split('T');
+  const ms = value ? fmt.instant(day, time) : null;
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 /** The host's field messages keyed by field name ("body.title" → "title"), to show next to inputs. */

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { LiveState } from '../../shared/api/live';
-import { formatTime } from '../../shared/work-orders/labels';
+
 import { workOrderQueries } from '../../shared/work-orders/queries';
 import { crewQueries } from '../queries';
 import { outbox } from './outbox';
 import { useOnline, useOutbox } from './useOutbox';
 import type { OutboxAction } from './types';
 import './offline.css';
+import { useDepotFormat } from '../../shared/locale/context';
 
 type Net = 'online' | 'offline' | 'connecting';
 
@@ -34,13 +35,14 @@ function useNumberOf(): (id: string) => string | null {
 
 /** Someone else's queued action on this phone: only they can send it (by pairing the phone as themselves). */
 function HeldRow({ action, number }: { action: OutboxAction; number: string | null }) {
+  const fmt = useDepotFormat();
   const [confirming, setConfirming] = useState(false);
   const who = action.userName || 'someone else';
   return (
     <li className="crew-ob-item ob-held" data-testid={`crew-outbox-${action.id}`} data-state="held" data-kind={action.kind}>
       <div className="crew-card-row">
         <span className="crew-strong">{action.label}</span>
-        <span className="small muted">{formatTime(action.createdAt)}</span>
+        <span className="small muted">{fmt.dateTime(action.createdAt)}</span>
       </div>
       <div className="small muted" data-testid="crew-outbox-held">
         {number ?? 'Work order'} · queued by {who} — pair as them to send, or discard
@@ -72,6 +74,7 @@ function HeldRow({ action, number }: { action: OutboxAction; number: string | nu
 }
 
 function ActionRow({ action, number, offline }: { action: OutboxAction; number: string | null; offline: boolean }) {
+  const fmt = useDepotFormat();
   const [confirming, setConfirming] = useState(false);
   const refused = action.state === 'refused';
   if (action.state === 'held') return <HeldRow action={action} number={number} />;
@@ -84,7 +87,7 @@ function ActionRow({ action, number, offline }: { action: OutboxAction; number: 
     >
       <div className="crew-card-row">
         <span className="crew-strong">{action.label}</span>
-        <span className="small muted">{formatTime(action.createdAt)}</span>
+        <span className="small muted">{fmt.dateTime(action.createdAt)}</span>
       </div>
       <div className="small muted">
         {number ?? 'Work order'} ·{' '}

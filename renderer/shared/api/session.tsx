@@ -10,6 +10,8 @@ export interface SessionUser {
   role: 'admin' | 'dispatcher' | 'supervisor' | 'technician' | 'viewer';
   permissions: string[];
   teamIds: string[];
+  /** The depot whose locale and zone every date and number is shown in (absent from older hosts). */
+  depot?: { depotId: string | null; timeZone: string; locale: string };
 }
 
 interface SessionValue {

@@ -63,19 +63,18 @@ export function graticule(bounds: [number, number, number, number], step: number
   return { type: 'FeatureCollection', features };
 }
 
-/** Natural Earth 1:50m for the world, 1:10m for the region (British Isles and near continent) from zoom 5. */
-export function offlineBasemap(): StyleSpecification {
+/**
+ * Natural Earth 1:50m for the world (drawn below zoom 5): 1.4 MB of GeoJSON that a GeoJSON source
+ * parses and indexes in full as soon as it is in the style, whatever the zoom. A map that opens at
+ * depot zoom leaves it out (`world: false`) and adds it with addWorld() on the first zoom out.
+ */
+export function worldBasemap(): { sources: StyleSpecification['sources']; layers: LayerSpecification[] } {
   return {
-    version: 8,
-    name: 'DepotDesk offline',
     sources: {
       'world-land': { type: 'geojson', data: absolute(`${BASEMAP_URL}/world-land.geojson`), maxzoom: 8 },
       'world-borders': { type: 'geojson', data: absolute(`${BASEMAP_URL}/world-boundaries.geojson`), maxzoom: 8 },
-      'region-land': { type: 'geojson', data: absolute(`${BASEMAP_URL}/region-land.geojson`), attribution: 'Natural Earth' },
-      'region-borders': { type: 'geojson', data: absolute(`${BASEMAP_URL}/region-boundaries.geojson`) },
     },
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': BASEMAP_COLORS.water } },
       { id: 'world-land', type: 'fill', source: 'world-land', maxzoom: 5, paint: { 'fill-color': BASEMAP_COLORS.land } },
       {
         id: 'world-borders',
@@ -84,6 +83,24 @@ export function offlineBasemap(): StyleSpecification {
         maxzoom: 5,
         paint: { 'line-color': BASEMAP_COLORS.border, 'line-width': 0.6 },
       },
+    ],
+  };
+}
+
+/** Natural Earth 1:50m for the world, 1:10m for the region (British Isles and near continent) from zoom 5. */
+export function offlineBasemap(opts: { world?: boolean } = {}): StyleSpecification {
+  const world = opts.world === false ? { sources: {}, layers: [] } : worldBasemap();
+  return {
+    version: 8,
+    name: 'DepotDesk offline',
+    sources: {
+      ...world.sources,
+      'region-land': { type: 'geojson', data: absolute(`${BASEMAP_URL}/region-land.geojson`), attribution: 'Natural Earth' },
+      'region-borders': { type: 'geojson', data: absolute(`${BASEMAP_URL}/region-boundaries.geojson`) },
+    },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': BASEMAP_COLORS.water } },
+      ...world.layers,
       { id: 'region-land', type: 'fill', source: 'region-land', minzoom: 5, paint: { 'fill-color': BASEMAP_COLORS.land } },
       {
         id: 'region-coast',
@@ -101,6 +118,19 @@ export function offlineBasemap(): StyleSpecification {
       },
     ],
   };
+}
+
+/** Adds the world layers of worldBasemap() under the region's to a map styled with `world: false`. */
+export function addWorld(map: {
+  getSource(id: string): unknown;
+  getLayer(id: string): unknown;
+  addSource(id: string, source: SourceSpecification): unknown;
+  addLayer(layer: LayerSpecification, before?: string): unknown;
+}): void {
+  if (map.getSource('world-land') || !map.getLayer('region-land')) return;
+  const world = worldBasemap();
+  for (const [id, source] of Object.entries(world.sources)) map.addSource(id, source);
+  for (const layer of world.layers) map.addLayer(layer, 'region-land');
 }
 
 /** What the host's region tile file holds, as far as the style needs to know (see queries.ts). */

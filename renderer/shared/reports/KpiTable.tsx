@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { KpiReportDto } from '../../../server/reports/contract-kpi';
-import { num, pct } from './format';
+import { READER_NUMBERS, type ReportNumbers } from './format';
 import './kpi.css';
 
 type KpiRowDto = KpiReportDto['byDimension']['team'][number];
@@ -14,39 +14,51 @@ type Col = {
   title?: (r: KpiRowDto) => string;
 };
 
-const ratioCol = (key: keyof KpiRowDto, label: string): Col => ({
+const ratioCol = ({ pct }: ReportNumbers, key: keyof KpiRowDto, label: string): Col => ({
   key,
   label,
   value: (r) => (r[key] as RatioDto).value,
   show: (r) => pct((r[key] as RatioDto).value, 0),
   title: (r) => `${(r[key] as RatioDto).numerator} / ${(r[key] as RatioDto).denominator}`,
 });
-const countCol = (key: keyof KpiRowDto, label: string, digits = 0): Col => ({
+const countCol = ({ num }: ReportNumbers, key: keyof KpiRowDto, label: string, digits = 0): Col => ({
   key,
   label,
   value: (r) => r[key] as number | null,
   show: (r) => num(r[key] as number | null, digits),
 });
 
-const COLUMNS: Col[] = [
-  countCol('created', 'Created'),
-  countCol('completed', 'Completed'),
-  countCol('backlog', 'Backlog'),
-  countCol('overdue', 'Overdue'),
-  ratioCol('onTime', 'On time'),
-  ratioCol('slaResponse', 'SLA resp.'),
-  ratioCol('slaResolution', 'SLA resol.'),
-  countCol('mttrRespondH', 'Resp. h', 1),
-  countCol('mttrRepairH', 'Repair h', 1),
-  ratioCol('firstTimeFix', 'First fix'),
-  ratioCol('utilisation', 'Util.'),
+const columnsFor = (n: ReportNumbers): Col[] => [
+  countCol(n, 'created', 'Created'),
+  countCol(n, 'completed', 'Completed'),
+  countCol(n, 'backlog', 'Backlog'),
+  countCol(n, 'overdue', 'Overdue'),
+  ratioCol(n, 'onTime', 'On time'),
+  ratioCol(n, 'slaResponse', 'SLA resp.'),
+  ratioCol(n, 'slaResolution', 'SLA resol.'),
+  countCol(n, 'mttrRespondH', 'Resp. h', 1),
+  countCol(n, 'mttrRepairH', 'Repair h', 1),
+  ratioCol(n, 'firstTimeFix', 'First fix'),
+  ratioCol(n, 'utilisation', 'Util.'),
 ];
 
 /** A KPI table per team / technician / …, sortable by any column (click a header; again to reverse). */
-export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowDto[]; testId: string }) {
+/** `numbers`: the depot console passes its depot's (reportNumbers); the org console reads in the reader's locale. */
+export function KpiTable({
+  title,
+  rows,
+  testId,
+  numbers = READER_NUMBERS,
+}: {
+  title: string;
+  rows: KpiRowDto[];
+  testId: string;
+  numbers?: ReportNumbers;
+}) {
+  const columns = useMemo(() => columnsFor(numbers), [numbers]);
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'created', desc: true });
   const sorted = useMemo(() => {
-    const col = COLUMNS.find((c) => c.key === sort.key);
+    const col = columns.find((c) => c.key === sort.key);
     const val = (r: KpiRowDto) => (col ? col.value(r) : r.label);
     return [...rows].sort((a, b) => {
       const x = val(a);
@@ -54,7 +66,7 @@ export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowD
       const cmp = x === null ? 1 : y === null ? -1 : typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
       return x === null || y === null ? cmp : sort.desc ? -cmp : cmp;
     });
-  }, [rows, sort]);
+  }, [rows, sort, columns]);
   const header = (key: string, label: string) => (
     <th key={key} className={key === 'label' ? '' : 'num'} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
       <button className="link rep-sort" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'label' }))}>
@@ -71,14 +83,14 @@ export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowD
           <thead>
             <tr>
               {header('label', 'Name')}
-              {COLUMNS.map((c) => header(c.key, c.label))}
+              {columns.map((c) => header(c.key, c.label))}
             </tr>
           </thead>
           <tbody>
             {sorted.map((r) => (
               <tr key={r.key} data-key={r.key}>
                 <td title={r.label}>{r.label}</td>
-                {COLUMNS.map((c) => (
+                {columns.map((c) => (
                   <td key={c.key} className="num" title={c.title?.(r)}>
                     {c.show(r)}
                   </td>
@@ -87,7 +99,7 @@ export function KpiTable({ title, rows, testId }: { title: string; rows: KpiRowD
             ))}
             {sorted.length === 0 && (
               <tr>
-                <td colSpan={COLUMNS.length + 1} className="muted">
+                <td colSpan={columns.length + 1} className="muted">
                   No work in this period.
                 </td>
               </tr>

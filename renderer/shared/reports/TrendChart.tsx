@@ -17,6 +17,7 @@ export function TrendChart({
   times,
   series,
   yFormat,
+  xFormat,
   zone,
   testId,
 }: {
@@ -24,6 +25,8 @@ export function TrendChart({
   times: number[];
   series: TrendSeries[];
   yFormat?: (v: number) => string;
+  /** Day labels of the time axis (epoch ms → "05 Dec"), e.g. the depot's; uPlot's own are US-style "12/5". */
+  xFormat?: (ms: number) => string;
   /** Label the time axis in this IANA zone (the organization's) instead of the browser's. */
   zone?: string;
   testId: string;
@@ -43,7 +46,13 @@ export function TrendChart({
         ...(zone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), zone) } : {}),
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
         axes: [
-          { stroke: '#66768a', grid: { stroke: '#eef1f4' }, ticks: { stroke: '#dde3ea' }, font: '11px system-ui' },
+          {
+            stroke: '#66768a',
+            grid: { stroke: '#eef1f4' },
+            ticks: { stroke: '#dde3ea' },
+            font: '11px system-ui',
+            ...(xFormat ? { values: (_u: uPlot, vals: number[]) => vals.map((t) => xFormat(t * 1000)) } : {}),
+          },
           {
             stroke: '#66768a',
             grid: { stroke: '#eef1f4' },
@@ -80,7 +89,7 @@ export function TrendChart({
       ro.disconnect();
       plot.destroy();
     };
-  }, [times, series, yFormat, zone]);
+  }, [times, series, yFormat, xFormat, zone]);
   return (
     <section className="rep-chart" data-testid={testId}>
       <h3>{title}</h3>

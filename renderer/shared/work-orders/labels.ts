@@ -15,11 +15,6 @@ export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const TYPES = ['corrective', 'preventive', 'inspection', 'installation', 'emergency'] as const;
 export const STATUSES = ['NEW', 'SCHEDULED', 'DISPATCHED', 'EN_ROUTE', 'ON_SITE', 'ON_HOLD', 'COMPLETED', 'CLOSED', 'CANCELLED'] as const;
 
-const dateTime = new Intl.DateTimeFormat(undefined, { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
-export function formatTime(iso: string | null | undefined): string {
-  return iso ? dateTime.format(new Date(iso)) : '—';
-}
-
 /** "2h 05m left" / "3h 10m over": the SLA countdown shown on cards and rows. */
 export function countdown(dueIso: string | null, nowMs: number): string {
   if (!dueIso) return '—';

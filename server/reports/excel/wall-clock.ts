@@ -40,3 +40,28 @@ export function wallClockMs(zone: string): (ms: number | null) => number | null 
     return ms + (off ?? offsetAt(ms));
   };
 }
+
+/**
+ * The Excel number format for date cells in `locale`'s order and clock: "dd/mm/yyyy hh:mm" (en-GB),
+ * "mm/dd/yyyy h:mm AM/PM" (en-US), "dd.mm.yyyy hh:mm" (de-DE). Cells hold real dates, so sorting and
+ * filtering still work; only how they read follows the depot (issue 17, 6).
+ */
+export function excelDateFormat(locale: string): string {
+  let parts: Intl.DateTimeFormatPart[];
+  let h12: boolean;
+  try {
+    parts = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).formatToParts(
+      Date.UTC(2026, 11, 2),
+    );
+    h12 = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hour12 === true;
+  } catch {
+    return 'yyyy-mm-dd hh:mm';
+  }
+  const code: Record<string, string> = { day: 'dd', month: 'mm', year: 'yyyy' };
+  // Literals quoted: "." or "-" mean nothing special to Excel, but a letter would (some locales add one).
+  const date = parts
+    .map((p) => code[p.type] ?? (p.type === 'literal' ? `"${p.value.replace(/[\u200e\u200f"]/g, '')}"` : ''))
+    .join('')
+    .replace(/""/g, '');
+  return `${date} ${h12 ? 'h:mm AM/PM' : 'hh:mm'}`;
+}

@@ -4,7 +4,8 @@ import { slaState } from '../../sla/engine.js';
 import type { KpiReport, KpiRow, KpiSummary } from '../kpi-types.js';
 import { eventColumns, writeEventsPart, type EventsPart } from './events-part.js';
 import { iterateWorkOrders, countWorkOrders, type ExportScope } from './rows.js';
-import { wallClockMs } from './wall-clock.js';
+import { excelDateFormat, wallClockMs } from './wall-clock.js';
+import { localeForZone } from '../../depots/contract-locale.js';
 import { XlsxWriter, type CellValue, type Column } from './xlsx.js';
 
 /**
@@ -24,6 +25,8 @@ export interface WorkbookInput {
   sqlite: Sqlite;
   scope: ExportScope;
   zone: string;
+  /** The depot's locale: how date cells read (their values are the same in any locale). */
+  locale?: string;
   now: number;
   /** Called once the Work orders sheet is written (while the Events sheet is still being built elsewhere). */
   report: () => KpiReport;
@@ -44,7 +47,11 @@ export async function writeWorkbook(
   const events = runner(partFile);
   // Settled later; a failure meanwhile must not surface as an unhandled rejection.
   events.done.catch(() => {});
-  const wb = XlsxWriter.open(file, { creator: 'DepotDesk', created: new Date(input.now) });
+  const wb = XlsxWriter.open(file, {
+    creator: 'DepotDesk',
+    created: new Date(input.now),
+    dateFormat: excelDateFormat(input.locale ?? localeForZone(zone)),
+  });
   try {
     const total = Math.max(1, countWorkOrders(input.sqlite, input.scope));
     const when = (label: string) => `${label} (${zone})`;

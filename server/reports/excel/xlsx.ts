@@ -22,9 +22,10 @@ export interface Column {
 /** cellXfs indexes in styles.xml below. */
 const STYLE_INDEX: Record<CellStyle | 'header', number> = { header: 1, date: 2, pct: 3, dec1: 4 };
 
-const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+/** `dateFormat`: the Excel number format of date cells (wall-clock.ts excelDateFormat, the depot's locale). */
+const styles = (dateFormat: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/><numFmt numFmtId="165" formatCode="0.0%"/><numFmt numFmtId="166" formatCode="0.0"/></numFmts>
+<numFmts count="3"><numFmt numFmtId="164" formatCode="${xmlText(dateFormat).replace(/"/g, '&quot;')}"/><numFmt numFmtId="165" formatCode="0.0%"/><numFmt numFmtId="166" formatCode="0.0"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
@@ -223,10 +224,10 @@ export class XlsxWriter {
 
   private constructor(
     private readonly zip: ZipWriter,
-    private readonly meta: { creator: string; created: Date },
+    private readonly meta: { creator: string; created: Date; dateFormat?: string },
   ) {}
 
-  static open(file: string, meta: { creator: string; created: Date }): XlsxWriter {
+  static open(file: string, meta: { creator: string; created: Date; dateFormat?: string }): XlsxWriter {
     return new XlsxWriter(ZipWriter.open(file, meta.created), meta);
   }
 
@@ -307,7 +308,7 @@ export class XlsxWriter {
           .join('') +
         `<Relationship Id="rId${n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
     );
-    await put('xl/styles.xml', STYLES);
+    await put('xl/styles.xml', styles(this.meta.dateFormat ?? 'yyyy-mm-dd hh:mm'));
     const created = this.meta.created.toISOString().replace(/\.\d{3}Z$/, 'Z');
     await put(
       'docProps/core.xml',

@@ -7,11 +7,11 @@ import { scopeWhere } from '../excel/rows.js';
 import { computeKpis } from '../kpi/index.js';
 import type { KpiFilters, KpiQuery } from '../kpi-types.js';
 import { chainHead } from '../../../db/audit-chain.js';
-import { chainHeadText, day, stamp } from '../pdf/format.js';
+import { chainHeadText, date, stamp } from '../pdf/format.js';
 import { loadJobcard, type JobcardData } from '../pdf/jobcard-data.js';
 import { renderJobcards } from '../pdf/jobcard.js';
 import { renderKpiPdf } from '../pdf/kpi-report.js';
-import { zoneFor } from '../zone.js';
+import { localeFor, placeFor, zoneFor } from '../zone.js';
 import type { ReportKind } from '../../../db/schema/reports.js';
 
 /**
@@ -63,6 +63,7 @@ export function kpiQuery(sqlite: Sqlite, spec: BuildSpec): KpiQuery {
     to,
     filters: spec.filters,
     zone: zoneFor(sqlite, spec.orgId, spec.filters.depotId),
+    locale: localeFor(sqlite, spec.orgId, spec.filters.depotId),
     now: spec.now,
   };
 }
@@ -101,6 +102,7 @@ export async function buildReport(
           sqlite,
           scope,
           zone: q.zone,
+          locale: q.locale,
           now: spec.now,
           report: () => computeKpis(sqlite, q),
           events: eventsSheetThread(sqlite.name, scope, q.zone),
@@ -123,15 +125,15 @@ async function buildJobcards(sqlite: Sqlite, dataDir: string, spec: BuildSpec, f
       .pluck()
       .all(...where.args) as string[];
   }
-  const zone = zoneFor(sqlite, spec.orgId, spec.filters.depotId);
+  const where = placeFor(sqlite, spec.orgId, spec.filters.depotId);
   function* cards(): Generator<JobcardData> {
     for (const id of ids) {
       const card = loadJobcard(sqlite, dataDir, spec.orgId, id);
       if (card) yield card;
     }
   }
-  const footer = `${orgName} · ${spec.workOrderId ? 'Jobcard' : `Jobcards ${spec.from ? day(spec.from, zone) : ''}–${spec.to ? day(spec.to - 1, zone) : ''}`} · generated ${stamp(spec.now, zone)}`;
-  const witness = chainHeadText(chainHead(sqlite, spec.orgId), zone);
+  const footer = `${orgName} · ${spec.workOrderId ? 'Jobcard' : `Jobcards ${spec.from ? date(spec.from, where) : ''}–${spec.to ? date(spec.to - 1, where) : ''}`} · generated ${stamp(spec.now, where)}`;
+  const witness = chainHeadText(chainHead(sqlite, spec.orgId), where);
   await renderJobcards(cards(), fs.createWriteStream(file), { now: spec.now, witness }, footer, (n) =>
     progress(n / Math.max(ids.length, 1), `jobcard ${n} / ${ids.length}`),
   );

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Host } from '../../core/context.js';
 import { NotFoundError } from '../../errors.js';
 import { chainHead } from '../../../db/audit-chain.js';
-import { chainHeadText, stamp } from '../pdf/format.js';
+import { chainHeadText, stamp, whereOf } from '../pdf/format.js';
 import { loadJobcard } from '../pdf/jobcard-data.js';
 import { renderJobcards } from '../pdf/jobcard.js';
 
@@ -26,11 +26,11 @@ export async function sendJobcard(
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   });
-  const witness = chainHeadText(chainHead(host.sqlite, orgId), card.wo.zone);
+  const witness = chainHeadText(chainHead(host.sqlite, orgId), whereOf(card.wo));
   await renderJobcards(
     [card],
     res,
     { now, forCustomer: opts.forCustomer, witness },
-    `${card.orgName} · Jobcard ${card.wo.number} · generated ${stamp(now, card.wo.zone)}`,
+    `${card.orgName} · Jobcard ${card.wo.number} · generated ${stamp(now, whereOf(card.wo))}`,
   );
 }

@@ -54,7 +54,7 @@ describe('report jobs', () => {
     fs.writeFileSync(file, await download(res.body.id));
     const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
     expect(text).toContain('KPI report');
-    expect(text).toContain('2026-11-01 – 2026-11-20');
+    expect(text).toContain('1 Nov 2026 – 20 Nov 2026'); // the depot's locale: a UTC org reads en-GB
     expect(text).toMatch(/Page 1 of \d+/);
     const fonts = execFileSync('pdffonts', [file]).toString();
     expect(fonts).toMatch(/DejaVuSans\s.*yes/);
@@ -80,6 +80,8 @@ describe('report jobs', () => {
     const created = ws.getRow(2).getCell(col('Created (UTC)')).value;
     expect(created).toBeInstanceOf(Date);
     expect((created as Date).toISOString()).toBe('2026-11-20T12:00:00.000Z');
+    // Date cells read the depot's way (en-GB here) while staying real dates.
+    expect(ws.getRow(2).getCell(col('Created (UTC)')).numFmt).toBe('dd"/"mm"/"yyyy hh:mm');
     expect(typeof ws.getRow(2).getCell(col('Planned duration')).value).toBe('number');
     const events = wb.getWorksheet('Events')!;
     expect(events.rowCount).toBeGreaterThan(4);

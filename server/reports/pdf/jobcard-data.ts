@@ -34,6 +34,8 @@ export interface JobcardData {
     checklist: string;
     depot: string | null;
     zone: string;
+    /** The depot's own locale tag, null for its zone's default (format.ts whereOf). */
+    locale: string | null;
     location: string | null;
     locationCode: string | null;
     address: string | null;
@@ -71,7 +73,7 @@ export function loadJobcard(sqlite: Sqlite, dataDir: string, orgId: string, work
               w.responded_at AS respondedAt, w.completed_at AS completedAt, w.closed_at AS closedAt, w.cancelled_at AS cancelledAt,
               w.on_hold_since AS onHoldSince, w.sla_paused_ms AS slaPausedMs, w.hold_reason AS holdReason, w.held_from_status AS heldFromStatus,
               w.response_at_risk_at AS responseAtRiskAt, w.resolution_at_risk_at AS resolutionAtRiskAt, w.checklist,
-              d.name AS depot, coalesce(d.time_zone, o.time_zone) AS zone, l.name AS location, l.code AS locationCode, l.address, l.lat, l.lon,
+              d.name AS depot, coalesce(d.time_zone, o.time_zone) AS zone, d.locale AS locale, l.name AS location, l.code AS locationCode, l.address, l.lat, l.lon,
               a.name AS asset, a.tag AS assetTag, t.name AS team, u.name AS assignee, o.name AS orgName
          FROM work_orders w JOIN organizations o ON o.id = w.org_id
          LEFT JOIN depots d ON d.id = w.depot_id LEFT JOIN locations l ON l.id = w.location_id LEFT JOIN assets a ON a.id = w.asset_id

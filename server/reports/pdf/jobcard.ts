@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { slaState } from '../../sla/engine.js';
-import { minutes, stamp } from './format.js';
+import { minutes, stamp, whereOf } from './format.js';
 import { type JobcardData, timeOnSiteMin } from './jobcard-data.js';
 import { ACCENT, contentWidth, createDoc, ensureSpace, facts, FONT, footers, heading, INK, MUTED, table, type Doc } from './layout.js';
 import { describeEvent, isPublicEvent, statusLabel } from './timeline.js';
@@ -29,6 +29,7 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
   if (!first) doc.addPage();
   const { wo } = d;
   const zone = wo.zone;
+  const where = whereOf(wo);
   const x = doc.page.margins.left;
   const w = contentWidth(doc);
   doc.rect(0, 0, doc.page.width, 6).fill(ACCENT);
@@ -43,13 +44,13 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
   facts(doc, [
     ['Status', `${statusLabel(wo.status)}${wo.holdReason && wo.status === 'ON_HOLD' ? ` (${wo.holdReason})` : ''}`],
     ['Priority / type', `${wo.priority} · ${wo.type}`],
-    ['SLA', `${sla ?? 'none'} · respond by ${stamp(wo.responseDueAt, zone)} · resolve by ${stamp(wo.resolutionDueAt, zone)}`],
-    ['Created', stamp(wo.createdAt, zone)],
+    ['SLA', `${sla ?? 'none'} · respond by ${stamp(wo.responseDueAt, where)} · resolve by ${stamp(wo.resolutionDueAt, where)}`],
+    ['Created', stamp(wo.createdAt, where)],
     [
       'Planned',
       wo.plannedStart
-        ? `${stamp(wo.plannedStart, zone)} → ${stamp(wo.plannedEnd, zone)} (${minutes(wo.durationMin)})`
-        : `not planned (${minutes(wo.durationMin)})`,
+        ? `${stamp(wo.plannedStart, where)} → ${stamp(wo.plannedEnd, where)} (${minutes(wo.durationMin, where)})`
+        : `not planned (${minutes(wo.durationMin, where)})`,
     ],
     ...(opts.forCustomer ? [] : [['Team / technician', [wo.team, wo.assignee].filter(Boolean).join(' / ') || '—'] as [string, string]]),
   ]);
@@ -70,12 +71,12 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
   const onSite = timeOnSiteMin(d.events, opts.now);
   const checks = d.attendance.map(
     (a) =>
-      `${a.kind === 'check_in' ? 'in' : 'out'} ${stamp(a.at, zone)}${opts.forCustomer ? '' : ` ${a.user ?? ''}`}${a.fence === 'outside' ? ' (outside fence)' : ''}`,
+      `${a.kind === 'check_in' ? 'in' : 'out'} ${stamp(a.at, where)}${opts.forCustomer ? '' : ` ${a.user ?? ''}`}${a.fence === 'outside' ? ' (outside fence)' : ''}`,
   );
   facts(doc, [
-    ['On site', onSite === null ? 'not on site yet' : `${minutes(onSite)} (arrival to completion, holds excluded)`],
-    ['Arrived', stamp(wo.respondedAt, zone)],
-    ['Completed', stamp(wo.completedAt, zone)],
+    ['On site', onSite === null ? 'not on site yet' : `${minutes(onSite, where)} (arrival to completion, holds excluded)`],
+    ['Arrived', stamp(wo.respondedAt, where)],
+    ['Completed', stamp(wo.completedAt, where)],
     ['Check-in / out', checks.join(' · ') || '—'],
   ]);
 
@@ -94,7 +95,7 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
           { header: 'By', weight: 1.8 },
         ],
     events.map((e) => {
-      const row = [stamp(e.at, zone), describeEvent(e, { forCustomer: opts.forCustomer === true })];
+      const row = [stamp(e.at, where), describeEvent(e, { forCustomer: opts.forCustomer === true })];
       return opts.forCustomer ? row : [...row, e.actor ?? 'system'];
     }),
     { empty: 'No events yet.' },
@@ -113,7 +114,7 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
       c.label,
       answerText(c.kind, c.answer, c.unit),
       c.note ?? '',
-      c.at ? `${stamp(c.at, zone)}${opts.forCustomer || !c.by ? '' : `\n${c.by}`}` : '',
+      c.at ? `${stamp(c.at, where)}${opts.forCustomer || !c.by ? '' : `\n${c.by}`}` : '',
     ]),
     { empty: 'This work order has no checklist.' },
   );
@@ -127,7 +128,7 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
       { header: 'Quantity', weight: 1.5, align: 'right' },
       { header: 'Used', weight: 2.2 },
     ],
-    d.materials.map((m) => [m.sku, m.name, `${m.quantity} ${m.unit}`, stamp(m.at, zone)]),
+    d.materials.map((m) => [m.sku, m.name, `${m.quantity} ${m.unit}`, stamp(m.at, where)]),
     { empty: 'No materials recorded.' },
   );
 
@@ -147,7 +148,7 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
       .font(FONT.regular)
       .fontSize(9.5)
       .fillColor(INK)
-      .text(`Signed by ${d.signature.signer ?? '(name not given)'} · ${stamp(d.signature.at, zone)}`, x, doc.y, { width: w });
+      .text(`Signed by ${d.signature.signer ?? '(name not given)'} · ${stamp(d.signature.at, where)}`, x, doc.y, { width: w });
   } else {
     doc.font(FONT.oblique).fontSize(9.5).fillColor(MUTED).text('No customer signature.', x, doc.y, { width: w });
   }
@@ -158,8 +159,8 @@ export function drawJobcard(doc: Doc, d: JobcardData, opts: JobcardOptions, firs
       'Closure approval',
       last
         ? last.decision === 'pending'
-          ? `requested ${stamp(last.requestedAt, zone)}, awaiting a supervisor`
-          : `${last.decision} ${stamp(last.decidedAt, zone)}${opts.forCustomer ? '' : ` by ${last.decidedBy ?? '—'}`}${last.comment ? ` — “${last.comment}”` : ''}`
+          ? `requested ${stamp(last.requestedAt, where)}, awaiting a supervisor`
+          : `${last.decision} ${stamp(last.decidedAt, where)}${opts.forCustomer ? '' : ` by ${last.decidedBy ?? '—'}`}${last.comment ? ` — “${last.comment}”` : ''}`
         : 'not requested yet',
     ],
   ]);

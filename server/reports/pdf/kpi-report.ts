@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { ChainHead } from '../../../db/audit-chain.js';
 import type { KpiReport, KpiRow, TrendPoint } from '../kpi-types.js';
 import { chart } from './charts.js';
-import { chainHeadText, day, filtersText, hours, minutes, pct, stamp } from './format.js';
+import { chainHeadText, count, date, dayMonth, filtersText, hours, minutes, pct, stamp, whereOf, type Where } from './format.js';
 import {
   ACCENT,
   contentWidth,
@@ -39,7 +39,7 @@ export const MAX_BREACHED_ROWS = 400;
  * KpiReport the API and the workbook also show.
  */
 export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable, progress: Progress = () => {}): Promise<void> {
-  const zone = report.query.zone;
+  const where = whereOf(report.query);
   const doc = createDoc({ title: `KPI report ${periodText(report)}`, subject: `${meta.orgName} KPI report` });
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
@@ -56,7 +56,7 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
 
   progress(0.3, 'charts');
   heading(doc, 'Trends');
-  const dailyLabels = report.daily.map((p) => day(p.at, zone).slice(5));
+  const dailyLabels = report.daily.map((p) => dayMonth(p.at, where));
   chart(doc, {
     title: 'Created and completed per day',
     kind: 'bar',
@@ -69,7 +69,7 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   chart(doc, {
     title: 'SLA resolution compliance per week (%)',
     kind: 'line',
-    labels: report.weekly.map((p) => `wk ${day(p.at, zone).slice(5)}`),
+    labels: report.weekly.map((p) => `wk ${dayMonth(p.at, where)}`),
     series: [{ label: 'Met on time', color: '#16a34a', values: report.weekly.map(slaPct) }],
     yMax: 100,
     yFormat: (v) => `${Math.round(v)} %`,
@@ -82,9 +82,9 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   });
 
   progress(0.5, 'tables');
-  dimensionTable(doc, 'Per team', report.byDimension.team);
-  dimensionTable(doc, 'Per technician', report.byDimension.technician);
-  dimensionTable(doc, 'Per work-order type', report.byDimension.type);
+  dimensionTable(doc, 'Per team', report.byDimension.team, where);
+  dimensionTable(doc, 'Per technician', report.byDimension.technician, where);
+  dimensionTable(doc, 'Per work-order type', report.byDimension.type, where);
   heading(doc, 'Mean time between failures per asset');
   table(
     doc,
@@ -96,7 +96,7 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
     [...report.mtbf]
       .sort((a, b) => b.failures - a.failures)
       .slice(0, 30)
-      .map((m) => [m.label, String(m.failures), hours(m.mtbfH)]),
+      .map((m) => [m.label, count(m.failures, where), hours(m.mtbfH, where)]),
     { empty: 'No corrective work on assets in this period.' },
   );
 
@@ -121,8 +121,8 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
       b.title,
       [b.teamName, b.assigneeName].filter(Boolean).join(' / ') || '—',
       b.kind,
-      stamp(b.dueAt, zone),
-      minutes(b.lateByMin) + (b.metAt === null ? ' (open)' : ''),
+      stamp(b.dueAt, where),
+      minutes(b.lateByMin, where) + (b.metAt === null ? ' (open)' : ''),
       b.reasons.join('; ') || '—',
     ]),
     { fontSize: 7.5, empty: 'No SLA breaches in this period.' },
@@ -136,15 +136,16 @@ export function renderKpiPdf(report: KpiReport, meta: KpiPdfMeta, out: Writable,
   }
 
   progress(0.95, 'page numbers');
-  const witness = meta.auditHead === undefined ? undefined : chainHeadText(meta.auditHead, zone);
-  footers(doc, `${meta.orgName} · KPI report ${periodText(report)} · generated ${stamp(report.generatedAt, zone)}`, witness);
+  const witness = meta.auditHead === undefined ? undefined : chainHeadText(meta.auditHead, where);
+  footers(doc, `${meta.orgName} · KPI report ${periodText(report)} · generated ${stamp(report.generatedAt, where)}`, witness);
   doc.end();
   return done;
 }
 
 function periodText(r: KpiReport): string {
   // The period is half-open [from, to): the last day shown is the one before `to`.
-  return `${day(r.query.from, r.query.zone)} – ${day(r.query.to - 1, r.query.zone)}`;
+  const where = whereOf(r.query);
+  return `${date(r.query.from, where)} – ${date(r.query.to - 1, where)}`;
 }
 
 function slaPct(p: TrendPoint): number | null {
@@ -172,33 +173,50 @@ function cover(doc: Doc, r: KpiReport, meta: KpiPdfMeta): void {
     doc,
     [
       ['Depot', meta.depotName ?? 'All depots'],
-      ['Period', `${stamp(r.query.from, r.query.zone)} to ${stamp(r.query.to, r.query.zone)} (end excluded)`],
+      ['Period', `${stamp(r.query.from, whereOf(r.query))} to ${stamp(r.query.to, whereOf(r.query))} (end excluded)`],
       ['Filters', filtersText(r.query.filters, meta.names)],
       ['Time zone', r.query.zone],
-      ['Generated', stamp(r.generatedAt, r.query.zone)],
+      ['Generated', stamp(r.generatedAt, whereOf(r.query))],
       ...(meta.auditHead === undefined
         ? []
-        : [['Audit trail', chainHeadText(meta.auditHead, r.query.zone).replace(/^Audit chain: /, '')] as [string, string]]),
+        : [['Audit trail', chainHeadText(meta.auditHead, whereOf(r.query)).replace(/^Audit chain: /, '')] as [string, string]]),
     ],
     100,
   );
 }
 
 function tiles(doc: Doc, r: KpiReport): void {
+  const where = whereOf(r.query);
   const s = r.summary;
   const items: [string, string, string][] = [
-    ['Created', String(s.created), 'work orders opened in the period'],
-    ['Completed', String(s.completed), `${s.cancelled} cancelled`],
-    ['Backlog', String(s.backlog), `mean age ${hours(s.backlogAgeMeanH)}, max ${hours(s.backlogAgeMaxH)}`],
-    ['Overdue', String(s.overdue), 'open past resolution due time'],
-    ['On-time completion', pct(s.onTime), `${s.onTime.numerator} / ${s.onTime.denominator} by planned end`],
-    ['SLA response met', pct(s.slaResponse), `${s.slaResponse.numerator} / ${s.slaResponse.denominator}`],
-    ['SLA resolution met', pct(s.slaResolution), `${s.slaResolution.numerator} / ${s.slaResolution.denominator}, holds excluded`],
-    ['First-time fix', pct(s.firstTimeFix), `${s.firstTimeFix.numerator} / ${s.firstTimeFix.denominator}`],
-    ['Mean time to respond', hours(s.mttrRespondH), 'creation → on site'],
-    ['Mean time to repair', hours(s.mttrRepairH), 'creation → completed, holds excluded'],
-    ['Planned vs. actual', `${minutes(s.plannedMin)} / ${minutes(s.actualMin)}`, 'on completed work'],
-    ['Crew utilisation', pct(s.utilisation), 'scheduled ÷ shift hours'],
+    ['Created', count(s.created, where), 'work orders opened in the period'],
+    ['Completed', count(s.completed, where), `${count(s.cancelled, where)} cancelled`],
+    ['Backlog', count(s.backlog, where), `mean age ${hours(s.backlogAgeMeanH, where)}, max ${hours(s.backlogAgeMaxH, where)}`],
+    ['Overdue', count(s.overdue, where), 'open past resolution due time'],
+    [
+      'On-time completion',
+      pct(s.onTime, where),
+      `${count(s.onTime.numerator, where)} / ${count(s.onTime.denominator, where)} by planned end`,
+    ],
+    [
+      'SLA response met',
+      pct(s.slaResponse, where),
+      `${count(s.slaResponse.numerator, where)} / ${count(s.slaResponse.denominator, where)}`,
+    ],
+    [
+      'SLA resolution met',
+      pct(s.slaResolution, where),
+      `${count(s.slaResolution.numerator, where)} / ${count(s.slaResolution.denominator, where)}, holds excluded`,
+    ],
+    [
+      'First-time fix',
+      pct(s.firstTimeFix, where),
+      `${count(s.firstTimeFix.numerator, where)} / ${count(s.firstTimeFix.denominator, where)}`,
+    ],
+    ['Mean time to respond', hours(s.mttrRespondH, where), 'creation → on site'],
+    ['Mean time to repair', hours(s.mttrRepairH, where), 'creation → completed, holds excluded'],
+    ['Planned vs. actual', `${minutes(s.plannedMin, where)} / ${minutes(s.actualMin, where)}`, 'on completed work'],
+    ['Crew utilisation', pct(s.utilisation, where), 'scheduled ÷ shift hours'],
   ];
   const cols = 3;
   const gap = 8;
@@ -231,7 +249,7 @@ function tiles(doc: Doc, r: KpiReport): void {
   doc.x = doc.page.margins.left;
 }
 
-function dimensionTable(doc: Doc, title: string, rows: KpiRow[]): void {
+function dimensionTable(doc: Doc, title: string, rows: KpiRow[], where: Where): void {
   heading(doc, title);
   table(
     doc,
@@ -250,16 +268,16 @@ function dimensionTable(doc: Doc, title: string, rows: KpiRow[]): void {
     ],
     rows.map((k) => [
       k.label,
-      String(k.created),
-      String(k.completed),
-      String(k.backlog),
-      String(k.overdue),
-      pct(k.onTime),
-      pct(k.slaResponse),
-      pct(k.slaResolution),
-      hours(k.mttrRepairH),
-      pct(k.firstTimeFix),
-      pct(k.utilisation),
+      count(k.created, where),
+      count(k.completed, where),
+      count(k.backlog, where),
+      count(k.overdue, where),
+      pct(k.onTime, where),
+      pct(k.slaResponse, where),
+      pct(k.slaResolution, where),
+      hours(k.mttrRepairH, where),
+      pct(k.firstTimeFix, where),
+      pct(k.utilisation, where),
     ]),
     { fontSize: 7.5, empty: 'No work in this period.' },
   );

@@ -25,7 +25,8 @@ describe('KPI report PDF', () => {
     const t = text(file);
     for (const s of [
       'KPI report',
-      '2026-10-01 – 2026-10-31',
+      // An en-GB depot (Europe/London's default): its days and times, its way (issue 17, 6).
+      '1 Oct 2026 – 31 Oct 2026',
       'Team: North crew',
       'KPI summary',
       '81.1 %',
@@ -41,21 +42,41 @@ describe('KPI report PDF', () => {
       'WO-000100',
       'On hold:',
       '… and 50 more, the most late shown first',
-      'generated 2026-11-01 01:00 GMT',
+      'generated 1 Nov 2026, 01:00 GMT',
     ])
       expect(t).toContain(s);
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);
     expect(t).toContain(`Page 1 of ${pages}`);
     expect(t).toContain(`Page ${pages} of ${pages}`);
     // The audit chain head witnesses the history on paper: on the cover and in every page's footer.
-    const witness = 'Audit chain: 12,345 rows · head 3f9a1c2b7d0e4a51 · 2026-11-01 00:30 GMT';
+    const witness = 'Audit chain: 12,345 rows · head 3f9a1c2b7d0e4a51 · 1 Nov 2026, 00:30 GMT';
     expect(t.split(witness).length - 1).toBe(pages);
-    expect(t).toContain('12,345 rows · head 3f9a1c2b7d0e4a51 · 2026-11-01 00:30 GMT');
+    expect(t).toContain('12,345 rows · head 3f9a1c2b7d0e4a51 · 1 Nov 2026, 00:30 GMT');
     const fonts = execFileSync('pdffonts', [file]).toString().split('\n').slice(2).filter(Boolean);
     expect(fonts.length).toBeGreaterThan(0);
     for (const f of fonts) expect(f).toMatch(/DejaVu.*\byes\s+yes\s+yes/);
     execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '3', file, path.join(OUT, 'kpi')]);
     expect(fs.readdirSync(OUT).filter((f) => f.startsWith('kpi-') && f.endsWith('.png'))).toHaveLength(3);
+  });
+
+  it('when the depot reads de-DE or en-US, then the same report prints its dates and numbers that way', async () => {
+    const read = async (locale: string) => {
+      const report = sampleReport({ breached: 3 });
+      const file = path.join(OUT, `kpi-${locale}.pdf`);
+      await renderKpiPdf(
+        { ...report, query: { ...report.query, locale } },
+        { orgName: 'Riverside', depotName: null },
+        fs.createWriteStream(file),
+      );
+      return text(file);
+    };
+    const de = await read('de-DE');
+    expect(de).toContain('1. Okt. 2026 – 31. Okt. 2026');
+    expect(de).toContain('81,1 %');
+    expect(de).toContain('generated 1. Nov. 2026, 01:00 GMT');
+    const us = await read('en-US');
+    expect(us).toContain('Oct 1, 2026 – Oct 31, 2026');
+    expect(us).toContain('generated Nov 1, 2026, 01:00 AM GMT');
   });
 });
 

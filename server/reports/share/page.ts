@@ -4,7 +4,7 @@ import type { Host } from '../../core/context.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { slaState } from '../../sla/engine.js';
 import { sendJobcard } from '../jobs/jobcard-route.js';
-import { stamp } from '../pdf/format.js';
+import { stamp, whereOf } from '../pdf/format.js';
 import { loadJobcard } from '../pdf/jobcard-data.js';
 import { describeEvent, isPublicEvent, statusLabel } from '../pdf/timeline.js';
 import { countOpen, findByCode, shareState, type ShareRow } from './service.js';
@@ -110,11 +110,11 @@ function statusPage(host: Host, row: ShareRow, code: string, res: Response): voi
     `<p class="muted">${esc(card.orgName)}</p>
 <h1>${esc(wo.number)} · ${esc(wo.title)}</h1>
 <div class="card"><p><span class="badge">${esc(statusLabel(wo.status))}</span> <span class="badge ${slaClass}">${esc(slaLabel)}</span></p>
-<p>${wo.resolutionDueAt && !wo.completedAt ? `Due by <strong>${esc(stamp(wo.resolutionDueAt, wo.zone))}</strong>` : wo.completedAt ? `Completed <strong>${esc(stamp(wo.completedAt, wo.zone))}</strong>` : ''}</p>
+<p>${wo.resolutionDueAt && !wo.completedAt ? `Due by <strong>${esc(stamp(wo.resolutionDueAt, whereOf(wo)))}</strong>` : wo.completedAt ? `Completed <strong>${esc(stamp(wo.completedAt, whereOf(wo)))}</strong>` : ''}</p>
 ${wo.location ? `<p class="muted">${esc([wo.location, wo.address].filter(Boolean).join(', '))}</p>` : ''}
 <p><a class="button" href="/s/${code}/jobcard.pdf">Download the jobcard (PDF)</a></p></div>
-<h2>Timeline</h2><ol>${events.map((e) => `<li><time>${esc(stamp(e.at, wo.zone))}</time>${esc(describeEvent(e, { forCustomer: true }))}</li>`).join('') || '<li>Nothing yet.</li>'}</ol>
-<p class="muted">This page is read-only. Link valid until ${esc(stamp(row.expiresAt, wo.zone))}.</p>`,
+<h2>Timeline</h2><ol>${events.map((e) => `<li><time>${esc(stamp(e.at, whereOf(wo)))}</time>${esc(describeEvent(e, { forCustomer: true }))}</li>`).join('') || '<li>Nothing yet.</li>'}</ol>
+<p class="muted">This page is read-only. Link valid until ${esc(stamp(row.expiresAt, whereOf(wo)))}.</p>`,
   );
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `depots` ADD `locale` text;

@@ -1,0 +1,94 @@
+import { useQuery } from '@tanstack/react-query';
+import { useDepotFormat } from '../../shared/locale/context';
+import { reportQueries, type ActivityReportDto } from './queries';
+
+const DAY_MS = 86_400_000;
+/** The host answers at most this many days (server/reports/activity/contract.ts). */
+const MAX_DAYS = 92;
+
+type Person = ActivityReportDto['people'][number];
+
+/**
+ * Who did the work: per person, work orders created, changed and completed in the period, with a
+ * strip of one bar per day (the day's creations and changes) to show when. Read from the audit trail.
+ */
+export function ActivityTable({ from, to }: { from: string; to: string }) {
+  const fmt = useDepotFormat();
+  // A year's report shows the activity of its last 92 days, and says so.
+  const clamped = Date.parse(to) - Date.parse(from) > MAX_DAYS * DAY_MS;
+  const start = clamped ? new Date(Date.parse(to) - MAX_DAYS * DAY_MS).toISOString() : from;
+  const activity = useQuery(reportQueries.activity({ from: start, to }));
+  const a = activity.data;
+  const peak = a ? Math.max(1, ...a.people.flatMap((p) => p.perDay.map((d) => d.created + d.updated))) : 1;
+  return (
+    <section className="rep-panel" data-testid="table-activity">
+      <h3>Activity by person</h3>
+      {clamped && <p className="muted small">The last {MAX_DAYS} days of the period.</p>}
+      {activity.isError && <div className="form-error">{activity.error.message}</div>}
+      <div className="rep-scroll">
+        <table className="grid rep-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Role</th>
+              <th className="num">Created</th>
+              <th className="num" title="Edits, plans and status changes, completions included">
+                Changed
+              </th>
+              <th className="num">Completed</th>
+              <th>By day</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a?.people.map((p) => (
+              <tr key={p.userId ?? 'system'} data-user={p.userId ?? 'system'}>
+                <td title={p.name}>{p.name}</td>
+                <td className="muted">{p.role ?? '—'}</td>
+                <td className="num">{fmt.number(p.created)}</td>
+                <td className="num">{fmt.number(p.updated)}</td>
+                <td className="num">{fmt.number(p.completed)}</td>
+                <td>
+                  <DayStrip person={p} days={a.days} peak={peak} />
+                </td>
+              </tr>
+            ))}
+            {a && a.people.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  Nobody created or changed work in this period.
+                </td>
+              </tr>
+            )}
+            {!a && !activity.isError && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  Counting…
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function DayStrip({ person, days, peak }: { person: Person; days: string[]; peak: number }) {
+  const fmt = useDepotFormat();
+  return (
+    <span className="rep-strip" aria-hidden="true">
+      {person.perDay.map((d, i) => {
+        const n = d.created + d.updated;
+        const day = days[i]!;
+        return (
+          <span
+            key={day}
+            className={n ? 'rep-strip-bar' : 'rep-strip-bar rep-strip-empty'}
+            style={{ height: `${Math.max(2, Math.round((18 * n) / peak))}px` }}
+            title={`${fmt.date(fmt.startOfDay(day))}: ${d.created} created, ${d.updated} changed, ${d.completed} completed`}
+          />
+        );
+      })}
+    </span>
+  );
+}
