@@ -3,6 +3,7 @@
  * A manager in Madrid reading a London organization's "this month" must get London's month, the
  * same the depots and the hub's KPI engine use, whatever the browser's own zone.
  */
+import { wallClockAt } from '../../shared/locale/zone';
 
 /** A calendar day: month 1–12. */
 export interface Day {
@@ -11,31 +12,10 @@ export interface Day {
   day: number;
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(zone: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    partsFormatters.set(zone, f);
-  }
-  return f;
-}
-
 /** The wall clock in `zone` at instant `ms`, as if it were UTC (milliseconds dropped). */
 function wallClockMs(ms: number, zone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of partsFormatter(zone).formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const w = wallClockAt(ms, zone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }
 
 /** How far `zone` is ahead of UTC at instant `ms`. */
@@ -97,7 +77,7 @@ export function daysBetween(a: Day, b: Day): number {
 /** True when the browser knows `zone` (an organization's setting could name one it does not). */
 export function isKnownZone(zone: string): boolean {
   try {
-    partsFormatter(zone);
+    wallClockAt(0, zone);
     return true;
   } catch {
     return false;
