@@ -90,6 +90,20 @@ describe('console reports', () => {
     for (const d of ['team', 'technician', 'type', 'location', 'asset']) {
       expect(await page.locator(`[data-testid="table-${d}"] tbody tr`).count(), d).toBeGreaterThan(0);
     }
+    // Activity by person: the people the API counts for the same period, each with its figures.
+    const root = page.locator('[data-testid="reports-view"][data-state="ready"]');
+    const period = new URLSearchParams({ from: (await root.getAttribute('data-from'))!, to: (await root.getAttribute('data-to'))! });
+    const activity = (await (
+      await fetch(`${host.url}/api/v1/reports/activity?${period}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { people: { userId: string | null; created: number; updated: number; completed: number }[] };
+    expect(activity.people.length).toBeGreaterThan(1);
+    const rows = page.locator('[data-testid="table-activity"] tbody tr[data-user]');
+    await expect.poll(() => rows.count()).toBe(activity.people.length);
+    const busiest = activity.people[0]!;
+    const cells = await page
+      .locator(`[data-testid="table-activity"] tr[data-user="${busiest.userId ?? 'system'}"] td.num`)
+      .allTextContents();
+    expect(cells.map((c) => Number(c.replace(/\D/g, '')))).toEqual([busiest.created, busiest.updated, busiest.completed]);
 
     // Team filter: the first team in the picker.
     const teamId = await page.getByTestId('filter-teamId').locator('option').nth(1).getAttribute('value');

@@ -10,7 +10,8 @@ type Person = ActivityReportDto['people'][number];
 
 /**
  * Who did the work: per person, work orders created, changed and completed in the period, with a
- * strip of one bar per day (the day's creations and changes) to show when. Read from the audit trail.
+ * strip of one bar per day (the day's creations and changes, scaled to the person's busiest day) to
+ * show when. Read from the audit trail.
  */
 export function ActivityTable({ from, to }: { from: string; to: string }) {
   const fmt = useDepotFormat();
@@ -19,7 +20,6 @@ export function ActivityTable({ from, to }: { from: string; to: string }) {
   const start = clamped ? new Date(Date.parse(to) - MAX_DAYS * DAY_MS).toISOString() : from;
   const activity = useQuery(reportQueries.activity({ from: start, to }));
   const a = activity.data;
-  const peak = a ? Math.max(1, ...a.people.flatMap((p) => p.perDay.map((d) => d.created + d.updated))) : 1;
   return (
     <section className="rep-panel" data-testid="table-activity">
       <h3>Activity by person</h3>
@@ -48,7 +48,7 @@ export function ActivityTable({ from, to }: { from: string; to: string }) {
                 <td className="num">{fmt.number(p.updated)}</td>
                 <td className="num">{fmt.number(p.completed)}</td>
                 <td>
-                  <DayStrip person={p} days={a.days} peak={peak} />
+                  <DayStrip person={p} days={a.days} />
                 </td>
               </tr>
             ))}
@@ -73,8 +73,10 @@ export function ActivityTable({ from, to }: { from: string; to: string }) {
   );
 }
 
-function DayStrip({ person, days, peak }: { person: Person; days: string[]; peak: number }) {
+/** Scaled to the person's own busiest day: the shape of each one's weeks, not a race between roles. */
+function DayStrip({ person, days }: { person: Person; days: string[] }) {
   const fmt = useDepotFormat();
+  const peak = Math.max(1, ...person.perDay.map((d) => d.created + d.updated));
   return (
     <span className="rep-strip" aria-hidden="true">
       {person.perDay.map((d, i) => {
