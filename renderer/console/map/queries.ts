@@ -126,6 +126,9 @@ export const mapQueries = {
       queryKey: [MAP_OPEN_WORK, filters],
       queryFn: () => openWork(filters),
       staleTime: 10_000,
+      // SLA states move with the clock (on track → at risk → breached) with no change to announce them;
+      // a minute's refetch recolours those points, and shareRows keeps every unchanged row as it was.
+      refetchInterval: 60_000,
       structuralSharing: shareRows,
     }),
   /** Who is on site where: the crews layer, independent of the filters (a few rows: refetched on any change). */
