@@ -45,6 +45,8 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
   });
   app.use(securityHeaders());
   app.use(requestLogging(app, host.log));
+  // Decided once, as requestLogging decides it: the level is set at start.
+  const perRequestLines = host.log.isLevelEnabled('debug');
   app.use((req, res, next) => {
     const end = host.metrics.httpDuration.startTimer();
     res.on('finish', () => {
@@ -53,8 +55,7 @@ export function buildApp(host: Host, config: Config, services: Services, routes:
       end(labels);
       if (res.statusCode >= 400) host.metrics.httpErrors.inc({ ...labels, code: String(res.locals.errorCode ?? res.statusCode) });
       // Logged whatever the level (at debug, pino-http's own line says it).
-      if (res.statusCode >= 500 && !host.log.isLevelEnabled('debug'))
-        req.log.error({ res: { statusCode: res.statusCode } }, 'request failed');
+      if (res.statusCode >= 500 && !perRequestLines) req.log.error({ res: { statusCode: res.statusCode } }, 'request failed');
     });
     next();
   });

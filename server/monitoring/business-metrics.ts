@@ -49,21 +49,25 @@ export function registerBusinessMetrics(latestHost: Host, latestServices: Servic
     },
   });
 
+  // One read of the waiting jobs per scrape serves both report gauges.
+  const reportQueue = perScrape(() => {
+    const rows = now()
+      .host.db.select({ state: reportRuns.state, n: count(), oldest: min(reportRuns.createdAt) })
+      .from(reportRuns)
+      .where(inArray(reportRuns.state, ['queued', 'running']))
+      .groupBy(reportRuns.state)
+      .all();
+    const oldest = rows.reduce<number | null>((m, r) => (r.oldest !== null && (m === null || r.oldest < m) ? r.oldest : m), null);
+    return { counts: new Map(rows.map((r) => [r.state, r.n])), oldest };
+  });
   new client.Gauge({
     name: 'depotdesk_report_jobs',
     help: 'Report jobs (PDF, workbook) waiting or being built',
     labelNames: ['state'],
     registers,
     collect() {
-      const { host } = now();
-      const rows = host.db
-        .select({ state: reportRuns.state, n: count() })
-        .from(reportRuns)
-        .where(inArray(reportRuns.state, ['queued', 'running']))
-        .groupBy(reportRuns.state)
-        .all();
-      const by = new Map(rows.map((r) => [r.state, r.n]));
-      for (const s of ['queued', 'running'] as const) this.set({ state: s }, by.get(s) ?? 0);
+      const { counts } = reportQueue();
+      for (const s of ['queued', 'running'] as const) this.set({ state: s }, counts.get(s) ?? 0);
     },
   });
 
@@ -72,14 +76,8 @@ export function registerBusinessMetrics(latestHost: Host, latestServices: Servic
     help: 'How long the oldest report job still waiting or being built has been asked for (0 when none)',
     registers,
     collect() {
-      const { host } = now();
-      const [row] = host.db
-        .select({ oldest: min(reportRuns.createdAt) })
-        .from(reportRuns)
-        .where(inArray(reportRuns.state, ['queued', 'running']))
-        .all();
-      const oldest = row?.oldest ?? null;
-      this.set(oldest === null ? 0 : Math.max(0, (host.clock.now() - oldest) / 1000));
+      const { oldest } = reportQueue();
+      this.set(oldest === null ? 0 : Math.max(0, (now().host.clock.now() - oldest) / 1000));
     },
   });
 
@@ -95,12 +93,7 @@ export function registerBusinessMetrics(latestHost: Host, latestServices: Servic
   });
 
   // One status read per scrape for the three sync gauges (it counts pending rows and refusals).
-  let syncRead: { at: number; status: SyncStatusDto | null } = { at: -1, status: null };
-  const syncStatus = (): SyncStatusDto | null => {
-    const t = performance.now();
-    if (t - syncRead.at > 1000) syncRead = { at: t, status: now().services.sync?.status() ?? null };
-    return syncRead.status;
-  };
+  const syncStatus = perScrape((): SyncStatusDto | null => now().services.sync?.status() ?? null);
   new client.Gauge({
     name: 'depotdesk_sync_pending_mutations',
     help: "This depot's changes not yet acknowledged by the hub (0 when not enrolled)",
@@ -137,4 +130,19 @@ export function registerBusinessMetrics(latestHost: Host, latestServices: Servic
       this.set((s?.refusals ?? 0) + (s?.conflicts ?? 0));
     },
   });
+}
+
+/**
+ * `read` once per scrape: prom-client collects every gauge of a scrape in one turn of the event loop,
+ * so a value kept until the next turn serves the gauges that share it, and the next scrape reads anew.
+ */
+function perScrape<T>(read: () => T): () => T {
+  let kept: { value: T } | null = null;
+  return () => {
+    if (!kept) {
+      kept = { value: read() };
+      setImmediate(() => (kept = null));
+    }
+    return kept.value;
+  };
 }

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useDepotFormat } from '../../shared/locale/context';
+import { ACTIVITY_MAX_DAYS } from '../../../server/reports/activity/contract';
 import { reportQueries, type ActivityReportDto } from './queries';
 
 const DAY_MS = 86_400_000;
-/** The host answers at most this many days (server/reports/activity/contract.ts). */
-const MAX_DAYS = 92;
 
 type Person = ActivityReportDto['people'][number];
 
@@ -16,14 +15,14 @@ type Person = ActivityReportDto['people'][number];
 export function ActivityTable({ from, to }: { from: string; to: string }) {
   const fmt = useDepotFormat();
   // A year's report shows the activity of its last 92 days, and says so.
-  const clamped = Date.parse(to) - Date.parse(from) > MAX_DAYS * DAY_MS;
-  const start = clamped ? new Date(Date.parse(to) - MAX_DAYS * DAY_MS).toISOString() : from;
+  const clamped = Date.parse(to) - Date.parse(from) > ACTIVITY_MAX_DAYS * DAY_MS;
+  const start = clamped ? new Date(Date.parse(to) - ACTIVITY_MAX_DAYS * DAY_MS).toISOString() : from;
   const activity = useQuery(reportQueries.activity({ from: start, to }));
   const a = activity.data;
   return (
     <section className="rep-panel" data-testid="table-activity">
       <h3>Activity by person</h3>
-      {clamped && <p className="muted small">The last {MAX_DAYS} days of the period.</p>}
+      {clamped && <p className="muted small">The last {ACTIVITY_MAX_DAYS} days of the period.</p>}
       {activity.isError && <div className="form-error">{activity.error.message}</div>}
       <div className="rep-scroll">
         <table className="grid rep-table">
