@@ -130,6 +130,31 @@ async function waitPersisted(page: Page, needles: string[]): Promise<void> {
   );
 }
 
+/** Resolves once the persisted copy of this work order's attendance list holds a record of this kind. */
+async function waitPersistedAttendance(page: Page, workOrderId: string, kind: string): Promise<void> {
+  await page.waitForFunction(
+    ([id, want]) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('depotdesk-crew');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const req = open.result.transaction('kv').objectStore('kv').get('crew-query-cache');
+          req.onsuccess = () => {
+            open.result.close();
+            if (typeof req.result !== 'string') return resolve(false);
+            type Saved = { queryKey: unknown[]; state: { data?: { items?: { kind: string }[] } } };
+            const saved = (JSON.parse(req.result) as { clientState: { queries: Saved[] } }).clientState.queries;
+            const list = saved.find((q) => q.queryKey[0] === 'attendance' && q.queryKey[1] === id);
+            resolve(list?.state.data?.items?.some((r) => r.kind === want) ?? false);
+          };
+          req.onerror = () => resolve(false);
+        };
+      }),
+    [workOrderId, kind] as const,
+    { polling: 250 },
+  );
+}
+
 const pending = (page: Page, count: number) =>
   page.locator(`[data-testid="crew-pending"][data-count="${count}"]`).waitFor({ state: 'attached' });
 
@@ -141,8 +166,12 @@ describe('crew view offline', () => {
 
     // The service worker takes over the page (http://127.0.0.1 is a secure origin).
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
+    // Checked in while online: the attendance card must still show it after an offline reload.
+    await page.getByTestId('crew-check-in').tap();
+    await page.locator('[data-testid="crew-attendance"][data-kind="check_in"]').waitFor();
     // The page's data is saved on the phone before the network goes.
     await waitPersisted(page, [`"detail","${wo.id}"`, `"checklist_results","${wo.id}"`, '"open"']);
+    await waitPersistedAttendance(page, wo.id, 'check_in');
 
     await context.setOffline(true);
     await page.locator('[data-testid="crew-pending"][data-net="offline"]').waitFor({ state: 'attached' });
@@ -185,6 +214,8 @@ describe('crew view offline', () => {
     await pending(page, 2);
     expect(await page.getByTestId('crew-status').textContent()).toBe('En route');
     await page.locator(`[data-testid="crew-check-${yesNo.id}"][data-pending="yes"]`).waitFor();
+    // The attendance card is not empty offline (issue 17 item 9): the check-in made online is there.
+    await page.locator('[data-testid="crew-attendance"][data-kind="check_in"]').waitFor();
     // …and My work too.
     await page.getByTestId('crew-back').tap();
     await page.locator('[data-testid="crew-my-work"][data-state="ready"]').waitFor();

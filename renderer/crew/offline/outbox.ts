@@ -1,9 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { getToken } from '../../shared/api/client';
-import { fieldQueries } from '../../shared/work-orders/field-queries';
-import { workOrderKeys, workOrderQueries, type ChecklistAnswerDto, type WorkOrderDto } from '../../shared/work-orders/queries';
+import { workOrderKeys, workOrderQueries } from '../../shared/work-orders/queries';
+import { changedKeys, writeAnswer } from './apply-sent';
 import { crewDb } from './db';
-import { EXPIRED_MESSAGE, isExpired, isReplayedMarker } from './expiry';
+import { EXPIRED_MESSAGE, isExpired } from './expiry';
 import type { NewOutboxAction, Outbox, OutboxAction, OutboxOwner } from './types';
 
 /**
@@ -54,18 +54,6 @@ let stored: OutboxAction[] = [];
 let actions: OutboxAction[] = [];
 /** Kept in memory only: a crash mid-send leaves the action `pending`, and it is simply sent again. */
 let sendingId: string | null = null;
-/**
- * The queries a sent action changed, besides its work order's timeline (every action writes an
- * event). The outbox is the one place that refreshes them: the socket does too when it is up.
- */
-// Keys come from the shared factories, so they cannot drift from what the screens cache.
-const CHANGED_BY_KIND: Partial<Record<OutboxAction['kind'], (id: string) => readonly unknown[][]>> = {
-  transition: () => [[...workOrderKeys.all]],
-  checklist: (id) => [[...workOrderQueries.checklist(id).queryKey]],
-  upload: (id) => [[...workOrderQueries.attachments(id).queryKey]],
-  message: (id) => [[...fieldQueries.messages(id).queryKey]],
-  attendance: (id) => [[...fieldQueries.attendance(id).queryKey]],
-};
 
 /** Queries to refresh once the current burst of replays is over (see refreshTouched). */
 const touched = new Map<string, unknown[]>();
@@ -178,22 +166,9 @@ async function send(action: OutboxAction, token: string): Promise<SendResult> {
 
 /** Shows the host's answer at once where the response is the new state, then refetches what changed. */
 function applySent(action: OutboxAction, data: unknown): void {
-  const qc = queryClient;
-  if (!qc) return;
-  const id = action.workOrderId;
-  // An action applied before (answered after 24 h) brings no new state: only the refetch below shows it.
-  if (isReplayedMarker(data)) data = null;
-  if (action.kind === 'transition' && data && typeof data === 'object' && (data as { id?: unknown }).id === id) {
-    qc.setQueryData(workOrderQueries.detail(id).queryKey, data as WorkOrderDto);
-  }
-  if (action.kind === 'checklist' && data && typeof data === 'object') {
-    const itemId = action.preview.itemId;
-    qc.setQueryData(workOrderQueries.checklist(id).queryKey, (view) =>
-      view ? { ...view, items: view.items.map((r) => (r.item.id === itemId ? { ...r, answer: data as ChecklistAnswerDto } : r)) } : view,
-    );
-  }
-  for (const key of [[...workOrderQueries.events(id).queryKey], ...(CHANGED_BY_KIND[action.kind]?.(id) ?? [])])
-    touched.set(JSON.stringify(key), key);
+  if (!queryClient) return;
+  writeAnswer(queryClient, action, data);
+  for (const key of changedKeys(action)) touched.set(JSON.stringify(key), key);
   // A long replay still refreshes the screen now and then, not after every action: refetching the
   // open page after each of 30 queued answers would triple the replay time on a slow Wi-Fi.
   if (Date.now() - lastRefresh > 1000) refreshTouched();
