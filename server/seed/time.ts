@@ -4,43 +4,81 @@ import type { Prng } from './prng.js';
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
+/** Every zone's UTC offset is a whole number of quarter hours, and changes only on a quarter hour. */
+const QUARTER = 15 * MIN;
 
 /**
  * Office-hours arithmetic in the depot's zone for the story generator: reports, planning and
  * approvals happen on weekdays in the daytime; only emergencies ignore the clock.
+ *
+ * It runs a few times per work order, a million times for the large seed, where luxon's zone
+ * arithmetic (an Intl lookup per DateTime) was a tenth of the seed's CPU. So luxon is asked once per
+ * quarter hour (the offset) and once per local date (its midnight), and the rest is integer sums on
+ * local dates counted in days since 1970-01-01. time.test.ts holds the luxon version as its oracle.
  */
 export class LocalTime {
+  private readonly offsets = new Map<number, number>();
+  private readonly midnights = new Map<number, number>();
+
   constructor(private readonly zone: string) {}
 
-  private local(ms: number): DateTime {
-    return DateTime.fromMillis(ms, { zone: this.zone });
+  /** Local wall-clock time of `ms`, as if it were UTC: day and minute fall out of integer division. */
+  private wall(ms: number): number {
+    const q = Math.floor(ms / QUARTER);
+    let offset = this.offsets.get(q);
+    if (offset === undefined) {
+      offset = DateTime.fromMillis(q * QUARTER, { zone: this.zone }).offset;
+      this.offsets.set(q, offset);
+    }
+    return ms + offset * MIN;
+  }
+
+  /** The instant the local date (days since 1970-01-01) starts: luxon resolves a midnight that a clock change skips. */
+  private midnight(date: number): number {
+    let at = this.midnights.get(date);
+    if (at === undefined) {
+      const d = new Date(date * DAY);
+      at = DateTime.fromObject(
+        { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() },
+        { zone: this.zone },
+      ).toMillis();
+      this.midnights.set(date, at);
+    }
+    return at;
+  }
+
+  /** ISO weekday (Monday 1 … Sunday 7) of a local date; 1970-01-01 was a Thursday. */
+  private static weekday(date: number): number {
+    return ((((date + 3) % 7) + 7) % 7) + 1;
   }
 
   isWorking(ms: number, fromHour = 7.5, toHour = 17): boolean {
-    const d = this.local(ms);
-    const h = d.hour + d.minute / 60;
-    return d.weekday <= 5 && h >= fromHour && h < toHour;
+    const wall = this.wall(ms);
+    const date = Math.floor(wall / DAY);
+    const h = Math.floor((wall - date * DAY) / MIN) / 60;
+    return LocalTime.weekday(date) <= 5 && h >= fromHour && h < toHour;
   }
 
   /** `ms` itself when inside office hours, else a random moment early on the next working day. */
   snapToWorking(ms: number, prng: Prng, fromHour = 7.5, toHour = 17): number {
     if (this.isWorking(ms, fromHour, toHour)) return ms;
-    let d = this.local(ms);
-    const h = d.hour + d.minute / 60;
-    if (h >= fromHour) d = d.plus({ days: 1 });
-    while (d.weekday > 5) d = d.plus({ days: 1 });
-    const start = d.startOf('day').plus({ minutes: Math.round(fromHour * 60) });
-    return start.toMillis() + prng.int(0, 150) * MIN;
+    const wall = this.wall(ms);
+    let date = Math.floor(wall / DAY);
+    const h = Math.floor((wall - date * DAY) / MIN) / 60;
+    if (h >= fromHour) date++;
+    while (LocalTime.weekday(date) > 5) date++;
+    // Minutes are added as elapsed time (as luxon's plus does), not on the wall clock.
+    return this.midnight(date) + Math.round(fromHour * 60) * MIN + prng.int(0, 150) * MIN;
   }
 
   /** A working day `days` working days after `ms`, at a random slot between 08:00 and 15:00. */
   slotAfter(ms: number, days: number, prng: Prng): number {
-    let d = this.local(ms).startOf('day');
+    let date = Math.floor(this.wall(ms) / DAY);
     let left = days;
-    while (left > 0 || d.weekday > 5) {
-      d = d.plus({ days: 1 });
-      if (d.weekday <= 5) left--;
+    while (left > 0 || LocalTime.weekday(date) > 5) {
+      date++;
+      if (LocalTime.weekday(date) <= 5) left--;
     }
-    return d.plus({ minutes: prng.pick([8 * 60, 8 * 60 + 30, 9 * 60, 10 * 60, 11 * 60, 13 * 60, 14 * 60, 15 * 60]) }).toMillis();
+    return this.midnight(date) + prng.pick([8 * 60, 8 * 60 + 30, 9 * 60, 10 * 60, 11 * 60, 13 * 60, 14 * 60, 15 * 60]) * MIN;
   }
 }
