@@ -6,6 +6,7 @@ import { FormError, SidePanel } from './forms';
 import { backUpNow, backupQueries, restoreBackup, waitForRestart, type BackupItemDto } from './backup-queries';
 import { useDepotFormat } from '../../shared/locale/context';
 import type { DepotFormat } from '../../shared/locale/format';
+import { TableNote } from '../../ui/TableNote';
 
 const KIND: Record<BackupItemDto['kind'], string> = { daily: 'Daily', weekly: 'Weekly', quit: 'On quit', manual: 'Manual' };
 
@@ -124,13 +125,7 @@ export function BackupsTab({ toolbar }: { toolbar: ReactNode }) {
                     </td>
                   </tr>
                 ))}
-                {list.data?.items.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="muted">
-                      No backups in this folder yet.
-                    </td>
-                  </tr>
-                )}
+                {list.data?.items.length === 0 && <TableNote span={6}>No backups in this folder yet.</TableNote>}
               </tbody>
             </table>
           </div>

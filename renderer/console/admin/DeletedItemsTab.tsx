@@ -17,6 +17,7 @@ import {
 } from './deleted-queries';
 import { LoadMore } from '../shell/LoadMore';
 import { useDepotFormat } from '../../shared/locale/context';
+import { TableNote } from '../../ui/TableNote';
 
 /**
  * Settings → Deleted items: the recycle bin. Deletes are tombstones (issue 13), so a record deleted
@@ -124,11 +125,9 @@ export function DeletedItemsTab({ toolbar }: { toolbar: ReactNode }) {
                 </tr>
               ))}
               {!list.isPending && rows.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted" data-testid="deleted-empty">
-                    {kind ? `No deleted ${DELETED_KINDS[kind].label.toLowerCase()} records.` : 'Nothing has been deleted.'}
-                  </td>
-                </tr>
+                <TableNote span={6} testId="deleted-empty">
+                  {kind ? `No deleted ${DELETED_KINDS[kind].label.toLowerCase()} records.` : 'Nothing has been deleted.'}
+                </TableNote>
               )}
             </tbody>
           </table>

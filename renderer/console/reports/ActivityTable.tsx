@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useDepotFormat } from '../../shared/locale/context';
 import { ACTIVITY_MAX_DAYS } from '../../../server/reports/activity/contract';
 import { reportQueries, type ActivityReportDto } from './queries';
+import { TableNote } from '../../ui/TableNote';
 
 const DAY_MS = 86_400_000;
 
@@ -51,20 +52,8 @@ export function ActivityTable({ from, to }: { from: string; to: string }) {
                 </td>
               </tr>
             ))}
-            {a && a.people.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  Nobody created or changed work in this period.
-                </td>
-              </tr>
-            )}
-            {!a && !activity.isError && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  Counting…
-                </td>
-              </tr>
-            )}
+            {a && a.people.length === 0 && <TableNote span={6}>Nobody created or changed work in this period.</TableNote>}
+            {!a && !activity.isError && <TableNote span={6}>Counting…</TableNote>}
           </tbody>
         </table>
       </div>

@@ -4,6 +4,7 @@ import { useToasts } from '../shell/toasts';
 import { syncActions, syncQueries } from './queries';
 import { actionText } from './status-label';
 import { useDepotFormat } from '../../shared/locale/context';
+import { TableNote } from '../../ui/TableNote';
 
 /**
  * What the hub did not take as this depot sent it: refused changes (the actor lacked the right by
@@ -66,25 +67,13 @@ export function SyncRefusals() {
               </tr>
             ))}
             {list.data && items.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No refused or conflicting changes. Any the hub reports are listed here until dismissed.
-                </td>
-              </tr>
+              <TableNote span={5}>No refused or conflicting changes. Any the hub reports are listed here until dismissed.</TableNote>
             )}
-            {list.isPending && (
-              <tr>
-                <td colSpan={5} className="muted">
-                  Loading…
-                </td>
-              </tr>
-            )}
+            {list.isPending && <TableNote span={5}>Loading…</TableNote>}
             {list.error && (
-              <tr>
-                <td colSpan={5} className="muted" role="alert">
-                  {list.error.message}
-                </td>
-              </tr>
+              <TableNote span={5} alert>
+                {list.error.message}
+              </TableNote>
             )}
           </tbody>
         </table>

@@ -1,4 +1,5 @@
 import type { KpiReportDto } from '../../../server/reports/contract-kpi';
+import { TableNote } from '../../ui/TableNote';
 
 /** How a report's numbers and times are written (each app passes its own: the depot's or the org's zone and locale). */
 export interface ReportFormat {
@@ -59,13 +60,7 @@ export function BreachedTable({ r, format, onOpen }: { r: KpiReportDto; format: 
                 </td>
               </tr>
             ))}
-            {r.breached.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No SLA breaches in this period.
-                </td>
-              </tr>
-            )}
+            {r.breached.length === 0 && <TableNote span={7}>No SLA breaches in this period.</TableNote>}
           </tbody>
         </table>
       </div>
@@ -97,13 +92,7 @@ export function MtbfTable({ r, format }: { r: KpiReportDto; format: ReportFormat
                 <td className="num">{a.mtbfH === null ? '—' : `${format.decimal(a.mtbfH)} h`}</td>
               </tr>
             ))}
-            {r.mtbf.length === 0 && (
-              <tr>
-                <td colSpan={3} className="muted">
-                  No failures in this period.
-                </td>
-              </tr>
-            )}
+            {r.mtbf.length === 0 && <TableNote span={3}>No failures in this period.</TableNote>}
           </tbody>
         </table>
       </div>

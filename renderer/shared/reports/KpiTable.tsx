@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { KpiReportDto } from '../../../server/reports/contract-kpi';
 import { READER_NUMBERS, type ReportNumbers } from './format';
 import './kpi.css';
+import { TableNote } from '../../ui/TableNote';
 
 type KpiRowDto = KpiReportDto['byDimension']['team'][number];
 type RatioDto = KpiRowDto['onTime'];
@@ -97,13 +98,7 @@ export function KpiTable({
                 ))}
               </tr>
             ))}
-            {sorted.length === 0 && (
-              <tr>
-                <td colSpan={columns.length + 1} className="muted">
-                  No work in this period.
-                </td>
-              </tr>
-            )}
+            {sorted.length === 0 && <TableNote span={columns.length + 1}>No work in this period.</TableNote>}
           </tbody>
         </table>
       </div>
