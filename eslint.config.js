@@ -27,7 +27,7 @@ const noOrgApp = {
 
 // The hub (server/hub/, PostgreSQL) reuses only pure rules of the depot (issue 15, docs/sync.md): its
 // own folder; server/errors.ts; the permission, password, lifecycle, sync contract and permit
-// modules and the push wire's dictionary compression; the HTTP parser-error answer; the test PostgreSQL helper; and db/schema/ (tables, types
+// modules, the push wire's dictionary compression and the drift check's content hash; the HTTP parser-error answer; the test PostgreSQL helper; and db/schema/ (tables, types
 // and sync policies, which open no database). Never better-sqlite3, db/client, server/core (mutate,
 // the host) or a depot feature's service: they are synchronous SQLite code. ESLint matches import
 // strings, not resolved files, so the rule is written per folder depth: at depth d, d+1 "../" leave
@@ -39,6 +39,7 @@ const HUB_REUSES = [
   'work-orders/lifecycle',
   'sync/contract-protocol',
   'sync/push-dictionary',
+  'sync/content-hash',
   'sync/permits',
   'http/client-error',
   'testing/pg',

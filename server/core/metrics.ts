@@ -79,6 +79,11 @@ export function createMetrics() {
     help: 'Rows a drift check found missing here and fetched from the hub',
     registers: [registry],
   });
+  const syncDriftRepaired = new client.Counter({
+    name: 'depotdesk_sync_drift_repaired_rows_total',
+    help: "Rows a drift check found with fields that differed from the hub's, and re-fetched",
+    registers: [registry],
+  });
   const syncDriftOnlyHere = new client.Gauge({
     name: 'depotdesk_sync_drift_only_here_rows',
     help: 'Rows this depot has that the hub does not, at the last drift check (shown to admins, never deleted)',
@@ -89,6 +94,7 @@ export function createMetrics() {
     syncDriftChecks,
     syncDriftMismatches,
     syncDriftFetched,
+    syncDriftRepaired,
     syncDriftOnlyHere,
     httpDuration,
     httpErrors,

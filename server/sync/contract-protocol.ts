@@ -219,6 +219,32 @@ export type RowsByIdBody = z.infer<typeof RowsByIdBody>;
 export const RowsByIdAnswer = z.strictObject({ rows: z.array(PullRow), facts: z.array(PullFact) });
 export type RowsByIdAnswer = z.infer<typeof RowsByIdAnswer>;
 
+/**
+ * Drift check, contents: the hub's rows of one table past `after` (bytewise) in buckets of `bucket`
+ * rows, each an MD5 of its ids and of the named columns' values (content-hash.ts). The depot names the
+ * columns: those its release has, so a field only one release knows never reads as drift.
+ */
+export const ContentQuery = z.strictObject({
+  t: TableName,
+  columns: z.array(ColumnName).min(1).max(200),
+  after: z.string().max(80).default(''),
+  bucket: z.number().int().min(10).max(500).default(500),
+  buckets: z.number().int().min(1).max(100).default(40),
+});
+export type ContentQuery = z.infer<typeof ContentQuery>;
+export const ContentPage = z.strictObject({
+  buckets: z.array(
+    z.strictObject({
+      first: z.string().min(1).max(80),
+      last: z.string().min(1).max(80),
+      count: z.number().int().positive(),
+      md5: z.string(),
+    }),
+  ),
+  more: z.boolean(),
+});
+export type ContentPage = z.infer<typeof ContentPage>;
+
 /** How much of an attachment file (by SHA-256) the hub holds for the org (server/hub/blobs/). */
 export const BlobStatus = z.object({ size: z.number().int().nullable(), received: z.number().int().nonnegative(), complete: z.boolean() });
 export type BlobStatus = z.infer<typeof BlobStatus>;

@@ -48,6 +48,8 @@ export const SyncStatus = z
         mismatched: z.array(z.string()),
         fetched: z.number().int().nonnegative(),
         onlyHere: z.record(z.string(), z.number().int().nonnegative()),
+        compared: z.number().int().nonnegative().meta({ description: 'Rows whose fields were compared with the hub' }),
+        repaired: z.number().int().nonnegative().meta({ description: "Rows whose fields differed from the hub's and were re-fetched" }),
       })
       .nullable(),
   })

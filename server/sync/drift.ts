@@ -16,8 +16,8 @@ import { knownSyncTable } from './sync-tables.js';
  * compares which rows it holds per replicated table with the hub's (a count and an MD5 of the sorted
  * ids). A table that differs is compared id by id: rows the hub has and this depot lacks (a lost
  * write, a bug, a hand edit of the file) are fetched and applied as a pull would; rows only here are
- * counted and shown, never deleted (they may be the only copy). Field values are not compared: a
- * row that exists on both sides with different fields is not found by this check.
+ * counted and shown, never deleted (they may be the only copy). Field values are compared next, in
+ * buckets (drift-content.ts, drift-check.ts).
  *
  * The audit log is left out: its rows are chained per depot and verified by their own check.
  */
@@ -31,6 +31,11 @@ export interface DriftSummary {
   fetched: number;
   /** Per table, rows this depot has that the hub does not. */
   onlyHere: Record<string, number>;
+  /** Rows whose fields were compared with the hub's (drift-check.ts), and rows whose fields differed and were re-fetched. */
+  compared: number;
+  repaired: number;
+  /** Where the comparison of contents stopped for want of time; the next check resumes there. */
+  contentCursor: { t: string; after: string } | null;
 }
 
 export interface TableChecksum {
@@ -124,5 +129,7 @@ export function readDrift(sqlite: Sqlite, orgId: string): { checkedAt: number; s
   const row = sqlite.prepare('SELECT drift_checked_at AS at, drift_summary AS s FROM sync_state WHERE org_id = ?').get(orgId) as
     { at: number | null; s: string | null } | undefined;
   if (!row?.at || !row.s) return null;
-  return { checkedAt: row.at, summary: JSON.parse(row.s) as DriftSummary };
+  // Checks recorded before contents were compared lack their figures.
+  const summary = { compared: 0, repaired: 0, contentCursor: null, ...(JSON.parse(row.s) as Partial<DriftSummary>) } as DriftSummary;
+  return { checkedAt: row.at, summary };
 }

@@ -14,6 +14,8 @@ import type { z } from 'zod';
 import {
   BlobStatus,
   ChecksumsAnswer,
+  ContentPage,
+  type ContentQuery,
   EnrolAnswer,
   IdsPage,
   RowsByIdAnswer,
@@ -246,6 +248,16 @@ export class HubClient {
 
   async rowsById(body: { t: string; ids: string[] }): Promise<RowsByIdAnswer> {
     return this.read(await this.request('POST', '/hub/v1/sync/rows', body), RowsByIdAnswer);
+  }
+
+  /** Drift check, contents: the hub's bucket digests of one table; null from a hub too old to have the route. */
+  async content(query: ContentQuery): Promise<ContentPage | null> {
+    const res = await this.request('POST', '/hub/v1/sync/content', query);
+    if (res.status === 404) {
+      await res.arrayBuffer().catch(() => undefined);
+      return null;
+    }
+    return this.read(res, ContentPage);
   }
 
   /** How much of an attachment file the hub has; null from a hub too old to take files. */

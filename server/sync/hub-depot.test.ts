@@ -310,4 +310,50 @@ describe('two depots and a hub', () => {
     const again = await check();
     expect(again).toMatchObject({ mismatched: ['teams'], fetched: 0, onlyHere: { teams: 1 } });
   });
+
+  it("when a row's fields differ from the hub's, then the drift check finds it by its contents and puts the hub's fields back", async () => {
+    await syncNow(b, bAdmin);
+    const check = async () => {
+      const res = await b.api('POST', '/api/v1/sync/drift-check', { token: bAdmin });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.drift as { mismatched: string[]; fetched: number; compared: number; repaired: number };
+    };
+    // Every field of every row agrees to begin with (the only team B alone has is the earlier test's).
+    const clean = await check();
+    expect(clean).toMatchObject({ mismatched: ['teams'], fetched: 0, repaired: 0 });
+    expect(clean.compared).toBeGreaterThan(20);
+    const sqlite = b.host.sqlite;
+    const wo = sqlite
+      .prepare('SELECT id, title, required_skills AS skills, planned_start AS plannedStart FROM work_orders ORDER BY id LIMIT 1')
+      .get() as {
+      id: string;
+      title: string;
+      skills: string;
+      plannedStart: number | null;
+    };
+    const location = sqlite.prepare('SELECT id, name FROM locations ORDER BY id DESC LIMIT 1').get() as { id: string; name: string };
+    withoutCensus(sqlite, 'drift made by hand: fields changed in the file without the change log', () =>
+      sqlite.transaction(() => {
+        sqlite
+          .prepare("UPDATE work_orders SET title = 'Edited outside the app', required_skills = ?, planned_start = 1 WHERE id = ?")
+          .run('["forged"]', wo.id);
+        sqlite.prepare("UPDATE locations SET name = 'Nowhere' WHERE id = ?").run(location.id);
+      })(),
+    );
+    const before = (await b.host.metrics.syncDriftRepaired.get()).values[0]?.value ?? 0;
+    const found = await check();
+    expect(found).toMatchObject({ mismatched: ['locations', 'teams', 'work_orders'], fetched: 0, repaired: 2 });
+    expect(
+      sqlite.prepare('SELECT title, required_skills AS skills, planned_start AS plannedStart FROM work_orders WHERE id = ?').get(wo.id),
+    ).toEqual({
+      title: wo.title,
+      skills: wo.skills,
+      plannedStart: wo.plannedStart,
+    });
+    expect(sqlite.prepare('SELECT name FROM locations WHERE id = ?').pluck().get(location.id)).toBe(location.name);
+    expect((await b.host.metrics.syncDriftRepaired.get()).values[0]?.value).toBe(before + 2);
+    // The repair is the hub's rows, not B's edits: nothing to push, and the next check is clean again.
+    expect((await syncNow(b, bAdmin)).pending).toBe(0);
+    expect(await check()).toMatchObject({ mismatched: ['teams'], repaired: 0 });
+  });
 });

@@ -65,6 +65,18 @@ class MemoryStore implements SyncStore {
   driftCheckedAt() {
     return Date.now();
   }
+  driftContentTables() {
+    return [];
+  }
+  driftRepair() {
+    return 0;
+  }
+  driftBucket() {
+    return { count: 0, md5: '', contents: new Map<string, string>() };
+  }
+  driftCursor() {
+    return null;
+  }
   driftRecord() {}
   blobsToSend() {
     return [];

@@ -1,5 +1,6 @@
-import type { OwnMutationsPage, PullPage, PullQuery, PushAnswer, PushBatch, RowsByIdAnswer } from './contract-protocol.js';
-import type { DriftSummary, TableChecksum } from './drift.js';
+import type { OwnMutationsPage, PullPage, PullQuery, PushAnswer, PushBatch } from './contract-protocol.js';
+import type { DriftSummary } from './drift.js';
+import { checkDrift, type DriftStore } from './drift-check.js';
 import { BLOB_PART_BYTES, readPart, type BlobToSend } from './blobs.js';
 import type { LostRange } from './replayable.js';
 import { SYNC_SCHEMA_EPOCH } from './contract-protocol.js';
@@ -34,7 +35,7 @@ export interface SyncLink {
 /** One hub and credential: the live socket and the compression state belong to it. */
 const linkKey = (link: SyncLink) => `${link.hubUrl}\n${link.credential}`;
 
-export interface SyncStore {
+export interface SyncStore extends DriftStore {
   /** The enrolment, or null when this depot is not enrolled. */
   link(): SyncLink | null;
   nextBatch(maxMutations: number): PushBatch | null;
@@ -53,13 +54,8 @@ export interface SyncStore {
   lostRanges(): LostRange[];
   /** One page of the hub's answer for a lost range; `doneEpoch` once the range is complete. */
   recordReplayable(page: OwnMutationsPage, doneEpoch: number | null): void;
-  /** Drift check (drift.ts): this depot's per-table counts and id checksums, ids of one table, the repair, the result. */
-  driftChecksums(): Promise<Map<string, TableChecksum>>;
-  driftIds(table: string): Promise<string[]>;
-  driftApply(answer: RowsByIdAnswer): number;
-  /** When the last drift check ran (epoch ms), and recording one. */
+  /** When the last drift check ran (epoch ms). */
   driftCheckedAt(): number | null;
-  driftRecord(summary: DriftSummary): void;
   /** Attachment files present here and not yet at the hub (blobs.ts), and recording one as sent or refused. */
   blobsToSend(limit: number): BlobToSend[];
   blobMark(sha256: string, state: 'sent' | 'refused', message?: string): void;
@@ -398,42 +394,9 @@ export class SyncLoop {
     return this.checkDrift(new HubClient(link.hubUrl, link.credential, this.options.client));
   }
 
-  /**
-   * Compares this depot's rows per table with the hub's (drift.ts) and fetches what is missing here.
-   * Only at a moment both sides agree on: the hub's version is this depot's cursor (else the check
-   * is skipped, and null returned, until a quieter cycle).
-   */
   private async checkDrift(client: HubClient): Promise<DriftSummary | null> {
-    const hub = await client.checksums();
-    if (!hub || hub.version !== this.store.cursor().after || this.store.pending() > 0) return null;
-    const local = await this.store.driftChecksums();
-    // Read a page at a time with the event loop free: a write meanwhile would read as drift.
-    if (this.store.pending() > 0) return null;
-    const theirs = new Map(hub.tables.map((t) => [t.t, t]));
-    const summary: DriftSummary = { tables: local.size, mismatched: [], fetched: 0, onlyHere: {} };
-    for (const [table, mine] of local) {
-      const other = theirs.get(table);
-      if ((other?.count ?? 0) === mine.count && (other?.md5 ?? '') === mine.md5) continue;
-      summary.mismatched.push(table);
-      const hubIds: string[] = [];
-      for (let after = ''; ;) {
-        const page = await client.ids({ t: table, after, limit: 5_000 });
-        hubIds.push(...page.ids);
-        if (!page.more || page.ids.length === 0) break;
-        after = page.ids[page.ids.length - 1]!;
-      }
-      const here = new Set(await this.store.driftIds(table));
-      const there = new Set(hubIds);
-      const missing = hubIds.filter((id) => !here.has(id));
-      for (let i = 0; i < missing.length; i += 500) {
-        summary.fetched += this.store.driftApply(await client.rowsById({ t: table, ids: missing.slice(i, i + 500) }));
-      }
-      const extra = [...here].filter((id) => !there.has(id)).length;
-      if (extra) summary.onlyHere[table] = extra;
-    }
-    summary.mismatched.sort();
-    this.store.driftRecord(summary);
-    this.options.onDrift?.(summary);
+    const summary = await checkDrift(client, this.store);
+    if (summary) this.options.onDrift?.(summary);
     return summary;
   }
 

@@ -45,6 +45,7 @@ export class SyncRuntime {
         m.syncDriftChecks.inc();
         for (const t of d.mismatched) m.syncDriftMismatches.inc({ table: t });
         m.syncDriftFetched.inc(d.fetched);
+        m.syncDriftRepaired.inc(d.repaired);
         m.syncDriftOnlyHere.set(Object.values(d.onlyHere).reduce((a, b) => a + b, 0));
         if (d.mismatched.length) host.log.warn(d, 'sync: drift found against the hub');
       },

@@ -6,6 +6,7 @@ import { applyPushAnswer } from './push-answer.js';
 import { readPushBatch } from './push-batch.js';
 import { lostRanges, recordReplayable } from './replayable.js';
 import { applyFetched, localChecksums, localIds, readDrift, recordDrift } from './drift.js';
+import { contentTables, localBucket, withNulls } from './drift-content.js';
 import { blobsToSend, markBlob } from './blobs.js';
 import { ackedSeq, markResnapshotNeeded, nextPull, pendingCount, readSyncState, recordSyncError } from './sync-state.js';
 
@@ -91,6 +92,13 @@ export function depotStore(host: Host, orgOf: () => string | null): SyncStore {
       return localIds(host.sqlite, table, orgId, readSyncState(host.sqlite, orgId)?.replicaOrgId ?? orgId);
     },
     driftApply: (answer) => applyFetched(host, org(), answer),
+    driftRepair: (table, rows) => applyFetched(host, org(), { rows: rows.map((r) => withNulls(table, r)), facts: [] }),
+    driftContentTables: () => contentTables(),
+    driftBucket: (table, first, last) => localBucket(host.sqlite, table, org(), first, last),
+    driftCursor() {
+      const id = orgOf();
+      return id ? (readDrift(host.sqlite, id)?.summary.contentCursor ?? null) : null;
+    },
     driftCheckedAt() {
       const id = orgOf();
       return id ? (readDrift(host.sqlite, id)?.checkedAt ?? null) : null;

@@ -158,10 +158,16 @@ describe('held from a newer release', () => {
 
 describe('drift check', () => {
   it('when every table matched, or some differed and were repaired, then the sentence says what was found and done', () => {
-    const base = { checkedAt: at(60), tables: 31, mismatched: [], fetched: 0, onlyHere: {} };
+    const base = { checkedAt: at(60), tables: 31, mismatched: [], fetched: 0, onlyHere: {}, compared: 0, repaired: 0 };
     expect(driftText(base, enGB)).toBe('All 31 tables hold the same rows as the hub.');
     expect(driftText({ ...base, mismatched: ['locations', 'work_orders'], fetched: 3, onlyHere: { locations: 1 } }, enGB)).toBe(
       '2 of 31 tables differed from the hub (locations, work_orders); 3 missing rows were fetched from the hub; 1 row is here but not at the hub (locations: 1); they are kept.',
+    );
+    expect(driftText({ ...base, compared: 12_400 }, enGB)).toBe(
+      'All 31 tables hold the same rows as the hub; 12,400 rows compared field by field.',
+    );
+    expect(driftText({ ...base, mismatched: ['work_orders'], compared: 12_400, repaired: 2 }, enGB)).toBe(
+      "1 of 31 tables differed from the hub (work_orders); 2 rows with other values than the hub's set back to the hub's.",
     );
   });
 });

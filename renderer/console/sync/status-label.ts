@@ -105,9 +105,12 @@ export function heldText(held: SyncStatusDto['held'], count: (n: number) => stri
 /** The last drift check in a sentence: everything matched, or what differed and what was done. */
 export function driftText(d: NonNullable<SyncStatusDto['drift']>, count: (n: number) => string): string {
   const onlyHere = Object.entries(d.onlyHere);
-  if (d.mismatched.length === 0) return `All ${d.tables} tables hold the same rows as the hub.`;
+  if (d.mismatched.length === 0)
+    return `All ${d.tables} tables hold the same rows as the hub${d.compared > 0 ? `; ${count(d.compared)} rows compared field by field` : ''}.`;
   const parts = [`${d.mismatched.length} of ${d.tables} tables differed from the hub (${d.mismatched.join(', ')})`];
   if (d.fetched > 0) parts.push(`${count(d.fetched)} missing ${d.fetched === 1 ? 'row was' : 'rows were'} fetched from the hub`);
+  if (d.repaired > 0)
+    parts.push(`${count(d.repaired)} ${d.repaired === 1 ? 'row' : 'rows'} with other values than the hub's set back to the hub's`);
   if (onlyHere.length > 0) {
     const n = onlyHere.reduce((a, [, c]) => a + c, 0);
     parts.push(

@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing.js';
+import { BucketDigest, rowContent } from '../../sync/content-hash.js';
 import type { PushBatch } from '../../sync/contract-protocol.js';
 import { batch, enrolNode, mutation, setupChanges, workOrderInsert, type EnrolledNode } from './testing.js';
 
@@ -221,6 +222,22 @@ describe('hub sync routes', () => {
     expect((await rows(a, { t: 'work_orders', ids: Array.from({ length: 501 }, () => randomUUID()) })).status).toBe(400);
     expect((await rows(a, { t: 'work_orders', ids: [] })).status).toBe(400);
     expect((await t.call('GET', '/hub/v1/sync/checksums')).status).toBe(401);
+    // Contents: the org's own rows only, hashed over the columns the depot names; bad bodies are 400.
+    const content = (d: Depot, body: unknown) => t.call('POST', '/hub/v1/sync/content', { token: d.credential, body });
+    const page = await content(a, { t: 'work_orders', columns: ['title', 'priority'] });
+    expect(page.status, JSON.stringify(page.body)).toBe(200);
+    expect(page.body).toMatchObject({ buckets: [{ first: wo, last: wo, count: 1 }], more: false });
+    const digest = new BucketDigest();
+    digest.add(wo, rowContent(mine.body.rows[0].f, ['title', 'priority']));
+    expect(page.body.buckets[0].md5).toBe(digest.digest());
+    expect((await content(b, { t: 'work_orders', columns: ['title'] })).body).toEqual({ buckets: [], more: false });
+    for (const bad of [
+      { t: 'work_orders', columns: [] },
+      { t: 'work_orders', columns: ['Title; drop'] },
+      { t: 'work_orders', columns: ['title'], bucket: 501 },
+    ])
+      expect((await content(a, bad)).status, JSON.stringify(bad)).toBe(400);
+    expect((await t.call('POST', '/hub/v1/sync/content', { body: { t: 'work_orders', columns: ['title'] } })).status).toBe(401);
   });
 
   it("when a push commits, then the org's live sockets get its version and another org's do not", async () => {

@@ -1,6 +1,8 @@
 import express from 'express';
 import {
   ChecksumsAnswer,
+  ContentPage,
+  ContentQuery,
   IdsPage,
   IdsQuery,
   OwnMutationsPage,
@@ -19,6 +21,7 @@ import { attachLive, liveSocketsOf } from './live.js';
 import { applyPush } from './push.js';
 import { readOwnMutations } from './own-mutations.js';
 import { readChecksums, readIds, readRowsById } from './drift.js';
+import { readContent } from './drift-content.js';
 import { notePull, readPullText } from './pull.js';
 import { decodePushBody, pullDictionaryFor, rememberPulledPage, rememberPushBody } from './push-body.js';
 import { encodePush, PULL_DICTIONARY_HEADER, PUSH_ENCODING } from '../../sync/push-dictionary.js';
@@ -134,9 +137,22 @@ const rowsById = defineHubRoute({
     new HubReply(200, await withOrg(deps.pool, auth.orgId, (tx) => readRowsById(tx, auth.orgId, body))),
 });
 
+const content = defineHubRoute({
+  method: 'post',
+  path: '/sync/content',
+  summary: "Drift check, contents: the org's rows of one table past `after`, in buckets hashed over their ids and the named columns",
+  tag: 'sync',
+  access: 'node',
+  body: ContentQuery,
+  status: 200,
+  response: ContentPage,
+  handler: async ({ deps, auth, body }) =>
+    new HubReply(200, await withOrg(deps.pool, auth.orgId, (tx) => readContent(tx, auth.orgId, body))),
+});
+
 export const syncFeature: HubFeature = {
   name: 'sync',
-  routes: [push, pull, ownMutations, checksums, ids, rowsById],
+  routes: [push, pull, ownMutations, checksums, ids, rowsById, content],
   // The push body is parsed here, before the hub's 1 MB parser, and only for an authenticated depot
   // (the declared route checks the credential again; one lookup per batch of hundreds of mutations).
   mount: (app, deps) => {
