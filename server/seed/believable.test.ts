@@ -7,6 +7,8 @@ import { DB_FILE } from '../host.js';
 import { computeKpis } from '../reports/kpi/index.js';
 import type { KpiReport } from '../reports/kpi-types.js';
 import { seedDemo } from './seed.js';
+import { LocalTime } from './time.js';
+import { WorkingHoursSchema } from '../sla/contract.js';
 
 /**
  * The demo depot should look like a well-run depot with a few real problems to find (issue 17,
@@ -78,5 +80,20 @@ describe('the demo depot, as a manager reads it', () => {
     console.log(`double bookings ${overlaps} of ${booked} planned work orders`);
     // Emergencies squeezed in are real; a plan full of clashes is not.
     expect(overlaps / booked).toBeLessThan(0.02);
+  });
+
+  it("when its plan is read, then crews' work sits inside their shifts, call-outs aside", () => {
+    const rows = db
+      .prepare(
+        `SELECT w.planned_start AS s, w.planned_end AS e, u.shift FROM work_orders w JOIN users u ON u.id = w.assignee_id
+          WHERE w.planned_start IS NOT NULL AND w.status <> 'CANCELLED' AND w.type <> 'emergency' AND w.priority <> 'critical'`,
+      )
+      .all() as { s: number; e: number; shift: string | null }[];
+    const time = new LocalTime('Europe/London');
+    const outside = rows.filter((r) => !time.withinShift(r.shift ? WorkingHoursSchema.parse(JSON.parse(r.shift)) : null, r.s, r.e));
+    console.log(`outside the assignee's shift: ${outside.length} of ${rows.length} planned work orders (call-outs not counted)`);
+    // A third of the plan was outside shifts before the seed read them (session 10).
+    expect(rows.length).toBeGreaterThan(500);
+    expect(outside.length / rows.length).toBeLessThan(0.03);
   });
 });

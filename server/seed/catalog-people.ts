@@ -10,6 +10,8 @@ export interface SeedUser {
   name: string;
   email: string;
   role: Role;
+  /** The weekly shift the planner keeps their work inside. */
+  shift: WorkingHours | null;
 }
 
 export interface SeedTeam {
@@ -96,7 +98,7 @@ export function seedPeople(w: Writer, prng: Prng, orgId: string, hashes: Record<
       active: true,
       shift,
     });
-    return { id: row.id, name, email, role };
+    return { id: row.id, name, email, role, shift };
   };
   const at = (local: string) => `${local}@${REGION.emailDomain}`;
   const office = weekly(MON_FRI, '08:00', '17:00');

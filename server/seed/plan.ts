@@ -214,9 +214,14 @@ export class Planner {
     const end = Date.parse(input.plannedEnd);
     this.unbook(input.assigneeId, start, end);
     const job = this.jobOf.get(plan);
-    if (!this.isFree(input.assigneeId, start + shift, end + shift) && job) {
-      const other = this.prng.sample(this.qualifiedFor(job), 99).find((t) => this.isFree(t.id, start + shift, end + shift));
-      if (!other && !force) return false;
+    const [from, to] = [start + shift, end + shift];
+    const keeps = this.isFree(input.assigneeId, from, to);
+    const current = job ? this.qualifiedFor(job).find((t) => t.id === input.assigneeId) : undefined;
+    // Moved to today, the job may fall outside its crew's shift: a colleague on shift takes it then.
+    if (job && !(keeps && current && this.time.withinShift(current.shift, from, to))) {
+      const free = this.prng.sample(this.qualifiedFor(job), 99).filter((t) => this.isFree(t.id, from, to));
+      const other = free.find((t) => this.time.withinShift(t.shift, from, to)) ?? (keeps ? undefined : free[0]);
+      if (!other && !keeps && !force) return false;
       if (other) {
         for (const step of plan.steps) if (step.actorId === input.assigneeId) step.actorId = other.id;
         input.assigneeId = other.id;
@@ -247,9 +252,15 @@ export class Planner {
     const length = windowMin(job.template.spec.durationMin) * MIN;
     const tries = urgent
       ? [start, start + 30 * MIN, start + HOUR]
-      : [start, start + 2 * HOUR, start + 4 * HOUR, ...[1, 2, 3, 4, 5].map((d) => this.time.slotAfter(start, d, this.prng))];
+      : [
+          start,
+          start + 2 * HOUR,
+          start + 4 * HOUR,
+          ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15].map((d) => this.time.slotAfter(start, d, this.prng)),
+        ];
     for (const at of tries) {
-      const tech = qualified.find((t) => this.isFree(t.id, at, at + length));
+      // An emergency is a call-out: whoever is qualified and free goes, on shift or not.
+      const tech = qualified.find((t) => (urgent || this.time.withinShift(t.shift, at, at + length)) && this.isFree(t.id, at, at + length));
       if (tech) {
         this.book(tech.id, at, at + length);
         return { tech, start: at, end: at + length };

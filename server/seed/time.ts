@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { WorkingHours } from '../sla/contract.js';
 import type { Prng } from './prng.js';
 
 export const MIN = 60_000;
@@ -6,6 +7,7 @@ export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 /** Every zone's UTC offset is a whole number of quarter hours, and changes only on a quarter hour. */
 const QUARTER = 15 * MIN;
+const DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /**
  * Office-hours arithmetic in the depot's zone for the story generator: reports, planning and
@@ -45,6 +47,20 @@ export class LocalTime {
       this.midnights.set(date, at);
     }
     return at;
+  }
+
+  /**
+   * Whether [start, end] lies inside one of the shift's intervals on start's local day (the seed's
+   * jobs never run past midnight). No shift on record fits anything, as the planning rules read it.
+   */
+  withinShift(shift: WorkingHours | null, start: number, end: number): boolean {
+    if (!shift) return true;
+    const wallStart = this.wall(start);
+    const date = Math.floor(wallStart / DAY);
+    const from = (wallStart - date * DAY) / MIN;
+    const to = (this.wall(end) - date * DAY) / MIN;
+    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    return (shift[DAY_KEYS[LocalTime.weekday(date) - 1]!] ?? []).some(([a, b]) => from >= minutes(a) && to <= minutes(b));
   }
 
   /** ISO weekday (Monday 1 … Sunday 7) of a local date; 1970-01-01 was a Thursday. */
