@@ -32,6 +32,7 @@ import { activityRoutes } from './reports/activity/routes.js';
 import { backupRoutes } from './backups/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { deletedRoutes } from './deleted/routes.js';
+import { jobRoutes } from './jobs/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
@@ -71,5 +72,6 @@ export function allRoutes(): AnyRoute[] {
     ...backupRoutes,
     ...syncRoutes,
     ...deletedRoutes,
+    ...jobRoutes,
   ];
 }

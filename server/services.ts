@@ -4,6 +4,8 @@ import type { LanInfo } from './lan/info.js';
 import { ClaimLimiter } from './pairing/rate-limit.js';
 import { registerBusinessMetrics } from './monitoring/business-metrics.js';
 import { ReportJobs } from './reports/jobs/manager.js';
+import { JobRunner } from './jobs/runner.js';
+import { JOB_KINDS } from './jobs/kinds.js';
 import { KpiPool } from './reports/kpi/pool.js';
 import type { ReportScheduler } from './reports/schedules/scheduler.js';
 import type { TelemetryService } from './telemetry/runtime.js';
@@ -21,6 +23,11 @@ import type { SyncRuntime } from './sync/runtime.js';
 export interface Services {
   /** The sensor pipeline; null until startHost starts it (or while stopped; tests start their own). */
   telemetry: TelemetryService | null;
+  /**
+   * The durable job runner (server/jobs/): built here, started by startHost and the test harness;
+   * report builds and scheduled reports run through it.
+   */
+  readonly jobs: JobRunner;
   /** Background PDF/Excel report jobs (made on first use, see createServices). */
   readonly reportJobs: ReportJobs;
   /** The KPI worker thread (made on first use). */
@@ -44,6 +51,7 @@ export interface Services {
 export function createServices(host: Host): Services & { close(): Promise<void> } {
   let jobs: ReportJobs | null = null;
   let kpi: KpiPool | null = null;
+  let runner: JobRunner | null = null;
   const services: Services & { close(): Promise<void> } = {
     telemetry: null,
     get reportJobs() {
@@ -57,10 +65,16 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
     lan: { crewUrl: null, origins: [], fingerprint: null, problem: 'crew LAN port not started' },
     pairingLimiter: new ClaimLimiter(host.clock),
     sync: null,
-    /** Stops the report scheduler, then the job pool and the KPI worker if they were started. */
+    // A getter, so the runner is handed the finished services object.
+    get jobs() {
+      return (runner ??= new JobRunner(host, services, JOB_KINDS));
+    },
+    /** Stops the report scheduler and the job runner, then the report pool and the KPI worker if they were started. */
     async close() {
       this.scheduler?.stop();
-      await Promise.all([jobs?.close(), kpi?.close(), this.sync?.stop()]);
+      // The runner stops claiming at once and waits for its running jobs, which the pool's close() ends.
+      const stopping = runner?.stop();
+      await Promise.all([jobs?.close(), kpi?.close(), this.sync?.stop(), stopping]);
     },
   };
   registerBusinessMetrics(host, services);

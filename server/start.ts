@@ -11,6 +11,7 @@ import { createHost } from './host.js';
 import { attachRealtime } from './realtime/hub.js';
 import type { Clock } from './core/clock.js';
 import { pruneExpired } from './http/idempotency.js';
+import { pruneFinishedJobs } from './jobs/service.js';
 import { compactAll } from './sync/compaction.js';
 import { answerClientError } from './http/client-error.js';
 import { ensureCertificate } from './lan/certificate.js';
@@ -101,13 +102,14 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     }
   }
   services.lan = { crewUrl: lan?.crewUrl ?? null, origins: lan?.origins ?? [], fingerprint: lan?.fingerprint ?? null, problem: lanProblem };
-  // Hourly: stored idempotent answers past 24 h, and change rows the hub acknowledged (mutation
+  // Hourly: stored idempotent answers past 24 h, done jobs past 30 days, and change rows the hub acknowledged (mutation
   // headers stay for the replay horizon, so a crew action sent again after days is still recognised).
   let stopping = false;
   let housekeepingRun: Promise<void> | null = null;
   const housekeep = async () => {
     try {
       pruneExpired(host);
+      pruneFinishedJobs(host);
       const pruned = await compactAll(host, { replayHorizonDays: config.replayHorizonDays, stopped: () => stopping });
       if (pruned.changes + pruned.mutations > 0) log.info(pruned, 'compacted acknowledged mutations');
     } catch (err) {
@@ -118,6 +120,8 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     housekeepingRun ??= housekeep().finally(() => (housekeepingRun = null));
   }, 3_600_000);
   housekeeping.unref();
+  // Durable jobs: picks up what a previous run left (queued, or running when it was killed) at once.
+  services.jobs.start();
   // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
   services.scheduler = new ReportScheduler(host, () => services.reportJobs).start();
   // Nightly (catching up a night the PC was off) and on-quit backups, rotated; see server/backups/.

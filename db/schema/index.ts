@@ -11,3 +11,4 @@ export * from './field.js';
 export * from './telemetry.js';
 export * from './reports.js';
 export * from './sync.js';
+export * from './jobs.js';

@@ -11,6 +11,7 @@ import * as field from './field.policy.js';
 import * as telemetry from './telemetry.policy.js';
 import * as reports from './reports.policy.js';
 import * as sync from './sync.policy.js';
+import * as jobs from './jobs.policy.js';
 import type { TablePolicy } from './sync-policy.js';
 
 /**
@@ -19,7 +20,7 @@ import type { TablePolicy } from './sync-policy.js';
  * being declared.
  */
 const ALL: readonly TablePolicy[] = Object.freeze(
-  [org, places, projects, sla, workOrders, inventory, history, preferences, pairing, field, telemetry, reports, sync].flatMap(
+  [org, places, projects, sla, workOrders, inventory, history, preferences, pairing, field, telemetry, reports, sync, jobs].flatMap(
     (m): TablePolicy[] => Object.values(m),
   ),
 );

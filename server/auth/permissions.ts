@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'telemetry:manage',
   /** Join, pause, leave or re-snapshot the organization's hub, and dismiss its refusals: admins only. */
   'sync:manage',
+  /** See the depot's background jobs and re-drive dead-lettered ones: admins only. */
+  'jobs:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

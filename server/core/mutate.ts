@@ -12,6 +12,7 @@ import { naturalIdFor } from '../ids/natural-key.js';
 import { encodingOf } from './change-encoding.js';
 import { writeMutation, type PendingChange } from './mutation-log.js';
 import { rowStatements } from './row-statements.js';
+import { insertJob, type JobRequest } from './outbox.js';
 
 /** Any table the write path manages: an id, and (for org-owned rows) an org. */
 export type ManagedTable = SQLiteTable & { id: SQLiteColumn; orgId?: SQLiteColumn };
@@ -188,6 +189,17 @@ export class Writer {
     this.log('work_order_events', row.id, 'insert', encodingOf('work_order_events').insert(row));
     this.changes.push({ table: 'work_order_events', id: row.id, op: 'insert' });
     return row;
+  }
+
+  /**
+   * Queues background work caused by this mutation (server/jobs/): the job row commits or rolls back
+   * with it. Returns the job id, or null when that kind and key was queued before. Prefer a job kind's
+   * typed `enqueue` (server/jobs/kind.ts), which checks the payload first.
+   */
+  enqueue(job: JobRequest): string | null {
+    const id = insertJob(this.ctx.host.sqlite, this.ctx.orgId, this.now, job);
+    if (id) this.changes.push({ table: 'jobs', id, op: 'insert' });
+    return id;
   }
 
   /**

@@ -43,8 +43,10 @@ export async function startTestHost(opts: { now?: string; config?: Partial<Confi
     ...opts.config,
   });
   // Nothing is started here (no telemetry, scheduler or backups); a test starts what it needs and
-  // puts it on `services`, where the routes find it.
+  // puts it on `services`, where the routes find it. The job runner is the exception: report builds
+  // asked for through the API run through it, as they do on a real host.
   const services = createServices(host);
+  services.jobs.start();
   const app = buildApp(host, config, services);
   const server = http.createServer(app);
   // Tests block the event loop for seconds (bulk inserts, 100k-row exports); when it unblocks, the

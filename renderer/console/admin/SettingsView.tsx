@@ -5,6 +5,7 @@ import { SyncTab } from '../sync/SyncTab';
 import { AuditTrailTab } from './AuditTrailTab';
 import { BackupsTab } from './BackupsTab';
 import { DeletedItemsTab } from './DeletedItemsTab';
+import { JobsTab } from './JobsTab';
 import { restorableKinds } from './deleted-queries';
 import { DepotsTab, VehiclesTab } from './FleetTabs';
 import { Tabs } from './forms';
@@ -12,7 +13,7 @@ import { CalendarsTab, SlaMatrixTab } from './SlaTabs';
 import { TemplatesTab } from './TemplatesTab';
 import './admin.css';
 
-type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'map' | 'deleted' | 'audit' | 'backups' | 'sync';
+type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'map' | 'deleted' | 'audit' | 'backups' | 'sync' | 'jobs';
 const TABS: [SettingsTab, string][] = [
   ['templates', 'Task templates'],
   ['sla', 'SLA matrix'],
@@ -24,9 +25,15 @@ const TABS: [SettingsTab, string][] = [
   ['audit', 'Audit trail'],
   ['backups', 'Backups'],
   ['sync', 'Sync'],
+  ['jobs', 'Jobs'],
 ];
 /** Tabs shown only to roles with this permission. */
-const NEEDS: Partial<Record<SettingsTab, string>> = { audit: 'audit:verify', backups: 'backup:manage', sync: 'sync:manage' };
+const NEEDS: Partial<Record<SettingsTab, string>> = {
+  audit: 'audit:verify',
+  backups: 'backup:manage',
+  sync: 'sync:manage',
+  jobs: 'jobs:manage',
+};
 const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.Element> = {
   templates: TemplatesTab,
   sla: SlaMatrixTab,
@@ -38,11 +45,12 @@ const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.
   audit: AuditTrailTab,
   backups: BackupsTab,
   sync: SyncTab,
+  jobs: JobsTab,
 };
 
 /**
  * Org configuration. The catalog tabs are readable by all, editing follows session.can() per tab;
- * Deleted items, Audit trail, Backups and Sync are shown only to roles that may use them. The tab
+ * Deleted items, Audit trail, Backups, Sync and Jobs are shown only to roles that may use them. The tab
  * is in the address ("#/settings?tab=sync") so the header's sync indicator can link to its page.
  */
 export function SettingsView() {

@@ -11,8 +11,9 @@ import { duePeriods } from './periods.js';
 
 /**
  * Runs scheduled reports. On start it catches up the periods that ended while the host was off
- * (see periods.ts for the rule), then checks once a minute. A period is marked done when its job is
- * queued, so a failure shows in the run history instead of being retried forever.
+ * (see periods.ts for the rule), then checks once a minute. A period's runs and their durable build
+ * jobs are written in the same transaction that marks the period done, so a crash can neither lose a
+ * period nor run it twice; a failed build shows in the run history instead of being retried forever.
  * File names are predictable: `<kind>-<yyyy-mm-dd of the period start>-<slug>.<ext>`.
  */
 
@@ -68,21 +69,22 @@ export class ReportScheduler {
       const periods = duePeriods(s.cadence, s.lastPeriodEnd ?? s.createdAt, now, zone);
       if (periods.length === 0) continue;
       const ctx: Ctx = { host: this.host, orgId: s.orgId, actor: { userId: null, role: 'system', name: 'report scheduler' } };
-      for (const p of periods) {
-        const { done } = this.jobs().enqueue(
-          ctx,
-          { kind: s.kind, from: p.from, to: p.to, filters },
-          {
-            fileName: scheduledFileName(s.kind, p.from, zone, s.slug),
-            scheduleId: s.id,
-          },
+      // Made outside the transaction: the pool's first use writes (it closes runs left unfinished).
+      const jobs = this.jobs();
+      const ids = mutate(ctx, 'report_schedule.ran', (w) => {
+        const queued = periods.map((p) =>
+          jobs.queue(
+            w,
+            { kind: s.kind, from: p.from, to: p.to, filters },
+            { fileName: scheduledFileName(s.kind, p.from, zone, s.slug), scheduleId: s.id },
+          ),
         );
-        started.push(done);
-      }
-      const last = periods.at(-1)!.to;
-      // Job state of this host's worker (policy 'local'): no version bump, audit entry or change row,
-      // so a run never makes an admin's open edit of the schedule conflict.
-      mutate(ctx, 'report_schedule.ran', (w) => void w.setLocal(reportSchedules, s.id, { lastPeriodEnd: last }));
+        // Job state of this host's worker (policy 'local'): no version bump, audit entry or change row,
+        // so a run never makes an admin's open edit of the schedule conflict.
+        w.setLocal(reportSchedules, s.id, { lastPeriodEnd: periods.at(-1)!.to });
+        return queued;
+      });
+      for (const id of ids) started.push(jobs.settled(s.orgId, id));
     }
     return started;
   }

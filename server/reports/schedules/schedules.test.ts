@@ -115,6 +115,13 @@ describe('scheduled reports', () => {
         .concat('kpi-pdf-2026-11-20-daily-kpis.pdf'),
     );
     expect(runs.body.items.every((r) => r.state === 'done')).toBe(true);
+    // Each run was a durable job, queued in the transaction that marked its period, and ended done.
+    await t.services.jobs.idle();
+    const jobStates = t.host.sqlite
+      .prepare("SELECT j.state FROM jobs j JOIN report_runs r ON j.kind = 'report.build' AND j.key = r.id WHERE r.schedule_id = ?")
+      .pluck()
+      .all(daily.id);
+    expect(jobStates).toEqual(Array(8).fill('done'));
     const names = fs.readdirSync(reportsDir(t.dataDir)).filter((f) => f.endsWith('-daily-kpis.pdf'));
     expect(names).toHaveLength(8);
 
