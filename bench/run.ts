@@ -24,6 +24,7 @@ import { benchHubSync } from './hub-sync.js';
 import { benchHubFleet } from './hub-fleet.js';
 import { benchSyncPartition } from './sync-partition.js';
 import { benchHubBlobs } from './hub-blobs.js';
+import { benchOptimise } from './optimise.js';
 
 /**
  * `npm run bench`: the figures the issue asks for, measured against a real host process on a large
@@ -41,7 +42,8 @@ interface Options {
   concurrency: number;
   durationS: number;
   /**
-   * `--only host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition,hubblobs`: which parts to run (default: all).
+   * `--only host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition,hubblobs,optimise`: which parts to run (default: all).
+   * `optimise`: the plan optimiser on days of 200 work orders over 20 crews (bench/optimise.ts).
    * `hubfleet`: 100 simulated depots in 10 orgs pushing to a hub process at once (bench/hub-fleet.ts).
    * `partition`: three depots write 10,000 changes each while cut off, then converge (bench/sync-partition.ts).
    * `hubblobs`: a 20 MiB attachment upload cut half way and resumed (bench/hub-blobs.ts).
@@ -77,7 +79,7 @@ function parseOptions(argv: string[]): Options {
     },
   });
   const sections = new Set(
-    (values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition,hubblobs')
+    (values.only ?? 'host,serial,telemetry,reports,audit,changelog,depotsync,hubsync,hubfleet,partition,hubblobs,optimise')
       .split(',')
       .map((x) => x.trim()),
   );
@@ -235,6 +237,10 @@ async function main(): Promise<void> {
   if (opts.sections.has('hubblobs')) {
     console.log('hub blobs: a 20 MiB attachment upload cut half way, then resumed from what the hub has …');
     rows.push(...(await benchHubBlobs({ log: (m) => console.log(`  ${m}`) })));
+  }
+  if (opts.sections.has('optimise')) {
+    console.log('plan optimiser: days of 200 work orders over 20 crews, against the seeded plan and a greedy dispatcher …');
+    rows.push(...benchOptimise({ runs: opts.starts * 2, log: (m) => console.log(`  ${m}`) }));
   }
   if (opts.sections.has('syncfuzz')) {
     console.log(`sync fuzz: ${opts.fuzzRuns} fault schedules on a hub and three depot processes …`);

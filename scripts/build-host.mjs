@@ -25,6 +25,8 @@ export const ENTRIES = {
   'demo-sync': 'server/demo-sync/cli.ts',
   // The report worker thread (server/reports/jobs/spawn.ts loads it from beside the host bundle).
   'report-worker': 'server/reports/jobs/worker.ts',
+  // The plan optimiser's worker thread (server/optimise/spawn.ts loads it from beside the host bundle).
+  'optimise-worker': 'server/optimise/worker.ts',
 };
 
 /**

@@ -33,6 +33,7 @@ import { backupRoutes } from './backups/routes.js';
 import { syncRoutes } from './sync/routes.js';
 import { deletedRoutes } from './deleted/routes.js';
 import { jobRoutes } from './jobs/routes.js';
+import { optimiseRoutes } from './optimise/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
@@ -73,5 +74,6 @@ export function allRoutes(): AnyRoute[] {
     ...syncRoutes,
     ...deletedRoutes,
     ...jobRoutes,
+    ...optimiseRoutes,
   ];
 }

@@ -10,6 +10,7 @@ import { KpiPool } from './reports/kpi/pool.js';
 import type { ReportScheduler } from './reports/schedules/scheduler.js';
 import type { TelemetryService } from './telemetry/runtime.js';
 import type { SyncRuntime } from './sync/runtime.js';
+import { OptimiseJobs } from './optimise/jobs.js';
 
 /**
  * The host's long-lived runtime parts, built once where the host starts (server/start.ts, or
@@ -42,6 +43,8 @@ export interface Services {
   readonly pairingLimiter: ClaimLimiter;
   /** Sync with the organization's hub; startHost starts it, a bare app gets an unstarted one on first use (server/sync/routes.ts). */
   sync: SyncRuntime | null;
+  /** Plan optimiser runs, each on its own worker thread (made on first use). */
+  readonly optimiser: OptimiseJobs;
 }
 
 /**
@@ -52,6 +55,7 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
   let jobs: ReportJobs | null = null;
   let kpi: KpiPool | null = null;
   let runner: JobRunner | null = null;
+  let optimiser: OptimiseJobs | null = null;
   const services: Services & { close(): Promise<void> } = {
     telemetry: null,
     get reportJobs() {
@@ -59,6 +63,9 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
     },
     get kpi() {
       return (kpi ??= new KpiPool(host));
+    },
+    get optimiser() {
+      return (optimiser ??= new OptimiseJobs());
     },
     scheduler: null,
     backups: null,
@@ -74,7 +81,7 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
       this.scheduler?.stop();
       // The runner stops claiming at once and waits for its running jobs, which the pool's close() ends.
       const stopping = runner?.stop();
-      await Promise.all([jobs?.close(), kpi?.close(), this.sync?.stop(), stopping]);
+      await Promise.all([jobs?.close(), kpi?.close(), optimiser?.close(), this.sync?.stop(), stopping]);
     },
   };
   registerBusinessMetrics(host, services);

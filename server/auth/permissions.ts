@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'workorder:transition',
   'workorder:approve',
   'workorder:field',
+  /** Run the plan optimiser and accept its moves (issue 19): dispatchers and admins. */
+  'plan:optimise',
   'attendance:read',
   'attendance:review',
   'audit:read',
@@ -58,6 +60,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'workorder:assign',
     'workorder:transition',
     'workorder:field',
+    'plan:optimise',
     'attendance:read',
     'audit:read',
     'kpi:read',

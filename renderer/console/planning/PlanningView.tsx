@@ -19,6 +19,10 @@ import { columnWidthFor, defaultRange, rangeOf, shiftRange, todayIn, type ViewNa
 import type { PendingMove } from './keyboard';
 import { useGanttKeys } from './useGanttKeys';
 import { KeyMoveStatus } from './KeyMoveStatus';
+import { useOptimiser } from './useOptimiser';
+import { OptimisePanel } from './OptimisePanel';
+import { OptimiseButton } from './OptimiseButton';
+import { ghostBars, ghostTooltip, GHOST_PREFIX, isGhost } from './ghosts';
 import './planning.css';
 import { useDepotFormat } from '../../shared/locale/context';
 import { DateField } from '../../shared/locale/DateField';
@@ -126,6 +130,7 @@ export function PlanningView() {
     return () => ro.disconnect();
   }, [measure, range]);
   const windowLanes = useMemo(() => lanes.slice(win.first, win.first + win.count), [lanes, win]);
+  const opt = useOptimiser(range);
 
   const byId = useMemo(() => new Map(workOrders.map((w) => [w.id, w])), [workOrders]);
   // A bar stays the same object while its work order, row and violations do (the rule cache keeps a crew's
@@ -174,6 +179,11 @@ export function PlanningView() {
     }
     return out;
   }, [workOrders, windowLanes, violations, keyMove]);
+  // The optimiser's proposal on top, as ghost bars (the same array while there is none).
+  const shownBars = useMemo(
+    () => (opt.moves.length ? [...bars, ...ghostBars(opt.moves, windowLanes, opt.selected)] : bars),
+    [bars, opt.moves, windowLanes, opt.selected],
+  );
 
   const loaded = Boolean(
     range && list.isSuccess && !list.isPlaceholderData && lookups.ready && roster.isSuccess && depots.isSuccess && tray.isSuccess,
@@ -182,6 +192,7 @@ export function PlanningView() {
   const [drawn, setDrawn] = useState<{ bars: ChartBar[] | null; ms: number }>({ bars: null, ms: 0 });
   const tooltipFor = useCallback(
     (id: string) => {
+      if (isGhost(id)) return ghostTooltip(opt.moves, id);
       const w = byId.get(id);
       const job = w && toJob(w);
       if (!w || !job) return '';
@@ -194,14 +205,14 @@ export function PlanningView() {
         ...v.map((x) => `⚠ ${x.message}`),
       ].join('\n');
     },
-    [byId, violations, lookups, fmt],
+    [byId, violations, lookups, fmt, opt.moves],
   );
 
-  const ready = loaded && drawn.bars === bars;
+  const ready = loaded && drawn.bars === shownBars;
   const canAssign = session.can('workorder:assign');
   const columnWidth = range ? columnWidthFor(view, range, win.width) : 0;
   const barsRef = useRef(bars);
-  barsRef.current = bars;
+  barsRef.current = shownBars;
   const onRendered = useCallback((ms: number) => setDrawn({ bars: barsRef.current, ms }), []);
   const chartRef = useRef<ChartHandle>(null);
 
@@ -264,6 +275,7 @@ export function PlanningView() {
 
   const onChange = useCallback(
     (c: BarChange) => {
+      if (isGhost(c.id)) return setNonce((n) => n + 1); // a proposal is accepted, not dragged
       const w = byId.get(c.id);
       if (!w) return;
       const target =
@@ -415,6 +427,7 @@ export function PlanningView() {
           onChange={(e) => setCrewFilter(e.target.value)}
           data-testid="plan-crew-filter"
         />
+        {session.can('plan:optimise') && <OptimiseButton opt={opt} />}
         <span className="spacer" />
         <span className="muted small" data-testid="plan-count">
           {workOrders.length} work orders · {lanes.length} lanes · times in {zone}
@@ -453,11 +466,11 @@ export function PlanningView() {
                   laneCount={windowLanes.length}
                   headerLanes={windowLanes.flatMap((l, i) => (l.kind === 'team' ? [i] : []))}
                   revision={nonce}
-                  bars={bars}
+                  bars={shownBars}
                   now={now}
                   readonly={!canAssign}
                   onChange={onChange}
-                  onOpen={openWorkOrder}
+                  onOpen={(id) => openWorkOrder(isGhost(id) ? id.slice(GHOST_PREFIX.length) : id)}
                   onRendered={onRendered}
                   tooltipFor={tooltipFor}
                   labelFor={labelFor}
@@ -468,6 +481,7 @@ export function PlanningView() {
           </div>
         </div>
         <ViolationPanel rows={violationList} whoOf={whoOf} onShow={showLane} />
+        <OptimisePanel opt={opt} />
       </div>
       <KeyMoveStatus pending={keyMove} saving={keys.saving} lanes={lanes} byId={byId} />
       {trayDrag && (

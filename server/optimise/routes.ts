@@ -1,0 +1,56 @@
+import { IdParams } from '../http/contract-common.js';
+import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
+import { AcceptRequest, AcceptResult, OptimiseJob, OptimiseRequest } from './contract.js';
+import { toJobView } from './jobs.js';
+import { acceptMoves } from './service.js';
+
+/** Plan optimiser (issue 19 item 1): dispatchers and admins only (`plan:optimise`). */
+export const optimiseRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'post',
+    path: '/plan/optimise',
+    tag: 'Planning',
+    access: 'plan:optimise',
+    summary: 'Start optimising the plan of a date range (a team, or the whole depot) in the background',
+    body: OptimiseRequest,
+    response: OptimiseJob,
+    status: 202,
+    handler: ({ ctx, body, services }) => toJobView(services.optimiser.start(ctx, body)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/plan/optimise/:id',
+    tag: 'Planning',
+    access: 'plan:optimise',
+    summary: "An optimiser run's progress, and its proposal (moves with reasons) once done",
+    params: IdParams,
+    response: OptimiseJob,
+    handler: ({ ctx, params, services }) => toJobView(services.optimiser.get(ctx, params.id)),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/plan/optimise/:id',
+    tag: 'Planning',
+    access: 'plan:optimise',
+    summary: 'Cancel a running optimiser run, or discard its proposal',
+    params: IdParams,
+    response: null,
+    handler: ({ ctx, params, services }) => {
+      services.optimiser.cancel(ctx, params.id);
+      return new Reply(204, undefined);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/plan/optimise/:id/accept',
+    tag: 'Planning',
+    access: 'plan:optimise',
+    summary: 'Apply all or some of the proposed moves in one transaction (refused if any changed since)',
+    params: IdParams,
+    body: AcceptRequest,
+    response: AcceptResult,
+    status: 200,
+    errors: [409],
+    handler: ({ ctx, params, body, services }) => acceptMoves(ctx, services.optimiser.get(ctx, params.id), body.workOrderIds),
+  }),
+];
