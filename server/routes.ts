@@ -34,6 +34,7 @@ import { syncRoutes } from './sync/routes.js';
 import { deletedRoutes } from './deleted/routes.js';
 import { jobRoutes } from './jobs/routes.js';
 import { optimiseRoutes } from './optimise/routes.js';
+import { maintenancePlanRoutes } from './maintenance/routes.js';
 
 /**
  * Every API v1 route, by feature. Each feature folder exports its route list; add new features here.
@@ -75,5 +76,6 @@ export function allRoutes(): AnyRoute[] {
     ...deletedRoutes,
     ...jobRoutes,
     ...optimiseRoutes,
+    ...maintenancePlanRoutes,
   ];
 }

@@ -11,6 +11,7 @@ import type { ReportScheduler } from './reports/schedules/scheduler.js';
 import type { TelemetryService } from './telemetry/runtime.js';
 import type { SyncRuntime } from './sync/runtime.js';
 import { OptimiseJobs } from './optimise/jobs.js';
+import type { MaintenanceGenerator } from './maintenance/generator.js';
 
 /**
  * The host's long-lived runtime parts, built once where the host starts (server/start.ts, or
@@ -41,6 +42,8 @@ export interface Services {
   lan: LanInfo;
   /** Guessing limits on pairing codes, per address and per code. */
   readonly pairingLimiter: ClaimLimiter;
+  /** Preventive maintenance plans' work-order generator; null when nothing started it (tests, tools). */
+  maintenance: MaintenanceGenerator | null;
   /** Sync with the organization's hub; startHost starts it, a bare app gets an unstarted one on first use (server/sync/routes.ts). */
   sync: SyncRuntime | null;
   /** Plan optimiser runs, each on its own worker thread (made on first use). */
@@ -72,13 +75,15 @@ export function createServices(host: Host): Services & { close(): Promise<void> 
     lan: { crewUrl: null, origins: [], fingerprint: null, problem: 'crew LAN port not started' },
     pairingLimiter: new ClaimLimiter(host.clock),
     sync: null,
+    maintenance: null,
     // A getter, so the runner is handed the finished services object.
     get jobs() {
       return (runner ??= new JobRunner(host, services, JOB_KINDS));
     },
-    /** Stops the report scheduler and the job runner, then the report pool and the KPI worker if they were started. */
+    /** Stops the report scheduler, maintenance generator and job runner, then the report pool and the KPI worker if they were started. */
     async close() {
       this.scheduler?.stop();
+      this.maintenance?.stop();
       // The runner stops claiming at once and waits for its running jobs, which the pool's close() ends.
       const stopping = runner?.stop();
       await Promise.all([jobs?.close(), kpi?.close(), optimiser?.close(), this.sync?.stop(), stopping]);

@@ -18,6 +18,7 @@ import { ensureCertificate } from './lan/certificate.js';
 import { startLanListener, type LanListener } from './lan/listener.js';
 import { setupCodeFor } from './auth/setup-code.js';
 import { ReportScheduler } from './reports/schedules/scheduler.js';
+import { MaintenanceGenerator } from './maintenance/generator.js';
 import { createServices, type Services } from './services.js';
 import { SyncRuntime } from './sync/runtime.js';
 import { startBackups } from './backups/service.js';
@@ -69,9 +70,12 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const source = config.serial ? (opts.telemetrySource ?? (await serialSource(log))) : idleSource();
-  const telemetry = startTelemetry(host, source, { serial: config.serial });
+  // Made before telemetry so meter plans hear of stored readings; started (first run) with the scheduler below.
+  const maintenance = new MaintenanceGenerator(host);
+  const telemetry = startTelemetry(host, source, { serial: config.serial }, maintenance);
   const services = createServices(host);
   services.telemetry = telemetry;
+  services.maintenance = maintenance;
   const app = buildApp(host, config, services);
   const allowHost = deskHostAllowed(deskHostNames(config.host));
   const server = http.createServer(guardHost(allowHost, app));
@@ -124,6 +128,8 @@ export async function startHost(config: Config, opts: StartOptions = {}): Promis
   services.jobs.start();
   // Scheduled reports: catches up periods missed while the host was off, then checks every minute.
   services.scheduler = new ReportScheduler(host, () => services.reportJobs).start();
+  // Preventive maintenance: generates work orders up to each plan's horizon now, then every 15 minutes.
+  maintenance.start();
   // Nightly (catching up a night the PC was off) and on-quit backups, rotated; see server/backups/.
   const backups = (services.backups = startBackups(
     host,

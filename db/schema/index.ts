@@ -12,3 +12,4 @@ export * from './telemetry.js';
 export * from './reports.js';
 export * from './sync.js';
 export * from './jobs.js';
+export * from './maintenance.js';

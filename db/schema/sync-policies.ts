@@ -12,6 +12,7 @@ import * as telemetry from './telemetry.policy.js';
 import * as reports from './reports.policy.js';
 import * as sync from './sync.policy.js';
 import * as jobs from './jobs.policy.js';
+import * as maintenance from './maintenance.policy.js';
 import type { TablePolicy } from './sync-policy.js';
 
 /**
@@ -20,9 +21,23 @@ import type { TablePolicy } from './sync-policy.js';
  * being declared.
  */
 const ALL: readonly TablePolicy[] = Object.freeze(
-  [org, places, projects, sla, workOrders, inventory, history, preferences, pairing, field, telemetry, reports, sync, jobs].flatMap(
-    (m): TablePolicy[] => Object.values(m),
-  ),
+  [
+    org,
+    places,
+    projects,
+    sla,
+    workOrders,
+    inventory,
+    history,
+    preferences,
+    pairing,
+    field,
+    telemetry,
+    reports,
+    sync,
+    jobs,
+    maintenance,
+  ].flatMap((m): TablePolicy[] => Object.values(m)),
 );
 
 // Built once at import: the writer asks for a table's policy on every row it writes.

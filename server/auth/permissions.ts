@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'stock:write',
   'stock:use',
   'sla:manage',
+  /** Preventive maintenance plans (issue 19, 4): admins and dispatchers, who plan the work they generate. */
+  'maintenance:plan',
   'workorder:read',
   'workorder:create',
   'workorder:update',
@@ -54,6 +56,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'project:write',
     'stock:write',
     'stock:use',
+    'maintenance:plan',
     'workorder:read',
     'workorder:create',
     'workorder:update',

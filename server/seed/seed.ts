@@ -8,6 +8,7 @@ import { seedCatalog } from './catalog.js';
 import { drive } from './drive.js';
 import { Planner } from './plan.js';
 import { Prng } from './prng.js';
+import { seedMaintenancePlans } from './maintenance-plans.js';
 import { REGION } from './region.js';
 import { DAY, LocalTime } from './time.js';
 
@@ -140,6 +141,8 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     });
     const driveDone = performance.now();
     clock.set(now);
+    host.commits.flush();
+    seedMaintenancePlans(host, catalog, now);
     host.commits.flush();
 
     // The host's own mode: COMMIT writes the WAL and the group commit fsyncs it (server/host.ts).

@@ -56,6 +56,9 @@ export const TABLE_PERMITS: Readonly<Record<string, readonly Permission[]>> = {
   vehicle_positions: ['telemetry:manage', 'workorder:field'],
   report_schedules: ['report:export'],
   share_links: ['report:export'],
+  // Occurrences are written by the plan's editor (an edit regenerates them) or the depot's generator (a system actor).
+  maintenance_plans: ['maintenance:plan'],
+  maintenance_occurrences: ['maintenance:plan'],
 };
 
 /** Tables a depot's own system jobs may never write at the hub: who may sign in, and the org itself. */

@@ -16,6 +16,13 @@ export interface TelemetryOptions extends IngestOptions {
   serial: boolean;
 }
 
+/** Something outside telemetry that reacts to stored readings (server/maintenance/generator.ts). */
+export interface ReadingsListener {
+  /** False while it has nothing to do with readings: the pipeline then skips building the list. */
+  watching(): boolean;
+  stored(deviceIds: Set<string>): void;
+}
+
 export const DEFAULT_TELEMETRY: TelemetryOptions = { ...DEFAULT_INGEST, retentionIntervalMs: 3_600_000, serial: true };
 
 export interface TelemetryService {
@@ -49,7 +56,13 @@ export function idleSource(): TelemetrySource {
  * tests): loads devices, rules and active alerts, subscribes to frames, and keeps itself in step
  * with configuration changes by listening to committed changes on the host's bus.
  */
-export function startTelemetry(host: Host, source: TelemetrySource, options: Partial<TelemetryOptions> = {}): TelemetryService {
+export function startTelemetry(
+  host: Host,
+  source: TelemetrySource,
+  options: Partial<TelemetryOptions> = {},
+  /** Told after each stored batch which devices had readings in it, while it is watching (meter maintenance plans, server/start.ts). */
+  readingsListener?: ReadingsListener,
+): TelemetryService {
   const opts: TelemetryOptions = { ...DEFAULT_TELEMETRY, ...options };
   const thresholds = new ThresholdEngine(thresholdActions(host));
   const geofences = new GeofenceEngine((c) => {
@@ -64,9 +77,17 @@ export function startTelemetry(host: Host, source: TelemetrySource, options: Par
     (readings, positions) => {
       thresholds.evaluate(readings);
       geofences.evaluate(positions);
+      if (readingsListener && readings.length > 0) {
+        try {
+          readingsListener.stored(new Set(readings.map((r) => r.deviceId)));
+        } catch (err) {
+          host.log.warn({ err }, 'a listener of stored readings failed');
+        }
+      }
     },
     opts,
-    () => thresholds.watching,
+    // The per-reading list costs an object per reading: built only while someone reads it.
+    () => thresholds.watching || (readingsListener?.watching() ?? false),
   );
 
   const loadDevices = () => {

@@ -11,11 +11,14 @@ import { DepotsTab, VehiclesTab } from './FleetTabs';
 import { Tabs } from './forms';
 import { CalendarsTab, SlaMatrixTab } from './SlaTabs';
 import { TemplatesTab } from './TemplatesTab';
+import { PlansTab } from '../maintenance/PlansTab';
 import './admin.css';
 
-type SettingsTab = 'templates' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'map' | 'deleted' | 'audit' | 'backups' | 'sync' | 'jobs';
+type SettingsTab =
+  'templates' | 'maintenance' | 'sla' | 'calendars' | 'depots' | 'vehicles' | 'map' | 'deleted' | 'audit' | 'backups' | 'sync' | 'jobs';
 const TABS: [SettingsTab, string][] = [
   ['templates', 'Task templates'],
+  ['maintenance', 'Maintenance plans'],
   ['sla', 'SLA matrix'],
   ['calendars', 'Calendars'],
   ['depots', 'Depots'],
@@ -36,6 +39,7 @@ const NEEDS: Partial<Record<SettingsTab, string>> = {
 };
 const VIEWS: Record<SettingsTab, (p: { toolbar: React.ReactNode }) => React.JSX.Element> = {
   templates: TemplatesTab,
+  maintenance: PlansTab,
   sla: SlaMatrixTab,
   calendars: CalendarsTab,
   depots: DepotsTab,

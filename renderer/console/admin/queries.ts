@@ -49,6 +49,7 @@ export const adminQueries = {
   /** The user's detail, keyed by user_skills so a skill change anywhere refreshes it. */
   userDetail: (userId: string) =>
     queryOptions({ queryKey: ['user_skills', userId], queryFn: () => api.get<UserDetailDto>(`/users/${userId}`) }),
+  assets: () => queryOptions({ queryKey: ['assets', 'all'], queryFn: () => getAll<AssetDto>('/assets'), staleTime: 300_000 }),
   skills: () => queryOptions({ queryKey: ['skills', 'all'], queryFn: () => getAll<SkillDto>('/skills'), staleTime: 300_000 }),
   templates: () => queryOptions({ queryKey: ['task_templates', 'all'], queryFn: () => getAll<TaskTemplateDto>('/task-templates') }),
   slaMatrix: () => queryOptions({ queryKey: ['sla_policies', 'matrix'], queryFn: () => api.get<SlaMatrixDto>('/sla/matrix') }),

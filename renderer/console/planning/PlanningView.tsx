@@ -26,6 +26,7 @@ import { ghostBars, ghostTooltip, GHOST_PREFIX, isGhost } from './ghosts';
 import './planning.css';
 import { useDepotFormat } from '../../shared/locale/context';
 import { DateField } from '../../shared/locale/DateField';
+import { FORECAST_LANE_ID, ForecastPatterns, isForecastBar, useForecastLane } from './forecast-lane';
 
 const OVERSCAN = 2;
 const VIEW_KEY = 'depotdesk.planning.view';
@@ -59,6 +60,8 @@ export function PlanningView() {
   const range = useMemo(() => (dates ? rangeOf(dates.fromDate, dates.toDate, zone) : null), [dates, zone]);
 
   const list = useQuery({ ...planningQueries.range(range?.from ?? 0, range?.to ?? 0), enabled: Boolean(range) });
+  // Preventive maintenance not yet generated: its own lane on top, dashed bars (forecast-lane.ts).
+  const forecast = useForecastLane(range, fmt);
   const tray = useQuery(planningQueries.tray());
   const [crewFilter, setCrewFilter] = useState('');
   const [nonce, setNonce] = useState(0); // bumped to redraw after a refused change (the bar snaps back)
@@ -79,8 +82,8 @@ export function PlanningView() {
   }, [list.data, range]);
 
   const allLanes = useMemo(
-    () => buildLanes(lookups.usersList, lookups.teamsList, roster.data, workOrders),
-    [lookups.usersList, lookups.teamsList, roster.data, workOrders],
+    () => [...forecast.lanes, ...buildLanes(lookups.usersList, lookups.teamsList, roster.data, workOrders)],
+    [lookups.usersList, lookups.teamsList, roster.data, workOrders, forecast.lanes],
   );
   const lanes = useMemo(() => {
     const q = crewFilter.trim().toLowerCase();
@@ -177,8 +180,9 @@ export function PlanningView() {
       if (!moving) barCache.current.set(w, { lane, v: found, bar });
       out.push(bar);
     }
+    out.push(...forecast.barsIn(row.get(FORECAST_LANE_ID)));
     return out;
-  }, [workOrders, windowLanes, violations, keyMove]);
+  }, [workOrders, windowLanes, violations, keyMove, forecast]);
   // The optimiser's proposal on top, as ghost bars (the same array while there is none).
   const shownBars = useMemo(
     () => (opt.moves.length ? [...bars, ...ghostBars(opt.moves, windowLanes, opt.selected)] : bars),
@@ -186,13 +190,21 @@ export function PlanningView() {
   );
 
   const loaded = Boolean(
-    range && list.isSuccess && !list.isPlaceholderData && lookups.ready && roster.isSuccess && depots.isSuccess && tray.isSuccess,
+    range &&
+    list.isSuccess &&
+    !list.isPlaceholderData &&
+    lookups.ready &&
+    roster.isSuccess &&
+    depots.isSuccess &&
+    tray.isSuccess &&
+    forecast.ready,
   );
   // "ready" once the chart has drawn the loaded data (tests and the bench wait on it).
   const [drawn, setDrawn] = useState<{ bars: ChartBar[] | null; ms: number }>({ bars: null, ms: 0 });
   const tooltipFor = useCallback(
     (id: string) => {
       if (isGhost(id)) return ghostTooltip(opt.moves, id);
+      if (isForecastBar(id)) return forecast.tooltip(id);
       const w = byId.get(id);
       const job = w && toJob(w);
       if (!w || !job) return '';
@@ -205,7 +217,7 @@ export function PlanningView() {
         ...v.map((x) => `⚠ ${x.message}`),
       ].join('\n');
     },
-    [byId, violations, lookups, fmt, opt.moves],
+    [byId, violations, lookups, fmt, opt.moves, forecast],
   );
 
   const ready = loaded && drawn.bars === shownBars;
@@ -277,7 +289,8 @@ export function PlanningView() {
     (c: BarChange) => {
       if (isGhost(c.id)) return setNonce((n) => n + 1); // a proposal is accepted, not dragged
       const w = byId.get(c.id);
-      if (!w) return;
+      // A forecast bar is not work yet: it snaps back (it moves by editing its plan).
+      if (!w) return setNonce((n) => n + 1);
       const target =
         (c.laneId ? lanes.find((l) => l.id === c.laneId) : c.lane !== null ? windowLanes[c.lane] : undefined) ??
         lanes.find((l) => l.id === laneIdOf(w));
@@ -470,7 +483,7 @@ export function PlanningView() {
                   now={now}
                   readonly={!canAssign}
                   onChange={onChange}
-                  onOpen={(id) => openWorkOrder(isGhost(id) ? id.slice(GHOST_PREFIX.length) : id)}
+                  onOpen={(id) => !isForecastBar(id) && openWorkOrder(isGhost(id) ? id.slice(GHOST_PREFIX.length) : id)}
                   onRendered={onRendered}
                   tooltipFor={tooltipFor}
                   labelFor={labelFor}
@@ -483,6 +496,7 @@ export function PlanningView() {
         <ViolationPanel rows={violationList} whoOf={whoOf} onShow={showLane} />
         <OptimisePanel opt={opt} />
       </div>
+      {forecast.lanes.length > 0 && <ForecastPatterns />}
       <KeyMoveStatus pending={keyMove} saving={keys.saving} lanes={lanes} byId={byId} />
       {trayDrag && (
         <div className="pl-ghost" style={{ left: trayDrag.x + 12, top: trayDrag.y + 8 }}>
