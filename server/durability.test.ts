@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChildHosts } from './testing/child-process-host.js';
 import { DB_FILE } from './host.js';
 
 /**
@@ -14,43 +11,8 @@ import { DB_FILE } from './host.js';
  * a burst of writes, and is started again on the same data directory.
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-
-interface Host {
-  child: ChildProcess;
-  url: string;
-  setupCode: string | null;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts server/start.ts from source (no prior build needed) and resolves on its banner's console line. */
-function startHost(dataDir: string): Promise<Host> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DEPOTDESK_LOG_LEVEL: 'warn' };
-  // Run as production does: without vitest's flags (they switch on response-contract checks).
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts', '--data-dir', dataDir, '--port', '0', '--no-lan'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      // The banner's console line: the address, with #setup=<code> while the depot is new.
-      const match = /console:\s+(http:\/\/[^/\s]+)\/(?:#setup=([\w-]+))?/.exec(line);
-      if (match) resolve({ child, url: match[1]!, setupCode: match[2] ?? null, exited });
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`host exited before listening (code ${code}, signal ${signal}):\n${stderr}`)));
-  });
-}
+const hosts = new ChildHosts();
+const startHost = (dataDir: string) => hosts.start(dataDir);
 
 async function post(url: string, body: unknown, token?: string): Promise<Response> {
   return fetch(url, {
@@ -60,21 +22,11 @@ async function post(url: string, body: unknown, token?: string): Promise<Respons
   });
 }
 
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await gone;
-    }
-  }
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => hosts.cleanup());
 
 describe('crash durability', () => {
   it('when the host is SIGKILLed during a burst of writes, then after a restart every acknowledged write is there and the database is intact', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-durability-'));
-    dirs.push(dataDir);
+    const dataDir = hosts.tempDir('depotdesk-durability-');
     const first = await startHost(dataDir);
 
     const setup = await post(`${first.url}/api/v1/setup`, {

@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChildHosts } from '../testing/child-process-host.js';
 import { DB_FILE } from '../host.js';
 
 /**
@@ -14,37 +11,8 @@ import { DB_FILE } from '../host.js';
  * directory. Nothing is remembered for it: the restarted host finds the job in its table.
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-
-interface Child {
-  child: ChildProcess;
-  url: string;
-  setupCode: string | null;
-  exited: Promise<NodeJS.Signals | null>;
-}
-
-function startHost(dataDir: string): Promise<Child> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DEPOTDESK_LOG_LEVEL: 'warn' };
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts', '--data-dir', dataDir, '--port', '0', '--no-lan'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /console:\s+(http:\/\/[^/\s]+)\/(?:#setup=([\w-]+))?/.exec(line);
-      if (match) resolve({ child, url: match[1]!, setupCode: match[2] ?? null, exited });
-    });
-    void exited.then((signal) => reject(new Error(`host exited before listening (${signal}):\n${stderr}`)));
-  });
-}
+const hosts = new ChildHosts();
+const startHost = (dataDir: string) => hosts.start(dataDir);
 
 async function call<T>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
   const res = await fetch(url, {
@@ -55,21 +23,11 @@ async function call<T>(method: string, url: string, body?: unknown, token?: stri
   return { status: res.status, body: (await res.json()) as T };
 }
 
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await gone;
-    }
-  }
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => hosts.cleanup());
 
 describe('durable jobs across kill -9', () => {
   it('when the host is SIGKILLed while a report build is claimed, then after a restart the lease runs out and the report is built once', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'depotdesk-jobs-crash-'));
-    dirs.push(dataDir);
+    const dataDir = hosts.tempDir('depotdesk-jobs-crash-');
     const first = await startHost(dataDir);
     const admin = { name: 'Ada Admin', email: 'admin@example.test', password: 'correct horse battery' };
     const setup = await call<{ token: string }>('POST', `${first.url}/api/v1/setup`, {
@@ -89,7 +47,7 @@ describe('durable jobs across kill -9', () => {
         .get(asked.body.id) as { state: string; attempts: number; leaseUntil: number | null } | undefined;
     await expect.poll(() => job()?.state, { interval: 5, timeout: 20_000 }).toBe('running');
     first.child.kill('SIGKILL');
-    expect(await first.exited).toBe('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
     const atKill = job()!;
     db.close();
     // The build itself may have finished in the moment before the kill; what matters is that its
