@@ -13,9 +13,12 @@ import { HEADER_HEIGHT, ROW_HEIGHT } from './LaneGantt';
 import { buildLanes, crewsOf, laneIdOf, OPEN_STATUSES, toJob, type Lane } from './model';
 import { planningQueries } from './queries';
 import { CrewRuleCache } from './violations';
-import { TrayPanel, ViolationPanel, type ViolationRow } from './PlanningPanels';
+import { TrayPanel, ViolationPanel } from './PlanningPanels';
+import { useTrayDrag } from './useTrayDrag';
+import { violationRows } from './violation-list';
+import { RangeControls, type PlanDates } from './RangeControls';
 import { checkRules, type PlannedJob, type Violation } from './rules';
-import { columnWidthFor, defaultRange, rangeOf, shiftRange, todayIn, type ViewName } from './timeline';
+import { columnWidthFor, defaultRange, rangeOf, todayIn, type ViewName } from './timeline';
 import type { PendingMove } from './keyboard';
 import { useGanttKeys } from './useGanttKeys';
 import { KeyMoveStatus } from './KeyMoveStatus';
@@ -25,7 +28,6 @@ import { OptimiseButton } from './OptimiseButton';
 import { ghostBars, ghostTooltip, GHOST_PREFIX, isGhost } from './ghosts';
 import './planning.css';
 import { useDepotFormat } from '../../shared/locale/context';
-import { DateField } from '../../shared/locale/DateField';
 import { FORECAST_LANE_ID, ForecastPatterns, isForecastBar, useForecastLane } from './forecast-lane';
 
 const OVERSCAN = 2;
@@ -53,7 +55,7 @@ export function PlanningView() {
     // First visit: the week, where the planned work is (a day view of today showed 2 jobs beside 200 waiting).
     () => (['Day', 'Week', 'Month'].find((v) => v === localStorage.getItem(VIEW_KEY)) as ViewName | undefined) ?? 'Week',
   );
-  const [dates, setDates] = useState<{ fromDate: string; toDate: string } | null>(null);
+  const [dates, setDates] = useState<PlanDates | null>(null);
   useEffect(() => {
     if (!dates && depots.isSuccess) setDates(defaultRange(view, todayIn(zone), zone));
   }, [dates, depots.isSuccess, zone, view]);
@@ -300,12 +302,8 @@ export function PlanningView() {
     [byId, lanes, windowLanes, save],
   );
 
-  // Tray → chart: our own pointer drag (frappe-gantt bars move only in time). The window listeners are
-  // attached in the mousedown itself, not in an effect after the lift renders: on a loaded machine a
-  // quick drag's mouseup came before that effect ran, and the drop was lost with the card left lifted.
-  const [trayDrag, setTrayDrag] = useState<{ wo: WorkOrderDto; x: number; y: number } | null>(null);
-  const dropTo = useRef<(wo: WorkOrderDto, x: number, y: number) => void>(() => undefined);
-  dropTo.current = (wo, x, y) => {
+  // Tray → chart: dropped on a lane or a crew's name (useTrayDrag.ts).
+  const { trayDrag, onLift } = useTrayDrag((wo, x, y) => {
     if (!range) return;
     const at = chartRef.current?.locate(x, y);
     const label = (document.elementFromPoint(x, y) as Element | null)?.closest<HTMLElement>('[data-lane-id]');
@@ -314,27 +312,7 @@ export function PlanningView() {
     // On a label: the next whole hour if the range is today, else 08:00 on its first day.
     const start = at?.time ?? (now >= range.from && now < range.to ? Math.ceil(now / 3_600_000) * 3_600_000 : range.from + 8 * 3_600_000);
     void save(wo, lane, start, start + wo.durationMin * 60_000);
-  };
-  const endDrag = useRef<(() => void) | null>(null);
-  useEffect(() => () => endDrag.current?.(), []);
-  const onLift = useCallback((wo: WorkOrderDto, x: number, y: number) => {
-    endDrag.current?.();
-    const move = (e: MouseEvent) => setTrayDrag((d) => (d ? { ...d, x: e.clientX, y: e.clientY } : d));
-    const up = (e: MouseEvent) => {
-      stop();
-      dropTo.current(wo, e.clientX, e.clientY);
-    };
-    const stop = () => {
-      window.removeEventListener('mousemove', move);
-      window.removeEventListener('mouseup', up);
-      endDrag.current = null;
-      setTrayDrag(null);
-    };
-    window.addEventListener('mousemove', move);
-    window.addEventListener('mouseup', up);
-    endDrag.current = stop;
-    setTrayDrag({ wo, x, y });
-  }, []);
+  });
 
   const pickView = (v: ViewName) => {
     localStorage.setItem(VIEW_KEY, v);
@@ -344,19 +322,7 @@ export function PlanningView() {
     const anchor = !dates || (today >= dates.fromDate && today <= dates.toDate) ? today : dates.fromDate;
     setDates(defaultRange(v, anchor, zone));
   };
-  const violationList = useMemo(() => {
-    const keyed: { key: string; row: ViolationRow }[] = [];
-    // Double bookings and SLA breaches first: those are the ones a dispatcher must act on; then by start and number.
-    // One text key per row (ISO times and zero-padded numbers sort as text), so a comparison is one string
-    // compare instead of up to three localeCompare calls: this sort was ~50 ms of a drop with thousands of rows.
-    const weight = { double_booking: 0, sla: 1, skills: 2, shift: 3 } as const;
-    for (const [id, list] of violations) {
-      const wo = byId.get(id);
-      if (wo) for (const v of list) keyed.push({ key: `${weight[v.kind]}${wo.plannedStart ?? ''}\u0000${wo.number}`, row: { v, wo } });
-    }
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return keyed.map((k) => k.row);
-  }, [violations, byId]);
+  const violationList = useMemo(() => violationRows(violations, byId), [violations, byId]);
   const lanesRef = useRef(lanes);
   lanesRef.current = lanes;
   const showLane = useCallback((wo: WorkOrderDto) => {
@@ -405,34 +371,7 @@ export function PlanningView() {
     >
       <div className="toolbar">
         <h2>Planning</h2>
-        <div className="seg" role="group" aria-label="View">
-          {(['Day', 'Week', 'Month'] as const).map((v) => (
-            <button key={v} className={v === view ? 'on' : ''} onClick={() => pickView(v)} data-testid={`view-${v.toLowerCase()}`}>
-              {v}
-            </button>
-          ))}
-        </div>
-        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, -1, zone))} aria-label="Earlier" title="Earlier">
-          ‹
-        </button>
-        <button onClick={() => setDates(defaultRange(view, todayIn(zone), zone))} data-testid="plan-today">
-          Today
-        </button>
-        <button onClick={() => dates && setDates(shiftRange(dates.fromDate, dates.toDate, 1, zone))} aria-label="Later" title="Later">
-          ›
-        </button>
-        <label className="range">
-          From{' '}
-          <DateField
-            value={dates?.fromDate ?? ''}
-            onChange={(v) => v && dates && setDates({ ...dates, fromDate: v })}
-            data-testid="plan-from"
-          />
-        </label>
-        <label className="range">
-          to{' '}
-          <DateField value={dates?.toDate ?? ''} onChange={(v) => v && dates && setDates({ ...dates, toDate: v })} data-testid="plan-to" />
-        </label>
+        <RangeControls view={view} onView={pickView} dates={dates} setDates={setDates} zone={zone} />
         <input
           className="crew-filter"
           placeholder="Filter crews"
