@@ -35,7 +35,7 @@ export function JobsTab({ toolbar }: { toolbar: ReactNode }) {
         </span>
       </div>
       <div className="adm-body">
-        <div className="table-wrap">
+        <div className="table-wrap adm-jobs">
           <FormError error={dead.error ?? failing.error} shown={[]} />
           <h3>Dead-lettered</h3>
           <p className="muted">
