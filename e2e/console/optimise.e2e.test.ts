@@ -86,4 +86,29 @@ describe('plan optimiser (console)', () => {
     const after = await call<Wo>('GET', `/work-orders/${skipped.workOrderId}`, token);
     expect(after.version).toBe(before.version);
   });
+
+  it('when a dispatcher asks for the best crews for new work, then the drawer ranks crews with reasons and plans it with one click', async () => {
+    const list = await call<{ items: { id: string }[] }>('GET', '/work-orders?status=NEW&limit=20', token);
+    const unplanned = [];
+    for (const item of list.items) {
+      const wo = await call<Wo>('GET', `/work-orders/${item.id}`, token);
+      if (wo.plannedStart === null) unplanned.push(item.id);
+    }
+    expect(unplanned.length, 'the demo depot has unplanned new work').toBeGreaterThan(0);
+    const { page } = await desktopPage(browser, host.url);
+    await signIn(page, DEMO.dispatcher.email, DEMO.dispatcher.password);
+    await page.goto(`/#/board?wo=${unplanned[0]!}`);
+    await page.locator('[data-testid="wo-drawer"][data-state="ready"]').waitFor();
+    await page.locator('[data-testid="crew-suggestions"] summary').click();
+    const first = page.getByTestId('crew-suggestion').first();
+    await first.waitFor();
+    expect(await first.locator('li').count()).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: path.join(root, 'docs/screenshots/crew-suggestions.png') });
+    const userId = await first.getAttribute('data-user-id');
+    await first.getByRole('button', { name: 'Plan it' }).click();
+    await page.getByTestId('toast-success').waitFor();
+    const wo = await call<Wo>('GET', `/work-orders/${unplanned[0]!}`, token);
+    expect(wo.assigneeId).toBe(userId);
+    expect(wo.plannedStart).not.toBeNull();
+  });
 });

@@ -76,3 +76,27 @@ export type AcceptRequest = z.infer<typeof AcceptRequest>;
 
 export const AcceptResult = z.object({ applied: z.array(Id) });
 export type AcceptResult = z.infer<typeof AcceptResult>;
+
+/** Best crew for one work order (issue 19 item 2): eligible crews ranked, with the reasons. */
+export const CrewSuggestion = z.object({
+  userId: Id,
+  name: z.string(),
+  /** The earliest slot the crew could start it without moving anything planned. */
+  start: IsoTime,
+  end: IsoTime,
+  travelMin: z.number(),
+  /** Minutes past the SLA resolution time at that slot (0: on time). */
+  lateMin: z.number(),
+  /** Lower is better: driving plus weighted lateness plus waiting, in minutes of driving. */
+  score: z.number(),
+  reasons: z.array(z.string()),
+});
+export const CrewSuggestions = z.object({
+  workOrderId: Id,
+  suggestions: z.array(CrewSuggestion),
+  /** Crews left out: missing a skill at the level needed, or not in the work order's team. */
+  ineligible: z.number().int(),
+  /** Eligible crews with no slot in the next days (shifts full). */
+  noSlot: z.number().int(),
+});
+export type CrewSuggestions = z.infer<typeof CrewSuggestions>;

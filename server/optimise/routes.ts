@@ -1,6 +1,7 @@
 import { IdParams } from '../http/contract-common.js';
 import { defineRoute, Reply, type AnyRoute } from '../http/route.js';
-import { AcceptRequest, AcceptResult, OptimiseJob, OptimiseRequest } from './contract.js';
+import { AcceptRequest, AcceptResult, CrewSuggestions, OptimiseJob, OptimiseRequest } from './contract.js';
+import { suggestCrews } from './suggest.js';
 import { toJobView } from './jobs.js';
 import { acceptMoves } from './service.js';
 
@@ -52,5 +53,17 @@ export const optimiseRoutes: AnyRoute[] = [
     status: 200,
     errors: [409],
     handler: ({ ctx, params, body, services }) => acceptMoves(ctx, services.optimiser.get(ctx, params.id), body.workOrderIds),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/work-orders/:id/crew-suggestions',
+    tag: 'Planning',
+    access: 'workorder:assign',
+    summary:
+      'The best crews for a new or scheduled work order: the earliest slot each could take without moving the plan, ranked, with reasons',
+    params: IdParams,
+    response: CrewSuggestions,
+    errors: [409],
+    handler: ({ ctx, params }) => suggestCrews(ctx, params.id),
   }),
 ];

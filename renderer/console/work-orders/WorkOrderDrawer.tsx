@@ -14,6 +14,7 @@ import { fieldQueries } from '../../shared/work-orders/field-queries';
 import { SLA_LABEL, STATUS_LABEL } from '../../shared/work-orders/labels';
 import { workOrderQueries } from '../../shared/work-orders/queries';
 import { SlaClocks } from './SlaClocks';
+import { CrewSuggestions } from './CrewSuggestions';
 import { ClosurePanel, StatusActions } from './StatusActions';
 import { ShareButton } from '../share/ShareDialog';
 import './work-orders.css';
@@ -152,6 +153,7 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
             <ClosurePanel wo={wo} />
           </header>
           <SlaClocks wo={wo} />
+          {(wo.status === 'NEW' || wo.status === 'SCHEDULED') && session.can('workorder:assign') && <CrewSuggestions wo={wo} />}
           <nav className="wo-tabs" role="tablist">
             {tabs.map((t) => (
               <button
