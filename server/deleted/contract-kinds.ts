@@ -22,6 +22,7 @@ export const DELETED_KINDS = {
   milestone: { table: 'milestones', label: 'Milestone', permission: 'project:write' },
   stockItem: { table: 'stock_items', label: 'Stock item', permission: 'stock:write' },
   reportSchedule: { table: 'report_schedules', label: 'Report schedule', permission: 'report:export' },
+  maintenancePlan: { table: 'maintenance_plans', label: 'Maintenance plan', permission: 'maintenance:plan' },
 } as const;
 
 export type DeletedKind = keyof typeof DELETED_KINDS;

@@ -45,6 +45,8 @@ const KIND_SQL: Record<DeletedKind, KindSql> = {
   },
   stockItem: { name: 't.name', detail: 't.sku', restorePath: (id) => `/stock-items/${id}/restore` },
   reportSchedule: { name: 't.name', detail: 't.kind', restorePath: (id) => `/reports/schedules/${id}/restore` },
+  // Restored, a plan generates again at the generator's next pass (every 15 minutes, and at start).
+  maintenancePlan: { name: 't.name', detail: 't.kind', restorePath: (id) => `/maintenance-plans/${id}/restore` },
 };
 
 /** The restore path of each kind, for the test that checks every one against the route table. */
