@@ -41,7 +41,10 @@ describe('maintenance plans', () => {
     await form.getByTestId('plan-every').fill('1');
     await form.getByTestId('plan-unit').selectOption('DAILY');
     // Two days out with a one-day horizon: nothing is generated yet, all of it is forecast.
-    await form.getByTestId('plan-dtstart').fill(londonDay(2, '10:00'));
+    // Depot date and time fields (text, the depot's way); an ISO day reads in any locale.
+    const [day, time] = londonDay(2, '10:00').split('T');
+    await form.getByTestId('plan-dtstart-date').fill(day!);
+    await form.getByTestId('plan-dtstart-time').fill(time!);
     await form.getByTestId('plan-horizon').fill('1');
     await page.screenshot({ path: path.join(shots, 'maintenance-plan-form.png') });
     await form.getByTestId('plan-save').click();

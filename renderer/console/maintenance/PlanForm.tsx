@@ -8,6 +8,7 @@ import { adminQueries, fieldErrors, saveRecord, useWrite } from '../admin/querie
 import { telemetryQueries } from '../telemetry/queries';
 import { PLAN_TABLES, type MaintenancePlanDto } from './queries';
 import { RulePicker } from './RulePicker';
+import { DateTimeField } from '../../shared/locale/DateField';
 
 const optNum = (s: string) => (s.trim() === '' ? null : num(s));
 /** Tomorrow at 08:00, local to the browser; the host reads it in the plan's depot zone. */
@@ -167,12 +168,8 @@ export function PlanForm({ plan, readOnly, onClose }: { plan: MaintenancePlanDto
               <RulePicker value={f.rrule} onChange={(rrule) => set({ rrule })} disabled={readOnly} />
             </Field>
             <Field label="First time (depot time)" error={errs.dtstart} wide>
-              <input
-                type="datetime-local"
-                value={f.dtstart}
-                onChange={(e) => set({ dtstart: e.target.value.slice(0, 16) })}
-                data-testid="plan-dtstart"
-              />
+              {/* The depot's date and time, written the depot's way (issue 17 item 6), not the browser's. */}
+              <DateTimeField value={f.dtstart} onChange={(dtstart) => set({ dtstart })} label="First time" testId="plan-dtstart" />
             </Field>
           </>
         ) : (
