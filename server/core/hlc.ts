@@ -51,8 +51,13 @@ export class Hlc {
     }
   }
 
-  next(): string {
-    const physical = this.clock.now();
+  /**
+   * A stamp after every one issued or merged. `at` is the event's own time when the caller has one: a
+   * mutation stamps with the moment it began (the time its rows carry as updatedAt), not the moment
+   * its last row was written, so a replica that dates the row by its stamp reads the same updatedAt.
+   */
+  next(at: number = this.clock.now()): string {
+    const physical = at;
     if (physical > this.wall) {
       this.wall = physical;
       this.counter = 0;

@@ -153,6 +153,21 @@ describe('the one write path', () => {
     expect(rows.length).toBeGreaterThan(2);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.hlc > rows[i - 1]!.hlc).toBe(true);
   });
+
+  it("when a mutation runs for a while, then its stamp is dated when it began, as its rows' updatedAt is", () => {
+    const began = t.clock.now() + 60_000;
+    t.clock.set(began);
+    const depot = mutate(systemCtx(t.host, orgId), 'depot.create', (w) => {
+      const row = w.insert(depots, { code: 'SLOW', name: 'Depot SLOW', timeZone: 'UTC' });
+      // A long transaction (a maintenance pass creating work orders one after another, under load).
+      t.clock.set(began + 7);
+      return row;
+    });
+    expect(depot.updatedAt).toBe(began);
+    const hlc = t.host.sqlite.prepare('SELECT hlc FROM mutations ORDER BY seq DESC LIMIT 1').pluck().get() as string;
+    // A replica dates the row by its stamp's physical part (row-apply.ts): it must read the same time.
+    expect(Number(hlc.slice(0, 15))).toBe(began);
+  });
 });
 
 describe('audit entries of updates', () => {

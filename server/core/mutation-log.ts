@@ -108,7 +108,7 @@ export function writeMutation(ctx: Ctx, m: MutationSummary): number {
   let seq: number;
   try {
     seq = Number(
-      s.header.run(id, ctx.orgId, host.epoch, host.hlc.next(), m.action, actor, key?.requestHash ?? null, m.auditFrom, m.auditTo, m.at)
+      s.header.run(id, ctx.orgId, host.epoch, host.hlc.next(m.at), m.action, actor, key?.requestHash ?? null, m.auditFrom, m.auditTo, m.at)
         .lastInsertRowid,
     );
   } catch (err) {
